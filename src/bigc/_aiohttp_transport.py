@@ -1,0 +1,70 @@
+"""The default async transport, on aiohttp (the ``bigc[async]`` extra).
+
+Only imported when an async client is created without a transport of its own,
+so that ``import bigc`` never pays for importing aiohttp.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+try:
+    import aiohttp
+    from yarl import URL
+except ImportError as exc:  # pragma: no cover - depends on the install
+    raise ImportError(
+        "the async client needs aiohttp: pip install 'bigc[async]'"
+    ) from exc
+
+from bigc._models import Request, Response
+from bigc.exceptions import BigCommerceNetworkError, ConnectError, RequestTimeoutError
+
+__all__ = ["AiohttpTransport"]
+
+
+class AiohttpTransport:
+    """Sends requests over one pooled aiohttp session, created in the running loop."""
+
+    def __init__(self, *, limit: int = 100) -> None:
+        self._limit = limit
+        self._session: aiohttp.ClientSession | None = None
+
+    def _get_session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._limit),
+                skip_auto_headers=("User-Agent",),
+            )
+        return self._session
+
+    async def send(self, request: Request) -> Response:
+        timeout = aiohttp.ClientTimeout(
+            total=None, sock_connect=request.timeout.connect, sock_read=request.timeout.read
+        )
+        try:
+            async with self._get_session().request(
+                request.method,
+                URL(request.url, encoded=True),
+                data=request.body,
+                headers=request.headers,
+                timeout=timeout,
+                allow_redirects=False,
+            ) as raw:
+                content = await raw.read()
+                return Response(raw.status, raw.headers.items(), content, request)
+        except aiohttp.ConnectionTimeoutError as exc:
+            raise RequestTimeoutError(f"timed out connecting: {exc}", phase="connect") from exc
+        except (aiohttp.ServerTimeoutError, asyncio.TimeoutError) as exc:
+            raise RequestTimeoutError("timed out waiting for the response", phase="read") from exc
+        except aiohttp.ClientConnectorError as exc:
+            raise ConnectError(f"could not connect: {exc}") from exc
+        except (aiohttp.ClientError, OSError) as exc:
+            raise BigCommerceNetworkError(f"the exchange failed: {exc!r}") from exc
+
+    async def aclose(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def __repr__(self) -> str:
+        return "<AiohttpTransport>"

@@ -1,0 +1,1 @@
+"""One client, written once here (async) and generated into ``bigc._sync``."""

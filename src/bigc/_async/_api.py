@@ -1,0 +1,346 @@
+"""Direct access to the v2 and v3 APIs: ``api.api_v2`` and ``api.api_v3``.
+
+Written once for async; ``scripts/unasync.py`` generates the sync twin.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+from bigc._config import check_concurrency
+from bigc._models import Response, TimeoutTypes
+from bigc._pagination import (
+    base_params,
+    cursor_items,
+    page_params,
+    page_size_of,
+    v2_items,
+    v3_items,
+)
+from bigc._responses import decode_v2, decode_v3
+from bigc._retry import RetryPolicy, check_retries
+from bigc._urls import validate_path
+from bigc.exceptions import InvalidResponseError
+
+from ._backend import ordered_map
+from ._session import AsyncSession
+
+__all__ = ["AsyncV2API", "AsyncV3API"]
+
+
+class AsyncAPIVersion:
+    version = ""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} store_hash={self._session.config.store_hash!r}>"
+
+    def _decode(self, response: Response) -> Any:
+        raise NotImplementedError
+
+    async def request_raw(
+        self,
+        method: str,
+        path: str,
+        *,
+        data: Any = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: TimeoutTypes = None,
+        retries: int | None = None,
+        retry_policy: RetryPolicy | None = None,
+    ) -> Response:
+        """Send a request and return the whole :class:`~bigc.Response`.
+
+        Use it when you need the status, the headers or the v3 ``meta``;
+        error statuses still raise.
+        """
+        return await self._session.send(
+            method,
+            self.version,
+            path,
+            data=data,
+            params=params,
+            headers=headers,
+            timeout=timeout,
+            retries=retries,
+            retry_policy=retry_policy,
+        )
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        data: Any = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: TimeoutTypes = None,
+        retries: int | None = None,
+        retry_policy: RetryPolicy | None = None,
+    ) -> Any:
+        """Send a request and return its decoded body (v3: the unwrapped ``data``)."""
+        response = await self.request_raw(
+            method,
+            path,
+            data=data,
+            params=params,
+            headers=headers,
+            timeout=timeout,
+            retries=retries,
+            retry_policy=retry_policy,
+        )
+        return self._decode(response)
+
+    async def get(
+        self,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: TimeoutTypes = None,
+        retries: int | None = None,
+        retry_policy: RetryPolicy | None = None,
+    ) -> Any:
+        return await self.request(
+            "GET",
+            path,
+            params=params,
+            headers=headers,
+            timeout=timeout,
+            retries=retries,
+            retry_policy=retry_policy,
+        )
+
+    async def post(
+        self,
+        path: str,
+        *,
+        data: Any = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: TimeoutTypes = None,
+        retries: int | None = None,
+        retry_policy: RetryPolicy | None = None,
+    ) -> Any:
+        return await self.request(
+            "POST",
+            path,
+            data=data,
+            params=params,
+            headers=headers,
+            timeout=timeout,
+            retries=retries,
+            retry_policy=retry_policy,
+        )
+
+    async def put(
+        self,
+        path: str,
+        *,
+        data: Any = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: TimeoutTypes = None,
+        retries: int | None = None,
+        retry_policy: RetryPolicy | None = None,
+    ) -> Any:
+        return await self.request(
+            "PUT",
+            path,
+            data=data,
+            params=params,
+            headers=headers,
+            timeout=timeout,
+            retries=retries,
+            retry_policy=retry_policy,
+        )
+
+    async def delete(
+        self,
+        path: str,
+        *,
+        data: Any = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: TimeoutTypes = None,
+        retries: int | None = None,
+        retry_policy: RetryPolicy | None = None,
+    ) -> Any:
+        return await self.request(
+            "DELETE",
+            path,
+            data=data,
+            params=params,
+            headers=headers,
+            timeout=timeout,
+            retries=retries,
+            retry_policy=retry_policy,
+        )
+
+    async def _get_page(
+        self, path: str, params: Mapping[str, Any], options: _PageOptions
+    ) -> Response:
+        return await self._session.send(
+            "GET",
+            self.version,
+            path,
+            params=params,
+            timeout=options.timeout,
+            retries=options.retries,
+            retry_policy=options.retry_policy,
+        )
+
+
+class _PageOptions:
+    """The per-call options of one ``get_many``, checked before the first request."""
+
+    __slots__ = ("concurrency", "limit", "params", "retries", "retry_policy", "timeout")
+
+    def __init__(
+        self,
+        session: AsyncSession,
+        path: str,
+        page_size: int | None,
+        params: Mapping[str, Any] | None,
+        timeout: TimeoutTypes,
+        retries: int | None,
+        retry_policy: RetryPolicy | None,
+        concurrency: int | None,
+    ) -> None:
+        validate_path(path)
+        check_retries("GET", retries)
+        self.limit = page_size_of(page_size)
+        self.params = base_params(params)
+        self.timeout = timeout
+        self.retries = retries
+        self.retry_policy = retry_policy
+        self.concurrency = check_concurrency(concurrency) or session.config.concurrency
+
+
+class AsyncV2API(AsyncAPIVersion):
+    """Requests to ``/stores/{store_hash}/v2``; bodies are returned as sent."""
+
+    version = "v2"
+
+    def _decode(self, response: Response) -> Any:
+        return decode_v2(response)
+
+    def get_many(
+        self,
+        path: str,
+        *,
+        page_size: int | None = None,
+        params: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = None,
+        retries: int | None = None,
+        retry_policy: RetryPolicy | None = None,
+        concurrency: int | None = None,
+    ) -> AsyncIterator[Any]:
+        """Iterate over every item of a v2 list, page by page (``page``/``limit``).
+
+        v2 answers do not say how many pages there are. The first page is read
+        alone; when it is full, up to ``concurrency`` following pages are read
+        ahead at once, which costs at most ``concurrency - 1`` extra requests
+        past the end (answered 204).
+        """
+        options = _PageOptions(
+            self._session, path, page_size, params, timeout, retries, retry_policy, concurrency
+        )
+        return self._iterate(path, options)
+
+    async def _iterate(self, path: str, options: _PageOptions) -> AsyncIterator[Any]:
+        async def fetch(page: int) -> list[Any]:
+            params = page_params(options.params, options.limit, page)
+            return v2_items(await self._get_page(path, params, options))
+
+        items = await fetch(1)
+        for item in items:
+            yield item
+        if len(items) < options.limit:
+            return
+        pages = ordered_map(fetch, itertools.count(2), options.concurrency)
+        try:
+            async for items in pages:
+                for item in items:
+                    yield item
+                if len(items) < options.limit:
+                    return
+        finally:
+            await pages.aclose()
+
+
+class AsyncV3API(AsyncAPIVersion):
+    """Requests to ``/stores/{store_hash}/v3``; results are the unwrapped ``data``."""
+
+    version = "v3"
+
+    def _decode(self, response: Response) -> Any:
+        return decode_v3(response)
+
+    def get_many(
+        self,
+        path: str,
+        *,
+        page_size: int | None = None,
+        params: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = None,
+        retries: int | None = None,
+        retry_policy: RetryPolicy | None = None,
+        concurrency: int | None = None,
+        cursor: bool = False,
+    ) -> AsyncIterator[Any]:
+        """Iterate over every item of a v3 list.
+
+        Offset lists read the first page, learn ``total_pages`` from
+        ``meta.pagination`` and fetch the rest ``concurrency`` at a time,
+        yielding items in order. With ``cursor=True`` the list is read
+        with ``limit``/``after`` following ``meta.cursor_pagination``.
+        """
+        options = _PageOptions(
+            self._session, path, page_size, params, timeout, retries, retry_policy, concurrency
+        )
+        if cursor:
+            return self._iterate_cursor(path, options)
+        return self._iterate_offset(path, options)
+
+    async def _iterate_offset(self, path: str, options: _PageOptions) -> AsyncIterator[Any]:
+        async def fetch(page: int) -> list[Any]:
+            params = page_params(options.params, options.limit, page)
+            return v3_items(await self._get_page(path, params, options))[0]
+
+        first = await self._get_page(path, page_params(options.params, options.limit, 1), options)
+        items, total_pages = v3_items(first)
+        for item in items:
+            yield item
+        if total_pages <= 1:
+            return
+        pages = ordered_map(fetch, range(2, total_pages + 1), options.concurrency)
+        try:
+            async for items in pages:
+                for item in items:
+                    yield item
+        finally:
+            await pages.aclose()
+
+    async def _iterate_cursor(self, path: str, options: _PageOptions) -> AsyncIterator[Any]:
+        params: dict[str, Any] = {**options.params, "limit": options.limit}
+        seen: set[str] = set()
+        while True:
+            response = await self._get_page(path, params, options)
+            items, next_cursor = cursor_items(response)
+            for item in items:
+                yield item
+            if next_cursor is None:
+                return
+            if next_cursor in seen:
+                raise InvalidResponseError(
+                    f"BigCommerce repeated the cursor {next_cursor!r}; stopping to avoid a loop",
+                    response=response,
+                )
+            seen.add(next_cursor)
+            params = {**options.params, "limit": options.limit, "after": next_cursor}

@@ -1,0 +1,62 @@
+"""What differs between the async and sync clients: sleeping, concurrency, default transport.
+
+This file and ``bigc/_sync/_backend.py`` are written by hand; every other module
+in ``bigc/_async`` is turned into its ``bigc/_sync`` twin by ``scripts/unasync.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from bigc._config import ClientConfig
+    from bigc._models import AsyncTransport
+
+__all__ = ["default_transport", "ordered_map", "sleep"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+async def sleep(seconds: float) -> None:
+    await asyncio.sleep(seconds)
+
+
+def default_transport(config: ClientConfig) -> AsyncTransport:
+    """An aiohttp transport; aiohttp is imported only here, when first needed."""
+    from bigc._aiohttp_transport import AiohttpTransport
+
+    return AiohttpTransport()
+
+
+async def ordered_map(
+    fn: Callable[[T], Awaitable[R]], items: Iterable[T], concurrency: int
+) -> AsyncGenerator[R, None]:
+    """``fn`` over ``items`` with up to ``concurrency`` calls in flight, results in order.
+
+    Items are drawn lazily, so ``items`` may be endless; closing the generator
+    cancels what is still in flight. The first failure is raised in its turn.
+    """
+    pending: deque[asyncio.Task[R]] = deque()
+    source = iter(items)
+    exhausted = False
+    try:
+        while True:
+            while not exhausted and len(pending) < concurrency:
+                try:
+                    item = next(source)
+                except StopIteration:
+                    exhausted = True
+                    break
+                pending.append(asyncio.ensure_future(fn(item)))
+            if not pending:
+                return
+            yield await pending.popleft()
+    finally:
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)

@@ -1,0 +1,137 @@
+"""``AsyncBigCommerceAPI``: the client and its resource groups.
+
+Written once for async; ``scripts/unasync.py`` generates ``BigCommerceAPI``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from types import TracebackType
+from typing import Any
+
+from bigc._config import DEFAULT_BASE_URL, ClientConfig
+from bigc._models import AsyncTransport, TimeoutTypes
+from bigc._ratelimit import RateLimitStatus
+from bigc._retry import RetryPolicy
+
+from ._api import AsyncV2API, AsyncV3API
+from ._session import AsyncSession
+from .resources.carts import AsyncCartsV3, AsyncCheckoutsV3
+from .resources.catalog import AsyncCategoriesV3, AsyncProductsV3, AsyncProductVariantsV3
+from .resources.customers import AsyncCustomersV3
+from .resources.orders import AsyncOrdersV2, AsyncOrdersV3
+from .resources.store import (
+    AsyncCurrenciesV2,
+    AsyncCustomerGroupsV2,
+    AsyncPricingV3,
+    AsyncWebhooksV3,
+)
+
+__all__ = ["AsyncBigCommerceAPI"]
+
+
+class AsyncBigCommerceAPI:
+    """A client for one BigCommerce store.
+
+    Safe to share between tasks; requests share one connection pool and one
+    view of the store's rate limit. Close it with ``aclose()`` or use it as
+    a context manager.
+    """
+
+    def __init__(
+        self,
+        store_hash: str,
+        access_token: str,
+        *,
+        timeout: TimeoutTypes = None,
+        get_retries: int | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        transport: AsyncTransport | None = None,
+        retry_policy: RetryPolicy | None = None,
+        concurrency: int | None = None,
+        pace: bool = True,
+        event_hooks: Mapping[str, Sequence[Callable[[Any], Any]]] | None = None,
+    ) -> None:
+        config = ClientConfig.create(
+            store_hash,
+            access_token,
+            timeout=timeout,
+            get_retries=get_retries,
+            retry_policy=retry_policy,
+            base_url=base_url,
+            concurrency=concurrency,
+            pace=pace,
+            event_hooks=event_hooks,
+        )
+        self._bind(AsyncSession(config, transport))
+
+    def _bind(self, session: AsyncSession) -> None:
+        self._session = session
+        self.api_v2 = AsyncV2API(session)
+        self.api_v3 = AsyncV3API(session)
+        v2, v3 = self.api_v2, self.api_v3
+        self.carts_v3 = AsyncCartsV3(v3)
+        self.categories_v3 = AsyncCategoriesV3(v3)
+        self.checkouts_v3 = AsyncCheckoutsV3(v3)
+        self.currencies_v2 = AsyncCurrenciesV2(v2)
+        self.customer_groups_v2 = AsyncCustomerGroupsV2(v2)
+        self.customers_v3 = AsyncCustomersV3(v3)
+        self.orders_v2 = AsyncOrdersV2(v2)
+        self.orders_v3 = AsyncOrdersV3(v3)
+        self.pricing_v3 = AsyncPricingV3(v3)
+        self.product_variants_v3 = AsyncProductVariantsV3(v3)
+        self.products_v3 = AsyncProductsV3(v3)
+        self.webhooks_v3 = AsyncWebhooksV3(v3)
+
+    def with_options(
+        self,
+        *,
+        timeout: TimeoutTypes = None,
+        get_retries: int | None = None,
+        retry_policy: RetryPolicy | None = None,
+        concurrency: int | None = None,
+    ) -> AsyncBigCommerceAPI:
+        """A view of this client with other defaults, sharing its connections and quota.
+
+        ``api.with_options(retry_policy=RetryPolicy(rate_limit_retries=0)).products_v3.get(1)``
+        changes the policy for that one call.
+        """
+        session = self._session
+        config = session.config.with_options(
+            timeout=timeout,
+            get_retries=get_retries,
+            retry_policy=retry_policy,
+            concurrency=concurrency,
+        )
+        clone = object.__new__(type(self))
+        clone._bind(AsyncSession(config, session.transport, session.limiter))
+        clone._session.owns_transport = False
+        return clone
+
+    @property
+    def config(self) -> ClientConfig:
+        """The settings in force (the token is not in its ``repr``)."""
+        return self._session.config
+
+    @property
+    def rate_limit(self) -> RateLimitStatus | None:
+        """The store's quota as of the latest response, ``None`` before any."""
+        return self._session.limiter.status
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} store_hash={self.config.store_hash!r}>"
+
+    async def aclose(self) -> None:
+        """Close the connections (a transport passed in stays open)."""
+        await self._session.aclose()
+
+    async def __aenter__(self) -> AsyncBigCommerceAPI:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()

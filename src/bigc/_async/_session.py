@@ -1,0 +1,156 @@
+"""The request loop shared by every call of one client: pace, send, retry, raise.
+
+Written once for async; ``scripts/unasync.py`` generates the sync twin in
+``bigc/_sync``. Every decision is taken by the I/O-free core (``_retry``,
+``_ratelimit``, ``_responses``); this loop only sends, sleeps and logs.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from bigc._config import ClientConfig, encode_body
+from bigc._models import AsyncTransport, Request, Response, Timeout, TimeoutTypes
+from bigc._ratelimit import RateLimiter
+from bigc._responses import error_from_response
+from bigc._retry import RetryPolicy, RetryState, check_retries
+from bigc.exceptions import BigCommerceNetworkError, RequestTimeoutError
+
+from ._backend import default_transport, sleep
+
+__all__ = ["AsyncSession"]
+
+logger = logging.getLogger("bigc")
+
+
+def _remaining(deadline: float | None) -> float | None:
+    return None if deadline is None else deadline - time.monotonic()
+
+
+def _attempt_timeout(limits: Timeout, remaining: float | None) -> Timeout:
+    """This attempt's connect/read limits, shortened so the call's deadline holds."""
+    if remaining is None:
+        return limits
+    if remaining <= 0:
+        raise RequestTimeoutError("the call's total timeout ran out", phase="total")
+
+    def cap(value: float | None) -> float:
+        return remaining if value is None else min(value, remaining)
+
+    return Timeout(connect=cap(limits.connect), read=cap(limits.read))
+
+
+class AsyncSession:
+    """One client's transport, settings and rate-limit state."""
+
+    def __init__(
+        self,
+        config: ClientConfig,
+        transport: AsyncTransport | None = None,
+        limiter: RateLimiter | None = None,
+    ) -> None:
+        self.config = config
+        self.owns_transport = transport is None
+        self.transport: AsyncTransport = transport or default_transport(config)
+        self.limiter = limiter or RateLimiter(enabled=config.pace)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} store_hash={self.config.store_hash!r}>"
+
+    async def send(
+        self,
+        method: str,
+        version: str,
+        path: str,
+        *,
+        data: Any = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: TimeoutTypes = None,
+        retries: int | None = None,
+        retry_policy: RetryPolicy | None = None,
+    ) -> Response:
+        """Send one call, retrying as the policy allows; raise for an error status."""
+        if not isinstance(method, str) or not method.isalpha():
+            raise ValueError(f"method must be an HTTP method name, got {method!r}")
+        method = method.upper()
+        check_retries(method, retries)
+        url = self.config.url(version, path, params)
+        body = encode_body(data)
+        request_headers = self.config.headers(headers, body is not None)
+        limits = self.config.timeout if timeout is None else Timeout.of(timeout)
+        state = RetryState(retry_policy or self.config.retry_policy, method, retries)
+        deadline = None if limits.total is None else time.monotonic() + limits.total
+        while True:
+            await self._wait_for_quota(deadline)
+            request = Request(
+                method, url, request_headers, body, _attempt_timeout(limits, _remaining(deadline))
+            )
+            try:
+                response = await self._exchange(request)
+            except BigCommerceNetworkError as exc:
+                delay = state.after_error(exc, _remaining(deadline))
+                if delay is None:
+                    raise
+                logger.debug("retrying %s %s in %.2fs after %s", method, url, delay, exc)
+                await sleep(delay)
+                continue
+            if response.status_code < 400:
+                return response
+            delay = state.after_response(response, _remaining(deadline))
+            if delay is None:
+                raise error_from_response(response)
+            logger.debug(
+                "retrying %s %s in %.2fs after status %d", method, url, delay, response.status_code
+            )
+            await sleep(delay)
+
+    async def _wait_for_quota(self, deadline: float | None) -> None:
+        """Take a rate-limit slot, sleeping until the window resets when none is left."""
+        while True:
+            wait = self.limiter.acquire()
+            if wait <= 0:
+                return
+            remaining = _remaining(deadline)
+            if remaining is not None and wait >= remaining:
+                raise RequestTimeoutError(
+                    f"the call's total timeout would run out while waiting {wait:.2f}s "
+                    "for the store's rate-limit window to reset",
+                    phase="total",
+                )
+            logger.debug("rate limit: waiting %.2fs for the window to reset", wait)
+            await sleep(wait)
+
+    async def _exchange(self, request: Request) -> Response:
+        """One attempt through the transport, with hooks, logging and quota bookkeeping."""
+        for request_hook in self.config.event_hooks.request:
+            request_hook(request)
+        started = time.perf_counter()
+        response: Response | None = None
+        try:
+            response = await self.transport.send(request)
+        except BigCommerceNetworkError as exc:
+            logger.debug("%s %s failed: %s", request.method, request.url, exc)
+            raise
+        finally:
+            self.limiter.release(None if response is None else response.headers)
+        response.elapsed = time.perf_counter() - started
+        response.request = request
+        logger.debug(
+            "%s %s -> %d in %.1f ms",
+            request.method,
+            request.url,
+            response.status_code,
+            response.elapsed * 1000,
+        )
+        for response_hook in self.config.event_hooks.response:
+            response_hook(response)
+        return response
+
+    async def aclose(self) -> None:
+        """Close the transport if this session created it."""
+        if self.owns_transport:
+            await self.transport.aclose()

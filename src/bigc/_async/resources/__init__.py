@@ -1,0 +1,1 @@
+"""Resource groups, one class per group (see ``bigc._async._client``)."""

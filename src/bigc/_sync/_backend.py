@@ -1,0 +1,65 @@
+"""What differs between the sync and async clients: sleeping, concurrency, default transport.
+
+Written by hand, like ``bigc/_async/_backend.py``; the rest of ``bigc/_sync`` is
+generated from ``bigc/_async`` by ``scripts/unasync.py``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable, Generator, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from bigc._config import ClientConfig
+    from bigc._models import Transport
+
+__all__ = ["default_transport", "ordered_map", "sleep"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def sleep(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+def default_transport(config: ClientConfig) -> Transport:
+    from bigc._urllib3_transport import Urllib3Transport
+
+    return Urllib3Transport()
+
+
+def ordered_map(
+    fn: Callable[[T], R], items: Iterable[T], concurrency: int
+) -> Generator[R, None, None]:
+    """``fn`` over ``items`` on up to ``concurrency`` threads, results in order.
+
+    Items are drawn lazily, so ``items`` may be endless; closing the generator
+    cancels what has not started. The first failure is raised in its turn.
+    """
+    if concurrency <= 1:
+        for item in items:
+            yield fn(item)
+        return
+    pending: deque[Future[R]] = deque()
+    source = iter(items)
+    exhausted = False
+    with ThreadPoolExecutor(concurrency, thread_name_prefix="bigc-pages") as pool:
+        try:
+            while True:
+                while not exhausted and len(pending) < concurrency:
+                    try:
+                        item = next(source)
+                    except StopIteration:
+                        exhausted = True
+                        break
+                    pending.append(pool.submit(fn, item))
+                if not pending:
+                    return
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
