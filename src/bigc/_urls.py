@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from string import Formatter
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -28,8 +29,22 @@ def escape_id(value: object, name: str = "id") -> str:
 
 
 def build_path(template: str, *ids: object) -> str:
-    """Fill ``{}`` slots of a path template with escaped IDs."""
-    return template.format(*(escape_id(i) for i in ids))
+    """Fill the slots of a path template with escaped IDs, in order.
+
+    A slot is ``{}`` or named, ``{cart_id}``; the name is what the
+    ``ValueError`` for an empty ID calls it (``{}`` is called ``id``).
+    """
+    parts = list(Formatter().parse(template))
+    slots = [name for _, name, _, _ in parts if name is not None]
+    if len(slots) != len(ids):
+        raise TypeError(f"{template!r} has {len(slots)} ID slots, got {len(ids)} IDs")
+    values = iter(ids)
+    pieces: list[str] = []
+    for literal, name, _, _ in parts:
+        pieces.append(literal)
+        if name is not None:
+            pieces.append(escape_id(next(values), name or "id"))
+    return "".join(pieces)
 
 
 def validate_path(path: str) -> str:

@@ -24,7 +24,7 @@ class AsyncCartsV3(AsyncGroup[AsyncV3API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> JSON:
-        path = build_path("/carts/{}", cart_id)
+        path = build_path("/carts/{cart_id}", cart_id)
         return await self._object("GET", path, params=params, timeout=timeout, retries=retries)
 
     async def create(
@@ -42,7 +42,7 @@ class AsyncCartsV3(AsyncGroup[AsyncV3API]):
         retries: int | None = None,
     ) -> JSON:
         """Change the cart's customer (``{"customer_id": …}``)."""
-        path = build_path("/carts/{}", cart_id)
+        path = build_path("/carts/{cart_id}", cart_id)
         return await self._object(
             "PUT", path, data=data, params=params, timeout=timeout, retries=retries
         )
@@ -55,7 +55,7 @@ class AsyncCartsV3(AsyncGroup[AsyncV3API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> Any:
-        path = build_path("/carts/{}", cart_id)
+        path = build_path("/carts/{cart_id}", cart_id)
         return await self._call("DELETE", path, params=params, timeout=timeout, retries=retries)
 
     async def add_line_items(
@@ -66,7 +66,7 @@ class AsyncCartsV3(AsyncGroup[AsyncV3API]):
         params: Params | None = None,
         timeout: TimeoutTypes = None,
     ) -> JSON:
-        path = build_path("/carts/{}/items", cart_id)
+        path = build_path("/carts/{cart_id}/items", cart_id)
         return await self._object("POST", path, data=data, params=params, timeout=timeout)
 
     async def update_line_item(
@@ -79,7 +79,7 @@ class AsyncCartsV3(AsyncGroup[AsyncV3API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> JSON:
-        path = build_path("/carts/{}/items/{}", cart_id, item_id)
+        path = build_path("/carts/{cart_id}/items/{item_id}", cart_id, item_id)
         return await self._object(
             "PUT", path, data=data, params=params, timeout=timeout, retries=retries
         )
@@ -94,7 +94,7 @@ class AsyncCartsV3(AsyncGroup[AsyncV3API]):
         retries: int | None = None,
     ) -> JSON | None:
         """Remove one item; returns the cart, or ``None`` when that emptied (deleted) it."""
-        path = build_path("/carts/{}/items/{}", cart_id, item_id)
+        path = build_path("/carts/{cart_id}/items/{item_id}", cart_id, item_id)
         result = await self._call("DELETE", path, params=params, timeout=timeout, retries=retries)
         return result if isinstance(result, dict) else None
 
@@ -105,7 +105,7 @@ class AsyncCartsV3(AsyncGroup[AsyncV3API]):
         params: Params | None = None,
         timeout: TimeoutTypes = None,
     ) -> JSON:
-        path = build_path("/carts/{}/redirect_urls", cart_id)
+        path = build_path("/carts/{cart_id}/redirect_urls", cart_id)
         return await self._object("POST", path, params=params, timeout=timeout)
 
 
@@ -120,7 +120,7 @@ class AsyncCheckoutsV3(AsyncGroup[AsyncV3API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> JSON:
-        path = build_path("/checkouts/{}", checkout_id)
+        path = build_path("/checkouts/{checkout_id}", checkout_id)
         return await self._object("GET", path, params=params, timeout=timeout, retries=retries)
 
     async def update(
@@ -133,7 +133,7 @@ class AsyncCheckoutsV3(AsyncGroup[AsyncV3API]):
         retries: int | None = None,
     ) -> JSON:
         """Set the customer message (``{"customer_message": …}``)."""
-        path = build_path("/checkouts/{}", checkout_id)
+        path = build_path("/checkouts/{checkout_id}", checkout_id)
         return await self._object(
             "PUT", path, data=data, params=params, timeout=timeout, retries=retries
         )
@@ -183,7 +183,7 @@ class AsyncCheckoutsV3(AsyncGroup[AsyncV3API]):
         timeout: TimeoutTypes = None,
     ) -> JSON:
         return await self._post(
-            "/checkouts/{}/billing-address", (checkout_id,), data, params, timeout
+            "/checkouts/{checkout_id}/billing-address", (checkout_id,), data, params, timeout
         )
 
     async def update_billing_address(
@@ -197,7 +197,7 @@ class AsyncCheckoutsV3(AsyncGroup[AsyncV3API]):
         retries: int | None = None,
     ) -> JSON:
         return await self._put(
-            "/checkouts/{}/billing-address/{}",
+            "/checkouts/{checkout_id}/billing-address/{address_id}",
             (checkout_id, address_id),
             data,
             params,
@@ -213,7 +213,9 @@ class AsyncCheckoutsV3(AsyncGroup[AsyncV3API]):
         params: Params | None = None,
         timeout: TimeoutTypes = None,
     ) -> JSON:
-        return await self._post("/checkouts/{}/consignments", (checkout_id,), data, params, timeout)
+        return await self._post(
+            "/checkouts/{checkout_id}/consignments", (checkout_id,), data, params, timeout
+        )
 
     async def update_consignment(
         self,
@@ -226,7 +228,7 @@ class AsyncCheckoutsV3(AsyncGroup[AsyncV3API]):
         retries: int | None = None,
     ) -> JSON:
         return await self._put(
-            "/checkouts/{}/consignments/{}",
+            "/checkouts/{checkout_id}/consignments/{consignment_id}",
             (checkout_id, consignment_id),
             data,
             params,
@@ -245,7 +247,11 @@ class AsyncCheckoutsV3(AsyncGroup[AsyncV3API]):
     ) -> JSON:
         """Remove a consignment; returns the checkout."""
         return await self._delete(
-            "/checkouts/{}/consignments/{}", (checkout_id, consignment_id), params, timeout, retries
+            "/checkouts/{checkout_id}/consignments/{consignment_id}",
+            (checkout_id, consignment_id),
+            params,
+            timeout,
+            retries,
         )
 
     async def add_coupon(
@@ -257,7 +263,11 @@ class AsyncCheckoutsV3(AsyncGroup[AsyncV3API]):
         timeout: TimeoutTypes = None,
     ) -> JSON:
         return await self._post(
-            "/checkouts/{}/coupons", (checkout_id,), {"coupon_code": coupon_code}, params, timeout
+            "/checkouts/{checkout_id}/coupons",
+            (checkout_id,),
+            {"coupon_code": coupon_code},
+            params,
+            timeout,
         )
 
     async def delete_coupon(
@@ -271,7 +281,11 @@ class AsyncCheckoutsV3(AsyncGroup[AsyncV3API]):
     ) -> JSON:
         """Remove a coupon; returns the checkout."""
         return await self._delete(
-            "/checkouts/{}/coupons/{}", (checkout_id, coupon_code), params, timeout, retries
+            "/checkouts/{checkout_id}/coupons/{coupon_code}",
+            (checkout_id, coupon_code),
+            params,
+            timeout,
+            retries,
         )
 
     async def add_discounts(
@@ -282,7 +296,9 @@ class AsyncCheckoutsV3(AsyncGroup[AsyncV3API]):
         params: Params | None = None,
         timeout: TimeoutTypes = None,
     ) -> JSON:
-        return await self._post("/checkouts/{}/discounts", (checkout_id,), data, params, timeout)
+        return await self._post(
+            "/checkouts/{checkout_id}/discounts", (checkout_id,), data, params, timeout
+        )
 
     async def create_order(
         self,
@@ -292,4 +308,6 @@ class AsyncCheckoutsV3(AsyncGroup[AsyncV3API]):
         timeout: TimeoutTypes = None,
     ) -> JSON:
         """Turn the checkout into an order; returns ``{"id": order_id}``."""
-        return await self._post("/checkouts/{}/orders", (checkout_id,), None, params, timeout)
+        return await self._post(
+            "/checkouts/{checkout_id}/orders", (checkout_id,), None, params, timeout
+        )

@@ -37,7 +37,7 @@ class AsyncProductVariantsV3(AsyncGroup[AsyncV3API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> AsyncIterator[JSON]:
-        path = build_path("/catalog/products/{}/variants", product_id)
+        path = build_path("/catalog/products/{product_id}/variants", product_id)
         return self._all(path, params, timeout, retries)
 
     async def get(
@@ -49,7 +49,9 @@ class AsyncProductVariantsV3(AsyncGroup[AsyncV3API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> JSON:
-        path = build_path("/catalog/products/{}/variants/{}", product_id, variant_id)
+        path = build_path(
+            "/catalog/products/{product_id}/variants/{variant_id}", product_id, variant_id
+        )
         return await self._object("GET", path, params=params, timeout=timeout, retries=retries)
 
     async def create(
@@ -60,7 +62,7 @@ class AsyncProductVariantsV3(AsyncGroup[AsyncV3API]):
         params: Params | None = None,
         timeout: TimeoutTypes = None,
     ) -> JSON:
-        path = build_path("/catalog/products/{}/variants", product_id)
+        path = build_path("/catalog/products/{product_id}/variants", product_id)
         return await self._object("POST", path, data=data, params=params, timeout=timeout)
 
     async def update(
@@ -73,7 +75,9 @@ class AsyncProductVariantsV3(AsyncGroup[AsyncV3API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> JSON:
-        path = build_path("/catalog/products/{}/variants/{}", product_id, variant_id)
+        path = build_path(
+            "/catalog/products/{product_id}/variants/{variant_id}", product_id, variant_id
+        )
         return await self._object(
             "PUT", path, data=data, params=params, timeout=timeout, retries=retries
         )
@@ -87,5 +91,7 @@ class AsyncProductVariantsV3(AsyncGroup[AsyncV3API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> Any:
-        path = build_path("/catalog/products/{}/variants/{}", product_id, variant_id)
+        path = build_path(
+            "/catalog/products/{product_id}/variants/{variant_id}", product_id, variant_id
+        )
         return await self._call("DELETE", path, params=params, timeout=timeout, retries=retries)

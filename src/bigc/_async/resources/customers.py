@@ -45,7 +45,9 @@ class AsyncCustomersV3(AsyncGroup[AsyncV3API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> JSON:
-        return await self._find(CUSTOMERS, customer_id, "customer", params, timeout, retries)
+        return await self._find(
+            CUSTOMERS, customer_id, "customer", params, timeout, retries, "customer_id"
+        )
 
     async def create_many(
         self, data: Sequence[JSON], *, params: Params | None = None, timeout: TimeoutTypes = None
@@ -158,7 +160,9 @@ class AsyncCustomersV3(AsyncGroup[AsyncV3API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> JSON:
-        return await self._find(ADDRESSES, address_id, "customer address", params, timeout, retries)
+        return await self._find(
+            ADDRESSES, address_id, "customer address", params, timeout, retries, "address_id"
+        )
 
     async def create_addresses(
         self, data: Sequence[JSON], *, params: Params | None = None, timeout: TimeoutTypes = None

@@ -25,14 +25,14 @@ class AsyncOrdersV2(AsyncCrud[AsyncV2API]):
 
     async def delete(
         self,
-        item_id: ID,
+        order_id: ID,
         *,
         params: Params | None = None,
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> Any:
         """Archive the order (what BigCommerce's DELETE does); same as :meth:`archive`."""
-        return await self.archive(item_id, params=params, timeout=timeout, retries=retries)
+        return await self.archive(order_id, params=params, timeout=timeout, retries=retries)
 
     async def archive(
         self,
@@ -43,7 +43,7 @@ class AsyncOrdersV2(AsyncCrud[AsyncV2API]):
         retries: int | None = None,
     ) -> None:
         """Archive an order (``DELETE /v2/orders/{id}``); the control panel can restore it."""
-        path = build_path("/orders/{}", order_id)
+        path = build_path("/orders/{order_id}", order_id)
         await self._call("DELETE", path, params=params, timeout=timeout, retries=retries)
 
     def _sub_all(
@@ -75,7 +75,7 @@ class AsyncOrdersV2(AsyncCrud[AsyncV2API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> AsyncIterator[JSON]:
-        return self._sub_all("/orders/{}/products", order_id, params, timeout, retries)
+        return self._sub_all("/orders/{order_id}/products", order_id, params, timeout, retries)
 
     async def get_product(
         self,
@@ -87,7 +87,11 @@ class AsyncOrdersV2(AsyncCrud[AsyncV2API]):
         retries: int | None = None,
     ) -> JSON:
         return await self._sub_get(
-            "/orders/{}/products/{}", (order_id, product_id), params, timeout, retries
+            "/orders/{order_id}/products/{product_id}",
+            (order_id, product_id),
+            params,
+            timeout,
+            retries,
         )
 
     def all_shipping_addresses(
@@ -98,7 +102,9 @@ class AsyncOrdersV2(AsyncCrud[AsyncV2API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> AsyncIterator[JSON]:
-        return self._sub_all("/orders/{}/shipping_addresses", order_id, params, timeout, retries)
+        return self._sub_all(
+            "/orders/{order_id}/shipping_addresses", order_id, params, timeout, retries
+        )
 
     async def get_shipping_address(
         self,
@@ -110,7 +116,11 @@ class AsyncOrdersV2(AsyncCrud[AsyncV2API]):
         retries: int | None = None,
     ) -> JSON:
         return await self._sub_get(
-            "/orders/{}/shipping_addresses/{}", (order_id, address_id), params, timeout, retries
+            "/orders/{order_id}/shipping_addresses/{address_id}",
+            (order_id, address_id),
+            params,
+            timeout,
+            retries,
         )
 
     async def update_shipping_address(
@@ -123,7 +133,9 @@ class AsyncOrdersV2(AsyncCrud[AsyncV2API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> JSON:
-        path = build_path("/orders/{}/shipping_addresses/{}", order_id, address_id)
+        path = build_path(
+            "/orders/{order_id}/shipping_addresses/{address_id}", order_id, address_id
+        )
         return await self._object(
             "PUT", path, data=data, params=params, timeout=timeout, retries=retries
         )
@@ -136,7 +148,7 @@ class AsyncOrdersV2(AsyncCrud[AsyncV2API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> AsyncIterator[JSON]:
-        return self._sub_all("/orders/{}/shipments", order_id, params, timeout, retries)
+        return self._sub_all("/orders/{order_id}/shipments", order_id, params, timeout, retries)
 
     async def get_shipment(
         self,
@@ -148,7 +160,11 @@ class AsyncOrdersV2(AsyncCrud[AsyncV2API]):
         retries: int | None = None,
     ) -> JSON:
         return await self._sub_get(
-            "/orders/{}/shipments/{}", (order_id, shipment_id), params, timeout, retries
+            "/orders/{order_id}/shipments/{shipment_id}",
+            (order_id, shipment_id),
+            params,
+            timeout,
+            retries,
         )
 
     async def create_shipment(
@@ -159,7 +175,7 @@ class AsyncOrdersV2(AsyncCrud[AsyncV2API]):
         params: Params | None = None,
         timeout: TimeoutTypes = None,
     ) -> JSON:
-        path = build_path("/orders/{}/shipments", order_id)
+        path = build_path("/orders/{order_id}/shipments", order_id)
         return await self._object("POST", path, data=data, params=params, timeout=timeout)
 
     async def update_shipment(
@@ -172,7 +188,7 @@ class AsyncOrdersV2(AsyncCrud[AsyncV2API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> JSON:
-        path = build_path("/orders/{}/shipments/{}", order_id, shipment_id)
+        path = build_path("/orders/{order_id}/shipments/{shipment_id}", order_id, shipment_id)
         return await self._object(
             "PUT", path, data=data, params=params, timeout=timeout, retries=retries
         )
@@ -186,7 +202,7 @@ class AsyncOrdersV2(AsyncCrud[AsyncV2API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> None:
-        path = build_path("/orders/{}/shipments/{}", order_id, shipment_id)
+        path = build_path("/orders/{order_id}/shipments/{shipment_id}", order_id, shipment_id)
         await self._call("DELETE", path, params=params, timeout=timeout, retries=retries)
 
     def all_coupons(
@@ -197,7 +213,7 @@ class AsyncOrdersV2(AsyncCrud[AsyncV2API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> AsyncIterator[JSON]:
-        return self._sub_all("/orders/{}/coupons", order_id, params, timeout, retries)
+        return self._sub_all("/orders/{order_id}/coupons", order_id, params, timeout, retries)
 
 
 class AsyncOrdersV3(AsyncGroup[AsyncV3API]):
@@ -212,7 +228,7 @@ class AsyncOrdersV3(AsyncGroup[AsyncV3API]):
         timeout: TimeoutTypes = None,
     ) -> JSON:
         """What a refund of ``data`` would cost and how it could be paid (changes nothing)."""
-        path = build_path("/orders/{}/payment_actions/refund_quotes", order_id)
+        path = build_path("/orders/{order_id}/payment_actions/refund_quotes", order_id)
         return await self._object("POST", path, data=data, params=params, timeout=timeout)
 
     async def create_refund(
@@ -223,7 +239,7 @@ class AsyncOrdersV3(AsyncGroup[AsyncV3API]):
         params: Params | None = None,
         timeout: TimeoutTypes = None,
     ) -> JSON:
-        path = build_path("/orders/{}/payment_actions/refunds", order_id)
+        path = build_path("/orders/{order_id}/payment_actions/refunds", order_id)
         return await self._object("POST", path, data=data, params=params, timeout=timeout)
 
     def all_refunds(
@@ -237,7 +253,7 @@ class AsyncOrdersV3(AsyncGroup[AsyncV3API]):
         """Every refund of the store, or of one order when ``order_id`` is given."""
         if order_id is None:
             return self._all("/orders/payment_actions/refunds", params, timeout, retries)
-        path = build_path("/orders/{}/payment_actions/refunds", order_id)
+        path = build_path("/orders/{order_id}/payment_actions/refunds", order_id)
         return self._all(path, params, timeout, retries)
 
     async def get_refund(
@@ -249,5 +265,11 @@ class AsyncOrdersV3(AsyncGroup[AsyncV3API]):
         retries: int | None = None,
     ) -> JSON:
         return await self._find(
-            "/orders/payment_actions/refunds", refund_id, "refund", params, timeout, retries
+            "/orders/payment_actions/refunds",
+            refund_id,
+            "refund",
+            params,
+            timeout,
+            retries,
+            "refund_id",
         )

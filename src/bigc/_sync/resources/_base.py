@@ -107,9 +107,10 @@ class Group(Generic[API]):
         params: Params | None,
         timeout: TimeoutTypes,
         retries: int | None,
+        id_name: str = "id",
     ) -> JSON:
         """Look one item up through a list endpoint's ``id:in`` filter."""
-        query = {**(params or {}), "id:in": ids_param([item_id], "id")}
+        query = {**(params or {}), "id:in": ids_param([item_id], id_name)}
         items = self._call("GET", path, params=query, timeout=timeout, retries=retries)
         return one_of(items, what, item_id)
 
@@ -138,7 +139,7 @@ class Readable(Group[API]):
         retries: int | None = None,
     ) -> JSON:
         """One item by ID; :class:`~bigc.exceptions.DoesNotExistError` if there is none."""
-        path = build_path(self.path + "/{}", item_id)
+        path = build_path(self.path + "/{item_id}", item_id)
         return self._object("GET", path, params=params, timeout=timeout, retries=retries)
 
 
@@ -161,7 +162,7 @@ class Crud(Readable[API]):
         retries: int | None = None,
     ) -> JSON:
         """Update one item with the fields in ``data``."""
-        path = build_path(self.path + "/{}", item_id)
+        path = build_path(self.path + "/{item_id}", item_id)
         return self._object("PUT", path, data=data, params=params, timeout=timeout, retries=retries)
 
     def delete(
@@ -173,5 +174,5 @@ class Crud(Readable[API]):
         retries: int | None = None,
     ) -> Any:
         """Delete one item; returns ``None`` (or the body, where BigCommerce sends one)."""
-        path = build_path(self.path + "/{}", item_id)
+        path = build_path(self.path + "/{item_id}", item_id)
         return self._call("DELETE", path, params=params, timeout=timeout, retries=retries)

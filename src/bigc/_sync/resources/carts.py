@@ -25,7 +25,7 @@ class CartsV3(Group[V3API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> JSON:
-        path = build_path("/carts/{}", cart_id)
+        path = build_path("/carts/{cart_id}", cart_id)
         return self._object("GET", path, params=params, timeout=timeout, retries=retries)
 
     def create(
@@ -43,7 +43,7 @@ class CartsV3(Group[V3API]):
         retries: int | None = None,
     ) -> JSON:
         """Change the cart's customer (``{"customer_id": …}``)."""
-        path = build_path("/carts/{}", cart_id)
+        path = build_path("/carts/{cart_id}", cart_id)
         return self._object("PUT", path, data=data, params=params, timeout=timeout, retries=retries)
 
     def delete(
@@ -54,7 +54,7 @@ class CartsV3(Group[V3API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> Any:
-        path = build_path("/carts/{}", cart_id)
+        path = build_path("/carts/{cart_id}", cart_id)
         return self._call("DELETE", path, params=params, timeout=timeout, retries=retries)
 
     def add_line_items(
@@ -65,7 +65,7 @@ class CartsV3(Group[V3API]):
         params: Params | None = None,
         timeout: TimeoutTypes = None,
     ) -> JSON:
-        path = build_path("/carts/{}/items", cart_id)
+        path = build_path("/carts/{cart_id}/items", cart_id)
         return self._object("POST", path, data=data, params=params, timeout=timeout)
 
     def update_line_item(
@@ -78,7 +78,7 @@ class CartsV3(Group[V3API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> JSON:
-        path = build_path("/carts/{}/items/{}", cart_id, item_id)
+        path = build_path("/carts/{cart_id}/items/{item_id}", cart_id, item_id)
         return self._object("PUT", path, data=data, params=params, timeout=timeout, retries=retries)
 
     def delete_line_item(
@@ -91,7 +91,7 @@ class CartsV3(Group[V3API]):
         retries: int | None = None,
     ) -> JSON | None:
         """Remove one item; returns the cart, or ``None`` when that emptied (deleted) it."""
-        path = build_path("/carts/{}/items/{}", cart_id, item_id)
+        path = build_path("/carts/{cart_id}/items/{item_id}", cart_id, item_id)
         result = self._call("DELETE", path, params=params, timeout=timeout, retries=retries)
         return result if isinstance(result, dict) else None
 
@@ -102,7 +102,7 @@ class CartsV3(Group[V3API]):
         params: Params | None = None,
         timeout: TimeoutTypes = None,
     ) -> JSON:
-        path = build_path("/carts/{}/redirect_urls", cart_id)
+        path = build_path("/carts/{cart_id}/redirect_urls", cart_id)
         return self._object("POST", path, params=params, timeout=timeout)
 
 
@@ -117,7 +117,7 @@ class CheckoutsV3(Group[V3API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> JSON:
-        path = build_path("/checkouts/{}", checkout_id)
+        path = build_path("/checkouts/{checkout_id}", checkout_id)
         return self._object("GET", path, params=params, timeout=timeout, retries=retries)
 
     def update(
@@ -130,7 +130,7 @@ class CheckoutsV3(Group[V3API]):
         retries: int | None = None,
     ) -> JSON:
         """Set the customer message (``{"customer_message": …}``)."""
-        path = build_path("/checkouts/{}", checkout_id)
+        path = build_path("/checkouts/{checkout_id}", checkout_id)
         return self._object("PUT", path, data=data, params=params, timeout=timeout, retries=retries)
 
     def _post(
@@ -175,7 +175,9 @@ class CheckoutsV3(Group[V3API]):
         params: Params | None = None,
         timeout: TimeoutTypes = None,
     ) -> JSON:
-        return self._post("/checkouts/{}/billing-address", (checkout_id,), data, params, timeout)
+        return self._post(
+            "/checkouts/{checkout_id}/billing-address", (checkout_id,), data, params, timeout
+        )
 
     def update_billing_address(
         self,
@@ -188,7 +190,7 @@ class CheckoutsV3(Group[V3API]):
         retries: int | None = None,
     ) -> JSON:
         return self._put(
-            "/checkouts/{}/billing-address/{}",
+            "/checkouts/{checkout_id}/billing-address/{address_id}",
             (checkout_id, address_id),
             data,
             params,
@@ -204,7 +206,9 @@ class CheckoutsV3(Group[V3API]):
         params: Params | None = None,
         timeout: TimeoutTypes = None,
     ) -> JSON:
-        return self._post("/checkouts/{}/consignments", (checkout_id,), data, params, timeout)
+        return self._post(
+            "/checkouts/{checkout_id}/consignments", (checkout_id,), data, params, timeout
+        )
 
     def update_consignment(
         self,
@@ -217,7 +221,7 @@ class CheckoutsV3(Group[V3API]):
         retries: int | None = None,
     ) -> JSON:
         return self._put(
-            "/checkouts/{}/consignments/{}",
+            "/checkouts/{checkout_id}/consignments/{consignment_id}",
             (checkout_id, consignment_id),
             data,
             params,
@@ -236,7 +240,11 @@ class CheckoutsV3(Group[V3API]):
     ) -> JSON:
         """Remove a consignment; returns the checkout."""
         return self._delete(
-            "/checkouts/{}/consignments/{}", (checkout_id, consignment_id), params, timeout, retries
+            "/checkouts/{checkout_id}/consignments/{consignment_id}",
+            (checkout_id, consignment_id),
+            params,
+            timeout,
+            retries,
         )
 
     def add_coupon(
@@ -248,7 +256,11 @@ class CheckoutsV3(Group[V3API]):
         timeout: TimeoutTypes = None,
     ) -> JSON:
         return self._post(
-            "/checkouts/{}/coupons", (checkout_id,), {"coupon_code": coupon_code}, params, timeout
+            "/checkouts/{checkout_id}/coupons",
+            (checkout_id,),
+            {"coupon_code": coupon_code},
+            params,
+            timeout,
         )
 
     def delete_coupon(
@@ -262,7 +274,11 @@ class CheckoutsV3(Group[V3API]):
     ) -> JSON:
         """Remove a coupon; returns the checkout."""
         return self._delete(
-            "/checkouts/{}/coupons/{}", (checkout_id, coupon_code), params, timeout, retries
+            "/checkouts/{checkout_id}/coupons/{coupon_code}",
+            (checkout_id, coupon_code),
+            params,
+            timeout,
+            retries,
         )
 
     def add_discounts(
@@ -273,7 +289,9 @@ class CheckoutsV3(Group[V3API]):
         params: Params | None = None,
         timeout: TimeoutTypes = None,
     ) -> JSON:
-        return self._post("/checkouts/{}/discounts", (checkout_id,), data, params, timeout)
+        return self._post(
+            "/checkouts/{checkout_id}/discounts", (checkout_id,), data, params, timeout
+        )
 
     def create_order(
         self,
@@ -283,4 +301,4 @@ class CheckoutsV3(Group[V3API]):
         timeout: TimeoutTypes = None,
     ) -> JSON:
         """Turn the checkout into an order; returns ``{"id": order_id}``."""
-        return self._post("/checkouts/{}/orders", (checkout_id,), None, params, timeout)
+        return self._post("/checkouts/{checkout_id}/orders", (checkout_id,), None, params, timeout)

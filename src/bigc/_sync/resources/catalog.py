@@ -38,7 +38,7 @@ class ProductVariantsV3(Group[V3API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> Iterator[JSON]:
-        path = build_path("/catalog/products/{}/variants", product_id)
+        path = build_path("/catalog/products/{product_id}/variants", product_id)
         return self._all(path, params, timeout, retries)
 
     def get(
@@ -50,7 +50,9 @@ class ProductVariantsV3(Group[V3API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> JSON:
-        path = build_path("/catalog/products/{}/variants/{}", product_id, variant_id)
+        path = build_path(
+            "/catalog/products/{product_id}/variants/{variant_id}", product_id, variant_id
+        )
         return self._object("GET", path, params=params, timeout=timeout, retries=retries)
 
     def create(
@@ -61,7 +63,7 @@ class ProductVariantsV3(Group[V3API]):
         params: Params | None = None,
         timeout: TimeoutTypes = None,
     ) -> JSON:
-        path = build_path("/catalog/products/{}/variants", product_id)
+        path = build_path("/catalog/products/{product_id}/variants", product_id)
         return self._object("POST", path, data=data, params=params, timeout=timeout)
 
     def update(
@@ -74,7 +76,9 @@ class ProductVariantsV3(Group[V3API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> JSON:
-        path = build_path("/catalog/products/{}/variants/{}", product_id, variant_id)
+        path = build_path(
+            "/catalog/products/{product_id}/variants/{variant_id}", product_id, variant_id
+        )
         return self._object("PUT", path, data=data, params=params, timeout=timeout, retries=retries)
 
     def delete(
@@ -86,5 +90,7 @@ class ProductVariantsV3(Group[V3API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> Any:
-        path = build_path("/catalog/products/{}/variants/{}", product_id, variant_id)
+        path = build_path(
+            "/catalog/products/{product_id}/variants/{variant_id}", product_id, variant_id
+        )
         return self._call("DELETE", path, params=params, timeout=timeout, retries=retries)

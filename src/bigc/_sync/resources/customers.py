@@ -46,7 +46,9 @@ class CustomersV3(Group[V3API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> JSON:
-        return self._find(CUSTOMERS, customer_id, "customer", params, timeout, retries)
+        return self._find(
+            CUSTOMERS, customer_id, "customer", params, timeout, retries, "customer_id"
+        )
 
     def create_many(
         self, data: Sequence[JSON], *, params: Params | None = None, timeout: TimeoutTypes = None
@@ -153,7 +155,9 @@ class CustomersV3(Group[V3API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> JSON:
-        return self._find(ADDRESSES, address_id, "customer address", params, timeout, retries)
+        return self._find(
+            ADDRESSES, address_id, "customer address", params, timeout, retries, "address_id"
+        )
 
     def create_addresses(
         self, data: Sequence[JSON], *, params: Params | None = None, timeout: TimeoutTypes = None

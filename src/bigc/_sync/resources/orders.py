@@ -26,14 +26,14 @@ class OrdersV2(Crud[V2API]):
 
     def delete(
         self,
-        item_id: ID,
+        order_id: ID,
         *,
         params: Params | None = None,
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> Any:
         """Archive the order (what BigCommerce's DELETE does); same as :meth:`archive`."""
-        return self.archive(item_id, params=params, timeout=timeout, retries=retries)
+        return self.archive(order_id, params=params, timeout=timeout, retries=retries)
 
     def archive(
         self,
@@ -44,7 +44,7 @@ class OrdersV2(Crud[V2API]):
         retries: int | None = None,
     ) -> None:
         """Archive an order (``DELETE /v2/orders/{id}``); the control panel can restore it."""
-        path = build_path("/orders/{}", order_id)
+        path = build_path("/orders/{order_id}", order_id)
         self._call("DELETE", path, params=params, timeout=timeout, retries=retries)
 
     def _sub_all(
@@ -76,7 +76,7 @@ class OrdersV2(Crud[V2API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> Iterator[JSON]:
-        return self._sub_all("/orders/{}/products", order_id, params, timeout, retries)
+        return self._sub_all("/orders/{order_id}/products", order_id, params, timeout, retries)
 
     def get_product(
         self,
@@ -88,7 +88,11 @@ class OrdersV2(Crud[V2API]):
         retries: int | None = None,
     ) -> JSON:
         return self._sub_get(
-            "/orders/{}/products/{}", (order_id, product_id), params, timeout, retries
+            "/orders/{order_id}/products/{product_id}",
+            (order_id, product_id),
+            params,
+            timeout,
+            retries,
         )
 
     def all_shipping_addresses(
@@ -99,7 +103,9 @@ class OrdersV2(Crud[V2API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> Iterator[JSON]:
-        return self._sub_all("/orders/{}/shipping_addresses", order_id, params, timeout, retries)
+        return self._sub_all(
+            "/orders/{order_id}/shipping_addresses", order_id, params, timeout, retries
+        )
 
     def get_shipping_address(
         self,
@@ -111,7 +117,11 @@ class OrdersV2(Crud[V2API]):
         retries: int | None = None,
     ) -> JSON:
         return self._sub_get(
-            "/orders/{}/shipping_addresses/{}", (order_id, address_id), params, timeout, retries
+            "/orders/{order_id}/shipping_addresses/{address_id}",
+            (order_id, address_id),
+            params,
+            timeout,
+            retries,
         )
 
     def update_shipping_address(
@@ -124,7 +134,9 @@ class OrdersV2(Crud[V2API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> JSON:
-        path = build_path("/orders/{}/shipping_addresses/{}", order_id, address_id)
+        path = build_path(
+            "/orders/{order_id}/shipping_addresses/{address_id}", order_id, address_id
+        )
         return self._object("PUT", path, data=data, params=params, timeout=timeout, retries=retries)
 
     def all_shipments(
@@ -135,7 +147,7 @@ class OrdersV2(Crud[V2API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> Iterator[JSON]:
-        return self._sub_all("/orders/{}/shipments", order_id, params, timeout, retries)
+        return self._sub_all("/orders/{order_id}/shipments", order_id, params, timeout, retries)
 
     def get_shipment(
         self,
@@ -147,7 +159,11 @@ class OrdersV2(Crud[V2API]):
         retries: int | None = None,
     ) -> JSON:
         return self._sub_get(
-            "/orders/{}/shipments/{}", (order_id, shipment_id), params, timeout, retries
+            "/orders/{order_id}/shipments/{shipment_id}",
+            (order_id, shipment_id),
+            params,
+            timeout,
+            retries,
         )
 
     def create_shipment(
@@ -158,7 +174,7 @@ class OrdersV2(Crud[V2API]):
         params: Params | None = None,
         timeout: TimeoutTypes = None,
     ) -> JSON:
-        path = build_path("/orders/{}/shipments", order_id)
+        path = build_path("/orders/{order_id}/shipments", order_id)
         return self._object("POST", path, data=data, params=params, timeout=timeout)
 
     def update_shipment(
@@ -171,7 +187,7 @@ class OrdersV2(Crud[V2API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> JSON:
-        path = build_path("/orders/{}/shipments/{}", order_id, shipment_id)
+        path = build_path("/orders/{order_id}/shipments/{shipment_id}", order_id, shipment_id)
         return self._object("PUT", path, data=data, params=params, timeout=timeout, retries=retries)
 
     def delete_shipment(
@@ -183,7 +199,7 @@ class OrdersV2(Crud[V2API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> None:
-        path = build_path("/orders/{}/shipments/{}", order_id, shipment_id)
+        path = build_path("/orders/{order_id}/shipments/{shipment_id}", order_id, shipment_id)
         self._call("DELETE", path, params=params, timeout=timeout, retries=retries)
 
     def all_coupons(
@@ -194,7 +210,7 @@ class OrdersV2(Crud[V2API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> Iterator[JSON]:
-        return self._sub_all("/orders/{}/coupons", order_id, params, timeout, retries)
+        return self._sub_all("/orders/{order_id}/coupons", order_id, params, timeout, retries)
 
 
 class OrdersV3(Group[V3API]):
@@ -209,7 +225,7 @@ class OrdersV3(Group[V3API]):
         timeout: TimeoutTypes = None,
     ) -> JSON:
         """What a refund of ``data`` would cost and how it could be paid (changes nothing)."""
-        path = build_path("/orders/{}/payment_actions/refund_quotes", order_id)
+        path = build_path("/orders/{order_id}/payment_actions/refund_quotes", order_id)
         return self._object("POST", path, data=data, params=params, timeout=timeout)
 
     def create_refund(
@@ -220,7 +236,7 @@ class OrdersV3(Group[V3API]):
         params: Params | None = None,
         timeout: TimeoutTypes = None,
     ) -> JSON:
-        path = build_path("/orders/{}/payment_actions/refunds", order_id)
+        path = build_path("/orders/{order_id}/payment_actions/refunds", order_id)
         return self._object("POST", path, data=data, params=params, timeout=timeout)
 
     def all_refunds(
@@ -234,7 +250,7 @@ class OrdersV3(Group[V3API]):
         """Every refund of the store, or of one order when ``order_id`` is given."""
         if order_id is None:
             return self._all("/orders/payment_actions/refunds", params, timeout, retries)
-        path = build_path("/orders/{}/payment_actions/refunds", order_id)
+        path = build_path("/orders/{order_id}/payment_actions/refunds", order_id)
         return self._all(path, params, timeout, retries)
 
     def get_refund(
@@ -246,5 +262,11 @@ class OrdersV3(Group[V3API]):
         retries: int | None = None,
     ) -> JSON:
         return self._find(
-            "/orders/payment_actions/refunds", refund_id, "refund", params, timeout, retries
+            "/orders/payment_actions/refunds",
+            refund_id,
+            "refund",
+            params,
+            timeout,
+            retries,
+            "refund_id",
         )
