@@ -98,6 +98,21 @@ class AsyncGroup(Generic[API]):
         )
         return expect_dict(result, f"{method} {path}")
 
+    async def _batch(
+        self,
+        method: str,
+        path: str,
+        data: Sequence[JSON],
+        params: Params | None,
+        timeout: TimeoutTypes,
+        retries: int | None = None,
+    ) -> list[JSON]:
+        """Send a batch body (a new list of the caller's items) and return the items."""
+        result = await self._call(
+            method, path, data=as_list(data), params=params, timeout=timeout, retries=retries
+        )
+        return list(result or [])
+
     async def _find(
         self,
         path: str,

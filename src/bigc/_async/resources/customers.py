@@ -13,7 +13,7 @@ from typing import Any
 from bigc._models import TimeoutTypes
 
 from .._api import AsyncV3API
-from ._base import ID, JSON, AsyncGroup, Params, as_list, check_id, ids_param, one_of
+from ._base import ID, JSON, AsyncGroup, Params, check_id, ids_param, one_of
 
 __all__ = ["AsyncCustomersV3"]
 
@@ -53,10 +53,7 @@ class AsyncCustomersV3(AsyncGroup[AsyncV3API]):
         self, data: Sequence[JSON], *, params: Params | None = None, timeout: TimeoutTypes = None
     ) -> list[JSON]:
         """Create up to 10 customers in one request (BigCommerce's batch limit)."""
-        result = await self._call(
-            "POST", CUSTOMERS, data=as_list(data), params=params, timeout=timeout
-        )
-        return list(result or [])
+        return await self._batch("POST", CUSTOMERS, data, params, timeout)
 
     async def create(
         self, data: JSON, *, params: Params | None = None, timeout: TimeoutTypes = None
@@ -74,10 +71,7 @@ class AsyncCustomersV3(AsyncGroup[AsyncV3API]):
         retries: int | None = None,
     ) -> list[JSON]:
         """Update up to 10 customers; each item names its ``id``."""
-        result = await self._call(
-            "PUT", CUSTOMERS, data=as_list(data), params=params, timeout=timeout, retries=retries
-        )
-        return list(result or [])
+        return await self._batch("PUT", CUSTOMERS, data, params, timeout, retries)
 
     async def update(
         self,
@@ -122,10 +116,7 @@ class AsyncCustomersV3(AsyncGroup[AsyncV3API]):
         retries: int | None = None,
     ) -> list[JSON]:
         """Set form-field values; each item names ``customer_id`` or ``address_id``."""
-        result = await self._call(
-            "PUT", FORM_FIELDS, data=as_list(data), params=params, timeout=timeout, retries=retries
-        )
-        return list(result or [])
+        return await self._batch("PUT", FORM_FIELDS, data, params, timeout, retries)
 
     async def update_form_field(
         self,
@@ -167,10 +158,7 @@ class AsyncCustomersV3(AsyncGroup[AsyncV3API]):
     async def create_addresses(
         self, data: Sequence[JSON], *, params: Params | None = None, timeout: TimeoutTypes = None
     ) -> list[JSON]:
-        result = await self._call(
-            "POST", ADDRESSES, data=as_list(data), params=params, timeout=timeout
-        )
-        return list(result or [])
+        return await self._batch("POST", ADDRESSES, data, params, timeout)
 
     async def create_address(
         self, data: JSON, *, params: Params | None = None, timeout: TimeoutTypes = None
@@ -186,10 +174,7 @@ class AsyncCustomersV3(AsyncGroup[AsyncV3API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> list[JSON]:
-        result = await self._call(
-            "PUT", ADDRESSES, data=as_list(data), params=params, timeout=timeout, retries=retries
-        )
-        return list(result or [])
+        return await self._batch("PUT", ADDRESSES, data, params, timeout, retries)
 
     async def update_address(
         self,

@@ -99,6 +99,21 @@ class Group(Generic[API]):
         )
         return expect_dict(result, f"{method} {path}")
 
+    def _batch(
+        self,
+        method: str,
+        path: str,
+        data: Sequence[JSON],
+        params: Params | None,
+        timeout: TimeoutTypes,
+        retries: int | None = None,
+    ) -> list[JSON]:
+        """Send a batch body (a new list of the caller's items) and return the items."""
+        result = self._call(
+            method, path, data=as_list(data), params=params, timeout=timeout, retries=retries
+        )
+        return list(result or [])
+
     def _find(
         self,
         path: str,

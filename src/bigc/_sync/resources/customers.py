@@ -14,7 +14,7 @@ from typing import Any
 from bigc._models import TimeoutTypes
 
 from .._api import V3API
-from ._base import ID, JSON, Group, Params, as_list, check_id, ids_param, one_of
+from ._base import ID, JSON, Group, Params, check_id, ids_param, one_of
 
 __all__ = ["CustomersV3"]
 
@@ -54,8 +54,7 @@ class CustomersV3(Group[V3API]):
         self, data: Sequence[JSON], *, params: Params | None = None, timeout: TimeoutTypes = None
     ) -> list[JSON]:
         """Create up to 10 customers in one request (BigCommerce's batch limit)."""
-        result = self._call("POST", CUSTOMERS, data=as_list(data), params=params, timeout=timeout)
-        return list(result or [])
+        return self._batch("POST", CUSTOMERS, data, params, timeout)
 
     def create(
         self, data: JSON, *, params: Params | None = None, timeout: TimeoutTypes = None
@@ -71,10 +70,7 @@ class CustomersV3(Group[V3API]):
         retries: int | None = None,
     ) -> list[JSON]:
         """Update up to 10 customers; each item names its ``id``."""
-        result = self._call(
-            "PUT", CUSTOMERS, data=as_list(data), params=params, timeout=timeout, retries=retries
-        )
-        return list(result or [])
+        return self._batch("PUT", CUSTOMERS, data, params, timeout, retries)
 
     def update(
         self,
@@ -119,10 +115,7 @@ class CustomersV3(Group[V3API]):
         retries: int | None = None,
     ) -> list[JSON]:
         """Set form-field values; each item names ``customer_id`` or ``address_id``."""
-        result = self._call(
-            "PUT", FORM_FIELDS, data=as_list(data), params=params, timeout=timeout, retries=retries
-        )
-        return list(result or [])
+        return self._batch("PUT", FORM_FIELDS, data, params, timeout, retries)
 
     def update_form_field(
         self,
@@ -162,8 +155,7 @@ class CustomersV3(Group[V3API]):
     def create_addresses(
         self, data: Sequence[JSON], *, params: Params | None = None, timeout: TimeoutTypes = None
     ) -> list[JSON]:
-        result = self._call("POST", ADDRESSES, data=as_list(data), params=params, timeout=timeout)
-        return list(result or [])
+        return self._batch("POST", ADDRESSES, data, params, timeout)
 
     def create_address(
         self, data: JSON, *, params: Params | None = None, timeout: TimeoutTypes = None
@@ -179,10 +171,7 @@ class CustomersV3(Group[V3API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> list[JSON]:
-        result = self._call(
-            "PUT", ADDRESSES, data=as_list(data), params=params, timeout=timeout, retries=retries
-        )
-        return list(result or [])
+        return self._batch("PUT", ADDRESSES, data, params, timeout, retries)
 
     def update_address(
         self,
