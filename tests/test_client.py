@@ -118,7 +118,7 @@ class TestErrors:
 
     def test_empty_body_where_an_object_was_expected(self, driver: Driver) -> None:
         api = driver.client(driver.transport(Response(200, {}, b"")))
-        with pytest.raises(InvalidResponseError, match="expected one JSON object"):
+        with pytest.raises(InvalidResponseError, match="empty body where JSON was expected"):
             driver.call(api.orders_v2.get(1))
 
 

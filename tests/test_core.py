@@ -263,6 +263,8 @@ class TestPages:
 
     def test_v2(self) -> None:
         assert v2_items(Response(204)) == []
+        with pytest.raises(InvalidResponseError, match="empty body"):
+            v2_items(Response(200, {}, b""))
         assert v2_items(json_response(200, [{"id": 1}])) == [{"id": 1}]
         with pytest.raises(InvalidResponseError):
             v2_items(json_response(200, {"id": 1}))

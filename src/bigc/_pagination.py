@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bigc._models import Response
+from bigc._responses import decode_v2
 from bigc.exceptions import InvalidResponseError, body_excerpt
 
 __all__ = [
@@ -63,9 +64,8 @@ def _list_of(value: Any, response: Response, what: str) -> list[Any]:
 
 def v2_items(response: Response) -> list[Any]:
     """Items of a v2 page; a 204 (past the last page) has none."""
-    if response.status_code == 204 or not response.content.strip():
-        return []
-    return _list_of(response.json(), response, "v2 items")
+    body = decode_v2(response)
+    return [] if body is None else _list_of(body, response, "v2 items")
 
 
 def _v3_body(response: Response) -> Mapping[str, Any]:

@@ -69,20 +69,36 @@ def error_from_response(response: Response) -> BigCommerceException:
     return cls(message, errors=errors, response=response)
 
 
-def decode_v2(response: Response) -> Any:
-    """A v2 body: JSON as is; ``None`` for 204 or an empty body."""
+def _no_body(response: Response) -> bool:
+    """Whether the response has no body, and that is fine.
+
+    204 and the answer to a DELETE may be empty; any other empty answer means
+    something broke between BigCommerce and us.
+    """
     if response.status_code == 204:
-        return None
-    return response.json()
+        return True
+    if response.content.strip():
+        return False
+    if response.request is not None and response.request.method == "DELETE":
+        return True
+    raise InvalidResponseError(
+        f"BigCommerce sent an empty body where JSON was expected (status {response.status_code})",
+        response=response,
+    )
+
+
+def decode_v2(response: Response) -> Any:
+    """A v2 body: JSON as is; ``None`` for 204 or an empty DELETE answer."""
+    return None if _no_body(response) else response.json()
 
 
 def decode_v3(response: Response) -> Any:
-    """A v3 body unwrapped to its ``data``; ``None`` for 204 or an empty body.
+    """A v3 body unwrapped to its ``data``; ``None`` for 204 or an empty DELETE answer.
 
     A v3 JSON object without ``data`` is an error: it means something other
     than the API answered (a proxy, a maintenance page).
     """
-    if response.status_code == 204 or not response.content.strip():
+    if _no_body(response):
         return None
     body = response.json()
     if isinstance(body, Mapping) and "data" in body:
