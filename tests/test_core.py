@@ -11,7 +11,7 @@ import pytest
 from bigc import Response, RetryPolicy, Timeout
 from bigc._config import ClientConfig
 from bigc._pagination import cursor_items, page_size_of, v2_items, v3_items
-from bigc._ratelimit import RateLimiter
+from bigc._ratelimit import PROBE_WAIT, RateLimiter
 from bigc._responses import decode_v2, decode_v3, error_from_response
 from bigc._retry import RetryState, check_retries
 from bigc._urls import build_path, encode_query, escape_id, validate_path
@@ -229,6 +229,26 @@ class TestRateLimiter:
         assert limiter.acquire() == pytest.approx(2.5)
         now[0] += 2.5
         assert limiter.acquire() == 0  # a new window
+
+    def test_one_request_probes_before_the_first_answer(self) -> None:
+        limiter = RateLimiter(clock=lambda: 0.0)
+        assert limiter.acquire() == 0
+        assert limiter.acquire() == PROBE_WAIT
+        limiter.release(quota_headers(left=5, reset_ms=1000))
+        assert limiter.acquire() == 0
+        assert limiter.acquire() == 0
+
+    def test_answers_without_headers_turn_pacing_off(self) -> None:
+        limiter = RateLimiter(clock=lambda: 0.0)
+        limiter.acquire()
+        limiter.release({})
+        assert all(limiter.acquire() == 0 for _ in range(100))
+
+    def test_a_failed_probe_lets_the_next_one_go(self) -> None:
+        limiter = RateLimiter(clock=lambda: 0.0)
+        limiter.acquire()
+        limiter.release(None)
+        assert limiter.acquire() == 0
 
     def test_status_is_readable(self) -> None:
         limiter = RateLimiter(clock=lambda: 5.0)

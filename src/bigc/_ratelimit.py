@@ -43,14 +43,27 @@ def _int_header(headers: Mapping[str, str], name: str) -> int | None:
         return None
 
 
+# How often a request waiting for the first answer of a client looks again.
+PROBE_WAIT = 0.005
+
+
 class RateLimiter:
-    """Shared quota state; all methods are quick and safe from any thread or task."""
+    """Shared quota state; all methods are quick and safe from any thread or task.
+
+    Until the first answer arrives nothing is known, so one request goes
+    alone (a burst of 500 tasks would otherwise all land in the same spent
+    window). Answers without ``X-Rate-Limit-*`` headers turn pacing off.
+    """
 
     def __init__(self, *, enabled: bool = True, clock: Callable[[], float] = time.monotonic):
         self.enabled = enabled
         self._clock = clock
         self._lock = threading.Lock()
-        self._left: int | None = None
+        self._answered = False
+        self._tracked = False
+        self._left = 0
+        self._quota = 0
+        self._window = 0.0
         self._reset_at = 0.0
         self._in_flight = 0
         self._status: RateLimitStatus | None = None
@@ -67,38 +80,46 @@ class RateLimiter:
         :meth:`release`), else the wait; the caller sleeps and asks again.
         """
         with self._lock:
-            now = self._clock()
-            if self.enabled and self._left is not None and now < self._reset_at:
+            if self.enabled and not self._answered and self._in_flight:
+                return PROBE_WAIT
+            if self.enabled and self._tracked:
+                now = self._clock()
+                if now >= self._reset_at:
+                    # The window has reset: assume the whole quota until told otherwise.
+                    self._left = self._quota
+                    self._reset_at = now + self._window
                 if self._left - self._in_flight <= 0:
-                    return self._reset_at - now
-            elif self._left is not None and now >= self._reset_at:
-                self._left = None  # a new window: unknown until the next answer
+                    return max(self._reset_at - now, PROBE_WAIT)
             self._in_flight += 1
             return 0.0
 
     def release(self, headers: Mapping[str, str] | None) -> None:
-        """Return a slot, learning the quota from the response headers if any."""
+        """Return a slot; ``headers`` are the response's (``None`` when none came)."""
         with self._lock:
             self._in_flight = max(0, self._in_flight - 1)
             if headers is None:
                 return
+            self._answered = True
             left = _int_header(headers, "X-Rate-Limit-Requests-Left")
             reset_ms = _int_header(headers, "X-Rate-Limit-Time-Reset-Ms")
             if left is None or reset_ms is None:
                 return
             now = self._clock()
             reset_at = now + reset_ms / 1000.0
-            if self._left is not None and reset_at < self._reset_at + 0.5 and now < self._reset_at:
+            if self._tracked and now < self._reset_at and reset_at < self._reset_at + 0.5:
                 # Same window: answers can arrive out of order, keep the lowest count.
                 left = min(left, self._left)
-            self._left = left
-            self._reset_at = reset_at
             quota = _int_header(headers, "X-Rate-Limit-Requests-Quota")
             window = _int_header(headers, "X-Rate-Limit-Time-Window-Ms")
+            self._tracked = True
+            self._left = left
+            self._reset_at = reset_at
+            self._quota = max(quota or 0, left)
+            self._window = (window or reset_ms) / 1000.0
             self._status = RateLimitStatus(
-                quota=quota if quota is not None else left,
+                quota=self._quota,
                 left=left,
-                window=(window or 0) / 1000.0,
+                window=self._window,
                 resets_in=reset_ms / 1000.0,
                 observed_at=now,
             )
