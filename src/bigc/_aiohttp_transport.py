@@ -12,9 +12,7 @@ try:
     import aiohttp
     from yarl import URL
 except ImportError as exc:  # pragma: no cover - depends on the install
-    raise ImportError(
-        "the async client needs aiohttp: pip install 'bigc[async]'"
-    ) from exc
+    raise ImportError("the async client needs aiohttp: pip install 'bigc[async]'") from exc
 
 from bigc._models import Request, Response
 from bigc.exceptions import BigCommerceNetworkError, ConnectError, RequestTimeoutError

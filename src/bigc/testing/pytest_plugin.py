@@ -1,0 +1,58 @@
+"""pytest fixtures for code that uses bigc (registered as the ``bigc`` plugin).
+
+- ``bigc_store``: a fresh, empty :class:`~bigc.testing.FakeStore` per test;
+- ``bigc_client``: a ``BigCommerceAPI`` wired to that store in-process;
+- ``bigc_async_client``: the ``AsyncBigCommerceAPI`` twin (needs pytest-asyncio).
+
+The clients are imported inside the fixtures so that loading the plugin,
+which pytest does for every project that has bigc installed, stays cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+
+from bigc.testing._store import FakeStore
+
+if TYPE_CHECKING:
+    from bigc import AsyncBigCommerceAPI, BigCommerceAPI
+
+try:
+    from pytest_asyncio import fixture as _async_fixture
+except ImportError:  # pragma: no cover - without pytest-asyncio the async fixture cannot run
+    _async_fixture = pytest.fixture  # type: ignore[assignment]
+
+__all__ = ["bigc_async_client", "bigc_client", "bigc_store"]
+
+
+@pytest.fixture
+def bigc_store() -> FakeStore:
+    """An empty fake store; fill it with ``bigc_store.api("POST", ...)`` or the client."""
+    return FakeStore()
+
+
+@pytest.fixture
+def bigc_client(bigc_store: FakeStore) -> Iterator[BigCommerceAPI]:
+    """A sync client whose requests go straight to ``bigc_store``."""
+    from bigc import BigCommerceAPI
+
+    client = BigCommerceAPI("store", "token", transport=bigc_store.transport())
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+@_async_fixture
+async def bigc_async_client(bigc_store: FakeStore) -> AsyncIterator[AsyncBigCommerceAPI]:
+    """An async client whose requests go straight to ``bigc_store``."""
+    from bigc import AsyncBigCommerceAPI
+
+    client = AsyncBigCommerceAPI("store", "token", transport=bigc_store.async_transport())
+    try:
+        yield client
+    finally:
+        await client.aclose()
