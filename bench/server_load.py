@@ -1,0 +1,247 @@
+"""Load test for the fake store's loopback server (``bigc.testing._server``).
+
+The server runs in a child process (so it has a core and a GIL of its own) and
+is driven by 64 keep-alive connections, each with one request in flight, for a
+bounded time. Rows:
+
+- ``asyncio floor``: a bare asyncio protocol that answers every request head
+  with a canned response and parses nothing: the ceiling for any asyncio
+  server on this machine, and the baseline for the ratio column.
+- ``FakeServer + trivial store``: our server in front of a store that returns
+  a fixed 2 KB JSON reply. The requirement is >= 2,000 req/s.
+- ``FakeServer + FakeStore``: the real fake store with sample data, if
+  ``bigc.testing._store`` exists.
+
+Usage: ``python bench/server_load.py [--seconds 3] [--connections 64] [--wrk]``.
+``--wrk`` drives with ``wrk`` (if installed) instead of the built-in asyncio
+client; wrk is C, so it leaves more of the CPU to the server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bigc.testing._reply import Reply
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+REQUIRED_RPS = 2000
+TARGET = "/stores/abc123/v3/catalog/products?limit=1"
+REQUEST = (
+    f"GET {TARGET} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    "X-Auth-Token: token\r\nAccept: application/json\r\n\r\n"
+).encode()
+BODY = json.dumps({"data": [{"id": i, "name": "x" * 40} for i in range(30)], "meta": {}}).encode()
+
+
+# -- child process: the servers ---------------------------------------------
+
+
+class _FloorProtocol(asyncio.Protocol):
+    """Answers each request head with a canned response; parses nothing."""
+
+    _RESPONSE = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+        b"Content-Length: %d\r\n\r\n%s" % (len(BODY), BODY)
+    )
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        self.buf = b""
+
+    def data_received(self, data: bytes) -> None:
+        self.buf += data
+        count = self.buf.count(b"\r\n\r\n")
+        if count:
+            self.buf = self.buf[self.buf.rfind(b"\r\n\r\n") + 4 :]
+            self.transport.write(self._RESPONSE * count)
+
+
+class _TrivialStore:
+    """Same answer to everything, so the row measures the server, not a store."""
+
+    def __init__(self, reply: Reply) -> None:
+        self.reply = reply
+
+    def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> Reply:
+        return self.reply
+
+
+async def _serve(kind: str) -> None:
+    """Run one kind of server until stdin closes, printing its port first."""
+    loop = asyncio.get_running_loop()
+    if kind == "floor":
+        server = await loop.create_server(_FloorProtocol, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+    else:
+        from bigc.testing._reply import Reply
+        from bigc.testing._server import FakeServer, Store
+
+        store: Store
+        if kind == "trivial":
+            store = _TrivialStore(Reply(200, [("Content-Type", "application/json")], BODY))
+        else:
+            from bigc.testing._store import FakeStore
+
+            store = FakeStore.with_sample_data(products=100, customers=100, orders=100)
+        fake = FakeServer(store)
+        await fake.start()
+        port = fake.port
+    print(port, flush=True)
+    await loop.run_in_executor(None, sys.stdin.read)  # parent closes stdin to stop us
+
+
+def _start_child(kind: str) -> tuple[subprocess.Popen[bytes], int]:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--serve", kind],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=env,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    if not line:
+        proc.wait()
+        raise RuntimeError(f"{kind} server failed to start")
+    return proc, int(line)
+
+
+def _stop_child(proc: subprocess.Popen[bytes]) -> None:
+    assert proc.stdin is not None
+    proc.stdin.close()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+# -- parent: the load -------------------------------------------------------
+
+
+class _Client(asyncio.Protocol):
+    """One keep-alive connection with one request in flight, counting answers."""
+
+    def __init__(self, counter: list[int], deadline: float, done: asyncio.Future[None]) -> None:
+        self.counter = counter
+        self.deadline = deadline
+        self.done = done
+        self.buf = b""
+        self.need = -1  # bytes of the current response; -1 until its head is in
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        transport.write(REQUEST)
+
+    def data_received(self, data: bytes) -> None:
+        self.buf += data
+        if self.need < 0:
+            end = self.buf.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            match = re.search(rb"(?i)content-length: *(\d+)", self.buf[:end])
+            if not self.buf.startswith(b"HTTP/1.1 200") or match is None:
+                raise RuntimeError(f"bad response: {self.buf[:200]!r}")
+            self.need = end + 4 + int(match.group(1))
+        if len(self.buf) < self.need:
+            return
+        self.buf, self.need = self.buf[self.need :], -1
+        self.counter[0] += 1
+        if time.monotonic() < self.deadline:
+            self.transport.write(REQUEST)
+        else:
+            self.transport.close()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.done.done():
+            self.done.set_result(None)
+
+
+async def _drive(port: int, connections: int, seconds: float) -> float:
+    loop = asyncio.get_running_loop()
+    counter = [0]
+    deadline = time.monotonic() + seconds
+    done = [loop.create_future() for _ in range(connections)]
+    started = time.monotonic()
+    for future in done:
+        await loop.create_connection(
+            lambda f=future: _Client(counter, deadline, f),  # type: ignore[misc]
+            "127.0.0.1",
+            port,
+        )
+    await asyncio.gather(*done)
+    return counter[0] / (time.monotonic() - started)
+
+
+def _drive_wrk(port: int, connections: int, seconds: float) -> float:
+    url = f"http://127.0.0.1:{port}{TARGET}"
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{max(1, round(seconds))}s"]
+    command += ["-H", "X-Auth-Token: token", url]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if match is None or "Non-2xx" in out or "Socket errors" in out:
+        raise RuntimeError(f"wrk reported problems:\n{out}")
+    return float(match.group(1))
+
+
+def _measure(kind: str, args: argparse.Namespace) -> float:
+    proc, port = _start_child(kind)
+    try:
+        if args.wrk:
+            return _drive_wrk(port, args.connections, args.seconds)
+        return asyncio.run(_drive(port, args.connections, args.seconds))
+    finally:
+        _stop_child(proc)
+
+
+def _has_fake_store() -> bool:
+    return (SRC / "bigc" / "testing" / "_store.py").exists()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=3.0, help="per row (max 10)")
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--wrk", action="store_true", help="drive with wrk instead of asyncio")
+    parser.add_argument("--serve", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        asyncio.run(_serve(args.serve))
+        return 0
+    args.seconds = min(args.seconds, 10.0)
+    if args.wrk and shutil.which("wrk") is None:
+        parser.error("wrk is not installed (apt-get install -y wrk)")
+    rows = [("asyncio floor (baseline)", "floor"), ("FakeServer + trivial store", "trivial")]
+    if _has_fake_store():
+        rows.append(("FakeServer + FakeStore", "fake"))
+    driver = "wrk -t2" if args.wrk else "asyncio client"
+    print(f"{args.connections} keep-alive connections, {args.seconds:g} s per row, {driver}")
+    print(f"{'server':<30} {'req/s':>10} {'ratio':>7}")
+    baseline = 0.0
+    ok = True
+    for label, kind in rows:
+        rps = _measure(kind, args)
+        baseline = baseline or rps
+        print(f"{label:<30} {rps:>10,.0f} {rps / baseline:>7.2f}", flush=True)
+        if kind == "trivial":
+            ok = rps >= REQUIRED_RPS
+    print(f"requirement: FakeServer >= {REQUIRED_RPS:,} req/s: {'met' if ok else 'NOT MET'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
