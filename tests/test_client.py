@@ -6,9 +6,11 @@ Each test runs twice, through BigCommerceAPI and AsyncBigCommerceAPI (the
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sys
+import time
 from typing import Any
 
 import pytest
@@ -275,6 +277,34 @@ class TestPagination:
             {"limit": "250", "after": "c1"},
         ]
 
+    def test_cursor_requests_the_next_page_before_handing_out_items(self, driver: Driver) -> None:
+        def answer(request: bigc.Request) -> Response:
+            after = int(split(request)[2].get("after", "0"))
+            links = {"next": f"?after={after + 1}"} if after < 3 else {}
+            meta = {"cursor_pagination": {"end_cursor": str(after + 1), "links": links}}
+            return json_response(200, {"data": [{"id": after}], "meta": meta})
+
+        transport = driver.transport(default=answer)
+        api = driver.client(transport)
+        iterator = api.customers_v3.all()
+
+        async def first_item() -> Any:
+            item = await iterator.__anext__()
+            for _ in range(100):
+                if len(transport.requests) == 2:
+                    break
+                await asyncio.sleep(0.01)
+            return item
+
+        if driver.kind == "async":
+            assert driver.call(first_item()) == {"id": 0}
+        else:
+            assert next(iterator) == {"id": 0}
+            wait_for(lambda: len(transport.requests) == 2)
+        assert len(transport.requests) == 2  # page 2 is on its way while item 0 is used
+        assert [c["id"] for c in driver.collect(iterator)] == [1, 2, 3]
+        assert len(transport.requests) == 4
+
     @pytest.mark.parametrize("key", ["page", "limit", "after"])
     def test_pagination_keys_in_params_are_refused(self, driver: Driver, key: str) -> None:
         api = driver.client(driver.transport())
@@ -301,6 +331,12 @@ class TestPagination:
             else:
                 seen.extend(item["id"] for item in api.products_v3.all())
         assert seen == [10, 20]
+
+
+def wait_for(condition: Any, seconds: float = 2.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.005)
 
 
 class TestSecrets:

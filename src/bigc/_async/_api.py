@@ -24,7 +24,7 @@ from bigc._retry import RetryPolicy, check_retries
 from bigc._urls import validate_path
 from bigc.exceptions import InvalidResponseError
 
-from ._backend import ordered_map
+from ._backend import Lookahead, ordered_map
 from ._session import AsyncSession
 
 __all__ = ["AsyncV2API", "AsyncV3API"]
@@ -328,19 +328,34 @@ class AsyncV3API(AsyncAPIVersion):
             await pages.aclose()
 
     async def _iterate_cursor(self, path: str, options: _PageOptions) -> AsyncIterator[Any]:
-        params: dict[str, Any] = {**options.params, "limit": options.limit}
+        """Follow the cursors. Each page names the next, so pages come one at a
+        time, but the next page is requested before this one's items are handed
+        out: the caller's work on them overlaps the round trip."""
+
+        async def fetch(cursor: str | None) -> Response:
+            after = {} if cursor is None else {"after": cursor}
+            params = {**options.params, "limit": options.limit, **after}
+            return await self._get_page(path, params, options)
+
+        ahead = Lookahead(fetch)
+        ahead.start(None)
         seen: set[str] = set()
-        while True:
-            response = await self._get_page(path, params, options)
-            items, next_cursor = cursor_items(response)
-            for item in items:
-                yield item
-            if next_cursor is None:
-                return
-            if next_cursor in seen:
-                raise InvalidResponseError(
-                    f"BigCommerce repeated the cursor {next_cursor!r}; stopping to avoid a loop",
-                    response=response,
-                )
-            seen.add(next_cursor)
-            params = {**options.params, "limit": options.limit, "after": next_cursor}
+        try:
+            while True:
+                response = await ahead.result()
+                items, next_cursor = cursor_items(response)
+                if next_cursor is not None:
+                    if next_cursor in seen:
+                        raise InvalidResponseError(
+                            f"BigCommerce repeated the cursor {next_cursor!r}; "
+                            "stopping to avoid a loop",
+                            response=response,
+                        )
+                    seen.add(next_cursor)
+                    ahead.start(next_cursor)
+                for item in items:
+                    yield item
+                if next_cursor is None:
+                    return
+        finally:
+            await ahead.aclose()

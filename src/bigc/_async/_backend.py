@@ -9,13 +9,13 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
     from bigc._config import ClientConfig
     from bigc._models import AsyncTransport
 
-__all__ = ["default_transport", "ordered_map", "sleep"]
+__all__ = ["Lookahead", "default_transport", "ordered_map", "sleep"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -60,3 +60,27 @@ async def ordered_map(
             task.cancel()
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
+
+
+class Lookahead(Generic[T, R]):
+    """Runs ``fetch`` for the next key while the consumer works on the last result."""
+
+    def __init__(self, fetch: Callable[[T], Awaitable[R]]) -> None:
+        self._fetch = fetch
+        self._task: asyncio.Task[R] | None = None
+
+    def start(self, key: T) -> None:
+        self._task = asyncio.ensure_future(self._fetch(key))
+
+    async def result(self) -> R:
+        task, self._task = self._task, None
+        if task is None:
+            raise RuntimeError("Lookahead.result() before start()")
+        return await task
+
+    async def aclose(self) -> None:
+        """Cancel a fetch still running (the consumer stopped early)."""
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)

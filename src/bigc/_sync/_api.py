@@ -25,7 +25,7 @@ from bigc._retry import RetryPolicy, check_retries
 from bigc._urls import validate_path
 from bigc.exceptions import InvalidResponseError
 
-from ._backend import ordered_map
+from ._backend import Lookahead, ordered_map
 from ._session import Session
 
 __all__ = ["V2API", "V3API"]
@@ -327,18 +327,33 @@ class V3API(APIVersion):
             pages.close()
 
     def _iterate_cursor(self, path: str, options: _PageOptions) -> Iterator[Any]:
-        params: dict[str, Any] = {**options.params, "limit": options.limit}
+        """Follow the cursors. Each page names the next, so pages come one at a
+        time, but the next page is requested before this one's items are handed
+        out: the caller's work on them overlaps the round trip."""
+
+        def fetch(cursor: str | None) -> Response:
+            after = {} if cursor is None else {"after": cursor}
+            params = {**options.params, "limit": options.limit, **after}
+            return self._get_page(path, params, options)
+
+        ahead = Lookahead(fetch)
+        ahead.start(None)
         seen: set[str] = set()
-        while True:
-            response = self._get_page(path, params, options)
-            items, next_cursor = cursor_items(response)
-            yield from items
-            if next_cursor is None:
-                return
-            if next_cursor in seen:
-                raise InvalidResponseError(
-                    f"BigCommerce repeated the cursor {next_cursor!r}; stopping to avoid a loop",
-                    response=response,
-                )
-            seen.add(next_cursor)
-            params = {**options.params, "limit": options.limit, "after": next_cursor}
+        try:
+            while True:
+                response = ahead.result()
+                items, next_cursor = cursor_items(response)
+                if next_cursor is not None:
+                    if next_cursor in seen:
+                        raise InvalidResponseError(
+                            f"BigCommerce repeated the cursor {next_cursor!r}; "
+                            "stopping to avoid a loop",
+                            response=response,
+                        )
+                    seen.add(next_cursor)
+                    ahead.start(next_cursor)
+                yield from items
+                if next_cursor is None:
+                    return
+        finally:
+            ahead.close()

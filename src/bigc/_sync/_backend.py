@@ -10,13 +10,13 @@ import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
     from bigc._config import ClientConfig
     from bigc._models import Transport
 
-__all__ = ["default_transport", "ordered_map", "sleep"]
+__all__ = ["Lookahead", "default_transport", "ordered_map", "sleep"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -63,3 +63,32 @@ def ordered_map(
         finally:
             for future in pending:
                 future.cancel()
+
+
+class Lookahead(Generic[T, R]):
+    """Runs ``fetch`` for the next key while the consumer works on the last result."""
+
+    def __init__(self, fetch: Callable[[T], R]) -> None:
+        self._fetch = fetch
+        self._pool: ThreadPoolExecutor | None = None
+        self._future: Future[R] | None = None
+
+    def start(self, key: T) -> None:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="bigc-lookahead")
+        self._future = self._pool.submit(self._fetch, key)
+
+    def result(self) -> R:
+        future, self._future = self._future, None
+        if future is None:
+            raise RuntimeError("Lookahead.result() before start()")
+        return future.result()
+
+    def close(self) -> None:
+        """Drop a fetch not yet started and wait for one running (the consumer stopped)."""
+        if self._future is not None:
+            self._future.cancel()
+            self._future = None
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
