@@ -183,3 +183,22 @@ def test_every_product_and_order_exactly_once(
     assert products == list(range(1, 1001))
     # Orders made by other tests' checkouts come after the 600 sample orders.
     assert orders[:600] == list(range(1, 601)) and len(orders) == len(set(orders))
+
+
+@pytest.mark.parametrize(("kind", "where"), MODES)
+def test_hostile_id_stays_one_segment_on_the_wire(
+    store: FakeStore, server: FakeServer, kind: str, where: str
+) -> None:
+    extra = options(store, server, kind, where)
+    store.clear_log()
+
+    async def get_async() -> Any:
+        async with AsyncBigCommerceAPI("s", "t", **extra) as api:
+            return await api.carts_v3.get("../../v2/orders")
+
+    with pytest.raises(DoesNotExistError, match="cart"):
+        if kind == "async":
+            asyncio.run(get_async())
+        else:
+            BigCommerceAPI("s", "t", **extra).carts_v3.get("../../v2/orders")
+    assert [(r.method, r.path) for r in store.requests] == [("GET", "/v3/carts/../../v2/orders")]
