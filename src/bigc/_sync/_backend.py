@@ -38,7 +38,8 @@ def ordered_map(
     """``fn`` over ``items`` on up to ``concurrency`` threads, results in order.
 
     Items are drawn lazily, so ``items`` may be endless; closing the generator
-    cancels what has not started. The first failure is raised in its turn.
+    cancels what has not started and leaves what is running to finish unread.
+    The first failure is raised in its turn.
     """
     if concurrency <= 1:
         for item in items:
@@ -47,22 +48,23 @@ def ordered_map(
     pending: deque[Future[R]] = deque()
     source = iter(items)
     exhausted = False
-    with ThreadPoolExecutor(concurrency, thread_name_prefix="bigc-pages") as pool:
-        try:
-            while True:
-                while not exhausted and len(pending) < concurrency:
-                    try:
-                        item = next(source)
-                    except StopIteration:
-                        exhausted = True
-                        break
-                    pending.append(pool.submit(fn, item))
-                if not pending:
-                    return
-                yield pending.popleft().result()
-        finally:
-            for future in pending:
-                future.cancel()
+    pool = ThreadPoolExecutor(concurrency, thread_name_prefix="bigc-pages")
+    try:
+        while True:
+            while not exhausted and len(pending) < concurrency:
+                try:
+                    item = next(source)
+                except StopIteration:
+                    exhausted = True
+                    break
+                pending.append(pool.submit(fn, item))
+            if not pending:
+                return
+            yield pending.popleft().result()
+    finally:
+        # Do not wait for read-ahead requests the caller no longer needs (a v2
+        # list reads past its end): they finish on their own, their results unread.
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 class Lookahead(Generic[T, R]):
@@ -85,10 +87,8 @@ class Lookahead(Generic[T, R]):
         return future.result()
 
     def close(self) -> None:
-        """Drop a fetch not yet started and wait for one running (the consumer stopped)."""
-        if self._future is not None:
-            self._future.cancel()
-            self._future = None
+        """Drop the fetch the consumer no longer needs (it stopped early)."""
+        self._future = None
         if self._pool is not None:
-            self._pool.shutdown(wait=True)
+            self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
