@@ -1,0 +1,86 @@
+"""Helpers shared by the suite and every driver.
+
+Standard library only: the drivers for the published baselines import this
+module from their own virtual environments, where bigc 2 is not installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+STORE_HASH = "benchstore"
+ACCESS_TOKEN = "benchtoken"
+# The baselines hard-code the production API; the drivers rewrite this prefix.
+PRODUCTION = "https://api.bigcommerce.com"
+# Requests made before the measured part of the per-request scenario.
+WARMUP_REQUESTS = 50
+
+
+def redirect(url: str, base_url: str) -> str:
+    """Point a production API URL at the fake store."""
+    if not url.startswith(PRODUCTION):
+        raise ValueError(f"not a BigCommerce API URL: {url!r}")
+    return base_url + url[len(PRODUCTION) :]
+
+
+def max_rss_kib() -> int:
+    """Peak resident set size of this process so far, in KiB (Linux units)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def emit(result: Mapping[str, Any]) -> None:
+    """Print the driver's result as one JSON line on stdout."""
+    sys.stdout.write(json.dumps(result) + "\n")
+    sys.stdout.flush()
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line every driver understands."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("scenario", choices=["export", "quota", "get", "memory"])
+    parser.add_argument("--url", required=True, help="the fake store's base URL")
+    parser.add_argument("--client", default="sync", choices=["sync", "async"])
+    parser.add_argument("--resource", default="products", choices=["products", "orders"])
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--page-size", type=int, help="quota scenario only")
+    parser.add_argument("--requests", type=int, default=2000, help="get scenario")
+    parser.add_argument("--items", type=int, default=0, help="memory scenario: stop after")
+    return parser.parse_args(argv)
+
+
+class Recorder:
+    """Every HTTP response a client received: when, status, and the window reset."""
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+        self.attempts: list[tuple[float, int, int | None]] = []
+        self.elapsed: list[float] = []
+
+    def record(self, status: int, headers: Mapping[str, str], elapsed: float) -> None:
+        """One response: its status, headers, and seconds from sending to its head."""
+        reset = headers.get("X-Rate-Limit-Time-Reset-Ms")
+        self.attempts.append(
+            (time.monotonic() - self.start, status, None if reset is None else int(float(reset)))
+        )
+        self.elapsed.append(elapsed)
+
+    def clear(self) -> None:
+        self.attempts.clear()
+        self.elapsed.clear()
+
+
+def timed(fn: Callable[[], int]) -> tuple[float, int]:
+    """Wall seconds of ``fn()`` and what it returned (an item count)."""
+    started = time.perf_counter()
+    count = fn()
+    return time.perf_counter() - started, count
+
+
+def error_name(exc: BaseException) -> str:
+    return f"{type(exc).__module__}.{type(exc).__name__}"

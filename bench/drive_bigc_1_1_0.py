@@ -1,0 +1,143 @@
+"""Driver for the published ``bigc`` 1.1.0, run from ``bench/.venvs/bigc-1.1.0``.
+
+That package hard-codes ``https://api.bigcommerce.com``; its URL-building
+methods are wrapped at runtime so that the URL they build is rewritten to the
+fake store (one string replacement per request). Nothing else is changed.
+The package is imported with ``importlib`` so that mypy, which sees this
+repository's ``bigc``, treats it as untyped.
+"""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import statistics
+import sys
+import time
+from typing import Any
+
+import benchlib
+from benchlib import ACCESS_TOKEN, STORE_HASH, Recorder
+
+
+def redirect_package(base_url: str) -> None:
+    api_client = importlib.import_module("bigc.api_client")
+    for cls in (api_client.BigCommerceV2APIClient, api_client.BigCommerceV3APIClient):
+        original = cls._prepare_url
+
+        def prepare_url(self: Any, path: str, _original: Any = original) -> str:
+            return benchlib.redirect(_original(self, path), base_url)
+
+        cls._prepare_url = prepare_url
+
+
+def record_responses(recorder: Recorder) -> None:
+    requests = importlib.import_module("requests")
+    original = requests.Session.request
+
+    def request(self: Any, *args: Any, **kwargs: Any) -> Any:
+        response = original(self, *args, **kwargs)
+        recorder.record(response.status_code, response.headers, response.elapsed.total_seconds())
+        return response
+
+    requests.Session.request = request
+
+
+def client() -> Any:
+    return importlib.import_module("bigc").BigCommerceAPI(STORE_HASH, ACCESS_TOKEN)
+
+
+def listing(api: Any, resource: str) -> Any:
+    return api.products_v3.all() if resource == "products" else api.orders_v2.all()
+
+
+def export(args: Any) -> dict[str, Any]:
+    recorder = Recorder()
+    record_responses(recorder)
+    times: list[float] = []
+    items = 0
+    for _ in range(args.repeat):
+        recorder.clear()
+        api = client()
+        started = time.perf_counter()
+        items = len(list(listing(api, args.resource)))
+        times.append(time.perf_counter() - started)
+    return {
+        "times": times,
+        "items": items,
+        "requests": len(recorder.attempts),
+        "request_ms": statistics.median(recorder.elapsed) * 1000,
+    }
+
+
+def quota(args: Any) -> dict[str, Any]:
+    recorder = Recorder()
+    record_responses(recorder)
+    result: dict[str, Any] = {"error": None, "items": 0}
+    exceptions = importlib.import_module("bigc.exceptions")
+    api = client()
+    started = time.perf_counter()
+    try:
+        for _ in api.api_v3.get_many("/catalog/products", page_size=args.page_size):
+            result["items"] += 1
+    except exceptions.BigCommerceException as exc:
+        result["error"] = benchlib.error_name(exc)
+        result["error_status"] = exc.status_code
+    result["elapsed"] = time.perf_counter() - started
+    result["attempts"] = recorder.attempts
+    return result
+
+
+def get(args: Any) -> dict[str, Any]:
+    api = client()
+    if args.resource == "products":
+        ids = [p["id"] for p in itertools.islice(api.products_v3.all(), 100)]
+        fetch = api.products_v3.get
+    else:
+        ids = [o["id"] for o in itertools.islice(api.orders_v2.all(), 100)]
+        fetch = api.orders_v2.get
+    cycle = itertools.cycle(ids)
+    for _ in range(benchlib.WARMUP_REQUESTS):
+        fetch(next(cycle))
+    cpu: list[float] = []
+    wall: list[float] = []
+    for _ in range(args.repeat):
+        batch = [next(cycle) for _ in range(args.requests)]
+        c0, w0 = time.process_time(), time.perf_counter()
+        for object_id in batch:
+            fetch(object_id)
+        cpu.append((time.process_time() - c0) / args.requests * 1e6)
+        wall.append((time.perf_counter() - w0) / args.requests * 1e6)
+    return {"cpu_us": cpu, "wall_us": wall}
+
+
+def memory(args: Any) -> dict[str, Any]:
+    api = client()
+    base = benchlib.max_rss_kib()
+    started = time.perf_counter()
+    count = 0
+    for _ in api.products_v3.all():
+        count += 1
+        if count == args.items:
+            break
+    elapsed = time.perf_counter() - started
+    return {
+        "base_kib": base,
+        "peak_kib": benchlib.max_rss_kib(),
+        "items": count,
+        "elapsed": elapsed,
+    }
+
+
+SCENARIOS = {"export": export, "quota": quota, "get": get, "memory": memory}
+
+
+def main() -> int:
+    args = benchlib.parse_args()
+    redirect_package(args.url)
+    benchlib.emit(SCENARIOS[args.scenario](args))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

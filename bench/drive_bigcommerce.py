@@ -1,0 +1,115 @@
+"""Driver for the official ``bigcommerce`` 0.23.4, run from ``bench/.venvs/bigcommerce-0.23.4``.
+
+That package builds ``https://`` + host + path; ``OAuthConnection.full_path``
+is wrapped at runtime so that the URL it builds is rewritten to the fake
+store. It only speaks v2 resources (``Products`` is v2 ``/products``), so
+for products the driver reports what happens when it tries.
+"""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import statistics
+import sys
+import time
+from typing import Any
+
+import benchlib
+from benchlib import ACCESS_TOKEN, STORE_HASH, Recorder
+
+
+def redirect_package(base_url: str) -> None:
+    connection = importlib.import_module("bigcommerce.connection")
+    cls = connection.OAuthConnection
+    original = cls.full_path
+
+    def full_path(self: Any, url: str) -> str:
+        return benchlib.redirect(original(self, url), base_url)
+
+    cls.full_path = full_path
+
+
+def record_responses(recorder: Recorder) -> None:
+    requests = importlib.import_module("requests")
+    original = requests.Session.request
+
+    def request(self: Any, *args: Any, **kwargs: Any) -> Any:
+        response = original(self, *args, **kwargs)
+        recorder.record(response.status_code, response.headers, response.elapsed.total_seconds())
+        return response
+
+    requests.Session.request = request
+
+
+def client() -> Any:
+    api = importlib.import_module("bigcommerce.api")
+    return api.BigcommerceApi(client_id="bench", store_hash=STORE_HASH, access_token=ACCESS_TOKEN)
+
+
+def resource(api: Any, name: str) -> Any:
+    return api.Products if name == "products" else api.Orders
+
+
+def export(args: Any) -> dict[str, Any]:
+    recorder = Recorder()
+    record_responses(recorder)
+    times: list[float] = []
+    items = 0
+    for _ in range(args.repeat):
+        recorder.clear()
+        api = client()
+        started = time.perf_counter()
+        try:
+            items = len(list(resource(api, args.resource).iterall()))
+        except Exception as exc:
+            return {
+                "error": f"{benchlib.error_name(exc)}: {str(exc)[:120]}",
+                "requests": len(recorder.attempts),
+            }
+        times.append(time.perf_counter() - started)
+    return {
+        "times": times,
+        "items": items,
+        "requests": len(recorder.attempts),
+        "request_ms": statistics.median(recorder.elapsed) * 1000,
+    }
+
+
+def get(args: Any) -> dict[str, Any]:
+    api = client()
+    orders = resource(api, args.resource)
+    try:
+        ids = [o["id"] for o in itertools.islice(orders.iterall(), 100)]
+    except Exception as exc:
+        return {"error": f"{benchlib.error_name(exc)}: {str(exc)[:120]}"}
+    cycle = itertools.cycle(ids)
+    for _ in range(benchlib.WARMUP_REQUESTS):
+        orders.get(next(cycle))
+    cpu: list[float] = []
+    wall: list[float] = []
+    for _ in range(args.repeat):
+        batch = [next(cycle) for _ in range(args.requests)]
+        c0, w0 = time.process_time(), time.perf_counter()
+        for object_id in batch:
+            orders.get(object_id)
+        cpu.append((time.process_time() - c0) / args.requests * 1e6)
+        wall.append((time.perf_counter() - w0) / args.requests * 1e6)
+    return {"cpu_us": cpu, "wall_us": wall}
+
+
+SCENARIOS = {"export": export, "get": get}
+
+
+def main() -> int:
+    args = benchlib.parse_args()
+    redirect_package(args.url)
+    if args.scenario not in SCENARIOS:
+        benchlib.emit({"error": f"scenario {args.scenario!r} not driven for this package"})
+        return 0
+    benchlib.emit(SCENARIOS[args.scenario](args))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

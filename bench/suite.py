@@ -1,0 +1,865 @@
+"""The benchmark suite: bigc against the published baselines, on the fake store.
+
+Run it with ``bench/run`` (which makes the virtual environments first):
+
+    bench/run [--only 1,3] [--runs N] [--quick]
+
+Every scenario starts ``python -m bigc.testing serve`` in a separate process
+on 127.0.0.1, drives each client in a fresh subprocess of its own virtual
+environment (``drive_*.py``, one JSON line out), and prints one Markdown table
+with medians and the ratios to the baselines measured in the same run. Raw
+results go to ``bench/results/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import math
+import os
+import platform
+import select
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import benchlib
+from benchlib import ACCESS_TOKEN, STORE_HASH
+
+BENCH = Path(__file__).resolve().parent
+VENVS = BENCH / ".venvs"
+RESULTS = BENCH / "results"
+
+# Scenario settings (from issue 5).
+EXPORT_PRODUCTS = 10_000
+EXPORT_PAGE_SIZE = 250
+EXPORT_LATENCY_MS = 100
+EXPORT_ORDERS = 5_000
+QUOTA = 150
+QUOTA_WINDOW_MS = 3_000
+# The quota is BigCommerce's Standard plan (150 / 30 s) scaled 10x in time, so
+# the latency is scaled too: 10 ms here stands for ~100 ms against the real API.
+QUOTA_LATENCY_MS = 10
+QUOTA_PRODUCTS = 10_000
+QUOTA_PAGE_SIZE = 20  # 500 requests: three full windows and a partial one
+GET_REQUESTS = 2_000
+GET_BATCHES = 2  # per process; processes are interleaved, `runs` rounds
+MEMORY_PRODUCTS = 100_000
+MEMORY_POINTS = (10_000, 100_000)
+IMPORT_RUNS = 10
+
+
+@dataclass(frozen=True)
+class Client:
+    key: str
+    label: str
+    python: Path
+    driver: str
+    client_arg: str = "sync"
+
+
+def _venv_python(name: str) -> Path:
+    return VENVS / name / "bin" / "python"
+
+
+BIGC_SYNC = Client("bigc-sync", "bigc (sync)", Path(sys.executable), "drive_bigc.py")
+BIGC_ASYNC = Client("bigc-async", "bigc (async)", Path(sys.executable), "drive_bigc.py", "async")
+PUBLISHED = Client(
+    "bigc-1.1.0", "bigc 1.1.0 (published)", _venv_python("bigc-1.1.0"), "drive_bigc_1_1_0.py"
+)
+OFFICIAL = Client(
+    "bigcommerce-0.23.4",
+    "bigcommerce 0.23.4 (official)",
+    _venv_python("bigcommerce-0.23.4"),
+    "drive_bigcommerce.py",
+)
+CLIENTS = (BIGC_SYNC, BIGC_ASYNC, PUBLISHED, OFFICIAL)
+
+
+# -- plumbing ----------------------------------------------------------------
+
+
+def child_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PYTHONHOME"}}
+    env["PYTHONHASHSEED"] = "0"
+    return env
+
+
+@contextlib.contextmanager
+def fake_store(*options: str, start_timeout: float = 300.0) -> Iterator[str]:
+    """Run ``python -m bigc.testing serve`` in a child process; yield its base URL."""
+    command = [
+        sys.executable,
+        "-m",
+        "bigc.testing",
+        "serve",
+        "--port",
+        "0",
+        "--store-hash",
+        STORE_HASH,
+        "--access-token",
+        ACCESS_TOKEN,
+        *options,
+    ]
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, env=child_env())
+        assert proc.stdout is not None
+        try:
+            ready, _, _ = select.select([proc.stdout], [], [], start_timeout)
+            line = proc.stdout.readline().decode().strip() if ready else ""
+            if not line.startswith("http://127.0.0.1:"):
+                log.seek(0)
+                raise RuntimeError(
+                    f"fake store did not start ({' '.join(command[1:])}): "
+                    f"{line!r} {log.read().decode(errors='replace')[-2000:]}"
+                )
+            yield line
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def drive(client: Client, scenario: str, url: str, *options: str) -> dict[str, Any]:
+    """Run one driver subprocess and return its JSON result."""
+    command = [
+        str(client.python),
+        str(BENCH / client.driver),
+        scenario,
+        "--url",
+        url,
+        "--client",
+        client.client_arg,
+        *options,
+    ]
+    done = subprocess.run(
+        command, capture_output=True, text=True, env=child_env(), timeout=600, check=False
+    )
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(
+            f"{client.label} {scenario} failed (exit {done.returncode}):\n{done.stderr[-3000:]}"
+        )
+    result: dict[str, Any] = json.loads(lines[-1])
+    return result
+
+
+def machine() -> dict[str, Any]:
+    model = "unknown"
+    with contextlib.suppress(OSError), open("/proc/cpuinfo") as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    versions = {}
+    for client in (PUBLISHED, OFFICIAL):
+        out = subprocess.run(
+            [str(client.python), "-m", "pip", "list", "--format=json"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
+        with contextlib.suppress(ValueError):
+            versions[client.key] = {p["name"]: p["version"] for p in json.loads(out)}
+    from importlib.metadata import version
+
+    ours = {}
+    for name in ("bigc", "urllib3", "aiohttp"):
+        with contextlib.suppress(Exception):
+            ours[name] = version(name)
+    return {
+        "nproc": len(os.sched_getaffinity(0)),
+        "cpu": model,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "bigc_env": ours,
+        "baseline_envs": versions,
+    }
+
+
+def med(values: Sequence[float]) -> float:
+    return statistics.median(values)
+
+
+def spread(values: Sequence[float], fmt: str) -> str:
+    return f"{format(min(values), fmt)}-{format(max(values), fmt)}"
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
+
+    return "\n".join(
+        [line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+        + [line(r) for r in rows]
+    )
+
+
+class Report:
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.targets: list[tuple[str, str, bool]] = []
+        self.raw: dict[str, Any] = {}
+
+    def out(self, text: str = "") -> None:
+        print(text, flush=True)
+        self.parts.append(text)
+
+    def target(self, name: str, measured: str, met: bool) -> None:
+        self.targets.append((name, measured, met))
+        self.out(f"- target {name}: {measured} → {'MET' if met else 'MISSED'}")
+
+
+def ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}x" if b else "n/a"
+
+
+# -- scenario 1: export ------------------------------------------------------
+
+
+def scenario_export(report: Report, runs: int) -> None:
+    from bigc._config import DEFAULT_CONCURRENCY
+
+    pages = math.ceil(EXPORT_PRODUCTS / EXPORT_PAGE_SIZE)
+    latency = EXPORT_LATENCY_MS / 1000
+    floor = latency * (1 + math.ceil((pages - 1) / DEFAULT_CONCURRENCY))
+    sequential_floor = latency * pages
+    options = ["--products", str(EXPORT_PRODUCTS), "--orders", str(EXPORT_ORDERS)]
+    options += ["--latency-ms", str(EXPORT_LATENCY_MS)]
+    started = time.perf_counter()
+    with fake_store(*options) as url:
+        startup = time.perf_counter() - started
+        results: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        for resource in ("products", "orders"):
+            # Prime the store (sample records are built on first use); not measured.
+            drive(BIGC_SYNC, "export", url, "--resource", resource)
+        for resource in ("products", "orders"):
+            per_client = results.setdefault(resource, {})
+            for _ in range(runs):
+                for client in CLIENTS:
+                    runs_so_far = per_client.setdefault(client.key, [])
+                    if runs_so_far and "error" in runs_so_far[-1]:
+                        continue  # it cannot do this; said once is enough
+                    runs_so_far.append(drive(client, "export", url, "--resource", resource))
+    report.raw["export"] = results
+    report.out(
+        f"## 1. Export: {EXPORT_PRODUCTS:,} products, page size {EXPORT_PAGE_SIZE}, "
+        f"{EXPORT_LATENCY_MS} ms latency per request, no quota"
+    )
+    report.out()
+    report.out(
+        f"Median of {runs} runs, each client in a fresh process, runs interleaved; "
+        f"fake store started in {startup:.1f} s. bigc uses its defaults "
+        f"(concurrency {DEFAULT_CONCURRENCY}). Latency floor for concurrency "
+        f"{DEFAULT_CONCURRENCY}: {latency:.1f} s x (1 + ceil(({pages} - 1) / "
+        f"{DEFAULT_CONCURRENCY})) = {floor:.2f} s; one page at a time: {sequential_floor:.2f} s."
+    )
+    report.out()
+    medians = _export_medians(results["products"])
+    base = medians.get(PUBLISHED.key)
+    rows = []
+    for client in CLIENTS:
+        runs_ = results["products"][client.key]
+        if "error" in runs_[0]:
+            rows.append([client.label, _export_call(client, "products"), "n/a", *[""] * 5])
+            continue
+        times = [t for r in runs_ for t in r["times"]]
+        m = medians[client.key]
+        rows.append(
+            [
+                client.label,
+                _export_call(client, "products"),
+                f"{m:.2f}",
+                spread(times, ".2f"),
+                requests_cell(runs_[0]),
+                f"{med([r['request_ms'] for r in runs_]):.0f}",
+                ratio(base, m) if base else "n/a",
+                ratio(m, floor),
+            ]
+        )
+    report.out(
+        table(
+            [
+                "client",
+                "call",
+                "median s",
+                "min-max s",
+                "requests",
+                "median request ms",
+                "speed-up vs bigc 1.1.0",
+                "÷ floor",
+            ],
+            rows,
+        )
+    )
+    report.out()
+    report.out(
+        "`median request ms`: from sending a request to having its response, as each "
+        f"client measured it. The store adds {EXPORT_LATENCY_MS} ms; the rest is the fake "
+        "store building and encoding a 250-product page (~370 KB) on one core, queued "
+        "when several requests arrive together, plus the transfer. The floor counts "
+        "latency only."
+    )
+    official = results["products"][OFFICIAL.key][0]
+    if "error" in official:
+        report.out()
+        report.out(
+            "bigcommerce 0.23.4: n/a — it lists products only through the v2 "
+            "`/products` endpoint (`Products.iterall()`), which BigCommerce's API reference "
+            "no longer has (the catalog is v3 `/catalog/products`) and the fake store does "
+            "not serve; its "
+            f"attempt ended with `{official['error']}`."
+        )
+    report.out()
+    for client in (BIGC_SYNC, BIGC_ASYNC):
+        m = medians[client.key]
+        if base:
+            report.target(
+                f"1 {client.label} ≥ 5x faster than bigc 1.1.0",
+                f"{base / m:.1f}x ({m:.2f} s vs {base:.2f} s)",
+                base / m >= 5,
+            )
+        report.target(
+            f"1 {client.label} ≤ 1.25x the latency floor",
+            f"{m / floor:.2f}x ({m:.2f} s vs {floor:.2f} s)",
+            m / floor <= 1.25,
+        )
+    report.out()
+    _export_orders_table(report, results["orders"], runs)
+
+
+def requests_cell(run: dict[str, Any]) -> str:
+    sent, answered = run["requests"], run.get("responses", run["requests"])
+    return str(sent) if sent == answered else f"{sent} ({answered} answered)"
+
+
+def _export_call(client: Client, resource: str) -> str:
+    if client is OFFICIAL:
+        return "Products.iterall()" if resource == "products" else "Orders.iterall()"
+    call = "products_v3.all()" if resource == "products" else "orders_v2.all()"
+    return f"[x async for x in {call}]" if client is BIGC_ASYNC else f"list({call})"
+
+
+def _export_medians(results: dict[str, list[dict[str, Any]]]) -> dict[str, float]:
+    return {
+        key: med([t for r in runs for t in r["times"]])
+        for key, runs in results.items()
+        if "error" not in runs[0]
+    }
+
+
+def _export_orders_table(
+    report: Report, results: dict[str, list[dict[str, Any]]], runs: int
+) -> None:
+    report.out(
+        f"### 1b. (extra, no target) v2 export: {EXPORT_ORDERS:,} orders, "
+        f"{EXPORT_LATENCY_MS} ms latency — the one list all four clients can read"
+    )
+    report.out()
+    report.out(
+        "v2 lists carry no page count: bigc reads page 1, then reads ahead "
+        "`concurrency` pages at a time until a short page or a 204; the extra "
+        "requests it costs are in the `requests` column (requests still in flight "
+        "when the end is found are abandoned, so some may go unanswered)."
+    )
+    report.out()
+    medians = _export_medians(results)
+    rows = []
+    for client in CLIENTS:
+        runs_ = results[client.key]
+        if "error" in runs_[0]:
+            rows.append([client.label, _export_call(client, "orders"), "n/a", *[""] * 5])
+            continue
+        times = [t for r in runs_ for t in r["times"]]
+        m = medians[client.key]
+        rows.append(
+            [
+                client.label,
+                _export_call(client, "orders"),
+                f"{m:.2f}",
+                spread(times, ".2f"),
+                requests_cell(runs_[0]),
+                f"{med([r['request_ms'] for r in runs_]):.0f}",
+                ratio(medians[PUBLISHED.key], m) if PUBLISHED.key in medians else "n/a",
+                ratio(medians[OFFICIAL.key], m) if OFFICIAL.key in medians else "n/a",
+            ]
+        )
+    report.out(
+        table(
+            [
+                "client",
+                "call",
+                "median s",
+                "min-max s",
+                "requests",
+                "median request ms",
+                "speed-up vs bigc 1.1.0",
+                "speed-up vs bigcommerce",
+            ],
+            rows,
+        )
+    )
+    report.out()
+
+
+# -- scenario 2: quota-bound export -------------------------------------------
+
+
+def windows_of(attempts: Sequence[Sequence[Any]], window_s: float) -> list[dict[str, Any]]:
+    """Group responses into the store's windows by when each said its window ends."""
+    marked = sorted(
+        (t + reset / 1000, t, status) for t, status, reset in attempts if reset is not None
+    )
+    first_response = min((t for _, t, _ in marked), default=0.0)
+    groups: list[dict[str, Any]] = []
+    for end, _t, status in marked:
+        if not groups or end - groups[-1]["end"] > window_s / 2:
+            groups.append({"end": end, "served": 0, "refused": 0})
+        groups[-1]["served" if status < 400 else "refused"] += 1
+    for group in groups:
+        # The store opens a window with the first request after the last one closed;
+        # one opened before this client's first request is not the client's to fill.
+        group["start"] = group["end"] - window_s
+        group["client_started_it"] = group["start"] >= first_response - 0.2
+    return groups
+
+
+def quota_summary(result: dict[str, Any]) -> dict[str, Any]:
+    window_s = QUOTA_WINDOW_MS / 1000
+    groups = windows_of(result["attempts"], window_s)
+    statuses = [status for _, status, _ in result["attempts"]]
+    full = [g for g in groups[:-1] if g["client_started_it"]]
+    served = [g["served"] for g in groups]
+    sent = len(statuses)
+    needed = math.ceil(sum(served) / QUOTA)
+    ideal = (needed - 1) * window_s
+    return {
+        "items": result["items"],
+        "error": result["error"],
+        "sent": sent,
+        "refused": statuses.count(429),
+        "raised_429": 1 if result.get("error_status") == 429 else 0,
+        "per_window": served,
+        "sustained": (statistics.mean(g["served"] for g in full) / QUOTA * 100 if full else None),
+        "elapsed": result["elapsed"],
+        "ideal": ideal,
+    }
+
+
+def scenario_quota(report: Report, runs: int) -> None:
+    options = ["--products", str(QUOTA_PRODUCTS), "--latency-ms", str(QUOTA_LATENCY_MS)]
+    options += ["--quota", str(QUOTA), "--window-ms", str(QUOTA_WINDOW_MS)]
+    pages = math.ceil(QUOTA_PRODUCTS / QUOTA_PAGE_SIZE)
+    clients = (BIGC_SYNC, BIGC_ASYNC, PUBLISHED)
+    summaries: dict[str, list[dict[str, Any]]] = {c.key: [] for c in clients}
+    raw: dict[str, list[dict[str, Any]]] = {c.key: [] for c in clients}
+    for _ in range(runs):
+        for client in clients:
+            # A fresh store per run, so that every run starts with a full window.
+            with fake_store(*options) as url:
+                result = drive(client, "quota", url, "--page-size", str(QUOTA_PAGE_SIZE))
+            raw[client.key].append(result)
+            summaries[client.key].append(quota_summary(result))
+    report.raw["quota"] = raw
+    report.out(
+        f"## 2. Quota-bound export: {QUOTA} requests per {QUOTA_WINDOW_MS:,} ms window, "
+        f"{QUOTA_PRODUCTS:,} products at page size {QUOTA_PAGE_SIZE} ({pages} pages), "
+        f"{QUOTA_LATENCY_MS} ms latency"
+    )
+    report.out()
+    report.out(
+        f"{runs} runs per client, each against a freshly started store. The quota is "
+        "BigCommerce's Standard plan scaled 10x in time, and so is the latency. "
+        "`per window` counts the requests the store served in each of its windows "
+        "(median run); `sustained` is their mean over the windows the client opened, "
+        "leaving out the last (it holds only the remainder). `ideal` is the shortest "
+        "possible time: (windows needed - 1) x window."
+    )
+    report.out()
+    rows = []
+    for client in clients:
+        ss = summaries[client.key]
+        done = [s for s in ss if s["error"] is None]
+        sustained = [s["sustained"] for s in ss if s["sustained"] is not None]
+        middle = sorted(ss, key=lambda s: s["elapsed"])[len(ss) // 2]
+        outcome = (
+            f"finished {len(done)}/{len(ss)}"
+            if len(done) == len(ss)
+            else f"raised {middle['error']} after {middle['items']:,} items"
+        )
+        rows.append(
+            [
+                client.label,
+                outcome,
+                str(sum(s["refused"] for s in ss)),
+                str(sum(s["raised_429"] for s in ss)),
+                "/".join(map(str, middle["per_window"])),
+                f"{med(sustained):.0f} % (min {min(sustained):.0f} %)" if sustained else "n/a",
+                f"{med([s['elapsed'] for s in ss]):.2f}"
+                + (f" ({middle['ideal']:.1f})" if not middle["error"] else ""),
+            ]
+        )
+    report.out(
+        table(
+            [
+                "client",
+                "outcome",
+                "429s received (all runs)",
+                "429s raised to caller",
+                "served per window",
+                "sustained % of quota",
+                "elapsed s (ideal)",
+            ],
+            rows,
+        )
+    )
+    report.out()
+    report.out(
+        "bigcommerce 0.23.4: n/a — no v3 product listing (see scenario 1); its v2 "
+        "`iterall()` always asks for 250 per page and, with its default settings, raises "
+        "`RateLimitingException` on the first 429 (`rate_limiting_management` is opt-in)."
+    )
+    report.out()
+    for client in (BIGC_SYNC, BIGC_ASYNC):
+        ss = summaries[client.key]
+        raised = sum(s["raised_429"] for s in ss)
+        failed = [s["error"] for s in ss if s["error"]]
+        report.target(
+            f"2 {client.label} zero 429s reach the caller",
+            f"{raised} 429s raised, {len(failed)} failed runs {failed or ''}".strip(),
+            raised == 0 and not failed,
+        )
+        sustained = [s["sustained"] for s in ss if s["sustained"] is not None]
+        low = min(sustained) if sustained else 0.0
+        report.target(
+            f"2 {client.label} sustains ≥ 90 % of the quota",
+            f"median {med(sustained) if sustained else 0:.0f} %, worst run {low:.0f} %",
+            bool(sustained) and low >= 90,
+        )
+    report.out()
+
+
+# -- scenario 3: per-request cost --------------------------------------------
+
+
+def scenario_get(report: Report, runs: int) -> None:
+    results: dict[str, dict[str, dict[str, Any]]] = {}
+    with fake_store("--products", "200", "--orders", "200") as url:
+        # Prime the store (sample records are built on first use) before measuring.
+        for resource in ("products", "orders"):
+            drive(BIGC_SYNC, "get", url, "--resource", resource, "--requests", "300")
+        for _ in range(runs):
+            for resource in ("products", "orders"):
+                for client in CLIENTS:
+                    previous = results.setdefault(resource, {}).get(client.key)
+                    if previous and "error" in previous:
+                        continue
+                    result = drive(
+                        client,
+                        "get",
+                        url,
+                        "--resource",
+                        resource,
+                        "--repeat",
+                        str(GET_BATCHES),
+                        "--requests",
+                        str(GET_REQUESTS),
+                    )
+                    if previous and "error" not in result:
+                        for key in ("cpu_us", "wall_us"):
+                            result[key] = previous[key] + result[key]
+                    results[resource][client.key] = result
+    report.raw["get"] = results
+    report.out(f"## 3. Per-request cost: {GET_REQUESTS:,} sequential single-object GETs")
+    report.out()
+    report.out(
+        f"No latency; the store runs in its own process. Client CPU time "
+        f"(`time.process_time()`, user + system, all threads) per request: median of "
+        f"{runs * GET_BATCHES} batches of {GET_REQUESTS:,} ({runs} interleaved rounds, "
+        f"each client in a fresh process doing {benchlib.WARMUP_REQUESTS} warm-up requests "
+        f"then {GET_BATCHES} batches). Wall time per request is for reference (it includes "
+        "the store's time)."
+    )
+    report.out()
+    rows = []
+    for resource, call in (("products", "products_v3.get(id)"), ("orders", "orders_v2.get(id)")):
+        per = results[resource]
+        cpu = {k: med(r["cpu_us"]) for k, r in per.items() if "error" not in r}
+        for client in CLIENTS:
+            r = per[client.key]
+            shown = "Orders.get(id)" if client is OFFICIAL else call
+            if "error" in r:
+                rows.append([client.label, shown, "n/a (no v3 products)", "", "", "", ""])
+                continue
+            c = cpu[client.key]
+            rows.append(
+                [
+                    client.label,
+                    shown,
+                    f"{c:.0f}",
+                    spread(r["cpu_us"], ".0f"),
+                    f"{med(r['wall_us']):.0f}",
+                    ratio(c, cpu[PUBLISHED.key]),
+                    ratio(c, cpu[OFFICIAL.key]) if OFFICIAL.key in cpu else "n/a",
+                ]
+            )
+    report.out(
+        table(
+            [
+                "client",
+                "call",
+                "CPU µs/request",
+                "min-max",
+                "wall µs/request",
+                "÷ bigc 1.1.0",
+                "÷ bigcommerce",
+            ],
+            rows,
+        )
+    )
+    report.out()
+    for resource in ("products", "orders"):
+        per = results[resource]
+        base = med(per[PUBLISHED.key]["cpu_us"])
+        for client in (BIGC_SYNC, BIGC_ASYNC):
+            c = med(per[client.key]["cpu_us"])
+            report.target(
+                f"3 {client.label} {resource} ≤ 0.5x bigc 1.1.0's CPU per request",
+                f"{c / base:.2f}x ({c:.0f} µs vs {base:.0f} µs)",
+                c / base <= 0.5,
+            )
+    report.out()
+
+
+# -- scenario 4: memory --------------------------------------------------------
+
+
+def scenario_memory(report: Report, runs: int) -> None:
+    clients = (BIGC_SYNC, BIGC_ASYNC, PUBLISHED)
+    results: dict[str, dict[int, list[dict[str, Any]]]] = {c.key: {} for c in clients}
+    started = time.perf_counter()
+    with fake_store("--products", str(MEMORY_PRODUCTS)) as url:
+        startup = time.perf_counter() - started
+        # Prime the store (sample records are built on first use); not measured.
+        drive(BIGC_SYNC, "memory", url)
+        for _ in range(runs):
+            for client in clients:
+                for items in MEMORY_POINTS:
+                    results[client.key].setdefault(items, []).append(
+                        drive(client, "memory", url, "--items", str(items))
+                    )
+    report.raw["memory"] = results
+    report.out(f"## 4. Memory: iterating {MEMORY_PRODUCTS:,} products (page size 250)")
+    report.out()
+    report.out(
+        "Peak RSS growth = `ru_maxrss` at the end minus `ru_maxrss` after import and "
+        f"client creation, each count in a fresh process; median of {runs} runs. Items "
+        f"are counted and dropped. No latency (store started in {startup:.1f} s)."
+    )
+    report.out()
+    rows = []
+    growth: dict[str, dict[int, float]] = {}
+    for client in clients:
+        for items in MEMORY_POINTS:
+            rs = results[client.key][items]
+            deltas = [(r["peak_kib"] - r["base_kib"]) / 1024 for r in rs]
+            growth.setdefault(client.key, {})[items] = med(deltas)
+            rows.append(
+                [
+                    client.label,
+                    f"{items:,}",
+                    f"{med(deltas):.1f}",
+                    spread(deltas, ".1f"),
+                    f"{med([r['base_kib'] / 1024 for r in rs]):.1f}",
+                    f"{med([r['elapsed'] for r in rs]):.2f}",
+                ]
+            )
+    report.out(
+        table(
+            [
+                "client",
+                "items",
+                "peak RSS growth MiB",
+                "min-max",
+                "RSS after import+client MiB",
+                "elapsed s",
+            ],
+            rows,
+        )
+    )
+    report.out()
+    small, large = MEMORY_POINTS
+    for client in (BIGC_SYNC, BIGC_ASYNC):
+        g = growth[client.key]
+        # "Does not grow": 10x the items may cost at most 25 % (or 2 MiB) more.
+        flat = g[large] <= max(g[small] * 1.25, g[small] + 2)
+        report.target(
+            f"4 {client.label} peak RSS growth does not grow with items",
+            f"{g[small]:.1f} MiB at {small:,}, {g[large]:.1f} MiB at {large:,}",
+            flat,
+        )
+    report.out()
+
+
+# -- scenario 5: import ----------------------------------------------------------
+
+IMPORT_CODE = (
+    "import sys, time, json; t = time.perf_counter(); import {module}; "
+    "t = time.perf_counter() - t; "
+    "print(json.dumps({{'s': t, 'modules': len(sys.modules), "
+    "'aiohttp': 'aiohttp' in sys.modules}}))"
+)
+
+
+def scenario_import(report: Report, runs: int) -> None:
+    cases = (
+        (BIGC_SYNC, "bigc", "bigc"),
+        (PUBLISHED, "bigc 1.1.0 (published)", "bigc"),
+        (OFFICIAL, "bigcommerce 0.23.4 (official)", "bigcommerce"),
+    )
+    results: dict[str, list[dict[str, Any]]] = {}
+    with tempfile.TemporaryDirectory() as cwd:
+        for i in range(runs + 1):  # the first (compiling .pyc files) is discarded
+            for client, label, module in cases:
+                command = [str(client.python), "-c", IMPORT_CODE.format(module=module)]
+                t = time.perf_counter()
+                done = subprocess.run(
+                    command, capture_output=True, text=True, cwd=cwd, env=child_env(), check=True
+                )
+                total = time.perf_counter() - t
+                if i:
+                    result = json.loads(done.stdout.strip().splitlines()[-1])
+                    result["process_s"] = total
+                    results.setdefault(label, []).append(result)
+    report.raw["import"] = results
+    report.out(f"## 5. Import: `import <package>` in a fresh interpreter, median of {runs}")
+    report.out()
+    report.out(
+        "`import` is timed inside the process around the import statement; "
+        "`process` is the whole `python -c` (interpreter start-up included). A first "
+        "run that compiles bytecode is discarded. bigc is an editable install."
+    )
+    report.out()
+    base = med([r["s"] for r in results["bigc 1.1.0 (published)"]])
+    rows = []
+    for label, rs in results.items():
+        m = med([r["s"] for r in rs])
+        rows.append(
+            [
+                label,
+                f"{m * 1000:.1f}",
+                spread([r["s"] * 1000 for r in rs], ".1f"),
+                f"{med([r['process_s'] for r in rs]) * 1000:.0f}",
+                str(rs[0]["modules"]),
+                "yes" if rs[0]["aiohttp"] else "no",
+                ratio(m, base),
+            ]
+        )
+    report.out(
+        table(
+            [
+                "package",
+                "import ms",
+                "min-max",
+                "process ms",
+                "sys.modules",
+                "aiohttp loaded",
+                "÷ bigc 1.1.0",
+            ],
+            rows,
+        )
+    )
+    report.out()
+    ours = med([r["s"] for r in results["bigc"]])
+    report.target(
+        "5 `import bigc` not slower than bigc 1.1.0",
+        f"{ours * 1000:.1f} ms vs {base * 1000:.1f} ms ({ours / base:.2f}x)",
+        ours <= base,
+    )
+    report.out()
+
+
+# -- main ------------------------------------------------------------------------
+
+SCENARIOS: dict[str, tuple[Callable[[Report, int], None], int]] = {
+    "1": (scenario_export, 5),
+    "2": (scenario_quota, 3),
+    "3": (scenario_get, 3),
+    "4": (scenario_memory, 3),
+    "5": (scenario_import, IMPORT_RUNS),
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--only", default="1,2,3,4,5", help="comma-separated scenario numbers")
+    parser.add_argument("--runs", type=int, help="runs per scenario (default: per scenario)")
+    args = parser.parse_args(argv)
+    chosen = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = [s for s in chosen if s not in SCENARIOS]
+    if unknown:
+        parser.error(f"unknown scenarios {unknown}; choose from {sorted(SCENARIOS)}")
+    for client in CLIENTS:
+        if not client.python.exists():
+            parser.error(f"{client.python} is missing: run bench/run, which creates it")
+
+    report = Report()
+    info = machine()
+    report.raw["machine"] = info
+    report.out("# bigc benchmark suite")
+    report.out()
+    report.out(
+        f"Machine: {info['nproc']} CPUs ({info['cpu']}), Python {info['python']}, "
+        f"{info['platform']}. bigc env: "
+        + ", ".join(f"{k} {v}" for k, v in info["bigc_env"].items())
+        + ". Baselines: "
+        + "; ".join(
+            f"{key}: "
+            + ", ".join(f"{n} {v}" for n, v in pkgs.items() if n not in {"pip", "setuptools"})
+            for key, pkgs in info["baseline_envs"].items()
+        )
+        + "."
+    )
+    report.out()
+    started = time.perf_counter()
+    for number in chosen:
+        fn, default_runs = SCENARIOS[number]
+        t = time.perf_counter()
+        fn(report, args.runs or default_runs)
+        report.raw.setdefault("durations", {})[number] = time.perf_counter() - t
+    report.out("## Targets")
+    report.out()
+    met = sum(1 for *_, ok in report.targets if ok)
+    report.out(
+        table(
+            ["target", "measured", "result"],
+            [[n, m, "MET" if ok else "MISSED"] for n, m, ok in report.targets],
+        )
+    )
+    report.out()
+    report.out(
+        f"{met}/{len(report.targets)} targets met; suite took "
+        f"{time.perf_counter() - started:.0f} s."
+    )
+    RESULTS.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    (RESULTS / f"{stamp}.md").write_text("\n".join(report.parts) + "\n")
+    (RESULTS / f"{stamp}.json").write_text(json.dumps(report.raw, indent=1) + "\n")
+    print(f"\nresults: {RESULTS / stamp}.md and .json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
