@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+
 import urllib3
+from urllib3 import HTTPConnectionPool, connection_from_url
 from urllib3.exceptions import (
     ConnectTimeoutError,
     HTTPError,
@@ -34,24 +37,45 @@ def _network_error(exc: BaseException) -> BigCommerceNetworkError:
 class Urllib3Transport:
     """Sends requests over pooled keep-alive connections (thread-safe).
 
-    ``maxsize`` is how many idle connections per host are kept; more may be
-    opened under load and closed afterwards.
+    One urllib3 connection pool per origin, kept here rather than behind a
+    ``PoolManager``: a client talks to one origin, and skipping the manager's
+    URL parsing and pool lookup saves about a tenth of the client's CPU time
+    per request (bench/). ``maxsize`` is how many idle connections per origin
+    are kept; more may be opened under load and closed afterwards.
     """
 
     def __init__(self, *, maxsize: int = 32) -> None:
-        self._pool = urllib3.PoolManager(maxsize=maxsize, block=False, retries=False)
+        self._maxsize = maxsize
+        self._pools: dict[str, HTTPConnectionPool] = {}
+        self._lock = threading.Lock()
+
+    def _pool_for(self, origin: str) -> HTTPConnectionPool:
+        pool = self._pools.get(origin)
+        if pool is None:
+            with self._lock:
+                pool = self._pools.get(origin)
+                if pool is None:
+                    pool = connection_from_url(
+                        origin, maxsize=self._maxsize, block=False, retries=False
+                    )
+                    self._pools[origin] = pool
+        return pool
 
     def send(self, request: Request) -> Response:
+        url = request.url
+        split = url.find("/", url.find("//") + 2)
+        origin, target = (url, "/") if split < 0 else (url[:split], url[split:])
         timeout = urllib3.Timeout(connect=request.timeout.connect, read=request.timeout.read)
         try:
-            raw = self._pool.urlopen(
+            raw = self._pool_for(origin).urlopen(
                 request.method,
-                request.url,
+                target,
                 body=request.body,
                 headers=request.headers,
                 timeout=timeout,
                 retries=False,
                 redirect=False,
+                assert_same_host=False,
                 preload_content=True,
                 enforce_content_length=True,
             )
@@ -62,7 +86,10 @@ class Urllib3Transport:
         return Response(raw.status, raw.headers.items(), raw.data, request)
 
     def close(self) -> None:
-        self._pool.clear()
+        with self._lock:
+            pools, self._pools = list(self._pools.values()), {}
+        for pool in pools:
+            pool.close()
 
     def __repr__(self) -> str:
         return "<Urllib3Transport>"

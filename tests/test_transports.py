@@ -1,0 +1,85 @@
+"""The default transports' error contract, over real sockets on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import Iterator
+
+import pytest
+
+from bigc import Request, Response, Timeout
+from bigc._aiohttp_transport import AiohttpTransport
+from bigc._urllib3_transport import Urllib3Transport
+from bigc.exceptions import BigCommerceException, ConnectError, RequestTimeoutError
+from bigc.testing import FakeServer, FakeStore
+
+
+def closed_port() -> int:
+    """A port nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def send(kind: str, request: Request) -> Response:
+    if kind == "sync":
+        transport = Urllib3Transport()
+        try:
+            return transport.send(request)
+        finally:
+            transport.close()
+
+    async def run() -> Response:
+        transport = AiohttpTransport()
+        try:
+            return await transport.send(request)
+        finally:
+            await transport.aclose()
+
+    return asyncio.run(run())
+
+
+@pytest.fixture
+def server() -> Iterator[tuple[FakeStore, FakeServer]]:
+    store = FakeStore.with_sample_data(products=3)
+    with FakeServer(store) as running:
+        yield store, running
+
+
+def get(url: str, read: float = 5) -> Request:
+    return Request("GET", url, {"X-Auth-Token": "t"}, None, Timeout(connect=2, read=read))
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_refused_connection_is_a_connect_error(kind: str) -> None:
+    with pytest.raises(ConnectError):
+        send(kind, get(f"http://127.0.0.1:{closed_port()}/stores/s/v3/x"))
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_read_timeout(kind: str, server: tuple[FakeStore, FakeServer]) -> None:
+    store, running = server
+    store.delay("GET", "/v3/catalog/products/1", 2)
+    with pytest.raises(RequestTimeoutError) as info:
+        send(kind, get(running.base_url + "/stores/s/v3/catalog/products/1", read=0.2))
+    assert info.value.phase == "read"
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_every_status_is_returned_with_its_body(
+    kind: str, server: tuple[FakeStore, FakeServer]
+) -> None:
+    _, running = server
+    response = send(kind, get(running.base_url + "/stores/s/v3/catalog/products/99"))
+    assert response.status_code == 404
+    assert response.json()["status"] == 404
+    assert response.headers["x-rate-limit-requests-left"]
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_errors_are_bigc_exceptions(kind: str, server: tuple[FakeStore, FakeServer]) -> None:
+    store, running = server
+    store.truncate("GET", "/v3/catalog/products")
+    with pytest.raises(BigCommerceException):
+        send(kind, get(running.base_url + "/stores/s/v3/catalog/products"))
