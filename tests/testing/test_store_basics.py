@@ -118,3 +118,19 @@ def test_the_api_helper_raises_bigc_exceptions(store: FakeStore) -> None:
         assert "type" in error.errors
     else:  # pragma: no cover
         raise AssertionError("expected InvalidDataError")
+
+
+def test_lists_show_every_write_at_once() -> None:
+    """Listing reuses each record's encoded JSON until a write; it must never be stale."""
+    store = FakeStore.with_sample_data(products=5, orders=5)
+
+    def names() -> list[str]:
+        return [p["name"] for p in store.api("GET", "/v3/catalog/products")["data"]]
+
+    before = names()
+    store.api("PUT", "/v3/catalog/products/2", json={"name": "Renamed"})
+    assert names() == [before[0], "Renamed", *before[2:]]
+    store.api("PUT", "/v2/orders/3", json={"status_id": 10})
+    assert [o["status_id"] for o in store.api("GET", "/v2/orders")][2] == 10
+    store.api("DELETE", "/v3/catalog/products/1")
+    assert names() == ["Renamed", *before[2:]]
