@@ -15,10 +15,11 @@ from bigc._urls import encode_query, escape_id, validate_path
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_CONCURRENCY", "ClientConfig", "EventHooks"]
 
 DEFAULT_BASE_URL = "https://api.bigcommerce.com"
-# Pages in flight per list. Eight makes a 10,000-product export about 7x faster
-# than reading page after page; a store's quota (150 requests / 30 s on Standard)
-# still caps the rate, and the pacing keeps those requests out of 429s.
-DEFAULT_CONCURRENCY = 8
+# Pages in flight per list. Twelve reads a 10,000-product export (40 pages of
+# 250) in four round trips after the first, about 8x faster than page after
+# page (bench/). A store's quota (150 requests / 30 s on Standard) still caps
+# the rate, and the pacing keeps those requests out of 429s.
+DEFAULT_CONCURRENCY = 12
 USER_AGENT = "bigc/2 (python)"
 # Without a limit a silent socket would hang a nightly job forever.
 DEFAULT_TIMEOUT = Timeout(connect=10.0, read=60.0)
