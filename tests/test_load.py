@@ -6,7 +6,7 @@ import asyncio
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -25,11 +25,17 @@ def limited() -> Iterator[tuple[FakeStore, str]]:
         yield store, server.base_url
 
 
-def connections_left(server: FakeServer) -> int:
-    """Open connections once the server has seen the client's hang-ups (up to 5 s)."""
-    deadline = time.monotonic() + 5
-    while server.open_connections and time.monotonic() < deadline:
+def settled(condition: Callable[[], bool], seconds: float = 5) -> bool:
+    """Whether ``condition`` holds within ``seconds`` (threads and sockets close late)."""
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
         time.sleep(0.01)
+    return condition()
+
+
+def connections_left(server: FakeServer) -> int:
+    """Open connections once the server has seen the client's hang-ups."""
+    settled(lambda: server.open_connections == 0)
     return server.open_connections
 
 
@@ -103,7 +109,7 @@ class TestSharedClient:
         assert connections_left(server) == 0
         assert all(r.status == 200 for r in store.requests)
         assert "TOKEN" not in caplog.text
-        assert threading.active_count() < 10
+        assert settled(lambda: threading.active_count() < 10)  # page threads are gone
 
     def test_500_tasks(self, open_store: tuple[FakeStore, FakeServer]) -> None:
         store, server = open_store
