@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -13,6 +14,14 @@ from bigc import Request, Response
 from bigc.exceptions import BigCommerceException
 
 Answer = Response | BigCommerceException | Callable[[Request], Response]
+
+
+def settled(condition: Callable[[], bool], seconds: float = 5) -> bool:
+    """Whether ``condition`` holds within ``seconds`` (threads and sockets close late)."""
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    return condition()
 
 
 def json_response(status: int, body: Any = None, headers: dict[str, str] | None = None) -> Response:

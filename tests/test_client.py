@@ -10,7 +10,6 @@ import asyncio
 import json
 import logging
 import sys
-import time
 from typing import Any
 
 import pytest
@@ -28,7 +27,7 @@ from bigc.exceptions import (
     TooManyRequestsError,
     UnauthorizedError,
 )
-from tests.support import Driver, json_response, split
+from tests.support import Driver, json_response, settled, split
 
 FAST = RetryPolicy(backoff_base=0.001, backoff_cap=0.002)
 
@@ -300,7 +299,7 @@ class TestPagination:
             assert driver.call(first_item()) == {"id": 0}
         else:
             assert next(iterator) == {"id": 0}
-            wait_for(lambda: len(transport.requests) == 2)
+            settled(lambda: len(transport.requests) == 2)
         assert len(transport.requests) == 2  # page 2 is on its way while item 0 is used
         assert [c["id"] for c in driver.collect(iterator)] == [1, 2, 3]
         assert len(transport.requests) == 4
@@ -331,12 +330,6 @@ class TestPagination:
             else:
                 seen.extend(item["id"] for item in api.products_v3.all())
         assert seen == [10, 20]
-
-
-def wait_for(condition: Any, seconds: float = 2.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.005)
 
 
 class TestSecrets:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from bigc import AsyncBigCommerceAPI, BigCommerceAPI, RetryPolicy
 from bigc.testing import FakeServer, FakeStore
+from tests.support import settled
 
 # No 429 may be waited out: one reaching the client would raise at once.
 NO_429_RETRIES = RetryPolicy(rate_limit_retries=0)
@@ -23,14 +23,6 @@ def limited() -> Iterator[tuple[FakeStore, str]]:
     store = FakeStore.with_sample_data(products=300, quota=20, window_ms=400, access_token="TOKEN")
     with FakeServer(store) as server:
         yield store, server.base_url
-
-
-def settled(condition: Callable[[], bool], seconds: float = 5) -> bool:
-    """Whether ``condition`` holds within ``seconds`` (threads and sockets close late)."""
-    deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    return condition()
 
 
 def connections_left(server: FakeServer) -> int:
