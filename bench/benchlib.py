@@ -7,6 +7,8 @@ module from their own virtual environments, where bigc 2 is not installed.
 from __future__ import annotations
 
 import argparse
+import importlib
+import itertools
 import json
 import resource
 import sys
@@ -84,3 +86,35 @@ def timed(fn: Callable[[], int]) -> tuple[float, int]:
 
 def error_name(exc: BaseException) -> str:
     return f"{type(exc).__module__}.{type(exc).__name__}"
+
+
+def time_gets(
+    get: Callable[[Any], Any], ids: Sequence[Any], args: argparse.Namespace
+) -> dict[str, Any]:
+    """Client CPU and wall time per ``get(id)``: warm-up, then ``args.repeat`` batches."""
+    cycle = itertools.cycle(ids)
+    for _ in range(WARMUP_REQUESTS):
+        get(next(cycle))
+    cpu: list[float] = []
+    wall: list[float] = []
+    for _ in range(args.repeat):
+        batch = [next(cycle) for _ in range(args.requests)]
+        c0, w0 = time.process_time(), time.perf_counter()
+        for object_id in batch:
+            get(object_id)
+        cpu.append((time.process_time() - c0) / args.requests * 1e6)
+        wall.append((time.perf_counter() - w0) / args.requests * 1e6)
+    return {"cpu_us": cpu, "wall_us": wall}
+
+
+def record_requests_responses(recorder: Recorder) -> None:
+    """Make every ``requests`` session report its responses to ``recorder`` (baselines)."""
+    requests = importlib.import_module("requests")
+    original = requests.Session.request
+
+    def request(self: Any, *args: Any, **kwargs: Any) -> Any:
+        response = original(self, *args, **kwargs)
+        recorder.record(response.status_code, response.headers, response.elapsed.total_seconds())
+        return response
+
+    requests.Session.request = request

@@ -109,19 +109,7 @@ def sync_get(args: Any) -> dict[str, Any]:
         else:
             ids = [o["id"] for o in itertools.islice(api.orders_v2.all(), 100)]
             get = api.orders_v2.get
-        cycle = itertools.cycle(ids)
-        for _ in range(benchlib.WARMUP_REQUESTS):
-            get(next(cycle))
-        cpu: list[float] = []
-        wall: list[float] = []
-        for _ in range(args.repeat):
-            batch = [next(cycle) for _ in range(args.requests)]
-            c0, w0 = time.process_time(), time.perf_counter()
-            for object_id in batch:
-                get(object_id)
-            cpu.append((time.process_time() - c0) / args.requests * 1e6)
-            wall.append((time.perf_counter() - w0) / args.requests * 1e6)
-    return {"cpu_us": cpu, "wall_us": wall}
+        return benchlib.time_gets(get, ids, args)
 
 
 def sync_memory(args: Any) -> dict[str, Any]:

@@ -31,18 +31,6 @@ def redirect_package(base_url: str) -> None:
         cls._prepare_url = prepare_url
 
 
-def record_responses(recorder: Recorder) -> None:
-    requests = importlib.import_module("requests")
-    original = requests.Session.request
-
-    def request(self: Any, *args: Any, **kwargs: Any) -> Any:
-        response = original(self, *args, **kwargs)
-        recorder.record(response.status_code, response.headers, response.elapsed.total_seconds())
-        return response
-
-    requests.Session.request = request
-
-
 def client() -> Any:
     return importlib.import_module("bigc").BigCommerceAPI(STORE_HASH, ACCESS_TOKEN)
 
@@ -53,7 +41,7 @@ def listing(api: Any, resource: str) -> Any:
 
 def export(args: Any) -> dict[str, Any]:
     recorder = Recorder()
-    record_responses(recorder)
+    benchlib.record_requests_responses(recorder)
     times: list[float] = []
     items = 0
     for _ in range(args.repeat):
@@ -72,7 +60,7 @@ def export(args: Any) -> dict[str, Any]:
 
 def quota(args: Any) -> dict[str, Any]:
     recorder = Recorder()
-    record_responses(recorder)
+    benchlib.record_requests_responses(recorder)
     result: dict[str, Any] = {"error": None, "items": 0}
     exceptions = importlib.import_module("bigc.exceptions")
     api = client()
@@ -96,19 +84,7 @@ def get(args: Any) -> dict[str, Any]:
     else:
         ids = [o["id"] for o in itertools.islice(api.orders_v2.all(), 100)]
         fetch = api.orders_v2.get
-    cycle = itertools.cycle(ids)
-    for _ in range(benchlib.WARMUP_REQUESTS):
-        fetch(next(cycle))
-    cpu: list[float] = []
-    wall: list[float] = []
-    for _ in range(args.repeat):
-        batch = [next(cycle) for _ in range(args.requests)]
-        c0, w0 = time.process_time(), time.perf_counter()
-        for object_id in batch:
-            fetch(object_id)
-        cpu.append((time.process_time() - c0) / args.requests * 1e6)
-        wall.append((time.perf_counter() - w0) / args.requests * 1e6)
-    return {"cpu_us": cpu, "wall_us": wall}
+    return benchlib.time_gets(fetch, ids, args)
 
 
 def memory(args: Any) -> dict[str, Any]:

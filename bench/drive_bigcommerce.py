@@ -30,18 +30,6 @@ def redirect_package(base_url: str) -> None:
     cls.full_path = full_path
 
 
-def record_responses(recorder: Recorder) -> None:
-    requests = importlib.import_module("requests")
-    original = requests.Session.request
-
-    def request(self: Any, *args: Any, **kwargs: Any) -> Any:
-        response = original(self, *args, **kwargs)
-        recorder.record(response.status_code, response.headers, response.elapsed.total_seconds())
-        return response
-
-    requests.Session.request = request
-
-
 def client() -> Any:
     api = importlib.import_module("bigcommerce.api")
     return api.BigcommerceApi(client_id="bench", store_hash=STORE_HASH, access_token=ACCESS_TOKEN)
@@ -53,7 +41,7 @@ def resource(api: Any, name: str) -> Any:
 
 def export(args: Any) -> dict[str, Any]:
     recorder = Recorder()
-    record_responses(recorder)
+    benchlib.record_requests_responses(recorder)
     times: list[float] = []
     items = 0
     for _ in range(args.repeat):
@@ -83,19 +71,7 @@ def get(args: Any) -> dict[str, Any]:
         ids = [o["id"] for o in itertools.islice(orders.iterall(), 100)]
     except Exception as exc:
         return {"error": f"{benchlib.error_name(exc)}: {str(exc)[:120]}"}
-    cycle = itertools.cycle(ids)
-    for _ in range(benchlib.WARMUP_REQUESTS):
-        orders.get(next(cycle))
-    cpu: list[float] = []
-    wall: list[float] = []
-    for _ in range(args.repeat):
-        batch = [next(cycle) for _ in range(args.requests)]
-        c0, w0 = time.process_time(), time.perf_counter()
-        for object_id in batch:
-            orders.get(object_id)
-        cpu.append((time.process_time() - c0) / args.requests * 1e6)
-        wall.append((time.perf_counter() - w0) / args.requests * 1e6)
-    return {"cpu_us": cpu, "wall_us": wall}
+    return benchlib.time_gets(orders.get, ids, args)
 
 
 SCENARIOS = {"export": export, "get": get}
