@@ -38,7 +38,7 @@ def ordered_map(
     """``fn`` over ``items`` on up to ``concurrency`` threads, results in order.
 
     Items are drawn lazily, so ``items`` may be endless; closing the generator
-    cancels what has not started and leaves what is running to finish unread.
+    cancels what has not started and waits for what is running.
     The first failure is raised in its turn.
     """
     if concurrency <= 1:
@@ -62,9 +62,10 @@ def ordered_map(
                 return
             yield pending.popleft().result()
     finally:
-        # Do not wait for read-ahead requests the caller no longer needs (a v2
-        # list reads past its end): they finish on their own, their results unread.
-        pool.shutdown(wait=False, cancel_futures=True)
+        # Requests not yet started are dropped; those already sent (a v2 list's
+        # read-ahead past its end) are waited for, so that no request of a
+        # finished iteration is still running when it returns.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 class Lookahead(Generic[T, R]):
@@ -87,8 +88,8 @@ class Lookahead(Generic[T, R]):
         return future.result()
 
     def close(self) -> None:
-        """Drop the fetch the consumer no longer needs (it stopped early)."""
+        """Drop the fetch the consumer no longer needs, waiting for it if it runs."""
         self._future = None
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
