@@ -269,26 +269,11 @@ def scenario_export(report: Report, runs: int) -> None:
     report.out()
     medians = _export_medians(results["products"])
     base = medians.get(PUBLISHED.key)
-    rows = []
-    for client in CLIENTS:
-        runs_ = results["products"][client.key]
-        if "error" in runs_[0]:
-            rows.append([client.label, _export_call(client, "products"), "n/a", *[""] * 5])
-            continue
-        times = [t for r in runs_ for t in r["times"]]
-        m = medians[client.key]
-        rows.append(
-            [
-                client.label,
-                _export_call(client, "products"),
-                f"{m:.2f}",
-                spread(times, ".2f"),
-                requests_cell(runs_[0]),
-                f"{med([r['request_ms'] for r in runs_]):.0f}",
-                ratio(base, m) if base else "n/a",
-                ratio(m, floor),
-            ]
-        )
+    rows = _export_rows(
+        results["products"],
+        "products",
+        lambda m: [ratio(base, m) if base else "n/a", ratio(m, floor)],
+    )
     report.out(
         table(
             [
@@ -352,6 +337,33 @@ def _export_call(client: Client, resource: str) -> str:
     return f"[x async for x in {call}]" if client is BIGC_ASYNC else f"list({call})"
 
 
+def _export_rows(
+    results: dict[str, Any], resource: str, ratios: Callable[[float], list[str]]
+) -> list[list[str]]:
+    """One table row per client of an export scenario; ``ratios(median)`` ends each row."""
+    medians = _export_medians(results)
+    rows = []
+    for client in CLIENTS:
+        runs_ = results[client.key]
+        if "error" in runs_[0]:
+            rows.append([client.label, _export_call(client, resource), "n/a", *[""] * 5])
+            continue
+        times = [t for r in runs_ for t in r["times"]]
+        m = medians[client.key]
+        rows.append(
+            [
+                client.label,
+                _export_call(client, resource),
+                f"{m:.2f}",
+                spread(times, ".2f"),
+                requests_cell(runs_[0]),
+                f"{med([r['request_ms'] for r in runs_]):.0f}",
+                *ratios(m),
+            ]
+        )
+    return rows
+
+
 def _export_medians(results: dict[str, list[dict[str, Any]]]) -> dict[str, float]:
     return {
         key: med([t for r in runs for t in r["times"]])
@@ -376,26 +388,14 @@ def _export_orders_table(
     )
     report.out()
     medians = _export_medians(results)
-    rows = []
-    for client in CLIENTS:
-        runs_ = results[client.key]
-        if "error" in runs_[0]:
-            rows.append([client.label, _export_call(client, "orders"), "n/a", *[""] * 5])
-            continue
-        times = [t for r in runs_ for t in r["times"]]
-        m = medians[client.key]
-        rows.append(
-            [
-                client.label,
-                _export_call(client, "orders"),
-                f"{m:.2f}",
-                spread(times, ".2f"),
-                requests_cell(runs_[0]),
-                f"{med([r['request_ms'] for r in runs_]):.0f}",
-                ratio(medians[PUBLISHED.key], m) if PUBLISHED.key in medians else "n/a",
-                ratio(medians[OFFICIAL.key], m) if OFFICIAL.key in medians else "n/a",
-            ]
-        )
+    rows = _export_rows(
+        results,
+        "orders",
+        lambda m: [
+            ratio(medians[PUBLISHED.key], m) if PUBLISHED.key in medians else "n/a",
+            ratio(medians[OFFICIAL.key], m) if OFFICIAL.key in medians else "n/a",
+        ],
+    )
     report.out(
         table(
             [
