@@ -69,6 +69,14 @@ class AsyncGroup(Generic[API]):
     ) -> AsyncIterator[JSON]:
         return self._api.get_many(path, params=params, timeout=timeout, retries=retries)
 
+    async def _unpaged(
+        self, path: str, params: Params | None, timeout: TimeoutTypes, retries: int | None
+    ) -> AsyncIterator[JSON]:
+        """The items of a list endpoint that has no pagination: one request, when iterated."""
+        items = await self._call("GET", path, params=params, timeout=timeout, retries=retries)
+        for item in items or []:
+            yield item
+
     async def _call(
         self,
         method: str,

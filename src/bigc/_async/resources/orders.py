@@ -250,11 +250,11 @@ class AsyncOrdersV3(AsyncGroup[AsyncV3API]):
         timeout: TimeoutTypes = None,
         retries: int | None = None,
     ) -> AsyncIterator[JSON]:
-        """Every refund of the store, or of one order when ``order_id`` is given."""
+        """Every refund of the store (paged), or of one order (one unpaged list)."""
         if order_id is None:
             return self._all("/orders/payment_actions/refunds", params, timeout, retries)
         path = build_path("/orders/{order_id}/payment_actions/refunds", order_id)
-        return self._all(path, params, timeout, retries)
+        return self._unpaged(path, params, timeout, retries)
 
     async def get_refund(
         self,

@@ -70,6 +70,13 @@ class Group(Generic[API]):
     ) -> Iterator[JSON]:
         return self._api.get_many(path, params=params, timeout=timeout, retries=retries)
 
+    def _unpaged(
+        self, path: str, params: Params | None, timeout: TimeoutTypes, retries: int | None
+    ) -> Iterator[JSON]:
+        """The items of a list endpoint that has no pagination: one request, when iterated."""
+        items = self._call("GET", path, params=params, timeout=timeout, retries=retries)
+        yield from items or []
+
     def _call(
         self,
         method: str,
