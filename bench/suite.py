@@ -383,8 +383,9 @@ def _export_orders_table(
     report.out(
         "v2 lists carry no page count: bigc reads page 1, then reads ahead "
         "`concurrency` pages at a time until a short page or a 204; the extra "
-        "requests it costs are in the `requests` column (requests still in flight "
-        "when the end is found are abandoned, so some may go unanswered)."
+        "requests it costs are in the `requests` column (when the end is found, "
+        "async cancels the requests still in flight, so some go unanswered; sync "
+        "waits for them)."
     )
     report.out()
     medians = _export_medians(results)
