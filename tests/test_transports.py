@@ -83,3 +83,24 @@ def test_errors_are_bigc_exceptions(kind: str, server: tuple[FakeStore, FakeServ
     store.truncate("GET", "/v3/catalog/products")
     with pytest.raises(BigCommerceException):
         send(kind, get(running.base_url + "/stores/s/v3/catalog/products"))
+
+
+@pytest.mark.filterwarnings("ignore::ResourceWarning")  # the first loop's sockets die with it
+def test_async_client_works_under_a_second_event_loop(
+    server: tuple[FakeStore, FakeServer],
+) -> None:
+    from bigc import AsyncBigCommerceAPI
+
+    _, running = server
+    api = AsyncBigCommerceAPI("s", "t", base_url=running.base_url)
+
+    async def product_id() -> int:
+        return int((await api.products_v3.get(1))["id"])
+
+    assert asyncio.run(product_id()) == 1
+    assert asyncio.run(product_id()) == 1  # a new loop: a new aiohttp session
+
+    async def close() -> None:
+        await api.aclose()
+
+    asyncio.run(close())

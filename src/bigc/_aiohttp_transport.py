@@ -26,13 +26,24 @@ class AiohttpTransport:
     def __init__(self, *, limit: int = 100) -> None:
         self._limit = limit
         self._session: aiohttp.ClientSession | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def _get_session(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
+        """The session of the running loop.
+
+        A session belongs to the loop it was made in; a client reused under a
+        new loop (a second ``asyncio.run``, a test per loop) gets a new one,
+        and the old loop's connections go with that loop.
+        """
+        loop = asyncio.get_running_loop()
+        if self._session is None or self._session.closed or self._loop is not loop:
+            if self._session is not None and not self._session.closed:
+                self._session.detach()  # its loop is gone: nothing left to close there
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._limit),
                 skip_auto_headers=("User-Agent",),
             )
+            self._loop = loop
         return self._session
 
     async def send(self, request: Request) -> Response:
