@@ -436,3 +436,66 @@ def test_import_does_not_load_aiohttp() -> None:
     code = "import sys, bigc; bigc.BigCommerceAPI('s', 't'); print('aiohttp' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+class TestReviewFindings:
+    """Regressions found in review: each failed before its fix."""
+
+    def test_a_failing_hook_gives_its_rate_limit_slot_back(self, driver: Driver) -> None:
+        calls: list[int] = []
+
+        def flaky_hook(request: bigc.Request) -> None:
+            calls.append(1)
+            if len(calls) == 1:
+                raise RuntimeError("metrics backend down")
+
+        api = driver.client(driver.transport(), event_hooks={"request": [flaky_hook]})
+        with pytest.raises(RuntimeError, match="metrics"):
+            driver.call(api.products_v3.get(1))
+        assert api._session.limiter._in_flight == 0
+        assert driver.call(api.products_v3.get(1)) == {}  # no wait for a lost slot
+
+    def test_a_spent_deadline_gives_its_rate_limit_slot_back(self, driver: Driver) -> None:
+        transport = driver.transport(default=json_response(500))
+        policy = RetryPolicy(backoff_base=0.02, jitter=0)
+        api = driver.client(transport, retry_policy=policy, timeout=Timeout(total=0.021))
+        for _ in range(5):
+            with pytest.raises((InternalServerError, RequestTimeoutError)):
+                driver.call(api.products_v3.get(1))
+        assert api._session.limiter._in_flight == 0
+
+    @pytest.mark.parametrize("bad", ["1,2", "999999,3"])
+    def test_an_id_with_a_comma_cannot_widen_a_filter(self, driver: Driver, bad: str) -> None:
+        transport = driver.transport()
+        api = driver.client(transport)
+        for call in (api.customers_v3.get, api.customers_v3.delete, api.orders_v3.get_refund):
+            with pytest.raises(ValueError, match="comma"):
+                driver.call(call(bad))
+        assert transport.requests == []
+
+    def test_a_lookup_returns_only_the_item_asked_for(self, driver: Driver) -> None:
+        other = json_response(200, {"data": [{"id": 3}], "meta": {}})
+        api = driver.client(driver.transport(other))
+        with pytest.raises(DoesNotExistError, match="customer 5"):
+            driver.call(api.customers_v3.get(5))
+
+    @pytest.mark.parametrize(
+        ("body", "call"),
+        [
+            (b'{"data": {"a": 1}}', lambda api: api.pricing_v3.get_pricing({})),
+            (b'{"data": 5}', lambda api: api.customers_v3.create({"email": "a@b.c"})),
+            (b"[" * 100_000 + b"]" * 100_000, lambda api: api.orders_v2.get(1)),
+        ],
+    )
+    def test_malformed_answers_are_invalid_responses(
+        self, driver: Driver, body: bytes, call: Any
+    ) -> None:
+        api = driver.client(driver.transport(Response(200, {}, body)))
+        with pytest.raises(InvalidResponseError):
+            driver.call(call(api))
+
+    def test_infinite_total_pages(self, driver: Driver) -> None:
+        body = b'{"data": [{"id": 1}], "meta": {"pagination": {"total_pages": 1e400}}}'
+        api = driver.client(driver.transport(Response(200, {}, body)))
+        with pytest.raises(InvalidResponseError, match="total_pages"):
+            driver.collect(api.products_v3.all())

@@ -336,3 +336,22 @@ class TestExtras:
         assert BigCommerceOrderStatus(11) is BigCommerceOrderStatus.AWAITING_FULFILLMENT
         assert int(BigCommerceOrderStatus.PARTIALLY_REFUNDED) == 14
         assert len(BigCommerceOrderStatus) == 15
+
+
+class TestRateLimiterEdges:
+    def test_a_missing_quota_header_never_blocks_for_good(self) -> None:
+        now = [0.0]
+        limiter = RateLimiter(clock=lambda: now[0])
+        limiter.acquire()
+        limiter.release({"X-Rate-Limit-Requests-Left": "0", "X-Rate-Limit-Time-Reset-Ms": "300"})
+        assert limiter.acquire() == pytest.approx(0.3)
+        now[0] = 0.3
+        assert limiter.acquire() == 0  # one request goes to learn the new window
+
+    @pytest.mark.parametrize("value", ["inf", "nan", "-inf", "x"])
+    def test_unreadable_headers_are_ignored(self, value: str) -> None:
+        limiter = RateLimiter(clock=lambda: 0.0)
+        limiter.acquire()
+        limiter.release({"X-Rate-Limit-Requests-Left": value, "X-Rate-Limit-Time-Reset-Ms": "5"})
+        assert limiter.status is None
+        assert limiter.acquire() == 0

@@ -11,10 +11,12 @@ does not list.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import inspect
 import json
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -239,8 +241,8 @@ CASES: list[Case] = [
     # customers_v3: list and batch endpoints; the single-item forms wrap them
     case("customers_v3.all", params=EMAILS,
          sends="GET /v3/customers", reply=CURSOR, query=EMAILS_Q),
-    case("customers_v3.get", 11, params={"include": ["addresses"]},
-         sends="GET /v3/customers", reply=FIRST, query={"include": "addresses", "id:in": "11"}),
+    case("customers_v3.get", 7, params={"include": ["addresses"]},
+         sends="GET /v3/customers", reply=FIRST, query={"include": "addresses", "id:in": "7"}),
     case("customers_v3.create_many", [CUSTOMER, CUSTOMER],
          sends="POST /v3/customers", reply=LIST, body=[CUSTOMER, CUSTOMER]),
     case("customers_v3.create", CUSTOMER,
@@ -261,8 +263,8 @@ CASES: list[Case] = [
          body=[{**FORM_FIELD, "customer_id": 11}]),
     case("customers_v3.all_addresses", params={"customer_id:in": [11]},
          sends="GET /v3/customers/addresses", reply=PAGES, query={"customer_id:in": "11"}),
-    case("customers_v3.get_address", 21,
-         sends="GET /v3/customers/addresses", reply=FIRST, query={"id:in": "21"}),
+    case("customers_v3.get_address", 7,
+         sends="GET /v3/customers/addresses", reply=FIRST, query={"id:in": "7"}),
     case("customers_v3.create_addresses", [CUSTOMER_ADDRESS],
          sends="POST /v3/customers/addresses", reply=LIST, body=[CUSTOMER_ADDRESS]),
     case("customers_v3.create_address", CUSTOMER_ADDRESS,
@@ -320,8 +322,8 @@ CASES: list[Case] = [
          query={"order_id:in": "101,102"}),
     case("orders_v3.all_refunds", 101,
          sends="GET /v3/orders/101/payment_actions/refunds", reply=UNPAGED),
-    case("orders_v3.get_refund", 31,
-         sends="GET /v3/orders/payment_actions/refunds", reply=FIRST, query={"id:in": "31"}),
+    case("orders_v3.get_refund", 7,
+         sends="GET /v3/orders/payment_actions/refunds", reply=FIRST, query={"id:in": "7"}),
     # pricing_v3
     case("pricing_v3.get_pricing", PRICING,
          sends="POST /v3/pricing/products", reply=LIST, body=PRICING),
@@ -679,7 +681,9 @@ async def test_every_id_is_escaped(flavor: str, row: Case) -> None:
         harness = Harness(flavor, row.answer())
         args = list(row.args)
         args[position] = HOSTILE
-        await harness.run(row, tuple(args))
+        # A lookup by id:in finds no item of that ID in the canned answer.
+        with contextlib.suppress(DoesNotExistError) if row.call in LOOKUPS else nullcontext():
+            await harness.run(row, tuple(args))
         path = split(harness.requests[0])[1].removeprefix(PREFIX).split("/")
         expected = row.path.split("/")
         assert len(path) == len(expected), harness.requests[0].url

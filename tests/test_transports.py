@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -104,3 +106,47 @@ def test_async_client_works_under_a_second_event_loop(
         await api.aclose()
 
     asyncio.run(close())
+
+
+@pytest.fixture
+def malformed_server() -> Iterator[str]:
+    """A server that answers every request with an unparseable Content-Length."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    sock.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.recv(65536)
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\n{}")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    stop.set()
+    thread.join()
+    sock.close()
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_a_malformed_answer_never_shows_the_token(
+    kind: str, malformed_server: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="bigc")
+    token = "SUPERSECRETTOKEN123"
+    request = Request("GET", malformed_server + "/x", {"X-Auth-Token": token}, None, Timeout(2, 2))
+    try:
+        send(kind, request)  # urllib3 tolerates the bad header; aiohttp refuses it
+    except BigCommerceException as exc:
+        texts = [str(exc), repr(exc)]
+    else:
+        assert kind == "sync"
+        texts = []
+    assert all(token not in text for text in [*texts, caplog.text])

@@ -68,7 +68,11 @@ class AiohttpTransport:
         except aiohttp.ClientConnectorError as exc:
             raise ConnectError(f"could not connect: {exc}") from exc
         except (aiohttp.ClientError, OSError) as exc:
-            raise BigCommerceNetworkError(f"the exchange failed: {exc!r}") from exc
+            # str(), never repr(): the repr of some aiohttp errors holds the request
+            # headers, and so the access token.
+            raise BigCommerceNetworkError(
+                f"the exchange failed: {type(exc).__name__}: {exc}"
+            ) from exc
 
     async def aclose(self) -> None:
         if self._session is not None:

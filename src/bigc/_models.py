@@ -158,7 +158,7 @@ def decode_json(response: Response) -> Any:
         return None
     try:
         return json.loads(content)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         kind = "an HTML page" if content.lstrip()[:1] == b"<" else "invalid JSON"
         raise InvalidResponseError(
             f"BigCommerce sent {kind} instead of JSON (status {response.status_code})",

@@ -6,6 +6,7 @@ means, so sync and async iterate exactly alike.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -93,7 +94,13 @@ def v3_items(response: Response) -> tuple[list[Any], int]:
     items = _list_of(body["data"], response, "v3 items")
     pagination = _meta(body, "pagination")
     total_pages = pagination.get("total_pages") if pagination else None
-    return items, int(total_pages) if isinstance(total_pages, (int, float)) else 1
+    if isinstance(total_pages, bool) or not isinstance(total_pages, (int, float)):
+        return items, 1
+    if not math.isfinite(total_pages):
+        raise InvalidResponseError(
+            f"BigCommerce sent total_pages={total_pages!r}", response=response
+        )
+    return items, int(total_pages)
 
 
 def cursor_items(response: Response) -> tuple[list[Any], str | None]:

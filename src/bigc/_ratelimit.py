@@ -39,7 +39,7 @@ def _int_header(headers: Mapping[str, str], name: str) -> int | None:
         return None
     try:
         return int(float(value))
-    except ValueError:
+    except (ValueError, OverflowError):  # not a number, or inf/nan
         return None
 
 
@@ -85,8 +85,9 @@ class RateLimiter:
             if self.enabled and self._tracked:
                 now = self._clock()
                 if now >= self._reset_at:
-                    # The window has reset: assume the whole quota until told otherwise.
-                    self._left = self._quota
+                    # The window has reset: assume the whole quota until told otherwise
+                    # (at least one request, to learn the new window's state).
+                    self._left = max(self._quota, 1)
                     self._reset_at = now + self._window
                 if self._left - self._in_flight <= 0:
                     return max(self._reset_at - now, PROBE_WAIT)
@@ -114,7 +115,7 @@ class RateLimiter:
             self._tracked = True
             self._left = left
             self._reset_at = reset_at
-            self._quota = max(quota or 0, left)
+            self._quota = max(quota or self._quota, left)
             self._window = (window or reset_ms) / 1000.0
             self._status = RateLimitStatus(
                 quota=self._quota,

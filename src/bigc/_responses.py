@@ -14,7 +14,14 @@ from bigc.exceptions import (
     error_class_for_status,
 )
 
-__all__ = ["decode_v2", "decode_v3", "error_from_response", "expect_dict", "retry_after_seconds"]
+__all__ = [
+    "decode_v2",
+    "decode_v3",
+    "error_from_response",
+    "expect_dict",
+    "expect_list",
+    "retry_after_seconds",
+]
 
 
 def _message_and_errors(body: Any) -> tuple[str | None, Mapping[str, Any] | None]:
@@ -107,6 +114,17 @@ def decode_v3(response: Response) -> Any:
         f"BigCommerce sent a v3 response without 'data' (status {response.status_code}): "
         + body_excerpt(response.content),
         response=response,
+    )
+
+
+def expect_list(value: Any, response_hint: str) -> list[Any]:
+    """Check that a decoded result is a JSON list (``None``, no body, is an empty one)."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    raise InvalidResponseError(
+        f"expected a JSON list from {response_hint}, got {type(value).__name__}"
     )
 
 

@@ -86,11 +86,10 @@ class AsyncSession:
         deadline = None if limits.total is None else time.monotonic() + limits.total
         while True:
             await self._wait_for_quota(deadline)
-            request = Request(
-                method, url, request_headers, body, _attempt_timeout(limits, _remaining(deadline))
-            )
             try:
-                response = await self._exchange(request)
+                response = await self._exchange(
+                    Request(method, url, request_headers, body), limits, deadline
+                )
             except BigCommerceNetworkError as exc:
                 delay = state.after_error(exc, _remaining(deadline))
                 if delay is None:
@@ -124,13 +123,20 @@ class AsyncSession:
             logger.debug("rate limit: waiting %.2fs for the window to reset", wait)
             await sleep(wait)
 
-    async def _exchange(self, request: Request) -> Response:
-        """One attempt through the transport, with hooks, logging and quota bookkeeping."""
-        for request_hook in self.config.event_hooks.request:
-            request_hook(request)
-        started = time.perf_counter()
+    async def _exchange(
+        self, request: Request, limits: Timeout, deadline: float | None
+    ) -> Response:
+        """One attempt through the transport, with hooks and logging.
+
+        It holds the rate-limit slot taken for it and gives it back whatever
+        happens: a spent deadline and hooks that raise included.
+        """
         response: Response | None = None
         try:
+            request.timeout = _attempt_timeout(limits, _remaining(deadline))
+            for request_hook in self.config.event_hooks.request:
+                request_hook(request)
+            started = time.perf_counter()
             response = await self.transport.send(request)
         except BigCommerceNetworkError as exc:
             logger.debug("%s %s failed: %s", request.method, request.url, exc)

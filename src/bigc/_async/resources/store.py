@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bigc._models import TimeoutTypes
+from bigc._responses import expect_list
 
 from .._api import AsyncV2API, AsyncV3API
 from ._base import JSON, AsyncCrud, AsyncGroup, AsyncReadable, Params
@@ -38,4 +39,4 @@ class AsyncPricingV3(AsyncGroup[AsyncV3API]):
         result = await self._call(
             "POST", "/pricing/products", data=data, params=params, timeout=timeout
         )
-        return list(result or [])
+        return expect_list(result, "POST /pricing/products")

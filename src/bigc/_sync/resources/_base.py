@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 from bigc._models import TimeoutTypes
-from bigc._responses import expect_dict
+from bigc._responses import expect_dict, expect_list
 from bigc._urls import build_path, escape_id
 from bigc.exceptions import DoesNotExistError
 
@@ -46,11 +46,25 @@ def check_id(value: ID, name: str) -> ID:
 
 
 def ids_param(ids: Sequence[ID], name: str = "ids") -> list[str]:
-    """IDs for an ``id:in`` filter; each must be non-empty."""
+    """IDs for an ``id:in`` filter; each must be non-empty and hold no comma.
+
+    The filter is a comma-separated list, so ``"1,2"`` would name two items:
+    a single ID from untrusted input must never widen a lookup or a delete.
+    """
     values = as_list(ids, name)
     if not values:
         raise ValueError(f"{name} must not be empty")
-    return [str(check_id(value, name)) for value in values]
+    texts = [str(check_id(value, name)) for value in values]
+    for text in texts:
+        if "," in text:
+            raise ValueError(f"{name} must not contain a comma, got {text!r}")
+    return texts
+
+
+def same_id(found: object, wanted: str) -> bool:
+    """Whether an item's ``id`` is the one asked for (``7`` is ``"7"`` and ``" 07"``)."""
+    a, b = str(found).strip(), wanted.strip()
+    return a == b or (a.isdigit() and b.isdigit() and int(a) == int(b))
 
 
 API = TypeVar("API", V2API, V3API)
@@ -75,7 +89,7 @@ class Group(Generic[API]):
     ) -> Iterator[JSON]:
         """The items of a list endpoint that has no pagination: one request, when iterated."""
         items = self._call("GET", path, params=params, timeout=timeout, retries=retries)
-        yield from items or []
+        yield from expect_list(items, f"GET {path}")
 
     def _call(
         self,
@@ -119,7 +133,7 @@ class Group(Generic[API]):
         result = self._call(
             method, path, data=as_list(data), params=params, timeout=timeout, retries=retries
         )
-        return list(result or [])
+        return expect_list(result, f"{method} {path}")
 
     def _find(
         self,
@@ -132,9 +146,11 @@ class Group(Generic[API]):
         id_name: str = "id",
     ) -> JSON:
         """Look one item up through a list endpoint's ``id:in`` filter."""
-        query = {**(params or {}), "id:in": ids_param([item_id], id_name)}
+        [wanted] = ids_param([item_id], id_name)
+        query = {**(params or {}), "id:in": wanted}
         items = self._call("GET", path, params=query, timeout=timeout, retries=retries)
-        return one_of(items, what, item_id)
+        found = [i for i in expect_list(items, f"GET {path}") if same_id(i.get("id"), wanted)]
+        return one_of(found, what, item_id)
 
 
 class Readable(Group[API]):

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from bigc._models import TimeoutTypes
+from bigc._responses import expect_list
 
 from .._api import V2API, V3API
 from ._base import JSON, Crud, Group, Params, Readable
@@ -37,4 +38,4 @@ class PricingV3(Group[V3API]):
     ) -> list[JSON]:
         """Prices of the products, variants and options in ``data`` for a channel/customer."""
         result = self._call("POST", "/pricing/products", data=data, params=params, timeout=timeout)
-        return list(result or [])
+        return expect_list(result, "POST /pricing/products")
