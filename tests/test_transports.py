@@ -7,6 +7,7 @@ import logging
 import socket
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -150,3 +151,60 @@ def test_a_malformed_answer_never_shows_the_token(
         assert kind == "sync"
         texts = []
     assert all(token not in text for text in [*texts, caplog.text])
+
+
+@pytest.fixture
+def trickle_server() -> Iterator[str]:
+    """A server that sends its answer's body one byte every 50 ms."""
+    body = b'{"data": {"id": 1, "name": "a slow answer"}}'
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    sock.settimeout(0.2)
+    stop = threading.Event()
+
+    def answer(conn: socket.socket) -> None:
+        with conn:
+            try:
+                conn.recv(65536)
+                head = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body)
+                conn.sendall(head)
+                for byte in body:
+                    if stop.wait(0.05):
+                        return
+                    conn.sendall(bytes([byte]))
+            except OSError:
+                return
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+            except OSError:
+                continue
+            threading.Thread(target=answer, args=(conn,), daemon=True).start()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    stop.set()
+    thread.join()
+    sock.close()
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_total_timeout_holds_while_a_body_trickles_in(kind: str, trickle_server: str) -> None:
+    from bigc import AsyncBigCommerceAPI, BigCommerceAPI
+
+    timeout = Timeout(connect=1, read=1, total=0.5)  # every byte comes well within `read`
+
+    async def get_async() -> Any:
+        async with AsyncBigCommerceAPI("s", "t", base_url=trickle_server) as api:
+            return await api.products_v3.get(1, timeout=timeout)
+
+    with pytest.raises(RequestTimeoutError) as info:
+        if kind == "async":
+            asyncio.run(get_async())
+        else:
+            BigCommerceAPI("s", "t", base_url=trickle_server).products_v3.get(1, timeout=timeout)
+    assert info.value.phase == "total"

@@ -47,8 +47,9 @@ class AiohttpTransport:
         return self._session
 
     async def send(self, request: Request) -> Response:
+        limits = request.timeout
         timeout = aiohttp.ClientTimeout(
-            total=None, sock_connect=request.timeout.connect, sock_read=request.timeout.read
+            total=limits.total, sock_connect=limits.connect, sock_read=limits.read
         )
         try:
             async with self._get_session().request(
@@ -63,8 +64,10 @@ class AiohttpTransport:
                 return Response(raw.status, raw.headers.items(), content, request)
         except aiohttp.ConnectionTimeoutError as exc:
             raise RequestTimeoutError(f"timed out connecting: {exc}", phase="connect") from exc
-        except (aiohttp.ServerTimeoutError, asyncio.TimeoutError) as exc:
+        except aiohttp.ServerTimeoutError as exc:
             raise RequestTimeoutError("timed out waiting for the response", phase="read") from exc
+        except asyncio.TimeoutError as exc:
+            raise RequestTimeoutError("the call's total timeout ran out", phase="total") from exc
         except aiohttp.ClientConnectorError as exc:
             raise ConnectError(f"could not connect: {exc}") from exc
         except (aiohttp.ClientError, OSError) as exc:

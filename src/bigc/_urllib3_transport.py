@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import urllib3
-from urllib3 import HTTPConnectionPool, connection_from_url
+from urllib3 import BaseHTTPResponse, HTTPConnectionPool, connection_from_url
 from urllib3.exceptions import (
     ConnectTimeoutError,
     HTTPError,
@@ -32,6 +33,24 @@ def _network_error(exc: BaseException) -> BigCommerceNetworkError:
     if isinstance(exc, (NewConnectionError, NameResolutionError)):
         return ConnectError(f"could not connect: {exc}")
     return BigCommerceNetworkError(f"the exchange failed: {exc}")
+
+
+def _read_by(raw: BaseHTTPResponse, deadline: float) -> bytes:
+    """The body, read piece by piece so that a slow trickle cannot outlast ``deadline``.
+
+    The read timeout bounds each wait for data, not the whole body.
+    """
+    chunks = []
+    try:
+        while chunk := raw.read1(65536):
+            chunks.append(chunk)
+            if time.monotonic() > deadline:
+                raise RequestTimeoutError("the call's total timeout ran out", phase="total")
+    except BaseException:
+        raw.close()  # the connection holds an unread rest: never reuse it
+        raise
+    raw.release_conn()
+    return b"".join(chunks)
 
 
 class Urllib3Transport:
@@ -65,7 +84,9 @@ class Urllib3Transport:
         url = request.url
         split = url.find("/", url.find("//") + 2)
         origin, target = (url, "/") if split < 0 else (url[:split], url[split:])
-        timeout = urllib3.Timeout(connect=request.timeout.connect, read=request.timeout.read)
+        limits = request.timeout
+        deadline = None if limits.total is None else time.monotonic() + limits.total
+        timeout = urllib3.Timeout(connect=limits.connect, read=limits.read)
         try:
             raw = self._pool_for(origin).urlopen(
                 request.method,
@@ -76,14 +97,15 @@ class Urllib3Transport:
                 retries=False,
                 redirect=False,
                 assert_same_host=False,
-                preload_content=True,
+                preload_content=deadline is None,
                 enforce_content_length=True,
             )
+            content = raw.data if deadline is None else _read_by(raw, deadline)
         except HTTPError as exc:
             raise _network_error(exc) from exc
         except OSError as exc:
             raise BigCommerceNetworkError(f"the exchange failed: {exc}") from exc
-        return Response(raw.status, raw.headers.items(), raw.data, request)
+        return Response(raw.status, raw.headers.items(), content, request)
 
     def close(self) -> None:
         with self._lock:

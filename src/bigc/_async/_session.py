@@ -40,7 +40,7 @@ def _attempt_timeout(limits: Timeout, remaining: float | None) -> Timeout:
     def cap(value: float | None) -> float:
         return remaining if value is None else min(value, remaining)
 
-    return Timeout(connect=cap(limits.connect), read=cap(limits.read))
+    return Timeout(connect=cap(limits.connect), read=cap(limits.read), total=remaining)
 
 
 class AsyncSession:
