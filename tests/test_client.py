@@ -499,3 +499,29 @@ class TestReviewFindings:
         api = driver.client(driver.transport(Response(200, {}, body)))
         with pytest.raises(InvalidResponseError, match="total_pages"):
             driver.collect(api.products_v3.all())
+
+    def test_closing_a_list_abandons_the_retries_of_its_pages(self, driver: Driver) -> None:
+        def answer(request: bigc.Request) -> Response:
+            page = split(request)[2]["page"]
+            if page == "3":
+                return json_response(500, [{"status": 500, "message": "boom"}])
+            return json_response(200, [{"id": f"{page}-{n}"} for n in range(50)])
+
+        transport = driver.transport(default=answer)
+        policy = RetryPolicy(get_retries=2, backoff_base=2, jitter=0)  # 2 s, then 4 s
+        api = driver.client(transport, retry_policy=policy, concurrency=4)
+        iterator = api.api_v2.get_many("/orders", page_size=50)
+
+        async def first_page_async() -> None:
+            for _ in range(51):  # into page 2: the read-ahead of pages 2-5 has started
+                await iterator.__anext__()
+            await iterator.aclose()
+
+        if driver.kind == "async":
+            driver.call(first_page_async())
+        else:
+            for _ in range(51):
+                next(iterator)
+            iterator.close()
+        page_3 = [r for r in transport.requests if split(r)[2]["page"] == "3"]
+        assert len(page_3) <= 1  # its retry was abandoned with the list, not waited for

@@ -6,6 +6,7 @@ generated from ``bigc/_async`` by ``scripts/unasync.py``.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable
@@ -22,8 +23,30 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
+# The page threads of a list that has been closed: their waits end at once.
+_abandoned = threading.local()
+
+
+class Abandoned(Exception):
+    """Raised in a page thread that would wait for a list nobody reads any more."""
+
+
 def sleep(seconds: float) -> None:
-    time.sleep(seconds)
+    """``time.sleep``, except in a page thread whose list was closed: it stops at once."""
+    event: threading.Event | None = getattr(_abandoned, "event", None)
+    if event is None:
+        time.sleep(seconds)
+    elif event.wait(seconds):
+        raise Abandoned
+
+
+def _abandonable(event: threading.Event, fn: Callable[[T], R], item: T) -> R:
+    """Run ``fn(item)`` in a page thread whose waits ``event`` can cut short."""
+    _abandoned.event = event
+    try:
+        return fn(item)
+    finally:
+        _abandoned.event = None
 
 
 def default_transport(config: ClientConfig) -> Transport:
@@ -48,6 +71,7 @@ def ordered_map(
     pending: deque[Future[R]] = deque()
     source = iter(items)
     exhausted = False
+    closed = threading.Event()
     pool = ThreadPoolExecutor(concurrency, thread_name_prefix="bigc-pages")
     try:
         while True:
@@ -57,14 +81,15 @@ def ordered_map(
                 except StopIteration:
                     exhausted = True
                     break
-                pending.append(pool.submit(fn, item))
+                pending.append(pool.submit(_abandonable, closed, fn, item))
             if not pending:
                 return
             yield pending.popleft().result()
     finally:
-        # Requests not yet started are dropped; those already sent (a v2 list's
-        # read-ahead past its end) are waited for, so that no request of a
-        # finished iteration is still running when it returns.
+        # Requests not yet started are dropped, retries and rate-limit waits are
+        # cut short, and a request already on the wire (a v2 list's read-ahead
+        # past its end) is waited for: no request outlives the iteration.
+        closed.set()
         pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -75,11 +100,12 @@ class Lookahead(Generic[T, R]):
         self._fetch = fetch
         self._pool: ThreadPoolExecutor | None = None
         self._future: Future[R] | None = None
+        self._closed = threading.Event()
 
     def start(self, key: T) -> None:
         if self._pool is None:
             self._pool = ThreadPoolExecutor(1, thread_name_prefix="bigc-lookahead")
-        self._future = self._pool.submit(self._fetch, key)
+        self._future = self._pool.submit(_abandonable, self._closed, self._fetch, key)
 
     def result(self) -> R:
         future, self._future = self._future, None
@@ -90,6 +116,7 @@ class Lookahead(Generic[T, R]):
     def close(self) -> None:
         """Drop the fetch the consumer no longer needs, waiting for it if it runs."""
         self._future = None
+        self._closed.set()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
