@@ -204,6 +204,15 @@ class TestTimeouts:
         driver.call(api.checkouts_v3.create_order("c", timeout=16))
         assert transport.last.timeout == Timeout(connect=16, read=16)
 
+    def test_limits_left_out_of_a_timeout_keep_the_defaults(self, driver: Driver) -> None:
+        transport = driver.transport()
+        api = driver.client(transport, timeout=Timeout(total=300))
+        driver.call(api.api_v3.get("/x"))
+        assert (transport.last.timeout.connect, transport.last.timeout.read) == (10, 60)
+        driver.call(api.api_v3.get("/x", timeout=Timeout(read=5)))
+        limits = transport.last.timeout
+        assert (limits.connect, limits.read) == (10, 5) and limits.total is not None
+
     def test_default_timeout_is_finite(self, driver: Driver) -> None:
         transport = driver.transport()
         driver.call(driver.client(transport).api_v3.get("/x"))

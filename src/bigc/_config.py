@@ -112,7 +112,9 @@ class ClientConfig:
             store_hash=store_hash,
             access_token=access_token,
             base_url=base_url,
-            timeout=DEFAULT_TIMEOUT if timeout is None else Timeout.of(timeout),
+            timeout=DEFAULT_TIMEOUT
+            if timeout is None
+            else Timeout.of(timeout).over(DEFAULT_TIMEOUT),
             retry_policy=policy,
             concurrency=check_concurrency(concurrency) or DEFAULT_CONCURRENCY,
             pace=bool(pace),
@@ -139,7 +141,7 @@ class ClientConfig:
             policy = dataclasses.replace(policy, get_retries=get_retries)
         return dataclasses.replace(
             self,
-            timeout=self.timeout if timeout is None else Timeout.of(timeout),
+            timeout=self.timeout if timeout is None else Timeout.of(timeout).over(self.timeout),
             retry_policy=policy,
             concurrency=check_concurrency(concurrency) or self.concurrency,
         )

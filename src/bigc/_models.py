@@ -42,6 +42,14 @@ class Timeout:
             if value <= 0:
                 raise ValueError(f"timeout.{name} must be greater than 0, got {value!r}")
 
+    def over(self, defaults: Timeout) -> Timeout:
+        """This timeout, with the limits it leaves out taken from ``defaults``."""
+        return Timeout(
+            connect=defaults.connect if self.connect is None else self.connect,
+            read=defaults.read if self.read is None else self.read,
+            total=defaults.total if self.total is None else self.total,
+        )
+
     @classmethod
     def of(cls, value: TimeoutTypes) -> Timeout:
         """Accept a number of seconds, a ``Timeout`` or ``None``."""

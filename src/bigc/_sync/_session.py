@@ -82,7 +82,11 @@ class Session:
         url = self.config.url(version, path, params)
         body = encode_body(data)
         request_headers = self.config.headers(headers, body is not None)
-        limits = self.config.timeout if timeout is None else Timeout.of(timeout)
+        limits = (
+            self.config.timeout
+            if timeout is None
+            else Timeout.of(timeout).over(self.config.timeout)
+        )
         state = RetryState(retry_policy or self.config.retry_policy, method, retries)
         deadline = None if limits.total is None else time.monotonic() + limits.total
         while True:
