@@ -93,7 +93,7 @@ class Session:
             self._wait_for_quota(deadline)
             try:
                 response = self._exchange(
-                    Request(method, url, request_headers, body), limits, deadline
+                    Request(method, url, request_headers, body, limits), limits, deadline
                 )
             except BigCommerceNetworkError as exc:
                 delay = state.after_error(exc, _remaining(deadline))
