@@ -11,6 +11,7 @@ import importlib
 import itertools
 import json
 import resource
+import statistics
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -118,3 +119,13 @@ def record_requests_responses(recorder: Recorder) -> None:
         return response
 
     requests.Session.request = request
+
+
+def export_result(times: list[float], items: int, recorder: Recorder) -> dict[str, Any]:
+    """What a driver reports for an export: run times, items, requests, median request time."""
+    return {
+        "times": times,
+        "items": items,
+        "requests": len(recorder.attempts),
+        "request_ms": statistics.median(recorder.elapsed) * 1000,
+    }

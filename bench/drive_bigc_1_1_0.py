@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import importlib
 import itertools
-import statistics
 import sys
 import time
 from typing import Any
@@ -50,12 +49,7 @@ def export(args: Any) -> dict[str, Any]:
         started = time.perf_counter()
         items = len(list(listing(api, args.resource)))
         times.append(time.perf_counter() - started)
-    return {
-        "times": times,
-        "items": items,
-        "requests": len(recorder.attempts),
-        "request_ms": statistics.median(recorder.elapsed) * 1000,
-    }
+    return benchlib.export_result(times, items, recorder)
 
 
 def quota(args: Any) -> dict[str, Any]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib
 import itertools
-import statistics
 import sys
 import time
 from typing import Any
@@ -56,12 +55,7 @@ def export(args: Any) -> dict[str, Any]:
                 "requests": len(recorder.attempts),
             }
         times.append(time.perf_counter() - started)
-    return {
-        "times": times,
-        "items": items,
-        "requests": len(recorder.attempts),
-        "request_ms": statistics.median(recorder.elapsed) * 1000,
-    }
+    return benchlib.export_result(times, items, recorder)
 
 
 def get(args: Any) -> dict[str, Any]:

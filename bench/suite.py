@@ -271,18 +271,14 @@ def scenario_export(report: Report, runs: int) -> None:
     base = medians.get(PUBLISHED.key)
     rows = _export_rows(
         results["products"],
+        medians,
         "products",
         lambda m: [ratio(base, m) if base else "n/a", ratio(m, floor)],
     )
     report.out(
         table(
             [
-                "client",
-                "call",
-                "median s",
-                "min-max s",
-                "requests",
-                "median request ms",
+                *EXPORT_COLUMNS,
                 "speed-up vs bigc 1.1.0",
                 "÷ floor",
             ],
@@ -337,11 +333,16 @@ def _export_call(client: Client, resource: str) -> str:
     return f"[x async for x in {call}]" if client is BIGC_ASYNC else f"list({call})"
 
 
+EXPORT_COLUMNS = ("client", "call", "median s", "min-max s", "requests", "median request ms")
+
+
 def _export_rows(
-    results: dict[str, Any], resource: str, ratios: Callable[[float], list[str]]
+    results: dict[str, Any],
+    medians: dict[str, float],
+    resource: str,
+    ratios: Callable[[float], list[str]],
 ) -> list[list[str]]:
     """One table row per client of an export scenario; ``ratios(median)`` ends each row."""
-    medians = _export_medians(results)
     rows = []
     for client in CLIENTS:
         runs_ = results[client.key]
@@ -391,6 +392,7 @@ def _export_orders_table(
     medians = _export_medians(results)
     rows = _export_rows(
         results,
+        medians,
         "orders",
         lambda m: [
             ratio(medians[PUBLISHED.key], m) if PUBLISHED.key in medians else "n/a",
@@ -400,12 +402,7 @@ def _export_orders_table(
     report.out(
         table(
             [
-                "client",
-                "call",
-                "median s",
-                "min-max s",
-                "requests",
-                "median request ms",
+                *EXPORT_COLUMNS,
                 "speed-up vs bigc 1.1.0",
                 "speed-up vs bigcommerce",
             ],
