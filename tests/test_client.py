@@ -401,6 +401,20 @@ class TestClient:
         status: Any = api.rate_limit
         assert (status.left, status.quota) == (149, 150)
 
+    @pytest.mark.parametrize("pace", [True, False])
+    def test_pacing_holds_requests_back_unless_turned_off(self, driver: Driver, pace: bool) -> None:
+        spent = {"X-Rate-Limit-Requests-Left": "0", "X-Rate-Limit-Time-Reset-Ms": "30000"}
+        transport = driver.transport(default=json_response(200, {"data": {}}, spent))
+        api = driver.client(transport, pace=pace)
+        driver.call(api.products_v3.get(1))
+        if pace:  # the window resets in 30 s, past this call's deadline: it never leaves
+            with pytest.raises(RequestTimeoutError, match="rate-limit window"):
+                driver.call(api.products_v3.get(1, timeout=Timeout(total=1)))
+            assert len(transport.requests) == 1
+        else:
+            driver.call(api.products_v3.get(1, timeout=Timeout(total=1)))
+            assert len(transport.requests) == 2
+
     def test_close_leaves_a_given_transport_open(self, driver: Driver) -> None:
         transport = driver.transport()
         api = driver.client(transport)

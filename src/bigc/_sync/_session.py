@@ -32,7 +32,8 @@ def _remaining(deadline: float | None) -> float | None:
 
 
 def _attempt_timeout(limits: Timeout, remaining: float | None) -> Timeout:
-    """This attempt's connect/read limits, shortened so the call's deadline holds."""
+    """This attempt's limits: connect and read shortened, and ``total`` set to the
+    time left, so that the call's deadline holds."""
     if remaining is None:
         return limits
     if remaining <= 0:
