@@ -115,6 +115,8 @@ class _Connection(RequestHandler):
         exc: BaseException | None = None,
         message: str | None = None,
     ) -> web.StreamResponse:
+        if isinstance(exc, ConnectionError):
+            raise exc  # the client hung up mid-request: nobody to answer, nothing to log
         if request.writer.output_size > 0:
             raise ConnectionError("an answer was already under way")
         log.debug("refused a malformed request: %s", message or exc)
