@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import BinaryIO, cast
 from urllib.parse import parse_qs, urlsplit
@@ -379,33 +380,89 @@ async def test_start_and_stop_inside_a_running_loop(store: StandInStore) -> None
     assert server.errors == []
 
 
-def _src_dir() -> str:
-    """Where the ``bigc`` package under test lives, for the child's PYTHONPATH."""
-    return str(Path(server_module.__file__).resolve().parents[2])
+def _cli_env() -> dict[str, str]:
+    """The environment for a child ``python -m bigc.testing``: this checkout's package."""
+    src = str(Path(server_module.__file__).resolve().parents[2])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [src, env.get("PYTHONPATH")]))
+    return env
+
+
+def _start_cli(*flags: str) -> tuple[subprocess.Popen[bytes], str]:
+    """Start ``python -m bigc.testing serve``; returns it and the base URL it printed."""
+    command = [sys.executable, "-m", "bigc.testing", "serve", "--port", "0", *flags]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, env=_cli_env())
+    assert proc.stdout is not None
+    readable, _, _ = select.select([proc.stdout], [], [], 60)
+    if not readable:
+        proc.kill()
+        proc.wait()
+        raise AssertionError("the CLI printed nothing")
+    return proc, proc.stdout.readline().decode().strip()
+
+
+def _stop_cli(proc: subprocess.Popen[bytes]) -> int:
+    proc.send_signal(signal.SIGTERM)
+    try:
+        return proc.wait(60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
 
 
 def test_cli_prints_base_url_first_and_serves() -> None:
-    pytest.importorskip("bigc.testing._store")
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [_src_dir(), env.get("PYTHONPATH")]))
-    command = [sys.executable, "-m", "bigc.testing", "serve", "--port", "0"]
-    with subprocess.Popen(command, stdout=subprocess.PIPE, env=env) as proc:
-        try:
-            assert proc.stdout is not None
-            readable, _, _ = select.select([proc.stdout], [], [], 60)
-            assert readable, "the CLI printed nothing"
-            base_url = proc.stdout.readline().decode().strip()
-            assert base_url.startswith("http://127.0.0.1:")
-            response = urllib3.request(
+    proc, base_url = _start_cli()
+    try:
+        assert base_url.startswith("http://127.0.0.1:")
+        response = urllib3.request(
+            "GET",
+            f"{base_url}/stores/abc123/v3/catalog/products",
+            headers={"X-Auth-Token": "any-token", "Accept": "application/json"},
+            retries=False,
+            timeout=SOCKET_TIMEOUT,
+        )
+        assert response.status == 200
+        assert "data" in response.json()
+    finally:
+        assert _stop_cli(proc) == 0
+
+
+def test_cli_port_in_use_is_one_line_and_exit_status_1() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        command = [sys.executable, "-m", "bigc.testing", "serve", "--port", str(port)]
+        done = subprocess.run(command, capture_output=True, env=_cli_env(), timeout=60)
+    assert done.returncode == 1
+    assert done.stdout == b""
+    lines = done.stderr.decode().splitlines()
+    assert lines == [f"bigc.testing: cannot serve on 127.0.0.1:{port}: Address already in use"]
+
+
+def test_cli_sigterm_lets_a_request_in_progress_finish() -> None:
+    proc, base_url = _start_cli("--products", "3")
+    try:
+        fault = {"kind": "delay", "method": "GET", "path": "/v3/catalog/products", "seconds": 1.0}
+        scripted = urllib3.request("POST", f"{base_url}/__bigc/faults", json=fault, retries=False)
+        assert scripted.status == 201
+        with ThreadPoolExecutor(1) as pool:
+            answer = pool.submit(
+                urllib3.request,
                 "GET",
                 f"{base_url}/stores/abc123/v3/catalog/products",
-                headers={"X-Auth-Token": "any-token", "Accept": "application/json"},
+                headers={"X-Auth-Token": "t"},
                 retries=False,
                 timeout=SOCKET_TIMEOUT,
             )
-            assert response.status == 200
-            assert "data" in response.json()
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            returncode = proc.wait(60)
-    assert returncode == 0
+            # The store logs a request when it takes it, before the delay.
+            while not urllib3.request("GET", f"{base_url}/__bigc/requests").json()["requests"]:
+                assert not answer.done()
+            returncode = _stop_cli(proc)
+            assert answer.result().status == 200
+        assert returncode == 0
+    finally:
+        _stop_cli(proc)

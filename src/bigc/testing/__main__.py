@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -178,7 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         pass
     except OSError as exc:
         # Most often the port is taken: one line, no traceback.
-        reason = exc.strerror or str(exc)
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
         print(f"bigc.testing: cannot serve on {args.host}:{args.port}: {reason}", file=sys.stderr)
         return 1
     return 0
