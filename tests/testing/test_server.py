@@ -27,7 +27,7 @@ import urllib3
 
 import bigc.testing._server as server_module
 from bigc.testing._reply import Fault, Reply
-from bigc.testing._server import FakeServer
+from bigc.testing._server import FakeServer, Limits
 
 # Generous bound so a broken server fails a test instead of hanging it.
 SOCKET_TIMEOUT = 10.0
@@ -466,3 +466,60 @@ def test_cli_sigterm_lets_a_request_in_progress_finish() -> None:
         assert returncode == 0
     finally:
         _stop_cli(proc)
+
+
+def test_a_full_server_closes_the_longest_idle_connection_for_a_newcomer(
+    store: StandInStore,
+) -> None:
+    with (
+        FakeServer(store, limits=Limits(max_connections=2)) as running,
+        connect(running) as oldest,
+        connect(running) as newer,
+    ):
+        for sock in (oldest, newer):  # both served once, then idle
+            sock.sendall(get("/x"))
+            assert read_response(sock.makefile("rb"))[0] == 200
+        with connect(running) as newcomer, newcomer.makefile("rb") as stream:
+            newcomer.sendall(get("/new"))
+            assert read_response(stream)[2] == b"new"
+        assert recv_all(oldest) == b"", "the longest-idle connection was closed"
+        newer.sendall(get("/still"))
+        assert read_response(newer.makefile("rb"))[2] == b"still"
+
+
+def test_a_full_server_with_no_idle_connection_answers_503(store: StandInStore) -> None:
+    with (
+        FakeServer(store, limits=Limits(max_connections=1)) as running,
+        connect(running) as busy,
+    ):
+        busy.sendall(get("/slow?delay=60"))
+        assert store.seen("/slow").wait(SOCKET_TIMEOUT)
+        with connect(running) as refused:
+            raw = recv_all(refused)
+    status_line, _, rest = raw.partition(b"\r\n")
+    assert status_line == b"HTTP/1.1 503 Service Unavailable"
+    assert json.loads(rest.partition(b"\r\n\r\n")[2])["status"] == 503
+
+
+async def test_a_graceful_stop_lets_a_request_in_progress_finish(store: StandInStore) -> None:
+    server = FakeServer(store)
+    await server.start()
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    writer.write(get("/late?delay=0.2"))
+    await writer.drain()
+    while not store.seen("/late").is_set():
+        await asyncio.sleep(0.01)
+    await server.stop(grace=30)
+    answer = await reader.read()
+    writer.close()
+    assert answer.startswith(b"HTTP/1.1 200 OK")
+    assert answer.endswith(b"late")
+
+
+@pytest.mark.parametrize(
+    "field",
+    ["max_body_bytes", "max_header_bytes", "max_connections", "idle_timeout", "body_timeout"],
+)
+def test_limits_must_be_positive(field: str) -> None:
+    with pytest.raises(ValueError, match=field):
+        Limits(**{field: 0})
