@@ -520,6 +520,7 @@ async def test_a_graceful_stop_lets_a_request_in_progress_finish(store: StandInS
     "field",
     ["max_body_bytes", "max_header_bytes", "max_connections", "idle_timeout", "body_timeout"],
 )
-def test_limits_must_be_positive(field: str) -> None:
-    with pytest.raises(ValueError, match=field):
-        Limits(**{field: 0})
+def test_limits_must_be_positive_numbers(field: str) -> None:
+    for bad in (0, -1, True, "5", float("nan"), float("inf")):
+        with pytest.raises(ValueError, match=f"Limits.{field}"):
+            Limits(**{field: bad})

@@ -76,12 +76,15 @@ class Limits:
 
     def __post_init__(self) -> None:
         for name in ("max_body_bytes", "max_header_bytes", "max_connections"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"Limits.{name} must be an int >= 1, got {value!r}")
         for name in ("idle_timeout", "body_timeout", "shutdown_timeout"):
             value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ValueError(f"Limits.{name} must be a number of seconds, got {value!r}")
             if not 0 < value < float("inf"):
-                raise ValueError(f"{name} must be a positive number of seconds, got {value}")
+                raise ValueError(f"Limits.{name} must be positive and finite, got {value!r}")
 
 
 class _Refused(Exception):
