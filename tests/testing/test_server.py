@@ -19,7 +19,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import BinaryIO, cast
+from typing import Any, BinaryIO, cast
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -521,6 +521,7 @@ async def test_a_graceful_stop_lets_a_request_in_progress_finish(store: StandInS
     ["max_body_bytes", "max_header_bytes", "max_connections", "idle_timeout", "body_timeout"],
 )
 def test_limits_must_be_positive_numbers(field: str) -> None:
-    for bad in (0, -1, True, "5", float("nan"), float("inf")):
+    bad_values: tuple[Any, ...] = (0, -1, True, "5", float("nan"), float("inf"))
+    for bad in bad_values:
         with pytest.raises(ValueError, match=f"Limits.{field}"):
             Limits(**{field: bad})
