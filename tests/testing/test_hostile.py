@@ -38,7 +38,6 @@ PATIENCE = 60.0
 # Memory a server may gain over the whole module: far below what the attacks
 # would cost a server that buffered them (hundreds of MB).
 RSS_MARGIN_KB = 80 * 1024
-IDLE_TIMEOUT = 1.0
 MAX_CONNECTIONS = 200
 
 
@@ -85,7 +84,8 @@ def served() -> Iterator[Served]:
         "--products=200",
         "--customers=0",
         "--orders=0",
-        f"--idle-timeout={IDLE_TIMEOUT}",
+        "--idle-timeout=2",
+        "--head-timeout=1",
         "--body-timeout=1",
         f"--max-connections={MAX_CONNECTIONS}",
         "--max-body-kib=256",

@@ -518,10 +518,43 @@ async def test_a_graceful_stop_lets_a_request_in_progress_finish(store: StandInS
 
 @pytest.mark.parametrize(
     "field",
-    ["max_body_bytes", "max_header_bytes", "max_connections", "idle_timeout", "body_timeout"],
+    [
+        "max_body_bytes",
+        "max_header_bytes",
+        "max_connections",
+        "idle_timeout",
+        "head_timeout",
+        "body_timeout",
+        "shutdown_timeout",
+    ],
 )
 def test_limits_must_be_positive_numbers(field: str) -> None:
     bad_values: tuple[Any, ...] = (0, -1, True, "5", float("nan"), float("inf"))
     for bad in bad_values:
         with pytest.raises(ValueError, match=f"Limits.{field}"):
             Limits(**{field: bad})
+
+
+def test_a_trickling_head_is_cut_off_while_an_idle_connection_stays(store: StandInStore) -> None:
+    limits = Limits(idle_timeout=600, head_timeout=0.2)
+    with (
+        FakeServer(store, limits=limits) as running,
+        connect(running) as idle,
+        connect(running) as slow,
+    ):
+        slow.sendall(b"GET /never HTTP/1.1\r\nHost: x\r\n")
+        closed = False
+        for _ in range(int(SOCKET_TIMEOUT / 0.05)):
+            try:
+                slow.sendall(b"X")
+            except OSError:
+                closed = True
+                break
+            readable, _, _ = select.select([slow], [], [], 0.05)
+            if readable:
+                closed = True
+                break
+        assert closed, "the trickling head was not cut off"
+        assert select.select([idle], [], [], 0)[0] == [], "the idle connection was closed"
+        idle.sendall(get("/alive"))
+        assert read_response(idle.makefile("rb"))[2] == b"alive"

@@ -66,6 +66,22 @@ def test_empty_answers_are_not_compressed(server: FakeServer, store: FakeStore) 
     assert "Content-Encoding" not in answer.headers
 
 
+def test_a_reply_with_its_own_coding_goes_out_as_it_is(
+    server: FakeServer, store: FakeStore
+) -> None:
+    # How a test scripts a broken compressed answer for a client to choke on.
+    store.fail(
+        "GET",
+        "/v3/catalog/products",
+        status=200,
+        body=b"not gzip",
+        headers={"Content-Encoding": "gzip"},
+    )
+    answer = fetch(server, **{"Accept-Encoding": "gzip"})
+    assert answer.headers["Content-Encoding"] == "gzip"
+    assert answer.data == b"not gzip"
+
+
 def test_compression_can_be_turned_off(store: FakeStore) -> None:
     with FakeServer(store, compress=False) as server:
         answer = fetch(server, **{"Accept-Encoding": "gzip"})

@@ -56,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     limits = serve.add_argument_group("limits")
     limits.add_argument("--max-body-kib", type=int, default=4096, help="larger bodies get 413")
     limits.add_argument("--max-header-kib", type=int, default=32, help="larger heads get 431")
-    limits.add_argument("--idle-timeout", type=float, default=15.0, help="seconds; also per head")
+    limits.add_argument("--idle-timeout", type=float, default=60.0, help="seconds between requests")
+    limits.add_argument("--head-timeout", type=float, default=10.0, help="seconds per request head")
     limits.add_argument("--body-timeout", type=float, default=30.0, help="seconds per body")
     limits.add_argument("--max-connections", type=int, default=1000)
     limits.add_argument("--shutdown-timeout", type=float, default=5.0, help="seconds")
@@ -116,6 +117,7 @@ def _limits(args: argparse.Namespace) -> Limits:
         max_body_bytes=args.max_body_kib * _KIB,
         max_header_bytes=args.max_header_kib * _KIB,
         idle_timeout=args.idle_timeout,
+        head_timeout=args.head_timeout,
         body_timeout=args.body_timeout,
         max_connections=args.max_connections,
         shutdown_timeout=args.shutdown_timeout,

@@ -39,9 +39,7 @@ __all__ = ["FakeServer", "Limits", "Store"]
 log = logging.getLogger("bigc.testing")
 
 # Framing is the server's business: the store cannot set these.
-_FRAMING_HEADERS = frozenset(
-    {"content-length", "transfer-encoding", "connection", "keep-alive", "content-encoding"}
-)
+_FRAMING_HEADERS = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive"})
 _NO_BODY_STATUSES = frozenset({204, 304})
 # Keep this many store exceptions for a test to inspect; older ones are forgotten.
 _MAX_ERRORS = 100
@@ -59,17 +57,19 @@ class Store(Protocol):
 class Limits:
     """What one client may use; over a limit it gets a 4xx or a closed connection.
 
-    ``idle_timeout`` closes a kept-alive connection with no request, and also
-    bounds how long a request head may take to arrive. ``body_timeout``
-    bounds reading one request body. ``max_connections``: when all are open,
-    the longest-idle connection is closed to make room; when none is idle,
-    the newcomer gets a 503. ``shutdown_timeout``: how long a graceful stop
-    lets requests in progress finish.
+    ``idle_timeout`` closes a kept-alive connection with no request;
+    ``head_timeout`` bounds a request head from its first byte, and
+    ``body_timeout`` reading one request body (slow clients).
+    ``max_connections``: when all are open, the longest-idle connection is
+    closed to make room; when none is idle, the newcomer gets a 503.
+    ``shutdown_timeout``: how long a graceful stop lets requests in progress
+    finish.
     """
 
     max_body_bytes: int = 4 * 1024 * 1024
     max_header_bytes: int = 32 * 1024
-    idle_timeout: float = 15.0
+    idle_timeout: float = 60.0
+    head_timeout: float = 10.0
     body_timeout: float = 30.0
     max_connections: int = 1000
     shutdown_timeout: float = 5.0
@@ -79,7 +79,7 @@ class Limits:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"Limits.{name} must be an int >= 1, got {value!r}")
-        for name in ("idle_timeout", "body_timeout", "shutdown_timeout"):
+        for name in ("idle_timeout", "head_timeout", "body_timeout", "shutdown_timeout"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise ValueError(f"Limits.{name} must be a number of seconds, got {value!r}")
@@ -109,7 +109,44 @@ def _refusal(target: str, status: int, message: str) -> web.Response:
 
 
 class _Connection(RequestHandler):
-    """aiohttp's connection handler, answering its own parse errors as BigCommerce would."""
+    """aiohttp's connection handler, with a deadline for request heads and
+    BigCommerce-shaped answers to what its parser refuses.
+
+    aiohttp's keep-alive timer closes idle connections; a head that trickles
+    in (slowloris) is cut off ``head_timeout`` after its first byte.
+    """
+
+    def __init__(self, manager: web.Server, *, head_timeout: float, **kwargs: Any) -> None:
+        super().__init__(manager, **kwargs)
+        self.head_timeout = head_timeout
+        self.in_request = False
+        self._head_timer: asyncio.TimerHandle | None = None
+
+    def data_received(self, data: bytes) -> None:
+        if data and not self.in_request and self._head_timer is None:
+            self._head_timer = self._loop.call_later(self.head_timeout, self._head_too_slow)
+        super().data_received(data)
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        self._stop_head_timer()
+        super().connection_lost(exc)
+
+    def request_started(self) -> None:
+        self.in_request = True
+        self._stop_head_timer()
+
+    def request_finished(self) -> None:
+        self.in_request = False
+
+    def _stop_head_timer(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _head_too_slow(self) -> None:
+        self._head_timer = None
+        if not self.in_request:
+            self.force_close()
 
     def handle_error(
         self,
@@ -136,7 +173,8 @@ class _WebServer(web.Server):
         self._fake = fake
 
     def __call__(self) -> RequestHandler:
-        return _Connection(self, loop=self._loop, **self._kwargs)
+        head_timeout = self._fake.limits.head_timeout
+        return _Connection(self, loop=self._loop, head_timeout=head_timeout, **self._kwargs)
 
     def connection_made(self, handler: RequestHandler, transport: asyncio.Transport) -> None:
         if len(self._connections) >= self._fake.limits.max_connections and not self._evict_idle():
@@ -147,9 +185,8 @@ class _WebServer(web.Server):
 
     def _evict_idle(self) -> bool:
         """Close the longest-open connection that has no request in progress."""
-        busy = self._fake._busy
         for handler in self._connections:
-            if handler not in busy:
+            if not (isinstance(handler, _Connection) and handler.in_request):
                 handler.force_close()
                 self._connections.pop(handler, None)
                 return True
@@ -199,7 +236,6 @@ class FakeServer:
         self.compress = compress
         # Exceptions raised by store.handle (the last 100); each was answered with a 500.
         self.errors: list[Exception] = []
-        self._busy: set[RequestHandler] = set()
         self._web: _WebServer | None = None
         self._server: asyncio.Server | None = None
         self._thread: threading.Thread | None = None
@@ -221,13 +257,14 @@ class FakeServer:
 
     async def _serve(self, request: web.BaseRequest) -> web.StreamResponse:
         connection = request.protocol
-        self._busy.add(connection)
+        assert isinstance(connection, _Connection)
+        connection.request_started()
         try:
             return await self._answer(request)
         except _Refused as refused:
             return _refusal(request.raw_path, refused.status, str(refused))
         finally:
-            self._busy.discard(connection)
+            connection.request_finished()
 
     async def _answer(self, request: web.BaseRequest) -> web.StreamResponse:
         target = request.raw_path
@@ -283,9 +320,10 @@ class FakeServer:
     async def _respond(self, request: web.BaseRequest, reply: Reply) -> web.StreamResponse:
         headers = CIMultiDict((n, v) for n, v in reply.headers if n.lower() not in _FRAMING_HEADERS)
         body = reply.body
+        # A reply that names its own coding (a scripted broken gzip body) goes out as it is.
         if reply.status in _NO_BODY_STATUSES:
             body = b""
-        elif self.compress and body:
+        elif self.compress and body and "Content-Encoding" not in headers:
             coding = choose_coding(request.headers.get("Accept-Encoding"))
             if coding is not None:
                 body = encode(coding, body)
