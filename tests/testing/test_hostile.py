@@ -265,10 +265,16 @@ def test_a_slow_body_gets_408(served: Served) -> None:
     served.assert_healthy()
 
 
-def test_a_body_over_the_limit_gets_413_before_it_is_sent(served: Served) -> None:
-    head = f"POST {PRODUCTS} HTTP/1.1\r\n{AUTH}Content-Length: 60000000\r\n\r\n"
+@pytest.mark.parametrize("path", [PRODUCTS, "/stores/abc123/v2/orders"])
+def test_a_body_over_the_limit_gets_413_before_it_is_sent(served: Served, path: str) -> None:
+    head = f"POST {path} HTTP/1.1\r\n{AUTH}Content-Length: 60000000\r\n\r\n"
     status, _, body = answer_to(served, head.encode())
-    assert_bigcommerce_error(status, body, 413)
+    assert status == 413
+    error = json.loads(body)
+    if "/v2/" in path:  # v2 errors are a list of {status, message}
+        assert error[0]["status"] == 413 and error[0]["message"]
+    else:
+        assert error["status"] == 413 and error["title"]
     served.assert_healthy()
 
 
