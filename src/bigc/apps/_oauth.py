@@ -1,4 +1,4 @@
-"""The OAuth install flow without I/O: read the auth callback, build the token request, read the answer.
+"""The OAuth install flow without I/O: read the callback, build the token request, read the answer.
 
 Fields as in BigCommerce's "Implementing OAuth" guide: the callback brings
 ``code``, ``scope``, ``context`` (``stores/{hash}``) and ``account_uuid``; the
@@ -95,7 +95,7 @@ def token_request(
 
 
 def token_from_response(response: Response) -> OAuthToken:
-    """The token of a 200 answer; :class:`~bigc.exceptions.InvalidResponseError` if it is not one."""
+    """The token in a 200 answer; :class:`~bigc.exceptions.InvalidResponseError` if none."""
     try:
         body = json.loads(response.content)
         if not isinstance(body, Mapping):
