@@ -91,4 +91,3 @@ async def store_time(api: AsyncBigCommerceAPI) -> int:
     if not isinstance(body, dict) or not isinstance(body.get("time"), int):
         raise InvalidResponseError("GET /v2/time did not answer with a time")
     return int(body["time"])
-

@@ -97,15 +97,18 @@ def _events_of(kind: str, rest: list[str], call: Call, reply: Reply) -> Iterator
     action = _ACTIONS.get(call.method)
     if action is None:
         return
-    if rest and kind == "cart":  # line items and the like change the cart
-        yield "store/cart/updated", rest[0]
+    if kind == "cart" and rest:
+        if rest[1:] == ["redirect_urls"]:
+            return  # asking for checkout URLs changes nothing
+        # A cart's id is a UUID; its line items and the like change the cart.
+        yield f"store/cart/{action if len(rest) == 1 else 'updated'}", rest[0]
         return
-    if len(rest) > 1:
-        return
+    if len(rest) > 1 or (rest and not rest[0].isdigit()):
+        return  # a sub-resource (variants, addresses, form fields …)
     if kind == "order" and action == "deleted":
         action = "archived"  # BigCommerce archives a deleted order
     if rest:
-        ids: list[Any] = [int(rest[0]) if rest[0].isdigit() else rest[0]]
+        ids: list[Any] = [int(rest[0])]
     elif action == "deleted":
         ids = [int(i) for i in call.query.get("id:in", "").split(",") if i.strip().isdigit()]
     else:
