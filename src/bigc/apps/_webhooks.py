@@ -17,8 +17,8 @@ import json
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 from bigc.apps._errors import DuplicateDeliveryError, VerificationError
 from bigc.apps._models import WebhookEvent
@@ -90,7 +90,13 @@ class DeliveryLog:
         return len(self._ids)
 
 
-def _header(headers: Mapping[str, str], name: str) -> str:
+class HeaderItems(Protocol):
+    """Any headers object with ``items()``: a dict, ``bigc.Headers``, Flask/werkzeug ``Headers``."""
+
+    def items(self) -> Iterable[tuple[str, str]]: ...
+
+
+def _header(headers: HeaderItems, name: str) -> str:
     for key, value in headers.items():
         if key.lower() == name:
             return value
@@ -150,7 +156,7 @@ def _event(delivery_id: str, stamp: int, body: bytes) -> WebhookEvent:
 
 def verify_webhook(
     body: bytes,
-    headers: Mapping[str, str],
+    headers: HeaderItems,
     client_secret: str | bytes,
     *,
     tolerance: float = DEFAULT_TOLERANCE,
