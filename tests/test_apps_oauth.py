@@ -260,3 +260,20 @@ def test_store_time_reads_the_stores_clock(driver: Driver) -> None:
 
     assert abs(now - time.time()) < 5
     assert store.requests_to("GET", "/v2/time")
+
+
+def test_import_bigc_loads_neither_bigc_apps_nor_pyjwt() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, bigc, bigc.testing; "
+        "assert 'bigc.apps' not in sys.modules and 'jwt' not in sys.modules, sorted(sys.modules)"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_fake_app_keeps_its_secret_out_of_repr() -> None:
+    store = fake_store()
+    assert SECRET not in repr(store.app)
+    assert SECRET not in repr(store)
