@@ -46,17 +46,6 @@ class AsyncHookMethods(Protocol):
 class AsyncWebhookExtras:
     """``create_or_update`` and ``reactivate`` for ``webhooks_v3``."""
 
-    async def find(
-        self: AsyncHookMethods, scope: str, destination: str, *, timeout: TimeoutTypes = None
-    ) -> JSON | None:
-        """This app's hook for ``scope`` and ``destination``, or ``None``."""
-        params = {"scope": _text(scope, "scope"), "destination": _text(destination, "destination")}
-        async for hook in self.all(params=params, timeout=timeout):
-            # Match exactly: the filter is the server's, the promise is ours.
-            if hook.get("scope") == scope and hook.get("destination") == destination:
-                return hook
-        return None
-
     async def create_or_update(
         self: AsyncHookMethods,
         scope: str,
@@ -71,7 +60,7 @@ class AsyncWebhookExtras:
         BigCommerce keeps one hook per store, app, scope and destination, so
         an install that runs twice must update rather than create.
         """
-        existing = await AsyncWebhookExtras.find(self, scope, destination, timeout=timeout)
+        existing = await _existing(self, scope, destination, timeout)
         body: dict[str, Any] = {"scope": scope, "destination": destination, "is_active": is_active}
         if headers is not None:
             body["headers"] = dict(headers)
@@ -83,11 +72,30 @@ class AsyncWebhookExtras:
         return await self.update(existing["id"], changed, timeout=timeout)
 
     async def reactivate(
-        self: AsyncHookMethods, hook_id: ID, *, timeout: TimeoutTypes = None
+        self: AsyncHookMethods,
+        item_id: ID,
+        *,
+        params: Params | None = None,
+        timeout: TimeoutTypes = None,
+        retries: int | None = None,
     ) -> JSON:
-        """Set ``is_active`` back to true (BigCommerce deactivates a hook after ~48 h of
-        failed deliveries)."""
-        return await self.update(hook_id, {"is_active": True}, timeout=timeout)
+        """Set ``is_active`` back to true: BigCommerce deactivates a hook whose
+        deliveries failed for 48 hours."""
+        return await self.update(
+            item_id, {"is_active": True}, params=params, timeout=timeout, retries=retries
+        )
+
+
+async def _existing(
+    hooks: AsyncHookMethods, scope: str, destination: str, timeout: TimeoutTypes
+) -> JSON | None:
+    """The hook for ``scope`` and ``destination``, or ``None``."""
+    params = {"scope": _text(scope, "scope"), "destination": _text(destination, "destination")}
+    async for hook in hooks.all(params=params, timeout=timeout):
+        # Match exactly: the filter is the server's, the promise is ours.
+        if hook.get("scope") == scope and hook.get("destination") == destination:
+            return hook
+    return None
 
 
 def _text(value: object, name: str) -> str:

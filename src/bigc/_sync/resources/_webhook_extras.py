@@ -47,17 +47,6 @@ class HookMethods(Protocol):
 class WebhookExtras:
     """``create_or_update`` and ``reactivate`` for ``webhooks_v3``."""
 
-    def find(
-        self: HookMethods, scope: str, destination: str, *, timeout: TimeoutTypes = None
-    ) -> JSON | None:
-        """This app's hook for ``scope`` and ``destination``, or ``None``."""
-        params = {"scope": _text(scope, "scope"), "destination": _text(destination, "destination")}
-        for hook in self.all(params=params, timeout=timeout):
-            # Match exactly: the filter is the server's, the promise is ours.
-            if hook.get("scope") == scope and hook.get("destination") == destination:
-                return hook
-        return None
-
     def create_or_update(
         self: HookMethods,
         scope: str,
@@ -72,7 +61,7 @@ class WebhookExtras:
         BigCommerce keeps one hook per store, app, scope and destination, so
         an install that runs twice must update rather than create.
         """
-        existing = WebhookExtras.find(self, scope, destination, timeout=timeout)
+        existing = _existing(self, scope, destination, timeout)
         body: dict[str, Any] = {"scope": scope, "destination": destination, "is_active": is_active}
         if headers is not None:
             body["headers"] = dict(headers)
@@ -83,10 +72,31 @@ class WebhookExtras:
             return existing
         return self.update(existing["id"], changed, timeout=timeout)
 
-    def reactivate(self: HookMethods, hook_id: ID, *, timeout: TimeoutTypes = None) -> JSON:
-        """Set ``is_active`` back to true (BigCommerce deactivates a hook after ~48 h of
-        failed deliveries)."""
-        return self.update(hook_id, {"is_active": True}, timeout=timeout)
+    def reactivate(
+        self: HookMethods,
+        item_id: ID,
+        *,
+        params: Params | None = None,
+        timeout: TimeoutTypes = None,
+        retries: int | None = None,
+    ) -> JSON:
+        """Set ``is_active`` back to true: BigCommerce deactivates a hook whose
+        deliveries failed for 48 hours."""
+        return self.update(
+            item_id, {"is_active": True}, params=params, timeout=timeout, retries=retries
+        )
+
+
+def _existing(
+    hooks: HookMethods, scope: str, destination: str, timeout: TimeoutTypes
+) -> JSON | None:
+    """The hook for ``scope`` and ``destination``, or ``None``."""
+    params = {"scope": _text(scope, "scope"), "destination": _text(destination, "destination")}
+    for hook in hooks.all(params=params, timeout=timeout):
+        # Match exactly: the filter is the server's, the promise is ours.
+        if hook.get("scope") == scope and hook.get("destination") == destination:
+            return hook
+    return None
 
 
 def _text(value: object, name: str) -> str:
