@@ -277,3 +277,32 @@ def test_the_fake_app_keeps_its_secret_out_of_repr() -> None:
     store = fake_store()
     assert SECRET not in repr(store.app)
     assert SECRET not in repr(store)
+
+
+def test_the_fake_store_mints_bigcommerces_callback_and_customer_jwts() -> None:
+    import jwt
+
+    from bigc.apps import verify_current_customer, verify_signed_payload
+
+    store = fake_store()
+    token = store.app.signed_payload(
+        "g5cd38", user={"id": 5, "email": "staff@example.com"}, url="/products/7", channel_id=2
+    )
+    claims = jwt.decode(token, SECRET, algorithms=["HS256"], audience=CLIENT_ID, issuer="bc")
+    assert jwt.get_unverified_header(token)["alg"] == "HS256"
+    assert claims["nbf"] == claims["iat"] and claims["exp"] == claims["iat"] + 24 * 3600
+    assert claims["sub"] == "stores/g5cd38"
+    payload = verify_signed_payload(token, CLIENT_ID, SECRET)
+    assert (payload.user.id, payload.user.email, payload.user.locale) == (
+        5,
+        "staff@example.com",
+        "en-US",
+    )
+    assert (payload.url, payload.channel_id) == ("/products/7", 2)
+
+    shopper = store.app.current_customer_jwt(
+        "g5cd38", {"id": 4, "email": "a@example.com", "customer_group_id": 6}
+    )
+    customer = verify_current_customer(shopper, CLIENT_ID, SECRET)
+    assert (customer.customer_id, customer.email, customer.group_id) == (4, "a@example.com", "6")
+    assert customer.store_hash == "g5cd38"
