@@ -308,3 +308,24 @@ def test_route_refuses_what_cannot_be_delivered() -> None:
         store.webhook_deliveries.route(DEST, "ftp://example.com")
     with pytest.raises(TypeError):
         store.webhook_deliveries.route(DEST, 42)  # type: ignore[arg-type]
+
+
+def test_a_checkout_turned_into_an_order_fires_order_created() -> None:
+    inbox = Inbox()
+    store, api = make_store("store/order/created", inbox=inbox)
+    ebook = api.products_v3.create({"name": "E-book", "type": "digital", "weight": 0, "price": 5})
+    cart = api.carts_v3.create({"line_items": [{"product_id": ebook["id"], "quantity": 1}]})
+    billing = {
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "email": "ada@example.com",
+        "address1": "1 Main",
+        "city": "Austin",
+        "state_or_province": "Texas",
+        "postal_code": "78701",
+        "country_code": "US",
+    }
+    store.api("POST", f"/v3/checkouts/{cart['id']}/billing-address", json=billing)
+    order = store.api("POST", f"/v3/checkouts/{cart['id']}/orders")["data"]
+    delivered(store)
+    assert inbox.scopes() == [("store/order/created", order["id"])]
