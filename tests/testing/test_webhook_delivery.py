@@ -329,3 +329,13 @@ def test_a_checkout_turned_into_an_order_fires_order_created() -> None:
     order = store.api("POST", f"/v3/checkouts/{cart['id']}/orders")["data"]
     delivered(store)
     assert inbox.scopes() == [("store/order/created", order["id"])]
+
+
+def test_pending_retries_can_be_cancelled() -> None:
+    inbox = Inbox(500)
+    store, api = make_store("store/product/updated", inbox=inbox)
+    api.products_v3.update(1, {"price": 3})  # fails; the retry is due in 60 s
+    assert not store.webhook_deliveries.wait(0.3)
+    assert store.webhook_deliveries.cancel_pending() == 1
+    assert store.webhook_deliveries.wait(1)
+    assert [d.outcome for d in store.webhook_deliveries.log] == ["failed"]

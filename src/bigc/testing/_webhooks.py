@@ -196,7 +196,16 @@ class WebhookDispatcher:
                 self._cond.wait(left)
         return True
 
+    def cancel_pending(self) -> int:
+        """Drop the deliveries and retries not yet attempted; how many there were."""
+        with self._cond:
+            dropped = len(self._queue)
+            self._queue.clear()
+            self._cond.notify_all()
+            return dropped
+
     def deliveries(self, outcome: str | None = None) -> list[Delivery]:
+        """The logged attempts, all or those with one ``outcome``."""
         with self._cond:
             return [d for d in self.log if outcome is None or d.outcome == outcome]
 
