@@ -306,3 +306,17 @@ def test_the_fake_store_mints_bigcommerces_callback_and_customer_jwts() -> None:
     customer = verify_current_customer(shopper, CLIENT_ID, SECRET)
     assert (customer.customer_id, customer.email, customer.group_id) == (4, "a@example.com", "6")
     assert customer.store_hash == "g5cd38"
+
+
+def test_the_exchange_reaches_a_served_store_over_http(driver: Driver) -> None:
+    from bigc.testing import FakeServer
+
+    store = fake_store()
+    callback = parse_auth_callback(store.app.install_query("g5cd38"))
+    fn: Any = async_exchange_code if driver.kind == "async" else exchange_code
+    args = (CLIENT_ID, SECRET, callback.code, callback.scope, callback.context, REDIRECT)
+    with FakeServer(store) as server:  # the default transports, over loopback
+        token = driver.call(fn(*args, login_base_url=server.base_url))
+    assert token.access_token == "STORE-TOKEN-0123456789"
+    [logged] = store.requests_to("POST", "/oauth2/token")
+    assert logged.status == 200 and logged.json["client_secret"] == "[redacted]"
