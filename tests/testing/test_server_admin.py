@@ -151,6 +151,7 @@ def test_unknown_admin_calls(server: FakeServer, method: str, path: str, status:
 
 def test_paths_outside_stores_reach_the_store(server: FakeServer, store: FakeStore) -> None:
     # Other routes (the OAuth token endpoint, webhooks) live in the store's dispatch.
-    answer = call(server, "POST", "/oauth2/token", {"code": "x"})
+    for path in ("/oauth2/token", "/somewhere/else"):
+        answer = call(server, "POST", path, {"code": "x"})
+        assert (store.requests[-1].path, store.requests[-1].status) == (path, answer.status)
     assert answer.status == 404
-    assert store.requests[-1].path == "/oauth2/token"
