@@ -401,8 +401,8 @@ def _start_cli(*flags: str) -> tuple[subprocess.Popen[bytes], str]:
     return proc, proc.stdout.readline().decode().strip()
 
 
-def _stop_cli(proc: subprocess.Popen[bytes]) -> int:
-    proc.send_signal(signal.SIGTERM)
+def _stop_cli(proc: subprocess.Popen[bytes], signum: int = signal.SIGTERM) -> int:
+    proc.send_signal(signum)
     try:
         return proc.wait(60)
     finally:
@@ -430,6 +430,15 @@ def test_cli_prints_base_url_first_and_serves() -> None:
         assert _stop_cli(proc) == 0
 
 
+@pytest.mark.parametrize("port", ["99999", "-1", "http"])
+def test_cli_refuses_a_port_that_is_not_one(port: str) -> None:
+    command = [sys.executable, "-m", "bigc.testing", "serve", "--port", port]
+    done = subprocess.run(command, capture_output=True, env=_cli_env(), timeout=60)
+    assert done.returncode == 2
+    assert b"--port" in done.stderr
+    assert b"Traceback" not in done.stderr
+
+
 def test_cli_port_in_use_is_one_line_and_exit_status_1() -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -443,7 +452,8 @@ def test_cli_port_in_use_is_one_line_and_exit_status_1() -> None:
     assert lines == [f"bigc.testing: cannot serve on 127.0.0.1:{port}: Address already in use"]
 
 
-def test_cli_sigterm_lets_a_request_in_progress_finish() -> None:
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_cli_stop_signals_let_a_request_in_progress_finish(signum: int) -> None:
     proc, base_url = _start_cli("--products", "3")
     try:
         fault = {"kind": "delay", "method": "GET", "path": "/v3/catalog/products", "seconds": 1.0}
@@ -461,7 +471,7 @@ def test_cli_sigterm_lets_a_request_in_progress_finish() -> None:
             # The store logs a request when it takes it, before the delay.
             while not urllib3.request("GET", f"{base_url}/__bigc/requests").json()["requests"]:
                 assert not answer.done()
-            returncode = _stop_cli(proc)
+            returncode = _stop_cli(proc, signum)
             assert answer.result().status == 200
         assert returncode == 0
     finally:

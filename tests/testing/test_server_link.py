@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 import urllib3
 
-from bigc.testing import FakeServer, FakeStore
+from bigc.testing import FakeServer, FakeStore, _encoding
 from bigc.testing._encoding import choose_coding, encoders
 from tests.testing.conftest import new_product
 
@@ -107,6 +107,16 @@ def test_compression_can_be_turned_off(store: FakeStore) -> None:
 )
 def test_choosing_a_coding(accept: str | None, chosen: str | None) -> None:
     assert choose_coding(accept) == chosen
+
+
+def test_the_best_installed_coding_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    # br and zstd are used only when their modules are installed; pretend they are.
+    fake = {"br": bytes, "zstd": bytes, "gzip": bytes}
+    monkeypatch.setattr(_encoding, "encoders", lambda: fake)
+    assert choose_coding("gzip, br, zstd") == "br"
+    assert choose_coding("gzip, zstd") == "zstd"
+    assert choose_coding("br;q=0.5, gzip") == "gzip"
+    assert choose_coding("*") == "br"
 
 
 def test_bandwidth_paces_the_answer(store: FakeStore) -> None:

@@ -24,12 +24,19 @@ if TYPE_CHECKING:
 _KIB = 1024
 
 
+def _port(text: str) -> int:
+    port = int(text)
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port (0-65535)")
+    return port
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bigc.testing")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve a fake BigCommerce store over HTTP")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=0, help="0 picks a free port (default)")
+    serve.add_argument("--port", type=_port, default=0, help="0 picks a free port (default)")
     serve.add_argument("--store-hash", help="accept only this store hash (default: any)")
     serve.add_argument("--access-token", help="accept only this token (default: any non-empty)")
     serve.add_argument("--sample-data", action="store_true", help="fill the store with samples")
