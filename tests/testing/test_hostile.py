@@ -300,8 +300,11 @@ def test_deep_json_gets_400(served: Served) -> None:
     served.assert_healthy()
 
 
-def test_malformed_json_gets_400(served: Served) -> None:
-    status, _, body = answer_to(served, post(PRODUCTS, b'{"name": '))
+@pytest.mark.parametrize(
+    "payload", [b'{"name": ', b'{"name": "x", "price": NaN}', b'{"price": -Infinity}', b"\xff"]
+)
+def test_malformed_json_gets_400(served: Served, payload: bytes) -> None:
+    status, _, body = answer_to(served, post(PRODUCTS, payload))
     assert_bigcommerce_error(status, body, 400)
 
 

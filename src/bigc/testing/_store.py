@@ -427,6 +427,11 @@ def _decode(body: bytes) -> tuple[Any, bool]:
     if not body.strip():
         return None, False
     try:
-        return json.loads(body), False
+        return json.loads(body, parse_constant=_not_json), False
     except (ValueError, RecursionError):  # RecursionError: nested too deep to decode
         return None, True
+
+
+def _not_json(name: str) -> Any:
+    """``NaN`` and ``Infinity`` are Python's extensions, not JSON: BigCommerce refuses them."""
+    raise ValueError(f"{name} is not JSON")
