@@ -114,6 +114,8 @@ def served() -> Iterator[Served]:
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
+            if proc.stdout is not None:
+                proc.stdout.close()
 
 
 def read_answer(
