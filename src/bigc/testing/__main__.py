@@ -61,16 +61,44 @@ def _parser() -> argparse.ArgumentParser:
         help="never compress answers (default: gzip/br/zstd when the client asks)",
     )
     limits = serve.add_argument_group("limits")
-    limits.add_argument("--max-body-kib", type=int, default=4096, help="larger bodies get 413")
-    limits.add_argument("--max-header-kib", type=int, default=32, help="larger heads get 431")
-    limits.add_argument("--idle-timeout", type=float, default=60.0, help="seconds between requests")
-    limits.add_argument("--head-timeout", type=float, default=10.0, help="seconds per request head")
-    limits.add_argument("--body-timeout", type=float, default=30.0, help="seconds per body")
-    limits.add_argument("--max-connections", type=int, default=1000)
-    limits.add_argument("--shutdown-timeout", type=float, default=5.0, help="seconds")
-    limits.add_argument("--log-size", type=int, default=1000, help="requests kept in the log")
     limits.add_argument(
-        "--log-body-kib", type=int, default=16, help="larger bodies are logged by size only"
+        "--max-body-kib",
+        type=int,
+        default=4096,
+        help="larger bodies get 413 (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--max-header-kib", type=int, default=32, help="larger heads get 431 (default: %(default)s)"
+    )
+    limits.add_argument(
+        "--idle-timeout",
+        type=float,
+        default=60.0,
+        help="seconds between requests (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--head-timeout",
+        type=float,
+        default=10.0,
+        help="seconds per request head (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--body-timeout", type=float, default=30.0, help="seconds per body (default: %(default)s)"
+    )
+    limits.add_argument(
+        "--max-connections", type=int, default=1000, help="open at once (default: %(default)s)"
+    )
+    limits.add_argument(
+        "--shutdown-timeout", type=float, default=5.0, help="seconds (default: %(default)s)"
+    )
+    limits.add_argument(
+        "--log-size", type=int, default=1000, help="requests kept in the log (default: %(default)s)"
+    )
+    limits.add_argument(
+        "--log-body-kib",
+        type=int,
+        default=16,
+        help="larger bodies are logged by size only (default: %(default)s)",
     )
     return parser
 
