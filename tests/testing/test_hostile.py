@@ -383,3 +383,19 @@ def test_odd_numbers_in_paths_and_filters_get_a_4xx(served: Served, target: str)
     assert 400 <= status < 500
     error = json.loads(body)
     assert (error[0] if isinstance(error, list) else error)["status"] == status
+
+
+def test_a_client_that_pipelines_without_reading_is_held_back(served: Served) -> None:
+    # 40 MB of pipelined GETs, never reading an answer: the server must stop
+    # reading (back-pressure) rather than queue the requests or the answers.
+    request = f"GET {PRODUCTS}?limit=5 HTTP/1.1\r\n{AUTH}\r\n".encode()
+    batch = request * 1000
+    with served.connect() as sock:
+        sock.settimeout(3)
+        try:
+            for _ in range(40_000_000 // len(batch)):
+                sock.sendall(batch)
+        except TimeoutError:
+            pass  # the server stopped reading: what should happen
+        assert served.rss_kb() < served.baseline_kb + RSS_MARGIN_KB
+    served.assert_healthy()
