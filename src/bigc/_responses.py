@@ -32,6 +32,8 @@ def _message_and_errors(body: Any) -> tuple[str | None, Mapping[str, Any] | None
     if isinstance(body, Mapping):
         message = body.get("title") or body.get("message") or body.get("detail")
         errors = body.get("errors")
+        if not message and isinstance(errors, list) and errors and isinstance(errors[0], Mapping):
+            message = errors[0].get("message")  # a GraphQL answer's error list
         return (str(message) if message else None), (
             errors if isinstance(errors, Mapping) else None
         )
