@@ -31,7 +31,6 @@ from graphql import (
     GraphQLError,
     GraphQLSchema,
     InlineFragmentNode,
-    OperationType,
     SelectionSetNode,
     build_schema,
     execute_sync,
@@ -57,6 +56,7 @@ MAX_COMPLEXITY = 10_000
 MAX_PAGE = 50  # BigCommerce's largest ``first``
 DEFAULT_PAGE = 10
 CUSTOMER_TOKEN_LIFETIME = timedelta(days=1)
+WRITE_KEY = "POST /graphql"  # how FakeStore.writes counts mutations that changed something
 
 _COMMON = """
 type PageInfo {
@@ -284,8 +284,6 @@ class GraphQLService:
         body: dict[str, Any] = {"data": result.data}
         if result.errors:
             body["errors"] = [e.formatted for e in result.errors]
-        if operation is not None and operation.operation == OperationType.MUTATION and result.data:
-            self._writes["POST /graphql"] += 1
         return json_reply(200, body, tuple(headers))
 
     # -- sessions ---------------------------------------------------------------------
@@ -510,6 +508,7 @@ class GraphQLService:
             self._products.change(call, record, changes)
         except ApiError as error:
             raise _gql_error(error) from None
+        self._writes[WRITE_KEY] += 1
         return {"product": self._product_node(record)}
 
     def _login(self, email: str, password: str) -> Node:
@@ -517,6 +516,7 @@ class GraphQLService:
         if customer_id is None or not self._customers.check_password(customer_id, password):
             raise GraphQLError("Invalid credentials.", extensions={"code": "INVALID_CREDENTIALS"})
         record = self._customers.table.get(customer_id) or {}
+        self._writes[WRITE_KEY] += 1  # a new session
         token = "cat." + secrets.token_urlsafe(24)
         expires = datetime.now(timezone.utc) + CUSTOMER_TOKEN_LIFETIME
         self._customer_tokens[token] = (
@@ -533,6 +533,7 @@ class GraphQLService:
         if session.customer_token is None:
             raise GraphQLError("No customer is signed in.", extensions={"code": "NOT_SIGNED_IN"})
         self._customer_tokens.pop(session.customer_token, None)
+        self._writes[WRITE_KEY] += 1
         return {"result": "success"}
 
 

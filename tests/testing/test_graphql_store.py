@@ -1,0 +1,172 @@
+"""The fake store's GraphQL endpoints, called through ``handle()`` as a client would."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import pytest
+
+from bigc.testing import FakeStore
+from tests.testing.conftest import TOKEN, Caller
+
+ADMIN = "/stores/abc123/graphql"
+PAGE = "query P($after: String) { site { products(first: %d, after: $after) { %s } } }"
+
+
+def post(
+    store: FakeStore, target: str, body: Any, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], Any]:
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    reply = store.handle("POST", target, TOKEN if headers is None else headers, raw)
+    return reply.status, dict(reply.headers), json.loads(reply.body) if reply.body else None
+
+
+def token(api: Caller, path: str = "/v3/storefront/api-token", **body: Any) -> str:
+    body = {"channel_id": 1, "expires_at": int(time.time()) + 600, **body}
+    answer = api.post(path, body)
+    assert answer.status == 200, answer.body
+    return str(answer.data["token"])
+
+
+@pytest.fixture
+def sample() -> FakeStore:
+    return FakeStore.with_sample_data(products=30, customers=3, orders=5)
+
+
+def test_admin_graphql_needs_the_access_token(sample: FakeStore) -> None:
+    status, _, body = post(
+        sample, ADMIN, {"query": "{ site { product(entityId: 1) { name } } }"}, {}
+    )
+    assert status == 401 and body["title"]
+    assert sample.requests[-1].path == "/graphql"
+
+
+def test_every_answer_carries_complexity_and_the_rate_limit(sample: FakeStore) -> None:
+    query = PAGE % (20, "edges { node { entityId variants { edges { node { sku } } } } }")
+    status, headers, body = post(sample, ADMIN, {"query": query})
+    assert status == 200 and "errors" not in body
+    # products (1) + 20 x (edges, node, entityId, variants) + 20 x 10 x (edges, node, sku)
+    assert headers["X-Bc-Graphql-Complexity"] == str(1 + 1 + 20 * 4 + 200 * 3)
+    assert "X-Rate-Limit-Requests-Left" in headers
+
+
+def test_too_complex_a_query_is_refused(sample: FakeStore) -> None:
+    categories = "categories(first: 50) { edges { node { entityId name description } } }"
+    query = f"{{ site {{ products(first: 50) {{ edges {{ node {{ {categories} }} }} }} }} }}"
+    status, headers, body = post(sample, ADMIN, {"query": query})
+    assert status == 200 and body["errors"][0]["extensions"]["code"] == "COMPLEXITY_LIMIT"
+    assert int(headers["X-Bc-Graphql-Complexity"]) > 10_000
+    assert "data" not in body
+
+
+@pytest.mark.parametrize(
+    ("query", "variables", "message"),
+    [
+        (PAGE % (51, "edges { node { name } }"), None, "first must be between 1 and 50"),
+        (PAGE % (5, "edges { node { name } }"), {"after": "bm9wZQ=="}, "not valid"),
+        (PAGE % (5, "edges { node { name } }"), {"after": 5}, "String cannot represent"),
+    ],
+)
+def test_bad_arguments_are_errors_with_200(
+    sample: FakeStore, query: str, variables: Any, message: str
+) -> None:
+    status, _, body = post(sample, ADMIN, {"query": query, "variables": variables})
+    assert status == 200
+    assert message in body["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [(b"{not json", 400), ({"variables": {}}, 400), ({"query": "{ a }", "variables": [1]}, 400)],
+)
+def test_a_body_that_is_not_a_graphql_request_is_a_400(
+    sample: FakeStore, body: Any, status: int
+) -> None:
+    assert post(sample, ADMIN, body)[0] == status
+
+
+def test_only_post_is_allowed(sample: FakeStore) -> None:
+    reply = sample.handle("GET", ADMIN, TOKEN, b"")
+    assert reply.status == 405
+
+
+def test_a_mutation_changes_the_store_and_counts_as_a_write(sample: FakeStore) -> None:
+    query = (
+        "mutation { updateProduct(input: {productId: 2, price: 12.5}) "
+        "{ product { prices { price { value } } } } }"
+    )
+    _, _, body = post(sample, ADMIN, {"query": query})
+    assert body["data"]["updateProduct"]["product"]["prices"]["price"]["value"] == 12.5
+    assert sample.api("GET", "/v3/catalog/products/2")["data"]["price"] == 12.5
+    assert sample.writes["POST /graphql"] == 1
+    post(sample, ADMIN, {"query": "{ site { product(entityId: 2) { name } } }"})
+    assert sample.writes["POST /graphql"] == 1
+
+
+def test_a_refused_mutation_is_an_error_and_no_write(sample: FakeStore) -> None:
+    taken = sample.api("GET", "/v3/catalog/products/1")["data"]["name"]
+    query = (
+        "mutation M($n: String!) "
+        "{ updateProduct(input: {productId: 2, name: $n}) { product { name } } }"
+    )
+    status, _, body = post(sample, ADMIN, {"query": query, "variables": {"n": taken}})
+    assert status == 200 and body["data"] == {"updateProduct": None}
+    assert body["errors"][0]["extensions"]["status"] == 409
+    assert sample.writes["POST /graphql"] == 0
+
+
+def test_storefront_tokens_are_checked(api: Caller) -> None:
+    soon = int(time.time()) + 60
+    assert api.post("/v3/storefront/api-token", {"channel_id": 1}).status == 422
+    assert api.post("/v3/storefront/api-token", {"expires_at": soon}).status == 422
+    both = {"channel_id": 1, "channel_ids": [1], "expires_at": soon}
+    assert api.post("/v3/storefront/api-token", both).status == 422
+    past = {"channel_id": 1, "expires_at": int(time.time()) - 1}
+    assert api.post("/v3/storefront/api-token", past).status == 422
+    private = {"channel_id": 1, "expires_at": soon}
+    assert api.post("/v3/storefront/api-token-private", private).status == 422  # no scopes
+
+
+def test_storefront_graphql_needs_a_storefront_token(api: Caller) -> None:
+    store = api.store
+    query = {"query": "{ site { product(entityId: 1) { entityId } } }"}
+    assert post(store, "/graphql", query, {"Authorization": "Bearer nope"})[0] == 401
+    assert post(store, "/graphql", query, {"X-Auth-Token": "secret-token"})[0] == 401
+    sf = token(api)
+    assert post(store, "/graphql", query, {"Authorization": f"Bearer {sf}"})[0] == 200
+
+
+def test_storefront_sessions_are_checked(api: Caller) -> None:
+    store = api.store
+    customer = {"email": "x@example.com", "first_name": "X", "last_name": "Y"}
+    api.post("/v3/customers", [{**customer, "authentication": {"new_password": "pw-123456"}}])
+    query = {"query": "{ customer { email } }"}
+    plain = {"Authorization": f"Bearer {token(api)}"}
+    impersonation = {
+        "Authorization": f"Bearer {token(api, '/v3/storefront/api-token-customer-impersonation')}"
+    }
+    unscoped = {
+        "Authorization": "Bearer "
+        + token(api, "/v3/storefront/api-token-private", scopes=["Unauthenticated"])
+    }
+    assert post(store, "/graphql", query, {**plain, "X-Bc-Customer-Id": "1"})[0] == 403
+    status, _, body = post(store, "/graphql", query, {**impersonation, "X-Bc-Customer-Id": "1"})
+    assert (status, body["data"]) == (200, {"customer": {"email": "x@example.com"}})
+    login = (
+        'mutation { login(email: "x@example.com", password: "pw-123456") '
+        "{ customerAccessToken { value } } }"
+    )
+    _, _, body = post(store, "/graphql", {"query": login}, plain)
+    access = body["data"]["login"]["customerAccessToken"]["value"]
+    assert (
+        post(store, "/graphql", query, {**unscoped, "X-Bc-Customer-Access-Token": access})[0] == 403
+    )
+    signed_in = {**plain, "X-Bc-Customer-Access-Token": access}
+    assert (
+        post(store, "/graphql", query, signed_in)[2]["data"]["customer"]["email"] == "x@example.com"
+    )
+    assert "x-bc-customer-access-token" not in {k.lower() for k in store.requests[-1].headers}
+    post(store, "/graphql", {"query": "mutation { logout { result } }"}, signed_in)
+    assert post(store, "/graphql", query, signed_in)[0] == 401
