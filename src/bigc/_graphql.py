@@ -11,6 +11,7 @@ treated like a mutation: never repeated.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import re
@@ -66,7 +67,8 @@ def _tokens(document: str) -> list[tuple[str, str]] | None:
     return tokens
 
 
-def _operations(document: str) -> list[tuple[str, str | None]] | None:
+@functools.lru_cache(maxsize=256)  # the same documents are sent again and again
+def _operations(document: str) -> tuple[tuple[str, str | None], ...] | None:
     """(kind, name) of each operation in the document; ``None`` when it cannot tell.
 
     Definitions start only at nesting depth 0; a field called ``mutation``
@@ -97,7 +99,7 @@ def _operations(document: str) -> list[tuple[str, str | None]] | None:
             expecting = expecting or (depth == 0 and text == "}")
     if depth != 0 or not expecting:
         return None
-    return operations
+    return tuple(operations)
 
 
 def operation_kind(document: str, operation_name: str | None = None) -> str | None:
