@@ -456,6 +456,8 @@ def test_storefront_sends_each_session_s_headers(
     ("args", "options", "error"),
     [
         (("ftp://shop", "t"), {}, ValueError),
+        (("https://shop/?channel=2", "t"), {}, ValueError),
+        ((b"https://shop", "t"), {}, TypeError),
         (("https://shop", ""), {}, ValueError),
         (("https://shop", "t"), {"customer_id": True}, TypeError),
         (("https://shop", "t"), {"customer_id": 0}, ValueError),
