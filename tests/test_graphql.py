@@ -230,6 +230,26 @@ def test_paginate_yields_every_node_exactly_once(setup: Setup) -> None:
     assert cursors[0] is None and len(set(cursors)) == 7
 
 
+def test_stopping_early_reads_at_most_one_page_ahead(setup: Setup) -> None:
+    async def take_async(iterator: Any, count: int) -> list[Any]:
+        taken = []
+        async for node in iterator:
+            taken.append(node)
+            if len(taken) == count:
+                break
+        await iterator.aclose()
+        return taken
+
+    iterator = setup.api().graphql.paginate(PRODUCTS, "site.products")
+    if setup.is_async:
+        taken = setup.call(take_async(iterator, 60))
+    else:
+        taken = [node for _, node in zip(range(60), iterator, strict=False)]
+        iterator.close()
+    assert [n["entityId"] for n in taken] == list(range(1, 61))
+    assert len(graphql_requests(setup.store)) <= 3  # pages 1 and 2, and 3 at most
+
+
 def test_paginate_starts_after_the_given_cursor(setup: Setup) -> None:
     api = setup.api()
     first = setup.call(api.graphql.query(PRODUCTS))
@@ -244,8 +264,11 @@ def test_paginate_checks_its_arguments_before_sending(setup: Setup) -> None:
         api.graphql.paginate("{ site { products { edges { node { name } } } } }", "site.products")
     with pytest.raises(ValueError, match="path"):
         api.graphql.paginate(PRODUCTS, "")
-    with pytest.raises(ValueError, match="retries"):
-        api.graphql.paginate(PRODUCTS.replace("query", "mutation", 1), "site.products", retries=1)
+    with pytest.raises(ValueError, match="runs a query"):
+        api.graphql.paginate(PRODUCTS.replace("query", "mutation", 1), "site.products")
+    with pytest.raises(ValueError, match="runs a query"):
+        api.graphql.paginate(PRODUCTS + RENAME, "site.products")  # which operation?
+    api.graphql.paginate(PRODUCTS + RENAME, "site.products", operation_name="Products")
     assert graphql_requests(setup.store) == []
 
 

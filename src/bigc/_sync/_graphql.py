@@ -31,6 +31,7 @@ from bigc._retry import RetryPolicy, check_retries
 from bigc._urls import escape_id
 from bigc.exceptions import InvalidResponseError
 
+from ._backend import Lookahead
 from ._session import Session
 
 __all__ = ["GraphQL", "StorefrontGraphQL"]
@@ -111,7 +112,12 @@ class GraphQLEndpoint:
         encode_request(query, variables, operation_name)  # the arguments, checked now
         if not declares_variable(query, "after"):
             raise ValueError("query must take the page cursor as $after (after: $after)")
-        _check_retries(retry_method(query, operation_name), retries)
+        if retry_method(query, operation_name) != "GET":
+            raise ValueError(
+                "paginate runs a query (name it with operation_name when the document "
+                "holds several operations); send mutations with query()"
+            )
+        check_retries("GET", retries)
         options: dict[str, Any] = {
             "operation_name": operation_name,
             "headers": headers,
@@ -128,20 +134,34 @@ class GraphQLEndpoint:
         variables: dict[str, Any],
         options: dict[str, Any],
     ) -> Iterator[Any]:
+        """Each page names the next, so pages come one at a time, but the next is
+        requested before this one's nodes are handed out (a query is safe to send
+        ahead): the caller's work on them overlaps the round trip."""
+
+        def fetch(cursor: str | None) -> GraphQLResult:
+            page = variables if cursor is None else {**variables, "after": cursor}
+            return self.query(query, page, **options)
+
+        ahead = Lookahead(fetch)
+        ahead.start(variables.get("after"))
         seen: set[str] = set()
-        while True:
-            result = self.query(query, variables, **options)
-            nodes, cursor = connection_page(result, path)
-            if cursor is not None and cursor in seen:
-                raise InvalidResponseError(
-                    f"BigCommerce repeated the cursor {cursor!r}; stopping to avoid a loop",
-                    response=result.response,
-                )
-            yield from nodes
-            if cursor is None:
-                return
-            seen.add(cursor)
-            variables["after"] = cursor
+        try:
+            while True:
+                result = ahead.result()
+                nodes, cursor = connection_page(result, path)
+                if cursor is not None:
+                    if cursor in seen:
+                        raise InvalidResponseError(
+                            f"BigCommerce repeated the cursor {cursor!r}; stopping to avoid a loop",
+                            response=result.response,
+                        )
+                    seen.add(cursor)
+                    ahead.start(cursor)
+                yield from nodes
+                if cursor is None:
+                    return
+        finally:
+            ahead.close()
 
 
 class GraphQL(GraphQLEndpoint):
