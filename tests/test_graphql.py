@@ -440,6 +440,7 @@ def test_storefront_refuses_a_bad_token(setup: Setup) -> None:
     storefront = setup.storefront("sf.made-up")
     with pytest.raises(UnauthorizedError) as info:
         setup.call(storefront.query("{ site { product(entityId: 1) { name } } }"))
+    assert info.value.message == "The storefront token is missing, invalid or expired."
     assert "sf.made-up" not in str(info.value)
     assert "sf.made-up" not in repr(storefront)
 
