@@ -364,6 +364,16 @@ def test_a_query_is_retried_on_server_errors_and_a_mutation_on_429(setup: Setup)
     assert setup.store.writes["POST /graphql"] == 1
 
 
+def test_variables_that_are_not_json_are_refused_before_sending(setup: Setup) -> None:
+    with pytest.raises(TypeError, match="JSON"):
+        setup.call(
+            setup.api().graphql.query(
+                "query Q($x: Int) { site { product(entityId: $x) { name } } }", {"x": object()}
+            )
+        )
+    assert graphql_requests(setup.store) == []
+
+
 def test_retries_for_a_mutation_are_refused(setup: Setup) -> None:
     api = setup.api()
     with pytest.raises(ValueError, match="mutation"):

@@ -16,10 +16,10 @@ from bigc._graphql import (
     GraphQLResult,
     connection_page,
     declares_variable,
-    encode_request,
     operation_kind,
     parse_path,
     read_result,
+    request_body,
     retry_method,
 )
 from bigc.exceptions import GraphQLError, InvalidResponseError
@@ -80,8 +80,8 @@ def test_declared_variables_outside_strings_and_comments() -> None:
 
 
 def test_request_body_leaves_out_what_was_not_given() -> None:
-    assert json.loads(encode_request("{ a }", None, None)) == {"query": "{ a }"}
-    assert json.loads(encode_request("query Q { a }", {"x": 1}, "Q")) == {
+    assert request_body("{ a }", None, None) == {"query": "{ a }"}
+    assert request_body("query Q { a }", {"x": 1}, "Q") == {
         "query": "query Q { a }",
         "variables": {"x": 1},
         "operationName": "Q",
@@ -95,12 +95,11 @@ def test_request_body_leaves_out_what_was_not_given() -> None:
         (("  ", None, None), ValueError),
         (("{ a }", [1], None), TypeError),
         (("{ a }", None, 5), TypeError),
-        (("{ a }", {"x": object()}, None), TypeError),
     ],
 )
 def test_bad_arguments_are_named(args: tuple[object, object, object], error: type) -> None:
     with pytest.raises(error):
-        encode_request(*args)  # type: ignore[arg-type]
+        request_body(*args)  # type: ignore[arg-type]
 
 
 def answer(body: object, headers: dict[str, str] | None = None) -> Response:

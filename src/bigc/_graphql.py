@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,10 +26,10 @@ __all__ = [
     "GraphQLResult",
     "connection_page",
     "declares_variable",
-    "encode_request",
     "operation_kind",
     "parse_path",
     "read_result",
+    "request_body",
     "retry_method",
 ]
 
@@ -128,9 +127,9 @@ def declares_variable(document: str, variable: str) -> bool:
     )
 
 
-def encode_request(
+def request_body(
     document: str, variables: Mapping[str, Any] | None, operation_name: str | None
-) -> bytes:
+) -> dict[str, Any]:
     """The JSON body of a GraphQL request (keys left out when not given)."""
     if not isinstance(document, str):
         raise TypeError(f"query must be a str, not {type(document).__name__}")
@@ -145,10 +144,7 @@ def encode_request(
         body["variables"] = dict(variables)
     if operation_name is not None:
         body["operationName"] = operation_name
-    try:
-        return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"variables must be JSON-serialisable: {exc}") from None
+    return body
 
 
 @dataclass(frozen=True)

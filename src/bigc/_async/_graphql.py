@@ -20,9 +20,9 @@ from bigc._graphql import (
     GraphQLResult,
     connection_page,
     declares_variable,
-    encode_request,
     parse_path,
     read_result,
+    request_body,
     retry_method,
 )
 from bigc._models import AsyncTransport, TimeoutTypes
@@ -72,17 +72,19 @@ class AsyncGraphQLEndpoint:
         Raises :class:`~bigc.exceptions.GraphQLError` when the answer carries
         ``errors`` (BigCommerce sends them with HTTP 200), with the partial data.
         """
-        body = encode_request(query, variables, operation_name)
+        body = request_body(query, variables, operation_name)
         method = retry_method(query, operation_name)
         _check_retries(method, retries)
-        response = await self._session.send_to(
+        response = await self._session.send(
             "POST",
-            self.url,
-            body,
+            "",  # version and path: ``url`` stands for them
+            "",
+            data=body,
             headers=headers,
             timeout=timeout,
             retries=retries,
             retry_policy=retry_policy,
+            url=self.url,
             retry_as=method,
         )
         return read_result(response)
@@ -108,7 +110,7 @@ class AsyncGraphQLEndpoint:
         than loop or hand out a node twice.
         """
         keys = parse_path(path)
-        encode_request(query, variables, operation_name)  # the arguments, checked now
+        request_body(query, variables, operation_name)  # the arguments, checked now
         if not declares_variable(query, "after"):
             raise ValueError("query must take the page cursor as $after (after: $after)")
         if retry_method(query, operation_name) != "GET":

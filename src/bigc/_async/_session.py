@@ -73,47 +73,29 @@ class AsyncSession:
         timeout: TimeoutTypes = None,
         retries: int | None = None,
         retry_policy: RetryPolicy | None = None,
+        url: str | None = None,
+        retry_as: str | None = None,
     ) -> Response:
-        """Send one call, retrying as the policy allows; raise for an error status."""
+        """Send one call, retrying as the policy allows; raise for an error status.
+
+        ``url`` stands for ``version`` and ``path`` outside the REST tree
+        (GraphQL); ``retry_as`` names the method whose retry rules apply: a
+        GraphQL query goes out as a POST but is as safe to repeat as a GET.
+        """
         if not isinstance(method, str) or not method.isalpha():
             raise ValueError(f"method must be an HTTP method name, got {method!r}")
         method = method.upper()
-        check_retries(method, retries)
-        return await self.send_to(
-            method,
-            self.config.url(version, path, params),
-            encode_body(data),
-            headers=headers,
-            timeout=timeout,
-            retries=retries,
-            retry_policy=retry_policy,
-        )
-
-    async def send_to(
-        self,
-        method: str,
-        url: str,
-        body: bytes | None,
-        *,
-        headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes = None,
-        retries: int | None = None,
-        retry_policy: RetryPolicy | None = None,
-        retry_as: str | None = None,
-    ) -> Response:
-        """The request loop for a prepared URL and body.
-
-        ``retry_as`` names the method whose retry rules apply when they differ
-        from the one sent: a GraphQL query goes out as a POST but is as safe to
-        repeat as a GET.
-        """
+        retry_as = retry_as or method
+        check_retries(retry_as, retries)
+        url = url or self.config.url(version, path, params)
+        body = encode_body(data)
         request_headers = self.config.headers(headers, body is not None)
         limits = (
             self.config.timeout
             if timeout is None
             else Timeout.of(timeout).over(self.config.timeout)
         )
-        state = RetryState(retry_policy or self.config.retry_policy, retry_as or method, retries)
+        state = RetryState(retry_policy or self.config.retry_policy, retry_as, retries)
         deadline = None if limits.total is None else time.monotonic() + limits.total
         while True:
             await self._wait_for_quota(deadline)
