@@ -61,6 +61,22 @@ def test_too_complex_a_query_is_refused(sample: FakeStore) -> None:
     assert "data" not in body
 
 
+def test_fragments_spread_many_times_are_scored_quickly_and_refused(sample: FakeStore) -> None:
+    # F0 spreads F1 twice, F1 spreads F2 twice, ...: 2**40 fields once expanded.
+    fragments = [f"fragment F{n} on Product {{ ...F{n + 1} ...F{n + 1} }}" for n in range(40)]
+    fragments.append("fragment F40 on Product { name }")
+    query = "{ site { product(entityId: 1) { ...F0 } } }\n" + "\n".join(fragments)
+    status, headers, body = post(sample, ADMIN, {"query": query})
+    assert status == 200 and body["errors"][0]["extensions"]["code"] == "COMPLEXITY_LIMIT"
+    assert int(headers["X-Bc-Graphql-Complexity"]) > 2**40
+
+
+def test_a_huge_document_is_refused_by_the_parser(sample: FakeStore) -> None:
+    query = "{ site { " + "product(entityId: 1) { name } " * 5000 + "} }"
+    status, _, body = post(sample, ADMIN, {"query": query})
+    assert status == 200 and "tokens" in body["errors"][0]["message"]
+
+
 @pytest.mark.parametrize(
     ("query", "variables", "message"),
     [

@@ -54,6 +54,7 @@ __all__ = ["GraphQLService"]
 
 MAX_COMPLEXITY = 10_000
 MAX_PAGE = 50  # BigCommerce's largest ``first``
+MAX_TOKENS = 20_000  # bounds the work one request can ask of the parser
 DEFAULT_PAGE = 10
 CUSTOMER_TOKEN_LIFETIME = timedelta(days=1)
 WRITE_KEY = "POST /graphql"  # how FakeStore.writes counts mutations that changed something
@@ -257,7 +258,7 @@ class GraphQLService:
         operation_name: str | None,
     ) -> Reply:
         try:
-            document = parse(query)
+            document = parse(query, max_tokens=MAX_TOKENS)
         except GraphQLError as error:
             return json_reply(200, {"errors": [error.formatted]})
         problems = validate(schema, document)
@@ -545,19 +546,28 @@ def _complexity(
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
 
-    def score(selections: SelectionSetNode, multiplier: int) -> int:
+    fragment_scores: dict[str, int] = {}
+
+    def score(selections: SelectionSetNode) -> int:
+        """The score of a selection set at page size 1 (a score scales with it).
+
+        Fragments are scored once each, so fragments that spread others many
+        times cannot make this take exponential time.
+        """
         total = 0
         for selection in selections.selections:
             if isinstance(selection, FieldNode):
-                total += multiplier
+                total += 1
                 if selection.selection_set is not None:
-                    total += score(selection.selection_set, multiplier * _page_size(selection))
+                    total += _page_size(selection) * score(selection.selection_set)
             elif isinstance(selection, InlineFragmentNode):
-                total += score(selection.selection_set, multiplier)
+                total += score(selection.selection_set)
             elif isinstance(selection, FragmentSpreadNode):
-                fragment = fragments.get(selection.name.value)
-                if fragment is not None:  # validation has ruled out cycles
-                    total += score(fragment.selection_set, multiplier)
+                name = selection.name.value
+                if name not in fragment_scores and name in fragments:
+                    # Validation has ruled out cycles.
+                    fragment_scores[name] = score(fragments[name].selection_set)
+                total += fragment_scores.get(name, 0)
         return total
 
     def _page_size(field: FieldNode) -> int:
@@ -571,4 +581,4 @@ def _complexity(
         )
         return DEFAULT_PAGE if is_connection else 1
 
-    return score(selection_set, 1)
+    return score(selection_set)
