@@ -141,6 +141,8 @@ def test_storefront_tokens_are_checked(api: Caller) -> None:
     assert api.post("/v3/storefront/api-token", both).status == 422
     past = {"channel_id": 1, "expires_at": int(time.time()) - 1}
     assert api.post("/v3/storefront/api-token", past).status == 422
+    three = {"channel_id": 1, "expires_at": soon, "allowed_cors_origins": ["a", "b", "c"]}
+    assert api.post("/v3/storefront/api-token", three).status == 422
     private = {"channel_id": 1, "expires_at": soon}
     assert api.post("/v3/storefront/api-token-private", private).status == 422  # no scopes
 
@@ -186,3 +188,22 @@ def test_storefront_sessions_are_checked(api: Caller) -> None:
     assert "x-bc-customer-access-token" not in {k.lower() for k in store.requests[-1].headers}
     post(store, "/graphql", {"query": "mutation { logout { result } }"}, signed_in)
     assert post(store, "/graphql", query, signed_in)[0] == 401
+
+
+def test_the_storefront_does_not_show_hidden_products(api: Caller) -> None:
+    store = FakeStore.with_sample_data(products=12)
+    for hidden in (2, 3, 4, 5, 6, 12):
+        store.api("PUT", f"/v3/catalog/products/{hidden}", json={"is_visible": False})
+    headers = {"Authorization": f"Bearer {token(Caller(store))}"}
+    page = PAGE % (3, "pageInfo { hasNextPage endCursor } edges { node { entityId } }")
+    shown, after, more = [], None, True
+    while more:
+        body = post(store, "/graphql", {"query": page, "variables": {"after": after}}, headers)[2]
+        products = body["data"]["site"]["products"]
+        shown += [e["node"]["entityId"] for e in products["edges"]]
+        more, after = products["pageInfo"]["hasNextPage"], products["pageInfo"]["endCursor"]
+    assert shown == [1, 7, 8, 9, 10, 11]
+    one = "{ site { product(entityId: 2) { name } } }"
+    assert post(store, "/graphql", {"query": one}, headers)[2]["data"]["site"]["product"] is None
+    admin = post(store, ADMIN, {"query": one})[2]["data"]["site"]["product"]
+    assert admin is not None

@@ -48,7 +48,7 @@ from bigc.testing._orders import Orders
 from bigc.testing._products import Products
 from bigc.testing._reply import Reply
 from bigc.testing._routes import Route
-from bigc.testing._table import Record
+from bigc.testing._table import Record, Table
 
 __all__ = ["GraphQLService"]
 
@@ -211,6 +211,16 @@ class GraphQLService:
             isinstance(c, int) and not isinstance(c, bool) and c >= 1 for c in channels
         ):
             raise call.invalid("Channel IDs must be positive integers.", {"channel_id": "invalid"})
+        origins = body.get("allowed_cors_origins")
+        if origins is not None and (
+            not isinstance(origins, list)
+            or not 1 <= len(origins) <= 2
+            or not all(isinstance(o, str) and o for o in origins)
+        ):
+            raise call.invalid(
+                "allowed_cors_origins takes one or two origins.",
+                {"allowed_cors_origins": "invalid"},
+            )
         scopes = body.get("scopes")
         if kind == "private" and (not isinstance(scopes, list) or not scopes):
             raise call.invalid("scopes are required for a private token.", {"scopes": "required"})
@@ -321,7 +331,7 @@ class GraphQLService:
 
     def _admin_root(self) -> Node:
         return {
-            "site": self._site(),
+            "site": self._site(storefront=False),
             "customer": lambda info, entityId: self._customer_or_error(entityId),
             "customers": lambda info, first, after=None: self._connection(
                 "customer",
@@ -350,27 +360,38 @@ class GraphQLService:
             return None if record is None else self._customer_node(record)
 
         return {
-            "site": self._site(),
+            "site": self._site(storefront=True),
             "customer": customer,
             "login": lambda info, email, password: self._login(email, password),
             "logout": lambda info: self._logout(session),
         }
 
-    def _site(self) -> Node:
-        products = self._products.table
+    def _site(self, storefront: bool) -> Node:
+        """``site``; the storefront does not show hidden products and categories."""
+
+        def shown(table: Table) -> Callable[[int], Record | None]:
+            def fetch(record_id: int) -> Record | None:
+                record = table.get(record_id)
+                hidden = record is not None and storefront and not record.get("is_visible", True)
+                return None if hidden else record
+
+            return fetch
+
+        products, categories = shown(self._products.table), shown(self._categories.table)
+
+        def product(info: Any, entityId: int) -> Node | None:
+            record = products(entityId)
+            return None if record is None else self._product_node(record)
+
         return {
             "products": lambda info, first, after=None: self._connection(
-                "product", products.ids(), products.get, self._product_node, first, after
+                "product", self._products.table.ids(), products, self._product_node, first, after
             ),
-            "product": lambda info, entityId: (
-                None
-                if products.get(entityId) is None
-                else self._product_node(products.get(entityId) or {})
-            ),
+            "product": product,
             "categories": lambda info, first, after=None: self._connection(
                 "category",
                 self._categories.table.ids(),
-                self._categories.table.get,
+                categories,
                 self._category_node,
                 first,
                 after,
@@ -477,11 +498,17 @@ class GraphQLService:
         if not 1 <= first <= MAX_PAGE:
             raise GraphQLError(f"first must be between 1 and {MAX_PAGE}, got {first}.")
         start = 0 if after is None else bisect.bisect_right(ids, _after_id(kind, after))
-        records = [r for r in map(fetch, ids[start : start + first]) if r is not None]
+        records: list[Record] = []
+        index = start
+        while index < len(ids) and len(records) < first:  # ``fetch`` gives None: not shown
+            record = fetch(ids[index])
+            index += 1
+            if record is not None:
+                records.append(record)
         edges = [{"cursor": _cursor(kind, r["id"]), "node": node(r)} for r in records]
         return {
             "pageInfo": {
-                "hasNextPage": start + first < len(ids),
+                "hasNextPage": index < len(ids),
                 "hasPreviousPage": start > 0,
                 "startCursor": edges[0]["cursor"] if edges else None,
                 "endCursor": edges[-1]["cursor"] if edges else None,
