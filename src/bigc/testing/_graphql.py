@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import bisect
+import functools
 import hashlib
 import secrets
 import time
@@ -137,6 +138,12 @@ class _Session:
     customer_token: str | None = None
 
 
+@functools.cache
+def _schema(roots: str) -> GraphQLSchema:
+    """The schema with these root types, built once per process (it never changes)."""
+    return build_schema(_COMMON + roots)
+
+
 def _money(value: Any) -> Node:
     return {"value": round(float(value or 0), 4), "currencyCode": "USD"}
 
@@ -186,8 +193,6 @@ class GraphQLService:
         self._clock = clock
         self._tokens: dict[str, _Token] = {}
         self._customer_tokens: dict[str, tuple[int, float]] = {}
-        self._admin_schema = build_schema(_COMMON + _ADMIN)
-        self._storefront_schema = build_schema(_COMMON + _STOREFRONT)
 
     # -- storefront tokens (v3 REST) ----------------------------------------------
 
@@ -252,11 +257,11 @@ class GraphQLService:
         if name is not None and not isinstance(name, str):
             return _errors_reply(400, "'operationName' must be a string.")
         if api == "graphql":
-            schema, root = self._admin_schema, self._admin_root()
+            schema, root = _schema(_ADMIN), self._admin_root()
         else:
             session = self._storefront_session(headers)
             assert isinstance(session, _Session)  # refused earlier otherwise
-            schema, root = self._storefront_schema, self._storefront_root(session)
+            schema, root = _schema(_STOREFRONT), self._storefront_root(session)
         return self._execute(schema, root, payload["query"], variables, name)
 
     def _execute(
