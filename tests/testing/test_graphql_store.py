@@ -207,3 +207,33 @@ def test_the_storefront_does_not_show_hidden_products(api: Caller) -> None:
     assert post(store, "/graphql", {"query": one}, headers)[2]["data"]["site"]["product"] is None
     admin = post(store, ADMIN, {"query": one})[2]["data"]["site"]["product"]
     assert admin is not None
+
+
+def test_a_graphql_product_update_sets_off_the_product_webhook() -> None:
+    store = FakeStore.with_sample_data(products=3, store_hash="abc123")
+    store.register_app("client-id", "client-secret-0123456789", "https://app.example.com/auth")
+    seen: list[bytes] = []
+
+    def inbox(body: bytes, headers: Any) -> int:
+        seen.append(body)
+        return 200
+
+    store.webhook_deliveries.route("https://app.example.com/hooks", inbox)
+    hook = {
+        "scope": "store/product/updated",
+        "destination": "https://app.example.com/hooks",
+        "is_active": True,
+    }
+    store.api("POST", "/v3/hooks", json=hook)
+    query = 'mutation { updateProduct(input: {productId: 2, name: "Teapot"}) { product { name } } }'
+    assert (
+        post(store, ADMIN, {"query": query})[2]["data"]["updateProduct"]["product"]["name"]
+        == "Teapot"
+    )
+    assert store.webhook_deliveries.wait(10)
+    [event] = [json.loads(body) for body in seen]
+    assert (event["scope"], event["data"]["id"], event["producer"]) == (
+        "store/product/updated",
+        2,
+        "stores/abc123",
+    )

@@ -183,6 +183,7 @@ class GraphQLService:
         customers: Customers,
         orders: Orders,
         writes: Counter[str],
+        on_write: Callable[[Call, Reply], None] | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._products = products
@@ -190,6 +191,7 @@ class GraphQLService:
         self._customers = customers
         self._orders = orders
         self._writes = writes
+        self._on_write = on_write  # what a REST write would set off (webhooks)
         self._clock = clock
         self._tokens: dict[str, _Token] = {}
         self._customer_tokens: dict[str, tuple[int, float]] = {}
@@ -241,7 +243,13 @@ class GraphQLService:
         return None if isinstance(session, _Session) else session
 
     def answer(
-        self, api: str, method: str, payload: Any, bad_json: bool, headers: Mapping[str, str]
+        self,
+        api: str,
+        method: str,
+        payload: Any,
+        bad_json: bool,
+        headers: Mapping[str, str],
+        store_hash: str | None = None,
     ) -> Reply:
         """Answer a request to the Admin (``api="graphql"``) or Storefront API."""
         if method != "POST":
@@ -257,7 +265,7 @@ class GraphQLService:
         if name is not None and not isinstance(name, str):
             return _errors_reply(400, "'operationName' must be a string.")
         if api == "graphql":
-            schema, root = _schema(_ADMIN), self._admin_root()
+            schema, root = _schema(_ADMIN), self._admin_root(store_hash or "")
         else:
             session = self._storefront_session(headers)
             assert isinstance(session, _Session)  # refused earlier otherwise
@@ -334,7 +342,7 @@ class GraphQLService:
 
     # -- roots ----------------------------------------------------------------------------
 
-    def _admin_root(self) -> Node:
+    def _admin_root(self, store_hash: str) -> Node:
         return {
             "site": self._site(storefront=False),
             "customer": lambda info, entityId: self._customer_or_error(entityId),
@@ -354,7 +362,7 @@ class GraphQLService:
                 first,
                 after,
             ),
-            "updateProduct": lambda info, input: self._update_product(input),
+            "updateProduct": lambda info, input: self._update_product(input, store_hash),
         }
 
     def _storefront_root(self, session: _Session) -> Node:
@@ -531,17 +539,19 @@ class GraphQLService:
             )
         return self._customer_node(record)
 
-    def _update_product(self, values: Mapping[str, Any]) -> Node:
+    def _update_product(self, values: Mapping[str, Any], store_hash: str) -> Node:
         product_id = values["productId"]
         changes = {k: values[k] for k in ("name", "price") if values.get(k) is not None}
         path = f"/v3/catalog/products/{product_id}"
-        call = Call("PUT", "v3", path, {}, changes, args=(str(product_id),))
+        call = Call("PUT", "v3", path, {}, changes, (str(product_id),), store_hash)
         try:
             record = self._products.find(call, product_id)
             self._products.change(call, record, changes)
         except ApiError as error:
             raise _gql_error(error) from None
         self._writes[WRITE_KEY] += 1
+        if self._on_write is not None:  # as the same change through REST would
+            self._on_write(call, Reply(200))
         return {"product": self._product_node(record)}
 
     def _login(self, email: str, password: str) -> Node:

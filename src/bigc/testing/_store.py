@@ -107,7 +107,12 @@ class FakeStore(FaultControls):
             self._webhooks.table, self._lock, lambda: self.app.client_secret
         )
         self._graphql = GraphQLService(
-            self._products, self._categories, self._customers, self._orders, self.writes
+            self._products,
+            self._categories,
+            self._customers,
+            self._orders,
+            self.writes,
+            self.webhook_deliveries.notice,
         )
         self._router = Router()
         for routes in (
@@ -255,7 +260,12 @@ class FakeStore(FaultControls):
     def _carry_out(self, incoming: _Incoming, headers: Mapping[str, str]) -> Reply:
         if incoming.api in ("graphql", "storefront"):  # GraphQL counts its own writes
             return self._graphql.answer(
-                incoming.api, incoming.method, incoming.payload, incoming.bad_json, headers
+                incoming.api,
+                incoming.method,
+                incoming.payload,
+                incoming.bad_json,
+                headers,
+                incoming.store_hash,
             )
         if incoming.bad_json and incoming.method in WRITE_METHODS:
             return error_reply(incoming.api, ApiError(400, "The request body is not valid JSON."))
