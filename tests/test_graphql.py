@@ -323,6 +323,14 @@ def test_a_query_is_retried_after_a_dropped_connection(setup: Setup) -> None:
     assert len(graphql_requests(setup.store)) == 2
 
 
+def test_a_query_follows_the_client_s_retry_settings(setup: Setup) -> None:
+    setup.store.drop("POST", "/graphql")
+    strict = setup.api().with_options(get_retries=0)
+    with pytest.raises(BigCommerceNetworkError):
+        setup.call(strict.graphql.query("{ site { product(entityId: 1) { name } } }"))
+    assert len(graphql_requests(setup.store)) == 1
+
+
 @pytest.mark.parametrize("applied", [True, False], ids=["after-the-write", "before-it"])
 def test_a_mutation_is_never_repeated_after_a_dropped_connection(
     setup: Setup, applied: bool
