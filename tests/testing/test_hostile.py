@@ -60,6 +60,13 @@ class Served:
     def open_fds(self) -> int:
         return len(os.listdir(f"/proc/{self.proc.pid}/fd"))
 
+    def connections(self) -> int:
+        """Open connections as the server counts them (this call's own included)."""
+        with self.connect() as sock:
+            sock.sendall(f"GET /__bigc/health HTTP/1.1\r\n{AUTH}\r\n".encode())
+            count: int = json.loads(read_answer(sock)[2])["connections"]
+        return count
+
     def connect(self) -> socket.socket:
         return socket.create_connection(("127.0.0.1", self.port), timeout=PATIENCE)
 
@@ -87,6 +94,7 @@ def served() -> Iterator[Served]:
         "--idle-timeout=2",
         "--head-timeout=1",
         "--body-timeout=1",
+        "--send-timeout=1",
         f"--max-connections={MAX_CONNECTIONS}",
         "--max-body-kib=256",
         "--log-size=100",
@@ -395,7 +403,21 @@ def test_a_client_that_pipelines_without_reading_is_held_back(served: Served) ->
         try:
             for _ in range(40_000_000 // len(batch)):
                 sock.sendall(batch)
-        except TimeoutError:
-            pass  # the server stopped reading: what should happen
+        except (TimeoutError, ConnectionError):
+            pass  # the server stopped reading, or hung up: what should happen
+        assert served.rss_kb() < served.baseline_kb + RSS_MARGIN_KB
+    served.assert_healthy()
+
+
+def test_a_client_that_never_reads_its_answers_is_hung_up_on(served: Served) -> None:
+    # 100 pages of 250 products each, asked for and never read: the answers
+    # must not pile up in the server, which hangs up once one does not drain.
+    request = f"GET {PRODUCTS}?limit=250 HTTP/1.1\r\n{AUTH}\r\n".encode()
+    with served.connect() as sock:
+        sock.sendall(request * 100)
+        deadline = time.monotonic() + PATIENCE
+        while served.connections() > 1 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert served.connections() == 1, "the non-reading client is still connected"
         assert served.rss_kb() < served.baseline_kb + RSS_MARGIN_KB
     served.assert_healthy()

@@ -535,6 +535,7 @@ async def test_a_graceful_stop_lets_a_request_in_progress_finish(store: StandInS
         "idle_timeout",
         "head_timeout",
         "body_timeout",
+        "send_timeout",
         "shutdown_timeout",
     ],
 )

@@ -46,7 +46,7 @@ def call(
 
 def test_health(server: FakeServer) -> None:
     answer = call(server, "GET", "/__bigc/health")
-    assert (answer.status, answer.json()) == (200, {"status": "ok"})
+    assert (answer.status, answer.json()) == (200, {"status": "ok", "connections": 1})
 
 
 def test_the_request_log_over_http(server: FakeServer) -> None:

@@ -86,6 +86,12 @@ def _parser() -> argparse.ArgumentParser:
         "--body-timeout", type=float, default=30.0, help="seconds per body (default: %(default)s)"
     )
     limits.add_argument(
+        "--send-timeout",
+        type=float,
+        default=30.0,
+        help="seconds for a client to take an answer (default: %(default)s)",
+    )
+    limits.add_argument(
         "--max-connections", type=int, default=1000, help="open at once (default: %(default)s)"
     )
     limits.add_argument(
@@ -154,6 +160,7 @@ def _limits(args: argparse.Namespace) -> Limits:
         idle_timeout=args.idle_timeout,
         head_timeout=args.head_timeout,
         body_timeout=args.body_timeout,
+        send_timeout=args.send_timeout,
         max_connections=args.max_connections,
         shutdown_timeout=args.shutdown_timeout,
     )

@@ -18,8 +18,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Protocol
@@ -58,8 +59,9 @@ class Limits:
     """What one client may use; over a limit it gets a 4xx or a closed connection.
 
     ``idle_timeout`` closes a kept-alive connection with no request;
-    ``head_timeout`` bounds a request head from its first byte, and
-    ``body_timeout`` reading one request body (slow clients).
+    ``head_timeout`` bounds a request head from its first byte,
+    ``body_timeout`` reading one request body and ``send_timeout`` the
+    client taking an answer (beyond the modelled bandwidth): slow clients.
     ``max_connections``: when all are open, the longest-idle connection is
     closed to make room; when none is idle, the newcomer gets a 503.
     ``shutdown_timeout``: how long a graceful stop lets requests in progress
@@ -71,6 +73,7 @@ class Limits:
     idle_timeout: float = 60.0
     head_timeout: float = 10.0
     body_timeout: float = 30.0
+    send_timeout: float = 30.0
     max_connections: int = 1000
     shutdown_timeout: float = 5.0
 
@@ -79,7 +82,13 @@ class Limits:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"Limits.{name} must be an int >= 1, got {value!r}")
-        for name in ("idle_timeout", "head_timeout", "body_timeout", "shutdown_timeout"):
+        for name in (
+            "idle_timeout",
+            "head_timeout",
+            "body_timeout",
+            "send_timeout",
+            "shutdown_timeout",
+        ):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise ValueError(f"Limits.{name} must be a number of seconds, got {value!r}")
@@ -109,23 +118,48 @@ def _refusal(target: str, status: int, message: str) -> web.Response:
 
 
 class _Connection(RequestHandler):
-    """aiohttp's connection handler, with a deadline for request heads and
+    """aiohttp's connection handler, with deadlines for slow clients and
     BigCommerce-shaped answers to what its parser refuses.
 
     aiohttp's keep-alive timer closes idle connections; a head that trickles
-    in (slowloris) is cut off ``head_timeout`` after its first byte.
+    in (slowloris) is cut off ``head_timeout`` after its first byte, and a
+    client that does not take its answer within ``send_timeout`` is hung up on
+    (so answers cannot pile up in memory for clients that never read).
     """
 
-    def __init__(self, manager: web.Server, *, head_timeout: float, **kwargs: Any) -> None:
+    def __init__(self, manager: web.Server, *, limits: Limits, **kwargs: Any) -> None:
         super().__init__(manager, **kwargs)
-        self.head_timeout = head_timeout
+        self.limits = limits
         self.in_request = False
         self._head_timer: asyncio.TimerHandle | None = None
 
     def data_received(self, data: bytes) -> None:
         if data and not self.in_request and self._head_timer is None:
-            self._head_timer = self._loop.call_later(self.head_timeout, self._head_too_slow)
+            self._head_timer = self._loop.call_later(self.limits.head_timeout, self._head_too_slow)
         super().data_received(data)
+
+    @contextmanager
+    def sending(self) -> Iterator[None]:
+        """Hang up if what is written inside does not reach the client in time."""
+        timer = self._loop.call_later(self.limits.send_timeout, self.hang_up)
+        try:
+            yield
+        finally:
+            timer.cancel()
+
+    def hang_up(self) -> None:
+        """Close now. A plain close would first wait for unsent answers to
+        drain, which for a client that does not read is never: reset instead."""
+        transport = self.transport
+        if transport is not None and transport.get_write_buffer_size() > 0:
+            transport.abort()
+        self.force_close()
+
+    async def finish_response(
+        self, request: web.BaseRequest, resp: web.StreamResponse, start_time: float | None
+    ) -> tuple[web.StreamResponse, bool]:
+        with self.sending():
+            return await super().finish_response(request, resp, start_time)
 
     def connection_lost(self, exc: BaseException | None) -> None:
         self._stop_head_timer()
@@ -173,8 +207,7 @@ class _WebServer(web.Server):
         self._fake = fake
 
     def __call__(self) -> RequestHandler:
-        head_timeout = self._fake.limits.head_timeout
-        return _Connection(self, loop=self._loop, head_timeout=head_timeout, **self._kwargs)
+        return _Connection(self, loop=self._loop, limits=self._fake.limits, **self._kwargs)
 
     def connection_made(self, handler: RequestHandler, transport: asyncio.Transport) -> None:
         if len(self._connections) >= self._fake.limits.max_connections and not self._evict_idle():
@@ -186,8 +219,8 @@ class _WebServer(web.Server):
     def _evict_idle(self) -> bool:
         """Close the longest-open connection that has no request in progress."""
         for handler in self._connections:
-            if not (isinstance(handler, _Connection) and handler.in_request):
-                handler.force_close()
+            if isinstance(handler, _Connection) and not handler.in_request:
+                handler.hang_up()
                 self._connections.pop(handler, None)
                 return True
         return False
@@ -271,7 +304,8 @@ class FakeServer:
         self._check_head(request)
         body = await self._read_body(request)
         if target.startswith(ADMIN_PREFIX):
-            reply = admin_reply(self.store, request.method, target, body)
+            health = {"status": "ok", "connections": self.open_connections}
+            reply = admin_reply(self.store, request.method, target, body, health)
         else:
             reply = self._ask_store(request.method, target, request.headers, body)
         if reply.delay > 0:
@@ -336,17 +370,23 @@ class FakeServer:
             # A truncated answer announces at least one byte, so even an empty
             # body comes up short.
             response.content_length = max(len(body), 1) if reply.fault else len(body)
-        await response.prepare(request)
+        connection = request.protocol
+        assert isinstance(connection, _Connection)
+        with connection.sending():
+            await response.prepare(request)
         if request.method == "HEAD":
             return response
         if reply.fault == "truncate":
-            await response.write(body[: len(body) // 2])
-            request.protocol.force_close()  # flushes what was written, then hangs up
+            with connection.sending():
+                await response.write(body[: len(body) // 2])
+            connection.force_close()  # flushes what was written, then hangs up
         else:
-            await self._write_paced(response, body)
+            await self._write_paced(connection, response, body)
         return response
 
-    async def _write_paced(self, response: web.StreamResponse, body: bytes) -> None:
+    async def _write_paced(
+        self, connection: _Connection, response: web.StreamResponse, body: bytes
+    ) -> None:
         """Send ``body`` no faster than ``bandwidth_mbps`` (sleeping between slices)."""
         assert self.bandwidth_mbps is not None
         rate = self.bandwidth_mbps * 125_000  # bytes per second
@@ -354,7 +394,8 @@ class FakeServer:
         loop = asyncio.get_running_loop()
         started = loop.time()
         for sent in range(0, len(body), step):
-            await response.write(body[sent : sent + step])
+            with connection.sending():
+                await response.write(body[sent : sent + step])
             due = started + (sent + step) / rate
             wait = due - loop.time()
             if wait > 0:
