@@ -158,8 +158,12 @@ class _Connection(RequestHandler):
     async def finish_response(
         self, request: web.BaseRequest, resp: web.StreamResponse, start_time: float | None
     ) -> tuple[web.StreamResponse, bool]:
-        with self.sending():
+        # sending() inlined: this runs for every answer.
+        timer = self._loop.call_later(self.limits.send_timeout, self.hang_up)
+        try:
             return await super().finish_response(request, resp, start_time)
+        finally:
+            timer.cancel()
 
     def connection_lost(self, exc: BaseException | None) -> None:
         self._stop_head_timer()
