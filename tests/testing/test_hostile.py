@@ -14,10 +14,8 @@ import contextlib
 import json
 import os
 import select
-import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -26,15 +24,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.testing.served import PATIENCE, start_cli, stop_cli
+
 pytestmark = pytest.mark.skipif(
     not Path("/proc/self/status").exists(), reason="reads memory use from /proc"
 )
 
-SRC = str(Path(__file__).resolve().parents[2] / "src")
 PRODUCTS = "/stores/abc123/v3/catalog/products"
 AUTH = "Host: test\r\nX-Auth-Token: token\r\n"
-# How long a hung server gets before a test fails (never reached by a working one).
-PATIENCE = 60.0
 # Memory a server may gain over the whole module: far below what the attacks
 # would cost a server that buffered them (hundreds of MB).
 RSS_MARGIN_KB = 80 * 1024
@@ -83,11 +80,7 @@ class Served:
 
 @pytest.fixture(scope="module")
 def served() -> Iterator[Served]:
-    command = [
-        sys.executable,
-        "-m",
-        "bigc.testing",
-        "serve",
+    proc, base_url = start_cli(
         "--products=200",
         "--customers=0",
         "--orders=0",
@@ -99,31 +92,15 @@ def served() -> Iterator[Served]:
         "--max-body-kib=256",
         "--log-size=100",
         "--log-body-kib=4",
-    ]
-    env = dict(
-        os.environ, PYTHONPATH=os.pathsep.join(filter(None, [SRC, os.environ.get("PYTHONPATH")]))
     )
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, env=env)
     try:
-        assert proc.stdout is not None
-        readable, _, _ = select.select([proc.stdout], [], [], PATIENCE)
-        assert readable, "the server printed nothing"
-        port = int(proc.stdout.readline().decode().rsplit(":", 1)[1])
-        server = Served(proc, port, 0)
+        server = Served(proc, int(base_url.rsplit(":", 1)[1]), 0)
         server.baseline_kb = server.rss_kb()
         server.assert_healthy()
         server.baseline_kb = max(server.baseline_kb, server.rss_kb())
         yield server
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(PATIENCE)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-            if proc.stdout is not None:
-                proc.stdout.close()
+        stop_cli(proc)
 
 
 def read_answer(

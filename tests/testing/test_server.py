@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import select
 import signal
 import socket
@@ -18,16 +17,15 @@ import sys
 import threading
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any, BinaryIO, cast
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import urllib3
 
-import bigc.testing._server as server_module
 from bigc.testing._reply import Fault, Reply
 from bigc.testing._server import FakeServer, Limits
+from tests.testing.served import cli_env, start_cli, stop_cli
 
 # Generous bound so a broken server fails a test instead of hanging it.
 SOCKET_TIMEOUT = 10.0
@@ -380,41 +378,8 @@ async def test_start_and_stop_inside_a_running_loop(store: StandInStore) -> None
     assert server.errors == []
 
 
-def _cli_env() -> dict[str, str]:
-    """The environment for a child ``python -m bigc.testing``: this checkout's package."""
-    src = str(Path(server_module.__file__).resolve().parents[2])
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [src, env.get("PYTHONPATH")]))
-    return env
-
-
-def _start_cli(*flags: str) -> tuple[subprocess.Popen[bytes], str]:
-    """Start ``python -m bigc.testing serve``; returns it and the base URL it printed."""
-    command = [sys.executable, "-m", "bigc.testing", "serve", "--port", "0", *flags]
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, env=_cli_env())
-    assert proc.stdout is not None
-    readable, _, _ = select.select([proc.stdout], [], [], 60)
-    if not readable:
-        proc.kill()
-        proc.wait()
-        raise AssertionError("the CLI printed nothing")
-    return proc, proc.stdout.readline().decode().strip()
-
-
-def _stop_cli(proc: subprocess.Popen[bytes], signum: int = signal.SIGTERM) -> int:
-    proc.send_signal(signum)
-    try:
-        return proc.wait(60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        if proc.stdout is not None:
-            proc.stdout.close()
-
-
 def test_cli_prints_base_url_first_and_serves() -> None:
-    proc, base_url = _start_cli()
+    proc, base_url = start_cli()
     try:
         assert base_url.startswith("http://127.0.0.1:")
         response = urllib3.request(
@@ -427,13 +392,13 @@ def test_cli_prints_base_url_first_and_serves() -> None:
         assert response.status == 200
         assert "data" in response.json()
     finally:
-        assert _stop_cli(proc) == 0
+        assert stop_cli(proc) == 0
 
 
 @pytest.mark.parametrize("port", ["99999", "-1", "http"])
 def test_cli_refuses_a_port_that_is_not_one(port: str) -> None:
     command = [sys.executable, "-m", "bigc.testing", "serve", "--port", port]
-    done = subprocess.run(command, capture_output=True, env=_cli_env(), timeout=60)
+    done = subprocess.run(command, capture_output=True, env=cli_env(), timeout=60)
     assert done.returncode == 2
     assert b"--port" in done.stderr
     assert b"Traceback" not in done.stderr
@@ -445,7 +410,7 @@ def test_cli_port_in_use_is_one_line_and_exit_status_1() -> None:
         taken.listen()
         port = taken.getsockname()[1]
         command = [sys.executable, "-m", "bigc.testing", "serve", "--port", str(port)]
-        done = subprocess.run(command, capture_output=True, env=_cli_env(), timeout=60)
+        done = subprocess.run(command, capture_output=True, env=cli_env(), timeout=60)
     assert done.returncode == 1
     assert done.stdout == b""
     lines = done.stderr.decode().splitlines()
@@ -454,7 +419,7 @@ def test_cli_port_in_use_is_one_line_and_exit_status_1() -> None:
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_cli_stop_signals_let_a_request_in_progress_finish(signum: int) -> None:
-    proc, base_url = _start_cli("--products", "3")
+    proc, base_url = start_cli("--products", "3")
     try:
         fault = {"kind": "delay", "method": "GET", "path": "/v3/catalog/products", "seconds": 1.0}
         scripted = urllib3.request("POST", f"{base_url}/__bigc/faults", json=fault, retries=False)
@@ -471,11 +436,11 @@ def test_cli_stop_signals_let_a_request_in_progress_finish(signum: int) -> None:
             # The store logs a request when it takes it, before the delay.
             while not urllib3.request("GET", f"{base_url}/__bigc/requests").json()["requests"]:
                 assert not answer.done()
-            returncode = _stop_cli(proc, signum)
+            returncode = stop_cli(proc, signum)
             assert answer.result().status == 200
         assert returncode == 0
     finally:
-        _stop_cli(proc)
+        stop_cli(proc)
 
 
 def test_a_full_server_closes_the_longest_idle_connection_for_a_newcomer(

@@ -18,10 +18,23 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TypedDict
 
+from bigc.testing._limits import Limits
+
 if TYPE_CHECKING:
-    from bigc.testing._server import Limits, Store
+    from bigc.testing._server import Store
 
 _KIB = 1024
+# (flag, Limits field, the field's units per flag unit, help): one row per limit.
+_LIMIT_FLAGS = (
+    ("--max-body-kib", "max_body_bytes", _KIB, "larger request bodies get 413"),
+    ("--max-header-kib", "max_header_bytes", _KIB, "larger request heads get 431"),
+    ("--idle-timeout", "idle_timeout", 1, "seconds a connection may idle between requests"),
+    ("--head-timeout", "head_timeout", 1, "seconds a request head may take"),
+    ("--body-timeout", "body_timeout", 1, "seconds a request body may take"),
+    ("--send-timeout", "send_timeout", 1, "seconds a client may take to read an answer"),
+    ("--max-connections", "max_connections", 1, "connections open at once"),
+    ("--shutdown-timeout", "shutdown_timeout", 1, "seconds a stop waits for requests"),
+)
 
 
 def _port(text: str) -> int:
@@ -61,42 +74,15 @@ def _parser() -> argparse.ArgumentParser:
         help="never compress answers (default: gzip/br/zstd when the client asks)",
     )
     limits = serve.add_argument_group("limits")
-    limits.add_argument(
-        "--max-body-kib",
-        type=int,
-        default=4096,
-        help="larger bodies get 413 (default: %(default)s)",
-    )
-    limits.add_argument(
-        "--max-header-kib", type=int, default=32, help="larger heads get 431 (default: %(default)s)"
-    )
-    limits.add_argument(
-        "--idle-timeout",
-        type=float,
-        default=60.0,
-        help="seconds between requests (default: %(default)s)",
-    )
-    limits.add_argument(
-        "--head-timeout",
-        type=float,
-        default=10.0,
-        help="seconds per request head (default: %(default)s)",
-    )
-    limits.add_argument(
-        "--body-timeout", type=float, default=30.0, help="seconds per body (default: %(default)s)"
-    )
-    limits.add_argument(
-        "--send-timeout",
-        type=float,
-        default=30.0,
-        help="seconds for a client to take an answer (default: %(default)s)",
-    )
-    limits.add_argument(
-        "--max-connections", type=int, default=1000, help="open at once (default: %(default)s)"
-    )
-    limits.add_argument(
-        "--shutdown-timeout", type=float, default=5.0, help="seconds (default: %(default)s)"
-    )
+    defaults = Limits()
+    for flag, field, unit, text in _LIMIT_FLAGS:
+        default = getattr(defaults, field)
+        limits.add_argument(
+            flag,
+            type=type(default),
+            default=default // unit if unit > 1 else default,
+            help=f"{text} (default: %(default)s)",
+        )
     limits.add_argument(
         "--log-size", type=int, default=1000, help="requests kept in the log (default: %(default)s)"
     )
@@ -152,18 +138,11 @@ def _build_store(args: argparse.Namespace) -> Store:
 
 
 def _limits(args: argparse.Namespace) -> Limits:
-    from bigc.testing._server import Limits
-
-    return Limits(
-        max_body_bytes=args.max_body_kib * _KIB,
-        max_header_bytes=args.max_header_kib * _KIB,
-        idle_timeout=args.idle_timeout,
-        head_timeout=args.head_timeout,
-        body_timeout=args.body_timeout,
-        send_timeout=args.send_timeout,
-        max_connections=args.max_connections,
-        shutdown_timeout=args.shutdown_timeout,
-    )
+    values = {
+        field: getattr(args, flag[2:].replace("-", "_")) * unit
+        for flag, field, unit, _ in _LIMIT_FLAGS
+    }
+    return Limits(**values)
 
 
 def _allow_open_files(connections: int) -> None:
