@@ -534,3 +534,11 @@ def test_a_trickling_head_is_cut_off_while_an_idle_connection_stays(store: Stand
         assert select.select([idle], [], [], 0)[0] == [], "the idle connection was closed"
         idle.sendall(get("/alive"))
         assert read_response(idle.makefile("rb"))[2] == b"alive"
+
+
+def test_stopping_is_not_held_up_by_a_client_that_does_not_read(store: StandInStore) -> None:
+    with FakeServer(store) as running, connect(running) as sock:
+        sock.sendall(get("/big?size=5000000"))  # far more than the socket buffers hold
+        assert store.seen("/big").wait(SOCKET_TIMEOUT)
+        running.__exit__(None, None, None)  # must return although nothing was read
+        assert running.open_connections == 0

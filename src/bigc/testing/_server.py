@@ -391,11 +391,15 @@ class FakeServer:
         if server is None or web_server is None:
             return
         server.close()
+        connections = web_server.connections
         if grace > 0:
             web_server.pre_shutdown()
             await web_server.shutdown(grace)
-        for connection in web_server.connections:
-            connection.force_close()
+        for connection in connections:
+            # A reset for a client that is not reading: wait_closed() (3.12+)
+            # would otherwise wait for its unsent answers forever.
+            if isinstance(connection, _Connection):
+                connection.hang_up()
         # force_close() closes each socket on the next loop turn; let that
         # happen before a caller closes the loop.
         await asyncio.sleep(0)
