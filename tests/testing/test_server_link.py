@@ -137,3 +137,16 @@ def test_bandwidth_must_be_positive(store: FakeStore) -> None:
     for bad in (0.0, -1.0, float("nan"), float("inf")):
         with pytest.raises(ValueError, match="bandwidth_mbps"):
             FakeServer(store, bandwidth_mbps=bad)
+
+
+def test_paced_answers_keep_their_framing(store: FakeStore) -> None:
+    created = store.api("POST", "/v3/catalog/products", new_product())["data"]
+    with FakeServer(store, bandwidth_mbps=100.0) as server:
+        gone = urllib3.request(
+            "DELETE", server.base_url + PRODUCTS + f"/{created['id']}", headers=HEADERS
+        )
+        assert (gone.status, gone.data) == (204, b"")
+        store.truncate("GET", "/v3/catalog/products")
+        with pytest.raises(urllib3.exceptions.ProtocolError):
+            fetch(server)
+        assert fetch(server).status == 200
