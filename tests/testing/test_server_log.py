@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from bigc.testing import FakeStore, RequestLog
+from bigc._models import Headers
+from bigc.testing import FakeStore, RecordedRequest, RequestLog
 from tests.testing.conftest import Caller, new_product
 
 
@@ -34,6 +35,15 @@ def test_large_bodies_are_logged_by_size_only() -> None:
     assert large.body_size == len(json.dumps(big))
     assert (small.json["name"], small.body_kept) == ("Small", True)
     assert store.writes["POST /v3/catalog/products"] == 2
+
+
+def test_appending_a_record_keeps_the_bounds() -> None:
+    log = RequestLog(size=2, body_limit=4)
+    for n in range(3):
+        log.append(RecordedRequest("POST", f"/p{n}", {}, b"[1,2,3]", Headers(), 200, body_size=7))
+    assert [r.path for r in log] == ["/p1", "/p2"]
+    assert log.dropped == 1
+    assert (log[0].body, log[0].body_kept, log[0].body_size) == (b"", False, 7)
 
 
 def test_the_log_reads_like_a_list() -> None:
