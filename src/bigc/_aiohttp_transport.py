@@ -27,6 +27,7 @@ class AiohttpTransport:
         self._limit = limit
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._closed = False
 
     def _get_session(self) -> aiohttp.ClientSession:
         """The session of the running loop.
@@ -35,6 +36,8 @@ class AiohttpTransport:
         new loop (a second ``asyncio.run``, a test per loop) gets a new one,
         and the old loop's connections go with that loop.
         """
+        if self._closed:
+            raise RuntimeError("this transport is closed")
         loop = asyncio.get_running_loop()
         if self._session is None or self._session.closed or self._loop is not loop:
             if self._session is not None and not self._session.closed:
@@ -43,6 +46,12 @@ class AiohttpTransport:
                 connector=aiohttp.TCPConnector(limit=self._limit),
                 skip_auto_headers=("User-Agent",),
             )
+            # aiohttp sends a GET, PUT or DELETE a second time by itself when a
+            # kept-alive connection drops. Only bigc's retry policy may repeat a
+            # request: the first DELETE or PUT may have been carried out already.
+            # There is no public switch (aiohttp issue 10790); this attribute is
+            # what aiohttp's own tests use, and a test here fails if it stops working.
+            self._session._retry_connection = False
             self._loop = loop
         return self._session
 
@@ -78,6 +87,8 @@ class AiohttpTransport:
             ) from exc
 
     async def aclose(self) -> None:
+        """Close the connections; a closed transport refuses to open new ones."""
+        self._closed = True
         if self._session is not None:
             await self._session.close()
             self._session = None

@@ -7,7 +7,9 @@ language.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
@@ -39,8 +41,9 @@ class Timeout:
                 continue
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise TypeError(f"timeout.{name} must be a number of seconds, not {value!r}")
-            if value <= 0:
-                raise ValueError(f"timeout.{name} must be greater than 0, got {value!r}")
+            if not math.isfinite(value) or value <= 0:
+                # nan and inf would reach the socket layer as a raw ValueError/OverflowError.
+                raise ValueError(f"timeout.{name} must be a finite number above 0, got {value!r}")
 
     def over(self, defaults: Timeout) -> Timeout:
         """This timeout, with the limits it leaves out taken from ``defaults``."""
@@ -115,6 +118,18 @@ class Request:
     def __repr__(self) -> str:
         return f"<Request {self.method} {self.url}>"
 
+    def __getstate__(self) -> dict[str, Any]:
+        # A pickled request (inside a pickled exception) never carries the token.
+        return {**self.__dict__, "headers": redact_headers(self.headers)}
+
+    def redacted(self) -> Request:
+        """A copy with the secret headers masked: what responses and errors keep.
+
+        Only the transport needs the token; anything that outlives the call
+        (``exc.response.request``, a traceback's locals, a pickle) must not hold it.
+        """
+        return dataclasses.replace(self, headers=redact_headers(self.headers))
+
     def json(self) -> Any:
         """The decoded JSON body, or ``None`` when there is none."""
         return None if not self.body else json.loads(self.body)
@@ -138,6 +153,11 @@ class Response:
         self.request = request
         self.elapsed = 0.0  # seconds the exchange took, set by the client
         self._json: Any = _UNSET
+
+    @property
+    def request_id(self) -> str | None:
+        """BigCommerce's ``X-Request-ID``, the reference its support asks for."""
+        return self.headers.get("X-Request-ID")
 
     @property
     def text(self) -> str:

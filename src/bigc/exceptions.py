@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bigc._models import Response
+    from bigc._models import Request, Response
 
 __all__ = [
     "STATUS_ERRORS",
@@ -44,7 +44,8 @@ class BigCommerceException(Exception):
 
     ``message`` is BigCommerce's own message when it sent one, ``errors`` the
     per-field errors of a v3 answer, ``response`` the whole answer (status,
-    headers, body) when there was one.
+    headers, body) when there was one, and ``request`` the request that
+    failed (its token masked), also for network errors where no answer came.
     """
 
     default_message = "The BigCommerce request failed."
@@ -63,7 +64,13 @@ class BigCommerceException(Exception):
             status_code = response.status_code
         self.status_code: int | None = status_code
         self.errors: dict[str, Any] = dict(errors or {})
+        self.request: Request | None = response.request if response is not None else None
         super().__init__(self.message)
+
+    @property
+    def request_id(self) -> str | None:
+        """BigCommerce's ``X-Request-ID`` for the failed request, when an answer came."""
+        return self.response.request_id if self.response is not None else None
 
     @property
     def headers(self) -> Mapping[str, str]:
