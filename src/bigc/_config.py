@@ -70,6 +70,7 @@ def _hook_list(hooks: Mapping[str, Any], key: str) -> tuple[Callable[[Any], Any]
 # token read from a file with its newline, or pasted with a non-latin-1
 # character, would otherwise fail at send time with the token in the message.
 _HEADER_VALUE = re.compile(r"[\x21-\x7e]([\x20-\x7e\t]*[\x21-\x7e])?")
+_VISIBLE = re.compile(r"[\x21-\x7e]+")
 
 
 def _check_token(value: object) -> str:
@@ -88,8 +89,8 @@ def _check_base_url(value: object) -> str:
     base_url = _non_empty_str(value, "base_url").rstrip("/")
     if not base_url.startswith(("http://", "https://")):
         raise ValueError(f"base_url must start with http:// or https://, got {base_url!r}")
-    if not _HEADER_VALUE.fullmatch(base_url):
-        raise ValueError("base_url must not contain spaces or control characters")
+    if not _VISIBLE.fullmatch(base_url):
+        raise ValueError("base_url must be printable ASCII with no spaces (escape them)")
     parts = urlsplit(base_url)
     if "@" in parts.netloc:
         # Never echo it: the part before the @ may be a password.

@@ -23,8 +23,8 @@ def escape_id(value: object, name: str = "id") -> str:
         raise ValueError(f"{name} must be a non-empty ID, got None")
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise TypeError(f"{name} must be an int or a str, not {type(value).__name__}")
-    # int.__str__/str.__str__: an IntEnum or StrEnum member gives its value.
-    text = int.__str__(value) if isinstance(value, int) else str.__str__(value)
+    # An IntEnum or (str, Enum) member gives its value, not its name.
+    text = str(int(value)) if isinstance(value, int) else str.__str__(value)
     if not text.strip():
         raise ValueError(f"{name} must be a non-empty ID, got {value!r}")
     if text in {".", ".."}:
