@@ -298,6 +298,10 @@ def test_the_default_transports_stay_closed(kind: str) -> None:
         "/catalog/./products",
         "/catalog/products/..",
         "/catalog/%2e%2E/x",
+        "/catalog/..;/x",  # read as .. by servers that drop ;params
+        "/catalog/..%3B/x",
+        "/catalog/..\\..\\x",  # read as ../.. by servers that take \\ for /
+        "/catalog/a%5C..%5Cx",
         "/catalog/products\t",
         "/catalog/pro\r\nducts",
         "/catalog/\x00products",
@@ -394,6 +398,24 @@ def test_the_token_travels_with_no_error(driver: Driver, answer: Any) -> None:
     ] == []
 
 
+def test_a_malformed_answer_leaves_no_token_in_the_error_chain() -> None:
+    """aiohttp's ClientResponseError keeps the request headers in request_info."""
+    bad = b"HTTP/1.1 200 OK\r\nContent-Length: abc\r\nConnection: close\r\n\r\n{}"
+    with (
+        RawServer(lambda conn, head: conn.sendall(bad)) as server,
+        pytest.raises(BigCommerceNetworkError) as info,
+    ):
+        get_through("async", server.base_url, "/x")
+    chain: list[BaseException] = []
+    error: BaseException | None = info.value
+    while error is not None and len(chain) < 10:
+        chain.append(error)
+        error = error.__cause__ or error.__context__
+    for error in chain:
+        assert TOKEN not in repr(vars(error)) and TOKEN not in repr(error.args)
+        assert TOKEN not in repr(getattr(error, "request_info", ""))
+
+
 def test_a_pickled_request_never_holds_the_token() -> None:
     request = Request("GET", "https://x/y", {"X-Auth-Token": TOKEN, "Accept": "a"})
     assert TOKEN.encode() not in pickle.dumps(request)
@@ -446,6 +468,7 @@ def test_non_finite_retry_numbers_are_refused(name: str) -> None:
         ("https://api.example.com/#hunter2", True),
         ("https://api.example.com/a b", False),
         ("https:///path", True),
+        ("http://127.0.0.1:99999", True),
     ],
 )
 def test_a_base_url_that_would_be_misread_is_refused(
@@ -498,6 +521,25 @@ def test_nan_and_infinity_in_a_body_are_refused(driver: Driver, number: float) -
     api = driver.client(transport)
     with pytest.raises(ValueError, match="NaN"):
         driver.call(api.api_v3.post("/catalog/products", data={"price": [number]}))
+    assert transport.requests == []
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"X-A": "a\r\nX-Injected: 1"},
+        {"X-A": "a\nb"},
+        {"X-A": "a\x00"},
+        {"X-A": "€"},
+        {"X A": "1"},
+        {"X-A:": "1"},
+        {"": "1"},
+    ],
+)
+def test_per_call_headers_cannot_split_the_request(driver: Driver, headers: dict[str, str]) -> None:
+    transport = driver.transport()
+    with pytest.raises(ValueError, match="header"):
+        driver.call(driver.client(transport).api_v3.get("/x", headers=headers))
     assert transport.requests == []
 
 

@@ -94,12 +94,16 @@ class AiohttpTransport:
             raise RequestTimeoutError("the call's total timeout ran out", phase="total") from exc
         except aiohttp.ClientConnectorError as exc:
             raise ConnectError(f"could not connect: {exc}") from exc
+        except aiohttp.ClientResponseError as exc:
+            # A malformed answer. The error keeps the request's headers, and so
+            # the token, in its request_info: raised below, unchained, so that it
+            # does not travel with ours. str(), never repr(), for the same reason.
+            failure = f"the exchange failed: {type(exc).__name__}: {exc}"
         except (aiohttp.ClientError, OSError) as exc:
-            # str(), never repr(): the repr of some aiohttp errors holds the request
-            # headers, and so the access token.
             raise BigCommerceNetworkError(
                 f"the exchange failed: {type(exc).__name__}: {exc}"
             ) from exc
+        raise BigCommerceNetworkError(failure)
 
     async def aclose(self) -> None:
         """Close the connections; a closed transport refuses to open new ones."""

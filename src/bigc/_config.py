@@ -99,6 +99,10 @@ def _check_base_url(value: object) -> str:
         raise ValueError(f"base_url must not contain a query or a fragment, got {base_url!r}")
     if not parts.hostname:
         raise ValueError(f"base_url must name a host, got {base_url!r}")
+    try:
+        parts.port  # noqa: B018 - parsing it is the check
+    except ValueError:
+        raise ValueError(f"base_url has an invalid port: {base_url!r}") from None
     return base_url
 
 
@@ -209,8 +213,29 @@ class ClientConfig:
     def headers(self, extra: Mapping[str, str] | None) -> dict[str, str]:
         headers = dict(self.default_headers)
         if extra:
+            if not isinstance(extra, Mapping):
+                raise TypeError(f"headers must be a mapping, not {type(extra).__name__}")
+            for name, value in extra.items():
+                _check_header(name, value)
             headers.update(extra)
         return headers
+
+
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_NOT_IN_HEADER_VALUE = re.compile(r"[^\t\x20-\x7e\x80-\xff]")
+
+
+def _check_header(name: object, value: object) -> None:
+    """A header that cannot split the request or fail in one client only (never shown:
+    it may be a credential)."""
+    if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
+        raise ValueError(f"headers: {name!r} is not a valid header name")
+    if not isinstance(value, str):
+        raise TypeError(f"headers[{name!r}] must be a str, not {type(value).__name__}")
+    if _NOT_IN_HEADER_VALUE.search(value):
+        raise ValueError(
+            f"headers[{name!r}] must not hold control characters or characters beyond latin-1"
+        )
 
 
 def encode_body(data: Any) -> bytes | None:

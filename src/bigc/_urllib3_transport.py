@@ -47,15 +47,20 @@ class _Watchdog:
     socket down from a timer thread wakes the blocked read at once.
     """
 
-    __slots__ = ("deadline", "fired", "timer")
+    __slots__ = ("connection", "deadline", "fired", "timer")
 
     def __init__(self, deadline: float) -> None:
         self.deadline = deadline
         self.fired = False
         self.timer: threading.Timer | None = None
+        self.connection: HTTPConnection | None = None
 
     def arm(self, connection: HTTPConnection) -> None:
+        """Watch ``connection`` (from its TLS handshake, or from sending on it)."""
+        if self.timer is not None and self.connection is connection:
+            return
         self.cancel()
+        self.connection = connection
         self.timer = threading.Timer(self.deadline - time.monotonic(), self._cut, (connection,))
         self.timer.daemon = True
         self.timer.start()
@@ -79,10 +84,19 @@ _current = threading.local()  # .watchdog: the _Watchdog of this thread's exchan
 
 
 class _WatchedHTTPConnection(HTTPConnection):
-    def request(self, *args: Any, **kwargs: Any) -> None:
+    """A connection that puts itself under this thread's watchdog, if any."""
+
+    def _watch(self) -> None:
         watchdog: _Watchdog | None = getattr(_current, "watchdog", None)
         if watchdog is not None:
             watchdog.arm(self)
+
+    def connect(self) -> None:
+        self._watch()
+        super().connect()
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        self._watch()
         super().request(*args, **kwargs)
 
 

@@ -59,6 +59,13 @@ _LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
+def _is_dot_segment(segment: str) -> bool:
+    """Whether some server could read ``segment`` as ``.`` or ``..``: also written
+    ``%2e``, followed by ``;params`` (``..;``) or next to a backslash (``..\\``)."""
+    parts = unquote(segment).split("\\")
+    return any(part.split(";", 1)[0] in {".", ".."} for part in parts)
+
+
 def validate_path(path: str) -> str:
     """Check a path given to ``api_v2``/``api_v3`` and return it escaped, with a leading slash.
 
@@ -75,7 +82,7 @@ def validate_path(path: str) -> str:
         raise ValueError(f"path must not contain control characters: {path!r}")
     if not path.strip("/"):
         raise ValueError(f"path must name a resource, got {path!r}")
-    if any(unquote(segment) in {".", ".."} for segment in path.split("/")):
+    if any(_is_dot_segment(segment) for segment in path.split("/")):
         raise ValueError(f"path must not contain '.' or '..' segments: {path!r}")
     escaped = _LONE_PERCENT.sub("%25", quote(path, safe=_PATH_SAFE))
     return escaped if escaped.startswith("/") else "/" + escaped
