@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
@@ -19,6 +18,8 @@ from bigc.exceptions import InvalidResponseError
 __all__ = ["AsyncTransport", "Headers", "Request", "Response", "Timeout", "Transport"]
 
 SECRET_HEADERS = frozenset({"x-auth-token", "authorization", "x-auth-client"})
+# About 31 years: socket and thread waits overflow somewhere past 9e9 seconds.
+MAX_TIMEOUT = 1e9
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,13 @@ class Timeout:
                 continue
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise TypeError(f"timeout.{name} must be a number of seconds, not {value!r}")
-            if not math.isfinite(value) or value <= 0:
-                # nan and inf would reach the socket layer as a raw ValueError/OverflowError.
-                raise ValueError(f"timeout.{name} must be a finite number above 0, got {value!r}")
+            if not 0 < value <= MAX_TIMEOUT:  # False for nan too
+                # nan, inf or a huge number would reach the socket layer as a raw
+                # ValueError/OverflowError, differently in each client.
+                raise ValueError(
+                    f"timeout.{name} must be above 0 and at most {MAX_TIMEOUT:.0e} seconds, "
+                    f"got {value!r}"
+                )
 
     def over(self, defaults: Timeout) -> Timeout:
         """This timeout, with the limits it leaves out taken from ``defaults``."""

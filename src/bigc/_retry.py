@@ -6,11 +6,10 @@ and sleep for the delay it returns, or raise when it returns ``None``.
 
 from __future__ import annotations
 
-import math
 import random
 from dataclasses import dataclass
 
-from bigc._models import Response
+from bigc._models import MAX_TIMEOUT, Response
 from bigc._responses import retry_after_seconds
 from bigc.exceptions import BigCommerceException, ConnectError, RequestTimeoutError
 
@@ -53,10 +52,12 @@ class RetryPolicy:
             if (
                 isinstance(value, bool)
                 or not isinstance(value, (int, float))
-                or not math.isfinite(value)
-                or value < 0
+                or not 0 <= value <= MAX_TIMEOUT  # False for nan too
             ):
-                raise ValueError(f"RetryPolicy.{name} must be a finite number >= 0, got {value!r}")
+                raise ValueError(
+                    f"RetryPolicy.{name} must be a number from 0 to {MAX_TIMEOUT:.0e}, "
+                    f"got {value!r}"
+                )
         if not 0 <= self.jitter <= 1:
             raise ValueError(f"RetryPolicy.jitter must be between 0 and 1, got {self.jitter!r}")
 
