@@ -309,6 +309,7 @@ class Scenario:
         currencies, hooks = "currencies.v2.yml", "webhooks.v3.yml"
         self(currencies, "GET", "/v2/currencies")
         self(currencies, "GET", "/v2/currencies/1")
+        self("store_information.v2.yml", "GET", "/v2/time")
         euro = {
             "name": "Euro",
             "currency_code": "EUR",

@@ -29,12 +29,13 @@ from urllib.parse import parse_qsl, unquote
 
 from bigc._models import SECRET_HEADERS, Headers
 from bigc.exceptions import error_class_for_status
+from bigc.testing._apps import TOKEN_PATH, FakeApp, time_routes
 from bigc.testing._carts import Carts
 from bigc.testing._catalog import Brands, Categories
 from bigc.testing._checkouts import Checkouts
 from bigc.testing._customers import CustomerGroups, Customers
 from bigc.testing._faults import FaultBook, FaultControls, FaultRule, matcher, refuse, spoil
-from bigc.testing._http import ApiError, Call, error_reply
+from bigc.testing._http import ApiError, Call, error_reply, json_reply
 from bigc.testing._log import WRITE_METHODS, RecordedRequest
 from bigc.testing._orders import Orders
 from bigc.testing._pricing import Pricing
@@ -47,6 +48,7 @@ from bigc.testing._sample import Sample
 from bigc.testing._settings import Currencies, Webhooks
 from bigc.testing._shipments import Shipments
 from bigc.testing._transport import AsyncStoreTransport, StoreTransport
+from bigc.testing._webhooks import WebhookDispatcher
 
 __all__ = ["FakeStore"]
 
@@ -98,6 +100,11 @@ class FakeStore(FaultControls):
         self._carts = Carts(self._products, seed)
         self._checkouts = Checkouts(self._carts, self._orders)
         self._pricing = Pricing(self._products)
+        # BigCommerce's side of an app: the token endpoint, signed JWTs, webhook delivery.
+        self.app = FakeApp()
+        self.webhook_deliveries = WebhookDispatcher(
+            self._webhooks.table, self._lock, lambda: self.app.client_secret
+        )
         self._router = Router()
         for routes in (
             self._products.routes(),
@@ -113,6 +120,7 @@ class FakeStore(FaultControls):
             self._carts.routes(),
             self._checkouts.routes(),
             self._pricing.routes(),
+            time_routes(),
         ):
             self._router.add_all(routes)
 
@@ -171,6 +179,8 @@ class FakeStore(FaultControls):
 
     def _handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> Reply:
         incoming = _parse(method, target, body)
+        if incoming.path == TOKEN_PATH:
+            return self._token(incoming, headers)
         reply, fault, applied = self._answer(incoming, headers)
         if self.latency or self.jitter:
             reply.delay += self.latency + self.jitter * self._random.random()
@@ -250,9 +260,42 @@ class FakeStore(FaultControls):
             handler = handlers.get(call.method)
             if handler is None:
                 raise ApiError(405, f"{call.method} is not allowed on {call.path}.")
-            return handler(call)
+            reply = handler(call)
+            if reply.status < 400 and call.method in WRITE_METHODS:
+                self.webhook_deliveries.notice(call, reply)
+            return reply
         except ApiError as error:
             return error_reply(call.api, error)
+
+    def _token(self, incoming: _Incoming, headers: Mapping[str, str]) -> Reply:
+        """The login service's token endpoint; the log keeps the body without the secret."""
+        if incoming.method != "POST":
+            reply = json_reply(405, {"error": f"{incoming.method} is not allowed on {TOKEN_PATH}."})
+        else:
+            token = self.access_token or f"fake-token-{self._random.getrandbits(64):016x}"
+            reply = self.app.token(incoming.payload, token)
+        payload = incoming.payload
+        if isinstance(payload, dict) and "client_secret" in payload:
+            payload = {**payload, "client_secret": "[redacted]"}
+        kept = Headers((k, v) for k, v in headers.items() if k.lower() not in SECRET_HEADERS)
+        self.requests.append(
+            RecordedRequest(
+                incoming.method,
+                TOKEN_PATH,
+                incoming.query,
+                payload,
+                kept,
+                reply.status,
+                applied=reply.status == 200,
+            )
+        )
+        return reply
+
+    def register_app(self, client_id: str, client_secret: str, redirect_uri: str) -> FakeApp:
+        """Register the app whose install, callbacks and webhooks the store plays."""
+        with self._lock:
+            self.app = FakeApp(client_id, client_secret, redirect_uri)
+            return self.app
 
     def _with_quota(self, reply: Reply, consume: bool) -> Reply:
         reply.headers += self._quota.take(consume)[1]
