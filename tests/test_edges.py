@@ -621,3 +621,41 @@ def test_a_network_error_carries_its_request(driver: Driver) -> None:
 
 def test_the_public_names_are_documented() -> None:
     assert bigc.Response.request_id.__doc__ and BigCommerceException.request_id.__doc__
+
+
+# ---------------------------------------------------------------------------
+# bigc 1.1.0's exception surface, for code that builds or inspects errors itself
+
+STATUS_CODES_1_1_0 = {  # recorded from bigc 1.1.0's exceptions.py
+    "BadRequestError": 400,
+    "UnauthorizedError": 401,
+    "ForbiddenError": 403,
+    "DoesNotExistError": 404,
+    "ConflictError": 409,
+    "EntityTooLargeError": 413,
+    "InvalidDataError": 422,
+    "LockedError": 423,
+    "TooManyRequestsError": 429,
+    "InternalServerError": 500,
+    "BadGatewayError": 502,
+    "ServiceUnavailableError": 503,
+    "GatewayTimeoutError": 504,
+    "InsufficientStorageError": 507,
+}
+
+
+@pytest.mark.parametrize(("name", "status"), STATUS_CODES_1_1_0.items())
+def test_the_1_1_0_exception_surface(name: str, status: int) -> None:
+    import bigc.exceptions as errors
+
+    cls = getattr(errors, name)
+    assert (status, cls.default_message) == (cls.STATUS_CODE, cls.DEFAULT_MESSAGE)
+    assert BigCommerceException.get_exc_class_for_status_code(status) is cls
+    built = cls("message", status, None, {"field": "wrong"})  # 1.1.0's positional order
+    assert (built.message, built.status_code, built.response) == ("message", status, None)
+    assert built.errors == {"field": "wrong"}
+
+
+def test_a_client_side_timeout_stands_for_no_status() -> None:
+    assert RequestTimeoutError.STATUS_CODE is None and RequestTimeoutError().status_code is None
+    assert BigCommerceNetworkError.STATUS_CODE is None

@@ -8,7 +8,7 @@ classes so callers can tell a real 504 from a socket that went quiet.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from bigc._models import Request, Response
@@ -49,15 +49,22 @@ class BigCommerceException(Exception):
     """
 
     default_message = "The BigCommerce request failed."
+    # bigc 1.1.0's names: the status a class stands for, and its default message.
+    STATUS_CODE: ClassVar[int | None] = None
+    DEFAULT_MESSAGE: ClassVar[str] = default_message
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.DEFAULT_MESSAGE = cls.default_message
 
     def __init__(
         self,
         message: str | None = None,
-        *,
         status_code: int | None = None,
-        errors: Mapping[str, Any] | None = None,
         response: Response | None = None,
+        errors: Mapping[str, Any] | None = None,
     ) -> None:
+        # The positional order is bigc 1.1.0's, for code that builds these itself.
         self.message: str = message or self.default_message
         self.response: Response | None = response
         if status_code is None and response is not None:
@@ -66,6 +73,11 @@ class BigCommerceException(Exception):
         self.errors: dict[str, Any] = dict(errors or {})
         self.request: Request | None = response.request if response is not None else None
         super().__init__(self.message)
+
+    @staticmethod
+    def get_exc_class_for_status_code(status_code: int) -> type[BigCommerceException]:
+        """bigc 1.1.0's name for :func:`error_class_for_status`."""
+        return error_class_for_status(status_code)
 
     @property
     def request_id(self) -> str | None:
@@ -136,13 +148,13 @@ class TooManyRequestsError(BigCommerceClientError):
     def __init__(
         self,
         message: str | None = None,
-        *,
         status_code: int | None = None,
-        errors: Mapping[str, Any] | None = None,
         response: Response | None = None,
+        errors: Mapping[str, Any] | None = None,
+        *,
         retry_after: float | None = None,
     ) -> None:
-        super().__init__(message, status_code=status_code, errors=errors, response=response)
+        super().__init__(message, status_code, response, errors)
         self.retry_after = retry_after
 
 
@@ -196,6 +208,7 @@ class RequestTimeoutError(GatewayTimeoutError, BigCommerceNetworkError):
     """
 
     default_message = "The request timed out."
+    STATUS_CODE = None  # no 504 was received
 
     def __init__(self, message: str | None = None, *, phase: str = "read") -> None:
         super().__init__(message)
@@ -233,6 +246,10 @@ STATUS_ERRORS: dict[int, type[BigCommerceException]] = {
     504: GatewayTimeoutError,
     507: InsufficientStorageError,
 }
+
+
+for _status, _cls in STATUS_ERRORS.items():
+    _cls.STATUS_CODE = _status
 
 
 def error_class_for_status(status: int) -> type[BigCommerceException]:
