@@ -3,7 +3,8 @@
 Each block runs in a fresh namespace against a served sample-data store (what
 ``python -m bigc.testing serve --sample-data`` serves), with one change: the
 ``base_url`` of that server is added to every client it creates, as a reader
-trying the examples would add it.
+trying the examples would add it (a storefront's address, which the served
+store also answers at ``/graphql``, becomes that server's address).
 """
 
 from __future__ import annotations
@@ -22,15 +23,19 @@ from bigc.testing import FakeServer, FakeStore
 README = Path(__file__).resolve().parent.parent / "README.md"
 BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(), re.DOTALL)
 CLIENTS = {"BigCommerceAPI", "AsyncBigCommerceAPI"}
+STOREFRONTS = {"StorefrontGraphQL", "AsyncStorefrontGraphQL"}
 
 
 def with_base_url(block: str, base_url: str) -> ast.Module:
     """``block`` with ``base_url=`` added to every client it creates."""
     tree = ast.parse(block)
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) in CLIENTS:
+        name = getattr(node.func, "id", None) if isinstance(node, ast.Call) else None
+        if isinstance(node, ast.Call) and name in CLIENTS:
             assert not any(k.arg == "base_url" for k in node.keywords), "already set"
             node.keywords.append(ast.keyword("base_url", ast.Constant(base_url)))
+        if isinstance(node, ast.Call) and name in STOREFRONTS:
+            node.args[0] = ast.Constant(base_url)  # the storefront's address
     return ast.fix_missing_locations(tree)
 
 

@@ -17,7 +17,9 @@ from bigc.exceptions import InvalidResponseError
 
 __all__ = ["AsyncTransport", "Headers", "Request", "Response", "Timeout", "Transport"]
 
-SECRET_HEADERS = frozenset({"x-auth-token", "authorization", "x-auth-client"})
+SECRET_HEADERS = frozenset(
+    {"x-auth-token", "authorization", "x-auth-client", "x-bc-customer-access-token"}
+)
 # About 31 years: socket and thread waits overflow somewhere past 9e9 seconds.
 MAX_TIMEOUT = 1e9
 

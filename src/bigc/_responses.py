@@ -35,6 +35,8 @@ def _message_and_errors(body: Any) -> tuple[str | None, Mapping[str, Any] | None
             message = body.get("error_description") or body.get("error")
             message = message if isinstance(message, str) else None
         errors = body.get("errors")
+        if not message and isinstance(errors, list) and errors and isinstance(errors[0], Mapping):
+            message = errors[0].get("message")  # a GraphQL answer's error list
         return (str(message) if message else None), (
             errors if isinstance(errors, Mapping) else None
         )

@@ -86,13 +86,21 @@ class AsyncSession:
         timeout: TimeoutTypes = None,
         retries: int | None = None,
         retry_policy: RetryPolicy | None = None,
+        url: str | None = None,
+        retry_as: str | None = None,
     ) -> Response:
-        """Send one call, retrying as the policy allows; raise for an error status."""
+        """Send one call, retrying as the policy allows; raise for an error status.
+
+        ``url`` stands for ``version`` and ``path`` outside the REST tree
+        (GraphQL); ``retry_as`` names the method whose retry rules apply: a
+        GraphQL query goes out as a POST but is as safe to repeat as a GET.
+        """
         self.check_open()
         if not isinstance(method, str) or not (method.isascii() and method.isalpha()):
             raise ValueError(f"method must be an HTTP method name (ASCII letters), got {method!r}")
         method = method.upper()
-        check_retries(method, retries)
+        retry_as = retry_as or method
+        check_retries(retry_as, retries)
         limits = (
             self.config.timeout
             if timeout is None
@@ -102,13 +110,13 @@ class AsyncSession:
         # the token where a traceback's locals could show it.
         request = Request(
             method,
-            self.config.url(version, path, params),
+            url or self.config.url(version, path, params),
             self.config.headers(headers),
             encode_body(data),
             limits,
         )
         url = request.url
-        state = RetryState(retry_policy or self.config.retry_policy, method, retries)
+        state = RetryState(retry_policy or self.config.retry_policy, retry_as, retries)
         deadline = None if limits.total is None else time.monotonic() + limits.total
         while True:
             await self._wait_for_quota(deadline)

@@ -35,6 +35,7 @@ from bigc.testing._catalog import Brands, Categories
 from bigc.testing._checkouts import Checkouts
 from bigc.testing._customers import CustomerGroups, Customers
 from bigc.testing._faults import FaultBook, FaultControls, FaultRule, matcher, refuse, spoil
+from bigc.testing._graphql import GraphQLService
 from bigc.testing._http import ApiError, Call, error_reply, json_reply
 from bigc.testing._log import WRITE_METHODS, RecordedRequest
 from bigc.testing._orders import Orders
@@ -105,6 +106,14 @@ class FakeStore(FaultControls):
         self.webhook_deliveries = WebhookDispatcher(
             self._webhooks.table, self._lock, lambda: self.app.client_secret
         )
+        self._graphql = GraphQLService(
+            self._products,
+            self._categories,
+            self._customers,
+            self._orders,
+            self.writes,
+            self.webhook_deliveries.notice,
+        )
         self._router = Router()
         for routes in (
             self._products.routes(),
@@ -120,6 +129,7 @@ class FakeStore(FaultControls):
             self._carts.routes(),
             self._checkouts.routes(),
             self._pricing.routes(),
+            self._graphql.routes(),
             time_routes(),
         ):
             self._router.add_all(routes)
@@ -206,7 +216,11 @@ class FakeStore(FaultControls):
         api = incoming.api
         token = _header(headers, "x-auth-token")
         refusal = None
-        if incoming.store_hash is None:
+        if api == "storefront":  # the storefront's own /graphql, with storefront tokens
+            door = self._graphql.storefront_refusal(headers)
+            if door is not None:
+                return self._with_quota(door, consume=False), None, False
+        elif incoming.store_hash is None:
             refusal = ApiError(404, "Not a BigCommerce API path: expected /stores/{hash}/v2|v3/….")
         elif not token or (self.access_token is not None and token != self.access_token):
             refusal = ApiError(401, "You are not authorized to access this resource.")
@@ -229,16 +243,25 @@ class FakeStore(FaultControls):
             reply.headers += [*rate_headers, ("X-Retry-After", str(retry_after))]
             return reply, None, False
 
-        reply = self._carry_out(incoming)
+        reply = self._carry_out(incoming, headers)
         reply.headers += rate_headers
         applied = 200 <= reply.status < 400
-        if applied and incoming.method in WRITE_METHODS:
+        if applied and incoming.method in WRITE_METHODS and api in ("v2", "v3"):
             self.writes[f"{incoming.method} {incoming.path}"] += 1
         if fault is not None:
             reply = spoil(api, fault, reply)
         return reply, fault, applied
 
-    def _carry_out(self, incoming: _Incoming) -> Reply:
+    def _carry_out(self, incoming: _Incoming, headers: Mapping[str, str]) -> Reply:
+        if incoming.api in ("graphql", "storefront"):  # GraphQL counts its own writes
+            return self._graphql.answer(
+                incoming.api,
+                incoming.method,
+                incoming.payload,
+                incoming.bad_json,
+                headers,
+                incoming.store_hash,
+            )
         if incoming.bad_json and incoming.method in WRITE_METHODS:
             return error_reply(incoming.api, ApiError(400, "The request body is not valid JSON."))
         call = Call(
@@ -382,6 +405,11 @@ def _parse(method: str, target: str, body: bytes) -> _Incoming:
     query = dict(parse_qsl(query_string, keep_blank_values=True))
     payload, bad_json = _decode(body)
     parts = raw_path.split("/")
+    if raw_path in ("/graphql", "/graphql/"):  # the Storefront API on the store's domain
+        return _Incoming(method, "storefront", "/graphql", [], None, query, payload, bad_json)
+    if parts[1:2] == ["stores"] and parts[3:4] == ["graphql"] and parts[4:] in ([], [""]):
+        store_hash = unquote(parts[2])
+        return _Incoming(method, "graphql", "/graphql", [], store_hash, query, payload, bad_json)
     if len(parts) < 5 or parts[1] != "stores" or parts[3] not in ("v2", "v3"):
         return _Incoming(method, "v3", raw_path, [], None, query, payload, bad_json)
     segments = [unquote(p) for p in parts[3:]]
