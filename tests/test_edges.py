@@ -54,6 +54,15 @@ def test_json_headers_go_with_every_request(driver: Driver) -> None:
         assert request.headers["Content-Type"] == "application/json"
 
 
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_json_headers_reach_the_wire(kind: str) -> None:
+    """Neither HTTP stack drops a Content-Type that has no body to describe."""
+    with RawServer(lambda conn, head: conn.sendall(ANSWER)) as server:
+        get_through(kind, server.base_url, "/catalog/products")
+    lines = {line.lower() for line in server.heads[0].split(b"\r\n")}
+    assert {b"accept: application/json", b"content-type: application/json"} <= lines
+
+
 # ---------------------------------------------------------------------------
 # 1. A malformed token
 
