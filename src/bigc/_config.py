@@ -66,17 +66,17 @@ def _hook_list(hooks: Mapping[str, Any], key: str) -> tuple[Callable[[Any], Any]
     return tuple(value)
 
 
-# What an HTTP header value may hold: visible ASCII, inner spaces and tabs. A
-# token read from a file with its newline, or pasted with a non-latin-1
-# character, would otherwise fail at send time with the token in the message.
-_HEADER_VALUE = re.compile(r"[\x21-\x7e]([\x20-\x7e\t]*[\x21-\x7e])?")
+# What a token may be: visible ASCII, inner spaces and tabs. A token read from
+# a file with its newline, or pasted with a non-latin-1 character, would
+# otherwise fail at send time (with the token in the message) or go out mangled.
+_TOKEN_TEXT = re.compile(r"[\x21-\x7e]([\x20-\x7e\t]*[\x21-\x7e])?")
 _VISIBLE = re.compile(r"[\x21-\x7e]+")
 
 
 def _check_token(value: object) -> str:
     """The access token, checked without ever putting it in a message."""
     token = _non_empty_str(value, "access_token")
-    if not _HEADER_VALUE.fullmatch(token):
+    if not _TOKEN_TEXT.fullmatch(token):
         raise ValueError(
             "access_token must be printable ASCII with no whitespace at either end "
             "(is there a newline from the file it was read from?)"
