@@ -7,6 +7,7 @@ parameter) and fails without the fix it guards.
 from __future__ import annotations
 
 import asyncio
+import copy
 import math
 import pickle
 import socket
@@ -433,6 +434,8 @@ def test_a_pickled_request_never_holds_the_token() -> None:
         "Accept": "a",
     }
     assert request.headers["X-Auth-Token"] == TOKEN  # the original is untouched
+    for copied in (copy.copy(request), copy.deepcopy(request)):  # a transport may copy it
+        assert copied.headers == request.headers and copied.headers is not request.headers
 
 
 # ---------------------------------------------------------------------------

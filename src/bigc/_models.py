@@ -129,6 +129,13 @@ class Request:
         # A pickled request (inside a pickled exception) never carries the token.
         return {**self.__dict__, "headers": redact_headers(self.headers)}
 
+    def __copy__(self) -> Request:
+        # Copies stay whole (pickling goes through __getstate__, copying must not).
+        return dataclasses.replace(self, headers=dict(self.headers))
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Request:
+        return self.__copy__()
+
     def redacted(self) -> Request:
         """A copy with the secret headers masked: what responses and errors keep.
 
