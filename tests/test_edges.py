@@ -232,6 +232,24 @@ def test_a_closed_client_refuses_requests(driver: Driver) -> None:
     assert transport.requests == []
 
 
+def test_a_call_waiting_to_retry_stops_when_its_client_is_closed(driver: Driver) -> None:
+    api: Any = None
+    closing: list[Any] = []
+
+    def fail_and_close(request: Request) -> Any:
+        if driver.kind == "async":
+            closing.append(asyncio.ensure_future(api.aclose()))  # runs during the wait
+        else:
+            api.close()
+        return json_response(503)
+
+    transport = driver.transport(fail_and_close)
+    api = driver.client(transport, retry_policy=FAST)
+    with pytest.raises(RuntimeError, match="closed"):
+        driver.call(api.api_v3.get("/catalog/products/1", retries=3))
+    assert len(transport.requests) == 1
+
+
 def test_closing_a_view_leaves_its_client_open(driver: Driver) -> None:
     transport = driver.transport(default=json_response(200, {"data": {}}))
     api = driver.client(transport)
