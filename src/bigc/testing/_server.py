@@ -1,13 +1,14 @@
 """The fake store served over HTTP/1.1, on aiohttp's low-level server.
 
 aiohttp parses HTTP (its C parser, llhttp), keeps connections alive and
-times out idle ones; this module adds what a long-running fake BigCommerce
-needs on top: limits on body size, head size, slow bodies and open
-connections, BigCommerce-shaped 4xx answers for a client's mistakes,
-compressed answers for clients that ask, a per-connection bandwidth model,
-the store's scripted ``delay``/``drop``/``truncate`` faults enacted on the
-real socket, and the ``/__bigc/`` admin endpoints. The store decides
-everything else; every other path goes to ``store.handle`` as it came.
+times out idle ones; ``_connections`` adds the per-connection limits (slow
+heads, slow readers, open connections). This module serves one request:
+limits on head and body size and body time, BigCommerce-shaped 4xx answers
+for a client's mistakes, compressed answers for clients that ask, a
+per-connection bandwidth model, the store's scripted
+``delay``/``drop``/``truncate`` faults enacted on the real socket, and the
+``/__bigc/`` admin endpoints. The store decides everything else; every
+other path goes to ``store.handle`` as it came.
 
 Importing this module imports aiohttp (the ``testing`` extra);
 ``bigc.testing`` imports it only when ``FakeServer`` is first used.
@@ -18,18 +19,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from concurrent.futures import Future
-from contextlib import contextmanager
 from types import TracebackType
-from typing import Any, Protocol
+from typing import Protocol
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
-from aiohttp.web_protocol import RequestHandler, RequestPayloadError
+from aiohttp.web_protocol import RequestPayloadError
 from multidict import CIMultiDict
 
 from bigc.testing._admin import ADMIN_PREFIX, admin_reply
+from bigc.testing._connections import Connection, WebServer, api_of, refusal
 from bigc.testing._encoding import choose_coding, encode
 from bigc.testing._http import ApiError, error_reply
 from bigc.testing._limits import Limits
@@ -60,144 +61,6 @@ class _Refused(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
-
-
-def _api_of(target: str) -> str:
-    """``"v2"`` for a ``/stores/{hash}/v2/…`` target (v2 error bodies differ), else ``"v3"``."""
-    parts = target.split("/", 4)
-    return "v2" if len(parts) > 3 and parts[3] == "v2" else "v3"
-
-
-def _refusal(target: str, status: int, message: str) -> web.Response:
-    reply = error_reply(_api_of(target), ApiError(status, message))
-    response = web.Response(status=status, body=reply.body, headers=CIMultiDict(reply.headers))
-    response.force_close()
-    return response
-
-
-class _Connection(RequestHandler):
-    """aiohttp's connection handler, with deadlines for slow clients and
-    BigCommerce-shaped answers to what its parser refuses.
-
-    aiohttp's keep-alive timer closes idle connections; a head that trickles
-    in (slowloris) is cut off ``head_timeout`` after its first byte, and a
-    client that does not take its answer within ``send_timeout`` is hung up on
-    (so answers cannot pile up in memory for clients that never read).
-    """
-
-    def __init__(self, manager: web.Server, *, limits: Limits, **kwargs: Any) -> None:
-        super().__init__(manager, **kwargs)
-        self.limits = limits
-        self.in_request = False
-        self._head_timer: asyncio.TimerHandle | None = None
-
-    def data_received(self, data: bytes) -> None:
-        if data and not self.in_request and self._head_timer is None:
-            self._head_timer = self._loop.call_later(self.limits.head_timeout, self._head_too_slow)
-        super().data_received(data)
-
-    @contextmanager
-    def sending(self) -> Iterator[None]:
-        """Hang up if what is written inside does not reach the client in time."""
-        timer = self._loop.call_later(self.limits.send_timeout, self.hang_up)
-        try:
-            yield
-        finally:
-            timer.cancel()
-
-    def hang_up(self) -> None:
-        """Close now. A plain close would first wait for unsent answers to
-        drain, which for a client that does not read is never: reset instead."""
-        transport = self.transport
-        if transport is not None and transport.get_write_buffer_size() > 0:
-            transport.abort()
-        self.force_close()
-
-    async def finish_response(
-        self, request: web.BaseRequest, resp: web.StreamResponse, start_time: float | None
-    ) -> tuple[web.StreamResponse, bool]:
-        # sending() inlined: this runs for every answer.
-        timer = self._loop.call_later(self.limits.send_timeout, self.hang_up)
-        try:
-            return await super().finish_response(request, resp, start_time)
-        finally:
-            timer.cancel()
-
-    def connection_lost(self, exc: BaseException | None) -> None:
-        self._stop_head_timer()
-        super().connection_lost(exc)
-
-    def request_started(self) -> None:
-        self.in_request = True
-        self._stop_head_timer()
-
-    def request_finished(self) -> None:
-        self.in_request = False
-
-    def _stop_head_timer(self) -> None:
-        if self._head_timer is not None:
-            self._head_timer.cancel()
-            self._head_timer = None
-
-    def _head_too_slow(self) -> None:
-        self._head_timer = None
-        if not self.in_request:
-            self.force_close()
-
-    def handle_error(
-        self,
-        request: web.BaseRequest,
-        status: int = 500,
-        exc: BaseException | None = None,
-        message: str | None = None,
-    ) -> web.StreamResponse:
-        if isinstance(exc, ConnectionError):
-            raise exc  # the client hung up mid-request: nobody to answer, nothing to log
-        if request.writer.output_size > 0:
-            raise ConnectionError("an answer was already under way")
-        log.debug("refused a malformed request: %s", message or exc)
-        if status == 500:  # a bug in this module, not the client's fault
-            log.error("fake server failed", exc_info=exc)
-        return _refusal(request.raw_path, status, message or "The request could not be read.")
-
-
-class _WebServer(web.Server):
-    """aiohttp's server with our connection class and a cap on open connections."""
-
-    def __init__(self, fake: FakeServer, **kwargs: Any) -> None:
-        super().__init__(fake._serve, handler_cancellation=True, **kwargs)
-        self._fake = fake
-
-    def __call__(self) -> RequestHandler:
-        return _Connection(self, loop=self._loop, limits=self._fake.limits, **self._kwargs)
-
-    def connection_made(self, handler: RequestHandler, transport: asyncio.Transport) -> None:
-        if len(self._connections) >= self._fake.limits.max_connections and not self._evict_idle():
-            transport.write(_TOO_MANY_CONNECTIONS)
-            handler.force_close()
-            return
-        super().connection_made(handler, transport)
-
-    def _evict_idle(self) -> bool:
-        """Close the longest-open connection that has no request in progress."""
-        for handler in self._connections:
-            if isinstance(handler, _Connection) and not handler.in_request:
-                handler.hang_up()
-                self._connections.pop(handler, None)
-                return True
-        return False
-
-
-_TOO_MANY_CONNECTIONS_BODY = (
-    b'{"status":503,"title":"Too many open connections; try again shortly.",'
-    b'"type":"https://developer.bigcommerce.com/api-docs/getting-started/api-status-codes",'
-    b'"errors":{}}'
-)
-_TOO_MANY_CONNECTIONS = (
-    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
-    b"Content-Length: %d\r\nConnection: close\r\n\r\n%s"
-    % (len(_TOO_MANY_CONNECTIONS_BODY), _TOO_MANY_CONNECTIONS_BODY)
-)
 
 
 class FakeServer:
@@ -231,7 +94,7 @@ class FakeServer:
         self.compress = compress
         # Exceptions raised by store.handle (the last 100); each was answered with a 500.
         self.errors: list[Exception] = []
-        self._web: _WebServer | None = None
+        self._web: WebServer | None = None
         self._server: asyncio.Server | None = None
         self._thread: threading.Thread | None = None
         self._thread_loop: asyncio.AbstractEventLoop | None = None
@@ -252,12 +115,12 @@ class FakeServer:
 
     async def _serve(self, request: web.BaseRequest) -> web.StreamResponse:
         connection = request.protocol
-        assert isinstance(connection, _Connection)
+        assert isinstance(connection, Connection)
         connection.request_started()
         try:
             return await self._answer(request)
         except _Refused as refused:
-            return _refusal(request.raw_path, refused.status, str(refused))
+            return refusal(request.raw_path, refused.status, str(refused))
         finally:
             connection.request_finished()
 
@@ -310,7 +173,7 @@ class FakeServer:
             self.errors.append(exc)
             del self.errors[:-_MAX_ERRORS]
             return error_reply(
-                _api_of(target), ApiError(500, f"fake store raised {type(exc).__name__}: {exc}")
+                api_of(target), ApiError(500, f"fake store raised {type(exc).__name__}: {exc}")
             )
 
     async def _respond(self, request: web.BaseRequest, reply: Reply) -> web.StreamResponse:
@@ -333,7 +196,7 @@ class FakeServer:
             # body comes up short.
             response.content_length = max(len(body), 1) if reply.fault else len(body)
         connection = request.protocol
-        assert isinstance(connection, _Connection)
+        assert isinstance(connection, Connection)
         with connection.sending():
             await response.prepare(request)
         if request.method == "HEAD":
@@ -347,7 +210,7 @@ class FakeServer:
         return response
 
     async def _write_paced(
-        self, connection: _Connection, response: web.StreamResponse, body: bytes
+        self, connection: Connection, response: web.StreamResponse, body: bytes
     ) -> None:
         """Send ``body`` no faster than ``bandwidth_mbps`` (sleeping between slices)."""
         assert self.bandwidth_mbps is not None
@@ -370,8 +233,9 @@ class FakeServer:
         if self._server is not None:
             raise RuntimeError("FakeServer is already running")
         limits = self.limits
-        self._web = _WebServer(
-            self,
+        self._web = WebServer(
+            self._serve,
+            limits,
             keepalive_timeout=limits.idle_timeout,
             max_line_size=limits.max_header_bytes,
             max_field_size=limits.max_header_bytes,
@@ -398,7 +262,7 @@ class FakeServer:
         for connection in connections:
             # A reset for a client that is not reading: wait_closed() (3.12+)
             # would otherwise wait for its unsent answers forever.
-            if isinstance(connection, _Connection):
+            if isinstance(connection, Connection):
                 connection.hang_up()
         # force_close() closes each socket on the next loop turn; let that
         # happen before a caller closes the loop.
