@@ -195,6 +195,8 @@ def test_a_trickled_chunked_body_costs_little(served: Served) -> None:
         sock.sendall(head)
         for start in range(0, len(payload), 1):
             sock.sendall(b"1\r\n" + payload[start : start + 1] + b"\r\n")
+            if start == len(payload) // 2:
+                served.assert_healthy()  # others are served while it trickles
         sock.sendall(b"0\r\n\r\n")
         status, _, _ = read_answer(sock)
     assert status == 200
@@ -223,6 +225,7 @@ def test_slowloris_heads_are_cut_off(served: Served) -> None:
     socks = [served.connect() for _ in range(50)]
     for sock in socks:
         sock.sendall(f"GET {PRODUCTS} HTTP/1.1\r\n{AUTH}X-Slow: ".encode())
+    served.assert_healthy()  # while they trickle
     open_ones = set(socks)
     deadline = time.monotonic() + PATIENCE
     try:
