@@ -8,6 +8,7 @@ recording transports of ``tests.support``.
 from __future__ import annotations
 
 import json
+import pickle
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -27,6 +28,7 @@ from bigc.exceptions import (
     BigCommerceNetworkError,
     ForbiddenError,
     GraphQLError,
+    InternalServerError,
     InvalidResponseError,
     RequestTimeoutError,
     ServiceUnavailableError,
@@ -468,6 +470,24 @@ def test_storefront_refuses_a_bad_token(setup: Setup) -> None:
     assert info.value.message == "The storefront token is missing, invalid or expired."
     assert "sf.made-up" not in str(info.value)
     assert "sf.made-up" not in repr(storefront)
+
+
+def test_a_pickled_error_holds_no_token(setup: Setup) -> None:
+    sf_token = setup.token()
+    customer = "CUSTOMER-ACCESS-TOKEN"
+    setup.store.fail("POST", "/graphql", status=500)
+    with pytest.raises(InternalServerError) as admin:
+        setup.call(setup.api().graphql.query("{ __typename }", retries=0))
+    storefront = setup.storefront(sf_token, customer_access_token=customer)
+    with pytest.raises(UnauthorizedError) as shopper:
+        setup.call(storefront.query("{ __typename }"))
+    for error in (admin.value, shopper.value):
+        pickled = pickle.dumps(error)
+        for secret in (TOKEN, sf_token, customer):
+            assert secret.encode() not in pickled
+        copy = pickle.loads(pickled)
+        assert copy.status_code == error.status_code
+        assert copy.response.request.url == error.response.request.url
 
 
 @pytest.mark.parametrize(

@@ -117,6 +117,11 @@ class Request:
     def __repr__(self) -> str:
         return f"<Request {self.method} {self.url}>"
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Errors keep the request; a pickled error (a task queue, a cache) must
+        # not carry the access token, the storefront token or a customer's.
+        return {**self.__dict__, "headers": redact_headers(self.headers)}
+
     def json(self) -> Any:
         """The decoded JSON body, or ``None`` when there is none."""
         return None if not self.body else json.loads(self.body)
