@@ -485,8 +485,9 @@ def test_a_pickled_error_holds_no_token(setup: Setup) -> None:
         pickled = pickle.dumps(error)
         for secret in (TOKEN, sf_token, customer):
             assert secret.encode() not in pickled
-        copy = pickle.loads(pickled)
+        copy: Any = pickle.loads(pickled)
         assert copy.status_code == error.status_code
+        assert error.response is not None and error.response.request is not None
         assert copy.response.request.url == error.response.request.url
 
 
