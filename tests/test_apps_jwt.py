@@ -109,6 +109,16 @@ def test_an_expired_token_fails_beyond_the_leeway() -> None:
     assert verify_signed_payload(expired, CLIENT_ID, SECRET, leeway=120).store_hash
 
 
+@pytest.mark.parametrize("leeway", [float("nan"), float("inf"), -1])
+def test_a_leeway_that_would_turn_the_time_checks_off_is_refused(leeway: float) -> None:
+    now = int(time.time())
+    expired = sign(load_claims(iat=now - 90000, nbf=now - 90000, exp=now - 3600))
+    with pytest.raises(ValueError, match="leeway"):
+        verify_signed_payload(expired, CLIENT_ID, SECRET, leeway=leeway)
+    with pytest.raises(ValueError, match="leeway"):
+        verify_current_customer(sign(customer_claims()), CLIENT_ID, SECRET, leeway=leeway)
+
+
 def test_a_not_yet_valid_token_fails_beyond_the_leeway() -> None:
     now = int(time.time())
     early = sign(load_claims(nbf=now + 60, iat=now + 60))

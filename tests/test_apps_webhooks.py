@@ -127,6 +127,13 @@ def test_a_stale_timestamp_fails_and_the_tolerance_holds_both_ways() -> None:
     assert verify_webhook(BODY, old, SECRET, now=now, tolerance=600)
 
 
+@pytest.mark.parametrize("tolerance", [float("nan"), float("inf"), -1])
+def test_a_tolerance_that_would_accept_any_timestamp_is_refused(tolerance: float) -> None:
+    stale = standard_headers(at=time.time() - 86400 * 365)
+    with pytest.raises(ValueError, match="tolerance"):
+        verify_webhook(BODY, stale, SECRET, tolerance=tolerance)
+
+
 def test_a_future_timestamp_fails() -> None:
     now = 1_800_000_000.0
     _refused(BODY, standard_headers(at=now + 301), "in the future", now=now)

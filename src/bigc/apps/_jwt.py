@@ -9,6 +9,7 @@ HS512 tokens fail like a bad signature does; every failure is one
 
 from __future__ import annotations
 
+import math
 import time
 import uuid
 from collections.abc import Mapping
@@ -54,8 +55,8 @@ def _decode(
     _check_secret(client_id, client_secret)
     if not isinstance(token, str) or not token:
         raise VerificationError("the token is missing")
-    if leeway < 0:
-        raise ValueError(f"leeway must not be negative, got {leeway!r}")
+    if not 0 <= leeway < math.inf:  # NaN would turn every time check off
+        raise ValueError(f"leeway must be a finite number of seconds >= 0, got {leeway!r}")
     options: Any = {"require": required, "verify_iat": True}
     try:
         claims: dict[str, Any] = jwt.decode(

@@ -14,6 +14,7 @@ import binascii
 import hashlib
 import hmac
 import json
+import math
 import threading
 import time
 from collections import OrderedDict
@@ -173,8 +174,8 @@ def verify_webhook(
     """
     if not isinstance(body, bytes):
         raise TypeError(f"body must be the raw request bytes, not {type(body).__name__}")
-    if tolerance < 0:
-        raise ValueError(f"tolerance must not be negative, got {tolerance!r}")
+    if not 0 <= tolerance < math.inf:  # NaN would accept any timestamp
+        raise ValueError(f"tolerance must be a finite number of seconds >= 0, got {tolerance!r}")
     key = _key(client_secret)
     delivery_id = _header(headers, "webhook-id")
     stamp_text = _header(headers, "webhook-timestamp")
