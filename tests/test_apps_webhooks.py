@@ -160,6 +160,15 @@ def test_a_signed_body_that_is_not_a_bigcommerce_event_fails() -> None:
         _refused(body, standard_headers(body), match)
 
 
+def test_a_signed_body_with_malformed_fields_fails_as_verification() -> None:
+    event = json.loads(BODY)
+    for created_at in ("yesterday", None, [1], True, 1.5):
+        body = json.dumps({**event, "created_at": created_at}).encode()
+        _refused(body, standard_headers(body), "created_at")
+    deep = b"[" * 100_000 + b"]" * 100_000
+    _refused(deep, standard_headers(deep), "not JSON")
+
+
 def test_a_duplicate_delivery_id_raises_its_own_error() -> None:
     seen = DeliveryLog()
     headers = standard_headers(msg_id="msg_dup")

@@ -133,7 +133,7 @@ def _timestamp(header: str, tolerance: float, now: float) -> int:
 def _event(delivery_id: str, stamp: int, body: bytes) -> WebhookEvent:
     try:
         payload: Any = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         raise VerificationError("the webhook body is not JSON") from None
     if not isinstance(payload, dict):
         raise VerificationError("the webhook body is not a JSON object")
@@ -143,6 +143,9 @@ def _event(delivery_id: str, stamp: int, body: bytes) -> WebhookEvent:
     data = payload["data"]
     if not isinstance(data, dict):
         raise VerificationError("the webhook body's data is not an object")
+    created_at = payload["created_at"]
+    if isinstance(created_at, bool) or not isinstance(created_at, int):
+        raise VerificationError("the webhook body's created_at is not a Unix time")
     return WebhookEvent(
         delivery_id=delivery_id,
         timestamp=stamp,
@@ -151,7 +154,7 @@ def _event(delivery_id: str, stamp: int, body: bytes) -> WebhookEvent:
         producer=str(payload["producer"]),
         data=data,
         hash=str(payload["hash"]),
-        created_at=int(payload["created_at"]),
+        created_at=created_at,
     )
 
 
