@@ -144,6 +144,25 @@ def test_a_timestamp_that_is_not_a_number_fails() -> None:
     _refused(BODY, {**standard_headers(), "webhook-timestamp": "yesterday"}, "Unix time")
 
 
+@pytest.mark.parametrize(
+    "stamp",
+    ["{:_}", " {}", "+{}", "{}.0", "-{}"],
+)
+def test_a_timestamp_that_is_not_plain_ascii_digits_fails_even_when_signed(stamp: str) -> None:
+    arabic = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+    for text in (stamp.format(int(time.time())), str(int(time.time())).translate(arabic)):
+        headers = {
+            "webhook-id": "msg_1",
+            "webhook-timestamp": text,
+            "webhook-signature": sign_webhook(SECRET, "msg_1", text, BODY),
+        }
+        _refused(BODY, headers, "Unix time")
+
+
+def test_an_empty_delivery_id_fails() -> None:
+    _refused(BODY, webhook_headers(SECRET, "", BODY), "webhook-id")
+
+
 @pytest.mark.parametrize("missing", ["webhook-id", "webhook-timestamp", "webhook-signature"])
 def test_a_missing_header_fails(missing: str) -> None:
     headers = standard_headers()

@@ -119,10 +119,10 @@ def _signatures(header: str) -> list[bytes]:
 
 
 def _timestamp(header: str, tolerance: float, now: float) -> int:
-    try:
-        stamp = int(header)
-    except ValueError:
-        raise VerificationError("the webhook-timestamp header is not a Unix time") from None
+    # ASCII digits only: int() would also take "1_700_000_000", " 17…" and other scripts' digits.
+    if not (header.isascii() and header.isdigit()):
+        raise VerificationError("the webhook-timestamp header is not a Unix time")
+    stamp = int(header)
     if stamp < now - tolerance:
         raise VerificationError("the webhook-timestamp is too old (a replayed delivery?)")
     if stamp > now + tolerance:
@@ -181,6 +181,8 @@ def verify_webhook(
         raise ValueError(f"tolerance must be a finite number of seconds >= 0, got {tolerance!r}")
     key = _key(client_secret)
     delivery_id = _header(headers, "webhook-id")
+    if not delivery_id:
+        raise VerificationError("the webhook-id header is empty")
     stamp_text = _header(headers, "webhook-timestamp")
     offered = _signatures(_header(headers, "webhook-signature"))
     stamp = _timestamp(stamp_text, tolerance, time.time() if now is None else now)
