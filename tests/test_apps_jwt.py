@@ -257,6 +257,10 @@ def test_the_login_url_points_at_the_storefront_entry_point() -> None:
         ({"channel_id": -1}, "channel_id"),
         ({"redirect_to": "https://evil.example.com/"}, "redirect_to"),
         ({"redirect_to": "//evil.example.com/"}, "redirect_to"),
+        ({"redirect_to": "/\\evil.example.com/"}, "redirect_to"),
+        ({"redirect_to": "/\t/evil.example.com/"}, "redirect_to"),
+        ({"redirect_to": "/\n/evil.example.com/"}, "redirect_to"),
+        ({"redirect_to": "/ /evil.example.com/"}, "redirect_to"),
     ],
 )
 def test_login_token_arguments_are_checked(options: dict[str, Any], named: str) -> None:
@@ -265,6 +269,15 @@ def test_login_token_arguments_are_checked(options: dict[str, Any], named: str) 
         customer_login_token(CLIENT_ID, SECRET, "abc123", **args)
 
 
-def test_the_login_url_needs_an_absolute_store_url() -> None:
+@pytest.mark.parametrize(
+    "store_url",
+    ["shop.example.com", "https://", "https://shop.example.com/?channel=2", "https://shop/#x"],
+)
+def test_the_login_url_needs_an_absolute_store_url(store_url: str) -> None:
     with pytest.raises(ValueError, match="store_url"):
-        customer_login_url("shop.example.com", CLIENT_ID, SECRET, "abc123", 1)
+        customer_login_url(store_url, CLIENT_ID, SECRET, "abc123", 1)
+
+
+def test_a_redirect_to_with_a_query_is_kept() -> None:
+    token = customer_login_token(CLIENT_ID, SECRET, "abc", 1, redirect_to="/cart.php?a=1&b=%2F")
+    assert jwt.decode(token, SECRET, algorithms=["HS256"])["redirect_to"] == "/cart.php?a=1&b=%2F"

@@ -14,7 +14,7 @@ import time
 import uuid
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import jwt
 
@@ -147,6 +147,18 @@ def verify_current_customer(
     )
 
 
+def _is_local_path(value: object) -> bool:
+    """A path on the storefront itself. Browsers read a backslash as a slash and
+    drop tabs and newlines, so those would turn ``/`` + ``/evil.com`` into another site."""
+    return (
+        isinstance(value, str)
+        and value.startswith("/")
+        and not value.startswith("//")
+        and "\\" not in value
+        and all(" " < c != "\x7f" for c in value)
+    )
+
+
 def customer_login_token(
     client_id: str,
     client_secret: str,
@@ -171,11 +183,7 @@ def customer_login_token(
     for name, value in (("customer_id", customer_id), ("channel_id", channel_id)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"{name} must be a positive int, got {value!r}")
-    if redirect_to is not None and not (
-        isinstance(redirect_to, str)
-        and redirect_to.startswith("/")
-        and not redirect_to.startswith("//")
-    ):
+    if redirect_to is not None and not _is_local_path(redirect_to):
         raise ValueError(
             f"redirect_to must be a relative path starting with '/', got {redirect_to!r}"
         )
@@ -208,7 +216,14 @@ def customer_login_url(
     issued_at: float | None = None,
 ) -> str:
     """``{store_url}/login/token/{jwt}``: send the shopper's browser there straight away."""
-    if not isinstance(store_url, str) or not store_url.startswith(("https://", "http://")):
+    parts = urlsplit(store_url) if isinstance(store_url, str) else None
+    if (
+        parts is None
+        or parts.scheme not in ("https", "http")
+        or not parts.netloc
+        or parts.query
+        or parts.fragment
+    ):
         raise ValueError(f"store_url must be the storefront's https:// URL, got {store_url!r}")
     token = customer_login_token(
         client_id,
