@@ -98,6 +98,13 @@ def test_a_wrong_audience_fails() -> None:
     _refused(sign(load_claims(aud="another-app")), "(?i)audience")
 
 
+def test_an_audience_list_fails_even_when_it_holds_the_client_id() -> None:
+    _refused(sign(load_claims(aud=[CLIENT_ID, "another-app"])), "aud")
+    _refused(sign(load_claims(aud=[CLIENT_ID])), "aud")
+    with pytest.raises(VerificationError, match="aud"):
+        verify_current_customer(sign(customer_claims(aud=[CLIENT_ID])), CLIENT_ID, SECRET)
+
+
 def test_a_wrong_issuer_fails() -> None:
     _refused(sign(load_claims(iss="bc/apps")), "issuer")
 

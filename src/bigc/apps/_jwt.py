@@ -71,6 +71,12 @@ def _decode(
     except jwt.PyJWTError as exc:
         # PyJWT's messages name the claim that failed and never the key.
         raise VerificationError(f"the token is not valid: {exc}") from None
+    # PyJWT also takes an aud list that contains the client ID (and 2.10.0 took an
+    # iss that is part of ``issuer``); BigCommerce's claims are these exact strings.
+    if claims["aud"] != client_id:
+        raise VerificationError("the token is not valid: its aud is not exactly the client ID")
+    if claims["iss"] != issuer:
+        raise VerificationError(f"the token is not valid: its iss is not exactly {issuer!r}")
     return claims
 
 
