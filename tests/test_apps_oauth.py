@@ -82,6 +82,18 @@ def test_parse_auth_callback_names_what_is_missing(query: str, named: str) -> No
 def test_parse_auth_callback_refuses_a_context_that_is_not_a_store() -> None:
     with pytest.raises(InvalidCallbackError, match="stores/"):
         parse_auth_callback("code=c&scope=s&context=accounts%2Fx")
+    for context in (
+        "stores/..",
+        "stores/.",
+        "stores/a%3Fb",
+        "stores/a%252F..",
+        "stores/a%20b",
+        "stores/a%0A",
+        "stores/%E2%80%AEabc",
+        "stores/a/b",
+    ):
+        with pytest.raises(InvalidCallbackError, match="stores/"):
+            parse_auth_callback(f"code=c&scope=s&context={context}")
     with pytest.raises(TypeError):
         parse_auth_callback(42)  # type: ignore[arg-type]
 
