@@ -190,6 +190,35 @@ def test_storefront_sessions_are_checked(api: Caller) -> None:
     assert post(store, "/graphql", query, signed_in)[0] == 401
 
 
+def test_a_customer_id_that_is_not_a_short_ascii_number_is_a_400(api: Caller) -> None:
+    impersonation = {
+        "Authorization": f"Bearer {token(api, '/v3/storefront/api-token-customer-impersonation')}"
+    }
+    query = {"query": "{ customer { entityId } }"}
+    for customer_id in ("9" * 5000, "\u00b2", "\u0661", "1 ", "-1"):
+        headers = {**impersonation, "X-Bc-Customer-Id": customer_id}
+        status, _, body = post(api.store, "/graphql", query, headers)
+        assert (status, body["errors"][0]["message"]) == (
+            400,
+            "X-Bc-Customer-Id must be a customer ID.",
+        )
+
+
+def test_a_body_nested_too_deeply_is_a_400_not_a_crash(sample: FakeStore) -> None:
+    deep = (
+        b'{"query": "{ __typename }", "variables": {"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}}"
+    )
+    status, _, body = post(sample, ADMIN, deep)
+    assert (status, body) == (400, {"errors": [{"message": "The request body is not valid JSON."}]})
+    reply = sample.handle(
+        "POST",
+        "/stores/abc123/v3/catalog/products",
+        TOKEN,
+        b"[" * 100_000,
+    )
+    assert reply.status == 400
+
+
 def test_the_storefront_does_not_show_hidden_products(api: Caller) -> None:
     store = FakeStore.with_sample_data(products=12)
     for hidden in (2, 3, 4, 5, 6, 12):

@@ -326,7 +326,7 @@ class GraphQLService:
         if impersonated is not None:
             if token.kind != "impersonation":
                 return _errors_reply(403, "X-Bc-Customer-Id needs a customer impersonation token.")
-            if not impersonated.isdigit():
+            if not (impersonated.isascii() and impersonated.isdigit() and len(impersonated) < 20):
                 return _errors_reply(400, "X-Bc-Customer-Id must be a customer ID.")
             return _Session(customer_id=int(impersonated))
         if customer_token is not None:

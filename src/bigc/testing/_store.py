@@ -443,5 +443,5 @@ def _decode(body: bytes) -> tuple[Any, bool]:
         return None, False
     try:
         return json.loads(body), False
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         return None, True
