@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -198,6 +200,26 @@ def test_a_handler_that_raises_is_a_failed_delivery() -> None:
     first, second = store.webhook_deliveries.log
     assert (first.outcome, first.error) == ("failed", "RuntimeError: database down")
     assert second.outcome == "delivered"
+
+
+def test_a_delivery_that_cannot_be_signed_fails_and_the_worker_carries_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    inbox = Inbox()
+    store, api = make_store("store/product/updated", inbox=inbox)
+    store.webhook_deliveries.time_scale = 0.0001
+    with monkeypatch.context() as patch:
+        patch.setitem(sys.modules, "bigc.apps._webhooks", None)  # as without bigc[apps]
+        api.products_v3.update(1, {"price": 5})
+        deadline = time.monotonic() + 5
+        while not store.webhook_deliveries.deliveries("failed") and time.monotonic() < deadline:
+            time.sleep(0.001)
+    assert store.webhook_deliveries.wait()
+    [failed] = store.webhook_deliveries.deliveries("failed")
+    assert failed.error is not None and "bigc.apps._webhooks" in failed.error
+    api.products_v3.update(2, {"price": 5})
+    assert store.webhook_deliveries.wait()
+    assert inbox.scopes() == [("store/product/updated", 1), ("store/product/updated", 2)]
 
 
 def test_after_the_last_retry_the_hook_is_deactivated_and_can_be_reactivated(

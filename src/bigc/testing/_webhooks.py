@@ -299,17 +299,19 @@ class WebhookDispatcher:
         self._log_job(job, destination, "deactivated")
 
     def _send(self, destination: str, job: _Job) -> tuple[int | None, str | None]:
-        from bigc.apps._webhooks import webhook_headers
-
-        headers = {
-            "Content-Type": "application/json",
-            **webhook_headers(self._secret(), job.delivery_id, job.body),
-        }
         with self._cond:
             target = self._routes.get(destination)
         try:
             if target is None:
                 return None, "no route to destination"
+            # Signing inside the try: without bigc[apps] (PyJWT) or with an empty
+            # secret this fails, and must be a logged failure, not a dead worker.
+            from bigc.apps._webhooks import webhook_headers
+
+            headers = {
+                "Content-Type": "application/json",
+                **webhook_headers(self._secret(), job.delivery_id, job.body),
+            }
             if isinstance(target, str):
                 return self._post(target, job.body, headers), None
             return int(target(job.body, headers)), None
