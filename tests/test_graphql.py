@@ -533,10 +533,13 @@ def test_storefront_sends_each_session_s_headers(
         (("https://shop", "t"), {"customer_id": 0}, ValueError),
         (("https://shop", "t"), {"customer_id": 1, "customer_access_token": "x"}, ValueError),
         (("https://shop", "t"), {"customer_access_token": " "}, ValueError),
+        (("https://shop", "sf-secret\n"), {}, ValueError),
+        (("https://shop", "t"), {"customer_access_token": "cat-secret\r\nX-Evil: 1"}, ValueError),
     ],
 )
 def test_storefront_arguments_are_checked(
     args: tuple[str, str], options: dict[str, Any], error: type[Exception]
 ) -> None:
-    with pytest.raises(error):
+    with pytest.raises(error) as caught:
         StorefrontGraphQL(*args, **options)
+    assert "secret" not in str(caught.value)

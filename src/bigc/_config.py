@@ -57,6 +57,18 @@ def _non_empty_str(value: object, name: str) -> str:
     return value
 
 
+def check_token(value: object, name: str) -> str:
+    """A token goes into a header: a newline (a token read from a file keeps its
+    own) would make the HTTP library refuse it with the token in the error text."""
+    token = _non_empty_str(value, name)
+    if not (token.isascii() and token.isprintable()):
+        raise ValueError(
+            f"{name} must be printable ASCII: no newline, tab or other control character "
+            "(strip a token read from a file or environment variable)"
+        )
+    return token
+
+
 def check_concurrency(value: int | None, name: str = "concurrency") -> int | None:
     if value is None:
         return None
@@ -98,7 +110,7 @@ class ClientConfig:
         """Check every argument and name the one that is wrong."""
         _non_empty_str(store_hash, "store_hash")
         escape_id(store_hash, "store_hash")
-        _non_empty_str(access_token, "access_token")
+        check_token(access_token, "access_token")
         base_url = _non_empty_str(base_url, "base_url").rstrip("/")
         if not base_url.startswith(("http://", "https://")):
             raise ValueError(f"base_url must start with http:// or https://, got {base_url!r}")
