@@ -97,9 +97,13 @@ def create_app(
             return "", 200  # already handled: acknowledge, do nothing
         except VerificationError:
             return "", 401
-        if event.store_hash in tokens and event.scope != "store/product/deleted":
-            product = store_api(event.store_hash).products_v3.get(event.data["id"])
-            app.config["EVENTS"].append((event.scope, product["id"], product["name"]))
+        try:
+            if event.store_hash in tokens and event.scope != "store/product/deleted":
+                product = store_api(event.store_hash).products_v3.get(event.data["id"])
+                app.config["EVENTS"].append((event.scope, product["id"], product["name"]))
+        except Exception:
+            seen.discard(event.delivery_id)  # not handled: BigCommerce's retry must be
+            raise  # a 500: BigCommerce delivers it again later
         return "", 200
 
     return app

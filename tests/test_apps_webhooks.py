@@ -209,6 +209,14 @@ def test_a_forged_delivery_does_not_use_up_its_id() -> None:
     assert "msg_x" in seen
 
 
+def test_a_discarded_delivery_id_is_accepted_again() -> None:
+    seen = DeliveryLog()
+    event = verify_webhook(BODY, standard_headers(msg_id="msg_r"), SECRET, seen=seen)
+    seen.discard(event.delivery_id)  # handling it failed
+    assert verify_webhook(BODY, standard_headers(msg_id="msg_r"), SECRET, seen=seen)
+    seen.discard("never-seen")
+
+
 def test_the_delivery_log_is_bounded() -> None:
     seen = DeliveryLog(max_size=2)
     assert seen.add("a") and seen.add("b") and seen.add("c")

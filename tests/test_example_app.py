@@ -78,6 +78,25 @@ def test_install_load_webhook_uninstall(store: FakeStore, app: Any, client: Flas
     assert app.config["TOKENS"] == {}
 
 
+def test_a_delivery_the_app_failed_to_handle_is_handled_when_retried(
+    store: FakeStore, app: Any, client: FlaskClient
+) -> None:
+    install(store, client)
+    statuses: list[int] = []
+
+    def deliver(body: bytes, headers: Mapping[str, str]) -> int:
+        statuses.append(client.post("/webhooks", data=body, headers=dict(headers)).status_code)
+        return statuses[-1]
+
+    store.webhook_deliveries.route(f"{APP_URL}/webhooks", deliver)
+    store.webhook_deliveries.time_scale = 0.0001
+    store.fail("GET", "/v3/catalog/products/2", status=403, times=1)  # the app's read fails once
+    BigCommerceAPI("abc123", "t", transport=store.transport()).products_v3.update(2, {"price": 3})
+    assert store.webhook_deliveries.wait(10)
+    assert statuses == [500, 200]
+    assert [e[:2] for e in app.config["EVENTS"]] == [("store/product/updated", 2)]
+
+
 def test_forged_and_repeated_requests_are_refused(
     store: FakeStore, app: Any, client: FlaskClient
 ) -> None:

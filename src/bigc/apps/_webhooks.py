@@ -84,6 +84,12 @@ class DeliveryLog:
                 self._ids.popitem(last=False)
             return True
 
+    def discard(self, delivery_id: str) -> None:
+        """Forget ``delivery_id``: call it when handling the event failed, so that
+        BigCommerce's retry of it is handled rather than refused as a duplicate."""
+        with self._lock:
+            self._ids.pop(delivery_id, None)
+
     def __contains__(self, delivery_id: object) -> bool:
         return delivery_id in self._ids
 
@@ -173,7 +179,9 @@ def verify_webhook(
     JSON). The timestamp must be within ``tolerance`` seconds of ``now``
     either way. With ``seen``, a delivery id already recorded there raises
     :class:`~bigc.apps.DuplicateDeliveryError` (answer it 200 and skip it);
-    every other failure raises :class:`~bigc.apps.VerificationError`.
+    the id is recorded now, so if handling the event then fails,
+    ``seen.discard(event.delivery_id)`` before answering with an error.
+    Every other failure raises :class:`~bigc.apps.VerificationError`.
     """
     if not isinstance(body, bytes):
         raise TypeError(f"body must be the raw request bytes, not {type(body).__name__}")
