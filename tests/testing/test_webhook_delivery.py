@@ -222,6 +222,35 @@ def test_a_delivery_that_cannot_be_signed_fails_and_the_worker_carries_on(
     assert inbox.scopes() == [("store/product/updated", 1), ("store/product/updated", 2)]
 
 
+def test_a_handler_that_hangs_times_out_and_later_deliveries_go_on() -> None:
+    release = threading.Event()
+    inbox = Inbox()
+    calls: list[int] = []
+
+    def handler(body: bytes, headers: Mapping[str, str]) -> int:
+        calls.append(1)
+        if len(calls) == 1:
+            release.wait(30)  # the first call hangs
+        return inbox(body, headers)
+
+    store, api = make_store("store/product/updated")
+    store.webhook_deliveries.route(DEST, handler)
+    store.webhook_deliveries.time_scale = 0.0001
+    store.webhook_deliveries.timeout = 0.05
+    try:
+        api.products_v3.update(1, {"price": 5})
+        api.products_v3.update(2, {"price": 5})
+        assert store.webhook_deliveries.wait(10)
+        [failed] = store.webhook_deliveries.deliveries("failed")
+        assert failed.error is not None and "did not answer within 0.05 s" in failed.error
+        assert sorted(inbox.scopes()) == [
+            ("store/product/updated", 1),
+            ("store/product/updated", 2),
+        ]
+    finally:
+        release.set()
+
+
 def test_after_the_last_retry_the_hook_is_deactivated_and_can_be_reactivated(
     driver: Driver,
 ) -> None:

@@ -161,7 +161,7 @@ class WebhookDispatcher:
 
     def __init__(self, hooks: Table, lock: threading.Lock, secret: Callable[[], str]) -> None:
         self.time_scale = 1.0
-        self.timeout = 10.0  # seconds an HTTP receiver has to answer
+        self.timeout = 10.0  # seconds a receiver (callable or HTTP) has to answer
         self.log: list[Delivery] = []
         self._hooks = hooks
         self._store_lock = lock
@@ -314,9 +314,30 @@ class WebhookDispatcher:
             }
             if isinstance(target, str):
                 return self._post(target, job.body, headers), None
-            return int(target(job.body, headers)), None
+            return self._call(target, job.body, headers), None
         except Exception as exc:  # the app's failure is a failed delivery, as at BigCommerce
             return None, f"{type(exc).__name__}: {exc}"
+
+    def _call(self, target: Receiver, body: bytes, headers: dict[str, str]) -> int:
+        """Run the app's handler on a thread of its own, so one that hangs times out
+        after ``timeout`` as an HTTP receiver does, instead of holding every later
+        delivery back."""
+        outcome: list[int | Exception] = []
+
+        def run() -> None:
+            try:
+                outcome.append(int(target(body, headers)))
+            except Exception as exc:
+                outcome.append(exc)
+
+        thread = threading.Thread(target=run, name="bigc-fake-webhook-handler", daemon=True)
+        thread.start()
+        thread.join(self.timeout)
+        if not outcome:
+            raise TimeoutError(f"the handler did not answer within {self.timeout} s")
+        if isinstance(outcome[0], Exception):
+            raise outcome[0]
+        return outcome[0]
 
     def _post(self, url: str, body: bytes, headers: dict[str, str]) -> int:
         import urllib3
