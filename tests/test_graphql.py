@@ -534,6 +534,7 @@ def test_storefront_sends_each_session_s_headers(
         (("https://shop", "t"), {"customer_id": 1, "customer_access_token": "x"}, ValueError),
         (("https://shop", "t"), {"customer_access_token": " "}, ValueError),
         (("https://shop", "sf-secret\n"), {}, ValueError),
+        (("https://user:secret@shop", "t"), {}, ValueError),
         (("https://shop", "t"), {"customer_access_token": "cat-secret\r\nX-Evil: 1"}, ValueError),
     ],
 )

@@ -180,6 +180,8 @@ def _storefront_url(store_url: str) -> str:
     if not isinstance(store_url, str):
         raise TypeError(f"store_url must be a str, not {type(store_url).__name__}")
     parts = urlsplit(store_url.strip())
+    if "@" in parts.netloc:  # user:password@ would show in repr() and logs
+        raise ValueError("store_url must not hold credentials (user:password@)")
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise ValueError(
             f"store_url must be the storefront's address, like https://shop.example.com, "
