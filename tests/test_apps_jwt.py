@@ -268,6 +268,9 @@ def test_the_login_url_points_at_the_storefront_entry_point() -> None:
         ({"redirect_to": "/\t/evil.example.com/"}, "redirect_to"),
         ({"redirect_to": "/\n/evil.example.com/"}, "redirect_to"),
         ({"redirect_to": "/ /evil.example.com/"}, "redirect_to"),
+        ({"issued_at": float("nan")}, "issued_at"),
+        ({"issued_at": float("inf")}, "issued_at"),
+        ({"issued_at": "1700000000"}, "issued_at"),
     ],
 )
 def test_login_token_arguments_are_checked(options: dict[str, Any], named: str) -> None:

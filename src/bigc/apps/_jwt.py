@@ -193,6 +193,12 @@ def customer_login_token(
         raise ValueError(
             f"redirect_to must be a relative path starting with '/', got {redirect_to!r}"
         )
+    if issued_at is not None and not (
+        isinstance(issued_at, (int, float))
+        and not isinstance(issued_at, bool)
+        and math.isfinite(issued_at)
+    ):
+        raise ValueError(f"issued_at must be a Unix time, got {issued_at!r}")
     claims: dict[str, Any] = {
         "iss": client_id,
         "iat": int(time.time() if issued_at is None else issued_at),
