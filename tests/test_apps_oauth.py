@@ -237,6 +237,7 @@ def test_the_fake_store_issues_a_token_for_its_code_once(driver: Driver) -> None
     [
         ({"redirect_uri": "https://elsewhere.example.com/auth"}, BadRequestError, "redirect_uri"),
         ({"client_secret": "wrong-secret-0123456789abcdef0123"}, BadRequestError, "client_secret"),
+        ({"client_secret": "wrong-sécret-0123456789abcdef0123"}, BadRequestError, "client_secret"),
         ({"client_id": "other-app"}, BadRequestError, "Invalid client id"),
         ({"code": "never-issued"}, BadRequestError, "Invalid code"),
         ({"context": "stores/other"}, ForbiddenError, "store owners"),
