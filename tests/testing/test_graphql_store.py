@@ -81,6 +81,11 @@ def test_a_huge_document_is_refused_by_the_parser(sample: FakeStore) -> None:
     ("query", "variables", "message"),
     [
         (PAGE % (51, "edges { node { name } }"), None, "first must be between 1 and 50"),
+        (
+            "{ site { products(first: null) { edges { node { name } } } } }",
+            None,
+            "first must be between 1 and 50, got null.",
+        ),
         (PAGE % (5, "edges { node { name } }"), {"after": "bm9wZQ=="}, "not valid"),
         (PAGE % (5, "edges { node { name } }"), {"after": 5}, "String cannot represent"),
     ],

@@ -504,12 +504,13 @@ class GraphQLService:
         ids: list[int],
         fetch: Callable[[int], Record | None],
         node: Callable[[Record], Node],
-        first: int,
+        first: int | None,
         after: str | None,
     ) -> Node:
         """One page of a cursor connection over ``ids`` (ascending)."""
-        if not 1 <= first <= MAX_PAGE:
-            raise GraphQLError(f"first must be between 1 and {MAX_PAGE}, got {first}.")
+        if first is None or not 1 <= first <= MAX_PAGE:  # an explicit null is not the default
+            shown = "null" if first is None else first
+            raise GraphQLError(f"first must be between 1 and {MAX_PAGE}, got {shown}.")
         start = 0 if after is None else bisect.bisect_right(ids, _after_id(kind, after))
         records: list[Record] = []
         index = start
