@@ -11,6 +11,8 @@ import json
 import pickle
 import time
 from collections.abc import Iterator
+from copy import copy as shallow_copy
+from copy import deepcopy
 from typing import Any
 
 import pytest
@@ -489,6 +491,9 @@ def test_a_pickled_error_holds_no_token(setup: Setup) -> None:
         assert copy.status_code == error.status_code
         assert error.response is not None and error.response.request is not None
         assert copy.response.request.url == error.response.request.url
+        request = error.response.request
+        for duplicate in (shallow_copy(request), deepcopy(request)):  # still sendable
+            assert duplicate.headers == request.headers and duplicate is not request
 
 
 @pytest.mark.parametrize(

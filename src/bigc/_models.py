@@ -122,6 +122,13 @@ class Request:
         # not carry the access token, the storefront token or a customer's.
         return {**self.__dict__, "headers": redact_headers(self.headers)}
 
+    def __copy__(self) -> Request:
+        # copy.copy would go through __getstate__; a copy is still sendable.
+        return Request(self.method, self.url, self.headers, self.body, self.timeout)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Request:
+        return Request(self.method, self.url, dict(self.headers), self.body, self.timeout)
+
     def json(self) -> Any:
         """The decoded JSON body, or ``None`` when there is none."""
         return None if not self.body else json.loads(self.body)
