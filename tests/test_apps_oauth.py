@@ -286,6 +286,15 @@ def test_import_bigc_loads_neither_bigc_apps_nor_pyjwt() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+@pytest.mark.parametrize("blank", [0, 1, 2])
+def test_register_app_refuses_an_empty_argument(blank: int) -> None:
+    args: list[Any] = ["client-id", "client-secret", "https://app.example.com/auth"]
+    name = ("client_id", "client_secret", "redirect_uri")[blank]
+    args[blank] = ""
+    with pytest.raises(ValueError, match=name):
+        FakeStore().register_app(*args)
+
+
 def test_the_fake_app_keeps_its_secret_out_of_repr() -> None:
     store = fake_store()
     assert SECRET not in repr(store.app)

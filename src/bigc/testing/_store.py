@@ -321,6 +321,13 @@ class FakeStore(FaultControls):
 
     def register_app(self, client_id: str, client_secret: str, redirect_uri: str) -> FakeApp:
         """Register the app whose install, callbacks and webhooks the store plays."""
+        for name, value in (
+            ("client_id", client_id),
+            ("client_secret", client_secret),
+            ("redirect_uri", redirect_uri),
+        ):
+            if not isinstance(value, str) or not value:  # an empty secret signs nothing
+                raise ValueError(f"{name} must be a non-empty str")
         with self._lock:
             self.app = FakeApp(client_id, client_secret, redirect_uri)
             return self.app

@@ -304,8 +304,8 @@ class WebhookDispatcher:
         try:
             if target is None:
                 return None, "no route to destination"
-            # Signing inside the try: without bigc[apps] (PyJWT) or with an empty
-            # secret this fails, and must be a logged failure, not a dead worker.
+            # Signing inside the try: without bigc[apps] (PyJWT) it fails, and that
+            # must be a logged failure, not a dead worker.
             from bigc.apps._webhooks import webhook_headers
 
             headers = {
