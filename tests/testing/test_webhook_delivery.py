@@ -15,6 +15,7 @@ import pytest
 from standardwebhooks import Webhook
 
 from bigc import BigCommerceAPI
+from bigc.exceptions import InvalidDataError
 from bigc.testing import FakeServer, FakeStore
 from bigc.testing._webhooks import RETRY_SCHEDULE
 from tests.support import Driver
@@ -279,6 +280,19 @@ def test_the_schedule_is_bigcommerces() -> None:
     assert RETRY_SCHEDULE[:2] == (60, 180)
     assert RETRY_SCHEDULE[-1] == 86400
     assert 48 * 3600 <= sum(RETRY_SCHEDULE) < 49 * 3600  # "cumulatively 48 hours"
+
+
+def test_a_second_hook_for_one_scope_and_destination_is_refused() -> None:
+    store = FakeStore()
+    api = BigCommerceAPI("abc123", "token", transport=store.transport())
+    first = api.webhooks_v3.create({"scope": "store/order/created", "destination": DEST})
+    with pytest.raises(InvalidDataError, match="already exists"):
+        api.webhooks_v3.create({"scope": "store/order/created", "destination": DEST})
+    other = api.webhooks_v3.create({"scope": "store/order/*", "destination": DEST})
+    with pytest.raises(InvalidDataError, match="already exists"):
+        api.webhooks_v3.update(other["id"], {"scope": "store/order/created"})
+    assert api.webhooks_v3.update(first["id"], {"is_active": False})["is_active"] is False
+    assert len(list(api.webhooks_v3.all())) == 2
 
 
 def test_create_or_update_keeps_one_hook_per_scope_and_destination(driver: Driver) -> None:
