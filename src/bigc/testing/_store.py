@@ -44,7 +44,7 @@ from bigc.testing._products import Products
 from bigc.testing._quota import Quota
 from bigc.testing._refunds import Refunds
 from bigc.testing._reply import Reply
-from bigc.testing._routes import Route, Router
+from bigc.testing._routes import Router
 from bigc.testing._sample import Sample
 from bigc.testing._settings import Currencies, Webhooks
 from bigc.testing._shipments import Shipments
@@ -130,15 +130,9 @@ class FakeStore(FaultControls):
             self._checkouts.routes(),
             self._pricing.routes(),
             self._graphql.routes(),
-            self._seed_alias(),
             time_routes(),
         ):
             self._router.add_all(routes)
-
-    def _seed_alias(self) -> list[Route]:
-        """The seed README's direct-access example reads ``/v3/products/77``:
-        answer it as the catalog product so that example runs as written."""
-        return [("GET", "/v3/products/{id}", self._products.get)]
 
     @classmethod
     def with_sample_data(
@@ -146,7 +140,7 @@ class FakeStore(FaultControls):
         *,
         products: int = 100,
         customers: int = 50,
-        orders: int = 50,
+        orders: int = 120,
         seed: int = 0,
         store_hash: str | None = None,
         access_token: str | None = None,
@@ -161,7 +155,8 @@ class FakeStore(FaultControls):
         Products, customers and orders are built lazily, the first time a
         request touches them, so 100,000 products cost next to nothing until
         they are read. There are also 6 categories and 5 brands when there
-        are products.
+        are products. The default counts hold every ID the README's examples
+        use (order 101, product 77, customer 1).
         """
         if min(products, customers, orders) < 0:
             raise ValueError("sample counts must not be negative")
