@@ -15,6 +15,7 @@ import os
 from typing import Any
 
 from flask import Flask, abort, request
+from markupsafe import escape  # text from a JWT is not HTML
 
 from bigc import BigCommerceAPI, Transport
 from bigc.apps import (
@@ -82,7 +83,7 @@ def create_app(
     @app.get("/load")
     def load() -> str:
         payload = signed_payload()
-        return f"<p>Hello {payload.user.email} on {payload.store_hash}.</p>"
+        return f"<p>Hello {escape(payload.user.email)} on {payload.store_hash}.</p>"
 
     @app.get("/uninstall")
     def uninstall() -> tuple[str, int]:

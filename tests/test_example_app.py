@@ -120,6 +120,17 @@ def test_forged_and_repeated_requests_are_refused(
     assert client.post("/webhooks", data=tampered, headers=signed).status_code == 401
 
 
+def test_the_load_page_escapes_what_the_signed_payload_says(
+    store: FakeStore, client: FlaskClient
+) -> None:
+    install(store, client)
+    user = {"id": 5, "email": '"<script>alert(1)</script>"@example.com'}
+    signed = store.app.signed_payload("abc123", user=user)
+    page = client.get("/load", query_string={"signed_payload_jwt": signed})
+    assert page.status_code == 200
+    assert "<script>" not in page.text and "&lt;script&gt;" in page.text
+
+
 def test_a_reused_install_code_fails(store: FakeStore, client: FlaskClient) -> None:
     query = store.app.install_query("abc123")
     assert client.get("/auth?" + query).status_code == 200
