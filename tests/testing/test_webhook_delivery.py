@@ -282,6 +282,23 @@ def test_the_schedule_is_bigcommerces() -> None:
     assert 48 * 3600 <= sum(RETRY_SCHEDULE) < 49 * 3600  # "cumulatively 48 hours"
 
 
+def test_a_delivery_carries_the_hooks_own_headers() -> None:
+    inbox = Inbox()
+    store, api = make_store(inbox=inbox)
+    api.webhooks_v3.create(
+        {
+            "scope": "store/product/updated",
+            "destination": DEST,
+            "headers": {"X-App-Key": "k-123", "Webhook-Signature": "v1,forged"},
+        }
+    )
+    api.products_v3.update(1, {"price": 2})
+    delivered(store)
+    [headers] = inbox.headers  # Inbox verified the real signature
+    assert headers["X-App-Key"] == "k-123"
+    assert "v1,forged" not in headers.values()
+
+
 def test_a_second_hook_for_one_scope_and_destination_is_refused() -> None:
     store = FakeStore()
     api = BigCommerceAPI("abc123", "token", transport=store.transport())

@@ -270,10 +270,11 @@ class WebhookDispatcher:
             hook = self._hooks.get(job.hook_id)
             active = hook is not None and bool(hook.get("is_active"))
             destination = str(hook["destination"]) if hook is not None else ""
+            custom = hook.get("headers") if hook is not None else None
         if not active:
             self._log_job(job, destination, "skipped", error="the hook is gone or inactive")
             return
-        status, error = self._send(destination, job)
+        status, error = self._send(destination, job, custom if isinstance(custom, dict) else {})
         if status is not None and 200 <= status < 300:
             self._log_job(job, destination, "delivered", status=status)
             return
@@ -298,7 +299,10 @@ class WebhookDispatcher:
                 hook["updated_at"] = int(time.time())
         self._log_job(job, destination, "deactivated")
 
-    def _send(self, destination: str, job: _Job) -> tuple[int | None, str | None]:
+    def _send(
+        self, destination: str, job: _Job, custom: Mapping[str, Any]
+    ) -> tuple[int | None, str | None]:
+        """One attempt, with the hook's own ``headers`` as BigCommerce adds them."""
         with self._cond:
             target = self._routes.get(destination)
         try:
@@ -308,9 +312,14 @@ class WebhookDispatcher:
             # must be a logged failure, not a dead worker.
             from bigc.apps._webhooks import webhook_headers
 
-            headers = {
+            ours = {
                 "Content-Type": "application/json",
                 **webhook_headers(self._secret(), job.delivery_id, job.body),
+            }
+            taken = {name.lower() for name in ours}
+            headers = {
+                **{str(k): str(v) for k, v in custom.items() if str(k).lower() not in taken},
+                **ours,
             }
             if isinstance(target, str):
                 return self._post(target, job.body, headers), None
