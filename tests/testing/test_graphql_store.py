@@ -209,6 +209,24 @@ def test_a_customer_id_that_is_not_a_short_ascii_number_is_a_400(api: Caller) ->
         )
 
 
+@pytest.mark.parametrize("constant", [b"NaN", b"Infinity", b"-Infinity"])
+def test_nan_and_infinity_are_not_json(sample: FakeStore, constant: bytes) -> None:
+    body = b'{"query": "{ __typename }", "variables": {"x": ' + constant + b"}}"
+    status, _, answer = post(sample, ADMIN, body)
+    assert (status, answer) == (
+        400,
+        {"errors": [{"message": "The request body is not valid JSON."}]},
+    )
+    reply = sample.handle(
+        "PUT", "/stores/abc123/v3/catalog/products/1", TOKEN, b'{"price": ' + constant + b"}"
+    )
+    assert (
+        reply.status == 400
+        and b"NaN"
+        not in sample.handle("GET", "/stores/abc123/v3/catalog/products/1", TOKEN, b"").body
+    )
+
+
 def test_a_body_nested_too_deeply_is_a_400_not_a_crash(sample: FakeStore) -> None:
     deep = (
         b'{"query": "{ __typename }", "variables": {"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}}"

@@ -439,11 +439,16 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
     return None
 
 
+def _not_json(constant: str) -> Any:
+    """Python's json reads NaN and Infinity; JSON (and BigCommerce) does not."""
+    raise ValueError(f"{constant} is not JSON")
+
+
 def _decode(body: bytes) -> tuple[Any, bool]:
     """(decoded JSON or None, whether the body was not JSON)."""
     if not body.strip():
         return None, False
     try:
-        return json.loads(body), False
+        return json.loads(body, parse_constant=_not_json), False
     except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         return None, True
