@@ -404,6 +404,32 @@ def test_cli_refuses_a_port_that_is_not_one(port: str) -> None:
     assert b"Traceback" not in done.stderr
 
 
+def test_cli_fits_max_connections_to_the_open_files_limit() -> None:
+    pytest.importorskip("resource")
+    # The child lowers its own limit first (no preexec_fn: this process has threads).
+    code = (
+        "import resource, runpy, sys; "
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (200, 200)); "
+        "sys.argv = ['bigc.testing', 'serve', '--max-connections', '1000']; "
+        "runpy.run_module('bigc.testing', run_name='__main__', alter_sys=True)"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=cli_env()
+    )
+    try:
+        assert proc.stdout is not None and proc.stderr is not None
+        base_url = proc.stdout.readline().decode().strip()
+        assert urllib3.request("GET", f"{base_url}/__bigc/health").status == 200
+    finally:
+        assert stop_cli(proc) == 0
+        stderr = proc.stderr.read().decode() if proc.stderr else ""
+        if proc.stderr is not None:
+            proc.stderr.close()
+    assert stderr.splitlines() == [
+        "bigc.testing: --max-connections lowered to 136 (open-files limit 200)"
+    ]
+
+
 def test_cli_port_in_use_is_one_line_and_exit_status_1() -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

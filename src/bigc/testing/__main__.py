@@ -16,6 +16,7 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, TypedDict
 
 from bigc.testing._limits import Limits
@@ -145,18 +146,34 @@ def _limits(args: argparse.Namespace) -> Limits:
     return Limits(**values)
 
 
-def _allow_open_files(connections: int) -> None:
-    """Raise the soft open-files limit so that ``connections`` sockets fit (Unix only)."""
+# Files the process needs besides client sockets: the listener, stdio, modules.
+_SPARE_FILES = 64
+
+
+def _fit_open_files(limits: Limits) -> Limits:
+    """Raise the soft open-files limit so that ``max_connections`` sockets fit
+    (Unix); where the hard limit is lower, lower ``max_connections`` to fit it,
+    so the cap (which closes idle connections) acts before ``accept`` fails."""
     try:
         import resource
     except ImportError:  # pragma: no cover - Windows
-        return
+        return limits
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    wanted = connections + 64  # the listener, stdio, imported modules' files
-    if soft != resource.RLIM_INFINITY and soft < wanted:
-        target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
-        with contextlib.suppress(ValueError, OSError):
-            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    wanted = limits.max_connections + _SPARE_FILES
+    if soft == resource.RLIM_INFINITY or soft >= wanted:
+        return limits
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        soft = target
+    if soft >= wanted:
+        return limits
+    fitting = max(1, soft - _SPARE_FILES)
+    print(
+        f"bigc.testing: --max-connections lowered to {fitting} (open-files limit {soft})",
+        file=sys.stderr,
+    )
+    return replace(limits, max_connections=fitting)
 
 
 async def _serve(args: argparse.Namespace, store: Store, limits: Limits) -> None:
@@ -195,7 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise ValueError("--bandwidth-mbps must be a positive number")
     except ValueError as exc:
         parser.error(str(exc))
-    _allow_open_files(limits.max_connections)
+    limits = _fit_open_files(limits)
     try:
         asyncio.run(_serve(args, store, limits))
     except KeyboardInterrupt:
