@@ -43,6 +43,8 @@ log = logging.getLogger("bigc.testing")
 # Framing is the server's business: the store cannot set these.
 _FRAMING_HEADERS = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive"})
 _NO_BODY_STATUSES = frozenset({204, 304})
+# Bodies at least this large are compressed in a worker thread.
+_COMPRESS_INLINE_BYTES = 64 * 1024
 # Keep this many store exceptions for a test to inspect; older ones are forgotten.
 _MAX_ERRORS = 100
 
@@ -184,8 +186,12 @@ class FakeServer:
             body = b""
         elif self.compress and body and "Content-Encoding" not in headers:
             coding = choose_coding(request.headers.get("Accept-Encoding"))
-            if coding is not None:
+            if coding is not None and len(body) < _COMPRESS_INLINE_BYTES:
                 body = encode(coding, body)
+            elif coding is not None:
+                # zlib (and brotli, zstd) release the GIL: a large page is
+                # compressed on another core while other connections are served.
+                body = await asyncio.get_running_loop().run_in_executor(None, encode, coding, body)
                 headers["Content-Encoding"] = coding
                 headers["Vary"] = "Accept-Encoding"
         if reply.fault is None and self.bandwidth_mbps is None:
