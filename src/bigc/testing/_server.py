@@ -325,6 +325,7 @@ class FakeServer:
             loop.run_forever()
             loop.run_until_complete(self.stop())
             _cancel_leftover_tasks(loop)
+            loop.run_until_complete(loop.shutdown_default_executor())  # compression threads
         finally:
             self._thread_loop = None
             loop.close()
