@@ -186,12 +186,8 @@ class FakeServer:
             body = b""
         elif self.compress and body and "Content-Encoding" not in headers:
             coding = choose_coding(request.headers.get("Accept-Encoding"))
-            if coding is not None and len(body) < _COMPRESS_INLINE_BYTES:
-                body = encode(coding, body)
-            elif coding is not None:
-                # zlib (and brotli, zstd) release the GIL: a large page is
-                # compressed on another core while other connections are served.
-                body = await asyncio.get_running_loop().run_in_executor(None, encode, coding, body)
+            if coding is not None:
+                body = await _compressed(coding, body)
                 headers["Content-Encoding"] = coding
                 headers["Vary"] = "Accept-Encoding"
         if reply.fault is None and self.bandwidth_mbps is None:
@@ -329,6 +325,14 @@ class FakeServer:
         finally:
             self._thread_loop = None
             loop.close()
+
+
+async def _compressed(coding: str, body: bytes) -> bytes:
+    """``body`` compressed; a large one in a worker thread (zlib, brotli and zstd
+    release the GIL), so other connections are served meanwhile."""
+    if len(body) < _COMPRESS_INLINE_BYTES:
+        return encode(coding, body)
+    return await asyncio.get_running_loop().run_in_executor(None, encode, coding, body)
 
 
 async def _read_at_most(request: web.BaseRequest, limit: int) -> bytes:
