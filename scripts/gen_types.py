@@ -491,36 +491,56 @@ class SpecModule:
 
     def result(self, operation: Mapping[str, Any], stem: str) -> str | None:
         """The type of what bigc returns: v3 answers unwrapped, lists as their items."""
+        found = self.success(operation)
+        if found is None:
+            return None
+        return self.named_annotation(
+            self.payload(found[2]), stem + "Result", operation, "Result of"
+        )
+
+    def success(self, operation: Mapping[str, Any]) -> tuple[str, JSON, JSON] | None:
+        """(status, response, schema) of the first 2xx answer with a JSON schema."""
         responses = operation.get("responses") or {}
-        for code in sorted(str(c) for c in responses):
-            if not code.startswith("2"):
-                continue
-            response = self.resolve(responses.get(code, responses.get(int(code))))
-            if not isinstance(response, Mapping):
+        for code in sorted(responses, key=str):
+            response = self.resolve(responses[code])
+            if not str(code).startswith("2") or not isinstance(response, Mapping):
                 continue
             if self.swagger2:
                 schema = response.get("schema")
             else:
                 schema = self.media_schema(response.get("content") or {})
-            if schema is None:
-                continue
-            return self.named_annotation(
-                self.payload(schema), stem + "Result", operation, "Result of"
-            )
+            if isinstance(schema, Mapping):
+                return str(code), dict(response), dict(schema)
         return None
 
     def payload(self, schema: Any) -> Any:
-        """What bigc hands back for a response schema: v3 ``data``, list items."""
+        """What bigc hands back for a response schema: v3 ``data``, list items.
+
+        A v3 answer that is one of several shapes gives one of their ``data``.
+        """
         resolved = self.resolve(schema)
-        if isinstance(resolved, Mapping):
-            merged = self.merge(resolved)
-            if self.v3 and "data" in (merged.get("properties") or {}):
-                schema = merged["properties"]["data"]
-                resolved = self.resolve(schema)
-                merged = self.merge(resolved) if isinstance(resolved, Mapping) else resolved
-            if isinstance(merged, Mapping) and (merged.get("type") == "array" or "items" in merged):
-                return merged.get("items")
+        if not isinstance(resolved, Mapping):
+            return schema
+        merged = self.merge(resolved)
+        variants = merged.get("oneOf") or merged.get("anyOf")
+        if self.v3 and variants and not merged.get("properties"):
+            shapes = [
+                self.payload(v) for v in variants if self.has_data(self.merge(self.resolve(v)))
+            ]
+            if shapes:
+                return shapes[0] if len(shapes) == 1 else {"anyOf": shapes}
+        if self.has_data(merged):
+            schema = merged["properties"]["data"]
+            resolved = self.resolve(schema)
+            merged = self.merge(resolved) if isinstance(resolved, Mapping) else resolved
+        if isinstance(merged, Mapping) and (merged.get("type") == "array" or "items" in merged):
+            return merged.get("items")
         return schema
+
+    def has_data(self, schema: Any) -> bool:
+        """Whether bigc unwraps this answer (a v3 object with ``data``)."""
+        properties = schema.get("properties") if isinstance(schema, Mapping) else None
+        return self.v3 and "data" in (properties or {})
 
     def named_annotation(
         self, schema: Any, hint: str, operation: Mapping[str, Any], role: str
@@ -545,7 +565,7 @@ class SpecModule:
             self.defs.pop(index)
             self.taken.discard(name)
             return None
-        if text.isidentifier():
+        if text in self.taken and text not in RESERVED:
             self.defs.pop(index)
             self.taken.discard(name)
             return text

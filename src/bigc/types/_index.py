@@ -318,7 +318,7 @@ _ROWS: tuple[_Row, ...] = (
         "deleteBrandsMetafields",
         "bigc.types.brands_catalog_v3.DeleteBrandsMetafieldsBody",
         None,
-        "bigc.types.brands_catalog_v3.int",
+        "bigc.types.brands_catalog_v3.DeleteBrandsMetafieldsResult",
     ),
     (
         "carts.v3.yml",
@@ -507,7 +507,7 @@ _ROWS: tuple[_Row, ...] = (
         "deleteCartsMetafields",
         "bigc.types.carts_v3.DeleteCartsMetafieldsBody",
         None,
-        "bigc.types.carts_v3.int",
+        "bigc.types.carts_v3.DeleteCartsMetafieldsResult",
     ),
     (
         "categories_catalog.v3.yml",
@@ -678,7 +678,7 @@ _ROWS: tuple[_Row, ...] = (
         "deleteCategoriesMetafields",
         "bigc.types.categories_catalog_v3.DeleteCategoriesMetafieldsBody",
         None,
-        "bigc.types.categories_catalog_v3.int",
+        "bigc.types.categories_catalog_v3.DeleteCategoriesMetafieldsResult",
     ),
     (
         "category-trees_catalog.v3.yml",
@@ -975,7 +975,7 @@ _ROWS: tuple[_Row, ...] = (
         "deleteChannelMenus",
         None,
         None,
-        "bigc.types.channels_v3.int",
+        "bigc.types.channels_v3.DeleteChannelMenusResult",
     ),
     (
         "channels.v3.yml",
@@ -1056,7 +1056,7 @@ _ROWS: tuple[_Row, ...] = (
         "deleteChannelsMetafields",
         "bigc.types.channels_v3.DeleteChannelsMetafieldsBody",
         None,
-        "bigc.types.channels_v3.int",
+        "bigc.types.channels_v3.DeleteChannelsMetafieldsResult",
     ),
     (
         "checkouts.v3.yml",
@@ -1803,7 +1803,7 @@ _ROWS: tuple[_Row, ...] = (
         "deleteCustomersMetafields",
         None,
         None,
-        "bigc.types.customers_v3.int",
+        "bigc.types.customers_v3.DeleteCustomersMetafieldsResult",
     ),
     (
         "email_templates.v3.yml",
@@ -2145,7 +2145,7 @@ _ROWS: tuple[_Row, ...] = (
         "deleteLocationsMetafields",
         "bigc.types.locations_v3.DeleteLocationsMetafieldsBody",
         None,
-        "bigc.types.locations_v3.int",
+        "bigc.types.locations_v3.DeleteLocationsMetafieldsResult",
     ),
     (
         "marketing.v2.yml",
@@ -2766,7 +2766,7 @@ _ROWS: tuple[_Row, ...] = (
         "deleteOrdersMetafields",
         "bigc.types.orders_v3.DeleteOrdersMetafieldsBody",
         None,
-        "bigc.types.orders_v3.int",
+        "bigc.types.orders_v3.DeleteOrdersMetafieldsResult",
     ),
     (
         "page-widgets.v3.yml",
@@ -3459,7 +3459,7 @@ _ROWS: tuple[_Row, ...] = (
         "deleteVariantsMetafields",
         "bigc.types.product_variants_catalog_v3.DeleteVariantsMetafieldsBody",
         None,
-        "bigc.types.product_variants_catalog_v3.int",
+        "bigc.types.product_variants_catalog_v3.DeleteVariantsMetafieldsResult",
     ),
     (
         "products_catalog.v3.yml",
@@ -3936,7 +3936,7 @@ _ROWS: tuple[_Row, ...] = (
         "deleteProductsMetafields",
         "bigc.types.products_catalog_v3.DeleteProductsMetafieldsBody",
         None,
-        "bigc.types.products_catalog_v3.int",
+        "bigc.types.products_catalog_v3.DeleteProductsMetafieldsResult",
     ),
     (
         "promotion_settings.v3.yml",
@@ -5196,7 +5196,7 @@ _ROWS: tuple[_Row, ...] = (
         "deleteStoreMetafields",
         "bigc.types.store_information_v3.DeleteStoreMetafieldsBody",
         None,
-        "bigc.types.store_information_v3.int",
+        "bigc.types.store_information_v3.DeleteStoreMetafieldsResult",
     ),
     (
         "store_information.v3.yml",

@@ -728,3 +728,7 @@ class CreateBrandsMetafieldsBodyItem(TypedDict):
 
 DeleteBrandsMetafieldsBody: TypeAlias = "list[int]"
 """Body of ``deleteBrandsMetafields``."""
+
+
+DeleteBrandsMetafieldsResult: TypeAlias = "int"
+"""Result of ``deleteBrandsMetafields``."""

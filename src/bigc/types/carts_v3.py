@@ -1651,3 +1651,7 @@ class CreateCartsMetafieldsBodyItem(TypedDict):
 
 DeleteCartsMetafieldsBody: TypeAlias = "list[int]"
 """Body of ``deleteCartsMetafields``."""
+
+
+DeleteCartsMetafieldsResult: TypeAlias = "int"
+"""Result of ``deleteCartsMetafields``."""

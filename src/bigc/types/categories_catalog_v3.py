@@ -1025,3 +1025,7 @@ class CreateCategoriesMetafieldsBodyItem(TypedDict):
 
 DeleteCategoriesMetafieldsBody: TypeAlias = "list[int]"
 """Body of ``deleteCategoriesMetafields``."""
+
+
+DeleteCategoriesMetafieldsResult: TypeAlias = "int"
+"""Result of ``deleteCategoriesMetafields``."""

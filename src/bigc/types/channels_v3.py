@@ -958,6 +958,10 @@ class CreateChannelMenusResult(TypedDict, total=False):
     custom_app_sections: CustomAppSections
 
 
+DeleteChannelMenusResult: TypeAlias = "int"
+"""Result of ``deleteChannelMenus``."""
+
+
 GetChannelMetafieldsParamsIncludeFields: TypeAlias = (
     "Collection[Literal['resource_id', 'key', 'value', 'namespace', 'permission_set', "
     "'resource_type', 'description', 'owner_client_id', 'date_created', 'date_modified']] | str"
@@ -1154,3 +1158,7 @@ CreateChannelsMetafieldsBody: TypeAlias = "list[MetafieldPost]"
 
 DeleteChannelsMetafieldsBody: TypeAlias = "list[int]"
 """Body of ``deleteChannelsMetafields``."""
+
+
+DeleteChannelsMetafieldsResult: TypeAlias = "int"
+"""Result of ``deleteChannelsMetafields``."""

@@ -1553,3 +1553,7 @@ class CreateCustomersMetafieldsBodyItem(TypedDict):
     """Description for the metafields."""
     resource_id: int
     """The ID for the resource with which the metafield is associated."""
+
+
+DeleteCustomersMetafieldsResult: TypeAlias = "int"
+"""Result of ``deleteCustomersMetafields``."""

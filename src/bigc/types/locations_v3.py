@@ -699,3 +699,7 @@ class CreateLocationsMetafieldsBodyItem(TypedDict):
 
 DeleteLocationsMetafieldsBody: TypeAlias = "list[int]"
 """Body of ``deleteLocationsMetafields``."""
+
+
+DeleteLocationsMetafieldsResult: TypeAlias = "int"
+"""Result of ``deleteLocationsMetafields``."""

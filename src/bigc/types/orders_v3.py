@@ -1834,3 +1834,7 @@ class CreateOrdersMetafieldsBodyItem(TypedDict):
 
 DeleteOrdersMetafieldsBody: TypeAlias = "list[int]"
 """Body of ``deleteOrdersMetafields``."""
+
+
+DeleteOrdersMetafieldsResult: TypeAlias = "int"
+"""Result of ``deleteOrdersMetafields``."""

@@ -1016,3 +1016,7 @@ class CreateVariantsMetafieldsBodyItem(TypedDict):
 
 DeleteVariantsMetafieldsBody: TypeAlias = "list[int]"
 """Body of ``deleteVariantsMetafields``."""
+
+
+DeleteVariantsMetafieldsResult: TypeAlias = "int"
+"""Result of ``deleteVariantsMetafields``."""

@@ -4144,3 +4144,7 @@ class CreateProductsMetafieldsBodyItem(TypedDict):
 
 DeleteProductsMetafieldsBody: TypeAlias = "list[int]"
 """Body of ``deleteProductsMetafields``."""
+
+
+DeleteProductsMetafieldsResult: TypeAlias = "int"
+"""Result of ``deleteProductsMetafields``."""

@@ -329,3 +329,7 @@ CreateStoresMetafieldsBody: TypeAlias = "list[MetafieldBasePostPut]"
 
 DeleteStoreMetafieldsBody: TypeAlias = "list[int]"
 """Body of ``deleteStoreMetafields``."""
+
+
+DeleteStoreMetafieldsResult: TypeAlias = "int"
+"""Result of ``deleteStoreMetafields``."""
