@@ -179,6 +179,9 @@ class SpecModule:
         self.taken: set[str] = set(RESERVED)
         self.ref_names: dict[str, str] = {}
         self.reserved: dict[str, str] = {}
+        # Inline objects by identity (the schema kept alive so that ids stay unique):
+        # an object reached twice (through two allOf merges) is one TypedDict.
+        self.inline: dict[int, tuple[Mapping[str, Any], str]] = {}
         self.operations: list[OperationTypes] = []
         self.swagger2 = "swagger" in document
         servers = document.get("servers") or [{}]
@@ -335,8 +338,7 @@ class SpecModule:
             return f"list[{self.annotation(schema.get('items'), hint + 'Item')}]"
         if kind == "object" or "properties" in schema or "additionalProperties" in schema:
             if schema.get("properties"):
-                doc = self.describe(schema) or f"The ``{hint}`` object."
-                return self.typed_dict(schema, self.unique(hint), doc)
+                return self.inline_record(schema, hint)
             extra = schema.get("additionalProperties")
             if isinstance(extra, Mapping) and extra:
                 return f"dict[str, {self.annotation(extra, hint + 'Value')}]"
@@ -347,6 +349,14 @@ class SpecModule:
             "number": "float",
             "boolean": "bool",
         }.get(str(kind), "Any")
+
+    def inline_record(self, schema: Mapping[str, Any], hint: str) -> str:
+        if id(schema) not in self.inline:
+            doc = self.describe(schema) or f"The ``{hint}`` object."
+            name = self.unique(hint)
+            self.inline[id(schema)] = (schema, name)
+            self.typed_dict(schema, name, doc)
+        return self.inline[id(schema)][1]
 
     def enum(self, values: list[Any]) -> str | None:
         kept = [v for v in values if v is not None]

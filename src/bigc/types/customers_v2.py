@@ -373,7 +373,7 @@ class ValidatePassword(TypedDict, total=False):
 class CustomerBase(TypedDict, total=False):
     """customer_Base"""
 
-    _authentication: CustomerBaseAuthentication
+    _authentication: CustomerFullAuthentication
     """Not returned in any responses, but accepts up to two fields allowing you to set the
     customer's password.
     """
@@ -399,40 +399,12 @@ class CustomerBase(TypedDict, total=False):
     """If applicable, the tax-exempt category of the shopper's customer account."""
     accepts_marketing: bool
     """Describes whether the customer accepts product review emails or abandon cart emails."""
-    addresses: CustomerBaseAddresses
+    addresses: CustomerFullAddresses
     """Address Field Resource"""
-    form_fields: list[CustomerBaseFormFieldsItem] | None
+    form_fields: list[CustomerFullFormFieldsItem] | None
     """Array of custom fields."""
     reset_pass_on_login: bool
     """Force a password change on next login."""
-
-
-class CustomerBaseAuthentication(TypedDict, total=False):
-    """Not returned in any responses, but accepts up to two fields allowing you to set the
-    customer's password.
-    """
-
-    force_reset: bool
-    password: str
-    password_confirmation: str
-
-
-class CustomerBaseAddresses(TypedDict, total=False):
-    """Address Field Resource"""
-
-    url: str
-    """Full URL of where the resource is located."""
-    resource: str
-    """Resource being accessed."""
-
-
-class CustomerBaseFormFieldsItem(TypedDict, total=False):
-    """Form Fields"""
-
-    name: str
-    """Name of the form field."""
-    value: str | None
-    """Value of the form field."""
 
 
 class CustomerPut(TypedDict, total=False):

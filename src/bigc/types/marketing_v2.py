@@ -105,7 +105,7 @@ class CouponBase(TypedDict, total=False):
     """If the coupon is enabled, this field's value is `true`; otherwise, `false`."""
     code: Required[str]
     """The coupon code that customers will use to receive their discounts."""
-    applies_to: Required[CouponBaseAppliesTo]
+    applies_to: Required[CouponFullAppliesTo]
     """If it is not included in the PUT request, its existing value on the coupon will be
     cleared.
     """
@@ -113,26 +113,9 @@ class CouponBase(TypedDict, total=False):
     """Maximum number of times this coupon can be used."""
     max_uses_per_customer: int
     """Maximum number of times each customer can use this coupon."""
-    restricted_to: CouponBaseRestrictedTo
+    restricted_to: CouponFullRestrictedTo
     shipping_methods: list[str]
     """This is a list of shipping-method names."""
-
-
-class CouponBaseAppliesTo(TypedDict, total=False):
-    """If it is not included in the PUT request, its existing value on the coupon will be
-    cleared.
-    """
-
-    ids: list[int]
-    """ID of either the products or categories"""
-    entity: str
-    """What the discount applies to."""
-
-
-class CouponBaseRestrictedTo(TypedDict, total=False):
-    """The ``CouponBaseRestrictedTo`` object."""
-
-    countries: str
 
 
 class BannerBase(TypedDict):

@@ -1257,7 +1257,7 @@ class OrderCatalogProductPost(TypedDict, total=False):
     """The product name that is shown to customer in storefront."""
     name_merchant: str
     """The product name that is shown to merchant in control panel."""
-    product_options: list[OrderCatalogProductPostProductOptionsItem]
+    product_options: list[OrderCatalogProductPutProductOptionsItem]
     """List of product variant options and modifiers."""
     quantity: int
     price_inc_tax: float
@@ -1279,35 +1279,6 @@ class OrderCatalogProductPost(TypedDict, total=False):
     wrapping_cost_inc_tax: float
     """When provided, this value should be equal to `wrapping_cost_inc_tax` times quantity to
     accurately reflect wrapping cost per unit.
-    """
-
-
-class OrderCatalogProductPostProductOptionsItem(TypedDict, total=False):
-    """The ``OrderCatalogProductPostProductOptionsItem`` object."""
-
-    id: int
-    """Numeric ID of an option applied to the product from a list of options available to the
-    product.
-    """
-    value: str
-    """Depending on the option type, value can be one of the following: - The variant option
-    value id or the modifier value id for modifier types with a list of defined values, such
-    as drop down or checkbox modifiers.
-    """
-    display_name: str
-    """Alias for display_name_customer."""
-    display_name_customer: str
-    """The product option name that is shown to customer in storefront."""
-    display_name_merchant: str
-    """The product option name that is shown to merchant in Control Panel."""
-    display_value: str
-    """Alias for display_value_customer."""
-    display_value_merchant: str
-    """The product option value that is shown to merchant in Control Panel."""
-    display_value_customer: str
-    """The product option value that is shown to a customer in storefront.`xxx` and
-    `xxx_customer` always hold the same value, updating either `xxx` or `xxx_customer` will
-    change value for both of those fields.
     """
 
 

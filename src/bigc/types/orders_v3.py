@@ -156,18 +156,11 @@ class ReturnFull(TypedDict, total=False):
     """The total price of the items being returned."""
     currency: str
     """The transactional currency of the return and the associated order."""
-    customer: ReturnFullCustomer
+    customer: CreateReturnCustomer
     comment: str
     """A comment provided to the merchant for review."""
     status: StatusFull
     date_modified: str
-
-
-class ReturnFullCustomer(TypedDict, total=False):
-    """The ``ReturnFullCustomer`` object."""
-
-    id: int
-    email: str
 
 
 class StatusUpdateFull(TypedDict, total=False):
@@ -1533,45 +1526,9 @@ class GetOrderRefundResult(TypedDict, total=False):
     """Total tax amount refunded back to the shopper."""
     uses_merchant_override_values: bool
     """Whether refund amount and tax are provided explicitly by merchant override."""
-    payments: list[GetOrderRefundResultPaymentsItem]
-    items: list[GetOrderRefundResultItemsItem]
+    payments: list[RefundIDGetDataPaymentsItem]
+    items: list[RefundIDGetDataItemsItem]
     """Array of items refunded."""
-
-
-class GetOrderRefundResultPaymentsItem(TypedDict, total=False):
-    """The ``GetOrderRefundResultPaymentsItem`` object."""
-
-    id: int
-    """Reference to refund payment ID."""
-    provider_id: str
-    """Reference to payment provider."""
-    amount: float
-    """A non-negative two decimal place rounded value represents the amount that can be
-    charged/refunded with payment providers.
-    """
-    offline: bool
-    """Indicates whether the payment was offline."""
-    is_declined: bool
-    """Indicates if this payment has been declined by the payment provider."""
-    declined_message: str
-    """Message indicates why the payment was declined."""
-
-
-class GetOrderRefundResultItemsItem(TypedDict, total=False):
-    """The ``GetOrderRefundResultItemsItem`` object."""
-
-    item_type: Literal["PRODUCT", "GIFT_WRAPPING", "SHIPPING", "HANDLING", "ORDER", "FEE"]
-    """Type of item that was refunded."""
-    item_id: int
-    """order_product.id` corresponding to the item_types of PRODUCT, GIFT_WRAPPING."""
-    quantity: int
-    """Quantity of item refunded."""
-    requested_amount: str | None
-    """A non-negative two decimal place rounded value that represents the amount that can be
-    refunded with the payment provider(s).
-    """
-    reason: str
-    """Reason for refunding an item."""
 
 
 GetOrdersRefundsParams = TypedDict(
@@ -1625,125 +1582,33 @@ GetOrderMetafieldsParams = TypedDict(
 class GetGlobalOrderSettingsResult(TypedDict, total=False):
     """Result of ``getGlobalOrderSettings``."""
 
-    notifications: GetGlobalOrderSettingsResultNotifications
+    notifications: GlobalOrderSettingsNotifications
     """Global notification settings."""
     meta: MetaEmptyFull
-
-
-class GetGlobalOrderSettingsResultNotifications(TypedDict, total=False):
-    """Global notification settings."""
-
-    order_placed: GetGlobalOrderSettingsResultNotificationsOrderPlaced
-    """Global order notification settings."""
-    forward_invoice: GetGlobalOrderSettingsResultNotificationsForwardInvoice
-    """Global order invoice forward settings."""
-
-
-class GetGlobalOrderSettingsResultNotificationsOrderPlaced(TypedDict, total=False):
-    """Global order notification settings."""
-
-    email_addresses: list[str]
-    """Email addresses order notifications will be sent to."""
-
-
-class GetGlobalOrderSettingsResultNotificationsForwardInvoice(TypedDict, total=False):
-    """Global order invoice forward settings."""
-
-    email_addresses: list[str]
-    """Email addresses order invoices will be forwarded to."""
 
 
 class UpdateGlobalOrderSettingsResult(TypedDict, total=False):
     """Result of ``updateGlobalOrderSettings``."""
 
-    notifications: UpdateGlobalOrderSettingsResultNotifications
+    notifications: GlobalOrderSettingsNotifications
     """Global notification settings."""
     meta: MetaEmptyFull
-
-
-class UpdateGlobalOrderSettingsResultNotifications(TypedDict, total=False):
-    """Global notification settings."""
-
-    order_placed: UpdateGlobalOrderSettingsResultNotificationsOrderPlaced
-    """Global order notification settings."""
-    forward_invoice: UpdateGlobalOrderSettingsResultNotificationsForwardInvoice
-    """Global order invoice forward settings."""
-
-
-class UpdateGlobalOrderSettingsResultNotificationsOrderPlaced(TypedDict, total=False):
-    """Global order notification settings."""
-
-    email_addresses: list[str]
-    """Email addresses order notifications will be sent to."""
-
-
-class UpdateGlobalOrderSettingsResultNotificationsForwardInvoice(TypedDict, total=False):
-    """Global order invoice forward settings."""
-
-    email_addresses: list[str]
-    """Email addresses order invoices will be forwarded to."""
 
 
 class GetChannelOrderSettingsResult(TypedDict, total=False):
     """Result of ``getChannelOrderSettings``."""
 
-    notifications: GetChannelOrderSettingsResultNotifications
+    notifications: ChannelOrderSettingsNotifications
     """Channel notification settings."""
     meta: MetaEmptyFull
-
-
-class GetChannelOrderSettingsResultNotifications(TypedDict, total=False):
-    """Channel notification settings."""
-
-    order_placed: GetChannelOrderSettingsResultNotificationsOrderPlaced
-    """Channel order notification settings."""
-    forward_invoice: GetChannelOrderSettingsResultNotificationsForwardInvoice
-    """Channel order invoice forward settings."""
-
-
-class GetChannelOrderSettingsResultNotificationsOrderPlaced(TypedDict, total=False):
-    """Channel order notification settings."""
-
-    email_addresses: list[str] | None
-    """Email addresses channel order notifications will be sent to."""
-
-
-class GetChannelOrderSettingsResultNotificationsForwardInvoice(TypedDict, total=False):
-    """Channel order invoice forward settings."""
-
-    email_addresses: list[str] | None
-    """Email addresses channel order invoices will be forwarded to."""
 
 
 class UpdateChannelOrderSettingsResult(TypedDict, total=False):
     """Result of ``updateChannelOrderSettings``."""
 
-    notifications: UpdateChannelOrderSettingsResultNotifications
+    notifications: ChannelOrderSettingsNotifications
     """Channel notification settings."""
     meta: MetaEmptyFull
-
-
-class UpdateChannelOrderSettingsResultNotifications(TypedDict, total=False):
-    """Channel notification settings."""
-
-    order_placed: UpdateChannelOrderSettingsResultNotificationsOrderPlaced
-    """Channel order notification settings."""
-    forward_invoice: UpdateChannelOrderSettingsResultNotificationsForwardInvoice
-    """Channel order invoice forward settings."""
-
-
-class UpdateChannelOrderSettingsResultNotificationsOrderPlaced(TypedDict, total=False):
-    """Channel order notification settings."""
-
-    email_addresses: list[str] | None
-    """Email addresses channel order notifications will be sent to."""
-
-
-class UpdateChannelOrderSettingsResultNotificationsForwardInvoice(TypedDict, total=False):
-    """Channel order invoice forward settings."""
-
-    email_addresses: list[str] | None
-    """Email addresses channel order invoices will be forwarded to."""
 
 
 GetOrdersMetafieldsParamsIncludeFields: TypeAlias = (

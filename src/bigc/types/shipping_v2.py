@@ -182,8 +182,8 @@ class ShippingMethodFullHandlingFeesPercentageSurcharge(TypedDict, total=False):
 
 
 ShippingMethodBaseHandlingFees: TypeAlias = (
-    "ShippingMethodBaseHandlingFeesFixedSurcharge | "
-    "ShippingMethodBaseHandlingFeesPercentageSurcharge"
+    "ShippingMethodFullHandlingFeesFixedSurcharge | "
+    "ShippingMethodFullHandlingFeesPercentageSurcharge"
 )
 """Type of ``ShippingMethodBase['handling_fees']``."""
 
@@ -194,7 +194,7 @@ class ShippingMethodBase(TypedDict, total=False):
     name: str
     """Display name for shipping method."""
     type: ShippingMethodType
-    settings: ShippingMethodBaseSettings
+    settings: ShippingMethodFullSettings
     """Depends on the shipping method type."""
     enabled: bool
     """Whether or not this shipping zone method is enabled."""
@@ -205,27 +205,6 @@ class ShippingMethodBase(TypedDict, total=False):
     """
     channel_ids: list[int]
     """List of channels associated to a method."""
-
-
-class ShippingMethodBaseSettings(TypedDict, total=False):
-    """Depends on the shipping method type."""
-
-    rate: float
-    """Flat rate per order."""
-
-
-class ShippingMethodBaseHandlingFeesFixedSurcharge(TypedDict, total=False):
-    """Fixed surcharge"""
-
-    fixed_surcharge: float
-    """Flat-rate handling fee applied to shipping cost."""
-
-
-class ShippingMethodBaseHandlingFeesPercentageSurcharge(TypedDict, total=False):
-    """Percentage surcharge"""
-
-    percentage_surcharge: float
-    """Percentage handling fee applied to shipping cost."""
 
 
 ShippingResponse: TypeAlias = "dict[str, Any]"

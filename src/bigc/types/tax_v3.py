@@ -53,17 +53,8 @@ class GetTaxProviderConnectionResult(TypedDict, total=False):
     """When supported by the tax provider configuration, the profile value is used to generate a
     unique Tax Provider API request URL for this connection.
     """
-    target: GetTaxProviderConnectionResultTarget
+    target: ResponseConnectionDataTarget
     """The countries and subdivisions in which this tax provider connection is active."""
-
-
-class GetTaxProviderConnectionResultTarget(TypedDict, total=False):
-    """The countries and subdivisions in which this tax provider connection is active."""
-
-    country_codes: list[str]
-    """The list of country codes where the tax provider connection is active."""
-    subdivision_codes: list[str]
-    """The list of subdivision codes where the tax provider connection is active."""
 
 
 class UpdateTaxProviderConnectionBody(TypedDict, total=False):
@@ -91,17 +82,8 @@ class UpdateTaxProviderConnectionResult(TypedDict, total=False):
     """When supported by the tax provider configuration, the profile value is used to generate a
     unique Tax Provider API request URL for this connection.
     """
-    target: UpdateTaxProviderConnectionResultTarget
+    target: ResponseConnectionDataTarget
     """The countries and subdivisions in which this tax provider connection is active."""
-
-
-class UpdateTaxProviderConnectionResultTarget(TypedDict, total=False):
-    """The countries and subdivisions in which this tax provider connection is active."""
-
-    country_codes: list[str]
-    """The list of country codes where the tax provider connection is active."""
-    subdivision_codes: list[str]
-    """The list of subdivision codes where the tax provider connection is active."""
 
 
 class DeleteTaxProviderConnectionResult(TypedDict, total=False):
@@ -117,14 +99,5 @@ class DeleteTaxProviderConnectionResult(TypedDict, total=False):
     """When supported by the tax provider configuration, the profile value is used to generate a
     unique Tax Provider API request URL for this connection.
     """
-    target: DeleteTaxProviderConnectionResultTarget
+    target: ResponseConnectionDataTarget
     """The countries and subdivisions in which this tax provider connection is active."""
-
-
-class DeleteTaxProviderConnectionResultTarget(TypedDict, total=False):
-    """The countries and subdivisions in which this tax provider connection is active."""
-
-    country_codes: list[str]
-    """The list of country codes where the tax provider connection is active."""
-    subdivision_codes: list[str]
-    """The list of subdivision codes where the tax provider connection is active."""

@@ -310,7 +310,7 @@ class ThemeConfigurationWrite(TypedDict, total=False):
 class GetStoreThemesResult(TypedDict, total=False):
     """Result of ``getStoreThemes``."""
 
-    variations: list[GetStoreThemesResultVariationsItem]
+    variations: list[ThemesCollectionResponseDataItemVariationsItem]
     """The variations."""
     uuid: str
     """The identifier."""
@@ -322,19 +322,6 @@ class GetStoreThemesResult(TypedDict, total=False):
     """Indicates whether this theme is active on the storefront."""
     updated_at: str
     """The date-time of the last theme update."""
-
-
-class GetStoreThemesResultVariationsItem(TypedDict, total=False):
-    """A variation."""
-
-    description: str
-    """The description."""
-    external_id: str
-    """The external identifier."""
-    name: str
-    """The name."""
-    uuid: str
-    """The identifier."""
 
 
 class UploadStoreThemeBody(TypedDict):
@@ -354,7 +341,7 @@ class ActivateStoreThemeParams(TypedDict, total=False):
 class GetStoreThemeJobResult(TypedDict, total=False):
     """Result of ``getStoreThemeJob``."""
 
-    errors: list[GetStoreThemeJobResultErrorsItem]
+    errors: list[JobResponseDataErrorsItem]
     """The errors."""
     id: str
     """The identifier."""
@@ -366,26 +353,8 @@ class GetStoreThemeJobResult(TypedDict, total=False):
     """The status."""
     time: str
     """The time."""
-    warnings: list[GetStoreThemeJobResultWarningsItem]
+    warnings: list[JobResponseDataWarningsItem]
     """The warnings."""
-
-
-class GetStoreThemeJobResultErrorsItem(TypedDict, total=False):
-    """The ``GetStoreThemeJobResultErrorsItem`` object."""
-
-    error: str
-    """The error."""
-    message: str
-    """The message."""
-
-
-class GetStoreThemeJobResultWarningsItem(TypedDict, total=False):
-    """The ``GetStoreThemeJobResultWarningsItem`` object."""
-
-    message: str
-    """The message."""
-    warning: str
-    """The warning."""
 
 
 GetThemeConfigurationParams = TypedDict(

@@ -1516,17 +1516,8 @@ class WebhookCallbackBase(TypedDict, total=False):
 class CallbackCategoryData(TypedDict, total=False):
     """A lightweight description of the event that triggered the webhook."""
 
-    data: CallbackCategoryDataData
+    data: StoreCategoryCreatedData
     """A lightweight description of the event that triggered the webhook."""
-
-
-class CallbackCategoryDataData(TypedDict, total=False):
-    """A lightweight description of the event that triggered the webhook."""
-
-    type: str
-    """This type will always be `category`."""
-    id: int
-    """ID of the category."""
 
 
 class GetWebhooksParams(TypedDict, total=False):
