@@ -179,8 +179,8 @@ class SpecModule:
         self.taken: set[str] = set(RESERVED)
         self.ref_names: dict[str, str] = {}
         self.reserved: dict[str, str] = {}
-        # Inline objects by identity (the schema kept alive so that ids stay unique):
-        # an object reached twice (through two allOf merges) is one TypedDict.
+        # Types of inline objects and unions by identity (the schema kept alive so
+        # that ids stay unique): one reached twice (two allOf merges) is one type.
         self.inline: dict[int, tuple[Mapping[str, Any], str]] = {}
         self.operations: list[OperationTypes] = []
         self.swagger2 = "swagger" in document
@@ -235,11 +235,11 @@ class SpecModule:
 
     def define(self, schema: Any, name: str, origin: str) -> None:
         """Emit ``name`` as a TypedDict when ``schema`` is an object, else an alias."""
-        merged = self.merge(schema) if isinstance(schema, Mapping) else schema
-        doc = self.describe(merged) or origin
-        if isinstance(merged, Mapping) and self.is_record(merged):
-            self.typed_dict(merged, name, doc, reserved=True)
+        record = self.as_record(schema)
+        if record is not None:
+            self.typed_dict(record, name, self.describe(record) or origin)
             return
+        doc = self.describe(schema) or origin
         alias = AliasDef(name, "Any", doc)
         self.defs.append(alias)
         alias.annotation = self.annotation(schema, name)
@@ -350,12 +350,16 @@ class SpecModule:
             "boolean": "bool",
         }.get(str(kind), "Any")
 
-    def inline_record(self, schema: Mapping[str, Any], hint: str) -> str:
+    def inline_record(
+        self, schema: Mapping[str, Any], hint: str, record: Mapping[str, Any] | None = None
+    ) -> str:
+        """The TypedDict of an object written in place (``record``: as combined from it)."""
         if id(schema) not in self.inline:
-            doc = self.describe(schema) or f"The ``{hint}`` object."
+            record = record or schema
+            doc = self.describe(record) or f"The ``{hint}`` object."
             name = self.unique(hint)
             self.inline[id(schema)] = (schema, name)
-            self.typed_dict(schema, name, doc)
+            self.typed_dict(record, name, doc)
         return self.inline[id(schema)][1]
 
     def enum(self, values: list[Any]) -> str | None:
@@ -369,6 +373,27 @@ class SpecModule:
         return text + " | None" if None in values else text
 
     def union(self, schema: Mapping[str, Any], variants: list[Any], hint: str) -> str:
+        """A oneOf/anyOf: one TypedDict with the keys of all parts when they are objects.
+
+        JSON schemas are open, so an object may fit several parts at once (a
+        cart line item with a variant and modifier selections, although the
+        file says oneOf); a union of closed TypedDicts would reject it. Keys
+        that no part names are still errors. Lists of objects likewise become
+        a list of the combined object; other parts make a ``Union``.
+        """
+        if len(self.distinct(variants)) == 1:
+            return self.annotation(variants[0], hint)
+        if id(schema) in self.inline:
+            return self.inline[id(schema)][1]
+        record = self.as_record(schema)
+        if record is not None:
+            return self.inline_record(schema, hint, record)
+        parts = [self.merge(p) if isinstance(p, Mapping) else p for p in self.distinct(variants)]
+        if all(isinstance(p, Mapping) and p.get("type") == "array" for p in parts):
+            items = {"anyOf": [p.get("items") for p in parts]}
+            text = f"list[{self.annotation(items, hint + 'Item')}]"
+            self.inline[id(schema)] = (schema, text)
+            return text
         base = {k: v for k, v in schema.items() if k not in ("oneOf", "anyOf", "discriminator")}
         has_base = bool(base.get("properties"))
         texts: list[str] = []
@@ -384,11 +409,50 @@ class SpecModule:
                 texts.append(text)
         if "Any" in texts:
             return "Any"
+        if all(re.fullmatch(r"Literal\[[^|]*\]", t) for t in texts):
+            return f"Literal[{', '.join(t[8:-1] for t in texts)}]"
         return " | ".join(texts)
 
-    def typed_dict(
-        self, schema: Mapping[str, Any], name: str, doc: str, reserved: bool = False
-    ) -> str:
+    def distinct(self, variants: list[Any]) -> list[Any]:
+        """The parts of a oneOf/anyOf, resolved, each once."""
+        parts = [self.resolve(v) if isinstance(v, Mapping) else v for v in variants]
+        return [p for i, p in enumerate(parts) if all(p is not q for q in parts[:i])]
+
+    def as_record(self, schema: Any) -> Mapping[str, Any] | None:
+        """The object schema a TypedDict is made of (allOf merged, oneOf combined), if any."""
+        if not isinstance(schema, Mapping):
+            return None
+        merged = self.merge(schema)
+        if self.is_record(merged):
+            return merged
+        variants = merged.get("oneOf") or merged.get("anyOf") or []
+        parts = [self.merge(p) if isinstance(p, Mapping) else p for p in self.distinct(variants)]
+        if len(parts) > 1 and all(isinstance(p, Mapping) and self.is_record(p) for p in parts):
+            return self.combine(merged, parts)
+        return None
+
+    @staticmethod
+    def combine(schema: Mapping[str, Any], parts: list[Mapping[str, Any]]) -> JSON:
+        """One object schema for a oneOf/anyOf: every part's keys, required if all require them."""
+        base = {k: v for k, v in schema.items() if k not in ("oneOf", "anyOf", "discriminator")}
+        found: dict[str, list[Any]] = {k: [v] for k, v in (base.get("properties") or {}).items()}
+        for part in parts:
+            for key, value in part["properties"].items():
+                seen = found.setdefault(key, [])
+                if all(value != other for other in seen):
+                    seen.append(value)
+        # A key the parts type differently (a discriminator) is any of those types.
+        properties = {k: v[0] if len(v) == 1 else {"anyOf": v} for k, v in found.items()}
+        required = set.intersection(*(set(p.get("required") or []) for p in parts))
+        required |= set(base.get("required") or [])
+        return {
+            **base,
+            "type": "object",
+            "properties": properties,
+            "required": [k for k in properties if k in required],
+        }
+
+    def typed_dict(self, schema: Mapping[str, Any], name: str, doc: str) -> str:
         extra = schema.get("additionalProperties")
         definition = TypedDictDef(name, doc, open=extra not in (None, False, {}))
         self.defs.append(definition)
@@ -558,14 +622,10 @@ class SpecModule:
         """A name for the type of ``schema``: its own or an alias called ``hint``."""
         if not isinstance(schema, Mapping):
             return None
-        resolved = self.resolve(schema)
-        if (
-            isinstance(resolved, Mapping)
-            and "$ref" not in schema
-            and self.is_record(self.merge(resolved))
-        ):
+        record = None if "$ref" in schema else self.as_record(schema)
+        if record is not None:
             doc = f"{role} ``{operation.get('operationId') or hint}``."
-            return self.typed_dict(self.merge(resolved), self.unique(hint), doc)
+            return self.typed_dict(record, self.unique(hint), doc)
         name = self.unique(hint)
         alias = AliasDef(name, "Any", f"{role} ``{operation.get('operationId') or hint}``.")
         index = len(self.defs)

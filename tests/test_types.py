@@ -387,6 +387,12 @@ SURCHARGE = (
     "handling_fees.fixed_surcharge is a string where the method schema has a number, and"
     " a number where the zone schema has a string; one has both surcharges of a oneOf"
 )
+FEE_COST = "a fee has cost_exc_tax, not in the fee schemas"
+PRODUCT_OPTION_VALUE = "a product option's value is a number; the schema says string"
+OPTION_SELECTIONS = (
+    "option_selections give option_value as text or objects and value as numbers or"
+    " booleans; the schema says an integer and a string"
+)
 CHECKOUT_EXTRAS = (
     "line items carry coupons and addresses carry country (and one cart"
     " manual_discount_amount, one checkout staff_note): not in the checkout schema"
@@ -426,7 +432,6 @@ WRONG_EXAMPLES = {
         "a product option has the key 'option id' (with a space)"
     ),
     "pages.v3.yml GET /content/pages/{pageId} * Link": "meta is inside data",
-    "pages.v3.yml GET /content/pages/{pageId} * Raw": "content_type is not in the raw page schema",
     "product-modifiers_catalog.v3.yml POST /catalog/products/{product_id}/modifiers *": (
         "the schema nests the modifier in data.items; the example has it as data"
     ),
@@ -469,18 +474,90 @@ WRONG_EXAMPLES = {
 @needs_specs
 def test_response_examples_fit_the_result_types() -> None:
     """Every example fits, but for those the official files get wrong (listed, with why)."""
+    assert_examples_fit(response_examples(), WRONG_EXAMPLES, at_least=350)
+
+
+def body_examples() -> Iterator[tuple[str, str, Any]]:
+    """(operation key, example name, value) of every JSON request body example."""
+    for file, method, path, operation in spec_operations():
+        body = _index.ROUTES[(file, method, path)][1]
+        module = gen.SpecModule(file, documents()[file])
+        request = module.resolve(operation.get("requestBody"))
+        if body is None or not isinstance(request, Mapping):
+            continue
+        for kind, media in (request.get("content") or {}).items():
+            if "json" in kind:
+                for name, example in media_examples(module, media):
+                    yield f"{file} {method} {path} {kind} {name}", body, as_json(example)
+
+
+# Request examples that do not fit their own body schema; a body written as
+# they are is an error under mypy.
+WRONG_BODY_EXAMPLES = {
+    "carts.v3.yml POST /carts application/json Cart with [dfv]*": OPTION_SELECTIONS,
+    "carts.v3.yml POST /carts/{cartId}/items application/json Example 1": OPTION_SELECTIONS,
+    "carts.v3.yml POST /carts application/json Custom item": (
+        "a custom item has gift_wrapping, not in the schema"
+    ),
+    "carts.v3.yml POST /carts/{cartId}/redirect_urls *": (
+        "query_params has keys (key_1, key_2) its schema does not name"
+    ),
+    "checkouts.v3.yml POST /checkouts/{checkoutId}/discounts *": (
+        "version is not in the discount request schema"
+    ),
+    "marketing.v2.yml * /coupons* application/json schema example": (
+        "the example of the coupon schema is a response (id, num_uses, date_created)"
+    ),
+    "orders.v2.oas2.yml PUT /orders/{order_id} * Adding an existing product to order": (
+        PRODUCT_OPTION_VALUE
+    ),
+    "orders.v2.oas2.yml PUT /orders/{order_id} * Removing a product from an order": (
+        PRODUCT_OPTION_VALUE
+    ),
+    "orders.v2.oas2.yml PUT /orders/{order_id} * [AU]* fee*": FEE_COST,
+    "orders.v2.oas2.yml POST /orders * Create an order with fees *": FEE_COST,
+    "orders.v3.yml PUT /orders/settings application/json schema example": (
+        "the example is a literal {'$ref': ...}"
+    ),
+    "process_payments.yml POST /payments application/json Tokenized Card": (
+        "iin, last_four_digits and expiration_month are numbers; the schema says strings"
+    ),
+    "product-modifiers_catalog.v3.yml POST /catalog/products/{product_id}/modifiers *": (
+        "option values carry label and weight/purchasing_disabled adjusters the schema lacks"
+    ),
+    "products_catalog.v3.yml PUT /catalog/products *": (
+        "images carry image_file, which only the upload schema names"
+    ),
+    "settings.v3.yml PUT /settings/email-statuses *": (
+        "names emails (createaccount_email, ...) the schema does not"
+    ),
+    "shipping.v2.yml * /shipping/zones/{zone_id}/methods*": SURCHARGE,
+    "store_content.v2.yml * /blog/posts* application/json schema example": (
+        "preview_url, summary and published_date_iso8601 are not in the post schema"
+    ),
+}
+
+
+@needs_specs
+def test_request_examples_fit_the_body_types() -> None:
+    assert_examples_fit(body_examples(), WRONG_BODY_EXAMPLES, at_least=120)
+
+
+def assert_examples_fit(
+    examples: Iterator[tuple[str, str, Any]], wrong: Mapping[str, str], at_least: int
+) -> None:
+    """Each example fits its type unless ``wrong`` lists it; each listed one fails."""
     checked: dict[str, bool] = {}
-    for key, result, value in response_examples():
-        shapes, name = shapes_of(result)
+    for key, qualified, value in examples:
+        shapes, name = shapes_of(qualified)
         checked[key] = checked.get(key, True) and not shapes.check(value, name)
-    assert len(checked) > 350
-    unexplained = [k for k, fits in checked.items() if not fits and not wrong_example(k)]
-    assert unexplained == []
-    for pattern in WRONG_EXAMPLES:
+    assert len(checked) >= at_least
+
+    def listed(key: str) -> bool:
+        return any(fnmatch.fnmatchcase(key, pattern) for pattern in wrong)
+
+    assert [k for k, fits in checked.items() if not fits and not listed(k)] == []
+    for pattern in wrong:
         matched = [k for k in checked if fnmatch.fnmatchcase(k, pattern)]
         assert matched, f"no example matches {pattern!r}"
         assert [k for k in matched if checked[k]] == [], f"examples of {pattern!r} fit now"
-
-
-def wrong_example(key: str) -> bool:
-    return any(fnmatch.fnmatchcase(key, pattern) for pattern in WRONG_EXAMPLES)

@@ -134,7 +134,7 @@ class CartCreatePostData(TypedDict, total=False):
     """Cart Create Post Data"""
 
     customer_id: int
-    line_items: list[CartPostVariant | CartPostModifier]
+    line_items: list[CartCreatePostDataLineItemsItem]
     custom_items: CartPostCustomItem
     gift_certificates: list[CartCreatePostDataGiftCertificatesItem]
     channel_id: int
@@ -144,8 +144,8 @@ class CartCreatePostData(TypedDict, total=False):
     """The locale of the cart."""
 
 
-class CartPostVariant(TypedDict, total=False):
-    """Product with a variant."""
+class CartCreatePostDataLineItemsItem(TypedDict, total=False):
+    """The ``CartCreatePostDataLineItemsItem`` object."""
 
     quantity: float
     product_id: float
@@ -155,22 +155,24 @@ class CartPostVariant(TypedDict, total=False):
     """Variant ID."""
     name: str
     """Optionally, provide a value to override the product name."""
-    gift_wrapping: CartPostVariantGiftWrapping
+    gift_wrapping: CartCreatePostDataLineItemsItemGiftWrapping
+    option_selections: list[CartCreatePostDataLineItemsItemOptionSelectionsItem]
+    """Needed for Catalog V2."""
 
 
-class CartPostVariantGiftWrapping(TypedDict, total=False):
-    """The ``CartPostVariantGiftWrapping`` object."""
+class CartCreatePostDataLineItemsItemGiftWrapping(TypedDict, total=False):
+    """The ``CartCreatePostDataLineItemsItemGiftWrapping`` object."""
 
     wrap_together: bool
     """Boolean value that specifies whether items whether items should be wrapped together or
     wrapped individually.
     """
-    wrap_details: list[CartPostVariantGiftWrappingWrapDetailsItem]
+    wrap_details: list[CartCreatePostDataLineItemsItemGiftWrappingWrapDetailsItem]
     """Details for the gift wrapping option selected."""
 
 
-class CartPostVariantGiftWrappingWrapDetailsItem(TypedDict, total=False):
-    """The ``CartPostVariantGiftWrappingWrapDetailsItem`` object."""
+class CartCreatePostDataLineItemsItemGiftWrappingWrapDetailsItem(TypedDict, total=False):
+    """The ``CartCreatePostDataLineItemsItemGiftWrappingWrapDetailsItem`` object."""
 
     id: float
     """Identifier of the gift wrapping option selected."""
@@ -178,21 +180,8 @@ class CartPostVariantGiftWrappingWrapDetailsItem(TypedDict, total=False):
     """Custom gift message."""
 
 
-class CartPostModifier(TypedDict, total=False):
-    """Product with a modifier."""
-
-    quantity: Required[float]
-    product_id: Required[float]
-    list_price: float
-    """Optional price override."""
-    name: str
-    """Optionally, provide a value to override the product name."""
-    option_selections: list[CartPostModifierOptionSelectionsItem]
-    """Needed for Catalog V2."""
-
-
-class CartPostModifierOptionSelectionsItem(TypedDict, total=False):
-    """The ``CartPostModifierOptionSelectionsItem`` object."""
+class CartCreatePostDataLineItemsItemOptionSelectionsItem(TypedDict, total=False):
+    """The ``CartCreatePostDataLineItemsItemOptionSelectionsItem`` object."""
 
     option_id: int
     option_value: int
@@ -1092,14 +1081,57 @@ class GiftWrapping(TypedDict, total=False):
     amount: float
 
 
+class CartPostVariant(TypedDict, total=False):
+    """Product with a variant."""
+
+    quantity: float
+    product_id: float
+    list_price: float
+    """Optional price override."""
+    variant_id: float
+    """Variant ID."""
+    name: str
+    """Optionally, provide a value to override the product name."""
+    gift_wrapping: CartCreatePostDataLineItemsItemGiftWrapping
+
+
+class CartPostModifier(TypedDict, total=False):
+    """Product with a modifier."""
+
+    quantity: Required[float]
+    product_id: Required[float]
+    list_price: float
+    """Optional price override."""
+    name: str
+    """Optionally, provide a value to override the product name."""
+    option_selections: list[CartCreatePostDataLineItemsItemOptionSelectionsItem]
+    """Needed for Catalog V2."""
+
+
 class CartLineItemUpdatePut(TypedDict, total=False):
     """Cart_Line_Item_Update_Put"""
 
-    line_item: CartPostVariant | CartPostModifier
+    line_item: CartLineItemUpdatePutLineItem
     gift_certificates: list[CartLineItemUpdatePutGiftCertificatesItem]
     custom_items: CartPostCustomItem
     version: int
     """The cart version that you expect to apply the updates."""
+
+
+class CartLineItemUpdatePutLineItem(TypedDict, total=False):
+    """The ``CartLineItemUpdatePutLineItem`` object."""
+
+    quantity: float
+    product_id: float
+    list_price: float
+    """Optional price override."""
+    variant_id: float
+    """Variant ID."""
+    name: str
+    """Optionally, provide a value to override the product name."""
+    gift_wrapping: CartCreatePostDataLineItemsItemGiftWrapping
+    option_selections: list[CartCreatePostDataLineItemsItemOptionSelectionsItem]
+    """Needed for Catalog V2."""
 
 
 class CartLineItemUpdatePutGiftCertificatesItem(TypedDict):
@@ -1156,11 +1188,27 @@ class RedirectUrlsPostQueryParams(TypedDict, total=False):
 class CartLineItemUpdatePost(TypedDict, total=False):
     """Cart_Line_Item_Update_Post"""
 
-    line_items: list[CartPostVariant] | list[CartPostModifier]
+    line_items: list[CartLineItemUpdatePostLineItemsItem]
     gift_certificates: list[CartLineItemUpdatePostGiftCertificatesItem]
     custom_items: CartPostCustomItem
     version: int
     """The cart version that you expect to apply the updates."""
+
+
+class CartLineItemUpdatePostLineItemsItem(TypedDict, total=False):
+    """The ``CartLineItemUpdatePostLineItemsItem`` object."""
+
+    quantity: float
+    product_id: float
+    list_price: float
+    """Optional price override."""
+    variant_id: float
+    """Variant ID."""
+    name: str
+    """Optionally, provide a value to override the product name."""
+    gift_wrapping: CartCreatePostDataLineItemsItemGiftWrapping
+    option_selections: list[CartCreatePostDataLineItemsItemOptionSelectionsItem]
+    """Needed for Catalog V2."""
 
 
 class CartLineItemUpdatePostGiftCertificatesItem(TypedDict):

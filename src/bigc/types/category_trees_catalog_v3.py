@@ -91,48 +91,8 @@ class Url(TypedDict, total=False):
     is_customized: bool
 
 
-CreateCategories: TypeAlias = "list[CreateCategoriesItemVariant1]"
+CreateCategories: TypeAlias = "list[Any]"
 """Create Categories"""
-
-
-CreateCategoriesItemVariant1DefaultProductSort: TypeAlias = (
-    "Literal['use_store_settings', 'featured', 'newest', 'best_selling', 'alpha_asc', "
-    "'alpha_desc', 'avg_customer_review', 'price_asc', 'price_desc']"
-)
-"""Type of ``CreateCategoriesItemVariant1['default_product_sort']``."""
-
-
-class CreateCategoriesItemVariant1(TypedDict, total=False):
-    """Category"""
-
-    name: Required[Name]
-    url: Url
-    parent_id: Required[ParentId]
-    tree_id: Required[TreeId]
-    description: str
-    """The product description, which can include HTML formatting."""
-    views: int
-    """Number of views the category has on the storefront."""
-    sort_order: int
-    """Priority this category will be given when included in the menu and category pages."""
-    page_title: str
-    """Custom title for the category page."""
-    meta_keywords: list[str]
-    """Custom meta keywords for the category page."""
-    meta_description: str
-    """Custom meta description for the category page."""
-    layout_file: str
-    """A valid layout file."""
-    image_url: str
-    """Image URL used for this category on the storefront."""
-    is_visible: bool
-    """Flag to determine whether the product should be displayed to customers browsing the store."""
-    search_keywords: str
-    """A comma-separated list of keywords that can be used to locate the category when searching
-    the store.
-    """
-    default_product_sort: CreateCategoriesItemVariant1DefaultProductSort
-    """Determines how the products are sorted on category page load."""
 
 
 UpdateCategories: TypeAlias = "list[UpdateCategoriesItem]"

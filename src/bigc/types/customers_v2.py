@@ -182,15 +182,6 @@ class CustomerAddressFull(TypedDict):
     address_type: NotRequired[Literal["residential", "commercial"]]
 
 
-CustomerGroupFullDiscountRules: TypeAlias = (
-    "list[CustomerGroupFullDiscountRulesVariant1Item] | "
-    "list[CustomerGroupFullDiscountRulesVariant2Item] | "
-    "list[CustomerGroupFullDiscountRulesVariant3Item] | "
-    "list[CustomerGroupFullDiscountRulesVariant4Item]"
-)
-"""Type of ``CustomerGroupFull['discount_rules']``."""
-
-
 class CustomerGroupFull(TypedDict, total=False):
     """When creating a customer group category discount using the API it defaults to "products in
     this category and its subcategories".
@@ -203,7 +194,7 @@ class CustomerGroupFull(TypedDict, total=False):
     is_default: bool
     """Determines whether new customers are assigned to this group by default."""
     category_access: CategoryAccessLevelFull
-    discount_rules: CustomerGroupFullDiscountRules
+    discount_rules: list[CustomerGroupFullDiscountRulesItem]
     date_created: str
     """Date on which the customer group was created."""
     date_modified: str
@@ -212,8 +203,8 @@ class CustomerGroupFull(TypedDict, total=False):
     """Describes whether the group is for guests."""
 
 
-class CustomerGroupFullDiscountRulesVariant1Item(TypedDict, total=False):
-    """The ``CustomerGroupFullDiscountRulesVariant1Item`` object."""
+class CustomerGroupFullDiscountRulesItem(TypedDict, total=False):
+    """The ``CustomerGroupFullDiscountRulesItem`` object."""
 
     type: Literal["price_list", "all", "category", "product"]
     method: Literal["percent", "fixed", "price"]
@@ -221,37 +212,10 @@ class CustomerGroupFullDiscountRulesVariant1Item(TypedDict, total=False):
     """A float that specifies the value applied to the price modified."""
     price_list_id: int
     """If a customer group is assigned to a price list,`method` and `amount` are not shown."""
-
-
-class CustomerGroupFullDiscountRulesVariant2Item(TypedDict, total=False):
-    """The ``CustomerGroupFullDiscountRulesVariant2Item`` object."""
-
-    type: Literal["price_list", "all", "category", "product"]
-    method: Literal["percent", "fixed", "price"]
-    amount: str
-    """A float that specifies the value applied to the price modified."""
     category_id: int
     """If a customer group is assigned to a category, `method` and `amount` are not shown."""
-
-
-class CustomerGroupFullDiscountRulesVariant3Item(TypedDict, total=False):
-    """The ``CustomerGroupFullDiscountRulesVariant3Item`` object."""
-
-    type: Literal["price_list", "all", "category", "product"]
-    method: Literal["percent", "fixed", "price"]
-    amount: str
-    """A float that specifies the value applied to the price modified."""
     product_id: int
     """If a customer group is assigned to a product,`method` and `amount` are not shown."""
-
-
-class CustomerGroupFullDiscountRulesVariant4Item(TypedDict, total=False):
-    """The ``CustomerGroupFullDiscountRulesVariant4Item`` object."""
-
-    type: Literal["price_list", "all", "category", "product"]
-    method: Literal["percent", "fixed", "price"]
-    amount: str
-    """A float that specifies the value applied to the price modified."""
 
 
 class CountryFull(TypedDict, total=False):
@@ -297,10 +261,8 @@ class StateFull(TypedDict, total=False):
 
 
 CustomerGroupPostPutDiscountRules: TypeAlias = (
-    "list[CustomerGroupPostPutDiscountRulesPriceListItem] | "
-    "list[CustomerGroupPostPutDiscountRulesCategoryProductOrSitewideItemCategory | "
-    "CustomerGroupPostPutDiscountRulesCategoryProductOrSitewideItemProduct | "
-    "CustomerGroupPostPutDiscountRulesCategoryProductOrSitewideItemAllStoreWide]"
+    "list[CustomerGroupPostPutDiscountRulesItemVariant1 | "
+    "CustomerGroupPostPutDiscountRulesItemVariant2]"
 )
 """Type of ``CustomerGroupPostPut['discount_rules']``."""
 
@@ -320,47 +282,25 @@ class CustomerGroupPostPut(TypedDict, total=False):
     """Describes whether the group is for guests."""
 
 
-class CustomerGroupPostPutDiscountRulesPriceListItem(TypedDict, total=False):
-    """The ``CustomerGroupPostPutDiscountRulesPriceListItem`` object."""
+class CustomerGroupPostPutDiscountRulesItemVariant1(TypedDict, total=False):
+    """The ``CustomerGroupPostPutDiscountRulesItemVariant1`` object."""
 
     type: Required[Literal["price_list"]]
     price_list_id: int
     """If a customer group is assigned to a price list,`method` and `amount` are not shown."""
 
 
-class CustomerGroupPostPutDiscountRulesCategoryProductOrSitewideItemCategory(TypedDict):
-    """category"""
+class CustomerGroupPostPutDiscountRulesItemVariant2(TypedDict, total=False):
+    """The ``CustomerGroupPostPutDiscountRulesItemVariant2`` object."""
 
-    type: Literal["category"]
+    type: Required[Literal["category", "product", "all"]]
     method: Literal["percent", "fixed", "price"]
     amount: str
     """A float that specifies the value applied to the price modified."""
     category_id: int
     """The category the customer group discount is assigned to."""
-
-
-class CustomerGroupPostPutDiscountRulesCategoryProductOrSitewideItemProduct(TypedDict):
-    """product"""
-
-    type: Literal["product"]
-    method: Literal["percent", "fixed", "price"]
-    amount: str
-    """A float that specifies the value applied to the price modified."""
     product_id: int
     """The `product_id` the customer group discount is assigned to."""
-
-
-class CustomerGroupPostPutDiscountRulesCategoryProductOrSitewideItemAllStoreWide(
-    TypedDict, total=False
-):
-    """You can only have a single `all` discount rule, but you can combine it with multiple
-    category or product discount rules.
-    """
-
-    type: Required[Literal["all"]]
-    method: Literal["percent", "fixed", "price"]
-    amount: str
-    """A float that specifies the value applied to the price modified."""
 
 
 class ValidatePassword(TypedDict, total=False):

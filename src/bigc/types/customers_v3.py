@@ -505,8 +505,15 @@ class FormFieldValueAddress(TypedDict):
     """The Customer Address ID."""
 
 
-FormFieldValueFull: TypeAlias = "FormFieldValueCustomer | FormFieldValueAddress"
-"""formFieldValue_Full"""
+class FormFieldValueFull(TypedDict, total=False):
+    """formFieldValue_Full"""
+
+    name: Required[str]
+    """The form field name."""
+    value: Required[str | float | list[str]]
+    customer_id: int
+    address_id: int
+    """The Customer Address ID."""
 
 
 class ConsentFull(TypedDict, total=False):
@@ -1349,28 +1356,13 @@ class GetCustomersFormFieldValuesParams(TypedDict, total=False):
     """The cursor reference of the first entry for the next page."""
 
 
-GetCustomersFormFieldValuesResult: TypeAlias = (
-    "GetCustomersFormFieldValuesResultCustomerFormFieldValue | "
-    "GetCustomersFormFieldValuesResultCustomerAddressFormFieldValue"
-)
-"""Result of ``getCustomersFormFieldValues``."""
+class GetCustomersFormFieldValuesResult(TypedDict, total=False):
+    """Result of ``getCustomersFormFieldValues``."""
 
-
-class GetCustomersFormFieldValuesResultCustomerFormFieldValue(TypedDict):
-    """Form Field Value Base"""
-
-    name: str
+    name: Required[str]
     """The form field name."""
-    value: str | float | list[str]
+    value: Required[str | float | list[str]]
     customer_id: int
-
-
-class GetCustomersFormFieldValuesResultCustomerAddressFormFieldValue(TypedDict):
-    """Form Field Value Base"""
-
-    name: str
-    """The form field name."""
-    value: str | float | list[str]
     address_id: int
     """The Customer Address ID."""
 
@@ -1379,36 +1371,42 @@ UpdateCustomerFormFieldValuesBody: TypeAlias = "list[FormFieldValueFull]"
 """Body of ``updateCustomerFormFieldValues``."""
 
 
-UpdateCustomerFormFieldValuesResult: TypeAlias = (
-    "UpdateCustomerFormFieldValuesResultCustomerFormFieldValue | "
-    "UpdateCustomerFormFieldValuesResultCustomerAddressFormFieldValue"
-)
-"""Result of ``updateCustomerFormFieldValues``."""
+class UpdateCustomerFormFieldValuesResult(TypedDict, total=False):
+    """Result of ``updateCustomerFormFieldValues``."""
 
-
-class UpdateCustomerFormFieldValuesResultCustomerFormFieldValue(TypedDict):
-    """Form Field Value Base"""
-
-    name: str
+    name: Required[str]
     """The form field name."""
-    value: str | float | list[str]
+    value: Required[str | float | list[str]]
     customer_id: int
-
-
-class UpdateCustomerFormFieldValuesResultCustomerAddressFormFieldValue(TypedDict):
-    """Form Field Value Base"""
-
-    name: str
-    """The form field name."""
-    value: str | float | list[str]
     address_id: int
     """The Customer Address ID."""
 
 
-GetCustomerStoredInstrumentsResult: TypeAlias = (
-    "CardInstrument | PayPalAccountInstrument | BankAccountInstrument"
-)
-"""Result of ``getCustomerStoredInstruments``."""
+class GetCustomerStoredInstrumentsResult(TypedDict, total=False):
+    """Result of ``getCustomerStoredInstruments``."""
+
+    type: Literal["stored_card", "stored_paypal_account", "stored_bank_account"]
+    token: str
+    """An identifier representing this stored instrument."""
+    is_default: bool
+    """Identifies whether this stored instrument is default for the customer."""
+    brand: str
+    """Card brand."""
+    expiry_month: int
+    """Expiry month for this card."""
+    expiry_year: int
+    """Expiry year for this card."""
+    issuer_identification_number: str
+    """Issuer identification number for this card."""
+    last_4: str
+    """Last four digits of this card."""
+    billing_address: BillingAddress
+    email: str
+    """PayPal email address."""
+    masked_account_number: str
+    """A masked bank account number."""
+    issuer: str
+    """Issuer identifier for the account."""
 
 
 GetCustomersMetafieldsParamsIncludeFields: TypeAlias = (

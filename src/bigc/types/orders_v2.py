@@ -101,7 +101,7 @@ class OrderResp(TypedDict, total=False):
     """
     order_source: str
     """The `order_source` reflects the origin of the order."""
-    consignments: OrderConsignmentsResource | OrderConsignmentGet
+    consignments: OrderRespConsignments
     products: ProductsResource
     shipping_addresses: ShippingAddressesResource
     coupons: CouponsResource
@@ -192,25 +192,20 @@ class OrderResp(TypedDict, total=False):
     """The value of the wrapping cost, including tax."""
 
 
-class OrderConsignmentsResource(TypedDict, total=False):
-    """orderConsignments_Resource"""
+class OrderRespConsignments(TypedDict, total=False):
+    """The ``OrderRespConsignments`` object."""
 
     url: str
     """URL where you can use a GET request to get the order consignments."""
     resource: str
     """Path where you can use a GET request to get the order consignments."""
-
-
-class OrderConsignmentGet(TypedDict, total=False):
-    """The ``orderConsignment_Get`` schema."""
-
     pickups: list[PickupConsignmentGet]
     """Pickup consignments."""
     shipping: list[ShippingConsignmentGet]
     """Shipping consignments."""
     downloads: list[DigitalConsignmentGet]
     """Digital consignments for products that are downloaded."""
-    email: OrderConsignmentGetEmail
+    email: OrderRespConsignmentsEmail
     """Email consignments for gift certificates."""
 
 
@@ -230,7 +225,7 @@ class PickupConsignmentGet(TypedDict, total=False):
     collection.
     """
     location: PickupConsignmentLocationGet
-    line_items: list[ProductsResource] | list[OrderProducts]
+    line_items: list[PickupConsignmentGetLineItemsItem]
 
 
 class PickupConsignmentLocationGet(TypedDict, total=False):
@@ -257,16 +252,11 @@ class PickupConsignmentLocationGet(TypedDict, total=False):
     """Pickup locations phone number."""
 
 
-class ProductsResource(TypedDict, total=False):
-    """products_Resource"""
+class PickupConsignmentGetLineItemsItem(TypedDict, total=False):
+    """The ``PickupConsignmentGetLineItemsItem`` object."""
 
     url: str
     resource: str
-
-
-class OrderProducts(TypedDict, total=False):
-    """orderProducts"""
-
     id: int
     """Numeric ID of this product within this order."""
     order_id: int
@@ -367,7 +357,7 @@ class OrderProducts(TypedDict, total=False):
     """Array of objects containing discounts applied to the product."""
     product_options: list[OrderProductOptions]
     """Array of product option objects."""
-    configurable_fields: list[OrderProductsConfigurableFieldsItem]
+    configurable_fields: list[PickupConsignmentGetLineItemsItemConfigurableFieldsItem]
     """Available for only Catalog V2 stores."""
     upc: str
     """Universal Product Code."""
@@ -443,8 +433,8 @@ class OrderProductOptions(TypedDict, total=False):
     """The product option value that is shown to merchant in Control Panel."""
 
 
-class OrderProductsConfigurableFieldsItem(TypedDict, total=False):
-    """The ``OrderProductsConfigurableFieldsItem`` object."""
+class PickupConsignmentGetLineItemsItemConfigurableFieldsItem(TypedDict, total=False):
+    """The ``PickupConsignmentGetLineItemsItemConfigurableFieldsItem`` object."""
 
     name: str
     value: str
@@ -474,7 +464,7 @@ class ShippingConsignmentGet(TypedDict, total=False):
     phone: str
     """Recipient's telephone number."""
     form_fields: list[FormFields]
-    line_items: list[ProductsResource] | list[OrderProducts]
+    line_items: list[ShippingConsignmentGetLineItemsItem]
     items_total: float
     """The total number of items in the order."""
     items_shipped: float
@@ -516,6 +506,129 @@ class FormFields(TypedDict, total=False):
     """The form field value."""
 
 
+class ShippingConsignmentGetLineItemsItem(TypedDict, total=False):
+    """The ``ShippingConsignmentGetLineItemsItem`` object."""
+
+    url: str
+    resource: str
+    id: int
+    """Numeric ID of this product within this order."""
+    order_id: int
+    """Numeric ID of the associated order."""
+    product_id: int
+    """Numeric ID of the product."""
+    order_pickup_method_id: int
+    """ID of the pickup fulfillment method for this item."""
+    order_address_id: int
+    """Numeric ID of the associated order address."""
+    name: str
+    """Alias for name_customer - The product name that is shown to customer in storefront."""
+    sku: str
+    """User-defined product code/stock keeping unit (SKU)."""
+    type: Literal["physical", "digital", "giftcertificate"]
+    """Type of product."""
+    base_price: str
+    """The product's base price."""
+    price_ex_tax: str
+    """The product's price excluding tax."""
+    price_inc_tax: str
+    """The product's price including tax."""
+    price_tax: str
+    """Amount of tax applied to a single product."""
+    base_total: str
+    """Total base price."""
+    total_ex_tax: str
+    """Total base price excluding tax."""
+    total_inc_tax: str
+    """Total base price including tax."""
+    total_tax: str
+    """Total tax applied to products."""
+    quantity: int
+    """Quantity of the product ordered."""
+    base_cost_price: str
+    """The product's cost price."""
+    cost_price_inc_tax: str
+    """The product's cost price including tax."""
+    cost_price_ex_tax: str
+    """The product cost price excluding tax."""
+    weight: float | str
+    """Weight of the product."""
+    width: str
+    """Product width."""
+    height: str
+    """Product height."""
+    depth: str
+    """Product depth."""
+    cost_price_tax: str
+    """Tax applied to the product's cost price."""
+    is_refunded: bool
+    """Whether the product has been refunded."""
+    quantity_refunded: float
+    """The total quantity of product refunded from this transaction."""
+    refund_amount: str
+    """The amount refunded from this transaction; always returns `0`."""
+    return_id: float
+    """Numeric ID for the refund."""
+    wrapping_id: int
+    """ID of the gift wrapping option."""
+    wrapping_name: str | None
+    """Name of gift-wrapping option."""
+    base_wrapping_cost: str | float
+    """The value of the base wrapping cost."""
+    wrapping_cost_ex_tax: str
+    """The value of the wrapping cost, excluding tax."""
+    wrapping_cost_inc_tax: str
+    """The value of the wrapping cost, including tax."""
+    wrapping_cost_tax: str
+    """Tax applied to gift-wrapping option."""
+    wrapping_message: str
+    """Message to accompany gift-wrapping option."""
+    quantity_shipped: float
+    """Quantity of this item shipped."""
+    event_name: str | None
+    """Name of promotional event/delivery date."""
+    event_date: str | None
+    """Date of the promotional event/scheduled delivery."""
+    fixed_shipping_cost: str
+    """Fixed shipping cost for this product."""
+    ebay_item_id: str
+    """Item ID for this product on eBay."""
+    ebay_transaction_id: str
+    """Transaction ID for this product on eBay."""
+    option_set_id: int | None
+    """Numeric ID of the option set applied to the product."""
+    parent_order_product_id: int | None
+    """ID of a parent product."""
+    is_bundled_product: bool
+    """Whether this product is bundled with other products."""
+    bin_picking_number: str
+    """Bin picking number for the physical product."""
+    external_id: str | None
+    """(Read-only) ID of the order in another system."""
+    brand: str
+    """The products brand."""
+    applied_discounts: list[OrderProductAppliedDiscounts]
+    """Array of objects containing discounts applied to the product."""
+    product_options: list[OrderProductOptions]
+    """Array of product option objects."""
+    configurable_fields: list[PickupConsignmentGetLineItemsItemConfigurableFieldsItem]
+    """Available for only Catalog V2 stores."""
+    upc: str
+    """Universal Product Code."""
+    variant_id: int
+    """Products `variant_id`."""
+    name_customer: str
+    """The product name that is shown to customer in storefront."""
+    name_merchant: str
+    """The product name that is shown to merchant in Control Panel."""
+    gift_certificate_id: int | None
+    """ID of the associated gift certificate."""
+    discounted_total_inc_tax: str
+    """Represent the correct total amount of the line item after deducting all the discounts and
+    including the tax.
+    """
+
+
 class ShippingQuotesConsignmentResource(TypedDict, total=False):
     """The ``shippingQuotesConsignment_Resource`` schema."""
 
@@ -530,10 +643,133 @@ class DigitalConsignmentGet(TypedDict, total=False):
 
     recipient_email: str
     """The recipient email of the digital consignment."""
-    line_items: list[ProductsResource] | list[OrderProducts]
+    line_items: list[DigitalConsignmentGetLineItemsItem]
 
 
-class OrderConsignmentGetEmail(TypedDict, total=False):
+class DigitalConsignmentGetLineItemsItem(TypedDict, total=False):
+    """The ``DigitalConsignmentGetLineItemsItem`` object."""
+
+    url: str
+    resource: str
+    id: int
+    """Numeric ID of this product within this order."""
+    order_id: int
+    """Numeric ID of the associated order."""
+    product_id: int
+    """Numeric ID of the product."""
+    order_pickup_method_id: int
+    """ID of the pickup fulfillment method for this item."""
+    order_address_id: int
+    """Numeric ID of the associated order address."""
+    name: str
+    """Alias for name_customer - The product name that is shown to customer in storefront."""
+    sku: str
+    """User-defined product code/stock keeping unit (SKU)."""
+    type: Literal["physical", "digital", "giftcertificate"]
+    """Type of product."""
+    base_price: str
+    """The product's base price."""
+    price_ex_tax: str
+    """The product's price excluding tax."""
+    price_inc_tax: str
+    """The product's price including tax."""
+    price_tax: str
+    """Amount of tax applied to a single product."""
+    base_total: str
+    """Total base price."""
+    total_ex_tax: str
+    """Total base price excluding tax."""
+    total_inc_tax: str
+    """Total base price including tax."""
+    total_tax: str
+    """Total tax applied to products."""
+    quantity: int
+    """Quantity of the product ordered."""
+    base_cost_price: str
+    """The product's cost price."""
+    cost_price_inc_tax: str
+    """The product's cost price including tax."""
+    cost_price_ex_tax: str
+    """The product cost price excluding tax."""
+    weight: float | str
+    """Weight of the product."""
+    width: str
+    """Product width."""
+    height: str
+    """Product height."""
+    depth: str
+    """Product depth."""
+    cost_price_tax: str
+    """Tax applied to the product's cost price."""
+    is_refunded: bool
+    """Whether the product has been refunded."""
+    quantity_refunded: float
+    """The total quantity of product refunded from this transaction."""
+    refund_amount: str
+    """The amount refunded from this transaction; always returns `0`."""
+    return_id: float
+    """Numeric ID for the refund."""
+    wrapping_id: int
+    """ID of the gift wrapping option."""
+    wrapping_name: str | None
+    """Name of gift-wrapping option."""
+    base_wrapping_cost: str | float
+    """The value of the base wrapping cost."""
+    wrapping_cost_ex_tax: str
+    """The value of the wrapping cost, excluding tax."""
+    wrapping_cost_inc_tax: str
+    """The value of the wrapping cost, including tax."""
+    wrapping_cost_tax: str
+    """Tax applied to gift-wrapping option."""
+    wrapping_message: str
+    """Message to accompany gift-wrapping option."""
+    quantity_shipped: float
+    """Quantity of this item shipped."""
+    event_name: str | None
+    """Name of promotional event/delivery date."""
+    event_date: str | None
+    """Date of the promotional event/scheduled delivery."""
+    fixed_shipping_cost: str
+    """Fixed shipping cost for this product."""
+    ebay_item_id: str
+    """Item ID for this product on eBay."""
+    ebay_transaction_id: str
+    """Transaction ID for this product on eBay."""
+    option_set_id: int | None
+    """Numeric ID of the option set applied to the product."""
+    parent_order_product_id: int | None
+    """ID of a parent product."""
+    is_bundled_product: bool
+    """Whether this product is bundled with other products."""
+    bin_picking_number: str
+    """Bin picking number for the physical product."""
+    external_id: str | None
+    """(Read-only) ID of the order in another system."""
+    brand: str
+    """The products brand."""
+    applied_discounts: list[OrderProductAppliedDiscounts]
+    """Array of objects containing discounts applied to the product."""
+    product_options: list[OrderProductOptions]
+    """Array of product option objects."""
+    configurable_fields: list[PickupConsignmentGetLineItemsItemConfigurableFieldsItem]
+    """Available for only Catalog V2 stores."""
+    upc: str
+    """Universal Product Code."""
+    variant_id: int
+    """Products `variant_id`."""
+    name_customer: str
+    """The product name that is shown to customer in storefront."""
+    name_merchant: str
+    """The product name that is shown to merchant in Control Panel."""
+    gift_certificate_id: int | None
+    """ID of the associated gift certificate."""
+    discounted_total_inc_tax: str
+    """Represent the correct total amount of the line item after deducting all the discounts and
+    including the tax.
+    """
+
+
+class OrderRespConsignmentsEmail(TypedDict, total=False):
     """Email consignments for gift certificates."""
 
     gift_certificates: list[GiftCertificateConsignmentGet]
@@ -544,7 +780,137 @@ class GiftCertificateConsignmentGet(TypedDict, total=False):
 
     recipient_email: str
     """The recipient email of the gift certificate."""
-    line_items: list[ProductsResource] | list[OrderProducts]
+    line_items: list[GiftCertificateConsignmentGetLineItemsItem]
+
+
+class GiftCertificateConsignmentGetLineItemsItem(TypedDict, total=False):
+    """The ``GiftCertificateConsignmentGetLineItemsItem`` object."""
+
+    url: str
+    resource: str
+    id: int
+    """Numeric ID of this product within this order."""
+    order_id: int
+    """Numeric ID of the associated order."""
+    product_id: int
+    """Numeric ID of the product."""
+    order_pickup_method_id: int
+    """ID of the pickup fulfillment method for this item."""
+    order_address_id: int
+    """Numeric ID of the associated order address."""
+    name: str
+    """Alias for name_customer - The product name that is shown to customer in storefront."""
+    sku: str
+    """User-defined product code/stock keeping unit (SKU)."""
+    type: Literal["physical", "digital", "giftcertificate"]
+    """Type of product."""
+    base_price: str
+    """The product's base price."""
+    price_ex_tax: str
+    """The product's price excluding tax."""
+    price_inc_tax: str
+    """The product's price including tax."""
+    price_tax: str
+    """Amount of tax applied to a single product."""
+    base_total: str
+    """Total base price."""
+    total_ex_tax: str
+    """Total base price excluding tax."""
+    total_inc_tax: str
+    """Total base price including tax."""
+    total_tax: str
+    """Total tax applied to products."""
+    quantity: int
+    """Quantity of the product ordered."""
+    base_cost_price: str
+    """The product's cost price."""
+    cost_price_inc_tax: str
+    """The product's cost price including tax."""
+    cost_price_ex_tax: str
+    """The product cost price excluding tax."""
+    weight: float | str
+    """Weight of the product."""
+    width: str
+    """Product width."""
+    height: str
+    """Product height."""
+    depth: str
+    """Product depth."""
+    cost_price_tax: str
+    """Tax applied to the product's cost price."""
+    is_refunded: bool
+    """Whether the product has been refunded."""
+    quantity_refunded: float
+    """The total quantity of product refunded from this transaction."""
+    refund_amount: str
+    """The amount refunded from this transaction; always returns `0`."""
+    return_id: float
+    """Numeric ID for the refund."""
+    wrapping_id: int
+    """ID of the gift wrapping option."""
+    wrapping_name: str | None
+    """Name of gift-wrapping option."""
+    base_wrapping_cost: str | float
+    """The value of the base wrapping cost."""
+    wrapping_cost_ex_tax: str
+    """The value of the wrapping cost, excluding tax."""
+    wrapping_cost_inc_tax: str
+    """The value of the wrapping cost, including tax."""
+    wrapping_cost_tax: str
+    """Tax applied to gift-wrapping option."""
+    wrapping_message: str
+    """Message to accompany gift-wrapping option."""
+    quantity_shipped: float
+    """Quantity of this item shipped."""
+    event_name: str | None
+    """Name of promotional event/delivery date."""
+    event_date: str | None
+    """Date of the promotional event/scheduled delivery."""
+    fixed_shipping_cost: str
+    """Fixed shipping cost for this product."""
+    ebay_item_id: str
+    """Item ID for this product on eBay."""
+    ebay_transaction_id: str
+    """Transaction ID for this product on eBay."""
+    option_set_id: int | None
+    """Numeric ID of the option set applied to the product."""
+    parent_order_product_id: int | None
+    """ID of a parent product."""
+    is_bundled_product: bool
+    """Whether this product is bundled with other products."""
+    bin_picking_number: str
+    """Bin picking number for the physical product."""
+    external_id: str | None
+    """(Read-only) ID of the order in another system."""
+    brand: str
+    """The products brand."""
+    applied_discounts: list[OrderProductAppliedDiscounts]
+    """Array of objects containing discounts applied to the product."""
+    product_options: list[OrderProductOptions]
+    """Array of product option objects."""
+    configurable_fields: list[PickupConsignmentGetLineItemsItemConfigurableFieldsItem]
+    """Available for only Catalog V2 stores."""
+    upc: str
+    """Universal Product Code."""
+    variant_id: int
+    """Products `variant_id`."""
+    name_customer: str
+    """The product name that is shown to customer in storefront."""
+    name_merchant: str
+    """The product name that is shown to merchant in Control Panel."""
+    gift_certificate_id: int | None
+    """ID of the associated gift certificate."""
+    discounted_total_inc_tax: str
+    """Represent the correct total amount of the line item after deducting all the discounts and
+    including the tax.
+    """
+
+
+class ProductsResource(TypedDict, total=False):
+    """products_Resource"""
+
+    url: str
+    resource: str
 
 
 class ShippingAddressesResource(TypedDict, total=False):
@@ -663,6 +1029,127 @@ class OrderCouponsBase(TypedDict, total=False):
     """
     discount: float
     """The amount off the order the discount is worth."""
+
+
+class OrderProducts(TypedDict, total=False):
+    """orderProducts"""
+
+    id: int
+    """Numeric ID of this product within this order."""
+    order_id: int
+    """Numeric ID of the associated order."""
+    product_id: int
+    """Numeric ID of the product."""
+    order_pickup_method_id: int
+    """ID of the pickup fulfillment method for this item."""
+    order_address_id: int
+    """Numeric ID of the associated order address."""
+    name: str
+    """Alias for name_customer - The product name that is shown to customer in storefront."""
+    sku: str
+    """User-defined product code/stock keeping unit (SKU)."""
+    type: Literal["physical", "digital", "giftcertificate"]
+    """Type of product."""
+    base_price: str
+    """The product's base price."""
+    price_ex_tax: str
+    """The product's price excluding tax."""
+    price_inc_tax: str
+    """The product's price including tax."""
+    price_tax: str
+    """Amount of tax applied to a single product."""
+    base_total: str
+    """Total base price."""
+    total_ex_tax: str
+    """Total base price excluding tax."""
+    total_inc_tax: str
+    """Total base price including tax."""
+    total_tax: str
+    """Total tax applied to products."""
+    quantity: int
+    """Quantity of the product ordered."""
+    base_cost_price: str
+    """The product's cost price."""
+    cost_price_inc_tax: str
+    """The product's cost price including tax."""
+    cost_price_ex_tax: str
+    """The product cost price excluding tax."""
+    weight: float | str
+    """Weight of the product."""
+    width: str
+    """Product width."""
+    height: str
+    """Product height."""
+    depth: str
+    """Product depth."""
+    cost_price_tax: str
+    """Tax applied to the product's cost price."""
+    is_refunded: bool
+    """Whether the product has been refunded."""
+    quantity_refunded: float
+    """The total quantity of product refunded from this transaction."""
+    refund_amount: str
+    """The amount refunded from this transaction; always returns `0`."""
+    return_id: float
+    """Numeric ID for the refund."""
+    wrapping_id: int
+    """ID of the gift wrapping option."""
+    wrapping_name: str | None
+    """Name of gift-wrapping option."""
+    base_wrapping_cost: str | float
+    """The value of the base wrapping cost."""
+    wrapping_cost_ex_tax: str
+    """The value of the wrapping cost, excluding tax."""
+    wrapping_cost_inc_tax: str
+    """The value of the wrapping cost, including tax."""
+    wrapping_cost_tax: str
+    """Tax applied to gift-wrapping option."""
+    wrapping_message: str
+    """Message to accompany gift-wrapping option."""
+    quantity_shipped: float
+    """Quantity of this item shipped."""
+    event_name: str | None
+    """Name of promotional event/delivery date."""
+    event_date: str | None
+    """Date of the promotional event/scheduled delivery."""
+    fixed_shipping_cost: str
+    """Fixed shipping cost for this product."""
+    ebay_item_id: str
+    """Item ID for this product on eBay."""
+    ebay_transaction_id: str
+    """Transaction ID for this product on eBay."""
+    option_set_id: int | None
+    """Numeric ID of the option set applied to the product."""
+    parent_order_product_id: int | None
+    """ID of a parent product."""
+    is_bundled_product: bool
+    """Whether this product is bundled with other products."""
+    bin_picking_number: str
+    """Bin picking number for the physical product."""
+    external_id: str | None
+    """(Read-only) ID of the order in another system."""
+    brand: str
+    """The products brand."""
+    applied_discounts: list[OrderProductAppliedDiscounts]
+    """Array of objects containing discounts applied to the product."""
+    product_options: list[OrderProductOptions]
+    """Array of product option objects."""
+    configurable_fields: list[PickupConsignmentGetLineItemsItemConfigurableFieldsItem]
+    """Available for only Catalog V2 stores."""
+    upc: str
+    """Universal Product Code."""
+    variant_id: int
+    """Products `variant_id`."""
+    name_customer: str
+    """The product name that is shown to customer in storefront."""
+    name_merchant: str
+    """The product name that is shown to merchant in Control Panel."""
+    gift_certificate_id: int | None
+    """ID of the associated gift certificate."""
+    discounted_total_inc_tax: str
+    """Represent the correct total amount of the line item after deducting all the discounts and
+    including the tax.
+    """
 
 
 class OrderCount(TypedDict, total=False):
@@ -848,6 +1335,15 @@ class OrderShipmentItemsItem(TypedDict, total=False):
     order_product_id: int
     product_id: int
     quantity: int
+
+
+class OrderConsignmentsResource(TypedDict, total=False):
+    """orderConsignments_Resource"""
+
+    url: str
+    """URL where you can use a GET request to get the order consignments."""
+    resource: str
+    """Path where you can use a GET request to get the order consignments."""
 
 
 OrderMessages: TypeAlias = "list[OrderMessagesItem]"
@@ -1125,7 +1621,7 @@ class OrderRespOnly(TypedDict, total=False):
     """
     order_source: str
     """Reflects the origin of the order."""
-    consignments: OrderConsignmentsResource | OrderConsignmentGet
+    consignments: OrderRespConsignments
     products: ProductsResource
     shipping_addresses: ShippingAddressesResource
     coupons: CouponsResource
@@ -1364,7 +1860,7 @@ class OrderPut(TypedDict, total=False):
     """The external Transaction ID/Payment ID within this order's payment provider (if a payment
     provider was used).
     """
-    products: list[OrderCatalogProductPut | OrderCustomProductPut | OrderRemoveProductPut]
+    products: list[OrderPutProductsItem]
     refunded_amount: str
     """The amount refunded from this transaction; always returns `0`."""
     shipping_cost_ex_tax: str
@@ -1463,8 +1959,106 @@ class PickupConsignmentLocationPut(TypedDict, total=False):
     """Pickup locations phone number."""
 
 
-OrderProductPut: TypeAlias = "OrderCustomProductPut | OrderCatalogProductPut"
-"""orderProduct_Put"""
+class OrderProductPut(TypedDict, total=False):
+    """orderProduct_Put"""
+
+    name: str
+    name_customer: str
+    name_merchant: str
+    """The product name that is shown to merchant in control panel."""
+    quantity: int
+    price_ex_tax: float
+    price_inc_tax: float
+    sku: str
+    upc: str
+    id: int
+    product_id: int
+    product_options: list[OrderCatalogProductPutProductOptionsItem]
+    """List of product variant options and modifiers."""
+    variant_id: int
+    """Products `variant_id`."""
+    wrapping_id: int
+    """ID of the gift wrapping that will be used for this product."""
+    wrapping_name: str
+    """If the `wrapping_id` is provided, this field will populate with the name of the gift
+    wrapping that is to be used.
+    """
+    wrapping_message: str
+    wrapping_cost_ex_tax: float
+    """When provided, this value should be equal to `wrapping_cost_ex_tax` times quantity to
+    accurately reflect wrapping cost per unit.
+    """
+    wrapping_cost_inc_tax: float
+    """When provided, this value should be equal to `wrapping_cost_inc_tax` times quantity to
+    accurately reflect wrapping cost per unit.
+    """
+
+
+class OrderPutProductsItem(TypedDict, total=False):
+    """The ``OrderPutProductsItem`` object."""
+
+    id: int
+    product_id: int
+    name: str
+    name_customer: str
+    name_merchant: str
+    """The product name that is shown to merchant in control panel."""
+    product_options: list[OrderPutProductsItemProductOptionsItem]
+    quantity: int
+    price_inc_tax: float
+    price_ex_tax: float
+    upc: str
+    variant_id: int
+    """Products `variant_id`."""
+    wrapping_id: int
+    """ID of the gift wrapping that will be used for this product."""
+    wrapping_name: str
+    """If the `wrapping_id` is provided, this field will populate with the name of the gift
+    wrapping that is to be used.
+    """
+    wrapping_message: str
+    wrapping_cost_ex_tax: float
+    """When provided, this value should be equal to `wrapping_cost_ex_tax` times quantity to
+    accurately reflect wrapping cost per unit.
+    """
+    wrapping_cost_inc_tax: float
+    """When provided, this value should be equal to `wrapping_cost_inc_tax` times quantity to
+    accurately reflect wrapping cost per unit.
+    """
+    sku: str
+
+
+class OrderPutProductsItemProductOptionsItem(TypedDict, total=False):
+    """The ``OrderPutProductsItemProductOptionsItem`` object."""
+
+    id: int
+    """Numeric ID of an option applied to the product from a list of options available to the
+    product.
+    """
+    value: str
+    """Depending on the option type, value can be one of the following: - The variant option
+    value id or the modifier value id for modifier types with a list of defined values, such
+    as drop down or checkbox modifiers.
+    """
+    display_name: str
+    """Alias for display_name_customer."""
+    display_name_customer: str
+    """The product option name that is shown to customer in storefront."""
+    display_name_merchant: str
+    """The product option name that is shown to merchant in Control Panel."""
+    display_value: str
+    """Alias for display_value_customer."""
+    display_value_merchant: str
+    """The product option value that is shown to merchant in Control Panel."""
+    display_value_customer: str
+    """The product option value that is shown to a customer in storefront.`xxx` and
+    `xxx_customer` always hold the same value, updating either `xxx` or `xxx_customer` will
+    change value for both of those fields.
+    """
+    cost_price_inc_tax: str
+    """The product's cost price including tax."""
+    price_ex_tax: str
+    """The products cost price excluding tax."""
 
 
 class OrderPutShippingAddressesItem(TypedDict, total=False):
@@ -1525,7 +2119,7 @@ class OrderPost(TypedDict, total=False):
     """The currency code of the transactional currency the shopper pays in is writable when
     multi-currency is enabled.
     """
-    products: list[OrderCatalogProductPost | OrderCustomProductPost]
+    products: list[OrderPostProductsItem]
     shipping_addresses: list[OrderPostShippingAddressesItem]
     consignments: OrderConsignmentPost
     fees: list[OrderFeesPost]
@@ -1616,6 +2210,40 @@ class OrderPost(TypedDict, total=False):
     """The value of the wrapping cost, including tax."""
 
 
+class OrderPostProductsItem(TypedDict, total=False):
+    """The ``OrderPostProductsItem`` object."""
+
+    product_id: int
+    name: str
+    name_customer: str
+    name_merchant: str
+    """The product name that is shown to merchant in control panel."""
+    product_options: list[OrderCatalogProductPutProductOptionsItem]
+    """List of product variant options and modifiers."""
+    quantity: int
+    price_inc_tax: float
+    price_ex_tax: float
+    upc: str
+    variant_id: int
+    """Products `variant_id`."""
+    wrapping_id: int
+    """ID of the gift wrapping that will be used for this product."""
+    wrapping_name: str
+    """If the `wrapping_id` is provided, this field will populate with the name of the gift
+    wrapping that is to be used.
+    """
+    wrapping_message: str
+    wrapping_cost_ex_tax: float
+    """When provided, this value should be equal to `wrapping_cost_ex_tax` times quantity to
+    accurately reflect wrapping cost per unit.
+    """
+    wrapping_cost_inc_tax: float
+    """When provided, this value should be equal to `wrapping_cost_inc_tax` times quantity to
+    accurately reflect wrapping cost per unit.
+    """
+    sku: str
+
+
 class OrderPostShippingAddressesItem(TypedDict, total=False):
     """Shipping Address properties common to all requests and responses."""
 
@@ -1686,8 +2314,38 @@ class PickupConsignmentLocationPost(TypedDict, total=False):
     """Pickup locations phone number."""
 
 
-OrderProductPost: TypeAlias = "OrderCustomProductPost | OrderCatalogProductPost"
-"""orderProduct_Post"""
+class OrderProductPost(TypedDict, total=False):
+    """orderProduct_Post"""
+
+    name: str
+    name_customer: str
+    name_merchant: str
+    """The product name that is shown to merchant in control panel."""
+    quantity: int
+    price_inc_tax: float
+    price_ex_tax: float
+    upc: str
+    sku: str
+    product_id: int
+    product_options: list[OrderCatalogProductPutProductOptionsItem]
+    """List of product variant options and modifiers."""
+    variant_id: int
+    """Products `variant_id`."""
+    wrapping_id: int
+    """ID of the gift wrapping that will be used for this product."""
+    wrapping_name: str
+    """If the `wrapping_id` is provided, this field will populate with the name of the gift
+    wrapping that is to be used.
+    """
+    wrapping_message: str
+    wrapping_cost_ex_tax: float
+    """When provided, this value should be equal to `wrapping_cost_ex_tax` times quantity to
+    accurately reflect wrapping cost per unit.
+    """
+    wrapping_cost_inc_tax: float
+    """When provided, this value should be equal to `wrapping_cost_inc_tax` times quantity to
+    accurately reflect wrapping cost per unit.
+    """
 
 
 class OrderFeesPost(TypedDict, total=False):
@@ -1770,6 +2428,19 @@ class PickupConsignmentLocationBase(TypedDict, total=False):
     """Pickup locations email address."""
     phone: str
     """Pickup locations phone number."""
+
+
+class OrderConsignmentGet(TypedDict, total=False):
+    """The ``orderConsignment_Get`` schema."""
+
+    pickups: list[PickupConsignmentGet]
+    """Pickup consignments."""
+    shipping: list[ShippingConsignmentGet]
+    """Shipping consignments."""
+    downloads: list[DigitalConsignmentGet]
+    """Digital consignments for products that are downloaded."""
+    email: OrderRespConsignmentsEmail
+    """Email consignments for gift certificates."""
 
 
 class ShippingConsignmentBase(TypedDict, total=False):

@@ -805,32 +805,30 @@ PostRefundQuotesRequest: TypeAlias = "list[RefundQuotePost]"
 """Request body for batch refund quotes."""
 
 
-RefundQuotePost: TypeAlias = "RefundQuoteItemsRefund | RefundQuoteTaxAdjustmentAmount"
-"""Request body for refund quotes."""
-
-
-class RefundQuoteItemsRefund(TypedDict):
-    """Items Refund"""
+class RefundQuotePost(TypedDict, total=False):
+    """Request body for refund quotes."""
 
     items: list[ItemsRefund]
+    tax_adjustment_amount: TaxAdjustmentAmount
 
 
-ItemsRefund: TypeAlias = "QuantityBoundItem | AmountBoundItem | TaxExemptItem | FeeItem"
-"""ItemsRefund"""
+ItemsRefundItemType: TypeAlias = (
+    "Literal['PRODUCT', 'GIFT_WRAPPING', 'ORDER', 'SHIPPING', 'HANDLING', 'TAX', 'FEE', 'ORDER', "
+    "'FEE']"
+)
+"""Type of ``ItemsRefund['item_type']``."""
 
 
-class QuantityBoundItem(TypedDict):
-    """Quantity Bound Item"""
+class ItemsRefund(TypedDict, total=False):
+    """ItemsRefund"""
 
-    item_type: Literal["PRODUCT", "GIFT_WRAPPING"]
-    """Type of refund."""
-    item_id: int
-    """Order Product ID."""
-    adjustments: NotRequired[list[RefundItemAdjustment]]
+    item_type: ItemsRefundItemType
+    item_id: int | float
+    adjustments: list[RefundItemAdjustment]
     """Array of product refund deductions"""
     quantity: int
-    reason: NotRequired[str]
-    """Reason for refund."""
+    reason: str
+    amount: Amount
 
 
 class RefundItemAdjustment(TypedDict, total=False):
@@ -842,52 +840,10 @@ class RefundItemAdjustment(TypedDict, total=False):
     """Description of reason for the adjustment."""
 
 
-class AmountBoundItem(TypedDict):
-    """Amount Bound Item"""
-
-    item_type: Literal["ORDER", "SHIPPING", "HANDLING", "TAX", "FEE"]
-    """Type of refund."""
-    item_id: int
-    """Order address ID."""
-    amount: Amount
-    reason: NotRequired[str]
-    """Explanation of refund."""
-
-
 Amount: TypeAlias = "float"
 """A non-negative 2 decimal place rounded value that represents the amount that can be
 charged/refunded with payment providers.
 """
-
-
-class TaxExemptItem(TypedDict, total=False):
-    """Use this to refund a custom value at the order level."""
-
-    item_type: Literal["ORDER"]
-    """The type of refund."""
-    item_id: float
-    """Numeric ID of the product in the order."""
-    amount: Amount
-    reason: str
-    """Reason for the refund."""
-
-
-class FeeItem(TypedDict, total=False):
-    """Use this field to refund a custom fee at the order level."""
-
-    item_type: Literal["FEE"]
-    """The type of refund."""
-    item_id: float
-    """Numeric ID of the fee in the order."""
-    amount: Amount
-    reason: str
-    """Reason for the refund."""
-
-
-class RefundQuoteTaxAdjustmentAmount(TypedDict):
-    """Tax Adjustment Refund"""
-
-    tax_adjustment_amount: TaxAdjustmentAmount
 
 
 TaxAdjustmentAmount: TypeAlias = "float"
@@ -948,16 +904,13 @@ class PaymentOption(TypedDict, total=False):
     """Reason the payment option is offline only, if applicable."""
 
 
-RefundRequestPost: TypeAlias = "RefundRequestPostItems | RefundRequestPostTaxAdjustmentAmount"
-"""Request body for refund requests."""
-
-
-class RefundRequestPostItems(TypedDict):
-    """Items Refund"""
+class RefundRequestPost(TypedDict, total=False):
+    """Request body for refund requests."""
 
     items: list[ItemsRefund]
     payments: list[PaymentRequest]
-    merchant_calculated_override: NotRequired[MerchantOverride]
+    merchant_calculated_override: MerchantOverride
+    tax_adjustment_amount: TaxAdjustmentAmount
 
 
 class PaymentRequest(TypedDict, total=False):
@@ -980,6 +933,14 @@ class MerchantOverride(TypedDict):
     """
     total_tax: float
     """Total tax amount refunded back to the shopper."""
+
+
+class RefundRequestPostItems(TypedDict):
+    """Items Refund"""
+
+    items: list[ItemsRefund]
+    payments: list[PaymentRequest]
+    merchant_calculated_override: NotRequired[MerchantOverride]
 
 
 class RefundRequestPostTaxAdjustmentAmount(TypedDict, total=False):
@@ -1070,6 +1031,68 @@ class FailedQuoteError(TypedDict, total=False):
     """HTTP status code."""
     error: str
     """Details why the request failed."""
+
+
+class QuantityBoundItem(TypedDict):
+    """Quantity Bound Item"""
+
+    item_type: Literal["PRODUCT", "GIFT_WRAPPING"]
+    """Type of refund."""
+    item_id: int
+    """Order Product ID."""
+    adjustments: NotRequired[list[RefundItemAdjustment]]
+    """Array of product refund deductions"""
+    quantity: int
+    reason: NotRequired[str]
+    """Reason for refund."""
+
+
+class FeeItem(TypedDict, total=False):
+    """Use this field to refund a custom fee at the order level."""
+
+    item_type: Literal["FEE"]
+    """The type of refund."""
+    item_id: float
+    """Numeric ID of the fee in the order."""
+    amount: Amount
+    reason: str
+    """Reason for the refund."""
+
+
+class TaxExemptItem(TypedDict, total=False):
+    """Use this to refund a custom value at the order level."""
+
+    item_type: Literal["ORDER"]
+    """The type of refund."""
+    item_id: float
+    """Numeric ID of the product in the order."""
+    amount: Amount
+    reason: str
+    """Reason for the refund."""
+
+
+class AmountBoundItem(TypedDict):
+    """Amount Bound Item"""
+
+    item_type: Literal["ORDER", "SHIPPING", "HANDLING", "TAX", "FEE"]
+    """Type of refund."""
+    item_id: int
+    """Order address ID."""
+    amount: Amount
+    reason: NotRequired[str]
+    """Explanation of refund."""
+
+
+class RefundQuoteItemsRefund(TypedDict):
+    """Items Refund"""
+
+    items: list[ItemsRefund]
+
+
+class RefundQuoteTaxAdjustmentAmount(TypedDict):
+    """Tax Adjustment Refund"""
+
+    tax_adjustment_amount: TaxAdjustmentAmount
 
 
 class Refund(TypedDict, total=False):

@@ -86,8 +86,228 @@ class ResponseMetaPaginationLinks(TypedDict, total=False):
 class PagesCollectionResponse(TypedDict, total=False):
     """Response payload for the BigCommerce API."""
 
-    data: list[TypePage | TypeBlog | TypeContactForm | TypeRaw | TypeLink]
+    data: list[PagesCollectionResponseDataItem]
     meta: ResponseMeta
+
+
+class PagesCollectionResponseDataItem(TypedDict, total=False):
+    """The ``PagesCollectionResponseDataItem`` object."""
+
+    id: int
+    channel_id: int
+    name: Required[str]
+    """The name of the page."""
+    is_visible: bool
+    """A boolean value that controls whether the page is available to users or visible in any
+    navigation menus.
+    """
+    parent_id: int
+    """ID of the parent page, if any."""
+    sort_order: int
+    """Determines the order in which the page is displayed in the parent page's menu."""
+    type: Required[Literal["page", "raw", "contact_form", "link", "blog"]]
+    """Determines the type of page."""
+    is_homepage: bool
+    """Determines whether this page loads at the sites root route."""
+    is_customers_only: bool
+    """When `true`, this page is visible only to logged-in customers."""
+    url: str
+    meta_title: str | None
+    meta_keywords: str | None
+    """Comma-separated list of SEO-relevant keywords to include in the element of this page."""
+    meta_description: str | None
+    """Description contained within the element of this page."""
+    search_keywords: str | None
+    """Comma-separated list of keywords that shoppers can use to locate this page when searching
+    the store.
+    """
+    email: str
+    """Applicable when the page type is `contact_form`: contact email address that receives
+    messages sent using the form.
+    """
+    contact_fields: str
+    """A comma-separated list of the contact field forms that are enabled in the store control
+    panel for display on the subject storefront.
+    """
+    body: str | None
+    """HTML or variable that populates the element of this page, in default/desktop view."""
+    content_type: str
+    """The MIME type of the page body."""
+    link: str
+    """The link for the page type `link`."""
+
+
+class SinglePageResponse(TypedDict, total=False):
+    """Response payload for a single content page."""
+
+    data: SinglePageResponseData
+    meta: ResponseMeta
+
+
+class SinglePageResponseData(TypedDict, total=False):
+    """The ``SinglePageResponseData`` object."""
+
+    id: int
+    channel_id: int
+    name: Required[str]
+    """The name of the page."""
+    is_visible: bool
+    """A boolean value that controls whether the page is available to users or visible in any
+    navigation menus.
+    """
+    parent_id: int
+    """ID of the parent page, if any."""
+    sort_order: int
+    """Determines the order in which the page is displayed in the parent page's menu."""
+    type: Required[Literal["page", "raw", "contact_form", "link", "blog"]]
+    """Determines the type of page."""
+    is_homepage: bool
+    """Determines whether this page loads at the sites root route."""
+    is_customers_only: bool
+    """When `true`, this page is visible only to logged-in customers."""
+    url: str
+    meta_title: str | None
+    meta_keywords: str | None
+    """Comma-separated list of SEO-relevant keywords to include in the element of this page."""
+    meta_description: str | None
+    """Description contained within the element of this page."""
+    search_keywords: str | None
+    """Comma-separated list of keywords that shoppers can use to locate this page when searching
+    the store.
+    """
+    email: str
+    """Applicable when the page type is `contact_form`: contact email address that receives
+    messages sent using the form.
+    """
+    contact_fields: str
+    """A comma-separated list of the contact field forms that are enabled in the store control
+    panel for display on the subject storefront.
+    """
+    body: str | None
+    """HTML or variable that populates the element of this page, in default/desktop view."""
+    content_type: str
+    """The MIME type of the page body."""
+    link: str
+    """The link for the page type `link`."""
+
+
+class PagePutObj(TypedDict, total=False):
+    """Properties of the page modification request body."""
+
+    channel_id: int
+    """The ID of the channel where this page should be shown."""
+    name: str
+    """The name of the page."""
+    is_visible: bool
+    """Boolean value that specifies the visibility of the page in the storefront's navigation
+    menu.
+    """
+    parent_id: int
+    """ID of any parent Web page."""
+    sort_order: int
+    """Specifies the order in which the page is displayed on the storefront."""
+    type: Literal["page", "raw", "contact_form", "link", "blog"]
+    """Specifies the type of page."""
+    body: str | None
+    """HTML or variable that populates the element of this page, in default/desktop view."""
+    is_homepage: bool
+    """Boolean value that specifies whether this page is the storefront's home page."""
+    is_customers_only: bool
+    """Boolean value."""
+    email: str
+    """Applicable when the page type is `contact_form`: contact email address that receives
+    messages sent via the form.
+    """
+    meta_title: str | None
+    link: str
+    """Required in a `POST` request to create a link if the page type is `link`."""
+    contact_fields: str
+    """Applicable when the page type is `contact_form`: comma-separated list of keywords
+    representing the fields enabled in the control panel for storefront display.
+    """
+    meta_keywords: str | None
+    """Comma-separated list of SEO-relevant keywords to include in the element of this page."""
+    meta_description: str | None
+    """Description contained within the element of this page."""
+    search_keywords: str | None
+    """Comma-separated list of keywords that shoppers can use to locate this page when searching
+    the store.
+    """
+    url: str
+    """Relative URL on the storefront for this page."""
+
+
+class PagePutBulk(TypedDict, total=False):
+    """Properties of the page modification request body."""
+
+    id: Required[int]
+    """The ID of the target page."""
+    channel_id: int
+    """The ID of the channel where this page should be shown."""
+    name: str
+    """The name of the page."""
+    is_visible: bool
+    """Boolean value that specifies the visibility of the page in the storefront's navigation
+    menu.
+    """
+    parent_id: int
+    """ID of any parent Web page."""
+    sort_order: int
+    """Specifies the order in which the page is displayed on the storefront."""
+    type: Literal["page", "raw", "contact_form", "link", "blog"]
+    """Specifies the type of page."""
+    body: str | None
+    """HTML or variable that populates the element of this page, in default/desktop view."""
+    is_homepage: bool
+    """Boolean value that specifies whether this page is the storefront's home page."""
+    is_customers_only: bool
+    """Boolean value."""
+    email: str
+    """Applicable when the page type is `contact_form`: contact email address that receives
+    messages sent via the form.
+    """
+    meta_title: str | None
+    link: str
+    """Required in a `POST` request to create a link if the page type is `link`."""
+    contact_fields: str
+    """Applicable when the page type is `contact_form`: comma-separated list of keywords
+    representing the fields enabled in the control panel for storefront display.
+    """
+    meta_keywords: str | None
+    """Comma-separated list of SEO-relevant keywords to include in the element of this page."""
+    meta_description: str | None
+    """Description contained within the element of this page."""
+    search_keywords: str | None
+    """Comma-separated list of keywords that shoppers can use to locate this page when searching
+    the store.
+    """
+    url: str
+    """Relative URL on the storefront for this page."""
+
+
+class AnyTypePage(TypedDict, total=False):
+    """Properties of all Pages V3 pages."""
+
+    id: int
+    channel_id: int
+    name: Required[str]
+    """The name of the page."""
+    is_visible: bool
+    """A boolean value that controls whether the page is available to users or visible in any
+    navigation menus.
+    """
+    parent_id: int
+    """ID of the parent page, if any."""
+    sort_order: int
+    """Determines the order in which the page is displayed in the parent page's menu."""
+    type: Required[Literal["page", "raw", "contact_form", "link", "blog"]]
+    """Determines the type of page."""
+    is_homepage: bool
+    """Determines whether this page loads at the sites root route."""
+    is_customers_only: bool
+    """When `true`, this page is visible only to logged-in customers."""
+    url: str
+    """Relative URL on the storefront for this page."""
 
 
 class TypePage(TypedDict, total=False):
@@ -260,132 +480,6 @@ class TypeLink(TypedDict, total=False):
     """The link for the page type `link`."""
 
 
-class SinglePageResponse(TypedDict, total=False):
-    """Response payload for a single content page."""
-
-    data: TypePage | TypeBlog | TypeContactForm | TypeRaw | TypeLink
-    meta: ResponseMeta
-
-
-class PagePutObj(TypedDict, total=False):
-    """Properties of the page modification request body."""
-
-    channel_id: int
-    """The ID of the channel where this page should be shown."""
-    name: str
-    """The name of the page."""
-    is_visible: bool
-    """Boolean value that specifies the visibility of the page in the storefront's navigation
-    menu.
-    """
-    parent_id: int
-    """ID of any parent Web page."""
-    sort_order: int
-    """Specifies the order in which the page is displayed on the storefront."""
-    type: Literal["page", "raw", "contact_form", "link", "blog"]
-    """Specifies the type of page."""
-    body: str | None
-    """HTML or variable that populates the element of this page, in default/desktop view."""
-    is_homepage: bool
-    """Boolean value that specifies whether this page is the storefront's home page."""
-    is_customers_only: bool
-    """Boolean value."""
-    email: str
-    """Applicable when the page type is `contact_form`: contact email address that receives
-    messages sent via the form.
-    """
-    meta_title: str | None
-    link: str
-    """Required in a `POST` request to create a link if the page type is `link`."""
-    contact_fields: str
-    """Applicable when the page type is `contact_form`: comma-separated list of keywords
-    representing the fields enabled in the control panel for storefront display.
-    """
-    meta_keywords: str | None
-    """Comma-separated list of SEO-relevant keywords to include in the element of this page."""
-    meta_description: str | None
-    """Description contained within the element of this page."""
-    search_keywords: str | None
-    """Comma-separated list of keywords that shoppers can use to locate this page when searching
-    the store.
-    """
-    url: str
-    """Relative URL on the storefront for this page."""
-
-
-class PagePutBulk(TypedDict, total=False):
-    """Properties of the page modification request body."""
-
-    id: Required[int]
-    """The ID of the target page."""
-    channel_id: int
-    """The ID of the channel where this page should be shown."""
-    name: str
-    """The name of the page."""
-    is_visible: bool
-    """Boolean value that specifies the visibility of the page in the storefront's navigation
-    menu.
-    """
-    parent_id: int
-    """ID of any parent Web page."""
-    sort_order: int
-    """Specifies the order in which the page is displayed on the storefront."""
-    type: Literal["page", "raw", "contact_form", "link", "blog"]
-    """Specifies the type of page."""
-    body: str | None
-    """HTML or variable that populates the element of this page, in default/desktop view."""
-    is_homepage: bool
-    """Boolean value that specifies whether this page is the storefront's home page."""
-    is_customers_only: bool
-    """Boolean value."""
-    email: str
-    """Applicable when the page type is `contact_form`: contact email address that receives
-    messages sent via the form.
-    """
-    meta_title: str | None
-    link: str
-    """Required in a `POST` request to create a link if the page type is `link`."""
-    contact_fields: str
-    """Applicable when the page type is `contact_form`: comma-separated list of keywords
-    representing the fields enabled in the control panel for storefront display.
-    """
-    meta_keywords: str | None
-    """Comma-separated list of SEO-relevant keywords to include in the element of this page."""
-    meta_description: str | None
-    """Description contained within the element of this page."""
-    search_keywords: str | None
-    """Comma-separated list of keywords that shoppers can use to locate this page when searching
-    the store.
-    """
-    url: str
-    """Relative URL on the storefront for this page."""
-
-
-class AnyTypePage(TypedDict, total=False):
-    """Properties of all Pages V3 pages."""
-
-    id: int
-    channel_id: int
-    name: Required[str]
-    """The name of the page."""
-    is_visible: bool
-    """A boolean value that controls whether the page is available to users or visible in any
-    navigation menus.
-    """
-    parent_id: int
-    """ID of the parent page, if any."""
-    sort_order: int
-    """Determines the order in which the page is displayed in the parent page's menu."""
-    type: Required[Literal["page", "raw", "contact_form", "link", "blog"]]
-    """Determines the type of page."""
-    is_homepage: bool
-    """Determines whether this page loads at the sites root route."""
-    is_customers_only: bool
-    """When `true`, this page is visible only to logged-in customers."""
-    url: str
-    """Relative URL on the storefront for this page."""
-
-
 class PageMeta(TypedDict, total=False):
     """The ``pageMeta`` schema."""
 
@@ -421,8 +515,51 @@ GetPagesParams = TypedDict(
 """Query parameters of ``getPages``."""
 
 
-GetPagesResult: TypeAlias = "TypePage | TypeBlog | TypeContactForm | TypeRaw | TypeLink"
-"""Result of ``getPages``."""
+class GetPagesResult(TypedDict, total=False):
+    """Result of ``getPages``."""
+
+    id: int
+    channel_id: int
+    name: Required[str]
+    """The name of the page."""
+    is_visible: bool
+    """A boolean value that controls whether the page is available to users or visible in any
+    navigation menus.
+    """
+    parent_id: int
+    """ID of the parent page, if any."""
+    sort_order: int
+    """Determines the order in which the page is displayed in the parent page's menu."""
+    type: Required[Literal["page", "raw", "contact_form", "link", "blog"]]
+    """Determines the type of page."""
+    is_homepage: bool
+    """Determines whether this page loads at the sites root route."""
+    is_customers_only: bool
+    """When `true`, this page is visible only to logged-in customers."""
+    url: str
+    meta_title: str | None
+    meta_keywords: str | None
+    """Comma-separated list of SEO-relevant keywords to include in the element of this page."""
+    meta_description: str | None
+    """Description contained within the element of this page."""
+    search_keywords: str | None
+    """Comma-separated list of keywords that shoppers can use to locate this page when searching
+    the store.
+    """
+    email: str
+    """Applicable when the page type is `contact_form`: contact email address that receives
+    messages sent using the form.
+    """
+    contact_fields: str
+    """A comma-separated list of the contact field forms that are enabled in the store control
+    panel for display on the subject storefront.
+    """
+    body: str | None
+    """HTML or variable that populates the element of this page, in default/desktop view."""
+    content_type: str
+    """The MIME type of the page body."""
+    link: str
+    """The link for the page type `link`."""
 
 
 class UpdatePagesParams(TypedDict, total=False):
@@ -436,8 +573,51 @@ UpdatePagesBody: TypeAlias = "PagePutBulk | list[PagePutBulk]"
 """Body of ``updatePages``."""
 
 
-UpdatePagesResult: TypeAlias = "TypePage | TypeBlog | TypeContactForm | TypeRaw | TypeLink"
-"""Result of ``updatePages``."""
+class UpdatePagesResult(TypedDict, total=False):
+    """Result of ``updatePages``."""
+
+    id: int
+    channel_id: int
+    name: Required[str]
+    """The name of the page."""
+    is_visible: bool
+    """A boolean value that controls whether the page is available to users or visible in any
+    navigation menus.
+    """
+    parent_id: int
+    """ID of the parent page, if any."""
+    sort_order: int
+    """Determines the order in which the page is displayed in the parent page's menu."""
+    type: Required[Literal["page", "raw", "contact_form", "link", "blog"]]
+    """Determines the type of page."""
+    is_homepage: bool
+    """Determines whether this page loads at the sites root route."""
+    is_customers_only: bool
+    """When `true`, this page is visible only to logged-in customers."""
+    url: str
+    meta_title: str | None
+    meta_keywords: str | None
+    """Comma-separated list of SEO-relevant keywords to include in the element of this page."""
+    meta_description: str | None
+    """Description contained within the element of this page."""
+    search_keywords: str | None
+    """Comma-separated list of keywords that shoppers can use to locate this page when searching
+    the store.
+    """
+    email: str
+    """Applicable when the page type is `contact_form`: contact email address that receives
+    messages sent using the form.
+    """
+    contact_fields: str
+    """A comma-separated list of the contact field forms that are enabled in the store control
+    panel for display on the subject storefront.
+    """
+    body: str | None
+    """HTML or variable that populates the element of this page, in default/desktop view."""
+    content_type: str
+    """The MIME type of the page body."""
+    link: str
+    """The link for the page type `link`."""
 
 
 class CreatePagesParams(TypedDict, total=False):
@@ -448,14 +628,151 @@ class CreatePagesParams(TypedDict, total=False):
 
 
 CreatePagesBody: TypeAlias = (
-    "TypePage | TypeBlog | TypeContactForm | TypeRaw | TypeLink | list[TypePage | TypeBlog | "
-    "TypeContactForm | TypeRaw | TypeLink]"
+    "CreatePagesBodyCreateSinglePageUsingObject | "
+    "list[CreatePagesBodyCreateMultiplePagesUsingArrayItem]"
 )
 """Body of ``createPages``."""
 
 
-CreatePagesResult: TypeAlias = "TypePage | TypeBlog | TypeContactForm | TypeRaw | TypeLink"
-"""Result of ``createPages``."""
+class CreatePagesBodyCreateSinglePageUsingObject(TypedDict, total=False):
+    """Create single page using object"""
+
+    id: int
+    channel_id: int
+    name: Required[str]
+    """The name of the page."""
+    is_visible: bool
+    """A boolean value that controls whether the page is available to users or visible in any
+    navigation menus.
+    """
+    parent_id: int
+    """ID of the parent page, if any."""
+    sort_order: int
+    """Determines the order in which the page is displayed in the parent page's menu."""
+    type: Required[Literal["page", "raw", "contact_form", "link", "blog"]]
+    """Determines the type of page."""
+    is_homepage: bool
+    """Determines whether this page loads at the sites root route."""
+    is_customers_only: bool
+    """When `true`, this page is visible only to logged-in customers."""
+    url: str
+    meta_title: str | None
+    meta_keywords: str | None
+    """Comma-separated list of SEO-relevant keywords to include in the element of this page."""
+    meta_description: str | None
+    """Description contained within the element of this page."""
+    search_keywords: str | None
+    """Comma-separated list of keywords that shoppers can use to locate this page when searching
+    the store.
+    """
+    email: str
+    """Applicable when the page type is `contact_form`: contact email address that receives
+    messages sent using the form.
+    """
+    contact_fields: str
+    """A comma-separated list of the contact field forms that are enabled in the store control
+    panel for display on the subject storefront.
+    """
+    body: str | None
+    """HTML or variable that populates the element of this page, in default/desktop view."""
+    content_type: str
+    """The MIME type of the page body."""
+    link: str
+    """The link for the page type `link`."""
+
+
+class CreatePagesBodyCreateMultiplePagesUsingArrayItem(TypedDict, total=False):
+    """The ``CreatePagesBodyCreateMultiplePagesUsingArrayItem`` object."""
+
+    id: int
+    channel_id: int
+    name: Required[str]
+    """The name of the page."""
+    is_visible: bool
+    """A boolean value that controls whether the page is available to users or visible in any
+    navigation menus.
+    """
+    parent_id: int
+    """ID of the parent page, if any."""
+    sort_order: int
+    """Determines the order in which the page is displayed in the parent page's menu."""
+    type: Required[Literal["page", "raw", "contact_form", "link", "blog"]]
+    """Determines the type of page."""
+    is_homepage: bool
+    """Determines whether this page loads at the sites root route."""
+    is_customers_only: bool
+    """When `true`, this page is visible only to logged-in customers."""
+    url: str
+    meta_title: str | None
+    meta_keywords: str | None
+    """Comma-separated list of SEO-relevant keywords to include in the element of this page."""
+    meta_description: str | None
+    """Description contained within the element of this page."""
+    search_keywords: str | None
+    """Comma-separated list of keywords that shoppers can use to locate this page when searching
+    the store.
+    """
+    email: str
+    """Applicable when the page type is `contact_form`: contact email address that receives
+    messages sent using the form.
+    """
+    contact_fields: str
+    """A comma-separated list of the contact field forms that are enabled in the store control
+    panel for display on the subject storefront.
+    """
+    body: str | None
+    """HTML or variable that populates the element of this page, in default/desktop view."""
+    content_type: str
+    """The MIME type of the page body."""
+    link: str
+    """The link for the page type `link`."""
+
+
+class CreatePagesResult(TypedDict, total=False):
+    """Result of ``createPages``."""
+
+    id: int
+    channel_id: int
+    name: Required[str]
+    """The name of the page."""
+    is_visible: bool
+    """A boolean value that controls whether the page is available to users or visible in any
+    navigation menus.
+    """
+    parent_id: int
+    """ID of the parent page, if any."""
+    sort_order: int
+    """Determines the order in which the page is displayed in the parent page's menu."""
+    type: Required[Literal["page", "raw", "contact_form", "link", "blog"]]
+    """Determines the type of page."""
+    is_homepage: bool
+    """Determines whether this page loads at the sites root route."""
+    is_customers_only: bool
+    """When `true`, this page is visible only to logged-in customers."""
+    url: str
+    meta_title: str | None
+    meta_keywords: str | None
+    """Comma-separated list of SEO-relevant keywords to include in the element of this page."""
+    meta_description: str | None
+    """Description contained within the element of this page."""
+    search_keywords: str | None
+    """Comma-separated list of keywords that shoppers can use to locate this page when searching
+    the store.
+    """
+    email: str
+    """Applicable when the page type is `contact_form`: contact email address that receives
+    messages sent using the form.
+    """
+    contact_fields: str
+    """A comma-separated list of the contact field forms that are enabled in the store control
+    panel for display on the subject storefront.
+    """
+    body: str | None
+    """HTML or variable that populates the element of this page, in default/desktop view."""
+    content_type: str
+    """The MIME type of the page body."""
+    link: str
+    """The link for the page type `link`."""
 
 
 DeletePagesParams = TypedDict(
@@ -476,8 +793,51 @@ class GetPageParams(TypedDict, total=False):
     """Include the requested property in the response."""
 
 
-GetPageResult: TypeAlias = "TypePage | TypeBlog | TypeContactForm | TypeRaw | TypeLink"
-"""Result of ``getPage``."""
+class GetPageResult(TypedDict, total=False):
+    """Result of ``getPage``."""
+
+    id: int
+    channel_id: int
+    name: Required[str]
+    """The name of the page."""
+    is_visible: bool
+    """A boolean value that controls whether the page is available to users or visible in any
+    navigation menus.
+    """
+    parent_id: int
+    """ID of the parent page, if any."""
+    sort_order: int
+    """Determines the order in which the page is displayed in the parent page's menu."""
+    type: Required[Literal["page", "raw", "contact_form", "link", "blog"]]
+    """Determines the type of page."""
+    is_homepage: bool
+    """Determines whether this page loads at the sites root route."""
+    is_customers_only: bool
+    """When `true`, this page is visible only to logged-in customers."""
+    url: str
+    meta_title: str | None
+    meta_keywords: str | None
+    """Comma-separated list of SEO-relevant keywords to include in the element of this page."""
+    meta_description: str | None
+    """Description contained within the element of this page."""
+    search_keywords: str | None
+    """Comma-separated list of keywords that shoppers can use to locate this page when searching
+    the store.
+    """
+    email: str
+    """Applicable when the page type is `contact_form`: contact email address that receives
+    messages sent using the form.
+    """
+    contact_fields: str
+    """A comma-separated list of the contact field forms that are enabled in the store control
+    panel for display on the subject storefront.
+    """
+    body: str | None
+    """HTML or variable that populates the element of this page, in default/desktop view."""
+    content_type: str
+    """The MIME type of the page body."""
+    link: str
+    """The link for the page type `link`."""
 
 
 class UpdatePageParams(TypedDict, total=False):
@@ -487,5 +847,48 @@ class UpdatePageParams(TypedDict, total=False):
     """Include the requested property in the response."""
 
 
-UpdatePageResult: TypeAlias = "TypePage | TypeBlog | TypeContactForm | TypeRaw | TypeLink"
-"""Result of ``updatePage``."""
+class UpdatePageResult(TypedDict, total=False):
+    """Result of ``updatePage``."""
+
+    id: int
+    channel_id: int
+    name: Required[str]
+    """The name of the page."""
+    is_visible: bool
+    """A boolean value that controls whether the page is available to users or visible in any
+    navigation menus.
+    """
+    parent_id: int
+    """ID of the parent page, if any."""
+    sort_order: int
+    """Determines the order in which the page is displayed in the parent page's menu."""
+    type: Required[Literal["page", "raw", "contact_form", "link", "blog"]]
+    """Determines the type of page."""
+    is_homepage: bool
+    """Determines whether this page loads at the sites root route."""
+    is_customers_only: bool
+    """When `true`, this page is visible only to logged-in customers."""
+    url: str
+    meta_title: str | None
+    meta_keywords: str | None
+    """Comma-separated list of SEO-relevant keywords to include in the element of this page."""
+    meta_description: str | None
+    """Description contained within the element of this page."""
+    search_keywords: str | None
+    """Comma-separated list of keywords that shoppers can use to locate this page when searching
+    the store.
+    """
+    email: str
+    """Applicable when the page type is `contact_form`: contact email address that receives
+    messages sent using the form.
+    """
+    contact_fields: str
+    """A comma-separated list of the contact field forms that are enabled in the store control
+    panel for display on the subject storefront.
+    """
+    body: str | None
+    """HTML or variable that populates the element of this page, in default/desktop view."""
+    content_type: str
+    """The MIME type of the page body."""
+    link: str
+    """The link for the page type `link`."""

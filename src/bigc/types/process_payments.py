@@ -102,13 +102,6 @@ class PaymentsPostBody(TypedDict):
     """Payment"""
 
 
-PaymentsPostBodyPaymentInstrument: TypeAlias = (
-    "Card | StoredCard | StoredPayPalAccount | GiftCertificate | StoreCredit | TokenizedCard | "
-    "StoredBankAccount"
-)
-"""Type of ``PaymentsPostBodyPayment['instrument']``."""
-
-
 class PaymentsPostBodyPayment(TypedDict):
     """Payment"""
 
@@ -119,6 +112,45 @@ class PaymentsPostBodyPayment(TypedDict):
     """
     save_instrument: NotRequired[bool]
     """To use `save_instrument`, configure the payment gateway to accept stored cards."""
+
+
+PaymentsPostBodyPaymentInstrumentType: TypeAlias = (
+    "str | Literal['stored_paypal_account'] | Literal['tokenized_card'] | "
+    "Literal['stored_bank_account']"
+)
+"""Type of ``PaymentsPostBodyPaymentInstrument['type']``."""
+
+
+class PaymentsPostBodyPaymentInstrument(TypedDict, total=False):
+    """The ``PaymentsPostBodyPaymentInstrument`` object."""
+
+    type: PaymentsPostBodyPaymentInstrumentType
+    cardholder_name: str
+    """Cardholders full name (required)"""
+    number: str
+    """Credit card number (required)"""
+    expiry_month: int
+    """Expiry month of this card (required)"""
+    expiry_year: int
+    """Expiry year of this card (required)"""
+    verification_value: str
+    """Verification value of this card (CVV)"""
+    issue_month: int
+    """Issue month of this card"""
+    issue_year: int
+    """Issue year of this card"""
+    issue_number: int
+    """Issue number of this card"""
+    token: str
+    gift_certificate_code: str
+    iin: str
+    """Issuer identification number."""
+    last_four_digits: str
+    """Last four numbers of this card."""
+    expiration_month: str
+    """Expiry month of this card."""
+    expiration_year: str
+    """Expiry year of this card."""
 
 
 class PaymentsPostResult(TypedDict, total=False):

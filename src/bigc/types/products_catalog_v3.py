@@ -88,8 +88,19 @@ class VariantCondition(TypedDict, total=False):
     """Use the get all product variants endpoint to determine the variant `id`."""
 
 
-ConditionsRequest: TypeAlias = "list[ModifierCondition | VariantCondition]"
+ConditionsRequest: TypeAlias = "list[ConditionsRequestItem]"
 """The ``conditionsRequest`` schema."""
+
+
+class ConditionsRequestItem(TypedDict, total=False):
+    """The ``ConditionsRequestItem`` object."""
+
+    modifier_id: int
+    """Use the get all product modifiers endpoint to determine the `option_values` `id`."""
+    modifier_value_id: int
+    """Use the get all product modifiers endpoint to determine the `option_values` `option_id`."""
+    variant_id: int
+    """Use the get all product variants endpoint to determine the variant `id`."""
 
 
 ProductModifierBaseType: TypeAlias = (
@@ -2992,14 +3003,8 @@ class CreateProductImageBody(TypedDict, total=False):
     """The date on which the product image was modified."""
 
 
-CreateProductImageResult: TypeAlias = (
-    "CreateProductImageResultApplicationJson | CreateProductImageResultMultipartFormData"
-)
-"""Result of ``createProductImage``."""
-
-
-class CreateProductImageResultApplicationJson(TypedDict, total=False):
-    """Common ProductImage properties."""
+class CreateProductImageResult(TypedDict, total=False):
+    """Result of ``createProductImage``."""
 
     id: int
     """The unique numeric ID of the image; increments sequentially."""
@@ -3020,36 +3025,10 @@ class CreateProductImageResultApplicationJson(TypedDict, total=False):
     sort_order: int
     """The order in which the image will be displayed on the product page."""
     description: str
-    """The description for the image."""
     image_url: str
     """Must be a fully qualified URL path, including protocol."""
-
-
-class CreateProductImageResultMultipartFormData(TypedDict, total=False):
-    """multipart/form-data"""
-
-    id: int
-    """The unique numeric ID of the image; increments sequentially."""
-    product_id: int
-    """The unique numeric identifier for the product with which the image is associated."""
     image_file: str
     """The local path to the original image file uploaded to BigCommerce."""
-    url_zoom: str
-    """The zoom URL for this image."""
-    url_standard: str
-    """The standard URL for this image."""
-    url_thumbnail: str
-    """The thumbnail URL for this image."""
-    url_tiny: str
-    """The tiny URL for this image."""
-    date_modified: str
-    """The date on which the product image was modified."""
-    is_thumbnail: bool
-    """Flag for identifying whether the image is used as the products thumbnail."""
-    sort_order: int
-    """The order in which the image will be displayed on the product page."""
-    description: str
-    """The description for the image."""
 
 
 class GetProductImageParams(TypedDict, total=False):
@@ -3078,14 +3057,8 @@ class UpdateProductImageBody(TypedDict, total=False):
     """The date on which the product image was modified."""
 
 
-UpdateProductImageResult: TypeAlias = (
-    "UpdateProductImageResultApplicationJson | UpdateProductImageResultMultipartFormData"
-)
-"""Result of ``updateProductImage``."""
-
-
-class UpdateProductImageResultApplicationJson(TypedDict, total=False):
-    """Common ProductImage properties."""
+class UpdateProductImageResult(TypedDict, total=False):
+    """Result of ``updateProductImage``."""
 
     id: int
     """The unique numeric ID of the image; increments sequentially."""
@@ -3106,36 +3079,10 @@ class UpdateProductImageResultApplicationJson(TypedDict, total=False):
     sort_order: int
     """The order in which the image will be displayed on the product page."""
     description: str
-    """The description for the image."""
     image_url: str
     """Must be a fully qualified URL path, including protocol."""
-
-
-class UpdateProductImageResultMultipartFormData(TypedDict, total=False):
-    """multipart/form-data"""
-
-    id: int
-    """The unique numeric ID of the image; increments sequentially."""
-    product_id: int
-    """The unique numeric identifier for the product with which the image is associated."""
     image_file: str
     """The local path to the original image file uploaded to BigCommerce."""
-    url_zoom: str
-    """The zoom URL for this image."""
-    url_standard: str
-    """The standard URL for this image."""
-    url_thumbnail: str
-    """The thumbnail URL for this image."""
-    url_tiny: str
-    """The tiny URL for this image."""
-    date_modified: str
-    """The date on which the product image was modified."""
-    is_thumbnail: bool
-    """Flag for identifying whether the image is used as the products thumbnail."""
-    sort_order: int
-    """The order in which the image will be displayed on the product page."""
-    description: str
-    """The description for the image."""
 
 
 class GetProductVideosParams(TypedDict, total=False):

@@ -41,8 +41,15 @@ AnalyticsProviders: TypeAlias = "list[AnalyticsProvider]"
 """The ``AnalyticsProviders`` schema."""
 
 
-AvailableFilter: TypeAlias = "AvailableNormalFilter | AvailablePriceFilter | AvailableOtherFilter"
-"""AvailableFilter"""
+class AvailableFilter(TypedDict, total=False):
+    """AvailableFilter"""
+
+    id: str
+    name: str
+    product_count: int
+    type: Literal["category", "brand", "rating", "product", "price", "other"]
+    price_range_max: float
+    price_range_min: float
 
 
 class AvailableNormalFilter(TypedDict, total=False):
@@ -54,6 +61,14 @@ class AvailableNormalFilter(TypedDict, total=False):
     type: Literal["category", "brand", "rating", "product"]
 
 
+class AvailableOtherFilter(TypedDict, total=False):
+    """AvailableOtherFilter"""
+
+    id: str
+    name: str
+    type: Literal["other"]
+
+
 class AvailablePriceFilter(TypedDict, total=False):
     """AvailablePriceFilter"""
 
@@ -62,14 +77,6 @@ class AvailablePriceFilter(TypedDict, total=False):
     price_range_max: float
     price_range_min: float
     type: Literal["price"]
-
-
-class AvailableOtherFilter(TypedDict, total=False):
-    """AvailableOtherFilter"""
-
-    id: str
-    name: str
-    type: Literal["other"]
 
 
 class BaseError(TypedDict, total=False):
@@ -96,15 +103,8 @@ CategoryListingModeEnumValues: TypeAlias = (
 """CategoryListingModeEnumValues"""
 
 
-ConfiguredFilter: TypeAlias = (
-    "EnabledProductFilter | EnabledPriceFilter | EnabledCategoryFilter | EnabledBrandFilter | "
-    "EnabledRatingFilter | EnabledMiscFilter"
-)
-"""ConfiguredFilter"""
-
-
-class EnabledProductFilter(TypedDict, total=False):
-    """A filter that uses product options and custom field data."""
+class ConfiguredFilter(TypedDict, total=False):
+    """ConfiguredFilter"""
 
     collapsed_by_default: bool
     display_name: str
@@ -113,73 +113,12 @@ class EnabledProductFilter(TypedDict, total=False):
     """The ID of the filter."""
     is_enabled: bool
     items_to_show: Literal[5, 10, 15]
-    sort_by: Literal["alpha", "option_values", "item_count"]
-    type: Literal["product"]
-
-
-class EnabledPriceFilter(TypedDict, total=False):
-    """A filter based on the product's price, shown as a price range on the storefront."""
-
-    collapsed_by_default: bool
-    display_name: str
-    id: str
-    """The ID of the filter."""
-    is_enabled: bool
-    type: Literal["price"]
-
-
-class EnabledCategoryFilter(TypedDict, total=False):
-    """A storefront filter for product category"""
-
-    collapsed_by_default: bool
-    display_name: str
-    display_product_count: bool
-    id: str
-    """The ID of the filter."""
-    is_enabled: bool
-    items_to_show: Literal[5, 10, 15]
-    type: Literal["category"]
-
-
-class EnabledBrandFilter(TypedDict, total=False):
-    """A storefront filter for product brand"""
-
-    collapsed_by_default: bool
-    display_name: str
-    display_product_count: bool
-    id: str
-    """The ID of the filter."""
-    is_enabled: bool
-    items_to_show: Literal[5, 10, 15]
-    sort_by: Literal["alpha", "item_count"]
-    type: Literal["brand"]
-
-
-class EnabledRatingFilter(TypedDict, total=False):
-    """A filter based on product review ratings."""
-
-    collapsed_by_default: bool
-    display_name: str
-    id: str
-    """The ID of the filter."""
-    is_enabled: bool
-    type: Literal["rating"]
-
-
-class EnabledMiscFilter(TypedDict, total=False):
-    """Miscellaneous filters which appear as a group."""
-
-    collapsed_by_default: bool
-    display_name: str
-    display_product_count: bool
-    id: str
-    """The ID of the filter."""
-    is_enabled: bool
+    sort_by: Literal["alpha", "option_values", "item_count", "alpha", "item_count"]
+    type: Literal["product", "price", "category", "brand", "rating", "other"]
     show_free_shipping_filter: bool
     show_in_stock_filter: bool
     show_is_featured_filter: bool
     show_product_count: bool
-    type: Literal["other"]
 
 
 ConfiguredFilters: TypeAlias = "list[ConfiguredFilter]"
@@ -208,6 +147,85 @@ ContentSortEnumValues: TypeAlias = "Literal['relevance', 'alphaasc', 'alphadesc'
 
 DetailedErrors: TypeAlias = "dict[str, Any]"
 """Detailed Errors"""
+
+
+class EnabledBrandFilter(TypedDict, total=False):
+    """A storefront filter for product brand"""
+
+    collapsed_by_default: bool
+    display_name: str
+    display_product_count: bool
+    id: str
+    """The ID of the filter."""
+    is_enabled: bool
+    items_to_show: Literal[5, 10, 15]
+    sort_by: Literal["alpha", "item_count"]
+    type: Literal["brand"]
+
+
+class EnabledCategoryFilter(TypedDict, total=False):
+    """A storefront filter for product category"""
+
+    collapsed_by_default: bool
+    display_name: str
+    display_product_count: bool
+    id: str
+    """The ID of the filter."""
+    is_enabled: bool
+    items_to_show: Literal[5, 10, 15]
+    type: Literal["category"]
+
+
+class EnabledMiscFilter(TypedDict, total=False):
+    """Miscellaneous filters which appear as a group."""
+
+    collapsed_by_default: bool
+    display_name: str
+    display_product_count: bool
+    id: str
+    """The ID of the filter."""
+    is_enabled: bool
+    show_free_shipping_filter: bool
+    show_in_stock_filter: bool
+    show_is_featured_filter: bool
+    show_product_count: bool
+    type: Literal["other"]
+
+
+class EnabledPriceFilter(TypedDict, total=False):
+    """A filter based on the product's price, shown as a price range on the storefront."""
+
+    collapsed_by_default: bool
+    display_name: str
+    id: str
+    """The ID of the filter."""
+    is_enabled: bool
+    type: Literal["price"]
+
+
+class EnabledProductFilter(TypedDict, total=False):
+    """A filter that uses product options and custom field data."""
+
+    collapsed_by_default: bool
+    display_name: str
+    display_product_count: bool
+    id: str
+    """The ID of the filter."""
+    is_enabled: bool
+    items_to_show: Literal[5, 10, 15]
+    sort_by: Literal["alpha", "option_values", "item_count"]
+    type: Literal["product"]
+
+
+class EnabledRatingFilter(TypedDict, total=False):
+    """A filter based on product review ratings."""
+
+    collapsed_by_default: bool
+    display_name: str
+    id: str
+    """The ID of the filter."""
+    is_enabled: bool
+    type: Literal["rating"]
 
 
 class EnabledTransactionalEmails(TypedDict, total=False):

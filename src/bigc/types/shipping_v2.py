@@ -27,12 +27,6 @@ ShippingProvider: TypeAlias = (
 """Shipping Provider"""
 
 
-ShippingZoneHandlingFees: TypeAlias = (
-    "ShippingZoneHandlingFeesFixedSurcharge | ShippingZoneHandlingFeesPercentageSurcharge"
-)
-"""Type of ``ShippingZone['handling_fees']``."""
-
-
 class ShippingZone(TypedDict, total=False):
     """Shipping Zone"""
 
@@ -72,22 +66,15 @@ class ShippingZoneFreeShipping(TypedDict, total=False):
     exclude_fixed_shipping_products: bool
 
 
-class ShippingZoneHandlingFeesFixedSurcharge(TypedDict, total=False):
-    """Fixed surcharge"""
+class ShippingZoneHandlingFees(TypedDict, total=False):
+    """Shipping Zone Handling Fees"""
 
     fixed_surcharge: str
     """Flat-rate handling fee applied to shipping cost."""
     display_separately: bool
     """Indicates whether store displays handling fee separately at checkout."""
-
-
-class ShippingZoneHandlingFeesPercentageSurcharge(TypedDict, total=False):
-    """Percentage surcharge"""
-
     percentage_surcharge: str
     """Percentage handling fee applied to shipping cost."""
-    display_separately: bool
-    """Indicates whether store displays handling fee separately at checkout."""
 
 
 class ShippingZoneLocations(TypedDict, total=False):
@@ -103,33 +90,15 @@ class ShippingZoneLocations(TypedDict, total=False):
     """ISO Alpha-2 code for the state."""
 
 
-HandlingFees: TypeAlias = "HandlingFeesFixedSurcharge | HandlingFeesPercentageSurcharge"
-"""Shipping Zone Handling Fees"""
-
-
-class HandlingFeesFixedSurcharge(TypedDict, total=False):
-    """Fixed surcharge"""
+class HandlingFees(TypedDict, total=False):
+    """Shipping Zone Handling Fees"""
 
     fixed_surcharge: str
     """Flat-rate handling fee applied to shipping cost."""
     display_separately: bool
     """Indicates whether store displays handling fee separately at checkout."""
-
-
-class HandlingFeesPercentageSurcharge(TypedDict, total=False):
-    """Percentage surcharge"""
-
     percentage_surcharge: str
     """Percentage handling fee applied to shipping cost."""
-    display_separately: bool
-    """Indicates whether store displays handling fee separately at checkout."""
-
-
-ShippingMethodFullHandlingFees: TypeAlias = (
-    "ShippingMethodFullHandlingFeesFixedSurcharge | "
-    "ShippingMethodFullHandlingFeesPercentageSurcharge"
-)
-"""Type of ``ShippingMethodFull['handling_fees']``."""
 
 
 class ShippingMethodFull(TypedDict, total=False):
@@ -167,25 +136,13 @@ class ShippingMethodFullSettings(TypedDict, total=False):
     """Flat rate per order."""
 
 
-class ShippingMethodFullHandlingFeesFixedSurcharge(TypedDict, total=False):
-    """Fixed surcharge"""
+class ShippingMethodFullHandlingFees(TypedDict, total=False):
+    """The ``ShippingMethodFullHandlingFees`` object."""
 
     fixed_surcharge: float
     """Flat-rate handling fee applied to shipping cost."""
-
-
-class ShippingMethodFullHandlingFeesPercentageSurcharge(TypedDict, total=False):
-    """Percentage surcharge"""
-
     percentage_surcharge: float
     """Percentage handling fee applied to shipping cost."""
-
-
-ShippingMethodBaseHandlingFees: TypeAlias = (
-    "ShippingMethodFullHandlingFeesFixedSurcharge | "
-    "ShippingMethodFullHandlingFeesPercentageSurcharge"
-)
-"""Type of ``ShippingMethodBase['handling_fees']``."""
 
 
 class ShippingMethodBase(TypedDict, total=False):
@@ -198,7 +155,7 @@ class ShippingMethodBase(TypedDict, total=False):
     """Depends on the shipping method type."""
     enabled: bool
     """Whether or not this shipping zone method is enabled."""
-    handling_fees: ShippingMethodBaseHandlingFees
+    handling_fees: ShippingMethodFullHandlingFees
     is_fallback: bool
     """Whether or not this shipping method is a fallback method used when advanced shipping rules
     are unavailable.
@@ -252,13 +209,6 @@ class MetaCollectionPaginationLinks(TypedDict, total=False):
     """Query string appended to the resource to show the current page."""
 
 
-GetShippingZonesResultHandlingFees: TypeAlias = (
-    "GetShippingZonesResultHandlingFeesFixedSurcharge | "
-    "GetShippingZonesResultHandlingFeesPercentageSurcharge"
-)
-"""Type of ``GetShippingZonesResult['handling_fees']``."""
-
-
 class GetShippingZonesResult(TypedDict, total=False):
     """Result of ``getShippingZones``."""
 
@@ -298,29 +248,15 @@ class GetShippingZonesResultFreeShipping(TypedDict, total=False):
     exclude_fixed_shipping_products: bool
 
 
-class GetShippingZonesResultHandlingFeesFixedSurcharge(TypedDict, total=False):
-    """Fixed surcharge"""
+class GetShippingZonesResultHandlingFees(TypedDict, total=False):
+    """Shipping Zone Handling Fees"""
 
     fixed_surcharge: str
     """Flat-rate handling fee applied to shipping cost."""
     display_separately: bool
     """Indicates whether store displays handling fee separately at checkout."""
-
-
-class GetShippingZonesResultHandlingFeesPercentageSurcharge(TypedDict, total=False):
-    """Percentage surcharge"""
-
     percentage_surcharge: str
     """Percentage handling fee applied to shipping cost."""
-    display_separately: bool
-    """Indicates whether store displays handling fee separately at checkout."""
-
-
-CreateShippingZonesBodyHandlingFees: TypeAlias = (
-    "CreateShippingZonesBodyHandlingFeesFixedSurcharge | "
-    "CreateShippingZonesBodyHandlingFeesPercentageSurcharge"
-)
-"""Type of ``CreateShippingZonesBody['handling_fees']``."""
 
 
 class CreateShippingZonesBody(TypedDict, total=False):
@@ -360,29 +296,15 @@ class CreateShippingZonesBodyFreeShipping(TypedDict, total=False):
     exclude_fixed_shipping_products: bool
 
 
-class CreateShippingZonesBodyHandlingFeesFixedSurcharge(TypedDict, total=False):
-    """Fixed surcharge"""
+class CreateShippingZonesBodyHandlingFees(TypedDict, total=False):
+    """Shipping Zone Handling Fees"""
 
     fixed_surcharge: str
     """Flat-rate handling fee applied to shipping cost."""
     display_separately: bool
     """Indicates whether store displays handling fee separately at checkout."""
-
-
-class CreateShippingZonesBodyHandlingFeesPercentageSurcharge(TypedDict, total=False):
-    """Percentage surcharge"""
-
     percentage_surcharge: str
     """Percentage handling fee applied to shipping cost."""
-    display_separately: bool
-    """Indicates whether store displays handling fee separately at checkout."""
-
-
-CreateShippingZonesResultHandlingFees: TypeAlias = (
-    "CreateShippingZonesResultHandlingFeesFixedSurcharge | "
-    "CreateShippingZonesResultHandlingFeesPercentageSurcharge"
-)
-"""Type of ``CreateShippingZonesResult['handling_fees']``."""
 
 
 class CreateShippingZonesResult(TypedDict, total=False):
@@ -424,29 +346,15 @@ class CreateShippingZonesResultFreeShipping(TypedDict, total=False):
     exclude_fixed_shipping_products: bool
 
 
-class CreateShippingZonesResultHandlingFeesFixedSurcharge(TypedDict, total=False):
-    """Fixed surcharge"""
+class CreateShippingZonesResultHandlingFees(TypedDict, total=False):
+    """Shipping Zone Handling Fees"""
 
     fixed_surcharge: str
     """Flat-rate handling fee applied to shipping cost."""
     display_separately: bool
     """Indicates whether store displays handling fee separately at checkout."""
-
-
-class CreateShippingZonesResultHandlingFeesPercentageSurcharge(TypedDict, total=False):
-    """Percentage surcharge"""
-
     percentage_surcharge: str
     """Percentage handling fee applied to shipping cost."""
-    display_separately: bool
-    """Indicates whether store displays handling fee separately at checkout."""
-
-
-GetShippingZoneResultHandlingFees: TypeAlias = (
-    "GetShippingZoneResultHandlingFeesFixedSurcharge | "
-    "GetShippingZoneResultHandlingFeesPercentageSurcharge"
-)
-"""Type of ``GetShippingZoneResult['handling_fees']``."""
 
 
 class GetShippingZoneResult(TypedDict, total=False):
@@ -488,29 +396,15 @@ class GetShippingZoneResultFreeShipping(TypedDict, total=False):
     exclude_fixed_shipping_products: bool
 
 
-class GetShippingZoneResultHandlingFeesFixedSurcharge(TypedDict, total=False):
-    """Fixed surcharge"""
+class GetShippingZoneResultHandlingFees(TypedDict, total=False):
+    """Shipping Zone Handling Fees"""
 
     fixed_surcharge: str
     """Flat-rate handling fee applied to shipping cost."""
     display_separately: bool
     """Indicates whether store displays handling fee separately at checkout."""
-
-
-class GetShippingZoneResultHandlingFeesPercentageSurcharge(TypedDict, total=False):
-    """Percentage surcharge"""
-
     percentage_surcharge: str
     """Percentage handling fee applied to shipping cost."""
-    display_separately: bool
-    """Indicates whether store displays handling fee separately at checkout."""
-
-
-UpdateShippingZoneBodyHandlingFees: TypeAlias = (
-    "UpdateShippingZoneBodyHandlingFeesFixedSurcharge | "
-    "UpdateShippingZoneBodyHandlingFeesPercentageSurcharge"
-)
-"""Type of ``UpdateShippingZoneBody['handling_fees']``."""
 
 
 class UpdateShippingZoneBody(TypedDict, total=False):
@@ -552,29 +446,15 @@ class UpdateShippingZoneBodyFreeShipping(TypedDict, total=False):
     exclude_fixed_shipping_products: bool
 
 
-class UpdateShippingZoneBodyHandlingFeesFixedSurcharge(TypedDict, total=False):
-    """Fixed surcharge"""
+class UpdateShippingZoneBodyHandlingFees(TypedDict, total=False):
+    """Shipping Zone Handling Fees"""
 
     fixed_surcharge: str
     """Flat-rate handling fee applied to shipping cost."""
     display_separately: bool
     """Indicates whether store displays handling fee separately at checkout."""
-
-
-class UpdateShippingZoneBodyHandlingFeesPercentageSurcharge(TypedDict, total=False):
-    """Percentage surcharge"""
-
     percentage_surcharge: str
     """Percentage handling fee applied to shipping cost."""
-    display_separately: bool
-    """Indicates whether store displays handling fee separately at checkout."""
-
-
-UpdateShippingZoneResultHandlingFees: TypeAlias = (
-    "UpdateShippingZoneResultHandlingFeesFixedSurcharge | "
-    "UpdateShippingZoneResultHandlingFeesPercentageSurcharge"
-)
-"""Type of ``UpdateShippingZoneResult['handling_fees']``."""
 
 
 class UpdateShippingZoneResult(TypedDict, total=False):
@@ -616,29 +496,15 @@ class UpdateShippingZoneResultFreeShipping(TypedDict, total=False):
     exclude_fixed_shipping_products: bool
 
 
-class UpdateShippingZoneResultHandlingFeesFixedSurcharge(TypedDict, total=False):
-    """Fixed surcharge"""
+class UpdateShippingZoneResultHandlingFees(TypedDict, total=False):
+    """Shipping Zone Handling Fees"""
 
     fixed_surcharge: str
     """Flat-rate handling fee applied to shipping cost."""
     display_separately: bool
     """Indicates whether store displays handling fee separately at checkout."""
-
-
-class UpdateShippingZoneResultHandlingFeesPercentageSurcharge(TypedDict, total=False):
-    """Percentage surcharge"""
-
     percentage_surcharge: str
     """Percentage handling fee applied to shipping cost."""
-    display_separately: bool
-    """Indicates whether store displays handling fee separately at checkout."""
-
-
-GetShippingMethodResultHandlingFees: TypeAlias = (
-    "GetShippingMethodResultHandlingFeesFixedSurcharge | "
-    "GetShippingMethodResultHandlingFeesPercentageSurcharge"
-)
-"""Type of ``GetShippingMethodResult['handling_fees']``."""
 
 
 class GetShippingMethodResult(TypedDict, total=False):
@@ -662,16 +528,11 @@ class GetShippingMethodResult(TypedDict, total=False):
     """List of channels associated to a method."""
 
 
-class GetShippingMethodResultHandlingFeesFixedSurcharge(TypedDict, total=False):
-    """Fixed surcharge"""
+class GetShippingMethodResultHandlingFees(TypedDict, total=False):
+    """The ``GetShippingMethodResultHandlingFees`` object."""
 
     fixed_surcharge: float
     """Flat-rate handling fee applied to shipping cost."""
-
-
-class GetShippingMethodResultHandlingFeesPercentageSurcharge(TypedDict, total=False):
-    """Percentage surcharge"""
-
     percentage_surcharge: float
     """Percentage handling fee applied to shipping cost."""
 

@@ -50,41 +50,49 @@ class WidgetTemplatePut(TypedDict, total=False):
     """The id of the channel on which to place this template."""
 
 
-WidgetSchema: TypeAlias = "list[WidgetSchemaTab | WidgetSchemaArray | WidgetSchemaHidden]"
+WidgetSchema: TypeAlias = "list[WidgetSchemaItem]"
 """The schema for the widget's merchant-facing UI."""
 
 
-class WidgetSchemaTab(TypedDict, total=False):
-    """Tab."""
+class WidgetSchemaItem(TypedDict, total=False):
+    """The ``WidgetSchemaItem`` object."""
 
-    type: Literal["tab"]
-    """The type of setting component to display."""
+    type: Literal["tab", "array", "hidden"]
     label: str
-    """The user-friendly message to inform the user how this setting will be used."""
-    sections: list[WidgetSchemaTabSectionsItem]
+    sections: list[WidgetSchemaItemSectionsItem]
     """Groups of related settings."""
+    id: str
+    defaultCount: int
+    """number of elements in the list to display by default."""
+    entryLabel: str
+    """name for each element in the list"""
+    thumbnail: WidgetSchemaItemThumbnail
+    """used to display an image stored at the specified attribute name"""
+    schema: list[WidgetSchemaItemSchemaItem]
+    """The schema used for each element in the array."""
+    settings: list[WidgetSchemaItemSchemaItemSettingsItem]
 
 
-class WidgetSchemaTabSectionsItem(TypedDict, total=False):
+class WidgetSchemaItemSectionsItem(TypedDict, total=False):
     """widgetSchemaTabSections"""
 
     label: str
     """The user-friendly message to inform the user how this setting will be used."""
-    settings: list[WidgetSchemaTabSectionsItemSettingsItem]
+    settings: list[WidgetSchemaItemSectionsItemSettingsItem]
     """For examples of schema settings, see Widget UI Input Types."""
 
 
-WidgetSchemaTabSectionsItemSettingsItemType: TypeAlias = (
+WidgetSchemaItemSectionsItemSettingsItemType: TypeAlias = (
     "Literal['alignment', 'boolean', 'boxModel', 'code', 'color', 'imageManager', 'input', "
     "'number', 'productId', 'productImage', 'range', 'regexInput', 'select', 'text', 'toggle']"
 )
-"""Type of ``WidgetSchemaTabSectionsItemSettingsItem['type']``."""
+"""Type of ``WidgetSchemaItemSectionsItemSettingsItem['type']``."""
 
 
-class WidgetSchemaTabSectionsItemSettingsItem(TypedDict, total=False):
+class WidgetSchemaItemSectionsItemSettingsItem(TypedDict, total=False):
     """For examples of each type of setting, see Page Builder > Schema Settings in Theme Docs."""
 
-    type: WidgetSchemaTabSectionsItemSettingsItemType
+    type: WidgetSchemaItemSectionsItemSettingsItemType
     """The type of setting component to display."""
     label: str
     """The user friendly message to inform the user how this setting will be used."""
@@ -92,28 +100,28 @@ class WidgetSchemaTabSectionsItemSettingsItem(TypedDict, total=False):
     """The variable name where the setting value will be available in the widget template."""
     default: str
     """The default value to use when rendering the widget for the first time."""
-    typeMeta: WidgetSchemaTabSectionsItemSettingsItemTypeMeta
+    typeMeta: WidgetSchemaItemSectionsItemSettingsItemTypeMeta
     """Additional information needed based on the selected setting type."""
-    conditional: WidgetSchemaTabSectionsItemSettingsItemConditional
+    conditional: WidgetSchemaItemSectionsItemSettingsItemConditional
     """An optional property that can be added to each setting to control whether it should be
     displayed to the user while editing in Page Builder.
     """
 
 
-class WidgetSchemaTabSectionsItemSettingsItemTypeMeta(TypedDict, total=False):
+class WidgetSchemaItemSectionsItemSettingsItemTypeMeta(TypedDict, total=False):
     """Additional information needed based on the selected setting type."""
 
-    selectOptions: list[WidgetSchemaTabSectionsItemSettingsItemTypeMetaSelectOptionsItem]
+    selectOptions: list[WidgetSchemaItemSectionsItemSettingsItemTypeMetaSelectOptionsItem]
 
 
-class WidgetSchemaTabSectionsItemSettingsItemTypeMetaSelectOptionsItem(TypedDict, total=False):
-    """The ``WidgetSchemaTabSectionsItemSettingsItemTypeMetaSelectOptionsItem`` object."""
+class WidgetSchemaItemSectionsItemSettingsItemTypeMetaSelectOptionsItem(TypedDict, total=False):
+    """The ``WidgetSchemaItemSectionsItemSettingsItemTypeMetaSelectOptionsItem`` object."""
 
     label: str
     value: str
 
 
-class WidgetSchemaTabSectionsItemSettingsItemConditional(TypedDict, total=False):
+class WidgetSchemaItemSectionsItemSettingsItemConditional(TypedDict, total=False):
     """An optional property that can be added to each setting to control whether it should be
     displayed to the user while editing in Page Builder.
     """
@@ -126,47 +134,35 @@ class WidgetSchemaTabSectionsItemSettingsItemConditional(TypedDict, total=False)
     """A single-object array containing a value from the `typeMeta`'s `selectOptions`."""
 
 
-class WidgetSchemaArray(TypedDict, total=False):
-    """Array."""
-
-    type: Literal["array"]
-    label: str
-    id: str
-    defaultCount: int
-    """number of elements in the list to display by default."""
-    entryLabel: str
-    """name for each element in the list"""
-    thumbnail: WidgetSchemaArrayThumbnail
-    """used to display an image stored at the specified attribute name"""
-    schema: list[WidgetSchemaHidden | WidgetSchemaTab]
-    """The schema used for each element in the array."""
-
-
-class WidgetSchemaArrayThumbnail(TypedDict, total=False):
+class WidgetSchemaItemThumbnail(TypedDict, total=False):
     """used to display an image stored at the specified attribute name"""
 
     type: str
     valueKey: str
 
 
-class WidgetSchemaHidden(TypedDict, total=False):
-    """Hidden."""
+class WidgetSchemaItemSchemaItem(TypedDict, total=False):
+    """The ``WidgetSchemaItemSchemaItem`` object."""
 
-    type: Literal["hidden"]
-    settings: list[WidgetSchemaHiddenSettingsItem]
+    type: Literal["hidden", "tab"]
+    settings: list[WidgetSchemaItemSchemaItemSettingsItem]
+    label: str
+    """The user-friendly message to inform the user how this setting will be used."""
+    sections: list[WidgetSchemaItemSectionsItem]
+    """Groups of related settings."""
 
 
-WidgetSchemaHiddenSettingsItemType: TypeAlias = (
+WidgetSchemaItemSchemaItemSettingsItemType: TypeAlias = (
     "Literal['alignment', 'boolean', 'boxModel', 'code', 'color', 'imageManager', 'input', "
     "'number', 'productId', 'productImage', 'range', 'regexInput', 'select', 'text', 'toggle']"
 )
-"""Type of ``WidgetSchemaHiddenSettingsItem['type']``."""
+"""Type of ``WidgetSchemaItemSchemaItemSettingsItem['type']``."""
 
 
-class WidgetSchemaHiddenSettingsItem(TypedDict, total=False):
+class WidgetSchemaItemSchemaItemSettingsItem(TypedDict, total=False):
     """For examples of each type of setting, see Page Builder > Schema Settings in Theme Docs."""
 
-    type: WidgetSchemaHiddenSettingsItemType
+    type: WidgetSchemaItemSchemaItemSettingsItemType
     """The type of setting component to display."""
     label: str
     """The user friendly message to inform the user how this setting will be used."""
@@ -174,28 +170,28 @@ class WidgetSchemaHiddenSettingsItem(TypedDict, total=False):
     """The variable name where the setting value will be available in the widget template."""
     default: str
     """The default value to use when rendering the widget for the first time."""
-    typeMeta: WidgetSchemaHiddenSettingsItemTypeMeta
+    typeMeta: WidgetSchemaItemSchemaItemSettingsItemTypeMeta
     """Additional information needed based on the selected setting type."""
-    conditional: WidgetSchemaHiddenSettingsItemConditional
+    conditional: WidgetSchemaItemSchemaItemSettingsItemConditional
     """An optional property that can be added to each setting to control whether it should be
     displayed to the user while editing in Page Builder.
     """
 
 
-class WidgetSchemaHiddenSettingsItemTypeMeta(TypedDict, total=False):
+class WidgetSchemaItemSchemaItemSettingsItemTypeMeta(TypedDict, total=False):
     """Additional information needed based on the selected setting type."""
 
-    selectOptions: list[WidgetSchemaHiddenSettingsItemTypeMetaSelectOptionsItem]
+    selectOptions: list[WidgetSchemaItemSchemaItemSettingsItemTypeMetaSelectOptionsItem]
 
 
-class WidgetSchemaHiddenSettingsItemTypeMetaSelectOptionsItem(TypedDict, total=False):
-    """The ``WidgetSchemaHiddenSettingsItemTypeMetaSelectOptionsItem`` object."""
+class WidgetSchemaItemSchemaItemSettingsItemTypeMetaSelectOptionsItem(TypedDict, total=False):
+    """The ``WidgetSchemaItemSchemaItemSettingsItemTypeMetaSelectOptionsItem`` object."""
 
     label: str
     value: str
 
 
-class WidgetSchemaHiddenSettingsItemConditional(TypedDict, total=False):
+class WidgetSchemaItemSchemaItemSettingsItemConditional(TypedDict, total=False):
     """An optional property that can be added to each setting to control whether it should be
     displayed to the user while editing in Page Builder.
     """
@@ -511,6 +507,17 @@ class WidgetSchemaConditional(TypedDict, total=False):
     """A single-object array containing a value from the `typeMeta`'s `selectOptions`."""
 
 
+class WidgetSchemaTab(TypedDict, total=False):
+    """Tab."""
+
+    type: Literal["tab"]
+    """The type of setting component to display."""
+    label: str
+    """The user-friendly message to inform the user how this setting will be used."""
+    sections: list[WidgetSchemaItemSectionsItem]
+    """Groups of related settings."""
+
+
 class WidgetSchemaTabSections(TypedDict, total=False):
     """widgetSchemaTabSections"""
 
@@ -553,6 +560,29 @@ class WidgetSchemaSettingBaseTypeMetaSelectOptionsItem(TypedDict, total=False):
 
     label: str
     value: str
+
+
+class WidgetSchemaArray(TypedDict, total=False):
+    """Array."""
+
+    type: Literal["array"]
+    label: str
+    id: str
+    defaultCount: int
+    """number of elements in the list to display by default."""
+    entryLabel: str
+    """name for each element in the list"""
+    thumbnail: WidgetSchemaItemThumbnail
+    """used to display an image stored at the specified attribute name"""
+    schema: list[WidgetSchemaItemSchemaItem]
+    """The schema used for each element in the array."""
+
+
+class WidgetSchemaHidden(TypedDict, total=False):
+    """Hidden."""
+
+    type: Literal["hidden"]
+    settings: list[WidgetSchemaItemSchemaItemSettingsItem]
 
 
 WidgetSchemaTabSectionsSettings: TypeAlias = "dict[str, Any]"
