@@ -118,6 +118,28 @@ SPEC: dict[str, Any] = {
                     "labels": {"type": "object", "additionalProperties": {"type": "string"}},
                     "dims": {"type": "object", "properties": {"w": {"type": "number"}}},
                     "weird": {"$ref": "#/components/schemas/weird_Keys"},
+                    "shape": {
+                        "oneOf": [
+                            {"$ref": "#/components/schemas/Circle"},
+                            {"$ref": "#/components/schemas/Square"},
+                        ]
+                    },
+                },
+            },
+            "Circle": {
+                "type": "object",
+                "required": ["kind", "r"],
+                "properties": {
+                    "kind": {"type": "string", "enum": ["circle"]},
+                    "r": {"type": "number"},
+                },
+            },
+            "Square": {
+                "type": "object",
+                "required": ["kind", "side"],
+                "properties": {
+                    "kind": {"type": "string", "enum": ["square"]},
+                    "side": {"type": "number"},
                 },
             },
             "ThingPost": {
@@ -149,6 +171,11 @@ nested_no_id: Thing = {"id": 1, "children": [{"name": "x"}]}  # E: typeddict-ite
 bad_kind: Thing = {"id": 1, "kind": "c"}  # E: typeddict-item
 bad_size: Thing = {"id": 1, "size": 1.5}  # E: typeddict-item
 bad_label: Thing = {"id": 1, "labels": {"a": 1}}  # E: dict-item
+circle: Thing = {"id": 1, "shape": {"kind": "circle", "r": 1}}
+both: Thing = {"id": 1, "shape": {"kind": "square", "r": 1, "side": 2}}
+radius: Thing = {"id": 1, "shape": {"kind": "circle", "radius": 1}}  # E: typeddict-unknown-key
+no_kind: Thing = {"id": 1, "shape": {"r": 1}}  # E: typeddict-item
+oval: Thing = {"id": 1, "shape": {"kind": "oval"}}  # E: typeddict-item
 body: CreateThingsBody = [{"name": "x"}]
 body_no_name: CreateThingsBody = [{}]  # E: typeddict-item
 weird: WeirdKeys = {"class": "x", "date:min": "2024-01-01"}
