@@ -105,8 +105,7 @@ def first_sentence(text: str | None, limit: int = 240) -> str | None:
     if not isinstance(text, str):
         return None
     paragraph = next((p for p in re.split(r"\n\s*\n", text) if p.strip()), "")
-    if paragraph.lstrip().startswith(("#", ">", "|", "*", "-", "`")):
-        paragraph = paragraph.lstrip("#>|*-` \t")
+    paragraph = re.sub(r"^\s*(?:[#>|]+|[*-])\s+", "", paragraph)  # a markdown marker
     cleaned = clean_text(paragraph)
     match = re.match(r"(.+?[.!?])(\s|$)", cleaned)
     sentence = match.group(1) if match else cleaned
@@ -247,7 +246,10 @@ class SpecModule:
     def describe(self, schema: Any) -> str | None:
         if not isinstance(schema, Mapping):
             return None
-        return first_sentence(schema.get("description")) or first_sentence(schema.get("title"))
+        title = schema.get("title")
+        if isinstance(title, str) and " " not in title.strip():
+            title = None  # a schema name such as bulkPricingRule_Full says nothing more
+        return first_sentence(schema.get("description")) or first_sentence(title)
 
     @staticmethod
     def is_record(schema: Mapping[str, Any]) -> bool:
@@ -459,12 +461,8 @@ class SpecModule:
         required = set(schema.get("required") or [])
         for key, prop in (schema.get("properties") or {}).items():
             annotation = self.annotation(prop, name + pascal(str(key)))
-            text = prop.get("description") if isinstance(prop, Mapping) else None
-            if text is None and isinstance(prop, Mapping) and "$ref" not in prop:
-                text = prop.get("title")
-            definition.fields.append(
-                Field(str(key), annotation, key in required, first_sentence(text))
-            )
+            doc = self.describe(prop)  # of a $ref: the description written next to it
+            definition.fields.append(Field(str(key), annotation, key in required, doc))
         return name
 
     # -- operations ---------------------------------------------------------

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 
 class SaveError(TypedDict, total=False):
-    """SaveError"""
+    """The ``SaveError`` schema."""
 
     status: int
     title: str
@@ -21,14 +21,14 @@ class SaveError(TypedDict, total=False):
 
 
 class BaseError(TypedDict, total=False):
-    """BaseError"""
+    """The ``BaseError`` schema."""
 
     status: str
     type: str
 
 
 class AbandonedCartEmailModel(TypedDict, total=False):
-    """AbandonedCartEmailModel"""
+    """The ``AbandonedCartEmailModel`` schema."""
 
     notify_at_minutes: NotifyAtMinutes
     coupon_code: CouponCode
@@ -48,7 +48,7 @@ CouponCode: TypeAlias = "str"
 
 
 class Template(TypedDict):
-    """Template"""
+    """The ``Template`` schema."""
 
     subject: str
     body: str
@@ -56,7 +56,7 @@ class Template(TypedDict):
 
 
 class TranslationDefinition(TypedDict):
-    """TranslationDefinition"""
+    """The ``TranslationDefinition`` schema."""
 
     locale: str
     """Locale code for this language, such as 'en', 'en-us', 'fr-ca'."""
@@ -65,7 +65,7 @@ class TranslationDefinition(TypedDict):
 
 
 class AbandonedCartSettings(TypedDict):
-    """AbandonedCartSettings"""
+    """The ``AbandonedCartSettings`` schema."""
 
     use_global: bool
     """Boolean value that specifies the inheritance state."""
@@ -81,7 +81,7 @@ class AbandondedCartEmailPayload(TypedDict, total=False):
 
 
 class AbandondedCartEmail(TypedDict, total=False):
-    """AbandondedCartEmail"""
+    """The ``AbandondedCartEmail`` schema."""
 
     id: int
     notify_at_minutes: NotifyAtMinutes

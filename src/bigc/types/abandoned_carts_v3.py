@@ -18,7 +18,7 @@ MetaEmptyFull: TypeAlias = "dict[str, Any]"
 
 
 class ErrorFull(TypedDict, total=False):
-    """error_Full"""
+    """The ``error_Full`` schema."""
 
     status: int
     """The HTTP status code"""
@@ -28,14 +28,13 @@ class ErrorFull(TypedDict, total=False):
 
 
 class ErrorDetailedFull(TypedDict, total=False):
-    """errorDetailed_Full"""
+    """The ``errorDetailed_Full`` schema."""
 
     errors: dict[str, str]
-    """DetailedErrors"""
 
 
 class AbandonedCartInfoFull(TypedDict, total=False):
-    """abandonedCartInfo_Full"""
+    """The ``abandonedCartInfo_Full`` schema."""
 
     cart_id: str
     """The `cart_id` of the abandoned cart."""

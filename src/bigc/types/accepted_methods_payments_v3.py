@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 class PaymentMethodStoredInstrument(TypedDict):
-    """paymentMethodStoredInstrument"""
+    """The ``paymentMethodStoredInstrument`` schema."""
 
     brand: str
     """Brand of this card such as VISA or Mastercard"""
@@ -35,7 +35,7 @@ class PaymentMethodStoredInstrument(TypedDict):
 
 
 class PaymentMethodFull(TypedDict):
-    """paymentMethod_Full"""
+    """The ``paymentMethod_Full`` schema."""
 
     id: str
     """Identifier for this payment method"""

@@ -415,7 +415,7 @@ class CartFullCurrency(TypedDict, total=False):
 
 
 class AppliedCoupon(TypedDict, total=False):
-    """Type `int`|Type Name| |-|-| |`0`|`per_item_discount`| |`1`|`percentage_discount`|
+    """|Type `int`|Type Name| |-|-| |`0`|`per_item_discount`| |`1`|`percentage_discount`|
     |`2`|`per_total_discount`| |`3`|`shipping_discount`| |`4`|`free_shipping`|
     |`5`|`promotion`|
     """
@@ -442,7 +442,7 @@ class CartFullDiscountsItem(TypedDict, total=False):
 
 
 class LineItemsGet(TypedDict, total=False):
-    """GET`"""
+    """`GET`"""
 
     physical_items: list[ItemPhysicalGet]
     digital_items: list[ItemDigitalGet]
@@ -671,11 +671,10 @@ class CartFullPromotions(TypedDict, total=False):
     """This is available only when "include=promotions.banners" is presented in the URL."""
 
     banners: CartFullPromotionsBanners
-    """Banner"""
 
 
 class CartFullPromotionsBanners(TypedDict, total=False):
-    """Banner"""
+    """The ``CartFullPromotionsBanners`` object."""
 
     id: str
     """ID of the promotion."""
@@ -1109,7 +1108,7 @@ class CartPostModifier(TypedDict, total=False):
 
 
 class CartLineItemUpdatePut(TypedDict, total=False):
-    """Cart_Line_Item_Update_Put"""
+    """The ``Cart_Line_Item_Update_Put`` schema."""
 
     line_item: CartLineItemUpdatePutLineItem
     gift_certificates: list[CartLineItemUpdatePutGiftCertificatesItem]
@@ -1173,7 +1172,7 @@ class CartLineItemDelete(TypedDict, total=False):
 
 
 class RedirectUrlsPost(TypedDict, total=False):
-    """Redirect_urls_Post"""
+    """The ``Redirect_urls_Post`` schema."""
 
     query_params: RedirectUrlsPostQueryParams
 
@@ -1186,7 +1185,7 @@ class RedirectUrlsPostQueryParams(TypedDict, total=False):
 
 
 class CartLineItemUpdatePost(TypedDict, total=False):
-    """Cart_Line_Item_Update_Post"""
+    """The ``Cart_Line_Item_Update_Post`` schema."""
 
     line_items: list[CartLineItemUpdatePostLineItemsItem]
     gift_certificates: list[CartLineItemUpdatePostGiftCertificatesItem]
@@ -1498,7 +1497,7 @@ class CreateCartParams(TypedDict, total=False):
     """Query parameters of ``createCart``."""
 
     include: CreateCartParamsInclude
-    """redirect_urls`: Create a direct link to a cart."""
+    """`redirect_urls`: Create a direct link to a cart."""
 
 
 AddCartLineItemsParamsInclude: TypeAlias = (
@@ -1512,7 +1511,7 @@ class AddCartLineItemsParams(TypedDict, total=False):
     """Query parameters of ``addCartLineItems``."""
 
     include: AddCartLineItemsParamsInclude
-    """redirect_urls`: Create a direct link to a cart."""
+    """`redirect_urls`: Create a direct link to a cart."""
 
 
 class CreateCartRedirectURLResult(TypedDict, total=False):
@@ -1534,7 +1533,7 @@ class UpdateCartLineItemParams(TypedDict, total=False):
     """Query parameters of ``updateCartLineItem``."""
 
     include: UpdateCartLineItemParamsInclude
-    """redirect_urls`: Create a direct link to a cart."""
+    """`redirect_urls`: Create a direct link to a cart."""
 
 
 DeleteCartLineItemParamsInclude: TypeAlias = (
@@ -1548,7 +1547,7 @@ class DeleteCartLineItemParams(TypedDict, total=False):
     """Query parameters of ``deleteCartLineItem``."""
 
     include: DeleteCartLineItemParamsInclude
-    """redirect_urls`: Create a direct link to a cart."""
+    """`redirect_urls`: Create a direct link to a cart."""
 
 
 GetCartParamsInclude: TypeAlias = (
@@ -1562,7 +1561,7 @@ class GetCartParams(TypedDict, total=False):
     """Query parameters of ``getCart``."""
 
     include: GetCartParamsInclude
-    """redirect_urls`: Create a direct link to a cart."""
+    """`redirect_urls`: Create a direct link to a cart."""
 
 
 UpdateCartParamsInclude: TypeAlias = (
@@ -1576,7 +1575,7 @@ class UpdateCartParams(TypedDict, total=False):
     """Query parameters of ``updateCart``."""
 
     include: UpdateCartParamsInclude
-    """redirect_urls`: Create a direct link to a cart."""
+    """`redirect_urls`: Create a direct link to a cart."""
 
 
 class GetCartMetafieldsParams(TypedDict, total=False):

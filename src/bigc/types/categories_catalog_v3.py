@@ -234,7 +234,7 @@ class MetafieldFull(TypedDict, total=False):
 
 
 class ProductSortOrder(TypedDict):
-    """productSortOrder"""
+    """The ``productSortOrder`` schema."""
 
     product_id: int
     """The ID of the associated product."""
@@ -250,7 +250,7 @@ CategoryDefaultProductSort: TypeAlias = (
 
 
 class Category(TypedDict, total=False):
-    """id"""
+    """The ``Category`` schema."""
 
     id: int
     """Unique ID of the *Category*."""
@@ -300,49 +300,49 @@ DefaultProductSortDefaultProductSort: TypeAlias = (
 
 
 class DefaultProductSort(TypedDict, total=False):
-    """default_product_sort"""
+    """The ``default_product_sort`` schema."""
 
     default_product_sort: DefaultProductSortDefaultProductSort
     """Determines how the products are sorted on category page load."""
 
 
 class Name(TypedDict, total=False):
-    """name"""
+    """The ``name`` schema."""
 
     name: str
     """The name displayed for the category."""
 
 
 class Description(TypedDict, total=False):
-    """description"""
+    """The ``description`` schema."""
 
     description: str
     """The product description, which can include HTML formatting."""
 
 
 class Views(TypedDict, total=False):
-    """views"""
+    """The ``views`` schema."""
 
     views: int
     """Number of views the category has on the storefront."""
 
 
 class SortOrder(TypedDict, total=False):
-    """sort_order"""
+    """The ``sort_order`` schema."""
 
     sort_order: int
     """Priority this category will be given when included in the menu and category pages."""
 
 
 class PageTitle(TypedDict, total=False):
-    """page_title"""
+    """The ``page_title`` schema."""
 
     page_title: str
     """Custom title for the category page."""
 
 
 class SearchKeywords(TypedDict, total=False):
-    """search_keywords"""
+    """The ``search_keywords`` schema."""
 
     search_keywords: str
     """A comma-separated list of keywords that can be used to locate the category when searching
@@ -351,49 +351,49 @@ class SearchKeywords(TypedDict, total=False):
 
 
 class MetaKeywords(TypedDict, total=False):
-    """meta_keywords"""
+    """The ``meta_keywords`` schema."""
 
     meta_keywords: list[str]
     """Custom meta keywords for the category page."""
 
 
 class LayoutFile(TypedDict, total=False):
-    """layout_file"""
+    """The ``layout_file`` schema."""
 
     layout_file: str
     """A valid layout file."""
 
 
 class IsVisible(TypedDict, total=False):
-    """is_visible"""
+    """The ``is_visible`` schema."""
 
     is_visible: bool
     """Flag to determine whether the product should be displayed to customers browsing the store."""
 
 
 class ImageUrl(TypedDict, total=False):
-    """image_url"""
+    """The ``image_url`` schema."""
 
     image_url: str
     """Image URL used for this category on the storefront."""
 
 
 class MetaDescription(TypedDict, total=False):
-    """meta_description"""
+    """The ``meta_description`` schema."""
 
     meta_description: str
     """Custom meta description for the category page."""
 
 
 class Id(TypedDict, total=False):
-    """id"""
+    """The ``id`` schema."""
 
     id: int
     """Unique ID of the *Category*."""
 
 
 class ParentId(TypedDict, total=False):
-    """parent_id"""
+    """The ``parent_id`` schema."""
 
     parent_id: int
     """The unique numeric ID of the categorys parent."""

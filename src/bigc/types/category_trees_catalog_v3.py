@@ -30,7 +30,7 @@ GetCategoriesDefaultProductSort: TypeAlias = (
 
 
 class GetCategories(TypedDict, total=False):
-    """Category"""
+    """The ``GetCategories`` schema."""
 
     name: Name
     category_id: CategoryId
@@ -107,7 +107,7 @@ UpdateCategoriesItemDefaultProductSort: TypeAlias = (
 
 
 class UpdateCategoriesItem(TypedDict, total=False):
-    """Category"""
+    """The ``UpdateCategoriesItem`` object."""
 
     category_id: Required[CategoryId]
     name: Name
@@ -148,7 +148,7 @@ CategoryBaseDefaultProductSort: TypeAlias = (
 
 
 class CategoryBase(TypedDict, total=False):
-    """Category"""
+    """The ``CategoryBase`` schema."""
 
     description: str
     """The product description, which can include HTML formatting."""

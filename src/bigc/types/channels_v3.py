@@ -83,7 +83,7 @@ MetafieldBasePermissionSet: TypeAlias = (
 
 
 class MetafieldBase(TypedDict, total=False):
-    """metafield_Base"""
+    """The ``metafield_Base`` schema."""
 
     id: int
     """Unique ID of the *Metafield*."""
@@ -789,14 +789,14 @@ class Url(TypedDict, total=False):
 
 
 class SitePut(TypedDict, total=False):
-    """site_Put"""
+    """The ``site_Put`` schema."""
 
     url: str
     """The Fully Qualified URL (including host and scheme) where this site is hosted."""
 
 
 class SitePost(TypedDict, total=False):
-    """site_Post"""
+    """The ``site_Post`` schema."""
 
     url: str
     """The Fully Qualified URL (including host and scheme) where this site is hosted."""
@@ -805,7 +805,7 @@ class SitePost(TypedDict, total=False):
 
 
 class SiteFull(TypedDict, total=False):
-    """site_Full"""
+    """The ``site_Full`` schema."""
 
     id: int
     url: str

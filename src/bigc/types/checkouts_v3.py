@@ -15,11 +15,10 @@ if TYPE_CHECKING:
 
 
 class Checkout(TypedDict, total=False):
-    """Checkout"""
+    """The ``Checkout`` schema."""
 
     id: str
     cart: CheckoutCart
-    """Cart"""
     billing_address: CheckoutBillingAddress
     """Address Response"""
     consignments: list[CheckoutConsignmentsItem]
@@ -56,7 +55,7 @@ class Checkout(TypedDict, total=False):
 
 
 class CheckoutCart(TypedDict, total=False):
-    """Cart"""
+    """The ``CheckoutCart`` object."""
 
     id: str
     """Cart ID, provided after creating a cart with a POST request."""
@@ -65,7 +64,6 @@ class CheckoutCart(TypedDict, total=False):
     email: str
     """The email address of the cart."""
     currency: CheckoutCartCurrency
-    """Currency"""
     tax_included: bool
     """Indicates whether product prices are shown inclusive of sales tax."""
     base_amount: float
@@ -91,7 +89,7 @@ class CheckoutCart(TypedDict, total=False):
 
 
 class CheckoutCartCurrency(TypedDict, total=False):
-    """Currency"""
+    """The ``CheckoutCartCurrency`` object."""
 
     code: str
     """ISO-4217 currency code."""
@@ -430,7 +428,7 @@ class PickupOption(TypedDict, total=False):
 
 
 class CheckoutTaxesItem(TypedDict, total=False):
-    """Tax"""
+    """The ``CheckoutTaxesItem`` object."""
 
     name: str
     """Name of the tax."""
@@ -477,7 +475,6 @@ class CheckoutPromotionsItem(TypedDict, total=False):
     """The ``CheckoutPromotionsItem`` object."""
 
     banners: list[CheckoutPromotionsItemBannersItem]
-    """Banner"""
 
 
 class CheckoutPromotionsItemBannersItem(TypedDict, total=False):
@@ -494,7 +491,7 @@ class CheckoutPromotionsItemBannersItem(TypedDict, total=False):
 
 
 class CheckoutPut(TypedDict, total=False):
-    """Checkout_Put"""
+    """The ``Checkout_Put`` schema."""
 
     customer_message: Required[str]
     version: int
@@ -742,7 +739,7 @@ class DeleteCouponCodeRequest(TypedDict, total=False):
 
 
 class Order(TypedDict, total=False):
-    """Order"""
+    """The ``Order`` schema."""
 
     id: int
     """The order ID."""
@@ -817,7 +814,7 @@ class GetCheckoutParams(TypedDict, total=False):
     """Query parameters of ``getCheckout``."""
 
     include: GetCheckoutParamsInclude
-    """cart.line_items.physical_items.options` - physical options *
+    """`cart.line_items.physical_items.options` - physical options *
     `cart.line_items.digital_items.options` - digital options *
     `consignments.available_shipping_options` - shipping options * `promotions.banners` -
     promotion options

@@ -95,7 +95,7 @@ class ErrorResponse(TypedDict, total=False):
 
 
 class CustomTemplateAssociation(TypedDict, total=False):
-    """CustomTemplateAssociation"""
+    """The ``CustomTemplateAssociation`` schema."""
 
     id: int
     channel_id: int
@@ -111,7 +111,7 @@ class CustomTemplateAssociation(TypedDict, total=False):
 
 
 class CustomTemplateAssociationUpsert(TypedDict):
-    """CustomTemplateAssociation"""
+    """The ``CustomTemplateAssociationUpsert`` schema."""
 
     channel_id: int
     entity_type: Literal["product", "category", "brand", "page"]

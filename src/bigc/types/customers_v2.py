@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 class BillingAddressFull(TypedDict, total=False):
-    """billingAddress_Full"""
+    """The ``billingAddress_Full`` schema."""
 
     first_name: str
     last_name: str
@@ -41,7 +41,7 @@ class BillingAddressFullFormFieldsItem(TypedDict, total=False):
 
 
 class CustomerFormFields(TypedDict, total=False):
-    """customerFormFields"""
+    """The ``customerFormFields`` schema."""
 
     name: str
     """Name of the form field."""
@@ -50,7 +50,7 @@ class CustomerFormFields(TypedDict, total=False):
 
 
 class ShippingAddressFull(TypedDict, total=False):
-    """shippingAddress_Full"""
+    """The ``shippingAddress_Full`` schema."""
 
     url: str
     """URL of the shipping address for API requests."""
@@ -58,7 +58,7 @@ class ShippingAddressFull(TypedDict, total=False):
 
 
 class CustomerFull(TypedDict, total=False):
-    """customer_Base"""
+    """The ``customer_Full`` schema."""
 
     id: int
     """Unique numeric ID of this customer."""
@@ -133,7 +133,7 @@ class CustomerFullFormFieldsItem(TypedDict, total=False):
 
 
 class CategoryAccessLevelFull(TypedDict, total=False):
-    """categoryAccessLevel_Full"""
+    """The ``categoryAccessLevel_Full`` schema."""
 
     type: Literal["all", "specific", "none"]
     """+ `all` - Customers can access all categories + `specific` - Customers can access a
@@ -145,13 +145,13 @@ class CategoryAccessLevelFull(TypedDict, total=False):
 
 
 class CountFull(TypedDict, total=False):
-    """count_Full"""
+    """The ``count_Full`` schema."""
 
     count: float
 
 
 class CustomerAddressFull(TypedDict):
-    """customerAddress_Base"""
+    """The ``customerAddress_Full`` schema."""
 
     id: NotRequired[int]
     """ID of this customer address."""
@@ -219,7 +219,7 @@ class CustomerGroupFullDiscountRulesItem(TypedDict, total=False):
 
 
 class CountryFull(TypedDict, total=False):
-    """country_Full"""
+    """The ``country_Full`` schema."""
 
     id: int
     """ID of the country."""
@@ -241,14 +241,14 @@ class CountryFullStates(TypedDict, total=False):
 
 
 class StatesResourceFull(TypedDict, total=False):
-    """statesResource_Full"""
+    """The ``statesResource_Full`` schema."""
 
     url: str
     resource: str
 
 
 class StateFull(TypedDict, total=False):
-    """state_Full"""
+    """The ``state_Full`` schema."""
 
     id: int
     """Numeric ID of the state/province."""
@@ -311,7 +311,7 @@ class ValidatePassword(TypedDict, total=False):
 
 
 class CustomerBase(TypedDict, total=False):
-    """customer_Base"""
+    """The ``customer_Base`` schema."""
 
     _authentication: CustomerFullAuthentication
     """Not returned in any responses, but accepts up to two fields allowing you to set the
@@ -348,7 +348,7 @@ class CustomerBase(TypedDict, total=False):
 
 
 class CustomerPut(TypedDict, total=False):
-    """customer_Put"""
+    """The ``customer_Put`` schema."""
 
     id: int
     """Unique numeric ID of this customer."""
@@ -439,7 +439,7 @@ class ErrorBasic(TypedDict, total=False):
 
 
 class CustomerAddressBase(TypedDict):
-    """customerAddress_Base"""
+    """The ``customerAddress_Base`` schema."""
 
     customer_id: NotRequired[int]
     """ID of the associated customer."""

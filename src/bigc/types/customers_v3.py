@@ -103,7 +103,7 @@ class ErrorResponse(TypedDict, total=False):
 
 
 class CustomerFull(TypedDict, total=False):
-    """customer_Full"""
+    """The ``customer_Full`` schema."""
 
     email: str
     """The email of the customer."""
@@ -159,7 +159,7 @@ class CustomerFullAuthentication(TypedDict, total=False):
 
 
 class AddressFull(TypedDict):
-    """address_Full"""
+    """The ``address_Full`` schema."""
 
     first_name: str
     """The first name of the customer address."""
@@ -242,7 +242,7 @@ CustomerChannelIds: TypeAlias = "list[Any]"
 
 
 class CustomerPost(TypedDict, total=False):
-    """customer_Post"""
+    """The ``customer_Post`` schema."""
 
     email: Required[str]
     """The email of the customer."""
@@ -310,7 +310,7 @@ class CustomerAddressesCustomerPost(TypedDict, total=False):
 
 
 class CustomerAttributesBase(TypedDict, total=False):
-    """customerAttributes_Base"""
+    """The ``customerAttributes_Base`` schema."""
 
     attribute_id: int
     """Attribute ID."""
@@ -319,7 +319,7 @@ class CustomerAttributesBase(TypedDict, total=False):
 
 
 class CustomerAuthenticationPostPut(TypedDict, total=False):
-    """customerAuthentication_PostPut"""
+    """The ``customerAuthentication_PostPut`` schema."""
 
     force_password_reset: bool
     """If `true`, this customer will be forced to change password on next login."""
@@ -328,7 +328,7 @@ class CustomerAuthenticationPostPut(TypedDict, total=False):
 
 
 class CustomerPut(TypedDict, total=False):
-    """customer_Put"""
+    """The ``customer_Put`` schema."""
 
     email: str
     """The email of the customer."""
@@ -365,7 +365,7 @@ class CustomerPut(TypedDict, total=False):
 
 
 class AttributeValueBase(TypedDict):
-    """attributeValue_Base"""
+    """The ``attributeValue_Base`` schema."""
 
     id: NotRequired[int]
     """Attribute value ID."""
@@ -387,7 +387,7 @@ class AttributePut(TypedDict):
 
 
 class AttributePost(TypedDict):
-    """attribute_Post"""
+    """The ``attribute_Post`` schema."""
 
     name: str
     """Attribute name."""
@@ -396,7 +396,7 @@ class AttributePost(TypedDict):
 
 
 class AddressPut(TypedDict, total=False):
-    """address_Put"""
+    """The ``address_Put`` schema."""
 
     first_name: str
     """The first name of the customer address."""
@@ -427,7 +427,7 @@ class AddressPut(TypedDict, total=False):
 
 
 class AddressPost(TypedDict):
-    """address_Post"""
+    """The ``address_Post`` schema."""
 
     first_name: str
     """The first name of the customer address."""
@@ -506,7 +506,7 @@ class FormFieldValueAddress(TypedDict):
 
 
 class FormFieldValueFull(TypedDict, total=False):
-    """formFieldValue_Full"""
+    """The ``formFieldValue_Full`` schema."""
 
     name: Required[str]
     """The form field name."""
@@ -526,11 +526,11 @@ class ConsentFull(TypedDict, total=False):
 
 
 ConsentAllow: TypeAlias = "list[Literal['essential', 'functional', 'analytics', 'targeting']]"
-"""consentAllow"""
+"""The ``consentAllow`` schema."""
 
 
 Deny: TypeAlias = "list[Literal['essential', 'functional', 'analytics', 'targeting']]"
-"""Deny"""
+"""The ``Deny`` schema."""
 
 
 class DeclareCustomerConsentRequest(TypedDict, total=False):
@@ -642,7 +642,7 @@ class CustomerSettingsObjectCustomerGroupSettings(TypedDict, total=False):
 
 
 class CustomerChannelSettingsObject(TypedDict, total=False):
-    """CustomerChannelSettingsObject"""
+    """The ``CustomerChannelSettingsObject`` schema."""
 
     privacy_settings: CustomerChannelSettingsObjectPrivacySettings
     """Controls the privacy settings."""
@@ -673,7 +673,7 @@ class CustomerChannelSettingsObjectCustomerGroupSettings(TypedDict, total=False)
 
 
 class ValidateCustomerCredentialsObject(TypedDict):
-    """ValidateCustomerCredentialsObject"""
+    """The ``ValidateCustomerCredentialsObject`` schema."""
 
     email: str
     """Customer email address."""
@@ -686,7 +686,7 @@ class ValidateCustomerCredentialsObject(TypedDict):
 
 
 class ValidateCustomerCredentialsResponseObject(TypedDict, total=False):
-    """ValidateCustomerCredentialsResponseObject"""
+    """The ``ValidateCustomerCredentialsResponseObject`` schema."""
 
     customer_id: int | None
     """Returns the customer ID."""

@@ -85,7 +85,7 @@ class EmailTemplateUpdate(TypedDict):
 
 
 class Scratch(TypedDict, total=False):
-    """scratch"""
+    """The ``scratch`` schema."""
 
     id: str
 

@@ -9,7 +9,7 @@ from typing import TypedDict
 
 
 class CountryFull(TypedDict, total=False):
-    """country_Base"""
+    """The ``country_Full`` schema."""
 
     id: int
     """Id of the country."""
@@ -43,7 +43,7 @@ class CountriesStateFull(TypedDict, total=False):
 
 
 class CountryBase(TypedDict, total=False):
-    """country_Base"""
+    """The ``country_Base`` schema."""
 
     country: str
     """Country name."""

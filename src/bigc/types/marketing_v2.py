@@ -31,7 +31,7 @@ CouponFullType: TypeAlias = (
 
 
 class CouponFull(TypedDict, total=False):
-    """coupon_Base"""
+    """The ``coupon_Full`` schema."""
 
     id: Required[int]
     """The coupon's ID."""
@@ -90,7 +90,7 @@ CouponBaseType: TypeAlias = (
 
 
 class CouponBase(TypedDict, total=False):
-    """coupon_Base"""
+    """The ``coupon_Base`` schema."""
 
     name: Required[str]
     """The name of the coupon."""
@@ -119,7 +119,7 @@ class CouponBase(TypedDict, total=False):
 
 
 class BannerBase(TypedDict):
-    """banner_Base"""
+    """The ``banner_Base`` schema."""
 
     name: str
     """Name of the banner."""
@@ -150,7 +150,7 @@ class BannerBase(TypedDict):
 
 
 class BannerFull(TypedDict, total=False):
-    """banner_Base"""
+    """The ``banner_Full`` schema."""
 
     id: int
     """Id of the banner."""
@@ -185,7 +185,7 @@ class BannerFull(TypedDict, total=False):
 
 
 class BannerPut(TypedDict):
-    """banner_Base"""
+    """The ``banner_Put`` schema."""
 
     name: str
     """Name of the banner."""
@@ -216,7 +216,7 @@ class BannerPut(TypedDict):
 
 
 class GiftCertificateBase(TypedDict):
-    """giftCertificate_Base"""
+    """The ``giftCertificate_Base`` schema."""
 
     to_name: str
     """Name of the recipient."""
@@ -238,7 +238,7 @@ GiftCertificateFullTemplate: TypeAlias = (
 
 
 class GiftCertificateFull(TypedDict, total=False):
-    """giftCertificate_Base"""
+    """The ``giftCertificate_Full`` schema."""
 
     to_name: Required[str]
     """Name of the recipient."""
@@ -281,7 +281,7 @@ GiftCertificatePutTemplate: TypeAlias = (
 
 
 class GiftCertificatePut(TypedDict, total=False):
-    """giftCertificate_Base"""
+    """The ``giftCertificate_Put`` schema."""
 
     to_name: Required[str]
     """Name of the recipient."""
@@ -320,7 +320,7 @@ GiftCertificatePostTemplate: TypeAlias = (
 
 
 class GiftCertificatePost(TypedDict, total=False):
-    """giftCertificate_Base"""
+    """The ``giftCertificate_Post`` schema."""
 
     to_name: Required[str]
     """Name of the recipient."""

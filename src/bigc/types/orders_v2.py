@@ -400,7 +400,7 @@ OrderProductOptionsType: TypeAlias = (
 
 
 class OrderProductOptions(TypedDict, total=False):
-    """orderProductOptions"""
+    """The ``orderProductOptions`` schema."""
 
     id: int
     """The unique numerical ID of the option; increments sequentially."""
@@ -441,7 +441,7 @@ class PickupConsignmentGetLineItemsItemConfigurableFieldsItem(TypedDict, total=F
 
 
 class ShippingConsignmentGet(TypedDict, total=False):
-    """shippingConsignment_Base"""
+    """The ``shippingConsignment_Get`` schema."""
 
     id: int
     """ID of the shipping consignment."""
@@ -498,7 +498,7 @@ class ShippingConsignmentGet(TypedDict, total=False):
 
 
 class FormFields(TypedDict, total=False):
-    """formFields"""
+    """The ``formFields`` schema."""
 
     name: str
     """The form field name."""
@@ -907,14 +907,14 @@ class GiftCertificateConsignmentGetLineItemsItem(TypedDict, total=False):
 
 
 class ProductsResource(TypedDict, total=False):
-    """products_Resource"""
+    """The ``products_Resource`` schema."""
 
     url: str
     resource: str
 
 
 class ShippingAddressesResource(TypedDict, total=False):
-    """shippingAddress_Resource"""
+    """The ``shippingAddresses_Resource`` schema."""
 
     url: str
     """URL of the shipping address for API requests."""
@@ -922,7 +922,7 @@ class ShippingAddressesResource(TypedDict, total=False):
 
 
 class CouponsResource(TypedDict, total=False):
-    """coupons_Resource"""
+    """The ``coupons_Resource`` schema."""
 
     url: str
     """URL of the coupons for API requests."""
@@ -931,7 +931,7 @@ class CouponsResource(TypedDict, total=False):
 
 
 class BillingAddressResp(TypedDict, total=False):
-    """billingAddress_Base"""
+    """The ``billingAddress_Resp`` schema."""
 
     first_name: str
     last_name: str
@@ -950,7 +950,7 @@ class BillingAddressResp(TypedDict, total=False):
 
 
 class OrderFeesResource(TypedDict, total=False):
-    """orderFees_Resource"""
+    """The ``orderFees_Resource`` schema."""
 
     url: str
     """URL where you can use a GET request to get the order fees."""
@@ -959,7 +959,7 @@ class OrderFeesResource(TypedDict, total=False):
 
 
 class OrderFeesResp(TypedDict, total=False):
-    """orderFees_Resp"""
+    """The ``orderFees_Resp`` schema."""
 
     id: int
     """The unique numeric identifier of the fees object."""
@@ -984,7 +984,7 @@ class OrderFeesResp(TypedDict, total=False):
 
 
 class OrdersCountFull(TypedDict, total=False):
-    """ordersCount_Full"""
+    """The ``ordersCount_Full`` schema."""
 
     statuses: list[OrdersCountStatus]
     count: float
@@ -992,7 +992,7 @@ class OrdersCountFull(TypedDict, total=False):
 
 
 class OrdersCountStatus(TypedDict, total=False):
-    """orderStatus_Base"""
+    """The ``ordersCountStatus`` schema."""
 
     id: int
     """The ID of the type of order status."""
@@ -1011,7 +1011,7 @@ class OrdersCountStatus(TypedDict, total=False):
 
 
 class OrderCouponsBase(TypedDict, total=False):
-    """orderCoupons_Base"""
+    """The ``orderCoupons_Base`` schema."""
 
     id: int
     """Numeric ID of the coupon code."""
@@ -1032,7 +1032,7 @@ class OrderCouponsBase(TypedDict, total=False):
 
 
 class OrderProducts(TypedDict, total=False):
-    """orderProducts"""
+    """The ``orderProducts`` schema."""
 
     id: int
     """Numeric ID of this product within this order."""
@@ -1153,7 +1153,7 @@ class OrderProducts(TypedDict, total=False):
 
 
 class OrderCount(TypedDict, total=False):
-    """orderCount"""
+    """The ``orderCount`` schema."""
 
     count: float
 
@@ -1217,7 +1217,7 @@ class OrderShippingAddress(TypedDict, total=False):
 
 
 class ShippingQuotesResource(TypedDict, total=False):
-    """shippingQuotes_Resource"""
+    """The ``shippingQuotes_Resource`` schema."""
 
     url: str
     """This URL will return a 204 for shipping quotes."""
@@ -1246,11 +1246,11 @@ OrderTaxesBase = TypedDict(
     },
     total=False,
 )
-"""orderTaxes_Base"""
+"""The ``orderTaxes_Base`` schema."""
 
 
 class OrderShipment(TypedDict, total=False):
-    """orderShipment"""
+    """The ``orderShipment`` schema."""
 
     id: int
     """Shipment ID."""
@@ -1289,7 +1289,7 @@ class OrderShipment(TypedDict, total=False):
 
 
 class BillingAddressBase(TypedDict, total=False):
-    """billingAddress_Base"""
+    """The ``billingAddress_Base`` schema."""
 
     first_name: str
     last_name: str
@@ -1338,7 +1338,7 @@ class OrderShipmentItemsItem(TypedDict, total=False):
 
 
 class OrderConsignmentsResource(TypedDict, total=False):
-    """orderConsignments_Resource"""
+    """The ``orderConsignments_Resource`` schema."""
 
     url: str
     """URL where you can use a GET request to get the order consignments."""
@@ -1347,7 +1347,7 @@ class OrderConsignmentsResource(TypedDict, total=False):
 
 
 OrderMessages: TypeAlias = "list[OrderMessagesItem]"
-"""orderMessages"""
+"""The ``orderMessages`` schema."""
 
 
 class OrderMessagesItem(TypedDict, total=False):
@@ -1367,7 +1367,7 @@ class OrderMessagesItem(TypedDict, total=False):
 
 
 class ShippingQuotesBase(TypedDict, total=False):
-    """shippingQuotes_Base"""
+    """The ``shippingQuotes_Base`` schema."""
 
     id: str
     """ID of the shipping quote."""
@@ -1392,7 +1392,7 @@ class ShippingQuotesBase(TypedDict, total=False):
 
 
 class OrderShipmentPost(TypedDict, total=False):
-    """orderShipment_Post"""
+    """The ``orderShipment_Post`` schema."""
 
     order_address_id: int
     """ID of the desired `shipping_address` associated with the shipment."""
@@ -1421,7 +1421,7 @@ class OrderShipmentPostItemsItem(TypedDict, total=False):
 
 
 class OrderShipmentPut(TypedDict, total=False):
-    """orderShipment_Put"""
+    """The ``orderShipment_Put`` schema."""
 
     order_address_id: int
     """ID of the desired `shipping_address` associated with the shipment."""
@@ -1441,7 +1441,7 @@ class OrderShipmentPut(TypedDict, total=False):
 
 
 class OrderStatusBase(TypedDict, total=False):
-    """orderStatus_Base"""
+    """The ``orderStatus_Base`` schema."""
 
     id: int
     """The ID of the type of order status."""
@@ -1894,7 +1894,7 @@ class OrderPut(TypedDict, total=False):
 
 
 class BillingAddressPut(TypedDict, total=False):
-    """billingAddress_Base"""
+    """The ``billingAddress_Put`` schema."""
 
     first_name: str
     last_name: str
@@ -1960,7 +1960,7 @@ class PickupConsignmentLocationPut(TypedDict, total=False):
 
 
 class OrderProductPut(TypedDict, total=False):
-    """orderProduct_Put"""
+    """The ``orderProduct_Put`` schema."""
 
     name: str
     name_customer: str
@@ -2089,7 +2089,7 @@ class OrderPutShippingAddressesItem(TypedDict, total=False):
 
 
 class OrderFeesPut(TypedDict, total=False):
-    """orderFees_Put"""
+    """The ``orderFees_Put`` schema."""
 
     id: int
     """The unique numeric identifier of the fees object."""
@@ -2315,7 +2315,7 @@ class PickupConsignmentLocationPost(TypedDict, total=False):
 
 
 class OrderProductPost(TypedDict, total=False):
-    """orderProduct_Post"""
+    """The ``orderProduct_Post`` schema."""
 
     name: str
     name_customer: str
@@ -2349,7 +2349,7 @@ class OrderProductPost(TypedDict, total=False):
 
 
 class OrderFeesPost(TypedDict, total=False):
-    """orderFees_Post"""
+    """The ``orderFees_Post`` schema."""
 
     type: Literal["custom_fee"]
     """The type of the fee."""
@@ -2444,7 +2444,7 @@ class OrderConsignmentGet(TypedDict, total=False):
 
 
 class ShippingConsignmentBase(TypedDict, total=False):
-    """shippingConsignment_Base"""
+    """The ``shippingConsignment_Base`` schema."""
 
     first_name: str
     last_name: str
@@ -2471,7 +2471,7 @@ class GetOrderParams(TypedDict, total=False):
     """Query parameters of ``getOrder``."""
 
     include: Collection[Literal["consignments", "consignments.line_items", "fees"]] | str
-    """consignments&consignment_structure=object` - include the response returned from the
+    """`consignments&consignment_structure=object` - include the response returned from the
     request to the `/orders/{order_id}/consignments` endpoint.
     """
     consignment_structure: Literal["object"]
@@ -2560,7 +2560,7 @@ class GetOrdersParams(TypedDict, total=False):
     channel_id: int
     """The channel ID of the sales channel the shopper used to place the order."""
     include: Collection[Literal["consignments", "consignments.line_items", "fees"]] | str
-    """consignments&consignment_structure=object` - include the response returned from the
+    """`consignments&consignment_structure=object` - include the response returned from the
     request to the `/orders/{order_id}/consignments` endpoint.
     """
     consignment_structure: Literal["object"]
@@ -2575,7 +2575,7 @@ class CreateOrderParams(TypedDict, total=False):
     """Query parameters of ``createOrder``."""
 
     include: Collection[Literal["consignments", "consignments.line_items", "fees"]] | str
-    """consignments&consignment_structure=object` - include the response returned from the
+    """`consignments&consignment_structure=object` - include the response returned from the
     request to the `/orders/{order_id}/consignments` endpoint.
     """
     consignment_structure: Literal["object"]
@@ -2681,6 +2681,6 @@ class GetOrderConsignmentsParams(TypedDict, total=False):
     """Query parameters of ``getOrderConsignments``."""
 
     include: Collection[Literal["consignments.line_items"]] | str
-    """consignments.line_items` - include the response returned from the request to the
+    """`consignments.line_items` - include the response returned from the request to the
     `/orders/{order_id}/products` endpoint in consignments.
     """

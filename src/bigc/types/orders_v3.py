@@ -42,7 +42,7 @@ class PreferredOutcome(TypedDict, total=False):
 
 
 class CreateReturnRequest(TypedDict, total=False):
-    """CreateReturnRequest"""
+    """The ``CreateReturnRequest`` schema."""
 
     items: Required[list[CreateReturnRequestItem]]
     """A collection of items to be returned."""
@@ -164,7 +164,7 @@ class ReturnFull(TypedDict, total=False):
 
 
 class StatusUpdateFull(TypedDict, total=False):
-    """StatusUpdate_Full"""
+    """The ``StatusUpdate_Full`` schema."""
 
     return_id: int
     """The ID of the return for which the status should be updated."""
@@ -172,7 +172,7 @@ class StatusUpdateFull(TypedDict, total=False):
 
 
 UpdateReturnStatusesRequest: TypeAlias = "list[StatusUpdateFull]"
-"""UpdateReturnStatusesRequest"""
+"""The ``UpdateReturnStatusesRequest`` schema."""
 
 
 UpdateReturnStatuses: TypeAlias = "list[UpdateReturnStatusesItem]"
@@ -268,7 +268,7 @@ class CursorPaginationLinks(TypedDict, total=False):
 
 
 ReceivedItemsPut: TypeAlias = "list[ReceivedItemsPutItem]"
-"""ReceivedItems_Put"""
+"""The ``ReceivedItems_Put`` schema."""
 
 
 class ReceivedItemsPutItem(TypedDict):
@@ -283,7 +283,7 @@ class ReceivedItemsPutItem(TypedDict):
 
 
 ReceivedItemsBase: TypeAlias = "list[ReceivedItemsBaseItem]"
-"""ReceivedItems_Base"""
+"""The ``ReceivedItems_Base`` schema."""
 
 
 class ReceivedItemsBaseItem(TypedDict, total=False):
@@ -298,7 +298,7 @@ class ReceivedItemsBaseItem(TypedDict, total=False):
 
 
 ReviewedItemsPut: TypeAlias = "list[ReviewedItemsPutItem]"
-"""ReviewedItems_Put"""
+"""The ``ReviewedItems_Put`` schema."""
 
 
 class ReviewedItemsPutItem(TypedDict):
@@ -315,7 +315,7 @@ class ReviewedItemsPutItem(TypedDict):
 
 
 ReviewedItemsBase: TypeAlias = "list[ReviewedItemsBaseItem]"
-"""ReviewedItems_Base"""
+"""The ``ReviewedItems_Base`` schema."""
 
 
 class ReviewedItemsBaseItem(TypedDict, total=False):
@@ -368,7 +368,7 @@ class CollectionMeta(TypedDict, total=False):
 
 
 class Meta(TypedDict, total=False):
-    """Meta"""
+    """The ``Meta`` schema."""
 
     meta: MetaMeta
     """Data about the response, including pagination and collection totals."""
@@ -413,11 +413,10 @@ class ErrorResponse(TypedDict, total=False):
     """The error title describing the particular error."""
     type: str
     errors: dict[str, Any]
-    """DetailedErrors"""
 
 
 DetailedErrors: TypeAlias = "dict[str, Any]"
-"""DetailedErrors"""
+"""The ``DetailedErrors`` schema."""
 
 
 TransactionPostEvent: TypeAlias = (
@@ -445,7 +444,7 @@ TransactionPostGateway: TypeAlias = (
 
 
 class TransactionPost(TypedDict, total=False):
-    """Transaction_Post"""
+    """The ``Transaction_Post`` schema."""
 
     event: Required[TransactionPostEvent]
     """Store event that created the transaction."""
@@ -750,7 +749,7 @@ MetaEmptyFull: TypeAlias = "dict[str, Any]"
 
 
 class PaginationFull(TypedDict, total=False):
-    """pagination_Full"""
+    """The ``pagination_Full`` schema."""
 
     total: int
     """Total number of items in the result set."""
@@ -768,7 +767,7 @@ class PaginationFull(TypedDict, total=False):
 
 
 class LinksFull(TypedDict, total=False):
-    """links_Full"""
+    """The ``links_Full`` schema."""
 
     previous: str
     """Link to the previous page returned in the response."""
@@ -779,7 +778,7 @@ class LinksFull(TypedDict, total=False):
 
 
 class MetaCollectionFull(TypedDict, total=False):
-    """metaCollection_Full"""
+    """The ``metaCollection_Full`` schema."""
 
     pagination: PaginationFull
 
@@ -795,10 +794,9 @@ class ErrorBase(TypedDict, total=False):
 
 
 class ErrorDetailedFull(TypedDict, total=False):
-    """errorDetailed_Full"""
+    """The ``errorDetailed_Full`` schema."""
 
     errors: dict[str, Any]
-    """DetailedErrors"""
 
 
 PostRefundQuotesRequest: TypeAlias = "list[RefundQuotePost]"
@@ -820,7 +818,7 @@ ItemsRefundItemType: TypeAlias = (
 
 
 class ItemsRefund(TypedDict, total=False):
-    """ItemsRefund"""
+    """The ``ItemsRefund`` schema."""
 
     item_type: ItemsRefundItemType
     item_id: int | float
@@ -853,7 +851,7 @@ a partial refund is overridden.
 
 
 class RefundQuoteFull(TypedDict, total=False):
-    """RefundQuote_Full"""
+    """The ``RefundQuote_Full`` schema."""
 
     order_id: int
     """ID of the order to be refunded."""
@@ -1008,7 +1006,7 @@ class RefundIDGetDataItemsItem(TypedDict, total=False):
     item_type: Literal["PRODUCT", "GIFT_WRAPPING", "SHIPPING", "HANDLING", "ORDER", "FEE"]
     """Type of item that was refunded."""
     item_id: int
-    """order_product.id` corresponding to the item_types of PRODUCT, GIFT_WRAPPING."""
+    """`order_product.id` corresponding to the item_types of PRODUCT, GIFT_WRAPPING."""
     quantity: int
     """Quantity of item refunded."""
     requested_amount: str | None
@@ -1096,7 +1094,7 @@ class RefundQuoteTaxAdjustmentAmount(TypedDict):
 
 
 class Refund(TypedDict, total=False):
-    """Refund"""
+    """The ``Refund`` schema."""
 
     id: int
     """Refund resource ID."""
@@ -1285,7 +1283,7 @@ class MetafieldPut(TypedDict):
 
 
 class GlobalOrderSettings(TypedDict, total=False):
-    """GlobalOrderSettings"""
+    """The ``GlobalOrderSettings`` schema."""
 
     notifications: GlobalOrderSettingsNotifications
     """Global notification settings."""
@@ -1438,7 +1436,7 @@ class MetafieldPutBatch(TypedDict):
 
 
 class ChannelOrderSettings(TypedDict, total=False):
-    """ChannelOrderSettings"""
+    """The ``ChannelOrderSettings`` schema."""
 
     notifications: ChannelOrderSettingsNotifications
     """Channel notification settings."""

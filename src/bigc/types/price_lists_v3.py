@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 class AssignmentsForRequest(TypedDict, total=False):
-    """Price List Assignments` object used in a batch create request."""
+    """`Price List Assignments` object used in a batch create request."""
 
     price_list_id: Required[int]
     """Price list ID for assignment."""

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 class Card(TypedDict, total=False):
-    """Card"""
+    """The ``Card`` schema."""
 
     type: str
     """Type to classify this payment instrument (required)"""
@@ -48,7 +48,7 @@ class StoredCard(TypedDict, total=False):
 
 
 class StoredPayPalAccount(TypedDict, total=False):
-    """StoredPayPalAccount"""
+    """The ``StoredPayPalAccount`` schema."""
 
     type: Literal["stored_paypal_account"]
     """Type to classify this payment instrument (required)"""
@@ -57,7 +57,7 @@ class StoredPayPalAccount(TypedDict, total=False):
 
 
 class StoredBankAccount(TypedDict, total=False):
-    """StoredBankAccount"""
+    """The ``StoredBankAccount`` schema."""
 
     type: Literal["stored_bank_account"]
     """Type to classify this payment instrument (required)"""
@@ -66,14 +66,14 @@ class StoredBankAccount(TypedDict, total=False):
 
 
 class GiftCertificate(TypedDict, total=False):
-    """GiftCertificate"""
+    """The ``GiftCertificate`` schema."""
 
     type: str
     gift_certificate_code: str
 
 
 class StoreCredit(TypedDict, total=False):
-    """StoreCredit"""
+    """The ``StoreCredit`` schema."""
 
     type: str
 
@@ -99,11 +99,10 @@ class PaymentsPostBody(TypedDict):
     """Body of ``PaymentsPost``."""
 
     payment: PaymentsPostBodyPayment
-    """Payment"""
 
 
 class PaymentsPostBodyPayment(TypedDict):
-    """Payment"""
+    """The ``PaymentsPostBodyPayment`` object."""
 
     instrument: PaymentsPostBodyPaymentInstrument
     payment_method_id: str

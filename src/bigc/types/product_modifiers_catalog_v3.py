@@ -213,7 +213,7 @@ class ProductModifierOptionValueFull(TypedDict, total=False):
 
 
 class AdjustersFull(TypedDict, total=False):
-    """adjusters_Full"""
+    """The ``adjusters_Full`` schema."""
 
     price: AdjusterFull
     weight: AdjusterFull

@@ -214,9 +214,9 @@ class ProductVariantOptionValueFull(TypedDict, total=False):
     label: str
     """The label of the option value."""
     id: int
-    """option_value` ID."""
+    """`option_value` ID."""
     option_id: int
-    """option` ID."""
+    """`option` ID."""
 
 
 class ProductVariantPost(TypedDict, total=False):
@@ -276,9 +276,9 @@ class ProductVariantOptionValueBase(TypedDict, total=False):
     """Common Product Variant Option properties."""
 
     id: int
-    """option_value` ID."""
+    """`option_value` ID."""
     option_id: int
-    """option` ID."""
+    """`option` ID."""
 
 
 MetafieldBasePermissionSet: TypeAlias = (
@@ -349,7 +349,7 @@ class MultiStatus(TypedDict, total=False):
 
 
 class ErrorMultiStatus(TypedDict, total=False):
-    """errorMultiStatus"""
+    """The ``errorMultiStatus`` schema."""
 
     status: int
     """The HTTP status code of the failure or partial success."""

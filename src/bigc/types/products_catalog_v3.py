@@ -247,7 +247,7 @@ class ProductModifierOptionValueFull(TypedDict, total=False):
 
 
 class AdjustersFull(TypedDict, total=False):
-    """adjusters_Full"""
+    """The ``adjusters_Full`` schema."""
 
     price: AdjusterFull
     weight: AdjusterFull
@@ -523,7 +523,7 @@ class ProductVariantFull(TypedDict, total=False):
 
 
 class ProductVariantOptionValueFull(TypedDict, total=False):
-    """productVariantOptionValue_Full"""
+    """The ``productVariantOptionValue_Full`` schema."""
 
     id: int
     """The option_value ID."""
@@ -587,9 +587,9 @@ class ProductVariantOptionValueBase(TypedDict, total=False):
     """Common Product Variant Option properties."""
 
     id: int
-    """option_value` ID."""
+    """`option_value` ID."""
     option_id: int
-    """option` ID."""
+    """`option` ID."""
 
 
 class ProductOptionOptionValueBase(TypedDict, total=False):
@@ -687,7 +687,7 @@ ProductPutOpenGraphType: TypeAlias = (
 
 
 class ProductPut(TypedDict, total=False):
-    """Product` properties used in: * `PUT`"""
+    """`Product` properties used in: * `PUT`"""
 
     name: str
     """A unique product name."""
@@ -863,7 +863,7 @@ class ProductCustomFieldPut(TypedDict):
 
 
 class ProductPutBulkPricingRulesItem(TypedDict):
-    """bulkPricingRule_Full"""
+    """The ``ProductPutBulkPricingRulesItem`` object."""
 
     id: int
     """Unique ID of the *Bulk Pricing Rule*."""
@@ -996,7 +996,7 @@ class ProductCustomFieldBase(TypedDict):
 
 
 class BulkPricingRuleResponse(TypedDict, total=False):
-    """bulkPricingRule_Response"""
+    """The ``bulkPricingRule_Response`` schema."""
 
     quantity_min: int
     """The minimum inclusive quantity of a product to satisfy this rule."""
@@ -1009,7 +1009,7 @@ class BulkPricingRuleResponse(TypedDict, total=False):
 
 
 class BulkPricingRuleFull(TypedDict):
-    """bulkPricingRule_Full"""
+    """The ``bulkPricingRule_Full`` schema."""
 
     quantity_min: int
     """The minimum inclusive quantity of a product to satisfy this rule."""
@@ -1073,7 +1073,7 @@ class ErrorBase(TypedDict, total=False):
 
 
 class ErrorMultiStatus(TypedDict, total=False):
-    """errorMultiStatus"""
+    """The ``errorMultiStatus`` schema."""
 
     status: int
     """The HTTP status code of the failure or partial success."""
@@ -1268,7 +1268,7 @@ class ProductFull(TypedDict, total=False):
 
 
 class ProductFullBulkPricingRulesItem(TypedDict):
-    """bulkPricingRule_Full"""
+    """The ``ProductFullBulkPricingRulesItem`` object."""
 
     id: int
     """Unique ID of the *Bulk Pricing Rule*."""
@@ -1310,7 +1310,7 @@ class PrimaryImageFull(TypedDict, total=False):
 
 
 class ParentRelation(TypedDict, total=False):
-    """ParentRelation"""
+    """The ``ParentRelation`` schema."""
 
     type: Literal["variant_option", "modifier"]
     """Type of relation"""
@@ -1335,7 +1335,7 @@ ProductPutCollectionItemOpenGraphType: TypeAlias = (
 
 
 class ProductPutCollectionItem(TypedDict, total=False):
-    """Product` properties used in: * `PUT`"""
+    """`Product` properties used in: * `PUT`"""
 
     id: Required[int]
     """Unique ID of the *Product*."""
@@ -1489,7 +1489,7 @@ class ProductPutCollectionItem(TypedDict, total=False):
 
 
 class ProductPutCollectionItemBulkPricingRulesItem(TypedDict):
-    """bulkPricingRule_Full"""
+    """The ``ProductPutCollectionItemBulkPricingRulesItem`` object."""
 
     id: int
     """Unique ID of the *Bulk Pricing Rule*."""
@@ -1510,7 +1510,7 @@ ProductBasePOSTOpenGraphType: TypeAlias = (
 
 
 class ProductBasePOST(TypedDict, total=False):
-    """Product` properties used in: * `POST`"""
+    """`Product` properties used in: * `POST`"""
 
     name: Required[str]
     """A unique product name."""
@@ -1663,7 +1663,7 @@ class ProductBasePOST(TypedDict, total=False):
 
 
 class ProductBasePOSTBulkPricingRulesItem(TypedDict):
-    """bulkPricingRule_Full"""
+    """The ``ProductBasePOSTBulkPricingRulesItem`` object."""
 
     id: int
     """Unique ID of the *Bulk Pricing Rule*."""
@@ -1684,7 +1684,7 @@ ProductBasePUTOpenGraphType: TypeAlias = (
 
 
 class ProductBasePUT(TypedDict, total=False):
-    """Product` properties used in: * `PUT`"""
+    """`Product` properties used in: * `PUT`"""
 
     name: str
     """A unique product name."""
@@ -1836,7 +1836,7 @@ class ProductBasePUT(TypedDict, total=False):
 
 
 class ProductBasePUTBulkPricingRulesItem(TypedDict):
-    """bulkPricingRule_Full"""
+    """The ``ProductBasePUTBulkPricingRulesItem`` object."""
 
     id: int
     """Unique ID of the *Bulk Pricing Rule*."""
@@ -2012,7 +2012,7 @@ class ProductBaseResponse(TypedDict, total=False):
 
 
 class ProductBaseResponseBulkPricingRulesItem(TypedDict):
-    """bulkPricingRule_Full"""
+    """The ``ProductBaseResponseBulkPricingRulesItem`` object."""
 
     id: int
     """Unique ID of the *Bulk Pricing Rule*."""
@@ -2062,7 +2062,7 @@ class MetafieldFull(TypedDict, total=False):
 
 
 class ErrorResponse409(TypedDict, total=False):
-    """errorResponse_409"""
+    """The ``errorResponse_409`` schema."""
 
     code: int
     status: int
@@ -2073,7 +2073,7 @@ class ErrorResponse409(TypedDict, total=False):
 
 
 class ErrorResponse422(TypedDict, total=False):
-    """errorResponse_422"""
+    """The ``errorResponse_422`` schema."""
 
     code: int
     status: int
@@ -2690,7 +2690,7 @@ class GetProductsResult(TypedDict, total=False):
 
 
 class GetProductsResultBulkPricingRulesItem(TypedDict):
-    """bulkPricingRule_Full"""
+    """The ``GetProductsResultBulkPricingRulesItem`` object."""
 
     id: int
     """Unique ID of the *Bulk Pricing Rule*."""
@@ -2943,7 +2943,7 @@ class GetProductResult(TypedDict, total=False):
 
 
 class GetProductResultBulkPricingRulesItem(TypedDict):
-    """bulkPricingRule_Full"""
+    """The ``GetProductResultBulkPricingRulesItem`` object."""
 
     id: int
     """Unique ID of the *Bulk Pricing Rule*."""

@@ -68,7 +68,7 @@ class PromotionBase(TypedDict, total=False):
 
 
 class Channel(TypedDict):
-    """Channel"""
+    """The ``Channel`` schema."""
 
     id: int
 
@@ -108,7 +108,7 @@ CustomerSegmentLimitation2 = TypedDict(
     },
     total=False,
 )
-"""CustomerSegmentLimitation"""
+"""The ``CustomerSegmentLimitation2`` schema."""
 
 
 CustomerSegmentLimitation3 = TypedDict(
@@ -121,11 +121,11 @@ CustomerSegmentLimitation3 = TypedDict(
     },
     total=False,
 )
-"""CustomerSegmentLimitation"""
+"""The ``CustomerSegmentLimitation3`` schema."""
 
 
 class CustomerSegmentIdLimitation(TypedDict):
-    """CustomerSegmentIdLimitation"""
+    """The ``CustomerSegmentIdLimitation`` schema."""
 
     id: list[str]
     """An array of segment IDs."""
@@ -1037,7 +1037,7 @@ class ErrorResponse(TypedDict, total=False):
 
 
 class Error(TypedDict, total=False):
-    """Error"""
+    """The ``Error`` schema."""
 
     status: int
     title: str
@@ -1140,7 +1140,7 @@ AndCustomerSegmentLimitation = TypedDict(
         "and": "list[CustomerSegmentLimitation2]",
     },
 )
-"""AndCustomerSegmentLimitation"""
+"""The ``AndCustomerSegmentLimitation`` schema."""
 
 
 OrCustomerSegmentLimitation = TypedDict(
@@ -1149,7 +1149,7 @@ OrCustomerSegmentLimitation = TypedDict(
         "or": "list[CustomerSegmentLimitation2]",
     },
 )
-"""OrCustomerSegmentLimitation"""
+"""The ``OrCustomerSegmentLimitation`` schema."""
 
 
 NotCustomerSegmentLimitation = TypedDict(
@@ -1158,7 +1158,7 @@ NotCustomerSegmentLimitation = TypedDict(
         "not": "CustomerSegmentLimitation2",
     },
 )
-"""NotCustomerSegmentLimitation"""
+"""The ``NotCustomerSegmentLimitation`` schema."""
 
 
 AndCustomerSegmentLimitation2 = TypedDict(
@@ -1167,7 +1167,7 @@ AndCustomerSegmentLimitation2 = TypedDict(
         "and": "list[CustomerSegmentLimitation3]",
     },
 )
-"""AndCustomerSegmentLimitation"""
+"""The ``AndCustomerSegmentLimitation2`` schema."""
 
 
 OrCustomerSegmentLimitation2 = TypedDict(
@@ -1176,7 +1176,7 @@ OrCustomerSegmentLimitation2 = TypedDict(
         "or": "list[CustomerSegmentLimitation3]",
     },
 )
-"""OrCustomerSegmentLimitation"""
+"""The ``OrCustomerSegmentLimitation2`` schema."""
 
 
 NotCustomerSegmentLimitation2 = TypedDict(
@@ -1185,7 +1185,7 @@ NotCustomerSegmentLimitation2 = TypedDict(
         "not": "CustomerSegmentLimitation3",
     },
 )
-"""NotCustomerSegmentLimitation"""
+"""The ``NotCustomerSegmentLimitation2`` schema."""
 
 
 AndCustomerSegmentLimitation3 = TypedDict(
@@ -1194,7 +1194,7 @@ AndCustomerSegmentLimitation3 = TypedDict(
         "and": "list[CustomerSegmentIdLimitation]",
     },
 )
-"""AndCustomerSegmentLimitation"""
+"""The ``AndCustomerSegmentLimitation3`` schema."""
 
 
 OrCustomerSegmentLimitation3 = TypedDict(
@@ -1203,7 +1203,7 @@ OrCustomerSegmentLimitation3 = TypedDict(
         "or": "list[CustomerSegmentIdLimitation]",
     },
 )
-"""OrCustomerSegmentLimitation"""
+"""The ``OrCustomerSegmentLimitation3`` schema."""
 
 
 NotCustomerSegmentLimitation3 = TypedDict(
@@ -1212,7 +1212,7 @@ NotCustomerSegmentLimitation3 = TypedDict(
         "not": "CustomerSegmentIdLimitation",
     },
 )
-"""NotCustomerSegmentLimitation"""
+"""The ``NotCustomerSegmentLimitation3`` schema."""
 
 
 class GetPromotionsParams(TypedDict, total=False):

@@ -54,7 +54,7 @@ class T301RedirectUpsert(TypedDict):
 
 
 class RedirectTo(TypedDict, total=False):
-    """RedirectTo"""
+    """The ``RedirectTo`` schema."""
 
     type: Literal["product", "brand", "category", "page", "post", "url"]
     entity_id: int

@@ -95,7 +95,6 @@ class ErrorResponse(TypedDict, total=False):
     type: str
     instance: str
     errors: dict[str, Any]
-    """DetailedErrors"""
 
 
 class BaseError(TypedDict, total=False):
@@ -110,7 +109,7 @@ class BaseError(TypedDict, total=False):
 
 
 DetailedErrors: TypeAlias = "dict[str, Any]"
-"""DetailedErrors"""
+"""The ``DetailedErrors`` schema."""
 
 
 class NotFound(TypedDict, total=False):

@@ -42,7 +42,7 @@ AnalyticsProviders: TypeAlias = "list[AnalyticsProvider]"
 
 
 class AvailableFilter(TypedDict, total=False):
-    """AvailableFilter"""
+    """The ``AvailableFilter`` schema."""
 
     id: str
     name: str
@@ -53,7 +53,7 @@ class AvailableFilter(TypedDict, total=False):
 
 
 class AvailableNormalFilter(TypedDict, total=False):
-    """AvailableNormalFilter"""
+    """The ``AvailableNormalFilter`` schema."""
 
     id: str
     name: str
@@ -62,7 +62,7 @@ class AvailableNormalFilter(TypedDict, total=False):
 
 
 class AvailableOtherFilter(TypedDict, total=False):
-    """AvailableOtherFilter"""
+    """The ``AvailableOtherFilter`` schema."""
 
     id: str
     name: str
@@ -70,7 +70,7 @@ class AvailableOtherFilter(TypedDict, total=False):
 
 
 class AvailablePriceFilter(TypedDict, total=False):
-    """AvailablePriceFilter"""
+    """The ``AvailablePriceFilter`` schema."""
 
     id: str
     name: str
@@ -100,11 +100,11 @@ class CatalogSettings(TypedDict, total=False):
 CategoryListingModeEnumValues: TypeAlias = (
     "Literal['current_category_only', 'child_categories', 'child_categories_if_category_empty']"
 )
-"""CategoryListingModeEnumValues"""
+"""The ``CategoryListingModeEnumValues`` schema."""
 
 
 class ConfiguredFilter(TypedDict, total=False):
-    """ConfiguredFilter"""
+    """The ``ConfiguredFilter`` schema."""
 
     collapsed_by_default: bool
     display_name: str
@@ -122,7 +122,7 @@ class ConfiguredFilter(TypedDict, total=False):
 
 
 ConfiguredFilters: TypeAlias = "list[ConfiguredFilter]"
-"""ConfiguredFilters"""
+"""The ``ConfiguredFilters`` schema."""
 
 
 class ConfiguredFiltersOverride(TypedDict, total=False):
@@ -135,14 +135,14 @@ class ConfiguredFiltersOverride(TypedDict, total=False):
 
 
 class SearchFilterOverrideContextIdentifier(TypedDict, total=False):
-    """ContextIdentifier"""
+    """The ``SearchFilterOverrideContextIdentifier`` schema."""
 
     category_id: int
     channel_id: int
 
 
 ContentSortEnumValues: TypeAlias = "Literal['relevance', 'alphaasc', 'alphadesc']"
-"""ContentSortEnumValues"""
+"""The ``ContentSortEnumValues`` schema."""
 
 
 DetailedErrors: TypeAlias = "dict[str, Any]"
@@ -288,7 +288,7 @@ class ErrorResponse422(TypedDict, total=False):
 
 
 HSTSMaxAgeEnumValues: TypeAlias = "Literal['zero_seconds', 'five_minutes', 'one_year']"
-"""HSTSMaxAgeEnumValues"""
+"""The ``HSTSMaxAgeEnumValues`` schema."""
 
 
 class InventoryNotificationsSettings(TypedDict, total=False):
@@ -430,7 +430,7 @@ class StorefrontCategorySettings(TypedDict, total=False):
 
 
 class StorefrontProductSettings(TypedDict, total=False):
-    """StorefrontProductSettings"""
+    """The ``StorefrontProductSettings`` schema."""
 
     show_product_price: bool
     """Determines the visibility of the product price."""
@@ -468,7 +468,7 @@ class StorefrontSearchSettings(TypedDict):
 
 
 class StorefrontSecuritySettings(TypedDict, total=False):
-    """StorefrontSecuritySettings"""
+    """The ``StorefrontSecuritySettings`` schema."""
 
     csp_header: StorefrontSecuritySettingsCspHeader
     hsts: StorefrontSecuritySettingsHsts

@@ -102,7 +102,7 @@ class HandlingFees(TypedDict, total=False):
 
 
 class ShippingMethodFull(TypedDict, total=False):
-    """shippingMethod_Base"""
+    """The ``shippingMethod_Full`` schema."""
 
     id: int
     """Shipping method ID."""
@@ -146,7 +146,7 @@ class ShippingMethodFullHandlingFees(TypedDict, total=False):
 
 
 class ShippingMethodBase(TypedDict, total=False):
-    """shippingMethod_Base"""
+    """The ``shippingMethod_Base`` schema."""
 
     name: str
     """Display name for shipping method."""
@@ -165,7 +165,7 @@ class ShippingMethodBase(TypedDict, total=False):
 
 
 ShippingResponse: TypeAlias = "dict[str, Any]"
-"""ShippingResponse"""
+"""The ``ShippingResponse`` schema."""
 
 
 class CarrierConnection(TypedDict, total=False):

@@ -122,7 +122,7 @@ class MetaCollectionPaginationLinks(TypedDict, total=False):
 
 
 ErrorFull: TypeAlias = "dict[str, Any]"
-"""Error"""
+"""The ``error_Full`` schema."""
 
 
 GetCustomsInformationParams = TypedDict(

@@ -68,7 +68,7 @@ class SiteRouteFull(TypedDict, total=False):
 
 
 class PutSite(TypedDict, total=False):
-    """put_Site"""
+    """The ``put_Site`` schema."""
 
     url: str
     """The Fully Qualified URL (including host and scheme) where this site is hosted."""
@@ -153,7 +153,7 @@ class EmptyResponse(TypedDict, total=False):
 
 
 class ErrorFull(TypedDict, total=False):
-    """error_Full"""
+    """The ``error_Full`` schema."""
 
     status: int
     """The HTTP status code."""
@@ -163,14 +163,13 @@ class ErrorFull(TypedDict, total=False):
 
 
 class ErrorDetailedFull(TypedDict, total=False):
-    """errorDetailed_Full"""
+    """The ``errorDetailed_Full`` schema."""
 
     errors: dict[str, Any]
-    """DetailedErrors"""
 
 
 class PostSite(TypedDict, total=False):
-    """post_Site"""
+    """The ``post_Site`` schema."""
 
     url: str
     """The Fully Qualified URL (including host and scheme) where this site is hosted."""
@@ -186,7 +185,7 @@ SiteRouteBaseType: TypeAlias = (
 
 
 class SiteRouteBase(TypedDict, total=False):
-    """siteRoute_Base"""
+    """The ``siteRoute_Base`` schema."""
 
     type: SiteRouteBaseType
     """The type of resource being routed to; supported types."""
@@ -206,7 +205,7 @@ SiteRoutesRouteBaseType: TypeAlias = (
 
 
 class SiteRoutesRouteBase(TypedDict):
-    """siteRoutes_Route_Base"""
+    """The ``siteRoutes_Route_Base`` schema."""
 
     type: SiteRoutesRouteBaseType
     """The type of resource being routed to; supported types."""
@@ -254,7 +253,7 @@ class SiteCreate(TypedDict, total=False):
 
 
 class CertificateWrite(TypedDict, total=False):
-    """CertificateWrite"""
+    """The ``CertificateWrite`` schema."""
 
     certificate: str
     """The primary certificate, as a string."""
@@ -265,7 +264,7 @@ class CertificateWrite(TypedDict, total=False):
 
 
 class CertificateResponse(TypedDict, total=False):
-    """CertificateResponse"""
+    """The ``CertificateResponse`` schema."""
 
     data: CertificateResponseData
     meta: MetaOpen
@@ -340,7 +339,7 @@ class BaseError(TypedDict, total=False):
 
 
 class GetCertificatesResponse(TypedDict, total=False):
-    """GetCertificatesResponse"""
+    """The ``GetCertificatesResponse`` schema."""
 
     data: list[InstalledCertificateDetail]
     meta: MetaOpen

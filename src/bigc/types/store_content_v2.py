@@ -54,7 +54,7 @@ class PublishedDate(TypedDict, total=False):
 
 
 class Addresses(TypedDict, total=False):
-    """addresses"""
+    """The ``addresses`` schema."""
 
     url: str
     """Full URL of where the resource is located."""
@@ -63,7 +63,7 @@ class Addresses(TypedDict, total=False):
 
 
 class FormField(TypedDict, total=False):
-    """formField"""
+    """The ``formField`` schema."""
 
     name: str
     """Name of the form field"""
@@ -72,7 +72,7 @@ class FormField(TypedDict, total=False):
 
 
 class PageFull(TypedDict, total=False):
-    """page_Base_Res"""
+    """The ``page_Full`` schema."""
 
     id: int
     """ID of the page."""
@@ -97,8 +97,8 @@ class PageFull(TypedDict, total=False):
     meta_keywords: str
     """Comma-separated list of SEO-relevant keywords to include in the page's `` element."""
     type: Literal["page", "contact_form", "raw", "link"]
-    """page`: free-text page `link`: link to another web address `contact_form`: When the store's
-    contact form is used
+    """`page`: free-text page `link`: link to another web address `contact_form`: When the
+    store's contact form is used
     """
     contact_fields: str
     """Where the page's type is a contact form - object whose members are the fields enabled (in
@@ -130,7 +130,7 @@ class PageFull(TypedDict, total=False):
 
 
 class Redirect(TypedDict, total=False):
-    """redirect"""
+    """The ``redirect`` schema."""
 
     id: int
     """Numeric ID of the redirect."""
@@ -142,7 +142,7 @@ class Redirect(TypedDict, total=False):
 
 
 class Forward(TypedDict, total=False):
-    """forward"""
+    """The ``forward`` schema."""
 
     type: str
     """The type of redirect."""
@@ -151,7 +151,7 @@ class Forward(TypedDict, total=False):
 
 
 class CustomerFull(TypedDict, total=False):
-    """customer_Full"""
+    """The ``customer_Full`` schema."""
 
     id: int
     """Unique numeric ID of this customer."""
@@ -207,7 +207,7 @@ class CustomerFullAuthentication(TypedDict, total=False):
 
 
 class CategoryAccessLevel(TypedDict, total=False):
-    """categoryAccessLevel"""
+    """The ``categoryAccessLevel`` schema."""
 
     type: Literal["all", "specific", "none"]
     """+ `all` - Customers can access all categories + `specific` - Customers can access a
@@ -219,7 +219,7 @@ class CategoryAccessLevel(TypedDict, total=False):
 
 
 class TimeZone(TypedDict, total=False):
-    """timeZone"""
+    """The ``timeZone`` schema."""
 
     name: str
     """A string identifying the time zone, in the format: `/`."""
@@ -237,7 +237,7 @@ class TimeZone(TypedDict, total=False):
 
 
 class DateFormat(TypedDict, total=False):
-    """dateFormat"""
+    """The ``dateFormat`` schema."""
 
     display: str
     """A string that defines dates' display formats, in the pattern: M jS Y"""
@@ -250,13 +250,13 @@ class DateFormat(TypedDict, total=False):
 
 
 class CountResponse(TypedDict, total=False):
-    """count_Response"""
+    """The ``count_Response`` schema."""
 
     count: float
 
 
 BlogTags: TypeAlias = "list[BlogTagsItem]"
-"""blogTags"""
+"""The ``blogTags`` schema."""
 
 
 class BlogTagsItem(TypedDict, total=False):
@@ -291,7 +291,7 @@ class BlogPostBasePost(TypedDict, total=False):
 
 
 class BlogPostBase(TypedDict, total=False):
-    """blogPost_Base"""
+    """The ``blogPost_Base`` schema."""
 
     title: Required[str]
     """Title of this blog post."""
@@ -361,7 +361,7 @@ class Authentication(TypedDict, total=False):
 
 
 class PageBase(TypedDict, total=False):
-    """page_Base"""
+    """The ``page_Base`` schema."""
 
     channel_id: float
     """channel ID"""
@@ -380,8 +380,8 @@ class PageBase(TypedDict, total=False):
     meta_keywords: str
     """Comma-separated list of SEO-relevant keywords to include in the page's `` element."""
     type: Required[Literal["page", "contact_form", "raw", "link"]]
-    """page`: free-text page `link`: link to another web address `contact_form`: When the store's
-    contact form is used
+    """`page`: free-text page `link`: link to another web address `contact_form`: When the
+    store's contact form is used
     """
     meta_description: str
     """Description contained within this page's `` element."""
@@ -417,7 +417,7 @@ class PageBase(TypedDict, total=False):
 
 
 class PageBaseRes(TypedDict, total=False):
-    """page_Base_Res"""
+    """The ``page_Base_Res`` schema."""
 
     channel_id: float
     """Channel ID."""
@@ -440,8 +440,8 @@ class PageBaseRes(TypedDict, total=False):
     meta_keywords: str
     """Comma-separated list of SEO-relevant keywords to include in the page's `` element."""
     type: Literal["page", "contact_form", "raw", "link"]
-    """page`: free-text page `link`: link to another web address `contact_form`: When the store's
-    contact form is used
+    """`page`: free-text page `link`: link to another web address `contact_form`: When the
+    store's contact form is used
     """
     contact_fields: str
     """Where the page's type is a contact form - object whose members are the fields enabled (in

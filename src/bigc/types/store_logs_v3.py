@@ -65,7 +65,7 @@ class BaseError(TypedDict, total=False):
 
 
 class SystemLog(TypedDict, total=False):
-    """SystemLog"""
+    """The ``SystemLog`` schema."""
 
     id: int
     type: str

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 class TokenPostImpersonation(TypedDict, total=False):
-    """channel_ids"""
+    """The ``TokenPostImpersonation`` schema."""
 
     expires_at: Required[int]
     """Unix timestamp (UTC time) defining when the token should expire."""
@@ -25,7 +25,7 @@ class TokenPostImpersonation(TypedDict, total=False):
 
 
 class TokenPostPrivate(TypedDict, total=False):
-    """channel_ids"""
+    """The ``TokenPostPrivate`` schema."""
 
     expires_at: Required[int]
     """Unix timestamp (UTC time) defining when the token should expire."""
@@ -60,14 +60,14 @@ class TokenBase(TypedDict, total=False):
 
 
 class Channel(TypedDict, total=False):
-    """channel_id"""
+    """The ``Channel`` schema."""
 
     channel_id: int
     """Channel ID that is valid for the requested token."""
 
 
 class Channels(TypedDict, total=False):
-    """channel_ids"""
+    """The ``Channels`` schema."""
 
     channel_ids: list[int]
     """A list of channel IDs that are valid for the requested token."""

@@ -254,7 +254,7 @@ class TaxRatePOSTClassRatesItem(TypedDict):
 
 
 class Meta(TypedDict, total=False):
-    """Meta"""
+    """The ``Meta`` schema."""
 
     pagination: MetaPagination
 

@@ -1400,7 +1400,7 @@ class StoreSubscriberDeletedData(TypedDict, total=False):
 
 
 class ErrorFull(TypedDict, total=False):
-    """error_Full"""
+    """The ``error_Full`` schema."""
 
     status: int
     """The HTTP status code."""
@@ -1411,7 +1411,7 @@ class ErrorFull(TypedDict, total=False):
 
 
 class ErrorDetailedFull(TypedDict, total=False):
-    """errorDetailed_Full"""
+    """The ``errorDetailed_Full`` schema."""
 
     status: int
     """The HTTP status code."""
@@ -1423,7 +1423,7 @@ class ErrorDetailedFull(TypedDict, total=False):
 
 
 class WebhookPut(TypedDict, total=False):
-    """webhook_Put"""
+    """The ``webhook_Put`` schema."""
 
     scope: str
     """Event you subscribe to."""
@@ -1436,7 +1436,7 @@ class WebhookPut(TypedDict, total=False):
 
 
 class WebhookBase(TypedDict, total=False):
-    """webhook_Base"""
+    """The ``webhook_Base`` schema."""
 
     scope: Required[str]
     """Event you subscribe to."""
@@ -1449,7 +1449,7 @@ class WebhookBase(TypedDict, total=False):
 
 
 class WebhookFull(TypedDict, total=False):
-    """webhook_Full"""
+    """The ``webhook_Full`` schema."""
 
     id: int
     """ID of the webhook."""

@@ -35,7 +35,7 @@ class WidgetTemplatePreviewResponseData(TypedDict, total=False):
 
 
 class WidgetTemplatePut(TypedDict, total=False):
-    """widgetTemplate_Base"""
+    """The ``widgetTemplate_Put`` schema."""
 
     name: str
     """The user-friendly name."""
@@ -74,7 +74,7 @@ class WidgetSchemaItem(TypedDict, total=False):
 
 
 class WidgetSchemaItemSectionsItem(TypedDict, total=False):
-    """widgetSchemaTabSections"""
+    """The ``WidgetSchemaItemSectionsItem`` object."""
 
     label: str
     """The user-friendly message to inform the user how this setting will be used."""
@@ -205,7 +205,7 @@ class WidgetSchemaItemSchemaItemSettingsItemConditional(TypedDict, total=False):
 
 
 class WidgetTemplatePost(TypedDict, total=False):
-    """widgetTemplate_Post"""
+    """The ``widgetTemplate_Post`` schema."""
 
     name: Required[str]
     """User-friendly name."""
@@ -219,7 +219,7 @@ class WidgetTemplatePost(TypedDict, total=False):
 
 
 class WidgetTemplateFull(TypedDict, total=False):
-    """widgetTemplate_Base"""
+    """The ``widgetTemplate_Full`` schema."""
 
     name: str
     """The user-friendly name."""
@@ -243,7 +243,7 @@ class WidgetTemplateFull(TypedDict, total=False):
 
 
 class WidgetFull(TypedDict, total=False):
-    """widget_Base"""
+    """The ``widget_Full`` schema."""
 
     name: str
     """The user-friendly name."""
@@ -265,7 +265,7 @@ class WidgetFull(TypedDict, total=False):
 
 
 class WidgetPost(TypedDict, total=False):
-    """widget_Post"""
+    """The ``widget_Post`` schema."""
 
     name: Required[str]
     """User friendly name."""
@@ -280,7 +280,7 @@ class WidgetPost(TypedDict, total=False):
 
 
 class WidgetPut(TypedDict, total=False):
-    """widget_Base"""
+    """The ``widget_Put`` schema."""
 
     name: str
     """The user-friendly name."""
@@ -296,7 +296,7 @@ class WidgetPut(TypedDict, total=False):
 
 
 class PlacementPost(TypedDict, total=False):
-    """placement_Base"""
+    """The ``placement_Post`` schema."""
 
     widget_uuid: Required[str]
     """A widget identifier."""
@@ -315,7 +315,7 @@ class PlacementPost(TypedDict, total=False):
 
 
 class PlacementPut(TypedDict, total=False):
-    """placement_Base"""
+    """The ``placement_Put`` schema."""
 
     template_file: str
     """The template file that you would like to target."""
@@ -334,7 +334,7 @@ class PlacementPut(TypedDict, total=False):
 
 
 class PlacementFull(TypedDict, total=False):
-    """placement_Base"""
+    """The ``placement_Full`` schema."""
 
     uuid: str
     """The primary identifier."""
@@ -433,7 +433,7 @@ class BaseError(TypedDict, total=False):
 
 
 class ThemeRegion(TypedDict, total=False):
-    """themeRegion"""
+    """The ``themeRegion`` schema."""
 
     name: str
     """The region name."""
@@ -444,7 +444,7 @@ Meta: TypeAlias = "dict[str, Any]"
 
 
 class PlacementBase(TypedDict, total=False):
-    """placement_Base"""
+    """The ``placement_Base`` schema."""
 
     entity_id: str
     """The identifier of a page you would like to target."""
@@ -457,7 +457,7 @@ class PlacementBase(TypedDict, total=False):
 
 
 class WidgetTemplateBase(TypedDict, total=False):
-    """widgetTemplate_Base"""
+    """The ``widgetTemplate_Base`` schema."""
 
     name: str
     """The user-friendly name."""
@@ -469,7 +469,7 @@ class WidgetTemplateBase(TypedDict, total=False):
 
 
 class WidgetBase(TypedDict, total=False):
-    """widget_Base"""
+    """The ``widget_Base`` schema."""
 
     name: str
     """The user-friendly name."""
@@ -519,7 +519,7 @@ class WidgetSchemaTab(TypedDict, total=False):
 
 
 class WidgetSchemaTabSections(TypedDict, total=False):
-    """widgetSchemaTabSections"""
+    """The ``widgetSchemaTabSections`` schema."""
 
     label: str
     settings: list[WidgetSchemaSettingBase]
@@ -586,7 +586,7 @@ class WidgetSchemaHidden(TypedDict, total=False):
 
 
 WidgetSchemaTabSectionsSettings: TypeAlias = "dict[str, Any]"
-"""widgetSchemaTabSectionsSettings"""
+"""The ``widgetSchemaTabSectionsSettings`` schema."""
 
 
 GetWidgetTemplatesParams = TypedDict(
