@@ -461,8 +461,9 @@ class SpecModule:
         required = set(schema.get("required") or [])
         for key, prop in (schema.get("properties") or {}).items():
             annotation = self.annotation(prop, name + pascal(str(key)))
-            doc = self.describe(prop)  # of a $ref: the description written next to it
-            definition.fields.append(Field(str(key), annotation, key in required, doc))
+            # (of a $ref: the description written next to it, if any)
+            text = self.describe(prop)
+            definition.fields.append(Field(str(key), annotation, key in required, text))
         return name
 
     # -- operations ---------------------------------------------------------
