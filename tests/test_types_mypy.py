@@ -296,3 +296,59 @@ def test_the_index_of_a_generated_module() -> None:
     # An inline object reached again through an allOf merge is the same type.
     assert source.count("class ThingDims(") == 1
     assert source.count("    dims: ThingDims\n") == 2
+
+
+def test_a_swagger_2_file() -> None:
+    """Swagger 2.0: definitions, ``in: body`` parameters, query types on the parameter."""
+    document = {
+        "swagger": "2.0",
+        "basePath": "/stores/{store_hash}/v2",
+        "paths": {
+            "/orders": {
+                "post": {
+                    "operationId": "createOrder",
+                    "parameters": [
+                        {"name": "body", "in": "body", "schema": {"$ref": "#/definitions/Order"}},
+                        {"name": "status_id", "in": "query", "type": "integer", "required": True},
+                        {
+                            "name": "ids",
+                            "in": "query",
+                            "type": "array",
+                            "items": {"type": "integer"},
+                        },
+                    ],
+                    "responses": {"201": {"schema": {"$ref": "#/definitions/Order"}}},
+                },
+                "get": {
+                    "operationId": "getOrders",
+                    "responses": {
+                        "200": {
+                            "schema": {"type": "array", "items": {"$ref": "#/definitions/Order"}}
+                        }
+                    },
+                },
+            }
+        },
+        "definitions": {
+            "Order": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer"},
+                    "data": {"type": "string", "x-nullable": True},
+                },
+            }
+        },
+    }
+    module = gen.SpecModule("orders.v2.oas2.yml", document)
+    module.build()
+    assert module.module == "orders_v2"
+    rows = {(op.method, op.path): op for op in module.operations}
+    made = rows[("POST", "/orders")]
+    assert made.body == made.result == "bigc.types.orders_v2.Order"
+    assert made.params == "bigc.types.orders_v2.CreateOrderParams"
+    # v2: a list is its items, and a "data" key is no envelope.
+    assert rows[("GET", "/orders")].result == "bigc.types.orders_v2.Order"
+    source = gen.render_module(module, "Orders")
+    assert "    data: str | None\n" in source
+    assert "    status_id: Required[int]\n" in source
+    assert "    ids: Collection[int] | str\n" in source
