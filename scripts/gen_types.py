@@ -147,6 +147,7 @@ class TypedDictDef:
     doc: str
     fields: list[Field] = field(default_factory=list)
     open: bool = False
+    bases: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -181,6 +182,8 @@ class SpecModule:
         # Types of inline objects and unions by identity (the schema kept alive so
         # that ids stay unique): one reached twice (two allOf merges) is one type.
         self.inline: dict[int, tuple[Mapping[str, Any], str]] = {}
+        self.building: set[str] = set()  # schemas being defined (no base class yet)
+        self.open_names: set[str] = set()  # TypedDicts whose schema allows other keys
         self.operations: list[OperationTypes] = []
         self.swagger2 = "swagger" in document
         servers = document.get("servers") or [{}]
@@ -229,19 +232,71 @@ class SpecModule:
         self.ref_names[ref] = name
         target = self.resolve({"$ref": ref})
         origin = ref.rsplit("/", 1)[1]
+        self.building.add(ref)
         self.define(target, name, f"The ``{origin}`` schema.")
+        self.building.discard(ref)
         return name
 
     def define(self, schema: Any, name: str, origin: str) -> None:
         """Emit ``name`` as a TypedDict when ``schema`` is an object, else an alias."""
-        record = self.as_record(schema)
-        if record is not None:
-            self.typed_dict(record, name, self.describe(record) or origin)
+        merged = self.merge(schema) if isinstance(schema, Mapping) else schema
+        doc = self.describe(merged) or origin
+        if self.record(schema, name, doc):
             return
-        doc = self.describe(schema) or origin
         alias = AliasDef(name, "Any", doc)
         self.defs.append(alias)
         alias.annotation = self.annotation(schema, name)
+
+    def record(self, schema: Any, name: str, doc: str) -> bool:
+        """Emit ``name`` as the TypedDict of an object schema; False when it is none."""
+        inherited = self.inheritance(schema)
+        if inherited is not None:
+            bases, own = inherited
+            self.typed_dict(own, name, doc, bases)
+            return True
+        record = self.as_record(schema)
+        if record is None:
+            return False
+        self.typed_dict(record, name, doc)
+        return True
+
+    def inheritance(self, schema: Any) -> tuple[list[str], JSON] | None:
+        """(bases, own keys) when an allOf extends named objects: ``X(ProductFull)``.
+
+        None when the parts clash (a key in two parts, or the allOf requiring
+        a key its base leaves optional): then the keys are merged into one.
+        """
+        if not isinstance(schema, Mapping) or not schema.get("allOf"):
+            return None
+        parts = schema["allOf"]
+        refs = [
+            p["$ref"] for p in parts if isinstance(p, Mapping) and p.get("$ref") in self.reserved
+        ]
+        records = [self.as_record(self.resolve({"$ref": ref})) for ref in refs]
+        if not refs or len(set(refs)) < len(refs) or self.building & set(refs):
+            return None
+        rest = [p for p in parts if not (isinstance(p, Mapping) and p.get("$ref") in refs)]
+        own = self.merge({**schema, "allOf": rest})
+        inherited: dict[str, bool] = {}  # key -> required by its base
+        for record in records:
+            if record is None:
+                return None
+            for key in record["properties"]:
+                if key in inherited:
+                    return None
+                inherited[key] = key in (record.get("required") or [])
+        properties = own.get("properties") or {}
+        required = own.get("required") or []
+        if (
+            own.get("oneOf")
+            or own.get("anyOf")
+            or inherited.keys() & properties.keys()
+            or not all(is_field_name(str(k)) for k in properties)
+            or any(k in inherited and not inherited[k] for k in required)
+        ):
+            return None
+        bases = [self.named(ref) for ref in refs]
+        return bases, {**own, "properties": properties, "required": required}
 
     def describe(self, schema: Any) -> str | None:
         if not isinstance(schema, Mapping):
@@ -318,12 +373,24 @@ class SpecModule:
                 merged = self.merge(schema)
                 nullable = nullable or merged.get("nullable") is True
             else:
-                text = self.plain(self.merge(schema), hint)
+                text = self.all_of(schema, hint)
         else:
             text = self.plain(schema, hint)
         if nullable and text != "Any" and not text.endswith("| None"):
             text += " | None"
         return text
+
+    def all_of(self, schema: Mapping[str, Any], hint: str) -> str:
+        """An allOf written in place: a TypedDict named ``hint`` when it is an object."""
+        if id(schema) in self.inline:
+            return self.inline[id(schema)][1]
+        merged = self.merge(schema)
+        if self.inheritance(schema) is None and self.as_record(schema) is None:
+            return self.plain(merged, hint)
+        name = self.unique(hint)
+        self.inline[id(schema)] = (schema, name)
+        self.record(schema, name, self.describe(merged) or f"The ``{hint}`` object.")
+        return name
 
     def plain(self, schema: Mapping[str, Any], hint: str) -> str:
         variants = schema.get("oneOf") or schema.get("anyOf")
@@ -454,9 +521,15 @@ class SpecModule:
             "required": [k for k in properties if k in required],
         }
 
-    def typed_dict(self, schema: Mapping[str, Any], name: str, doc: str) -> str:
+    def typed_dict(
+        self, schema: Mapping[str, Any], name: str, doc: str, bases: list[str] | None = None
+    ) -> str:
         extra = schema.get("additionalProperties")
-        definition = TypedDictDef(name, doc, open=extra not in (None, False, {}))
+        bases = bases or []
+        is_open = extra not in (None, False, {}) or bool(self.open_names & set(bases))
+        definition = TypedDictDef(name, doc, open=is_open, bases=bases)
+        if is_open:
+            self.open_names.add(name)
         self.defs.append(definition)
         required = set(schema.get("required") or [])
         for key, prop in (schema.get("properties") or {}).items():
@@ -621,10 +694,11 @@ class SpecModule:
         """A name for the type of ``schema``: its own or an alias called ``hint``."""
         if not isinstance(schema, Mapping):
             return None
-        record = None if "$ref" in schema else self.as_record(schema)
-        if record is not None:
-            doc = f"{role} ``{operation.get('operationId') or hint}``."
-            return self.typed_dict(record, self.unique(hint), doc)
+        doc = f"{role} ``{operation.get('operationId') or hint}``."
+        if "$ref" not in schema and (self.inheritance(schema) or self.as_record(schema)):
+            name = self.unique(hint)
+            self.record(schema, name, doc)
+            return name
         name = self.unique(hint)
         alias = AliasDef(name, "Any", f"{role} ``{operation.get('operationId') or hint}``.")
         index = len(self.defs)
@@ -654,7 +728,7 @@ def render_module(module: SpecModule, title: str) -> str:
     """The source of one module, formatted as ruff format would."""
     body: list[str] = []
     used: list[str] = []
-    for definition in module.defs:
+    for definition in in_definition_order(module.defs):
         if isinstance(definition, AliasDef):
             body += alias_block(definition.name, definition.annotation, definition.doc)
             used.append(definition.annotation)
@@ -722,13 +796,10 @@ def typed_dict_block(module: SpecModule, definition: TypedDictDef, used: list[st
     lines = list(before)
     lines += ["", ""]
     if classy:
-        bases = f"TypedDict{'' if total else ', total=False'}"
-        header = f"class {definition.name}({bases}):"
-        if len(header) > LINE:
-            header = f"class {definition.name}(\n    {bases}\n):"
-        lines.append(header)
+        lines += class_header(definition, total)
         lines += docstring(definition.doc, "    ")
-        lines.append("")
+        if rows:
+            lines.append("")
         for f, text in rows:
             lines += field_lines(f.key, text)
             if f.doc:
@@ -742,6 +813,42 @@ def typed_dict_block(module: SpecModule, definition: TypedDictDef, used: list[st
     lines.append(")")
     lines += docstring(definition.doc, "")
     return lines
+
+
+def class_header(definition: TypedDictDef, total: bool) -> list[str]:
+    """``class Name(Base, total=False):``, split as ruff format splits a long one."""
+    bases = [*(definition.bases or ["TypedDict"])]
+    if definition.fields and not total:
+        bases.append("total=False")
+    line = f"class {definition.name}({', '.join(bases)}):"
+    if len(line) <= LINE:
+        return [line]
+    if len(", ".join(bases)) + 4 <= LINE:
+        return [f"class {definition.name}(", f"    {', '.join(bases)}", "):"]
+    return [f"class {definition.name}(", *(f"    {b}," for b in bases), "):"]
+
+
+def in_definition_order(defs: list[TypedDictDef | AliasDef]) -> list[TypedDictDef | AliasDef]:
+    """The definitions in creation order, but each base class before its subclasses.
+
+    Only bases are evaluated when the module runs; every annotation is a string.
+    """
+    by_name = {d.name: d for d in defs}
+    ordered: list[TypedDictDef | AliasDef] = []
+    placed: set[str] = set()
+
+    def place(definition: TypedDictDef | AliasDef) -> None:
+        if definition.name in placed:
+            return
+        placed.add(definition.name)
+        if isinstance(definition, TypedDictDef):
+            for base in definition.bases:
+                place(by_name[base])
+        ordered.append(definition)
+
+    for definition in defs:
+        place(definition)
+    return ordered
 
 
 def field_lines(key: str, text: str) -> list[str]:

@@ -190,7 +190,9 @@ class Shapes:
         errors: list[str] = []
         fields = {key: parse(annotation_text(a)) for key, a in target.__annotations__.items()}
         for key, node in fields.items():
-            required = target.__total__
+            # By the totality of the class that declares the key (as Python keeps it),
+            # unless the annotation says otherwise.
+            required = key in target.__required_keys__
             if node[0] == "name" and node[1] in ("Required", "NotRequired"):
                 required = node[1] == "Required"
                 node = node[2][0]

@@ -145,7 +145,13 @@ SPEC: dict[str, Any] = {
             "ThingPost": {
                 "allOf": [{"$ref": "#/components/schemas/ThingBase"}, {"required": ["name"]}]
             },
-            "ThingBase": {"type": "object", "properties": {"name": {"type": "string"}}},
+            "ThingBase": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string"},
+                    "note": {"type": "object", "properties": {"text": {"type": "string"}}},
+                },
+            },
             "weird_Keys": {
                 "type": "object",
                 "required": ["class"],
@@ -293,9 +299,14 @@ def test_the_index_of_a_generated_module() -> None:
     assert "class Thing(TypedDict, total=False):\n" in source
     assert "    id: Required[int]\n" in source
     assert "    children: list[Thing]\n" in source
-    # An inline object reached again through an allOf merge is the same type.
-    assert source.count("class ThingDims(") == 1
-    assert source.count("    dims: ThingDims\n") == 2
+    # An allOf that adds keys to a named object subclasses it ...
+    assert "class CreateThingsResult(Thing, total=False):\n" in source
+    # ... unless it makes a key required that the object leaves optional: then
+    # the keys are merged, and an inline object they reach is still one type.
+    post = source.split("class ThingPost(TypedDict, total=False):\n", 1)[1].split("\n\n\n")[0]
+    assert "    name: Required[str]\n" in post
+    assert source.count("class ThingPostNote(") == 1
+    assert source.count("    note: ThingPostNote\n") == 2
 
 
 def test_a_swagger_2_file() -> None:

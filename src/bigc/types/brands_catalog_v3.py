@@ -176,29 +176,13 @@ class ErrorBase(TypedDict, total=False):
     type: str
 
 
-MetafieldFullPermissionSet: TypeAlias = (
-    "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
-)
-"""Type of ``MetafieldFull['permission_set']``."""
-
-
-class MetafieldFull(TypedDict, total=False):
+class MetafieldFull(MetafieldBase, total=False):
     """Metafield for products, categories, variants, and brands; the max number of metafields
     allowed on each is 50.
     """
 
     id: int
     """Unique ID of the metafield."""
-    key: Required[str]
-    """The name of the field, for example: `location_id`, `color`."""
-    value: Required[str]
-    """The value of the field, for example: `1`, `blue`."""
-    namespace: Required[str]
-    """Namespace for the metafield, for organizational purposes."""
-    permission_set: Required[MetafieldFullPermissionSet]
-    """Determines the visibility and writeability of the field by other API consumers."""
-    description: str
-    """Description for the metafields."""
     resource_type: Literal["category", "brand", "product", "variant"]
     """The type of resource with which the metafield is associated."""
     resource_id: int
@@ -362,25 +346,9 @@ class MetafieldBasePost(TypedDict):
     """Description for the metafields."""
 
 
-MetafieldPostPermissionSet: TypeAlias = (
-    "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
-)
-"""Type of ``MetafieldPost['permission_set']``."""
-
-
-class MetafieldPost(TypedDict):
+class MetafieldPost(MetafieldBasePost):
     """Common Metafield properties."""
 
-    permission_set: MetafieldPostPermissionSet
-    """Determines the visibility and writeability of the field by other API consumers."""
-    namespace: str
-    """Namespace for the metafield, for organizational purposes."""
-    key: str
-    """The name of the field, for example: `location_id`, `color`."""
-    value: str
-    """The value of the field, for example: `1`, `blue`."""
-    description: NotRequired[str]
-    """Description for the metafields."""
     resource_id: int
     """The ID for the resource with which the metafield is associated."""
 
@@ -676,26 +644,10 @@ UpdateBrandsMetafieldsBody: TypeAlias = "list[UpdateBrandsMetafieldsBodyItem]"
 """Body of ``updateBrandsMetafields``."""
 
 
-UpdateBrandsMetafieldsBodyItemPermissionSet: TypeAlias = (
-    "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
-)
-"""Type of ``UpdateBrandsMetafieldsBodyItem['permission_set']``."""
-
-
-class UpdateBrandsMetafieldsBodyItem(TypedDict, total=False):
+class UpdateBrandsMetafieldsBodyItem(MetafieldBasePut):
     """Common Metafield properties."""
 
-    permission_set: UpdateBrandsMetafieldsBodyItemPermissionSet
-    """Determines the visibility and writeability of the field by other API consumers."""
-    namespace: str
-    """Namespace for the metafield, for organizational purposes."""
-    key: str
-    """The name of the field, for example: `location_id`, `color`."""
-    value: str
-    """The value of the field, for example: `1`, `blue`."""
-    description: str
-    """Description for the metafields."""
-    id: Required[int]
+    id: int
     """The ID of metafield to update."""
 
 
@@ -703,25 +655,9 @@ CreateBrandsMetafieldsBody: TypeAlias = "list[CreateBrandsMetafieldsBodyItem]"
 """Body of ``createBrandsMetafields``."""
 
 
-CreateBrandsMetafieldsBodyItemPermissionSet: TypeAlias = (
-    "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
-)
-"""Type of ``CreateBrandsMetafieldsBodyItem['permission_set']``."""
-
-
-class CreateBrandsMetafieldsBodyItem(TypedDict):
+class CreateBrandsMetafieldsBodyItem(MetafieldBasePost):
     """Common Metafield properties."""
 
-    permission_set: CreateBrandsMetafieldsBodyItemPermissionSet
-    """Determines the visibility and writeability of the field by other API consumers."""
-    namespace: str
-    """Namespace for the metafield, for organizational purposes."""
-    key: str
-    """The name of the field, for example: `location_id`, `color`."""
-    value: str
-    """The value of the field, for example: `1`, `blue`."""
-    description: NotRequired[str]
-    """Description for the metafields."""
     resource_id: int
     """The ID for the brand with which the metafield is associated."""
 

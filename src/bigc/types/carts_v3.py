@@ -1255,12 +1255,10 @@ class ChannelCartSettings(TypedDict, total=False):
     allow_purchasing: bool | None
 
 
-class ChannelCartSettingsRequest(TypedDict, total=False):
+class ChannelCartSettingsRequest(ChannelCartSettings):
     """Represents all settings overrides related to the shopping cart functionality of a store
     for a channel.
     """
-
-    allow_purchasing: bool | None
 
 
 class ChannelCartSettingsResponse(TypedDict, total=False):
@@ -1314,39 +1312,6 @@ class MetafieldResponse(TypedDict, total=False):
     data: Metafield
 
 
-MetafieldPermissionSet: TypeAlias = (
-    "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
-)
-"""Type of ``Metafield['permission_set']``."""
-
-
-class Metafield(TypedDict, total=False):
-    """Common Metafield properties."""
-
-    permission_set: MetafieldPermissionSet
-    """Determines the visibility and writeability of the field by other API consumers."""
-    namespace: str
-    """Namespace for the metafield, for organizational purposes."""
-    key: str
-    """The name of the field, for example: `location_id`, `color`."""
-    value: str
-    """The value of the field, for example: `1`, `blue`."""
-    description: str
-    """Description for the metafields."""
-    resource_type: Literal["brand", "product", "variant", "category", "cart"]
-    """The type of resource with which the metafield is associated."""
-    resource_id: str
-    """The unique identifier for the resource with which the metafield is associated."""
-    id: str
-    """The unique identifier for the metafield."""
-    date_created: str
-    """Date and time of the metafields creation."""
-    date_modified: str
-    """Date and time when the metafield was last updated."""
-    owner_client_id: str
-    """Client ID for the metafields creator."""
-
-
 MetafieldBasePermissionSet: TypeAlias = (
     "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
 )
@@ -1370,6 +1335,19 @@ class MetafieldBase(TypedDict, total=False):
     """The type of resource with which the metafield is associated."""
     resource_id: str
     """The unique identifier for the resource with which the metafield is associated."""
+
+
+class Metafield(MetafieldBase, total=False):
+    """Common Metafield properties."""
+
+    id: str
+    """The unique identifier for the metafield."""
+    date_created: str
+    """Date and time of the metafields creation."""
+    date_modified: str
+    """Date and time when the metafield was last updated."""
+    owner_client_id: str
+    """Client ID for the metafields creator."""
 
 
 MetafieldBasePostPermissionSet: TypeAlias = (
@@ -1646,25 +1624,9 @@ UpdateCartsMetafieldsBody: TypeAlias = "list[UpdateCartsMetafieldsBodyItem]"
 """Body of ``updateCartsMetafields``."""
 
 
-UpdateCartsMetafieldsBodyItemPermissionSet: TypeAlias = (
-    "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
-)
-"""Type of ``UpdateCartsMetafieldsBodyItem['permission_set']``."""
-
-
-class UpdateCartsMetafieldsBodyItem(TypedDict):
+class UpdateCartsMetafieldsBodyItem(MetafieldBasePost):
     """Common Metafield properties."""
 
-    permission_set: UpdateCartsMetafieldsBodyItemPermissionSet
-    """Determines the visibility and writeability of the field by other API consumers."""
-    namespace: str
-    """Namespace for the metafield, for organizational purposes."""
-    key: str
-    """The name of the field, for example: `location_id`, `color`."""
-    value: str
-    """The value of the field, for example: `1`, `blue`."""
-    description: NotRequired[str]
-    """Description for the metafields."""
     id: str
     """The ID of metafield to update."""
 
@@ -1673,25 +1635,9 @@ CreateCartsMetafieldsBody: TypeAlias = "list[CreateCartsMetafieldsBodyItem]"
 """Body of ``createCartsMetafields``."""
 
 
-CreateCartsMetafieldsBodyItemPermissionSet: TypeAlias = (
-    "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
-)
-"""Type of ``CreateCartsMetafieldsBodyItem['permission_set']``."""
-
-
-class CreateCartsMetafieldsBodyItem(TypedDict):
+class CreateCartsMetafieldsBodyItem(MetafieldBasePost):
     """Common Metafield properties."""
 
-    permission_set: CreateCartsMetafieldsBodyItemPermissionSet
-    """Determines the visibility and writeability of the field by other API consumers."""
-    namespace: str
-    """Namespace for the metafield, for organizational purposes."""
-    key: str
-    """The name of the field, for example: `location_id`, `color`."""
-    value: str
-    """The value of the field, for example: `1`, `blue`."""
-    description: NotRequired[str]
-    """Description for the metafields."""
     resource_id: str
     """The ID for the cart with which the metafield is associated."""
 

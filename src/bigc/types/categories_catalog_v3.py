@@ -200,29 +200,13 @@ class ErrorBase(TypedDict, total=False):
     instance: str
 
 
-MetafieldFullPermissionSet: TypeAlias = (
-    "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
-)
-"""Type of ``MetafieldFull['permission_set']``."""
-
-
-class MetafieldFull(TypedDict, total=False):
+class MetafieldFull(MetafieldBase, total=False):
     """Metafield for products, categories, variants, and brands; the max number of metafields
     allowed on each is 50.
     """
 
     id: int
     """Unique ID of the *Metafield*."""
-    key: Required[str]
-    """The name of the field, for example: `location_id`, `color`."""
-    value: Required[str]
-    """The value of the field, for example: `1`, `blue`."""
-    namespace: Required[str]
-    """Namespace for the metafield, for organizational purposes."""
-    permission_set: Required[MetafieldFullPermissionSet]
-    """Determines the visibility and writeability of the field by other API consumers."""
-    description: str
-    """Description for the metafields."""
     resource_type: Literal["category", "brand", "product", "variant"]
     """The type of resource with which the metafield is associated."""
     resource_id: int
@@ -242,68 +226,18 @@ class ProductSortOrder(TypedDict):
     """The relative priority of the product among other products inside the category."""
 
 
-CategoryDefaultProductSort: TypeAlias = (
-    "Literal['use_store_settings', 'featured', 'newest', 'best_selling', 'alpha_asc', "
-    "'alpha_desc', 'avg_customer_review', 'price_asc', 'price_desc']"
-)
-"""Type of ``Category['default_product_sort']``."""
-
-
-class Category(TypedDict, total=False):
-    """The ``Category`` schema."""
+class Id(TypedDict, total=False):
+    """The ``id`` schema."""
 
     id: int
     """Unique ID of the *Category*."""
+
+
+class ParentId(TypedDict, total=False):
+    """The ``parent_id`` schema."""
+
     parent_id: int
     """The unique numeric ID of the categorys parent."""
-    name: str
-    """The name displayed for the category."""
-    description: str
-    """The product description, which can include HTML formatting."""
-    views: int
-    """Number of views the category has on the storefront."""
-    sort_order: int
-    """Priority this category will be given when included in the menu and category pages."""
-    page_title: str
-    """Custom title for the category page."""
-    meta_keywords: list[str]
-    """Custom meta keywords for the category page."""
-    meta_description: str
-    """Custom meta description for the category page."""
-    layout_file: str
-    """A valid layout file."""
-    image_url: str
-    """Image URL used for this category on the storefront."""
-    is_visible: bool
-    """Flag to determine whether the product should be displayed to customers browsing the store."""
-    search_keywords: str
-    """A comma-separated list of keywords that can be used to locate the category when searching
-    the store.
-    """
-    default_product_sort: CategoryDefaultProductSort
-    """Determines how the products are sorted on category page load."""
-    custom_url: Url
-
-
-class Url(TypedDict, total=False):
-    """The ``Url`` schema."""
-
-    url: str
-    is_customized: bool
-
-
-DefaultProductSortDefaultProductSort: TypeAlias = (
-    "Literal['use_store_settings', 'featured', 'newest', 'best_selling', 'alpha_asc', "
-    "'alpha_desc', 'avg_customer_review', 'price_asc', 'price_desc']"
-)
-"""Type of ``DefaultProductSort['default_product_sort']``."""
-
-
-class DefaultProductSort(TypedDict, total=False):
-    """The ``default_product_sort`` schema."""
-
-    default_product_sort: DefaultProductSortDefaultProductSort
-    """Determines how the products are sorted on category page load."""
 
 
 class Name(TypedDict, total=False):
@@ -341,41 +275,11 @@ class PageTitle(TypedDict, total=False):
     """Custom title for the category page."""
 
 
-class SearchKeywords(TypedDict, total=False):
-    """The ``search_keywords`` schema."""
-
-    search_keywords: str
-    """A comma-separated list of keywords that can be used to locate the category when searching
-    the store.
-    """
-
-
 class MetaKeywords(TypedDict, total=False):
     """The ``meta_keywords`` schema."""
 
     meta_keywords: list[str]
     """Custom meta keywords for the category page."""
-
-
-class LayoutFile(TypedDict, total=False):
-    """The ``layout_file`` schema."""
-
-    layout_file: str
-    """A valid layout file."""
-
-
-class IsVisible(TypedDict, total=False):
-    """The ``is_visible`` schema."""
-
-    is_visible: bool
-    """Flag to determine whether the product should be displayed to customers browsing the store."""
-
-
-class ImageUrl(TypedDict, total=False):
-    """The ``image_url`` schema."""
-
-    image_url: str
-    """Image URL used for this category on the storefront."""
 
 
 class MetaDescription(TypedDict, total=False):
@@ -385,18 +289,77 @@ class MetaDescription(TypedDict, total=False):
     """Custom meta description for the category page."""
 
 
-class Id(TypedDict, total=False):
-    """The ``id`` schema."""
+class LayoutFile(TypedDict, total=False):
+    """The ``layout_file`` schema."""
 
-    id: int
-    """Unique ID of the *Category*."""
+    layout_file: str
+    """A valid layout file."""
 
 
-class ParentId(TypedDict, total=False):
-    """The ``parent_id`` schema."""
+class ImageUrl(TypedDict, total=False):
+    """The ``image_url`` schema."""
 
-    parent_id: int
-    """The unique numeric ID of the categorys parent."""
+    image_url: str
+    """Image URL used for this category on the storefront."""
+
+
+class IsVisible(TypedDict, total=False):
+    """The ``is_visible`` schema."""
+
+    is_visible: bool
+    """Flag to determine whether the product should be displayed to customers browsing the store."""
+
+
+class SearchKeywords(TypedDict, total=False):
+    """The ``search_keywords`` schema."""
+
+    search_keywords: str
+    """A comma-separated list of keywords that can be used to locate the category when searching
+    the store.
+    """
+
+
+DefaultProductSortDefaultProductSort: TypeAlias = (
+    "Literal['use_store_settings', 'featured', 'newest', 'best_selling', 'alpha_asc', "
+    "'alpha_desc', 'avg_customer_review', 'price_asc', 'price_desc']"
+)
+"""Type of ``DefaultProductSort['default_product_sort']``."""
+
+
+class DefaultProductSort(TypedDict, total=False):
+    """The ``default_product_sort`` schema."""
+
+    default_product_sort: DefaultProductSortDefaultProductSort
+    """Determines how the products are sorted on category page load."""
+
+
+class Category(
+    Id,
+    ParentId,
+    Name,
+    Description,
+    Views,
+    SortOrder,
+    PageTitle,
+    MetaKeywords,
+    MetaDescription,
+    LayoutFile,
+    ImageUrl,
+    IsVisible,
+    SearchKeywords,
+    DefaultProductSort,
+    total=False,
+):
+    """The ``Category`` schema."""
+
+    custom_url: Url
+
+
+class Url(TypedDict, total=False):
+    """The ``Url`` schema."""
+
+    url: str
+    is_customized: bool
 
 
 MetafieldPermissionSet: TypeAlias = (
@@ -973,26 +936,10 @@ UpdateCategoriesMetafieldsBody: TypeAlias = "list[UpdateCategoriesMetafieldsBody
 """Body of ``updateCategoriesMetafields``."""
 
 
-UpdateCategoriesMetafieldsBodyItemPermissionSet: TypeAlias = (
-    "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
-)
-"""Type of ``UpdateCategoriesMetafieldsBodyItem['permission_set']``."""
-
-
-class UpdateCategoriesMetafieldsBodyItem(TypedDict, total=False):
+class UpdateCategoriesMetafieldsBodyItem(MetafieldBasePut):
     """Common Metafield properties."""
 
-    permission_set: UpdateCategoriesMetafieldsBodyItemPermissionSet
-    """Determines the visibility and writeability of the field by other API consumers."""
-    namespace: str
-    """Namespace for the metafield, for organizational purposes."""
-    key: str
-    """The name of the field, for example: `location_id`, `color`."""
-    value: str
-    """The value of the field, for example: `1`, `blue`."""
-    description: str
-    """Description for the metafields."""
-    id: Required[int]
+    id: int
     """The ID of metafield to update."""
 
 
@@ -1000,25 +947,9 @@ CreateCategoriesMetafieldsBody: TypeAlias = "list[CreateCategoriesMetafieldsBody
 """Body of ``createCategoriesMetafields``."""
 
 
-CreateCategoriesMetafieldsBodyItemPermissionSet: TypeAlias = (
-    "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
-)
-"""Type of ``CreateCategoriesMetafieldsBodyItem['permission_set']``."""
-
-
-class CreateCategoriesMetafieldsBodyItem(TypedDict):
+class CreateCategoriesMetafieldsBodyItem(MetafieldBasePost):
     """Common Metafield properties."""
 
-    permission_set: CreateCategoriesMetafieldsBodyItemPermissionSet
-    """Determines the visibility and writeability of the field by other API consumers."""
-    namespace: str
-    """Namespace for the metafield, for organizational purposes."""
-    key: str
-    """The name of the field, for example: `location_id`, `color`."""
-    value: str
-    """The value of the field, for example: `1`, `blue`."""
-    description: NotRequired[str]
-    """Description for the metafields."""
     resource_id: int
     """The ID for the category with which the metafield is associated."""
 

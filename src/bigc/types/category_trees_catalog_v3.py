@@ -22,21 +22,16 @@ DetailedErrors: TypeAlias = "dict[str, Any]"
 """Each key-value pair describes a failure or partial success case."""
 
 
-GetCategoriesDefaultProductSort: TypeAlias = (
+CategoryBaseDefaultProductSort: TypeAlias = (
     "Literal['use_store_settings', 'featured', 'newest', 'best_selling', 'alpha_asc', "
     "'alpha_desc', 'avg_customer_review', 'price_asc', 'price_desc']"
 )
-"""Type of ``GetCategories['default_product_sort']``."""
+"""Type of ``CategoryBase['default_product_sort']``."""
 
 
-class GetCategories(TypedDict, total=False):
-    """The ``GetCategories`` schema."""
+class CategoryBase(TypedDict, total=False):
+    """The ``CategoryBase`` schema."""
 
-    name: Name
-    category_id: CategoryId
-    category_uuid: CategoryUuid
-    tree_id: TreeId
-    parent_id: ParentId
     description: str
     """The product description, which can include HTML formatting."""
     views: int
@@ -59,8 +54,18 @@ class GetCategories(TypedDict, total=False):
     """A comma-separated list of keywords that can be used to locate the category when searching
     the store.
     """
-    default_product_sort: GetCategoriesDefaultProductSort
+    default_product_sort: CategoryBaseDefaultProductSort
     """Determines how the products are sorted on category page load."""
+
+
+class GetCategories(CategoryBase, total=False):
+    """The ``GetCategories`` schema."""
+
+    name: Name
+    category_id: CategoryId
+    category_uuid: CategoryUuid
+    tree_id: TreeId
+    parent_id: ParentId
     url: Url
 
 
@@ -99,81 +104,14 @@ UpdateCategories: TypeAlias = "list[UpdateCategoriesItem]"
 """The ``UpdateCategories`` schema."""
 
 
-UpdateCategoriesItemDefaultProductSort: TypeAlias = (
-    "Literal['use_store_settings', 'featured', 'newest', 'best_selling', 'alpha_asc', "
-    "'alpha_desc', 'avg_customer_review', 'price_asc', 'price_desc']"
-)
-"""Type of ``UpdateCategoriesItem['default_product_sort']``."""
-
-
-class UpdateCategoriesItem(TypedDict, total=False):
+class UpdateCategoriesItem(CategoryBase, total=False):
     """The ``UpdateCategoriesItem`` object."""
 
     category_id: Required[CategoryId]
     name: Name
     tree_id: TreeId
     parent_id: ParentId
-    description: str
-    """The product description, which can include HTML formatting."""
-    views: int
-    """Number of views the category has on the storefront."""
-    sort_order: int
-    """Priority this category will be given when included in the menu and category pages."""
-    page_title: str
-    """Custom title for the category page."""
-    meta_keywords: list[str]
-    """Custom meta keywords for the category page."""
-    meta_description: str
-    """Custom meta description for the category page."""
-    layout_file: str
-    """A valid layout file."""
-    image_url: str
-    """Image URL used for this category on the storefront."""
-    is_visible: bool
-    """Flag to determine whether the product should be displayed to customers browsing the store."""
-    search_keywords: str
-    """A comma-separated list of keywords that can be used to locate the category when searching
-    the store.
-    """
-    default_product_sort: UpdateCategoriesItemDefaultProductSort
-    """Determines how the products are sorted on category page load."""
     url: Url
-
-
-CategoryBaseDefaultProductSort: TypeAlias = (
-    "Literal['use_store_settings', 'featured', 'newest', 'best_selling', 'alpha_asc', "
-    "'alpha_desc', 'avg_customer_review', 'price_asc', 'price_desc']"
-)
-"""Type of ``CategoryBase['default_product_sort']``."""
-
-
-class CategoryBase(TypedDict, total=False):
-    """The ``CategoryBase`` schema."""
-
-    description: str
-    """The product description, which can include HTML formatting."""
-    views: int
-    """Number of views the category has on the storefront."""
-    sort_order: int
-    """Priority this category will be given when included in the menu and category pages."""
-    page_title: str
-    """Custom title for the category page."""
-    meta_keywords: list[str]
-    """Custom meta keywords for the category page."""
-    meta_description: str
-    """Custom meta description for the category page."""
-    layout_file: str
-    """A valid layout file."""
-    image_url: str
-    """Image URL used for this category on the storefront."""
-    is_visible: bool
-    """Flag to determine whether the product should be displayed to customers browsing the store."""
-    search_keywords: str
-    """A comma-separated list of keywords that can be used to locate the category when searching
-    the store.
-    """
-    default_product_sort: CategoryBaseDefaultProductSort
-    """Determines how the products are sorted on category page load."""
 
 
 class CategoryList(TypedDict, total=False):
@@ -304,15 +242,8 @@ class ErrorAdditional(TypedDict, total=False):
     errors: DetailedErrors
 
 
-class MetaError(TypedDict, total=False):
+class MetaError(ErrorBasic, ErrorAdditional):
     """The ``MetaError`` schema."""
-
-    status: int
-    """The HTTP status code."""
-    title: str
-    """The error title describing the particular error."""
-    type: str
-    errors: DetailedErrors
 
 
 class SuccessNoContentResponse(TypedDict, total=False):
@@ -369,15 +300,9 @@ class BaseError(TypedDict, total=False):
     instance: str
 
 
-class Beta4ErrorResponse(TypedDict, total=False):
+class Beta4ErrorResponse(BaseError, total=False):
     """Error payload for the BigCommerce API."""
 
-    status: int
-    """The HTTP status code."""
-    title: str
-    """The error title describing the particular error."""
-    type: str
-    instance: str
     errors: Beta4DetailedErrors
 
 

@@ -276,25 +276,9 @@ class MetafieldBasePost(TypedDict):
     """Description for the metafields."""
 
 
-MetafieldPostPermissionSet: TypeAlias = (
-    "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
-)
-"""Type of ``MetafieldPost['permission_set']``."""
-
-
-class MetafieldPost(TypedDict):
+class MetafieldPost(MetafieldBasePost):
     """Common Metafield properties."""
 
-    permission_set: MetafieldPostPermissionSet
-    """Determines the visibility and writeability of the field by other API consumers."""
-    namespace: str
-    """Namespace for the metafield, for organizational purposes."""
-    key: str
-    """The name of the field, for example: `location_id`, `color`."""
-    value: str
-    """The value of the field, for example: `1`, `blue`."""
-    description: NotRequired[str]
-    """Description for the metafields."""
     resource_id: int
     """The ID for the resource with which the metafield is associated."""
 
@@ -320,26 +304,10 @@ class MetafieldBasePut(TypedDict, total=False):
     """Description for the metafields."""
 
 
-MetafieldPutPermissionSet: TypeAlias = (
-    "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
-)
-"""Type of ``MetafieldPut['permission_set']``."""
-
-
-class MetafieldPut(TypedDict, total=False):
+class MetafieldPut(MetafieldBasePut):
     """Common Metafield properties."""
 
-    permission_set: MetafieldPutPermissionSet
-    """Determines the visibility and writeability of the field by other API consumers."""
-    namespace: str
-    """Namespace for the metafield, for organizational purposes."""
-    key: str
-    """The name of the field, for example: `location_id`, `color`."""
-    value: str
-    """The value of the field, for example: `1`, `blue`."""
-    description: str
-    """Description for the metafields."""
-    id: Required[int]
+    id: int
     """The ID of metafield to update."""
 
 

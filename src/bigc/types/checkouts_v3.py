@@ -689,23 +689,9 @@ class BaseFee(TypedDict):
     """
 
 
-class FeeWithId(TypedDict):
+class FeeWithId(BaseFee):
     """The ``FeeWithId`` schema."""
 
-    type: Literal["custom_fee"]
-    """The type of the fee."""
-    name: str
-    """The name of the fee."""
-    display_name: str
-    """The display name of the fee targeting customers/shoppers."""
-    cost: float
-    """The cost of the fee."""
-    source: str
-    """The source of the request."""
-    tax_class_id: NotRequired[int]
-    """The tax class ID applied to this fee (you can retrieve the tax class ID from our
-    management API - v2/tax_classes).
-    """
     id: str
     """ID of the fee."""
 
@@ -756,7 +742,7 @@ class CheckoutsSettings(TypedDict, total=False):
     custom_order_confirmation_sri_hash: str
 
 
-class ChannelCheckoutsSettings(TypedDict, total=False):
+class ChannelCheckoutsSettings(CheckoutsSettings, total=False):
     """Checkouts Settings"""
 
     checkout_type: str
@@ -769,12 +755,6 @@ class ChannelCheckoutsSettings(TypedDict, total=False):
     order_terms_and_conditions_link: str
     order_terms_and_conditions_textarea: str
     should_redirect_to_storefront_for_auth: bool
-    custom_checkout_script_url: str
-    order_confirmation_use_custom_checkout_script: bool
-    custom_order_confirmation_script_url: str
-    custom_checkout_supports_uco_settings: bool
-    custom_checkout_sri_hash: str
-    custom_order_confirmation_sri_hash: str
 
 
 class CheckoutsSettingsRequest(TypedDict, total=False):

@@ -82,15 +82,9 @@ class BaseError(TypedDict, total=False):
     instance: str
 
 
-class ErrorResponse(TypedDict, total=False):
+class ErrorResponse(BaseError, total=False):
     """Error payload for the BigCommerce API."""
 
-    status: int
-    """The HTTP status code."""
-    title: str
-    """The error title describing the particular error."""
-    type: str
-    instance: str
     errors: DetailedErrors
 
 

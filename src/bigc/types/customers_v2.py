@@ -57,20 +57,10 @@ class ShippingAddressFull(TypedDict, total=False):
     resource: str
 
 
-class CustomerFull(TypedDict, total=False):
-    """The ``customer_Full`` schema."""
+class CustomerBase(TypedDict, total=False):
+    """The ``customer_Base`` schema."""
 
-    id: int
-    """Unique numeric ID of this customer."""
-    date_created: str
-    """Date on which the customer registered from the storefront or was created in the control
-    panel.
-    """
-    date_modified: str
-    """Date on which the customer updated their details in the storefront or was updated in the
-    control panel.
-    """
-    _authentication: CustomerFullAuthentication
+    _authentication: CustomerBaseAuthentication
     """Not returned in any responses, but accepts up to two fields allowing you to set the
     customer's password.
     """
@@ -96,15 +86,15 @@ class CustomerFull(TypedDict, total=False):
     """If applicable, the tax-exempt category of the shopper's customer account."""
     accepts_marketing: bool
     """Describes whether the customer accepts product review emails or abandon cart emails."""
-    addresses: CustomerFullAddresses
+    addresses: CustomerBaseAddresses
     """Address Field Resource"""
-    form_fields: list[CustomerFullFormFieldsItem] | None
+    form_fields: list[CustomerBaseFormFieldsItem] | None
     """Array of custom fields."""
     reset_pass_on_login: bool
     """Force a password change on next login."""
 
 
-class CustomerFullAuthentication(TypedDict, total=False):
+class CustomerBaseAuthentication(TypedDict, total=False):
     """Not returned in any responses, but accepts up to two fields allowing you to set the
     customer's password.
     """
@@ -114,7 +104,7 @@ class CustomerFullAuthentication(TypedDict, total=False):
     password_confirmation: str
 
 
-class CustomerFullAddresses(TypedDict, total=False):
+class CustomerBaseAddresses(TypedDict, total=False):
     """Address Field Resource"""
 
     url: str
@@ -123,13 +113,28 @@ class CustomerFullAddresses(TypedDict, total=False):
     """Resource being accessed."""
 
 
-class CustomerFullFormFieldsItem(TypedDict, total=False):
+class CustomerBaseFormFieldsItem(TypedDict, total=False):
     """Form Fields"""
 
     name: str
     """Name of the form field."""
     value: str | None
     """Value of the form field."""
+
+
+class CustomerFull(CustomerBase, total=False):
+    """The ``customer_Full`` schema."""
+
+    id: int
+    """Unique numeric ID of this customer."""
+    date_created: str
+    """Date on which the customer registered from the storefront or was created in the control
+    panel.
+    """
+    date_modified: str
+    """Date on which the customer updated their details in the storefront or was updated in the
+    control panel.
+    """
 
 
 class CategoryAccessLevelFull(TypedDict, total=False):
@@ -150,13 +155,9 @@ class CountFull(TypedDict, total=False):
     count: float
 
 
-class CustomerAddressFull(TypedDict):
-    """The ``customerAddress_Full`` schema."""
+class CustomerAddressBase(TypedDict):
+    """The ``customerAddress_Base`` schema."""
 
-    id: NotRequired[int]
-    """ID of this customer address."""
-    country_iso2: NotRequired[str]
-    """2-letter ISO Alpha-2 code for the customer's country."""
     customer_id: NotRequired[int]
     """ID of the associated customer."""
     first_name: str
@@ -180,6 +181,15 @@ class CustomerAddressFull(TypedDict):
     phone: str
     """The customer's phone number."""
     address_type: NotRequired[Literal["residential", "commercial"]]
+
+
+class CustomerAddressFull(CustomerAddressBase, total=False):
+    """The ``customerAddress_Full`` schema."""
+
+    id: int
+    """ID of this customer address."""
+    country_iso2: str
+    """2-letter ISO Alpha-2 code for the customer's country."""
 
 
 class CustomerGroupFull(TypedDict, total=False):
@@ -310,43 +320,6 @@ class ValidatePassword(TypedDict, total=False):
     """Will return `true` or `false`."""
 
 
-class CustomerBase(TypedDict, total=False):
-    """The ``customer_Base`` schema."""
-
-    _authentication: CustomerFullAuthentication
-    """Not returned in any responses, but accepts up to two fields allowing you to set the
-    customer's password.
-    """
-    company: str
-    """The name of the company for which the customer works."""
-    first_name: Required[str]
-    """First name of the customer."""
-    last_name: Required[str]
-    """Last name of the customer."""
-    email: Required[str]
-    """Email address of the customer."""
-    phone: str
-    """Phone number of the customer."""
-    store_credit: str
-    """The amount of credit the customer has."""
-    registration_ip_address: str
-    """The customer's IP address when they signed up."""
-    customer_group_id: int
-    """The group to which the customer belongs."""
-    notes: str
-    """Store-owner notes on the customer."""
-    tax_exempt_category: str
-    """If applicable, the tax-exempt category of the shopper's customer account."""
-    accepts_marketing: bool
-    """Describes whether the customer accepts product review emails or abandon cart emails."""
-    addresses: CustomerFullAddresses
-    """Address Field Resource"""
-    form_fields: list[CustomerFullFormFieldsItem] | None
-    """Array of custom fields."""
-    reset_pass_on_login: bool
-    """Force a password change on next login."""
-
-
 class CustomerPut(TypedDict, total=False):
     """The ``customer_Put`` schema."""
 
@@ -436,34 +409,6 @@ class ErrorBasic(TypedDict, total=False):
     title: str
     """The error title describing the particular error."""
     type: str
-
-
-class CustomerAddressBase(TypedDict):
-    """The ``customerAddress_Base`` schema."""
-
-    customer_id: NotRequired[int]
-    """ID of the associated customer."""
-    first_name: str
-    """The customer's first name."""
-    last_name: str
-    """The customer's last name."""
-    company: NotRequired[str]
-    """The customer's company name."""
-    street_1: str
-    """The customer's street address, line 1."""
-    street_2: NotRequired[str]
-    """The customer's street address, line 2."""
-    city: str
-    """The customer's city/town/suburb."""
-    state: str
-    """The customer's state/province."""
-    zip: str
-    """The customer's ZIP or postal code."""
-    country: str
-    """The customer's country."""
-    phone: str
-    """The customer's phone number."""
-    address_type: NotRequired[Literal["residential", "commercial"]]
 
 
 class GetCustomersParams(TypedDict, total=False):

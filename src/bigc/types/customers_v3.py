@@ -874,39 +874,6 @@ class MetafieldBasePut(TypedDict, total=False):
     """Description for the metafields."""
 
 
-MetafieldFullPermissionSet: TypeAlias = (
-    "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
-)
-"""Type of ``MetafieldFull['permission_set']``."""
-
-
-class MetafieldFull(TypedDict, total=False):
-    """Metafield for products, categories, variants, and brands; the max number of metafields
-    allowed on each is 50.
-    """
-
-    id: int
-    """Unique ID of the *Metafield*."""
-    key: Required[str]
-    """The name of the field, for example: `location_id`, `color`."""
-    value: Required[str]
-    """The value of the field, for example: `1`, `blue`."""
-    namespace: Required[str]
-    """Namespace for the metafield, for organizational purposes."""
-    permission_set: Required[MetafieldFullPermissionSet]
-    """Determines the visibility and writeability of the field by other API consumers."""
-    description: str
-    """Description for the metafields."""
-    resource_type: Literal["category", "brand", "product", "variant", "customer"]
-    """The type of resource with which the metafield is associated."""
-    resource_id: int
-    """The ID of the resource with which the metafield is associated."""
-    date_created: str
-    """Date and time of the metafields creation."""
-    date_modified: str
-    """Date and time when the metafield was last updated."""
-
-
 MetafieldBasePermissionSet: TypeAlias = (
     "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
 )
@@ -928,6 +895,23 @@ class MetafieldBase(TypedDict):
     """Determines the visibility and writeability of the field by other API consumers."""
     description: NotRequired[str]
     """Description for the metafields."""
+
+
+class MetafieldFull(MetafieldBase, total=False):
+    """Metafield for products, categories, variants, and brands; the max number of metafields
+    allowed on each is 50.
+    """
+
+    id: int
+    """Unique ID of the *Metafield*."""
+    resource_type: Literal["category", "brand", "product", "variant", "customer"]
+    """The type of resource with which the metafield is associated."""
+    resource_id: int
+    """The ID of the resource with which the metafield is associated."""
+    date_created: str
+    """Date and time of the metafields creation."""
+    date_modified: str
+    """Date and time when the metafield was last updated."""
 
 
 MetaEmptyFull: TypeAlias = "dict[str, Any]"
@@ -1446,26 +1430,10 @@ class UpdateCustomerMetafieldParams(TypedDict, total=False):
     """The ID that is generated for a metafield when created."""
 
 
-UpdateCustomerMetafieldBodyPermissionSet: TypeAlias = (
-    "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
-)
-"""Type of ``UpdateCustomerMetafieldBody['permission_set']``."""
-
-
-class UpdateCustomerMetafieldBody(TypedDict, total=False):
+class UpdateCustomerMetafieldBody(MetafieldBasePut):
     """Body of ``updateCustomerMetafield``."""
 
-    permission_set: UpdateCustomerMetafieldBodyPermissionSet
-    """Determines the visibility and writeability of the field by other API consumers."""
-    namespace: str
-    """Namespace for the metafield, for organizational purposes."""
-    key: str
-    """The name of the field, for example: `location_id`, `color`."""
-    value: str
-    """The value of the field, for example: `1`, `blue`."""
-    description: str
-    """Description for the metafields."""
-    id: Required[int]
+    id: int
     """The ID of metafield to update."""
 
 
@@ -1503,26 +1471,10 @@ UpdateCustomersMetafieldsBody: TypeAlias = "list[UpdateCustomersMetafieldsBodyIt
 """Body of ``updateCustomersMetafields``."""
 
 
-UpdateCustomersMetafieldsBodyItemPermissionSet: TypeAlias = (
-    "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
-)
-"""Type of ``UpdateCustomersMetafieldsBodyItem['permission_set']``."""
-
-
-class UpdateCustomersMetafieldsBodyItem(TypedDict, total=False):
+class UpdateCustomersMetafieldsBodyItem(MetafieldBasePut):
     """Common Metafield properties."""
 
-    permission_set: UpdateCustomersMetafieldsBodyItemPermissionSet
-    """Determines the visibility and writeability of the field by other API consumers."""
-    namespace: str
-    """Namespace for the metafield, for organizational purposes."""
-    key: str
-    """The name of the field, for example: `location_id`, `color`."""
-    value: str
-    """The value of the field, for example: `1`, `blue`."""
-    description: str
-    """Description for the metafields."""
-    id: Required[int]
+    id: int
     """The ID of metafield to update."""
 
 
@@ -1530,25 +1482,9 @@ CreateCustomersMetafieldsBody: TypeAlias = "list[CreateCustomersMetafieldsBodyIt
 """Body of ``createCustomersMetafields``."""
 
 
-CreateCustomersMetafieldsBodyItemPermissionSet: TypeAlias = (
-    "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
-)
-"""Type of ``CreateCustomersMetafieldsBodyItem['permission_set']``."""
-
-
-class CreateCustomersMetafieldsBodyItem(TypedDict):
+class CreateCustomersMetafieldsBodyItem(MetafieldBasePost):
     """Common Metafield properties."""
 
-    permission_set: CreateCustomersMetafieldsBodyItemPermissionSet
-    """Determines the visibility and writeability of the field by other API consumers."""
-    namespace: str
-    """Namespace for the metafield, for organizational purposes."""
-    key: str
-    """The name of the field, for example: `location_id`, `color`."""
-    value: str
-    """The value of the field, for example: `1`, `blue`."""
-    description: NotRequired[str]
-    """Description for the metafields."""
     resource_id: int
     """The ID for the resource with which the metafield is associated."""
 

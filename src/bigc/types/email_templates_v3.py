@@ -13,22 +13,6 @@ if TYPE_CHECKING:
     from typing_extensions import NotRequired
 
 
-class ErrorResponse(TypedDict, total=False):
-    """Error payload for the BigCommerce API."""
-
-    status: int
-    """The HTTP status code."""
-    title: str
-    """The error title describing the particular error."""
-    type: str
-    instance: str
-    errors: DetailedErrors
-
-
-DetailedErrors: TypeAlias = "dict[str, str]"
-"""The ``DetailedErrors`` schema."""
-
-
 class BaseError(TypedDict, total=False):
     """Error payload for the BigCommerce API."""
 
@@ -38,6 +22,16 @@ class BaseError(TypedDict, total=False):
     """The error title describing the particular error."""
     type: str
     instance: str
+
+
+class ErrorResponse(BaseError, total=False):
+    """Error payload for the BigCommerce API."""
+
+    errors: DetailedErrors
+
+
+DetailedErrors: TypeAlias = "dict[str, str]"
+"""The ``DetailedErrors`` schema."""
 
 
 EmailTemplatesCollection: TypeAlias = "list[EmailTemplate]"

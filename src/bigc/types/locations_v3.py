@@ -383,27 +383,11 @@ class MetafieldBase(TypedDict, total=False):
     """Description for the metafields."""
 
 
-MetafieldPermissionSet: TypeAlias = (
-    "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
-)
-"""Type of ``Metafield['permission_set']``."""
-
-
-class Metafield(TypedDict, total=False):
+class Metafield(MetafieldBase, total=False):
     """Common metafield properties."""
 
     id: int
     """Unique ID for the metafield."""
-    key: str
-    """The name of the field, for example: `location_id`, `color`."""
-    value: str
-    """The value of the field, for example: `1`, `blue`."""
-    namespace: str
-    """Namespace for the metafield, for organizational purposes."""
-    permission_set: MetafieldPermissionSet
-    """Determines the visibility and writeability of the field by other API consumers."""
-    description: str
-    """Description for the metafields."""
     resource_type: Literal["location"]
     """The type of resource with which the metafield is associated."""
     resource_id: int
@@ -647,26 +631,10 @@ UpdateLocationsMetafieldsBody: TypeAlias = "list[UpdateLocationsMetafieldsBodyIt
 """Body of ``updateLocationsMetafields``."""
 
 
-UpdateLocationsMetafieldsBodyItemPermissionSet: TypeAlias = (
-    "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
-)
-"""Type of ``UpdateLocationsMetafieldsBodyItem['permission_set']``."""
-
-
-class UpdateLocationsMetafieldsBodyItem(TypedDict, total=False):
+class UpdateLocationsMetafieldsBodyItem(MetafieldBasePut):
     """Common Metafield properties."""
 
-    permission_set: UpdateLocationsMetafieldsBodyItemPermissionSet
-    """Determines the visibility and writeability of the field by other API consumers."""
-    namespace: str
-    """Namespace for the metafield, for organizational purposes."""
-    key: str
-    """The name of the field, for example: `location_id`, `color`."""
-    value: str
-    """The value of the field, for example: `1`, `blue`."""
-    description: str
-    """Description for the metafields."""
-    id: Required[str]
+    id: str
     """The ID of metafield to update."""
 
 
@@ -674,25 +642,9 @@ CreateLocationsMetafieldsBody: TypeAlias = "list[CreateLocationsMetafieldsBodyIt
 """Body of ``createLocationsMetafields``."""
 
 
-CreateLocationsMetafieldsBodyItemPermissionSet: TypeAlias = (
-    "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
-)
-"""Type of ``CreateLocationsMetafieldsBodyItem['permission_set']``."""
-
-
-class CreateLocationsMetafieldsBodyItem(TypedDict):
+class CreateLocationsMetafieldsBodyItem(MetafieldBasePost):
     """Common Metafield properties."""
 
-    permission_set: CreateLocationsMetafieldsBodyItemPermissionSet
-    """Determines the visibility and writeability of the field by other API consumers."""
-    namespace: str
-    """Namespace for the metafield, for organizational purposes."""
-    key: str
-    """The name of the field, for example: `location_id`, `color`."""
-    value: str
-    """The value of the field, for example: `1`, `blue`."""
-    description: NotRequired[str]
-    """Description for the metafields."""
     resource_id: int
     """The ID of the location with which the metafield is associated."""
 

@@ -23,65 +23,6 @@ class CouponsResource(TypedDict, total=False):
     """resource of the coupons"""
 
 
-CouponFullType: TypeAlias = (
-    "Literal['per_item_discount', 'per_total_discount', 'shipping_discount', 'free_shipping', "
-    "'percentage_discount', 'promotion']"
-)
-"""Type of ``CouponFull['type']``."""
-
-
-class CouponFull(TypedDict, total=False):
-    """The ``coupon_Full`` schema."""
-
-    id: Required[int]
-    """The coupon's ID."""
-    date_created: str
-    """Date Created"""
-    num_uses: int
-    """Number of times this coupon has been used."""
-    name: Required[str]
-    """The name of the coupon."""
-    type: Required[CouponFullType]
-    amount: Required[str]
-    """The discount to apply to an order, as either an amount or a percentage."""
-    min_purchase: str
-    """Specifies a minimum value that an order must have before the coupon can be applied to it."""
-    expires: str
-    """Specifies when a coupon expires."""
-    enabled: bool
-    """If the coupon is enabled, this field's value is `true`; otherwise, `false`."""
-    code: Required[str]
-    """The coupon code that customers will use to receive their discounts."""
-    applies_to: Required[CouponFullAppliesTo]
-    """If it is not included in the PUT request, its existing value on the coupon will be
-    cleared.
-    """
-    max_uses: int
-    """Maximum number of times this coupon can be used."""
-    max_uses_per_customer: int
-    """Maximum number of times each customer can use this coupon."""
-    restricted_to: CouponFullRestrictedTo
-    shipping_methods: list[str]
-    """This is a list of shipping-method names."""
-
-
-class CouponFullAppliesTo(TypedDict, total=False):
-    """If it is not included in the PUT request, its existing value on the coupon will be
-    cleared.
-    """
-
-    ids: list[int]
-    """ID of either the products or categories"""
-    entity: str
-    """What the discount applies to."""
-
-
-class CouponFullRestrictedTo(TypedDict, total=False):
-    """The ``CouponFullRestrictedTo`` object."""
-
-    countries: str
-
-
 CouponBaseType: TypeAlias = (
     "Literal['per_item_discount', 'per_total_discount', 'shipping_discount', 'free_shipping', "
     "'percentage_discount', 'promotion']"
@@ -105,7 +46,7 @@ class CouponBase(TypedDict, total=False):
     """If the coupon is enabled, this field's value is `true`; otherwise, `false`."""
     code: Required[str]
     """The coupon code that customers will use to receive their discounts."""
-    applies_to: Required[CouponFullAppliesTo]
+    applies_to: Required[CouponBaseAppliesTo]
     """If it is not included in the PUT request, its existing value on the coupon will be
     cleared.
     """
@@ -113,9 +54,37 @@ class CouponBase(TypedDict, total=False):
     """Maximum number of times this coupon can be used."""
     max_uses_per_customer: int
     """Maximum number of times each customer can use this coupon."""
-    restricted_to: CouponFullRestrictedTo
+    restricted_to: CouponBaseRestrictedTo
     shipping_methods: list[str]
     """This is a list of shipping-method names."""
+
+
+class CouponBaseAppliesTo(TypedDict, total=False):
+    """If it is not included in the PUT request, its existing value on the coupon will be
+    cleared.
+    """
+
+    ids: list[int]
+    """ID of either the products or categories"""
+    entity: str
+    """What the discount applies to."""
+
+
+class CouponBaseRestrictedTo(TypedDict, total=False):
+    """The ``CouponBaseRestrictedTo`` object."""
+
+    countries: str
+
+
+class CouponFull(CouponBase, total=False):
+    """The ``coupon_Full`` schema."""
+
+    id: Required[int]
+    """The coupon's ID."""
+    date_created: str
+    """Date Created"""
+    num_uses: int
+    """Number of times this coupon has been used."""
 
 
 class BannerBase(TypedDict):
@@ -149,70 +118,17 @@ class BannerBase(TypedDict):
     """
 
 
-class BannerFull(TypedDict, total=False):
+class BannerFull(BannerBase, total=False):
     """The ``banner_Full`` schema."""
 
     id: int
     """Id of the banner."""
     date_created: str
     """Date the banner is created."""
-    name: Required[str]
-    """Name of the banner."""
-    content: Required[str]
-    """Contains the banner content."""
-    page: Required[Literal["home_page", "category_page", "brand_page", "search_page"]]
-    """Page the Banner is located on."""
-    location: Required[Literal["top", "bottom"]]
-    """Location on the page."""
-    date_type: Required[Literal["always", "custom"]]
-    """This specifies whether the banner should be visible during a specific date range."""
-    date_from: str
-    """If the datetype is set as 'custom', this field specifies the date when the banner should
-    become visible on the storefront.
-    """
-    date_to: str
-    """If the datetype is set as 'custom', this field specifies the date when the banner should
-    stop being visible on the storefront.
-    """
-    visible: str
-    """Integer value denoting whether or not the banner is visible on the storefront: 1 =
-    visible; 0 = not visible
-    """
-    item_id: str
-    """If the banner is on a specific category or brand page, then the item_id will correspond
-    the category or brand ID.
-    """
 
 
-class BannerPut(TypedDict):
+class BannerPut(BannerBase):
     """The ``banner_Put`` schema."""
-
-    name: str
-    """Name of the banner."""
-    content: str
-    """Contains the banner content."""
-    page: Literal["home_page", "category_page", "brand_page", "search_page"]
-    """Page the Banner is located on."""
-    location: Literal["top", "bottom"]
-    """Location on the page."""
-    date_type: Literal["always", "custom"]
-    """This specifies whether the banner should be visible during a specific date range."""
-    date_from: NotRequired[str]
-    """If the datetype is set as 'custom', this field specifies the date when the banner should
-    become visible on the storefront.
-    """
-    date_to: NotRequired[str]
-    """If the datetype is set as 'custom', this field specifies the date when the banner should
-    stop being visible on the storefront.
-    """
-    visible: NotRequired[str]
-    """Integer value denoting whether or not the banner is visible on the storefront: 1 =
-    visible; 0 = not visible
-    """
-    item_id: NotRequired[str]
-    """If the banner is on a specific category or brand page, then the item_id will correspond
-    the category or brand ID.
-    """
 
 
 class GiftCertificateBase(TypedDict):
@@ -237,19 +153,9 @@ GiftCertificateFullTemplate: TypeAlias = (
 """Type of ``GiftCertificateFull['template']``."""
 
 
-class GiftCertificateFull(TypedDict, total=False):
+class GiftCertificateFull(GiftCertificateBase, total=False):
     """The ``giftCertificate_Full`` schema."""
 
-    to_name: Required[str]
-    """Name of the recipient."""
-    to_email: Required[str]
-    """Email of the recipient."""
-    from_name: Required[str]
-    """Name of the customer who purchased the gift certificate."""
-    from_email: Required[str]
-    """Email of the customer who purchased the gift certificate."""
-    amount: Required[str]
-    """Value of the gift certificate."""
     id: int
     """The ID of the gift certificate."""
     customer_id: int
@@ -280,19 +186,9 @@ GiftCertificatePutTemplate: TypeAlias = (
 """Type of ``GiftCertificatePut['template']``."""
 
 
-class GiftCertificatePut(TypedDict, total=False):
+class GiftCertificatePut(GiftCertificateBase, total=False):
     """The ``giftCertificate_Put`` schema."""
 
-    to_name: Required[str]
-    """Name of the recipient."""
-    to_email: Required[str]
-    """Email of the recipient."""
-    from_name: Required[str]
-    """Name of the customer who purchased the gift certificate."""
-    from_email: Required[str]
-    """Email of the customer who purchased the gift certificate."""
-    amount: Required[str]
-    """Value of the gift certificate."""
     balance: str
     """The remaining value of the gift certificate."""
     purchase_date: str
@@ -319,19 +215,9 @@ GiftCertificatePostTemplate: TypeAlias = (
 """Type of ``GiftCertificatePost['template']``."""
 
 
-class GiftCertificatePost(TypedDict, total=False):
+class GiftCertificatePost(GiftCertificateBase, total=False):
     """The ``giftCertificate_Post`` schema."""
 
-    to_name: Required[str]
-    """Name of the recipient."""
-    to_email: Required[str]
-    """Email of the recipient."""
-    from_name: Required[str]
-    """Name of the customer who purchased the gift certificate."""
-    from_email: Required[str]
-    """Email of the customer who purchased the gift certificate."""
-    amount: Required[str]
-    """Value of the gift certificate."""
     balance: str
     """Remaining value of the gift certificate."""
     purchase_date: str

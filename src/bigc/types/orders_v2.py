@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from collections.abc import Collection
     from typing import Any, Literal
 
-    from typing_extensions import Required
+    from typing_extensions import NotRequired, Required
 
 
 ShippingProviderStandard: TypeAlias = (
@@ -209,13 +209,9 @@ class OrderRespConsignments(TypedDict, total=False):
     """Email consignments for gift certificates."""
 
 
-class PickupConsignmentGet(TypedDict, total=False):
-    """The ``pickupConsignment_Get`` schema."""
+class PickupConsignmentBase(TypedDict, total=False):
+    """The ``pickupConsignment_Base`` schema."""
 
-    id: int
-    """The ID of the pickup consignment to update."""
-    pickup_method_id: int
-    """ID of the pickup method."""
     pickup_method_display_name: str
     """A name for the pickup method that can be displayed to shoppers."""
     collection_instructions: str
@@ -224,15 +220,22 @@ class PickupConsignmentGet(TypedDict, total=False):
     """A message for shoppers indicating the estimated time their pickup order will be ready for
     collection.
     """
+
+
+class PickupConsignmentGet(PickupConsignmentBase, total=False):
+    """The ``pickupConsignment_Get`` schema."""
+
+    id: int
+    """The ID of the pickup consignment to update."""
+    pickup_method_id: int
+    """ID of the pickup method."""
     location: PickupConsignmentLocationGet
     line_items: list[PickupConsignmentGetLineItemsItem]
 
 
-class PickupConsignmentLocationGet(TypedDict, total=False):
-    """The ``pickupConsignmentLocation_Get`` schema."""
+class PickupConsignmentLocationBase(TypedDict, total=False):
+    """The ``pickupConsignmentLocation_Base`` schema."""
 
-    id: int
-    """ID of the location."""
     name: str
     """The name of the pickup location."""
     code: str
@@ -250,6 +253,13 @@ class PickupConsignmentLocationGet(TypedDict, total=False):
     """Pickup locations email address."""
     phone: str
     """Pickup locations phone number."""
+
+
+class PickupConsignmentLocationGet(PickupConsignmentLocationBase, total=False):
+    """The ``pickupConsignmentLocation_Get`` schema."""
+
+    id: int
+    """ID of the location."""
 
 
 class PickupConsignmentGetLineItemsItem(TypedDict, total=False):
@@ -440,11 +450,9 @@ class PickupConsignmentGetLineItemsItemConfigurableFieldsItem(TypedDict, total=F
     value: str
 
 
-class ShippingConsignmentGet(TypedDict, total=False):
-    """The ``shippingConsignment_Get`` schema."""
+class ShippingConsignmentBase(TypedDict, total=False):
+    """The ``shippingConsignment_Base`` schema."""
 
-    id: int
-    """ID of the shipping consignment."""
     first_name: str
     last_name: str
     company: str
@@ -464,6 +472,22 @@ class ShippingConsignmentGet(TypedDict, total=False):
     phone: str
     """Recipient's telephone number."""
     form_fields: list[FormFields]
+
+
+class FormFields(TypedDict, total=False):
+    """The ``formFields`` schema."""
+
+    name: str
+    """The form field name."""
+    value: float | str | list[Any]
+    """The form field value."""
+
+
+class ShippingConsignmentGet(ShippingConsignmentBase, total=False):
+    """The ``shippingConsignment_Get`` schema."""
+
+    id: int
+    """ID of the shipping consignment."""
     line_items: list[ShippingConsignmentGetLineItemsItem]
     items_total: float
     """The total number of items in the order."""
@@ -495,15 +519,6 @@ class ShippingConsignmentGet(TypedDict, total=False):
     shipping_zone_name: str
     """The name of the shipping zone."""
     shipping_quotes: ShippingQuotesConsignmentResource
-
-
-class FormFields(TypedDict, total=False):
-    """The ``formFields`` schema."""
-
-    name: str
-    """The form field name."""
-    value: float | str | list[Any]
-    """The form field value."""
 
 
 class ShippingConsignmentGetLineItemsItem(TypedDict, total=False):
@@ -930,8 +945,8 @@ class CouponsResource(TypedDict, total=False):
     """Resource of the coupons."""
 
 
-class BillingAddressResp(TypedDict, total=False):
-    """The ``billingAddress_Resp`` schema."""
+class BillingAddressBase(TypedDict, total=False):
+    """The ``billingAddress_Base`` schema."""
 
     first_name: str
     last_name: str
@@ -946,6 +961,11 @@ class BillingAddressResp(TypedDict, total=False):
     country_iso2: str
     phone: str
     email: str
+
+
+class BillingAddressResp(BillingAddressBase, total=False):
+    """The ``billingAddress_Resp`` schema."""
+
     form_fields: list[FormFields]
 
 
@@ -991,8 +1011,8 @@ class OrdersCountFull(TypedDict, total=False):
     """Total number of orders in the store."""
 
 
-class OrdersCountStatus(TypedDict, total=False):
-    """The ``ordersCountStatus`` schema."""
+class OrderStatusBase(TypedDict, total=False):
+    """The ``orderStatus_Base`` schema."""
 
     id: int
     """The ID of the type of order status."""
@@ -1004,6 +1024,11 @@ class OrdersCountStatus(TypedDict, total=False):
     """Custom order status label given in the Control Panel."""
     system_description: str
     """System description of the order status."""
+
+
+class OrdersCountStatus(OrderStatusBase, total=False):
+    """The ``ordersCountStatus`` schema."""
+
     count: int
     """Number of orders that exist with this status."""
     sort_order: int
@@ -1158,7 +1183,30 @@ class OrderCount(TypedDict, total=False):
     count: float
 
 
-class OrderShippingAddress(TypedDict, total=False):
+class ShippingAddressBase(TypedDict, total=False):
+    """Shipping Address properties common to all requests and responses."""
+
+    first_name: str
+    last_name: str
+    company: str
+    street_1: str
+    """Street address (first line)."""
+    street_2: str
+    """Street address (second line)."""
+    city: str
+    state: str
+    zip: str
+    """Zip or postal code, as a string."""
+    country: str
+    country_iso2: str
+    """2-letter ISO Alpha-2 code for the country."""
+    phone: str
+    """Recipient's telephone number."""
+    email: str
+    """Recipient's email address."""
+
+
+class OrderShippingAddress(ShippingAddressBase, total=False):
     """Shipping Address properties common to all requests and responses."""
 
     id: int
@@ -1194,24 +1242,6 @@ class OrderShippingAddress(TypedDict, total=False):
     """Name of the shipping zone."""
     form_fields: list[FormFields]
     shipping_quotes: ShippingQuotesResource
-    first_name: str
-    last_name: str
-    company: str
-    street_1: str
-    """Street address (first line)."""
-    street_2: str
-    """Street address (second line)."""
-    city: str
-    state: str
-    zip: str
-    """Zip or postal code, as a string."""
-    country: str
-    country_iso2: str
-    """2-letter ISO Alpha-2 code for the country."""
-    phone: str
-    """Recipient's telephone number."""
-    email: str
-    """Recipient's email address."""
     shipping_method: str
     """Text code identifying the BigCommerce shipping module selected by the customer."""
 
@@ -1286,47 +1316,6 @@ class OrderShipment(TypedDict, total=False):
     using the combination of either the `tracking_number` and `shipping_provider` or
     `tracking_number` and `tracking_carrier`.
     """
-
-
-class BillingAddressBase(TypedDict, total=False):
-    """The ``billingAddress_Base`` schema."""
-
-    first_name: str
-    last_name: str
-    company: str
-    street_1: str
-    street_2: str
-    city: str
-    state: str
-    zip: Required[str]
-    """The billing address must include the ZIP code."""
-    country: str
-    country_iso2: str
-    phone: str
-    email: str
-
-
-class ShippingAddressBase(TypedDict, total=False):
-    """Shipping Address properties common to all requests and responses."""
-
-    first_name: str
-    last_name: str
-    company: str
-    street_1: str
-    """Street address (first line)."""
-    street_2: str
-    """Street address (second line)."""
-    city: str
-    state: str
-    zip: str
-    """Zip or postal code, as a string."""
-    country: str
-    country_iso2: str
-    """2-letter ISO Alpha-2 code for the country."""
-    phone: str
-    """Recipient's telephone number."""
-    email: str
-    """Recipient's email address."""
 
 
 class OrderShipmentItemsItem(TypedDict, total=False):
@@ -1438,21 +1427,6 @@ class OrderShipmentPut(TypedDict, total=False):
     """The custom tracking link supplied on POST or PUT shipments."""
     comments: str
     """Comments the shipper wishes to add."""
-
-
-class OrderStatusBase(TypedDict, total=False):
-    """The ``orderStatus_Base`` schema."""
-
-    id: int
-    """The ID of the type of order status."""
-    name: str
-    """Name of the type of order status."""
-    system_label: str
-    """System name of the type of order status."""
-    custom_label: str
-    """Custom order status label given in the Control Panel."""
-    system_description: str
-    """System description of the order status."""
 
 
 class OrderShared(TypedDict, total=False):
@@ -1649,13 +1623,11 @@ class OrderCustomProductPut(TypedDict, total=False):
     """ID of the product line."""
 
 
-class OrderCatalogProductPut(TypedDict, total=False):
+class OrderCatalogProductPost(TypedDict, total=False):
     """Note: - `xxx` and `xxx_customer` always hold the same value, updating either `xxx` or
     `xxx_customer` will change value for both of those fields.
     """
 
-    id: int
-    """The order product `id`."""
     product_id: int
     name: str
     """Alias for `name_customer`."""
@@ -1663,7 +1635,7 @@ class OrderCatalogProductPut(TypedDict, total=False):
     """The product name that is shown to customer in storefront."""
     name_merchant: str
     """The product name that is shown to merchant in control panel."""
-    product_options: list[OrderCatalogProductPutProductOptionsItem]
+    product_options: list[OrderCatalogProductPostProductOptionsItem]
     """List of product variant options and modifiers."""
     quantity: int
     price_inc_tax: float
@@ -1688,8 +1660,8 @@ class OrderCatalogProductPut(TypedDict, total=False):
     """
 
 
-class OrderCatalogProductPutProductOptionsItem(TypedDict, total=False):
-    """The ``OrderCatalogProductPutProductOptionsItem`` object."""
+class OrderCatalogProductPostProductOptionsItem(TypedDict, total=False):
+    """The ``OrderCatalogProductPostProductOptionsItem`` object."""
 
     id: int
     """Numeric ID of an option applied to the product from a list of options available to the
@@ -1717,6 +1689,15 @@ class OrderCatalogProductPutProductOptionsItem(TypedDict, total=False):
     """
 
 
+class OrderCatalogProductPut(OrderCatalogProductPost, total=False):
+    """Note: - `xxx` and `xxx_customer` always hold the same value, updating either `xxx` or
+    `xxx_customer` will change value for both of those fields.
+    """
+
+    id: int
+    """The order product `id`."""
+
+
 class OrderRemoveProductPut(TypedDict, total=False):
     """Remove Product from Order"""
 
@@ -1739,43 +1720,6 @@ class OrderRemoveProductPutProductOptionsItem(TypedDict, total=False):
     """The product's cost price including tax."""
     price_ex_tax: str
     """The products cost price excluding tax."""
-
-
-class OrderCatalogProductPost(TypedDict, total=False):
-    """Note: - `xxx` and `xxx_customer` always hold the same value, updating either `xxx` or
-    `xxx_customer` will change value for both of those fields.
-    """
-
-    product_id: int
-    name: str
-    """Alias for `name_customer`."""
-    name_customer: str
-    """The product name that is shown to customer in storefront."""
-    name_merchant: str
-    """The product name that is shown to merchant in control panel."""
-    product_options: list[OrderCatalogProductPutProductOptionsItem]
-    """List of product variant options and modifiers."""
-    quantity: int
-    price_inc_tax: float
-    price_ex_tax: float
-    upc: str
-    variant_id: int
-    """Products `variant_id`."""
-    wrapping_id: int
-    """ID of the gift wrapping that will be used for this product."""
-    wrapping_name: str
-    """If the `wrapping_id` is provided, this field will populate with the name of the gift
-    wrapping that is to be used.
-    """
-    wrapping_message: str
-    wrapping_cost_ex_tax: float
-    """When provided, this value should be equal to `wrapping_cost_ex_tax` times quantity to
-    accurately reflect wrapping cost per unit.
-    """
-    wrapping_cost_inc_tax: float
-    """When provided, this value should be equal to `wrapping_cost_inc_tax` times quantity to
-    accurately reflect wrapping cost per unit.
-    """
 
 
 class OrderCustomProductPost(TypedDict, total=False):
@@ -1893,22 +1837,9 @@ class OrderPut(TypedDict, total=False):
     fees: list[OrderFeesPut]
 
 
-class BillingAddressPut(TypedDict, total=False):
+class BillingAddressPut(BillingAddressBase, total=False):
     """The ``billingAddress_Put`` schema."""
 
-    first_name: str
-    last_name: str
-    company: str
-    street_1: str
-    street_2: str
-    city: str
-    state: str
-    zip: Required[str]
-    """The billing address must include the ZIP code."""
-    country: str
-    country_iso2: str
-    phone: str
-    email: str
     form_fields: list[FormFields]
 
 
@@ -1918,45 +1849,19 @@ class OrderConsignmentPut(TypedDict, total=False):
     pickups: list[PickupConsignmentPut]
 
 
-class PickupConsignmentPut(TypedDict, total=False):
+class PickupConsignmentPut(PickupConsignmentBase, total=False):
     """The ``pickupConsignment_Put`` schema."""
 
     id: Required[int]
     """ID of the pickup consignment to update."""
     pickup_method_id: int
     """ID of the pickup method."""
-    pickup_method_display_name: str
-    """A name for the pickup method that can be displayed to shoppers."""
-    collection_instructions: str
-    """A message for shoppers explaining how to collect their pickup order."""
-    collection_time_description: str
-    """A message for shoppers indicating the estimated time their pickup order will be ready for
-    collection.
-    """
     location: PickupConsignmentLocationPut
     line_items: list[OrderProductPut]
 
 
-class PickupConsignmentLocationPut(TypedDict, total=False):
+class PickupConsignmentLocationPut(PickupConsignmentLocationBase):
     """The ``pickupConsignmentLocation_Put`` schema."""
-
-    name: str
-    """The name of the pickup location."""
-    code: str
-    """The code of the pickup location."""
-    address_line_1: str
-    """Street address (first line)."""
-    address_line_2: str
-    """Street address (second line)."""
-    city: str
-    state: str
-    postal_code: str
-    country_alpha2: str
-    """2-letter ISO Alpha-2 code for the country."""
-    email: str
-    """Pickup locations email address."""
-    phone: str
-    """Pickup locations phone number."""
 
 
 class OrderProductPut(TypedDict, total=False):
@@ -1973,7 +1878,7 @@ class OrderProductPut(TypedDict, total=False):
     upc: str
     id: int
     product_id: int
-    product_options: list[OrderCatalogProductPutProductOptionsItem]
+    product_options: list[OrderCatalogProductPostProductOptionsItem]
     """List of product variant options and modifiers."""
     variant_id: int
     """Products `variant_id`."""
@@ -2061,31 +1966,18 @@ class OrderPutProductsItemProductOptionsItem(TypedDict, total=False):
     """The products cost price excluding tax."""
 
 
-class OrderPutShippingAddressesItem(TypedDict, total=False):
+class ShippingAddressPut(ShippingAddressBase, total=False):
     """Shipping Address properties common to all requests and responses."""
 
-    id: int
-    first_name: str
-    last_name: str
-    company: str
-    street_1: str
-    """Street address (first line)."""
-    street_2: str
-    """Street address (second line)."""
-    city: str
-    state: str
-    zip: str
-    """Zip or postal code, as a string."""
-    country: str
-    country_iso2: str
-    """2-letter ISO Alpha-2 code for the country."""
-    phone: str
-    """Recipient's telephone number."""
-    email: str
-    """Recipient's email address."""
     shipping_method: str
     """Text code identifying the BigCommerce shipping module selected by the customer."""
     form_fields: list[FormFields]
+
+
+class OrderPutShippingAddressesItem(ShippingAddressPut, total=False):
+    """Shipping Address properties common to all requests and responses."""
+
+    id: int
 
 
 class OrderFeesPut(TypedDict, total=False):
@@ -2111,7 +2003,7 @@ class OrderFeesPut(TypedDict, total=False):
     """A unique numeric identifier for the tax class."""
 
 
-class OrderPost(TypedDict, total=False):
+class OrderPost(OrderShared, total=False):
     """Order properties used in `PUT` and `POST` requests and responses."""
 
     billing_address: BillingAddressBase
@@ -2123,91 +2015,6 @@ class OrderPost(TypedDict, total=False):
     shipping_addresses: list[OrderPostShippingAddressesItem]
     consignments: OrderConsignmentPost
     fees: list[OrderFeesPost]
-    base_handling_cost: str
-    """The value of the base handling cost."""
-    base_shipping_cost: str
-    """The value of the base shipping cost."""
-    base_wrapping_cost: str
-    """The value of the base wrapping cost expressed as a floating point number to four decimal
-    places in string format.
-    """
-    channel_id: int
-    """Shows where the order originated."""
-    customer_id: float
-    customer_message: str
-    """Message that the customer entered (number, options) -o the `Order Comments` box during
-    checkout.
-    """
-    date_created: str
-    """The date the order was created, formatted in the RFC-2822 standard."""
-    discount_amount: str
-    """Amount of discount for this transaction."""
-    order_source: str
-    """The `order_source` reflects the origin of the order."""
-    ebay_order_id: str
-    """If the order was placed through eBay, the eBay order number will be included."""
-    external_id: str | None
-    """(Read-only) The order ID in another system, such as the Amazon order ID if this is an
-    Amazon order.
-    """
-    external_merchant_id: str | None
-    """The merchant ID represents an upstream order from an external system."""
-    external_source: str | None
-    """This value identifies an external system that generated the order and submitted it to
-    BigCommerce with the Orders API.
-    """
-    geoip_country: str
-    """The full name of the country where the customer made the purchase, based on the IP."""
-    geoip_country_iso2: str
-    """The country where the customer made the purchase, in ISO2 format, based on the IP."""
-    handling_cost_ex_tax: str
-    """The value of the handling cost, excluding tax."""
-    handling_cost_inc_tax: str
-    """The value of the handling cost, including tax."""
-    ip_address: str
-    """IPv4 Address of the customer, if known."""
-    ip_address_v6: str
-    """IPv6 Address of the customer, if known."""
-    items_shipped: float
-    """The number of items that have been shipped."""
-    items_total: float
-    """The total number of items in the order."""
-    order_is_digital: bool
-    """Whether this is an order for digital products."""
-    payment_method: str
-    """The payment method for this order."""
-    payment_provider_id: str | float
-    """The external Transaction ID/Payment ID within this order's payment provider (if a payment
-    provider was used).
-    """
-    refunded_amount: str
-    """The amount refunded from this transaction; always returns `0`."""
-    shipping_cost_ex_tax: str
-    """The value of shipping cost, excluding tax."""
-    shipping_cost_inc_tax: str
-    """The value of shipping cost, including tax."""
-    staff_notes: str
-    """Any additional notes for staff."""
-    status_id: int
-    """The status ID of the order."""
-    subtotal_ex_tax: str
-    """Override value for subtotal excluding tax."""
-    subtotal_inc_tax: str
-    """Override value for subtotal including tax."""
-    tax_provider_id: str
-    """Read-only."""
-    customer_locale: str
-    """The customer's locale."""
-    external_order_id: str
-    """The order ID in another system, such as the Amazon Order ID if this is an Amazon order."""
-    total_ex_tax: str
-    """Override value for the total, excluding tax."""
-    total_inc_tax: str
-    """Override value for the total, including tax."""
-    wrapping_cost_ex_tax: str
-    """The value of the wrapping cost, excluding tax."""
-    wrapping_cost_inc_tax: str
-    """The value of the wrapping cost, including tax."""
 
 
 class OrderPostProductsItem(TypedDict, total=False):
@@ -2218,7 +2025,7 @@ class OrderPostProductsItem(TypedDict, total=False):
     name_customer: str
     name_merchant: str
     """The product name that is shown to merchant in control panel."""
-    product_options: list[OrderCatalogProductPutProductOptionsItem]
+    product_options: list[OrderCatalogProductPostProductOptionsItem]
     """List of product variant options and modifiers."""
     quantity: int
     price_inc_tax: float
@@ -2244,27 +2051,9 @@ class OrderPostProductsItem(TypedDict, total=False):
     sku: str
 
 
-class OrderPostShippingAddressesItem(TypedDict, total=False):
+class OrderPostShippingAddressesItem(ShippingAddressBase, total=False):
     """Shipping Address properties common to all requests and responses."""
 
-    first_name: str
-    last_name: str
-    company: str
-    street_1: str
-    """Street address (first line)."""
-    street_2: str
-    """Street address (second line)."""
-    city: str
-    state: str
-    zip: str
-    """Zip or postal code, as a string."""
-    country: str
-    country_iso2: str
-    """2-letter ISO Alpha-2 code for the country."""
-    phone: str
-    """Recipient's telephone number."""
-    email: str
-    """Recipient's email address."""
     shipping_method: str
     """Text code identifying the BigCommerce shipping module selected by the customer."""
 
@@ -2275,43 +2064,17 @@ class OrderConsignmentPost(TypedDict):
     pickups: list[PickupConsignmentPost]
 
 
-class PickupConsignmentPost(TypedDict, total=False):
+class PickupConsignmentPost(PickupConsignmentBase):
     """The ``pickupConsignment_Post`` schema."""
 
-    pickup_method_id: Required[int]
+    pickup_method_id: int
     """ID of the pickup method."""
-    pickup_method_display_name: str
-    """A name for the pickup method that can be displayed to shoppers."""
-    collection_instructions: str
-    """A message for shoppers explaining how to collect their pickup order."""
-    collection_time_description: str
-    """A message for shoppers indicating the estimated time their pickup order will be ready for
-    collection.
-    """
-    location: PickupConsignmentLocationPost
-    line_items: Required[list[OrderProductPost]]
+    location: NotRequired[PickupConsignmentLocationPost]
+    line_items: list[OrderProductPost]
 
 
-class PickupConsignmentLocationPost(TypedDict, total=False):
+class PickupConsignmentLocationPost(PickupConsignmentLocationBase):
     """The ``pickupConsignmentLocation_Post`` schema."""
-
-    name: str
-    """The name of the pickup location."""
-    code: str
-    """The code of the pickup location."""
-    address_line_1: str
-    """Street address (first line)."""
-    address_line_2: str
-    """Street address (second line)."""
-    city: str
-    state: str
-    postal_code: str
-    country_alpha2: str
-    """2-letter ISO Alpha-2 code for the country."""
-    email: str
-    """Pickup locations email address."""
-    phone: str
-    """Pickup locations phone number."""
 
 
 class OrderProductPost(TypedDict, total=False):
@@ -2327,7 +2090,7 @@ class OrderProductPost(TypedDict, total=False):
     upc: str
     sku: str
     product_id: int
-    product_options: list[OrderCatalogProductPutProductOptionsItem]
+    product_options: list[OrderCatalogProductPostProductOptionsItem]
     """List of product variant options and modifiers."""
     variant_id: int
     """Products `variant_id`."""
@@ -2369,67 +2132,6 @@ class OrderFeesPost(TypedDict, total=False):
     """A unique numeric identifier for the tax class."""
 
 
-class ShippingAddressPut(TypedDict, total=False):
-    """Shipping Address properties common to all requests and responses."""
-
-    first_name: str
-    last_name: str
-    company: str
-    street_1: str
-    """Street address (first line)."""
-    street_2: str
-    """Street address (second line)."""
-    city: str
-    state: str
-    zip: str
-    """Zip or postal code, as a string."""
-    country: str
-    country_iso2: str
-    """2-letter ISO Alpha-2 code for the country."""
-    phone: str
-    """Recipient's telephone number."""
-    email: str
-    """Recipient's email address."""
-    shipping_method: str
-    """Text code identifying the BigCommerce shipping module selected by the customer."""
-    form_fields: list[FormFields]
-
-
-class PickupConsignmentBase(TypedDict, total=False):
-    """The ``pickupConsignment_Base`` schema."""
-
-    pickup_method_display_name: str
-    """A name for the pickup method that can be displayed to shoppers."""
-    collection_instructions: str
-    """A message for shoppers explaining how to collect their pickup order."""
-    collection_time_description: str
-    """A message for shoppers indicating the estimated time their pickup order will be ready for
-    collection.
-    """
-
-
-class PickupConsignmentLocationBase(TypedDict, total=False):
-    """The ``pickupConsignmentLocation_Base`` schema."""
-
-    name: str
-    """The name of the pickup location."""
-    code: str
-    """The code of the pickup location."""
-    address_line_1: str
-    """Street address (first line)."""
-    address_line_2: str
-    """Street address (second line)."""
-    city: str
-    state: str
-    postal_code: str
-    country_alpha2: str
-    """2-letter ISO Alpha-2 code for the country."""
-    email: str
-    """Pickup locations email address."""
-    phone: str
-    """Pickup locations phone number."""
-
-
 class OrderConsignmentGet(TypedDict, total=False):
     """The ``orderConsignment_Get`` schema."""
 
@@ -2441,30 +2143,6 @@ class OrderConsignmentGet(TypedDict, total=False):
     """Digital consignments for products that are downloaded."""
     email: OrderRespConsignmentsEmail
     """Email consignments for gift certificates."""
-
-
-class ShippingConsignmentBase(TypedDict, total=False):
-    """The ``shippingConsignment_Base`` schema."""
-
-    first_name: str
-    last_name: str
-    company: str
-    street_1: str
-    """Street address (first line)."""
-    street_2: str
-    """Street address (second line)."""
-    city: str
-    zip: str
-    """Zip or postal code, as a string."""
-    country: str
-    country_iso2: str
-    """2-letter ISO Alpha-2 code for the country."""
-    state: str
-    email: str
-    """Recipient's email address."""
-    phone: str
-    """Recipient's telephone number."""
-    form_fields: list[FormFields]
 
 
 class GetOrderParams(TypedDict, total=False):

@@ -404,7 +404,7 @@ class MetaMetaLinks(TypedDict, total=False):
     """Link to the next page returned in the response."""
 
 
-class ErrorResponse(TypedDict, total=False):
+class ErrorBase(TypedDict, total=False):
     """Error payload for the BigCommerce API."""
 
     status: int
@@ -412,6 +412,11 @@ class ErrorResponse(TypedDict, total=False):
     title: str
     """The error title describing the particular error."""
     type: str
+
+
+class ErrorResponse(ErrorBase, total=False):
+    """Error payload for the BigCommerce API."""
+
     errors: dict[str, Any]
 
 
@@ -781,16 +786,6 @@ class MetaCollectionFull(TypedDict, total=False):
     """The ``metaCollection_Full`` schema."""
 
     pagination: PaginationFull
-
-
-class ErrorBase(TypedDict, total=False):
-    """Error payload for the BigCommerce API."""
-
-    status: int
-    """The HTTP status code."""
-    title: str
-    """The error title describing the particular error."""
-    type: str
 
 
 class ErrorDetailedFull(TypedDict, total=False):
@@ -1166,16 +1161,16 @@ class MetaFieldCollectionResponse(TypedDict, total=False):
     meta: CollectionMeta
 
 
-MetafieldPermissionSet: TypeAlias = (
+MetafieldBasePermissionSet: TypeAlias = (
     "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
 )
-"""Type of ``Metafield['permission_set']``."""
+"""Type of ``MetafieldBase['permission_set']``."""
 
 
-class Metafield(TypedDict, total=False):
+class MetafieldBase(TypedDict, total=False):
     """Common Metafield properties."""
 
-    permission_set: Required[MetafieldPermissionSet]
+    permission_set: Required[MetafieldBasePermissionSet]
     """Determines the visibility and writeability of the field by other API consumers."""
     namespace: str
     """Namespace for the metafield, for organizational purposes."""
@@ -1189,6 +1184,11 @@ class Metafield(TypedDict, total=False):
     """The type of resource with which the metafield is associated."""
     resource_id: int
     """The unique identifier for the resource with which the metafield is associated."""
+
+
+class Metafield(MetafieldBase, total=False):
+    """Common Metafield properties."""
+
     id: int
     """The unique identifier for the metafields."""
     date_created: str
@@ -1215,31 +1215,6 @@ class MetafieldResponse(TypedDict, total=False):
     meta: MetaEmptyFull
 
 
-MetafieldBasePermissionSet: TypeAlias = (
-    "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
-)
-"""Type of ``MetafieldBase['permission_set']``."""
-
-
-class MetafieldBase(TypedDict, total=False):
-    """Common Metafield properties."""
-
-    permission_set: Required[MetafieldBasePermissionSet]
-    """Determines the visibility and writeability of the field by other API consumers."""
-    namespace: str
-    """Namespace for the metafield, for organizational purposes."""
-    key: str
-    """The name of the field, for example: `location_id`, `color`."""
-    value: str
-    """The value of the field, for example: `1`, `blue`."""
-    description: str
-    """Description for the metafields."""
-    resource_type: Literal["order", "brand", "product", "variant", "category"]
-    """The type of resource with which the metafield is associated."""
-    resource_id: int
-    """The unique identifier for the resource with which the metafield is associated."""
-
-
 MetafieldBasePostPermissionSet: TypeAlias = (
     "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
 )
@@ -1261,25 +1236,8 @@ class MetafieldBasePost(TypedDict):
     """Description for the metafields."""
 
 
-MetafieldPutPermissionSet: TypeAlias = (
-    "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
-)
-"""Type of ``MetafieldPut['permission_set']``."""
-
-
-class MetafieldPut(TypedDict):
+class MetafieldPut(MetafieldBasePost):
     """Common Metafield properties."""
-
-    permission_set: MetafieldPutPermissionSet
-    """Determines the visibility and writeability of the field by other API consumers."""
-    namespace: str
-    """Namespace for the metafield, for organizational purposes."""
-    key: str
-    """The name of the field, for example: `location_id`, `color`."""
-    value: str
-    """The value of the field, for example: `1`, `blue`."""
-    description: NotRequired[str]
-    """Description for the metafields."""
 
 
 class GlobalOrderSettings(TypedDict, total=False):
@@ -1387,51 +1345,19 @@ Failed: TypeAlias = "int"
 """Total number of items that failed to be deleted."""
 
 
-MetafieldPostBatchPermissionSet: TypeAlias = (
-    "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
-)
-"""Type of ``MetafieldPostBatch['permission_set']``."""
-
-
-class MetafieldPostBatch(TypedDict):
+class MetafieldPostBatch(MetafieldBasePost):
     """Common Metafield properties."""
 
-    permission_set: MetafieldPostBatchPermissionSet
-    """Determines the visibility and writeability of the field by other API consumers."""
-    namespace: str
-    """Namespace for the metafield, for organizational purposes."""
-    key: str
-    """The name of the field, for example: `location_id`, `color`."""
-    value: str
-    """The value of the field, for example: `1`, `blue`."""
-    description: NotRequired[str]
-    """Description for the metafields."""
     resource_id: int
     """The ID for the resource with which the metafield is associated."""
 
 
-MetafieldPutBatchPermissionSet: TypeAlias = (
-    "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
-)
-"""Type of ``MetafieldPutBatch['permission_set']``."""
-
-
-class MetafieldPutBatch(TypedDict):
+class MetafieldPutBatch(MetafieldBasePost, total=False):
     """Common Metafield properties."""
 
-    permission_set: MetafieldPutBatchPermissionSet
-    """Determines the visibility and writeability of the field by other API consumers."""
-    namespace: str
-    """Namespace for the metafield, for organizational purposes."""
-    key: str
-    """The name of the field, for example: `location_id`, `color`."""
-    value: str
-    """The value of the field, for example: `1`, `blue`."""
-    description: NotRequired[str]
-    """Description for the metafields."""
-    id: int
+    id: Required[int]
     """The ID of metafield to update."""
-    resource_id: NotRequired[int]
+    resource_id: int
     """The ID for the resource with which the metafield is associated."""
 
 
@@ -1471,7 +1397,7 @@ class ErrorResponse400(TypedDict, total=False):
     schema: BetaErrorResponse
 
 
-class BetaErrorResponse(TypedDict, total=False):
+class BaseError(TypedDict, total=False):
     """Error payload for the BigCommerce API."""
 
     status: int
@@ -1479,6 +1405,11 @@ class BetaErrorResponse(TypedDict, total=False):
     title: str
     """The error title describing the particular error."""
     type: str
+
+
+class BetaErrorResponse(BaseError, total=False):
+    """Error payload for the BigCommerce API."""
+
     errors: dict[str, Any]
 
 
@@ -1492,16 +1423,6 @@ class ErrorResponse422(TypedDict, total=False):
     """The ``ErrorResponse422`` schema."""
 
     schema: BetaErrorResponse
-
-
-class BaseError(TypedDict, total=False):
-    """Error payload for the BigCommerce API."""
-
-    status: int
-    """The HTTP status code."""
-    title: str
-    """The error title describing the particular error."""
-    type: str
 
 
 CaptureOrderPaymentResult: TypeAlias = "dict[str, Any]"
@@ -1600,35 +1521,27 @@ GetOrderMetafieldsParams = TypedDict(
 """Query parameters of ``getOrderMetafields``."""
 
 
-class GetGlobalOrderSettingsResult(TypedDict, total=False):
+class GetGlobalOrderSettingsResult(GlobalOrderSettings, total=False):
     """Result of ``getGlobalOrderSettings``."""
 
-    notifications: GlobalOrderSettingsNotifications
-    """Global notification settings."""
     meta: MetaEmptyFull
 
 
-class UpdateGlobalOrderSettingsResult(TypedDict, total=False):
+class UpdateGlobalOrderSettingsResult(GlobalOrderSettings, total=False):
     """Result of ``updateGlobalOrderSettings``."""
 
-    notifications: GlobalOrderSettingsNotifications
-    """Global notification settings."""
     meta: MetaEmptyFull
 
 
-class GetChannelOrderSettingsResult(TypedDict, total=False):
+class GetChannelOrderSettingsResult(ChannelOrderSettings, total=False):
     """Result of ``getChannelOrderSettings``."""
 
-    notifications: ChannelOrderSettingsNotifications
-    """Channel notification settings."""
     meta: MetaEmptyFull
 
 
-class UpdateChannelOrderSettingsResult(TypedDict, total=False):
+class UpdateChannelOrderSettingsResult(ChannelOrderSettings, total=False):
     """Result of ``updateChannelOrderSettings``."""
 
-    notifications: ChannelOrderSettingsNotifications
-    """Channel notification settings."""
     meta: MetaEmptyFull
 
 
@@ -1668,25 +1581,9 @@ UpdateOrdersMetafieldsBody: TypeAlias = "list[UpdateOrdersMetafieldsBodyItem]"
 """Body of ``updateOrdersMetafields``."""
 
 
-UpdateOrdersMetafieldsBodyItemPermissionSet: TypeAlias = (
-    "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
-)
-"""Type of ``UpdateOrdersMetafieldsBodyItem['permission_set']``."""
-
-
-class UpdateOrdersMetafieldsBodyItem(TypedDict):
+class UpdateOrdersMetafieldsBodyItem(MetafieldBasePost):
     """Common Metafield properties."""
 
-    permission_set: UpdateOrdersMetafieldsBodyItemPermissionSet
-    """Determines the visibility and writeability of the field by other API consumers."""
-    namespace: str
-    """Namespace for the metafield, for organizational purposes."""
-    key: str
-    """The name of the field, for example: `location_id`, `color`."""
-    value: str
-    """The value of the field, for example: `1`, `blue`."""
-    description: NotRequired[str]
-    """Description for the metafields."""
     id: int
     """The ID of metafield to update."""
 
@@ -1695,25 +1592,9 @@ CreateOrdersMetafieldsBody: TypeAlias = "list[CreateOrdersMetafieldsBodyItem]"
 """Body of ``createOrdersMetafields``."""
 
 
-CreateOrdersMetafieldsBodyItemPermissionSet: TypeAlias = (
-    "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
-)
-"""Type of ``CreateOrdersMetafieldsBodyItem['permission_set']``."""
-
-
-class CreateOrdersMetafieldsBodyItem(TypedDict):
+class CreateOrdersMetafieldsBodyItem(MetafieldBasePost):
     """Common Metafield properties."""
 
-    permission_set: CreateOrdersMetafieldsBodyItemPermissionSet
-    """Determines the visibility and writeability of the field by other API consumers."""
-    namespace: str
-    """Namespace for the metafield, for organizational purposes."""
-    key: str
-    """The name of the field, for example: `location_id`, `color`."""
-    value: str
-    """The value of the field, for example: `1`, `blue`."""
-    description: NotRequired[str]
-    """Description for the metafields."""
     resource_id: int
     """The ID for the order with which the metafield is associated."""
 

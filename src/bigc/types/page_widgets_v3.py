@@ -131,22 +131,6 @@ class PaginationLinks(TypedDict, total=False):
     """Link to the next page returned in the response."""
 
 
-class ErrorResponse(TypedDict, total=False):
-    """Error payload for the BigCommerce API."""
-
-    status: int
-    """The HTTP status code."""
-    title: str
-    """The error title describing the particular error."""
-    type: str
-    instance: str
-    errors: DetailedErrors
-
-
-DetailedErrors: TypeAlias = "dict[str, Any]"
-"""Detailed errors"""
-
-
 class BaseError(TypedDict, total=False):
     """Error payload for the BigCommerce API."""
 
@@ -156,6 +140,16 @@ class BaseError(TypedDict, total=False):
     """The error title describing the particular error."""
     type: str
     instance: str
+
+
+class ErrorResponse(BaseError, total=False):
+    """Error payload for the BigCommerce API."""
+
+    errors: DetailedErrors
+
+
+DetailedErrors: TypeAlias = "dict[str, Any]"
+"""Detailed errors"""
 
 
 class GetPageWidgetsParams(TypedDict, total=False):

@@ -237,52 +237,11 @@ class PagePutObj(TypedDict, total=False):
     """Relative URL on the storefront for this page."""
 
 
-class PagePutBulk(TypedDict, total=False):
+class PagePutBulk(PagePutObj):
     """Properties of the page modification request body."""
 
-    id: Required[int]
+    id: int
     """The ID of the target page."""
-    channel_id: int
-    """The ID of the channel where this page should be shown."""
-    name: str
-    """The name of the page."""
-    is_visible: bool
-    """Boolean value that specifies the visibility of the page in the storefront's navigation
-    menu.
-    """
-    parent_id: int
-    """ID of any parent Web page."""
-    sort_order: int
-    """Specifies the order in which the page is displayed on the storefront."""
-    type: Literal["page", "raw", "contact_form", "link", "blog"]
-    """Specifies the type of page."""
-    body: str | None
-    """HTML or variable that populates the element of this page, in default/desktop view."""
-    is_homepage: bool
-    """Boolean value that specifies whether this page is the storefront's home page."""
-    is_customers_only: bool
-    """Boolean value."""
-    email: str
-    """Applicable when the page type is `contact_form`: contact email address that receives
-    messages sent via the form.
-    """
-    meta_title: str | None
-    link: str
-    """Required in a `POST` request to create a link if the page type is `link`."""
-    contact_fields: str
-    """Applicable when the page type is `contact_form`: comma-separated list of keywords
-    representing the fields enabled in the control panel for storefront display.
-    """
-    meta_keywords: str | None
-    """Comma-separated list of SEO-relevant keywords to include in the element of this page."""
-    meta_description: str | None
-    """Description contained within the element of this page."""
-    search_keywords: str | None
-    """Comma-separated list of keywords that shoppers can use to locate this page when searching
-    the store.
-    """
-    url: str
-    """Relative URL on the storefront for this page."""
 
 
 class AnyTypePage(TypedDict, total=False):
@@ -310,38 +269,27 @@ class AnyTypePage(TypedDict, total=False):
     """Relative URL on the storefront for this page."""
 
 
-class TypePage(TypedDict, total=False):
-    """Properties of all Pages V3 pages."""
+class PageMeta(TypedDict, total=False):
+    """The ``pageMeta`` schema."""
 
-    id: int
-    channel_id: int
-    name: Required[str]
-    """The name of the page."""
-    is_visible: bool
-    """A boolean value that controls whether the page is available to users or visible in any
-    navigation menus.
-    """
-    parent_id: int
-    """ID of the parent page, if any."""
-    sort_order: int
-    """Determines the order in which the page is displayed in the parent page's menu."""
-    type: Required[Literal["page", "raw", "contact_form", "link", "blog"]]
-    """Determines the type of page."""
-    is_homepage: bool
-    """Determines whether this page loads at the sites root route."""
-    is_customers_only: bool
-    """When `true`, this page is visible only to logged-in customers."""
-    url: str
-    """Relative URL on the storefront for this page."""
     meta_title: str | None
     meta_keywords: str | None
     """Comma-separated list of SEO-relevant keywords to include in the element of this page."""
     meta_description: str | None
     """Description contained within the element of this page."""
+
+
+class SearchKeywords(TypedDict, total=False):
+    """The ``searchKeywords`` schema."""
+
     search_keywords: str | None
     """Comma-separated list of keywords that shoppers can use to locate this page when searching
     the store.
     """
+
+
+class TypePage(AnyTypePage, PageMeta, SearchKeywords):
+    """Properties of all Pages V3 pages."""
 
 
 class TypeBlog(TypedDict, total=False):
@@ -378,38 +326,9 @@ class TypeBlog(TypedDict, total=False):
     """
 
 
-class TypeContactForm(TypedDict, total=False):
+class TypeContactForm(AnyTypePage, PageMeta, SearchKeywords, total=False):
     """Properties of all Pages V3 pages."""
 
-    id: int
-    channel_id: int
-    name: Required[str]
-    """The name of the page."""
-    is_visible: bool
-    """A boolean value that controls whether the page is available to users or visible in any
-    navigation menus.
-    """
-    parent_id: int
-    """ID of the parent page, if any."""
-    sort_order: int
-    """Determines the order in which the page is displayed in the parent page's menu."""
-    type: Required[Literal["page", "raw", "contact_form", "link", "blog"]]
-    """Determines the type of page."""
-    is_homepage: bool
-    """Determines whether this page loads at the sites root route."""
-    is_customers_only: bool
-    """When `true`, this page is visible only to logged-in customers."""
-    url: str
-    """Relative URL on the storefront for this page."""
-    meta_title: str | None
-    meta_keywords: str | None
-    """Comma-separated list of SEO-relevant keywords to include in the element of this page."""
-    meta_description: str | None
-    """Description contained within the element of this page."""
-    search_keywords: str | None
-    """Comma-separated list of keywords that shoppers can use to locate this page when searching
-    the store.
-    """
     email: str
     """Applicable when the page type is `contact_form`: contact email address that receives
     messages sent using the form.
@@ -420,83 +339,20 @@ class TypeContactForm(TypedDict, total=False):
     """
 
 
-class TypeRaw(TypedDict, total=False):
+class TypeRaw(AnyTypePage, SearchKeywords, total=False):
     """Properties of all Pages V3 pages."""
 
-    id: int
-    channel_id: int
-    name: Required[str]
-    """The name of the page."""
-    is_visible: bool
-    """A boolean value that controls whether the page is available to users or visible in any
-    navigation menus.
-    """
-    parent_id: int
-    """ID of the parent page, if any."""
-    sort_order: int
-    """Determines the order in which the page is displayed in the parent page's menu."""
-    type: Required[Literal["page", "raw", "contact_form", "link", "blog"]]
-    """Determines the type of page."""
-    is_homepage: bool
-    """Determines whether this page loads at the sites root route."""
-    is_customers_only: bool
-    """When `true`, this page is visible only to logged-in customers."""
-    url: str
-    """Relative URL on the storefront for this page."""
-    search_keywords: str | None
-    """Comma-separated list of keywords that shoppers can use to locate this page when searching
-    the store.
-    """
     body: Required[str | None]
     """HTML or variable that populates the element of this page, in default/desktop view."""
     content_type: str
     """The MIME type of the page body."""
 
 
-class TypeLink(TypedDict, total=False):
+class TypeLink(AnyTypePage):
     """Properties of all Pages V3 pages."""
 
-    id: int
-    channel_id: int
-    name: Required[str]
-    """The name of the page."""
-    is_visible: bool
-    """A boolean value that controls whether the page is available to users or visible in any
-    navigation menus.
-    """
-    parent_id: int
-    """ID of the parent page, if any."""
-    sort_order: int
-    """Determines the order in which the page is displayed in the parent page's menu."""
-    type: Required[Literal["page", "raw", "contact_form", "link", "blog"]]
-    """Determines the type of page."""
-    is_homepage: bool
-    """Determines whether this page loads at the sites root route."""
-    is_customers_only: bool
-    """When `true`, this page is visible only to logged-in customers."""
-    url: str
-    """Relative URL on the storefront for this page."""
-    link: Required[str]
+    link: str
     """The link for the page type `link`."""
-
-
-class PageMeta(TypedDict, total=False):
-    """The ``pageMeta`` schema."""
-
-    meta_title: str | None
-    meta_keywords: str | None
-    """Comma-separated list of SEO-relevant keywords to include in the element of this page."""
-    meta_description: str | None
-    """Description contained within the element of this page."""
-
-
-class SearchKeywords(TypedDict, total=False):
-    """The ``searchKeywords`` schema."""
-
-    search_keywords: str | None
-    """Comma-separated list of keywords that shoppers can use to locate this page when searching
-    the store.
-    """
 
 
 GetPagesParams = TypedDict(

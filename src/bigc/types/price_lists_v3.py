@@ -58,17 +58,9 @@ Meta: TypeAlias = "dict[str, Any]"
 """Response metadata."""
 
 
-class PriceRecordBatchItem(TypedDict, total=False):
+class PriceRecordBase(TypedDict, total=False):
     """Common Price Record properties."""
 
-    price_list_id: int
-    """The price list ID the price record is associated with."""
-    variant_id: int
-    """The price list with which the price record is associated."""
-    sku: str
-    """The SKU for the variant with which this price record is associated."""
-    currency: str
-    """The 3-letter country code with which this price record is associated."""
     price: float
     """The list price for the variant mapped in a Price List."""
     sale_price: float
@@ -97,18 +89,17 @@ class BulkPricingTier(TypedDict, total=False):
     """The price adjustment amount."""
 
 
-class PriceRecordBase(TypedDict, total=False):
+class PriceRecordBatchItem(PriceRecordBase, total=False):
     """Common Price Record properties."""
 
-    price: float
-    """The list price for the variant mapped in a Price List."""
-    sale_price: float
-    """The sale price for the variant mapped in a Price List."""
-    retail_price: float
-    """The retail price for the variant mapped in a Price List."""
-    map_price: float
-    """The MAP (Minimum Advertised Price) for the variant mapped in a Price List."""
-    bulk_pricing_tiers: list[BulkPricingTier]
+    price_list_id: int
+    """The price list ID the price record is associated with."""
+    variant_id: int
+    """The price list with which the price record is associated."""
+    sku: str
+    """The SKU for the variant with which this price record is associated."""
+    currency: str
+    """The 3-letter country code with which this price record is associated."""
 
 
 class SuccessBatchResponse(TypedDict, total=False):

@@ -163,26 +163,9 @@ class ProductModifierPostOptionValuesItemAdjustersPrice(TypedDict, total=False):
     """
 
 
-ProductModifierFullType: TypeAlias = (
-    "Literal['date', 'checkbox', 'file', 'text', 'multi_line_text', 'numbers_only_text', "
-    "'radio_buttons', 'rectangles', 'dropdown', 'product_list', 'product_list_with_images', "
-    "'swatch']"
-)
-"""Type of ``ProductModifierFull['type']``."""
-
-
-class ProductModifierFull(TypedDict, total=False):
+class ProductModifierFull(ProductModifierBase, total=False):
     """Common Modifier properties."""
 
-    type: Required[ProductModifierFullType]
-    """BigCommerce API, which determines how it will display on the storefront."""
-    required: Required[bool]
-    """Whether or not this modifier is required at checkout."""
-    sort_order: int
-    """The order the modifiers display on the product detail page."""
-    config: ConfigFull
-    display_name: str
-    """The name of the option shown on the storefront."""
     id: int
     """The unique numeric ID of the modifier; increments sequentially."""
     product_id: int
@@ -193,7 +176,7 @@ class ProductModifierFull(TypedDict, total=False):
     """Contains information about the values for modifier types with options."""
 
 
-class ProductModifierOptionValueFull(TypedDict, total=False):
+class ProductModifierOptionValueBase(TypedDict, total=False):
     """Common Product modifier `option_value` properties."""
 
     is_default: bool
@@ -207,9 +190,6 @@ class ProductModifierOptionValueFull(TypedDict, total=False):
     value is associated.
     """
     adjusters: AdjustersFull
-    id: int
-    """The unique numeric ID of the value; increments sequentially."""
-    option_id: int
 
 
 class AdjustersFull(TypedDict, total=False):
@@ -246,20 +226,12 @@ class AdjustersFullPurchasingDisabled(TypedDict, total=False):
     """The message displayed on the storefront when the purchasing disabled status is `true`."""
 
 
-class ProductModifierOptionValueBase(TypedDict, total=False):
+class ProductModifierOptionValueFull(ProductModifierOptionValueBase, total=False):
     """Common Product modifier `option_value` properties."""
 
-    is_default: bool
-    """The flag for preselecting a value as the default on the storefront."""
-    label: Required[str]
-    """The text display identifying the value on the storefront."""
-    sort_order: Required[int]
-    """The order in which the value will be displayed on the product page."""
-    value_data: dict[str, Any] | None
-    """Extra data describing the value, based on the type of option or modifier with which the
-    value is associated.
-    """
-    adjusters: AdjustersFull
+    id: int
+    """The unique numeric ID of the value; increments sequentially."""
+    option_id: int
 
 
 class MetaCollectionFull(TypedDict, total=False):

@@ -111,51 +111,6 @@ class ProductOptionConfigFull(TypedDict, total=False):
     """
 
 
-class ProductOptionOptionValueFull(TypedDict, total=False):
-    """Common Product Option `option_value` properties."""
-
-    is_default: bool
-    """The flag for preselecting a value as the default on the storefront."""
-    label: Required[str]
-    """The text display identifying the value on the storefront."""
-    sort_order: Required[int]
-    """The order in which the value will be displayed on the product page."""
-    value_data: dict[str, Any] | None
-    """Extra data describing the value, based on the type of option or modifier with which the
-    value is associated.
-    """
-    id: int
-    """The unique numeric ID of the value; increments sequentially."""
-
-
-ProductOptionFullType: TypeAlias = (
-    "Literal['radio_buttons', 'rectangles', 'dropdown', 'product_list', "
-    "'product_list_with_images', 'swatch']"
-)
-"""Type of ``ProductOptionFull['type']``."""
-
-
-class ProductOptionFull(TypedDict, total=False):
-    """Common Option properties."""
-
-    id: int | None
-    """The unique numerical ID of the option, increments sequentially."""
-    product_id: int
-    """The unique numerical ID of the product to which the option belongs."""
-    display_name: str
-    """The name of the option shown on the storefront."""
-    type: ProductOptionFullType
-    """The type of option, which determines how it will display on the storefront."""
-    config: ProductOptionConfigFull
-    sort_order: int
-    """Order in which the option is displayed on the storefront."""
-    option_values: list[ProductOptionOptionValueFull]
-    name: str
-    """The unique option name, auto-generated from the display name, a timestamp, and the product
-    ID.
-    """
-
-
 class ProductOptionOptionValueBase(TypedDict, total=False):
     """Common Product Option `option_value` properties."""
 
@@ -168,6 +123,22 @@ class ProductOptionOptionValueBase(TypedDict, total=False):
     value_data: dict[str, Any] | None
     """Extra data describing the value, based on the type of option or modifier with which the
     value is associated.
+    """
+
+
+class ProductOptionOptionValueFull(ProductOptionOptionValueBase, total=False):
+    """Common Product Option `option_value` properties."""
+
+    id: int
+    """The unique numeric ID of the value; increments sequentially."""
+
+
+class ProductOptionFull(ProductOptionBase, total=False):
+    """Common Option properties."""
+
+    name: str
+    """The unique option name, auto-generated from the display name, a timestamp, and the product
+    ID.
     """
 
 

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from collections.abc import Collection
     from typing import Any, Literal
 
-    from typing_extensions import NotRequired, Required
+    from typing_extensions import NotRequired
 
 
 class Pagination(TypedDict, total=False):
@@ -148,52 +148,9 @@ class ProductVariantBase(TypedDict, total=False):
     gtin: str | None
 
 
-class ProductVariantFull(TypedDict, total=False):
+class ProductVariantFull(ProductVariantBase, total=False):
     """Common Variant properties."""
 
-    cost_price: float | None
-    """The cost price of the variant."""
-    price: float | None
-    """This variant's base price on the storefront."""
-    sale_price: float | None
-    """This variant's sale price on the storefront."""
-    retail_price: float | None
-    """This variant's retail price on the storefront."""
-    weight: float | None
-    """This variant's base weight on the storefront."""
-    width: float | None
-    """Width of the variant, which can be used when calculating shipping costs."""
-    height: float | None
-    """Height of the variant, which can be used when calculating shipping costs."""
-    depth: float | None
-    """Depth of the variant, which can be used when calculating shipping costs."""
-    is_free_shipping: bool
-    """Flag used to indicate whether the variant has free shipping."""
-    fixed_cost_shipping_price: float | None
-    """A fixed shipping cost for the variant."""
-    purchasing_disabled: bool
-    """If `true`, this variant will not be purchasable on the storefront."""
-    purchasing_disabled_message: str
-    """If `purchasing_disabled` is `true`, this message should show on the storefront when the
-    variant is selected.
-    """
-    upc: str | None
-    """The UPC code used in feeds for shopping comparison sites and external channel
-    integrations.
-    """
-    image_url: str
-    """Publicly available image url"""
-    inventory_level: int | None
-    """Inventory level for the variant, which is used when the product's inventory_tracking is
-    set to `variant`.
-    """
-    inventory_warning_level: int | None
-    """When the variant hits this inventory level, it is considered low stock."""
-    bin_picking_number: str | None
-    """Identifies where in a warehouse the variant is located."""
-    mpn: str | None
-    """The Manufacturer Part Number (MPN) for the variant."""
-    gtin: str | None
     id: int
     product_id: int
     sku: str
@@ -206,17 +163,22 @@ class ProductVariantFull(TypedDict, total=False):
     calculated_weight: float
 
 
-class ProductVariantOptionValueFull(TypedDict, total=False):
+class ProductVariantOptionValueBase(TypedDict, total=False):
+    """Common Product Variant Option properties."""
+
+    id: int
+    """`option_value` ID."""
+    option_id: int
+    """`option` ID."""
+
+
+class ProductVariantOptionValueFull(ProductVariantOptionValueBase, total=False):
     """Common Product Variant Option properties."""
 
     option_display_name: str
     """The name of the option."""
     label: str
     """The label of the option value."""
-    id: int
-    """`option_value` ID."""
-    option_id: int
-    """`option` ID."""
 
 
 class ProductVariantPost(TypedDict, total=False):
@@ -270,15 +232,6 @@ class ProductVariantPost(TypedDict, total=False):
     sku: str
     option_values: list[ProductVariantOptionValueFull]
     """Array of option and option values IDs that make up this variant."""
-
-
-class ProductVariantOptionValueBase(TypedDict, total=False):
-    """Common Product Variant Option properties."""
-
-    id: int
-    """`option_value` ID."""
-    option_id: int
-    """`option` ID."""
 
 
 MetafieldBasePermissionSet: TypeAlias = (
@@ -364,29 +317,13 @@ DetailedErrors: TypeAlias = "dict[str, Any]"
 """Each key-value pair describes a failure or partial success case."""
 
 
-MetafieldFullPermissionSet: TypeAlias = (
-    "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
-)
-"""Type of ``MetafieldFull['permission_set']``."""
-
-
-class MetafieldFull(TypedDict, total=False):
+class MetafieldFull(MetafieldBase, total=False):
     """Metafield for products, categories, variants, and brands; the max number of metafields
     allowed on each is 50.
     """
 
     id: int
     """Unique ID of the *Metafield*."""
-    key: Required[str]
-    """The name of the field, for example: `location_id`, `color`."""
-    value: Required[str]
-    """The value of the field, for example: `1`, `blue`."""
-    namespace: Required[str]
-    """Namespace for the metafield, for organizational purposes."""
-    permission_set: Required[MetafieldFullPermissionSet]
-    """Determines the visibility and writeability of the field by other API consumers."""
-    description: str
-    """Description for the metafields."""
     resource_type: Literal["category", "brand", "product", "variant"]
     """The type of resource with which the metafield is associated."""
     resource_id: int
@@ -397,52 +334,9 @@ class MetafieldFull(TypedDict, total=False):
     """Date and time when the metafield was last updated."""
 
 
-class ProductVariantPut(TypedDict, total=False):
+class ProductVariantPut(ProductVariantBase, total=False):
     """Common Variant properties."""
 
-    cost_price: float | None
-    """The cost price of the variant."""
-    price: float | None
-    """This variant's base price on the storefront."""
-    sale_price: float | None
-    """This variant's sale price on the storefront."""
-    retail_price: float | None
-    """This variant's retail price on the storefront."""
-    weight: float | None
-    """This variant's base weight on the storefront."""
-    width: float | None
-    """Width of the variant, which can be used when calculating shipping costs."""
-    height: float | None
-    """Height of the variant, which can be used when calculating shipping costs."""
-    depth: float | None
-    """Depth of the variant, which can be used when calculating shipping costs."""
-    is_free_shipping: bool
-    """Flag used to indicate whether the variant has free shipping."""
-    fixed_cost_shipping_price: float | None
-    """A fixed shipping cost for the variant."""
-    purchasing_disabled: bool
-    """If `true`, this variant will not be purchasable on the storefront."""
-    purchasing_disabled_message: str
-    """If `purchasing_disabled` is `true`, this message should show on the storefront when the
-    variant is selected.
-    """
-    upc: str | None
-    """The UPC code used in feeds for shopping comparison sites and external channel
-    integrations.
-    """
-    image_url: str
-    """Publicly available image url"""
-    inventory_level: int | None
-    """Inventory level for the variant, which is used when the product's inventory_tracking is
-    set to `variant`.
-    """
-    inventory_warning_level: int | None
-    """When the variant hits this inventory level, it is considered low stock."""
-    bin_picking_number: str | None
-    """Identifies where in a warehouse the variant is located."""
-    mpn: str | None
-    """The Manufacturer Part Number (MPN) for the variant."""
-    gtin: str | None
     product_id: int
     sku: str
 
@@ -964,26 +858,10 @@ UpdateVariantsMetafieldsBody: TypeAlias = "list[UpdateVariantsMetafieldsBodyItem
 """Body of ``updateVariantsMetafields``."""
 
 
-UpdateVariantsMetafieldsBodyItemPermissionSet: TypeAlias = (
-    "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
-)
-"""Type of ``UpdateVariantsMetafieldsBodyItem['permission_set']``."""
-
-
-class UpdateVariantsMetafieldsBodyItem(TypedDict, total=False):
+class UpdateVariantsMetafieldsBodyItem(MetafieldBasePut):
     """Common Metafield properties."""
 
-    key: str
-    """The name of the field, for example: `location_id`, `color`."""
-    value: str
-    """The value of the field, for example: `1`, `blue`."""
-    namespace: str
-    """Namespace for the metafield, for organizational purposes."""
-    permission_set: UpdateVariantsMetafieldsBodyItemPermissionSet
-    """Determines the visibility and writeability of the field by other API consumers."""
-    description: str
-    """Description for the metafields."""
-    id: Required[int]
+    id: int
     """The ID of metafield to update."""
 
 
@@ -991,25 +869,9 @@ CreateVariantsMetafieldsBody: TypeAlias = "list[CreateVariantsMetafieldsBodyItem
 """Body of ``createVariantsMetafields``."""
 
 
-CreateVariantsMetafieldsBodyItemPermissionSet: TypeAlias = (
-    "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
-)
-"""Type of ``CreateVariantsMetafieldsBodyItem['permission_set']``."""
-
-
-class CreateVariantsMetafieldsBodyItem(TypedDict):
+class CreateVariantsMetafieldsBodyItem(MetafieldBasePost):
     """Common metafield properties."""
 
-    key: str
-    """The name of the field, for example: `location_id`, `color`."""
-    value: str
-    """The value of the field, for example: `1`, `blue`."""
-    namespace: str
-    """Namespace for the metafield, for organizational purposes."""
-    permission_set: CreateVariantsMetafieldsBodyItemPermissionSet
-    """Determines the visibility and writeability of the field by other API consumers."""
-    description: NotRequired[str]
-    """Description for the metafields."""
     resource_id: int
     """The ID for the product variant with which the metafield is associated."""
 

@@ -198,26 +198,9 @@ class ConfigFull(TypedDict, total=False):
     """
 
 
-ProductModifierFullType: TypeAlias = (
-    "Literal['date', 'checkbox', 'file', 'text', 'multi_line_text', 'numbers_only_text', "
-    "'radio_buttons', 'rectangles', 'dropdown', 'product_list', 'product_list_with_images', "
-    "'swatch']"
-)
-"""Type of ``ProductModifierFull['type']``."""
-
-
-class ProductModifierFull(TypedDict, total=False):
+class ProductModifierFull(ProductModifierBase, total=False):
     """Common Modifier properties."""
 
-    type: Required[ProductModifierFullType]
-    """BigCommerce API, which determines how it will display on the storefront."""
-    required: Required[bool]
-    """Whether or not this modifer is required or not at checkout."""
-    sort_order: int
-    """The order the modifiers display on the product detail page."""
-    config: ConfigFull
-    display_name: str
-    """The name of the option shown on the storefront."""
     id: int
     """The unique numeric ID of the modifier; increments sequentially."""
     product_id: int
@@ -227,7 +210,7 @@ class ProductModifierFull(TypedDict, total=False):
     option_values: list[ProductModifierOptionValueFull]
 
 
-class ProductModifierOptionValueFull(TypedDict, total=False):
+class ProductModifierOptionValueBase(TypedDict, total=False):
     """Common Product Modifer `option_value` properties."""
 
     is_default: bool
@@ -241,9 +224,6 @@ class ProductModifierOptionValueFull(TypedDict, total=False):
     value is associated.
     """
     adjusters: AdjustersFull
-    id: int
-    """The unique numeric ID of the value; increments sequentially."""
-    option_id: int
 
 
 class AdjustersFull(TypedDict, total=False):
@@ -280,20 +260,12 @@ class AdjustersFullPurchasingDisabled(TypedDict, total=False):
     """The message displayed on the storefront when the purchasing disabled status is `true`."""
 
 
-class ProductModifierOptionValueBase(TypedDict, total=False):
+class ProductModifierOptionValueFull(ProductModifierOptionValueBase, total=False):
     """Common Product Modifer `option_value` properties."""
 
-    is_default: bool
-    """The flag for preselecting a value as the default on the storefront."""
-    label: Required[str]
-    """The text display identifying the value on the storefront."""
-    sort_order: Required[int]
-    """The order in which the value will be displayed on the product page."""
-    value_data: dict[str, Any] | None
-    """Extra data describing the value, based on the type of option or modifier with which the
-    value is associated.
-    """
-    adjusters: AdjustersFull
+    id: int
+    """The unique numeric ID of the value; increments sequentially."""
+    option_id: int
 
 
 ProductOptionBaseType: TypeAlias = (
@@ -393,7 +365,7 @@ class ProductOptionConfigFull(TypedDict, total=False):
     """
 
 
-class ProductOptionOptionValueFull(TypedDict, total=False):
+class ProductOptionOptionValueBase(TypedDict, total=False):
     """Common Product Option `option_value` properties."""
 
     is_default: bool
@@ -406,6 +378,11 @@ class ProductOptionOptionValueFull(TypedDict, total=False):
     """Extra data describing the value, based on the type of option or modifier with which the
     value is associated.
     """
+
+
+class ProductOptionOptionValueFull(ProductOptionOptionValueBase, total=False):
+    """Common Product Option `option_value` properties."""
+
     id: int
     """The unique numeric ID of the value; increments sequentially."""
 
@@ -460,54 +437,9 @@ class ProductVariantBase(TypedDict, total=False):
     gtin: str
 
 
-class ProductVariantFull(TypedDict, total=False):
+class ProductVariantFull(ProductVariantBase, total=False):
     """Common Variant properties."""
 
-    cost_price: float | None
-    """The cost price of the variant."""
-    price: float | None
-    """This variant's base price on the storefront."""
-    sale_price: float | None
-    """This variant's sale price on the storefront."""
-    retail_price: float | None
-    """This variant's retail price on the storefront."""
-    map_price: float
-    """Minimum Advertised Price."""
-    weight: float | None
-    """This variant's base weight on the storefront."""
-    width: float | None
-    """Width of the variant, which can be used when calculating shipping costs."""
-    height: float | None
-    """Height of the variant, which can be used when calculating shipping costs."""
-    depth: float | None
-    """Depth of the variant, which can be used when calculating shipping costs."""
-    is_free_shipping: bool
-    """Flag used to indicate whether the variant has free shipping."""
-    fixed_cost_shipping_price: float | None
-    """A fixed shipping cost for the variant."""
-    purchasing_disabled: bool
-    """If `true`, this variant will not be purchasable on the storefront."""
-    purchasing_disabled_message: str
-    """If `purchasing_disabled` is `true`, this message should show on the storefront when the
-    variant is selected.
-    """
-    image_url: str
-    """The URL for an image displayed on the storefront when the conditions are applied."""
-    upc: str
-    """The UPC code used in feeds for shopping comparison sites and external channel
-    integrations.
-    """
-    inventory_level: int | None
-    """Inventory level for the variant, which is used when the product's inventory_tracking is
-    set to `variant`.
-    """
-    inventory_warning_level: int | None
-    """When the variant hits this inventory level, it is considered low stock."""
-    bin_picking_number: str | None
-    """Identifies where in a warehouse the variant is located."""
-    mpn: str
-    """The Manufacturer Part Number (MPN) for the variant."""
-    gtin: str
     product_id: Required[int]
     """Product ID"""
     id: Required[int]
@@ -592,21 +524,6 @@ class ProductVariantOptionValueBase(TypedDict, total=False):
     """`option` ID."""
 
 
-class ProductOptionOptionValueBase(TypedDict, total=False):
-    """Common Product Option `option_value` properties."""
-
-    is_default: bool
-    """The flag for preselecting a value as the default on the storefront."""
-    label: Required[str]
-    """The text display identifying the value on the storefront."""
-    sort_order: Required[int]
-    """The order in which the value will be displayed on the product page."""
-    value_data: dict[str, Any] | None
-    """Extra data describing the value, based on the type of option or modifier with which the
-    value is associated.
-    """
-
-
 class ProductImageBase(TypedDict, total=False):
     """Common ProductImage properties."""
 
@@ -620,21 +537,13 @@ class ProductImageBase(TypedDict, total=False):
     """The date on which the product image was modified."""
 
 
-class ProductImagePostPut(TypedDict, total=False):
+class ProductImagePostPut(ProductImageBase, total=False):
     """Common ProductImage properties."""
 
     product_id: int
     """The unique numeric identifier for the product with which the image is associated."""
     image_url: str
     """The URL for an image displayed on the storefront when the conditions are applied."""
-    is_thumbnail: bool
-    """Flag for identifying whether the image is used as the products thumbnail."""
-    sort_order: int
-    """The order in which the image will be displayed on the product page."""
-    description: str
-    """The description for the image."""
-    date_modified: str
-    """The date on which the product image was modified."""
 
 
 class ProductVideoBase(TypedDict, total=False):
@@ -652,19 +561,9 @@ class ProductVideoBase(TypedDict, total=False):
     """The ID of the video on a host site."""
 
 
-class ProductVideoFull(TypedDict, total=False):
+class ProductVideoFull(ProductVideoBase, total=False):
     """The model for a POST to create a video on a product."""
 
-    title: str
-    """The title for the video."""
-    description: str
-    """The description for the video."""
-    sort_order: int
-    """The order in which the video will be displayed on the product page."""
-    type: Literal["youtube"]
-    """The video type (a short name of a host site)."""
-    video_id: str
-    """The ID of the video on a host site."""
     id: int
     """The unique numeric ID of the product video; increments sequentially."""
     product_id: int
@@ -680,13 +579,13 @@ IncludeParamBase: TypeAlias = (
 """The ``IncludeParamBase`` schema."""
 
 
-ProductPutOpenGraphType: TypeAlias = (
+ProductBasePUTOpenGraphType: TypeAlias = (
     "Literal['product', 'album', 'book', 'drink', 'food', 'game', 'movie', 'song', 'tv_show']"
 )
-"""Type of ``ProductPut['open_graph_type']``."""
+"""Type of ``ProductBasePUT['open_graph_type']``."""
 
 
-class ProductPut(TypedDict, total=False):
+class ProductBasePUT(TypedDict, total=False):
     """`Product` properties used in: * `PUT`"""
 
     name: str
@@ -804,7 +703,7 @@ class ProductPut(TypedDict, total=False):
     price_hidden_label: str
     """By default, an empty string."""
     custom_url: CustomUrlFull
-    open_graph_type: ProductPutOpenGraphType
+    open_graph_type: ProductBasePUTOpenGraphType
     """Type of product, defaults to `product`."""
     open_graph_title: str
     """Title of the product, if not specified the product name will be used instead."""
@@ -832,7 +731,7 @@ class ProductPut(TypedDict, total=False):
     """The total quantity of this product sold."""
     custom_fields: list[ProductCustomFieldPut]
     """200 maximum custom fields per product."""
-    bulk_pricing_rules: list[ProductPutBulkPricingRulesItem]
+    bulk_pricing_rules: list[ProductBasePUTBulkPricingRulesItem]
     images: list[ProductImageFull]
     videos: list[ProductVideoFull]
     """The Catalog API integrates with third-party YouTube."""
@@ -862,11 +761,9 @@ class ProductCustomFieldPut(TypedDict):
     """The name of the field, shown on the storefront, orders, etc."""
 
 
-class ProductPutBulkPricingRulesItem(TypedDict):
-    """The ``ProductPutBulkPricingRulesItem`` object."""
+class BulkPricingRuleFull(TypedDict):
+    """The ``bulkPricingRule_Full`` schema."""
 
-    id: int
-    """Unique ID of the *Bulk Pricing Rule*."""
     quantity_min: int
     """The minimum inclusive quantity of a product to satisfy this rule."""
     quantity_max: int
@@ -875,6 +772,13 @@ class ProductPutBulkPricingRulesItem(TypedDict):
     """The type of adjustment that is made."""
     amount: float | str
     """You can express the adjustment type as either a fixed dollar amount or a percentage."""
+
+
+class ProductBasePUTBulkPricingRulesItem(BulkPricingRuleFull):
+    """The ``ProductBasePUTBulkPricingRulesItem`` object."""
+
+    id: int
+    """Unique ID of the *Bulk Pricing Rule*."""
 
 
 class ProductImageFull(TypedDict, total=False):
@@ -902,6 +806,10 @@ class ProductImageFull(TypedDict, total=False):
     """The thumbnail URL for this image."""
     url_tiny: str
     """The tiny URL for this image."""
+
+
+class ProductPut(ProductBasePUT):
+    """`Product` properties used in: * `PUT`"""
 
 
 MetafieldBasePermissionSet: TypeAlias = (
@@ -997,19 +905,6 @@ class ProductCustomFieldBase(TypedDict):
 
 class BulkPricingRuleResponse(TypedDict, total=False):
     """The ``bulkPricingRule_Response`` schema."""
-
-    quantity_min: int
-    """The minimum inclusive quantity of a product to satisfy this rule."""
-    quantity_max: int
-    """The maximum inclusive quantity of a product to satisfy this rule."""
-    type: Literal["price", "percent", "fixed"]
-    """The type of adjustment that is made."""
-    amount: float | str
-    """You can express the adjustment type as either a fixed dollar amount or a percentage."""
-
-
-class BulkPricingRuleFull(TypedDict):
-    """The ``bulkPricingRule_Full`` schema."""
 
     quantity_min: int
     """The minimum inclusive quantity of a product to satisfy this rule."""
@@ -1267,19 +1162,11 @@ class ProductFull(TypedDict, total=False):
     """
 
 
-class ProductFullBulkPricingRulesItem(TypedDict):
+class ProductFullBulkPricingRulesItem(BulkPricingRuleFull):
     """The ``ProductFullBulkPricingRulesItem`` object."""
 
     id: int
     """Unique ID of the *Bulk Pricing Rule*."""
-    quantity_min: int
-    """The minimum inclusive quantity of a product to satisfy this rule."""
-    quantity_max: int
-    """The maximum inclusive quantity of a product to satisfy this rule."""
-    type: Literal["price", "percent", "fixed"]
-    """The type of adjustment that is made."""
-    amount: float | str
-    """You can express the adjustment type as either a fixed dollar amount or a percentage."""
 
 
 class PrimaryImageFull(TypedDict, total=False):
@@ -1328,179 +1215,11 @@ ProductPutCollection: TypeAlias = "list[ProductPutCollectionItem]"
 """The model for batch updating products."""
 
 
-ProductPutCollectionItemOpenGraphType: TypeAlias = (
-    "Literal['product', 'album', 'book', 'drink', 'food', 'game', 'movie', 'song', 'tv_show']"
-)
-"""Type of ``ProductPutCollectionItem['open_graph_type']``."""
-
-
-class ProductPutCollectionItem(TypedDict, total=False):
+class ProductPutCollectionItem(ProductBasePUT):
     """`Product` properties used in: * `PUT`"""
 
-    id: Required[int]
-    """Unique ID of the *Product*."""
-    name: str
-    """A unique product name."""
-    type: Literal["physical", "digital"]
-    """The product type."""
-    sku: str
-    """A unique user-defined alphanumeric product code/stock keeping unit (SKU)."""
-    description: str
-    """The product description, which can include HTML formatting."""
-    weight: float
-    """Weight of the product, which can be used when calculating shipping costs."""
-    width: float
-    """Width of the product, which can be used when calculating shipping costs."""
-    depth: float
-    """Depth of the product, which can be used when calculating shipping costs."""
-    height: float
-    """Height of the product, which can be used when calculating shipping costs."""
-    price: float
-    """The price of the product."""
-    cost_price: float
-    """The cost price of the product."""
-    retail_price: float
-    """The retail cost of the product."""
-    sale_price: float
-    """If entered, the sale price will be used instead of value in the price field when
-    calculating the products cost.
-    """
-    map_price: float
-    """Minimum Advertised Price"""
-    tax_class_id: float
-    """The ID of the tax class applied to the product."""
-    product_tax_code: str
-    """Tax Codes, such as AvaTax System Tax Codes, identify products and services that fall into
-    special sales-tax categories.
-    """
-    categories: list[float]
-    """An array of IDs for the categories to which this product belongs."""
-    brand_id: int
-    """You can add a product to an existing brand during a product /PUT or /POST."""
-    brand_name: str
-    """You can create the brand during a product PUT or POST request."""
-    inventory_level: int
-    """Current inventory level of the product."""
-    inventory_warning_level: int
-    """Inventory warning level for the product."""
-    inventory_tracking: Literal["none", "product", "variant"]
-    """The type of inventory tracking for the product."""
-    fixed_cost_shipping_price: float
-    """A fixed shipping cost for the product."""
-    is_free_shipping: bool
-    """Flag used to indicate whether the product has free shipping."""
-    is_visible: bool
-    """Flag to determine whether the product should be displayed to customers browsing the store."""
-    is_featured: bool
-    """Flag to determine whether the product should be included in the `featured products` panel
-    when viewing the store.
-    """
-    related_products: list[int]
-    """An array of IDs for the related products."""
-    warranty: str
-    """Warranty information displayed on the product page."""
-    bin_picking_number: str
-    """The BIN picking number for the product."""
-    layout_file: str
-    """The layout template file used to render this product category."""
-    upc: str
-    """The product UPC code, which is used in feeds for shopping comparison sites and external
-    channel integrations.
-    """
-    search_keywords: str
-    """A comma-separated list of keywords that can be used to locate the product when searching
-    the store.
-    """
-    availability_description: str
-    """Availability text displayed on the checkout page, under the product title."""
-    availability: Literal["available", "disabled", "preorder"]
-    """Availability of the product."""
-    gift_wrapping_options_type: Literal["any", "none", "list"]
-    """Type of gift-wrapping options."""
-    gift_wrapping_options_list: list[int]
-    """A list of gift-wrapping option IDs."""
-    sort_order: int
-    """Priority to give this product when included in product lists on category pages and in
-    search results.
-    """
-    condition: Literal["New", "Used", "Refurbished"]
-    """The product condition."""
-    is_condition_shown: bool
-    """Flag used to determine whether the product condition is shown to the customer on the
-    product page.
-    """
-    order_quantity_minimum: int
-    """The minimum quantity an order must contain, to be eligible to purchase this product."""
-    order_quantity_maximum: int
-    """The maximum quantity an order can contain when purchasing the product."""
-    page_title: str
-    """Custom title for the product page."""
-    meta_keywords: list[str]
-    """Custom meta keywords for the product page."""
-    meta_description: str
-    """Custom meta description for the product page."""
-    view_count: int
-    """The number of times the product has been viewed."""
-    preorder_release_date: str | None
-    """Pre-order release date."""
-    preorder_message: str
-    """Custom expected-date message to display on the product page."""
-    is_preorder_only: bool
-    """If set to true then on the preorder release date the preorder status will automatically be
-    removed.
-    """
-    is_price_hidden: bool
-    """False by default, indicating that this products price should be shown on the product page."""
-    price_hidden_label: str
-    """By default, an empty string."""
-    custom_url: CustomUrlFull
-    open_graph_type: ProductPutCollectionItemOpenGraphType
-    """Type of product, defaults to `product`."""
-    open_graph_title: str
-    """Title of the product, if not specified the product name will be used instead."""
-    open_graph_description: str
-    """Description to use for the product, if not specified then the meta_description will be
-    used instead.
-    """
-    open_graph_use_meta_description: bool
-    """Flag to determine if product description or open graph description is used."""
-    open_graph_use_product_name: bool
-    """Flag to determine if product name or open graph name is used."""
-    open_graph_use_image: bool
-    """Flag to determine if product image or open graph image is used."""
-    gtin: str
-    """Global Trade Item Number"""
-    mpn: str
-    """Manufacturer Part Number"""
-    date_last_imported: str
-    """the date when the Product had been imported"""
-    reviews_rating_sum: int
-    """The total (cumulative) rating for the product."""
-    reviews_count: int
-    """The number of times the product has been rated."""
-    total_sold: int
-    """The total quantity of this product sold."""
-    custom_fields: list[ProductCustomFieldPut]
-    """200 maximum custom fields per product."""
-    bulk_pricing_rules: list[ProductPutCollectionItemBulkPricingRulesItem]
-    images: list[ProductImageFull]
-    videos: list[ProductVideoFull]
-    """The Catalog API integrates with third-party YouTube."""
-
-
-class ProductPutCollectionItemBulkPricingRulesItem(TypedDict):
-    """The ``ProductPutCollectionItemBulkPricingRulesItem`` object."""
-
     id: int
-    """Unique ID of the *Bulk Pricing Rule*."""
-    quantity_min: int
-    """The minimum inclusive quantity of a product to satisfy this rule."""
-    quantity_max: int
-    """The maximum inclusive quantity of a product to satisfy this rule."""
-    type: Literal["price", "percent", "fixed"]
-    """The type of adjustment that is made."""
-    amount: float | str
-    """You can express the adjustment type as either a fixed dollar amount or a percentage."""
+    """Unique ID of the *Product*."""
 
 
 ProductBasePOSTOpenGraphType: TypeAlias = (
@@ -1662,192 +1381,11 @@ class ProductBasePOST(TypedDict, total=False):
     variants: list[ProductVariantFull]
 
 
-class ProductBasePOSTBulkPricingRulesItem(TypedDict):
+class ProductBasePOSTBulkPricingRulesItem(BulkPricingRuleFull):
     """The ``ProductBasePOSTBulkPricingRulesItem`` object."""
 
     id: int
     """Unique ID of the *Bulk Pricing Rule*."""
-    quantity_min: int
-    """The minimum inclusive quantity of a product to satisfy this rule."""
-    quantity_max: int
-    """The maximum inclusive quantity of a product to satisfy this rule."""
-    type: Literal["price", "percent", "fixed"]
-    """The type of adjustment that is made."""
-    amount: float | str
-    """You can express the adjustment type as either a fixed dollar amount or a percentage."""
-
-
-ProductBasePUTOpenGraphType: TypeAlias = (
-    "Literal['product', 'album', 'book', 'drink', 'food', 'game', 'movie', 'song', 'tv_show']"
-)
-"""Type of ``ProductBasePUT['open_graph_type']``."""
-
-
-class ProductBasePUT(TypedDict, total=False):
-    """`Product` properties used in: * `PUT`"""
-
-    name: str
-    """A unique product name."""
-    type: Literal["physical", "digital"]
-    """The product type."""
-    sku: str
-    """A unique user-defined alphanumeric product code/stock keeping unit (SKU)."""
-    description: str
-    """The product description, which can include HTML formatting."""
-    weight: float
-    """Weight of the product, which can be used when calculating shipping costs."""
-    width: float
-    """Width of the product, which can be used when calculating shipping costs."""
-    depth: float
-    """Depth of the product, which can be used when calculating shipping costs."""
-    height: float
-    """Height of the product, which can be used when calculating shipping costs."""
-    price: float
-    """The price of the product."""
-    cost_price: float
-    """The cost price of the product."""
-    retail_price: float
-    """The retail cost of the product."""
-    sale_price: float
-    """If entered, the sale price will be used instead of value in the price field when
-    calculating the products cost.
-    """
-    map_price: float
-    """Minimum Advertised Price"""
-    tax_class_id: float
-    """The ID of the tax class applied to the product."""
-    product_tax_code: str
-    """Tax Codes, such as AvaTax System Tax Codes, identify products and services that fall into
-    special sales-tax categories.
-    """
-    categories: list[float]
-    """An array of IDs for the categories to which this product belongs."""
-    brand_id: int
-    """You can add a product to an existing brand during a product /PUT or /POST."""
-    brand_name: str
-    """You can create the brand during a product PUT or POST request."""
-    inventory_level: int
-    """Current inventory level of the product."""
-    inventory_warning_level: int
-    """Inventory warning level for the product."""
-    inventory_tracking: Literal["none", "product", "variant"]
-    """The type of inventory tracking for the product."""
-    fixed_cost_shipping_price: float
-    """A fixed shipping cost for the product."""
-    is_free_shipping: bool
-    """Flag used to indicate whether the product has free shipping."""
-    is_visible: bool
-    """Flag to determine whether the product should be displayed to customers browsing the store."""
-    is_featured: bool
-    """Flag to determine whether the product should be included in the `featured products` panel
-    when viewing the store.
-    """
-    related_products: list[int]
-    """An array of IDs for the related products."""
-    warranty: str
-    """Warranty information displayed on the product page."""
-    bin_picking_number: str
-    """The BIN picking number for the product."""
-    layout_file: str
-    """The layout template file used to render this product category."""
-    upc: str
-    """The product UPC code, which is used in feeds for shopping comparison sites and external
-    channel integrations.
-    """
-    search_keywords: str
-    """A comma-separated list of keywords that can be used to locate the product when searching
-    the store.
-    """
-    availability_description: str
-    """Availability text displayed on the checkout page, under the product title."""
-    availability: Literal["available", "disabled", "preorder"]
-    """Availability of the product."""
-    gift_wrapping_options_type: Literal["any", "none", "list"]
-    """Type of gift-wrapping options."""
-    gift_wrapping_options_list: list[int]
-    """A list of gift-wrapping option IDs."""
-    sort_order: int
-    """Priority to give this product when included in product lists on category pages and in
-    search results.
-    """
-    condition: Literal["New", "Used", "Refurbished"]
-    """The product condition."""
-    is_condition_shown: bool
-    """Flag used to determine whether the product condition is shown to the customer on the
-    product page.
-    """
-    order_quantity_minimum: int
-    """The minimum quantity an order must contain, to be eligible to purchase this product."""
-    order_quantity_maximum: int
-    """The maximum quantity an order can contain when purchasing the product."""
-    page_title: str
-    """Custom title for the product page."""
-    meta_keywords: list[str]
-    """Custom meta keywords for the product page."""
-    meta_description: str
-    """Custom meta description for the product page."""
-    view_count: int
-    """The number of times the product has been viewed."""
-    preorder_release_date: str | None
-    """Pre-order release date."""
-    preorder_message: str
-    """Custom expected-date message to display on the product page."""
-    is_preorder_only: bool
-    """If set to true then on the preorder release date the preorder status will automatically be
-    removed.
-    """
-    is_price_hidden: bool
-    """False by default, indicating that this products price should be shown on the product page."""
-    price_hidden_label: str
-    """By default, an empty string."""
-    custom_url: CustomUrlFull
-    open_graph_type: ProductBasePUTOpenGraphType
-    """Type of product, defaults to `product`."""
-    open_graph_title: str
-    """Title of the product, if not specified the product name will be used instead."""
-    open_graph_description: str
-    """Description to use for the product, if not specified then the meta_description will be
-    used instead.
-    """
-    open_graph_use_meta_description: bool
-    """Flag to determine if product description or open graph description is used."""
-    open_graph_use_product_name: bool
-    """Flag to determine if product name or open graph name is used."""
-    open_graph_use_image: bool
-    """Flag to determine if product image or open graph image is used."""
-    gtin: str
-    """Global Trade Item Number"""
-    mpn: str
-    """Manufacturer Part Number"""
-    date_last_imported: str
-    """the date when the Product had been imported"""
-    reviews_rating_sum: int
-    """The total (cumulative) rating for the product."""
-    reviews_count: int
-    """The number of times the product has been rated."""
-    total_sold: int
-    """The total quantity of this product sold."""
-    custom_fields: list[ProductCustomFieldPut]
-    """200 maximum custom fields per product."""
-    bulk_pricing_rules: list[ProductBasePUTBulkPricingRulesItem]
-    images: list[ProductImageFull]
-    videos: list[ProductVideoFull]
-    """The Catalog API integrates with third-party YouTube."""
-
-
-class ProductBasePUTBulkPricingRulesItem(TypedDict):
-    """The ``ProductBasePUTBulkPricingRulesItem`` object."""
-
-    id: int
-    """Unique ID of the *Bulk Pricing Rule*."""
-    quantity_min: int
-    """The minimum inclusive quantity of a product to satisfy this rule."""
-    quantity_max: int
-    """The maximum inclusive quantity of a product to satisfy this rule."""
-    type: Literal["price", "percent", "fixed"]
-    """The type of adjustment that is made."""
-    amount: float | str
-    """You can express the adjustment type as either a fixed dollar amount or a percentage."""
 
 
 ProductBaseResponseOpenGraphType: TypeAlias = (
@@ -2002,7 +1540,7 @@ class ProductBaseResponse(TypedDict, total=False):
     """The total quantity of this product sold."""
     custom_fields: list[ProductCustomFieldPut]
     """200 maximum custom fields per product."""
-    bulk_pricing_rules: list[ProductBaseResponseBulkPricingRulesItem]
+    bulk_pricing_rules: list[ProductFullBulkPricingRulesItem]
     images: list[ProductImageFull]
     primary_image: PrimaryImageFull
     videos: list[ProductVideoFull]
@@ -2011,44 +1549,13 @@ class ProductBaseResponse(TypedDict, total=False):
     """An array of parent relations for this product."""
 
 
-class ProductBaseResponseBulkPricingRulesItem(TypedDict):
-    """The ``ProductBaseResponseBulkPricingRulesItem`` object."""
-
-    id: int
-    """Unique ID of the *Bulk Pricing Rule*."""
-    quantity_min: int
-    """The minimum inclusive quantity of a product to satisfy this rule."""
-    quantity_max: int
-    """The maximum inclusive quantity of a product to satisfy this rule."""
-    type: Literal["price", "percent", "fixed"]
-    """The type of adjustment that is made."""
-    amount: float | str
-    """You can express the adjustment type as either a fixed dollar amount or a percentage."""
-
-
-MetafieldFullPermissionSet: TypeAlias = (
-    "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
-)
-"""Type of ``MetafieldFull['permission_set']``."""
-
-
-class MetafieldFull(TypedDict, total=False):
+class MetafieldFull(MetafieldBase, total=False):
     """Metafield for products, categories, variants, and brands; the max number of metafields
     allowed on each is 250.
     """
 
     id: int
     """Unique ID of the *Metafield*."""
-    key: Required[str]
-    """The name of the field, for example: `location_id`, `color`."""
-    value: Required[str]
-    """The value of the field, for example: `1`, `blue`."""
-    namespace: Required[str]
-    """Namespace for the metafield, for organizational purposes."""
-    permission_set: Required[MetafieldFullPermissionSet]
-    """Determines the visibility and writeability of the field by other API consumers."""
-    description: str
-    """Description for the metafields."""
     resource_type: Literal["category", "brand", "product", "variant"]
     """The type of resource with which the metafield is associated."""
     resource_id: int
@@ -2137,15 +1644,9 @@ Beta5DetailedErrors: TypeAlias = "dict[str, Any]"
 """The ``beta5DetailedErrors`` schema."""
 
 
-class Beta5ErrorResponse(TypedDict, total=False):
+class Beta5ErrorResponse(BaseError, total=False):
     """Error payload for the BigCommerce API."""
 
-    status: int
-    """The HTTP status code."""
-    title: str
-    """The error title describing the particular error."""
-    type: str
-    instance: str
     errors: Beta5DetailedErrors
 
 
@@ -2508,200 +2009,11 @@ GetProductsParams = TypedDict(
 """Query parameters of ``getProducts``."""
 
 
-GetProductsResultOpenGraphType: TypeAlias = (
-    "Literal['product', 'album', 'book', 'drink', 'food', 'game', 'movie', 'song', 'tv_show']"
-)
-"""Type of ``GetProductsResult['open_graph_type']``."""
-
-
-class GetProductsResult(TypedDict, total=False):
+class GetProductsResult(ProductFull, total=False):
     """Result of ``getProducts``."""
 
-    id: int
-    """ID of the product."""
-    name: str
-    """A unique product name."""
-    type: Literal["physical", "digital"]
-    """The product type."""
-    sku: str
-    """A unique user-defined alphanumeric product code/stock keeping unit (SKU)."""
-    description: str
-    """The product description, which can include HTML formatting."""
-    weight: float
-    """Weight of the product, which can be used when calculating shipping costs."""
-    width: float
-    """Width of the product, which can be used when calculating shipping costs."""
-    depth: float
-    """Depth of the product, which can be used when calculating shipping costs."""
-    height: float
-    """Height of the product, which can be used when calculating shipping costs."""
-    price: float
-    """The price of the product."""
-    cost_price: float
-    """The cost price of the product."""
-    retail_price: float
-    """The retail cost of the product."""
-    sale_price: float
-    """If entered, the sale price will be used instead of value in the price field when
-    calculating the products cost.
-    """
-    map_price: float
-    """Minimum Advertised Price."""
-    tax_class_id: float
-    """The ID of the tax class applied to the product."""
-    product_tax_code: str
-    """Tax Codes, such as AvaTax System Tax Codes, identify products and services that fall into
-    special sales-tax categories.
-    """
-    categories: list[float]
-    """An array of IDs for the categories to which this product belongs."""
-    brand_id: int
-    """You can add a product to an existing brand during a product /PUT or /POST use the
-    `brand_id` field.
-    """
-    inventory_level: int
-    """Current inventory level of the product."""
-    inventory_warning_level: int
-    """Inventory warning level for the product."""
-    inventory_tracking: Literal["none", "product", "variant"]
-    """The type of inventory tracking for the product."""
-    fixed_cost_shipping_price: float
-    """A fixed shipping cost for the product."""
-    is_free_shipping: bool
-    """Flag used to indicate whether the product has free shipping."""
-    is_visible: bool
-    """Flag to determine whether the product should be displayed to customers browsing the store."""
-    is_featured: bool
-    """Flag to determine whether the product should be included in the `featured products` panel
-    when viewing the store.
-    """
-    related_products: list[int]
-    """An array of IDs for the related products."""
-    warranty: str
-    """Warranty information displayed on the product page."""
-    bin_picking_number: str
-    """The BIN picking number for the product."""
-    layout_file: str
-    """The layout template file used to render this product category."""
-    upc: str
-    """The product UPC code, which is used in feeds for shopping comparison sites and external
-    channel integrations.
-    """
-    search_keywords: str
-    """A comma-separated list of keywords that can be used to locate the product when searching
-    the store.
-    """
-    availability_description: str
-    """Availability text displayed on the checkout page, under the product title."""
-    availability: Literal["available", "disabled", "preorder"]
-    """Availability of the product."""
-    gift_wrapping_options_type: Literal["any", "none", "list"]
-    """Type of gift-wrapping options."""
-    gift_wrapping_options_list: list[int]
-    """A list of gift-wrapping option IDs."""
-    sort_order: int
-    """Priority to give this product when included in product lists on category pages and in
-    search results.
-    """
-    condition: Literal["New", "Used", "Refurbished"]
-    """The product condition."""
-    is_condition_shown: bool
-    """Flag used to determine whether the product condition is shown to the customer on the
-    product page.
-    """
-    order_quantity_minimum: int
-    """The minimum quantity an order must contain, to be eligible to purchase this product."""
-    order_quantity_maximum: int
-    """The maximum quantity an order can contain when purchasing the product."""
-    page_title: str
-    """Custom title for the product page."""
-    meta_keywords: list[str]
-    """Custom meta keywords for the product page."""
-    meta_description: str
-    """Custom meta description for the product page."""
-    view_count: int
-    """The number of times the product has been viewed."""
-    preorder_release_date: str | None
-    """Pre-order release date."""
-    preorder_message: str
-    """Custom expected-date message to display on the product page."""
-    is_preorder_only: bool
-    """If set to true then on the preorder release date the preorder status will automatically be
-    removed.
-    """
-    is_price_hidden: bool
-    """False by default, indicating that this products price should be shown on the product page."""
-    price_hidden_label: str
-    """By default, an empty string."""
-    custom_url: CustomUrlFull
-    open_graph_type: GetProductsResultOpenGraphType
-    """Type of product, defaults to `product`."""
-    open_graph_title: str
-    """Title of the product, if not specified the product name will be used instead."""
-    open_graph_description: str
-    """Description to use for the product, if not specified then the meta_description will be
-    used instead.
-    """
-    open_graph_use_meta_description: bool
-    """Flag to determine if product description or open graph description is used."""
-    open_graph_use_product_name: bool
-    """Flag to determine if product name or open graph name is used."""
-    open_graph_use_image: bool
-    """Flag to determine if product image or open graph image is used."""
-    gtin: str
-    """Global Trade Item Number"""
-    mpn: str
-    """Manufacturer Part Number"""
-    date_last_imported: str
-    """the date when the Product had been imported"""
-    reviews_rating_sum: int
-    """The total (cumulative) rating for the product."""
-    reviews_count: int
-    """The number of times the product has been rated."""
-    total_sold: int
-    """The total quantity of this product sold."""
-    custom_fields: list[ProductCustomFieldPut]
-    """200 maximum custom fields per product."""
-    bulk_pricing_rules: list[GetProductsResultBulkPricingRulesItem]
-    images: list[ProductImageFull]
-    primary_image: PrimaryImageFull
-    videos: list[ProductVideoFull]
-    """The Catalog API integrates with third-party YouTube."""
-    parent_relations: list[ParentRelation]
-    """An array of parent relations for this product."""
-    date_created: str
-    """The date on which the product was created."""
-    date_modified: str
-    """The date on which the product was modified."""
-    base_variant_id: int
-    """The unique identifier of the base variant associated with a simple product."""
-    calculated_price: float
-    """The calculated_price is derived from the default price and sale price of the product."""
-    options: list[ProductOptionBase]
-    modifiers: list[ProductModifierFull]
-    option_set_id: int
-    """Indicates that the product is in an Option Set (legacy V2 concept)."""
-    option_set_display: str
-    """Legacy template setting which controls if the option set shows up to the side of or below
-    the product image and description.
-    """
     channels: list[int]
     """The channels to which the product is assigned."""
-
-
-class GetProductsResultBulkPricingRulesItem(TypedDict):
-    """The ``GetProductsResultBulkPricingRulesItem`` object."""
-
-    id: int
-    """Unique ID of the *Bulk Pricing Rule*."""
-    quantity_min: int
-    """The minimum inclusive quantity of a product to satisfy this rule."""
-    quantity_max: int
-    """The maximum inclusive quantity of a product to satisfy this rule."""
-    type: Literal["price", "percent", "fixed"]
-    """The type of adjustment that is made."""
-    amount: float | str
-    """You can express the adjustment type as either a fixed dollar amount or a percentage."""
 
 
 class UpdateProductsParams(TypedDict, total=False):
@@ -2761,200 +2073,11 @@ class GetProductParams(TypedDict, total=False):
     """Fields to exclude, in a comma-separated list."""
 
 
-GetProductResultOpenGraphType: TypeAlias = (
-    "Literal['product', 'album', 'book', 'drink', 'food', 'game', 'movie', 'song', 'tv_show']"
-)
-"""Type of ``GetProductResult['open_graph_type']``."""
-
-
-class GetProductResult(TypedDict, total=False):
+class GetProductResult(ProductFull, total=False):
     """Result of ``getProduct``."""
 
-    id: int
-    """ID of the product."""
-    name: str
-    """A unique product name."""
-    type: Literal["physical", "digital"]
-    """The product type."""
-    sku: str
-    """A unique user-defined alphanumeric product code/stock keeping unit (SKU)."""
-    description: str
-    """The product description, which can include HTML formatting."""
-    weight: float
-    """Weight of the product, which can be used when calculating shipping costs."""
-    width: float
-    """Width of the product, which can be used when calculating shipping costs."""
-    depth: float
-    """Depth of the product, which can be used when calculating shipping costs."""
-    height: float
-    """Height of the product, which can be used when calculating shipping costs."""
-    price: float
-    """The price of the product."""
-    cost_price: float
-    """The cost price of the product."""
-    retail_price: float
-    """The retail cost of the product."""
-    sale_price: float
-    """If entered, the sale price will be used instead of value in the price field when
-    calculating the products cost.
-    """
-    map_price: float
-    """Minimum Advertised Price."""
-    tax_class_id: float
-    """The ID of the tax class applied to the product."""
-    product_tax_code: str
-    """Tax Codes, such as AvaTax System Tax Codes, identify products and services that fall into
-    special sales-tax categories.
-    """
-    categories: list[float]
-    """An array of IDs for the categories to which this product belongs."""
-    brand_id: int
-    """You can add a product to an existing brand during a product /PUT or /POST use the
-    `brand_id` field.
-    """
-    inventory_level: int
-    """Current inventory level of the product."""
-    inventory_warning_level: int
-    """Inventory warning level for the product."""
-    inventory_tracking: Literal["none", "product", "variant"]
-    """The type of inventory tracking for the product."""
-    fixed_cost_shipping_price: float
-    """A fixed shipping cost for the product."""
-    is_free_shipping: bool
-    """Flag used to indicate whether the product has free shipping."""
-    is_visible: bool
-    """Flag to determine whether the product should be displayed to customers browsing the store."""
-    is_featured: bool
-    """Flag to determine whether the product should be included in the `featured products` panel
-    when viewing the store.
-    """
-    related_products: list[int]
-    """An array of IDs for the related products."""
-    warranty: str
-    """Warranty information displayed on the product page."""
-    bin_picking_number: str
-    """The BIN picking number for the product."""
-    layout_file: str
-    """The layout template file used to render this product category."""
-    upc: str
-    """The product UPC code, which is used in feeds for shopping comparison sites and external
-    channel integrations.
-    """
-    search_keywords: str
-    """A comma-separated list of keywords that can be used to locate the product when searching
-    the store.
-    """
-    availability_description: str
-    """Availability text displayed on the checkout page, under the product title."""
-    availability: Literal["available", "disabled", "preorder"]
-    """Availability of the product."""
-    gift_wrapping_options_type: Literal["any", "none", "list"]
-    """Type of gift-wrapping options."""
-    gift_wrapping_options_list: list[int]
-    """A list of gift-wrapping option IDs."""
-    sort_order: int
-    """Priority to give this product when included in product lists on category pages and in
-    search results.
-    """
-    condition: Literal["New", "Used", "Refurbished"]
-    """The product condition."""
-    is_condition_shown: bool
-    """Flag used to determine whether the product condition is shown to the customer on the
-    product page.
-    """
-    order_quantity_minimum: int
-    """The minimum quantity an order must contain, to be eligible to purchase this product."""
-    order_quantity_maximum: int
-    """The maximum quantity an order can contain when purchasing the product."""
-    page_title: str
-    """Custom title for the product page."""
-    meta_keywords: list[str]
-    """Custom meta keywords for the product page."""
-    meta_description: str
-    """Custom meta description for the product page."""
-    view_count: int
-    """The number of times the product has been viewed."""
-    preorder_release_date: str | None
-    """Pre-order release date."""
-    preorder_message: str
-    """Custom expected-date message to display on the product page."""
-    is_preorder_only: bool
-    """If set to true then on the preorder release date the preorder status will automatically be
-    removed.
-    """
-    is_price_hidden: bool
-    """False by default, indicating that this products price should be shown on the product page."""
-    price_hidden_label: str
-    """By default, an empty string."""
-    custom_url: CustomUrlFull
-    open_graph_type: GetProductResultOpenGraphType
-    """Type of product, defaults to `product`."""
-    open_graph_title: str
-    """Title of the product, if not specified the product name will be used instead."""
-    open_graph_description: str
-    """Description to use for the product, if not specified then the meta_description will be
-    used instead.
-    """
-    open_graph_use_meta_description: bool
-    """Flag to determine if product description or open graph description is used."""
-    open_graph_use_product_name: bool
-    """Flag to determine if product name or open graph name is used."""
-    open_graph_use_image: bool
-    """Flag to determine if product image or open graph image is used."""
-    gtin: str
-    """Global Trade Item Number"""
-    mpn: str
-    """Manufacturer Part Number"""
-    date_last_imported: str
-    """the date when the Product had been imported"""
-    reviews_rating_sum: int
-    """The total (cumulative) rating for the product."""
-    reviews_count: int
-    """The number of times the product has been rated."""
-    total_sold: int
-    """The total quantity of this product sold."""
-    custom_fields: list[ProductCustomFieldPut]
-    """200 maximum custom fields per product."""
-    bulk_pricing_rules: list[GetProductResultBulkPricingRulesItem]
-    images: list[ProductImageFull]
-    primary_image: PrimaryImageFull
-    videos: list[ProductVideoFull]
-    """The Catalog API integrates with third-party YouTube."""
-    parent_relations: list[ParentRelation]
-    """An array of parent relations for this product."""
-    date_created: str
-    """The date on which the product was created."""
-    date_modified: str
-    """The date on which the product was modified."""
-    base_variant_id: int
-    """The unique identifier of the base variant associated with a simple product."""
-    calculated_price: float
-    """The calculated_price is derived from the default price and sale price of the product."""
-    options: list[ProductOptionBase]
-    modifiers: list[ProductModifierFull]
-    option_set_id: int
-    """Indicates that the product is in an Option Set (legacy V2 concept)."""
-    option_set_display: str
-    """Legacy template setting which controls if the option set shows up to the side of or below
-    the product image and description.
-    """
     channels: list[int]
     """The channels to which the product is assigned."""
-
-
-class GetProductResultBulkPricingRulesItem(TypedDict):
-    """The ``GetProductResultBulkPricingRulesItem`` object."""
-
-    id: int
-    """Unique ID of the *Bulk Pricing Rule*."""
-    quantity_min: int
-    """The minimum inclusive quantity of a product to satisfy this rule."""
-    quantity_max: int
-    """The maximum inclusive quantity of a product to satisfy this rule."""
-    type: Literal["price", "percent", "fixed"]
-    """The type of adjustment that is made."""
-    amount: float | str
-    """You can express the adjustment type as either a fixed dollar amount or a percentage."""
 
 
 UpdateProductParamsInclude: TypeAlias = (
@@ -2986,21 +2109,8 @@ class GetProductImagesParams(TypedDict, total=False):
     """Fields to exclude, in a comma-separated list."""
 
 
-class CreateProductImageBody(TypedDict, total=False):
+class CreateProductImageBody(ProductImagePostPut):
     """Body of ``createProductImage``."""
-
-    product_id: int
-    """The unique numeric identifier for the product with which the image is associated."""
-    image_url: str
-    """The URL for an image displayed on the storefront when the conditions are applied."""
-    is_thumbnail: bool
-    """Flag for identifying whether the image is used as the products thumbnail."""
-    sort_order: int
-    """The order in which the image will be displayed on the product page."""
-    description: str
-    """The description for the image."""
-    date_modified: str
-    """The date on which the product image was modified."""
 
 
 class CreateProductImageResult(TypedDict, total=False):
@@ -3040,21 +2150,8 @@ class GetProductImageParams(TypedDict, total=False):
     """Fields to exclude, in a comma-separated list."""
 
 
-class UpdateProductImageBody(TypedDict, total=False):
+class UpdateProductImageBody(ProductImagePostPut):
     """Body of ``updateProductImage``."""
-
-    product_id: int
-    """The unique numeric identifier for the product with which the image is associated."""
-    image_url: str
-    """The URL for an image displayed on the storefront when the conditions are applied."""
-    is_thumbnail: bool
-    """Flag for identifying whether the image is used as the products thumbnail."""
-    sort_order: int
-    """The order in which the image will be displayed on the product page."""
-    description: str
-    """The description for the image."""
-    date_modified: str
-    """The date on which the product image was modified."""
 
 
 class UpdateProductImageResult(TypedDict, total=False):
@@ -3614,34 +2711,18 @@ class GetAllBulkPricingRulesParams(TypedDict, total=False):
     """Fields to exclude, in a comma-separated list."""
 
 
-class GetAllBulkPricingRulesResult(TypedDict, total=False):
+class GetAllBulkPricingRulesResult(BulkPricingRuleResponse, total=False):
     """Result of ``getAllBulkPricingRules``."""
 
     id: int
     """Unique ID of the *Bulk Pricing Rule*."""
-    quantity_min: int
-    """The minimum inclusive quantity of a product to satisfy this rule."""
-    quantity_max: int
-    """The maximum inclusive quantity of a product to satisfy this rule."""
-    type: Literal["price", "percent", "fixed"]
-    """The type of adjustment that is made."""
-    amount: float | str
-    """You can express the adjustment type as either a fixed dollar amount or a percentage."""
 
 
-class CreateBulkPricingRuleResult(TypedDict, total=False):
+class CreateBulkPricingRuleResult(BulkPricingRuleResponse, total=False):
     """Result of ``createBulkPricingRule``."""
 
     id: int
     """Unique ID of the *Bulk Pricing Rule*."""
-    quantity_min: int
-    """The minimum inclusive quantity of a product to satisfy this rule."""
-    quantity_max: int
-    """The maximum inclusive quantity of a product to satisfy this rule."""
-    type: Literal["price", "percent", "fixed"]
-    """The type of adjustment that is made."""
-    amount: float | str
-    """You can express the adjustment type as either a fixed dollar amount or a percentage."""
 
 
 class GetBulkPricingRuleParams(TypedDict, total=False):
@@ -3653,49 +2734,25 @@ class GetBulkPricingRuleParams(TypedDict, total=False):
     """Fields to exclude, in a comma-separated list."""
 
 
-class GetBulkPricingRuleResult(TypedDict, total=False):
+class GetBulkPricingRuleResult(BulkPricingRuleResponse):
     """Result of ``getBulkPricingRule``."""
 
-    id: Required[int]
+    id: int
     """Unique ID of the *Bulk Pricing Rule*."""
-    quantity_min: int
-    """The minimum inclusive quantity of a product to satisfy this rule."""
-    quantity_max: int
-    """The maximum inclusive quantity of a product to satisfy this rule."""
-    type: Literal["price", "percent", "fixed"]
-    """The type of adjustment that is made."""
-    amount: float | str
-    """You can express the adjustment type as either a fixed dollar amount or a percentage."""
 
 
-class UpdateBulkPricingRuleBody(TypedDict):
+class UpdateBulkPricingRuleBody(BulkPricingRuleFull):
     """Body of ``updateBulkPricingRule``."""
 
     id: int
     """Unique ID of the *Bulk Pricing Rule*."""
-    quantity_min: int
-    """The minimum inclusive quantity of a product to satisfy this rule."""
-    quantity_max: int
-    """The maximum inclusive quantity of a product to satisfy this rule."""
-    type: Literal["price", "percent", "fixed"]
-    """The type of adjustment that is made."""
-    amount: float | str
-    """You can express the adjustment type as either a fixed dollar amount or a percentage."""
 
 
-class UpdateBulkPricingRuleResult(TypedDict, total=False):
+class UpdateBulkPricingRuleResult(BulkPricingRuleResponse, total=False):
     """Result of ``updateBulkPricingRule``."""
 
     id: int
     """Unique ID of the *Bulk Pricing Rule*."""
-    quantity_min: int
-    """The minimum inclusive quantity of a product to satisfy this rule."""
-    quantity_max: int
-    """The maximum inclusive quantity of a product to satisfy this rule."""
-    type: Literal["price", "percent", "fixed"]
-    """The type of adjustment that is made."""
-    amount: float | str
-    """You can express the adjustment type as either a fixed dollar amount or a percentage."""
 
 
 GetProductMetafieldsParams = TypedDict(
@@ -4039,26 +3096,10 @@ UpdateProductsMetafieldsBody: TypeAlias = "list[UpdateProductsMetafieldsBodyItem
 """Body of ``updateProductsMetafields``."""
 
 
-UpdateProductsMetafieldsBodyItemPermissionSet: TypeAlias = (
-    "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
-)
-"""Type of ``UpdateProductsMetafieldsBodyItem['permission_set']``."""
-
-
-class UpdateProductsMetafieldsBodyItem(TypedDict, total=False):
+class UpdateProductsMetafieldsBodyItem(MetafieldBasePut):
     """Common Metafield properties."""
 
-    permission_set: UpdateProductsMetafieldsBodyItemPermissionSet
-    """Determines the visibility and writeability of the field by other API consumers."""
-    namespace: str
-    """Namespace for the metafield, for organizational purposes."""
-    key: str
-    """The name of the field, for example: `location_id`, `color`."""
-    value: str
-    """The value of the field, for example: `1`, `blue`."""
-    description: str
-    """Description for the metafields."""
-    id: Required[int]
+    id: int
     """The ID of metafield to update."""
 
 
@@ -4066,25 +3107,9 @@ CreateProductsMetafieldsBody: TypeAlias = "list[CreateProductsMetafieldsBodyItem
 """Body of ``createProductsMetafields``."""
 
 
-CreateProductsMetafieldsBodyItemPermissionSet: TypeAlias = (
-    "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
-)
-"""Type of ``CreateProductsMetafieldsBodyItem['permission_set']``."""
-
-
-class CreateProductsMetafieldsBodyItem(TypedDict):
+class CreateProductsMetafieldsBodyItem(MetafieldBasePost):
     """Common Metafield properties."""
 
-    permission_set: CreateProductsMetafieldsBodyItemPermissionSet
-    """Determines the visibility and writeability of the field by other API consumers."""
-    namespace: str
-    """Namespace for the metafield, for organizational purposes."""
-    key: str
-    """The name of the field, for example: `location_id`, `color`."""
-    value: str
-    """The value of the field, for example: `1`, `blue`."""
-    description: NotRequired[str]
-    """Description for the metafields."""
     resource_id: int
     """The ID for the product with which the metafield is associated."""
 

@@ -482,53 +482,12 @@ PatchCouponPromotionCouponOverridesAutomaticWhenOfferingHigherDiscounts: TypeAli
 """Type of ``PatchCouponPromotion['coupon_overrides_automatic_when_offering_higher_discounts']``."""
 
 
-class PatchCouponPromotion(TypedDict, total=False):
+class PatchCouponPromotion(PromotionBase, total=False):
     """Promotion A *promotion* is composed of a condition that a customer can satisfy (such as
     increasing their cart value above a certain amount or adding an item to their cart) and an
     action will take place (such as a discount on the...
     """
 
-    id: int
-    """An auto-generated unique identifier for the discount rule."""
-    redemption_type: Literal["AUTOMATIC", "COUPON"]
-    """A read-only field indicating the type of promotion."""
-    name: str
-    """An internal name for this rule that the merchant can refer to."""
-    display_name: str
-    """Customer-facing name for this rule, that the merchant want to display to customers."""
-    channels: list[Channel]
-    """Channels that the promotion targets."""
-    customer: Customer
-    rules: list[Rule]
-    """An ordered list of rules to be executed until the first applicable one applies a discount
-    successfully and the rest will be skipped.
-    """
-    current_uses: int
-    """A read-only count of the times this rule has been used by customers."""
-    max_uses: int
-    """The maximum number of times this discount can be used by customers."""
-    status: Literal["ENABLED", "DISABLED", "INVALID"]
-    """Controls whether or not a discount rule can be used by customers."""
-    start_date: str
-    """The date and time when this rule will become active."""
-    end_date: str
-    """The date and time when this rule will expire."""
-    stop: bool
-    """Boolean value that specifies whether to stop evaluating promotions down the priority list
-    when the promotion is applied successfully.
-    """
-    can_be_used_with_other_promotions: bool
-    """Boolean value that specifies whether this promotion can be used with other promotions."""
-    currency_code: str
-    """The ISO-4217-based transactional currency code to which the promotion applies OR * for all
-    currencies.
-    """
-    notifications: list[Notification]
-    """Notifications to display on the storefront based on the result of the evaluation for
-    promotion eligibility.
-    """
-    shipping_address: AddressMatcher
-    schedule: AvailabilityByWeekDay
     codes: CouponCode
     coupon_overrides_other_promotions: CouponOverridesOtherPromotions
     coupon_overrides_automatic_when_offering_higher_discounts: (
@@ -701,53 +660,11 @@ class SavedCouponPromotionMultipleCodes(TypedDict, total=False):
     has_multiple_codes: bool
 
 
-class PatchAutomaticPromotion(TypedDict, total=False):
+class PatchAutomaticPromotion(PromotionBase):
     """Promotion A *promotion* is composed of a condition that a customer can satisfy (such as
     increasing their cart value above a certain amount or adding an item to their cart) and an
     action will take place (such as a discount on the...
     """
-
-    id: int
-    """An auto-generated unique identifier for the discount rule."""
-    redemption_type: Literal["AUTOMATIC", "COUPON"]
-    """A read-only field indicating the type of promotion."""
-    name: str
-    """An internal name for this rule that the merchant can refer to."""
-    display_name: str
-    """Customer-facing name for this rule, that the merchant want to display to customers."""
-    channels: list[Channel]
-    """Channels that the promotion targets."""
-    customer: Customer
-    rules: list[Rule]
-    """An ordered list of rules to be executed until the first applicable one applies a discount
-    successfully and the rest will be skipped.
-    """
-    current_uses: int
-    """A read-only count of the times this rule has been used by customers."""
-    max_uses: int
-    """The maximum number of times this discount can be used by customers."""
-    status: Literal["ENABLED", "DISABLED", "INVALID"]
-    """Controls whether or not a discount rule can be used by customers."""
-    start_date: str
-    """The date and time when this rule will become active."""
-    end_date: str
-    """The date and time when this rule will expire."""
-    stop: bool
-    """Boolean value that specifies whether to stop evaluating promotions down the priority list
-    when the promotion is applied successfully.
-    """
-    can_be_used_with_other_promotions: bool
-    """Boolean value that specifies whether this promotion can be used with other promotions."""
-    currency_code: str
-    """The ISO-4217-based transactional currency code to which the promotion applies OR * for all
-    currencies.
-    """
-    notifications: list[Notification]
-    """Notifications to display on the storefront based on the result of the evaluation for
-    promotion eligibility.
-    """
-    shipping_address: AddressMatcher
-    schedule: AvailabilityByWeekDay
 
 
 class DraftAutomaticPromotion(TypedDict, total=False):

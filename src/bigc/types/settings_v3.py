@@ -251,15 +251,9 @@ class Error(TypedDict, total=False):
     message: str
 
 
-class ErrorResponse(TypedDict, total=False):
+class ErrorResponse(BaseError, total=False):
     """Error payload for the BigCommerce API."""
 
-    instance: str
-    status: int
-    """The HTTP status code."""
-    title: str
-    """The error title describing the particular error."""
-    type: str
     errors: DetailedErrors
 
 

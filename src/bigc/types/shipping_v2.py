@@ -101,19 +101,17 @@ class HandlingFees(TypedDict, total=False):
     """Percentage handling fee applied to shipping cost."""
 
 
-class ShippingMethodFull(TypedDict, total=False):
-    """The ``shippingMethod_Full`` schema."""
+class ShippingMethodBase(TypedDict, total=False):
+    """The ``shippingMethod_Base`` schema."""
 
-    id: int
-    """Shipping method ID."""
     name: str
     """Display name for shipping method."""
     type: ShippingMethodType
-    settings: ShippingMethodFullSettings
+    settings: ShippingMethodBaseSettings
     """Depends on the shipping method type."""
     enabled: bool
     """Whether or not this shipping zone method is enabled."""
-    handling_fees: ShippingMethodFullHandlingFees
+    handling_fees: ShippingMethodBaseHandlingFees
     is_fallback: bool
     """Whether or not this shipping method is a fallback method used when advanced shipping rules
     are unavailable.
@@ -129,15 +127,15 @@ ShippingMethodType: TypeAlias = (
 """Shipping Method Type"""
 
 
-class ShippingMethodFullSettings(TypedDict, total=False):
+class ShippingMethodBaseSettings(TypedDict, total=False):
     """Depends on the shipping method type."""
 
     rate: float
     """Flat rate per order."""
 
 
-class ShippingMethodFullHandlingFees(TypedDict, total=False):
-    """The ``ShippingMethodFullHandlingFees`` object."""
+class ShippingMethodBaseHandlingFees(TypedDict, total=False):
+    """The ``ShippingMethodBaseHandlingFees`` object."""
 
     fixed_surcharge: float
     """Flat-rate handling fee applied to shipping cost."""
@@ -145,23 +143,11 @@ class ShippingMethodFullHandlingFees(TypedDict, total=False):
     """Percentage handling fee applied to shipping cost."""
 
 
-class ShippingMethodBase(TypedDict, total=False):
-    """The ``shippingMethod_Base`` schema."""
+class ShippingMethodFull(ShippingMethodBase, total=False):
+    """The ``shippingMethod_Full`` schema."""
 
-    name: str
-    """Display name for shipping method."""
-    type: ShippingMethodType
-    settings: ShippingMethodFullSettings
-    """Depends on the shipping method type."""
-    enabled: bool
-    """Whether or not this shipping zone method is enabled."""
-    handling_fees: ShippingMethodFullHandlingFees
-    is_fallback: bool
-    """Whether or not this shipping method is a fallback method used when advanced shipping rules
-    are unavailable.
-    """
-    channel_ids: list[int]
-    """List of channels associated to a method."""
+    id: int
+    """Shipping method ID."""
 
 
 ShippingResponse: TypeAlias = "dict[str, Any]"

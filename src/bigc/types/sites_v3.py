@@ -45,19 +45,17 @@ class MetaCollectionPaginationLinks(TypedDict, total=False):
     """Query string appended to the resource to show the current page."""
 
 
-SiteRouteFullType: TypeAlias = (
+SiteRouteBaseType: TypeAlias = (
     "Literal['product', 'brand', 'category', 'page', 'blog', 'home', 'cart', 'checkout', 'search', "
     "'account', 'login', 'returns', 'static']"
 )
-"""Type of ``SiteRouteFull['type']``."""
+"""Type of ``SiteRouteBase['type']``."""
 
 
-class SiteRouteFull(TypedDict, total=False):
-    """Route object used in responses."""
+class SiteRouteBase(TypedDict, total=False):
+    """The ``siteRoute_Base`` schema."""
 
-    id: int
-    """Unique ID for this route."""
-    type: SiteRouteFullType
+    type: SiteRouteBaseType
     """The type of resource being routed to; supported types."""
     matching: str
     """Depending on the resource type, this can be an ID (matching a specific item), or a "*"
@@ -65,6 +63,13 @@ class SiteRouteFull(TypedDict, total=False):
     """
     route: str
     """The route template that will be used to generate the URL for the requested resource."""
+
+
+class SiteRouteFull(SiteRouteBase, total=False):
+    """Route object used in responses."""
+
+    id: int
+    """Unique ID for this route."""
 
 
 class PutSite(TypedDict, total=False):
@@ -175,26 +180,6 @@ class PostSite(TypedDict, total=False):
     """The Fully Qualified URL (including host and scheme) where this site is hosted."""
     channel_id: int
     """The channel this site is attached to."""
-
-
-SiteRouteBaseType: TypeAlias = (
-    "Literal['product', 'brand', 'category', 'page', 'blog', 'home', 'cart', 'checkout', 'search', "
-    "'account', 'login', 'returns', 'static']"
-)
-"""Type of ``SiteRouteBase['type']``."""
-
-
-class SiteRouteBase(TypedDict, total=False):
-    """The ``siteRoute_Base`` schema."""
-
-    type: SiteRouteBaseType
-    """The type of resource being routed to; supported types."""
-    matching: str
-    """Depending on the resource type, this can be an ID (matching a specific item), or a "*"
-    wildcard (matching all items of that type).
-    """
-    route: str
-    """The route template that will be used to generate the URL for the requested resource."""
 
 
 SiteRoutesRouteBaseType: TypeAlias = (
@@ -311,22 +296,6 @@ class InstallCertificateData(TypedDict, total=False):
     certificate: CertificateWrite
 
 
-class ErrorResponse(TypedDict, total=False):
-    """Error payload for the BigCommerce API."""
-
-    status: int
-    """The HTTP status code."""
-    title: str
-    """The error title describing the particular error."""
-    type: str
-    instance: str
-    errors: DetailedErrors
-
-
-DetailedErrors: TypeAlias = "dict[str, Any]"
-"""Detailed Errors"""
-
-
 class BaseError(TypedDict, total=False):
     """Error payload for the BigCommerce API."""
 
@@ -336,6 +305,16 @@ class BaseError(TypedDict, total=False):
     """The error title describing the particular error."""
     type: str
     instance: str
+
+
+class ErrorResponse(BaseError, total=False):
+    """Error payload for the BigCommerce API."""
+
+    errors: DetailedErrors
+
+
+DetailedErrors: TypeAlias = "dict[str, Any]"
+"""Detailed Errors"""
 
 
 class GetCertificatesResponse(TypedDict, total=False):

@@ -89,43 +89,6 @@ class MetafieldResponse(TypedDict, total=False):
     meta: MetaCollectionOpen
 
 
-MetafieldPermissionSet: TypeAlias = (
-    "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
-)
-"""Type of ``Metafield['permission_set']``."""
-
-
-class Metafield(TypedDict, total=False):
-    """Common Metafield properties."""
-
-    permission_set: Required[MetafieldPermissionSet]
-    """Determines the visibility and writeability of the field by other API consumers."""
-    namespace: str
-    """Namespace for the metafield, for organizational purposes."""
-    key: str
-    """The name of the field, for example: `location_id`, `color`."""
-    value: str
-    """The value of the field, for example: `1`, `blue`."""
-    description: str
-    """Description for the metafields."""
-    resource_type: Literal["brand", "product", "variant", "category", "cart", "store"]
-    """The type of resource with which the metafield is associated."""
-    resource_id: str
-    """The unique identifier for the resource with which the metafield is associated."""
-    id: str
-    """The unique identifier for the metafield."""
-    date_created: str
-    """Date and time of the metafields creation."""
-    date_modified: str
-    """Date and time when the metafield was last updated."""
-    owner_client_id: str
-    """Client ID for the metafields creator."""
-
-
-MetaCollectionOpen: TypeAlias = "dict[str, Any]"
-"""Response metadata."""
-
-
 MetafieldBasePermissionSet: TypeAlias = (
     "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
 )
@@ -149,6 +112,23 @@ class MetafieldBase(TypedDict, total=False):
     """The type of resource with which the metafield is associated."""
     resource_id: str
     """The unique identifier for the resource with which the metafield is associated."""
+
+
+class Metafield(MetafieldBase, total=False):
+    """Common Metafield properties."""
+
+    id: str
+    """The unique identifier for the metafield."""
+    date_created: str
+    """Date and time of the metafields creation."""
+    date_modified: str
+    """Date and time when the metafield was last updated."""
+    owner_client_id: str
+    """Client ID for the metafields creator."""
+
+
+MetaCollectionOpen: TypeAlias = "dict[str, Any]"
+"""Response metadata."""
 
 
 MetafieldBasePostPutPermissionSet: TypeAlias = (
@@ -300,25 +280,9 @@ UpdateStoreMetafieldsBody: TypeAlias = "list[UpdateStoreMetafieldsBodyItem]"
 """Body of ``updateStoreMetafields``."""
 
 
-UpdateStoreMetafieldsBodyItemPermissionSet: TypeAlias = (
-    "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
-)
-"""Type of ``UpdateStoreMetafieldsBodyItem['permission_set']``."""
-
-
-class UpdateStoreMetafieldsBodyItem(TypedDict):
+class UpdateStoreMetafieldsBodyItem(MetafieldBasePostPut):
     """Common Metafield properties."""
 
-    permission_set: UpdateStoreMetafieldsBodyItemPermissionSet
-    """Determines the visibility and writeability of the field by other API consumers."""
-    namespace: str
-    """Namespace for the metafield, for organizational purposes."""
-    key: str
-    """The name of the field, for example: `location_id`, `color`."""
-    value: str
-    """The value of the field, for example: `1`, `blue`."""
-    description: NotRequired[str]
-    """Description for the metafields."""
     id: int
     """The ID of metafield to update."""
 

@@ -37,22 +37,6 @@ class IndexMetaPaginationLinks(TypedDict, total=False):
     next: str
 
 
-class ErrorResponse(TypedDict, total=False):
-    """Error payload for the BigCommerce API."""
-
-    status: int
-    """The HTTP status code."""
-    title: str
-    """The title of the message describing the particular error."""
-    type: str
-    instance: str
-    errors: DetailedErrors
-
-
-DetailedErrors: TypeAlias = "dict[str, str]"
-"""The ``DetailedErrors`` schema."""
-
-
 class BaseError(TypedDict, total=False):
     """Error payload for the BigCommerce API."""
 
@@ -62,6 +46,16 @@ class BaseError(TypedDict, total=False):
     """The title of the message describing the particular error."""
     type: str
     instance: str
+
+
+class ErrorResponse(BaseError, total=False):
+    """Error payload for the BigCommerce API."""
+
+    errors: DetailedErrors
+
+
+DetailedErrors: TypeAlias = "dict[str, str]"
+"""The ``DetailedErrors`` schema."""
 
 
 class SystemLog(TypedDict, total=False):

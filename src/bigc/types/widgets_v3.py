@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from collections.abc import Collection
     from typing import Any, Literal
 
-    from typing_extensions import Required
+    from typing_extensions import NotRequired, Required
 
 
 class WidgetTemplatePreview(TypedDict, total=False):
@@ -34,8 +34,8 @@ class WidgetTemplatePreviewResponseData(TypedDict, total=False):
     """The HTML render of the widget template."""
 
 
-class WidgetTemplatePut(TypedDict, total=False):
-    """The ``widgetTemplate_Put`` schema."""
+class WidgetTemplateBase(TypedDict, total=False):
+    """The ``widgetTemplate_Base`` schema."""
 
     name: str
     """The user-friendly name."""
@@ -44,10 +44,6 @@ class WidgetTemplatePut(TypedDict, total=False):
     """The widget template HTML."""
     storefront_api_query: str
     """The GraphQL Storefront API query that provides widget data."""
-    create_new_version: bool
-    """Can be added to create a new widget template version instead of updating the current one."""
-    channel_id: int
-    """The id of the channel on which to place this template."""
 
 
 WidgetSchema: TypeAlias = "list[WidgetSchemaItem]"
@@ -204,6 +200,15 @@ class WidgetSchemaItemSchemaItemSettingsItemConditional(TypedDict, total=False):
     """A single-object array containing a value from the `typeMeta`'s `selectOptions`."""
 
 
+class WidgetTemplatePut(WidgetTemplateBase, total=False):
+    """The ``widgetTemplate_Put`` schema."""
+
+    create_new_version: bool
+    """Can be added to create a new widget template version instead of updating the current one."""
+    channel_id: int
+    """The id of the channel on which to place this template."""
+
+
 class WidgetTemplatePost(TypedDict, total=False):
     """The ``widgetTemplate_Post`` schema."""
 
@@ -218,16 +223,9 @@ class WidgetTemplatePost(TypedDict, total=False):
     """The id of the channel on which to create this template."""
 
 
-class WidgetTemplateFull(TypedDict, total=False):
+class WidgetTemplateFull(WidgetTemplateBase, total=False):
     """The ``widgetTemplate_Full`` schema."""
 
-    name: str
-    """The user-friendly name."""
-    schema: WidgetSchema
-    template: str
-    """The widget template HTML."""
-    storefront_api_query: str
-    """The GraphQL Storefront API query that provides widget data."""
     uuid: str
     """The primary identifier."""
     kind: str
@@ -242,8 +240,8 @@ class WidgetTemplateFull(TypedDict, total=False):
     """A read-only value."""
 
 
-class WidgetFull(TypedDict, total=False):
-    """The ``widget_Full`` schema."""
+class WidgetBase(TypedDict, total=False):
+    """The ``widget_Base`` schema."""
 
     name: str
     """The user-friendly name."""
@@ -251,6 +249,11 @@ class WidgetFull(TypedDict, total=False):
     """The user-friendly description."""
     widget_configuration: dict[str, Any]
     """The JSON data that populates the template."""
+
+
+class WidgetFull(WidgetBase, total=False):
+    """The ``widget_Full`` schema."""
+
     uuid: str
     """The primary identifier."""
     widget_template: WidgetTemplateFull
@@ -279,15 +282,9 @@ class WidgetPost(TypedDict, total=False):
     """The ID of the channel on which to create this widget."""
 
 
-class WidgetPut(TypedDict, total=False):
+class WidgetPut(WidgetBase, total=False):
     """The ``widget_Put`` schema."""
 
-    name: str
-    """The user-friendly name."""
-    description: str
-    """The user-friendly description."""
-    widget_configuration: dict[str, Any]
-    """The JSON data that populates the template."""
     widget_template_uuid: str
     """The widget template UUID."""
     channel_id: int
@@ -295,15 +292,9 @@ class WidgetPut(TypedDict, total=False):
     """Upgrade the Widget to latest version of the WidgetTemplate."""
 
 
-class PlacementPost(TypedDict, total=False):
-    """The ``placement_Post`` schema."""
+class PlacementBase(TypedDict, total=False):
+    """The ``placement_Base`` schema."""
 
-    widget_uuid: Required[str]
-    """A widget identifier."""
-    template_file: Required[str]
-    """The template file that you would like to target."""
-    channel_id: int
-    """The id of the channel on which to create this placement."""
     entity_id: str
     """The identifier of a page you would like to target."""
     sort_order: int
@@ -314,7 +305,18 @@ class PlacementPost(TypedDict, total=False):
     """Sets the placement as either inactive or active."""
 
 
-class PlacementPut(TypedDict, total=False):
+class PlacementPost(PlacementBase):
+    """The ``placement_Post`` schema."""
+
+    widget_uuid: str
+    """A widget identifier."""
+    template_file: str
+    """The template file that you would like to target."""
+    channel_id: NotRequired[int]
+    """The id of the channel on which to create this placement."""
+
+
+class PlacementPut(PlacementBase, total=False):
     """The ``placement_Put`` schema."""
 
     template_file: str
@@ -323,17 +325,9 @@ class PlacementPut(TypedDict, total=False):
     """A widget identifier."""
     channel_id: int
     """The ID of the channel on which this placement exists."""
-    entity_id: str
-    """The identifier of a page you would like to target."""
-    sort_order: int
-    """The sort order to control the position of a content widget in a region."""
-    region: str
-    """The name of the region in which to insert content widgets."""
-    status: Literal["inactive", "active"]
-    """Sets the placement as either inactive or active."""
 
 
-class PlacementFull(TypedDict, total=False):
+class PlacementFull(PlacementBase, total=False):
     """The ``placement_Full`` schema."""
 
     uuid: str
@@ -346,14 +340,6 @@ class PlacementFull(TypedDict, total=False):
     """The date on which this object was last updated."""
     channel_id: int
     """The ID of the channel on which this placement exists."""
-    entity_id: str
-    """The identifier of a page you would like to target."""
-    sort_order: int
-    """The sort order to control the position of a content widget in a region."""
-    region: str
-    """The name of the region in which to insert content widgets."""
-    status: Literal["inactive", "active"]
-    """Sets the placement as either inactive or active."""
     widget: WidgetFull
 
 
@@ -393,7 +379,7 @@ class PaginationLinks(TypedDict, total=False):
     """Link to the next page returned in the response."""
 
 
-class ErrorResponse(TypedDict, total=False):
+class BaseError(TypedDict, total=False):
     """Error payload for the BigCommerce API."""
 
     status: int
@@ -402,6 +388,11 @@ class ErrorResponse(TypedDict, total=False):
     """The error title describing the particular error."""
     type: str
     instance: str
+
+
+class ErrorResponse(BaseError, total=False):
+    """Error payload for the BigCommerce API."""
+
     errors: DetailedErrors
 
 
@@ -421,17 +412,6 @@ class ErrorBase(TypedDict, total=False):
     errors: dict[str, Any]
 
 
-class BaseError(TypedDict, total=False):
-    """Error payload for the BigCommerce API."""
-
-    status: int
-    """The HTTP status code."""
-    title: str
-    """The error title describing the particular error."""
-    type: str
-    instance: str
-
-
 class ThemeRegion(TypedDict, total=False):
     """The ``themeRegion`` schema."""
 
@@ -441,42 +421,6 @@ class ThemeRegion(TypedDict, total=False):
 
 Meta: TypeAlias = "dict[str, Any]"
 """Response metadata."""
-
-
-class PlacementBase(TypedDict, total=False):
-    """The ``placement_Base`` schema."""
-
-    entity_id: str
-    """The identifier of a page you would like to target."""
-    sort_order: int
-    """The sort order to control the position of a content widget in a region."""
-    region: str
-    """The name of the region in which to insert content widgets."""
-    status: Literal["inactive", "active"]
-    """Sets the placement as either inactive or active."""
-
-
-class WidgetTemplateBase(TypedDict, total=False):
-    """The ``widgetTemplate_Base`` schema."""
-
-    name: str
-    """The user-friendly name."""
-    schema: WidgetSchema
-    template: str
-    """The widget template HTML."""
-    storefront_api_query: str
-    """The GraphQL Storefront API query that provides widget data."""
-
-
-class WidgetBase(TypedDict, total=False):
-    """The ``widget_Base`` schema."""
-
-    name: str
-    """The user-friendly name."""
-    description: str
-    """The user-friendly description."""
-    widget_configuration: dict[str, Any]
-    """The JSON data that populates the template."""
 
 
 NewModel: TypeAlias = "list[NewModelItem]"
