@@ -67,6 +67,11 @@ def management_files(specs_dir: Path) -> list[Path]:
     )
 
 
+def shape(schema: Mapping[str, Any]) -> str:
+    """A schema as text: equal texts are copies (the files repeat inline objects)."""
+    return json.dumps(schema, sort_keys=True, default=str)
+
+
 def module_name(file_name: str) -> str:
     """``products_catalog.v3.yml`` -> ``products_catalog_v3``."""
     stem = re.sub(r"\.(ya?ml)$", "", file_name).replace(".oas2", "")
@@ -179,9 +184,9 @@ class SpecModule:
         self.taken: set[str] = set(RESERVED)
         self.ref_names: dict[str, str] = {}
         self.reserved: dict[str, str] = {}
-        # Types of inline objects and unions by identity (the schema kept alive so
-        # that ids stay unique): one reached twice (two allOf merges) is one type.
-        self.inline: dict[int, tuple[Mapping[str, Any], str]] = {}
+        # Types of inline objects and unions by their text: one reached twice (two
+        # allOf merges) or written twice in the file is one type.
+        self.inline: dict[str, str] = {}
         self.building: set[str] = set()  # schemas being defined (no base class yet)
         self.open_names: set[str] = set()  # TypedDicts whose schema allows other keys
         self.operations: list[OperationTypes] = []
@@ -382,13 +387,13 @@ class SpecModule:
 
     def all_of(self, schema: Mapping[str, Any], hint: str) -> str:
         """An allOf written in place: a TypedDict named ``hint`` when it is an object."""
-        if id(schema) in self.inline:
-            return self.inline[id(schema)][1]
+        if shape(schema) in self.inline:
+            return self.inline[shape(schema)]
         merged = self.merge(schema)
         if self.inheritance(schema) is None and self.as_record(schema) is None:
             return self.plain(merged, hint)
         name = self.unique(hint)
-        self.inline[id(schema)] = (schema, name)
+        self.inline[shape(schema)] = name
         self.record(schema, name, self.describe(merged) or f"The ``{hint}`` object.")
         return name
 
@@ -423,13 +428,13 @@ class SpecModule:
         self, schema: Mapping[str, Any], hint: str, record: Mapping[str, Any] | None = None
     ) -> str:
         """The TypedDict of an object written in place (``record``: as combined from it)."""
-        if id(schema) not in self.inline:
+        if shape(schema) not in self.inline:
             record = record or schema
             doc = self.describe(record) or f"The ``{hint}`` object."
             name = self.unique(hint)
-            self.inline[id(schema)] = (schema, name)
+            self.inline[shape(schema)] = name
             self.typed_dict(record, name, doc)
-        return self.inline[id(schema)][1]
+        return self.inline[shape(schema)]
 
     def enum(self, values: list[Any]) -> str | None:
         kept = [v for v in values if v is not None]
@@ -452,8 +457,8 @@ class SpecModule:
         """
         if len(self.distinct(variants)) == 1:
             return self.annotation(variants[0], hint)
-        if id(schema) in self.inline:
-            return self.inline[id(schema)][1]
+        if shape(schema) in self.inline:
+            return self.inline[shape(schema)]
         record = self.as_record(schema)
         if record is not None:
             return self.inline_record(schema, hint, record)
@@ -461,7 +466,7 @@ class SpecModule:
         if all(isinstance(p, Mapping) and p.get("type") == "array" for p in parts):
             items = {"anyOf": [p.get("items") for p in parts]}
             text = f"list[{self.annotation(items, hint + 'Item')}]"
-            self.inline[id(schema)] = (schema, text)
+            self.inline[shape(schema)] = text
             return text
         base = {k: v for k, v in schema.items() if k not in ("oneOf", "anyOf", "discriminator")}
         has_base = bool(base.get("properties"))

@@ -147,19 +147,8 @@ class PaginationFull(TypedDict, total=False):
     """The page you are currently on within the collection."""
     total_pages: int
     """The total number of pages in the collection."""
-    links: PaginationFullLinks
+    links: PaginationLinks
     """Pagination links for the previous and next parts of the whole collection."""
-
-
-class PaginationFullLinks(TypedDict, total=False):
-    """Pagination links for the previous and next parts of the whole collection."""
-
-    previous: str
-    """Link to the previous page returned in the response."""
-    current: str
-    """Link to the current page returned in the response."""
-    next: str
-    """Link to the next page returned in the response."""
 
 
 MetaEmptyFull: TypeAlias = "dict[str, Any]"
@@ -550,19 +539,8 @@ class UpdateBrandResult(TypedDict, total=False):
     """A comma-separated list of keywords that can be used to locate this brand."""
     image_url: str
     """Image URL used for this category on the storefront."""
-    custom_url: UpdateBrandResultCustomUrl
+    custom_url: CreateBrandResultCustomUrl
     """The custom URL for the brand on the storefront."""
-
-
-class UpdateBrandResultCustomUrl(TypedDict, total=False):
-    """The custom URL for the brand on the storefront."""
-
-    url: str
-    """Brand URL on the storefront."""
-    is_customized: bool
-    """Returns `true` if the URL has been changed from its default state (the auto-assigned URL
-    that BigCommerce provides).
-    """
 
 
 GetBrandMetafieldsParams = TypedDict(

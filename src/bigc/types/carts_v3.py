@@ -110,20 +110,13 @@ class CartUpdateRequestGiftCertificate(TypedDict):
     quantity: int
     sender: CartUpdateRequestGiftCertificateSender
     """Contact Entity"""
-    recipient: CartUpdateRequestGiftCertificateRecipient
+    recipient: CartUpdateRequestGiftCertificateSender
     """Contact Entity"""
     message: NotRequired[str]
     """Message shown to recipient, as provided by sender."""
 
 
 class CartUpdateRequestGiftCertificateSender(TypedDict, total=False):
-    """Contact Entity"""
-
-    name: str
-    email: str
-
-
-class CartUpdateRequestGiftCertificateRecipient(TypedDict, total=False):
     """Contact Entity"""
 
     name: str
@@ -217,26 +210,12 @@ class CartCreatePostDataGiftCertificatesItem(TypedDict):
     """The theme of the gift certificate."""
     amount: float
     quantity: int
-    sender: CartCreatePostDataGiftCertificatesItemSender
+    sender: CartUpdateRequestGiftCertificateSender
     """Contact Entity"""
-    recipient: CartCreatePostDataGiftCertificatesItemRecipient
+    recipient: CartUpdateRequestGiftCertificateSender
     """Contact Entity"""
     message: NotRequired[str]
     """Message shown to recipient, as provided by sender."""
-
-
-class CartCreatePostDataGiftCertificatesItemSender(TypedDict, total=False):
-    """Contact Entity"""
-
-    name: str
-    email: str
-
-
-class CartCreatePostDataGiftCertificatesItemRecipient(TypedDict, total=False):
-    """Contact Entity"""
-
-    name: str
-    email: str
 
 
 class CartCreatePostDataCurrency(TypedDict, total=False):
@@ -263,14 +242,7 @@ class CartRequestDataLineItemsItem(TypedDict):
     variant_id: float
     """The Variant ID."""
     list_price: NotRequired[float]
-    option_selections: NotRequired[list[CartRequestDataLineItemsItemOptionSelectionsItem]]
-
-
-class CartRequestDataLineItemsItemOptionSelectionsItem(TypedDict, total=False):
-    """Product Option Selection"""
-
-    option_id: float
-    option_value: str
+    option_selections: NotRequired[list[CartUpdateRequestLineItemOptionSelectionsItem]]
 
 
 class CartRequestDataGiftCertificatesItem(TypedDict):
@@ -282,26 +254,12 @@ class CartRequestDataGiftCertificatesItem(TypedDict):
     """The theme of the gift certificate."""
     amount: float
     quantity: int
-    sender: CartRequestDataGiftCertificatesItemSender
+    sender: CartUpdateRequestGiftCertificateSender
     """Contact Entity"""
-    recipient: CartRequestDataGiftCertificatesItemRecipient
+    recipient: CartUpdateRequestGiftCertificateSender
     """Contact Entity"""
     message: NotRequired[str]
     """Message shown to recipient, as provided by sender."""
-
-
-class CartRequestDataGiftCertificatesItemSender(TypedDict, total=False):
-    """Contact Entity"""
-
-    name: str
-    email: str
-
-
-class CartRequestDataGiftCertificatesItemRecipient(TypedDict, total=False):
-    """Contact Entity"""
-
-    name: str
-    email: str
 
 
 class CartUpdatePutRequestData(TypedDict, total=False):
@@ -320,14 +278,7 @@ class LineItemRequestData(TypedDict):
     variant_id: float
     """Variant ID."""
     list_price: NotRequired[float]
-    option_selections: NotRequired[list[LineItemRequestDataOptionSelectionsItem]]
-
-
-class LineItemRequestDataOptionSelectionsItem(TypedDict, total=False):
-    """Product Option Selection"""
-
-    option_id: float
-    option_value: str
+    option_selections: NotRequired[list[CartUpdateRequestLineItemOptionSelectionsItem]]
 
 
 class ProductOptionSelection(TypedDict, total=False):
@@ -346,26 +297,12 @@ class LineItemGiftCertificateRequestData(TypedDict):
     """The theme of the gift certificate."""
     amount: float
     quantity: int
-    sender: LineItemGiftCertificateRequestDataSender
+    sender: CartUpdateRequestGiftCertificateSender
     """Contact Entity"""
-    recipient: LineItemGiftCertificateRequestDataRecipient
+    recipient: CartUpdateRequestGiftCertificateSender
     """Contact Entity"""
     message: NotRequired[str]
     """Message shown to recipient, as provided by sender."""
-
-
-class LineItemGiftCertificateRequestDataSender(TypedDict, total=False):
-    """Contact Entity"""
-
-    name: str
-    email: str
-
-
-class LineItemGiftCertificateRequestDataRecipient(TypedDict, total=False):
-    """Contact Entity"""
-
-    name: str
-    email: str
 
 
 class CartFull(TypedDict, total=False):
@@ -557,7 +494,7 @@ class ItemDigitalGet(TypedDict, total=False):
     """Boolean value that specifies whether the item is taxable."""
     image_url: str
     """Image of the product or variant."""
-    discounts: list[ItemDigitalGetDiscountsItem]
+    discounts: list[ItemPhysicalGetDiscountsItem]
     coupons: float | list[ItemDigitalGetCouponsVariant2Item]
     discount_amount: float
     """The total value of all discounts applied to this item."""
@@ -587,14 +524,6 @@ class ItemDigitalGet(TypedDict, total=False):
     """Specifies the combined download size of all files in human-readable style; for example,
     `30MB`.
     """
-
-
-class ItemDigitalGetDiscountsItem(TypedDict, total=False):
-    """Example as part of a cart response:"""
-
-    id: str | float
-    discounted_amount: float
-    """The discounted amount."""
 
 
 class ItemDigitalGetCouponsVariant2Item(TypedDict, total=False):
@@ -627,26 +556,12 @@ class ItemGiftCertificateGet(TypedDict, total=False):
     amount: float
     """Value must be between 1.00 and 1,000.00 in the store's default currency."""
     taxable: bool
-    sender: ItemGiftCertificateGetSender
+    sender: CartUpdateRequestGiftCertificateSender
     """Contact Entity"""
-    recipient: ItemGiftCertificateGetRecipient
+    recipient: CartUpdateRequestGiftCertificateSender
     """Contact Entity"""
     message: str
     """The message included in the gift certificate is limited to 200 characters."""
-
-
-class ItemGiftCertificateGetSender(TypedDict, total=False):
-    """Contact Entity"""
-
-    name: str
-    email: str
-
-
-class ItemGiftCertificateGetRecipient(TypedDict, total=False):
-    """Contact Entity"""
-
-    name: str
-    email: str
 
 
 class ItemCustomGet(TypedDict, total=False):
@@ -723,7 +638,7 @@ class ItemPhysical(TypedDict, total=False):
     """Boolean value that specifies whether the item is taxable."""
     image_url: str
     """Image of the product or variant."""
-    discounts: list[ItemPhysicalDiscountsItem]
+    discounts: list[ItemPhysicalGetDiscountsItem]
     coupons: list[ItemPhysicalCouponsItem]
     discount_amount: float
     """The total value of all discounts applied to this item."""
@@ -741,14 +656,6 @@ class ItemPhysical(TypedDict, total=False):
     """Sale price of the item multiplied by the quantity."""
     options: list[ItemPhysicalOptionsItem]
     """The list of selected options for this product."""
-
-
-class ItemPhysicalDiscountsItem(TypedDict, total=False):
-    """Example as part of a cart response:"""
-
-    id: str | float
-    discounted_amount: float
-    """The discounted amount."""
 
 
 class ItemPhysicalCouponsItem(TypedDict, total=False):
@@ -818,7 +725,7 @@ class ItemDigital(TypedDict, total=False):
     """Boolean value that specifies whether the item is taxable."""
     image_url: str
     """Image of the product or variant."""
-    discounts: list[ItemDigitalDiscountsItem]
+    discounts: list[ItemPhysicalGetDiscountsItem]
     coupons: list[ItemDigitalCouponsItem]
     discount_amount: float
     """The total value of all discounts applied to this item."""
@@ -834,7 +741,7 @@ class ItemDigital(TypedDict, total=False):
     """List price of the item multiplied by the quantity."""
     extended_sale_price: float
     """Sale price of the item multiplied by the quantity."""
-    options: list[ItemDigitalOptionsItem]
+    options: list[ItemPhysicalOptionsItem]
     """The list of selected options for this product."""
     download_file_urls: list[str]
     """URLs to download all product files."""
@@ -844,14 +751,6 @@ class ItemDigital(TypedDict, total=False):
     """Specifies the combined download size of all files in human-readable style; for example,
     `30MB`.
     """
-
-
-class ItemDigitalDiscountsItem(TypedDict, total=False):
-    """Example as part of a cart response:"""
-
-    id: str | float
-    discounted_amount: float
-    """The discounted amount."""
 
 
 class ItemDigitalCouponsItem(TypedDict, total=False):
@@ -887,19 +786,6 @@ class ItemDigitalCouponsItemCouponsCouponCode(TypedDict, total=False):
     """The total amount of all discounts applied to the cart."""
 
 
-class ItemDigitalOptionsItem(TypedDict, total=False):
-    """Product Option"""
-
-    name: str
-    """The product option name; for example, Color or Size."""
-    nameId: float
-    """The product option identifier."""
-    value: str
-    """The product option value; for example, Red or Medium."""
-    valueId: float
-    """The product option value identifier in number format."""
-
-
 class ItemGiftCertificate(TypedDict, total=False):
     """Item Gift Certificate"""
 
@@ -911,26 +797,12 @@ class ItemGiftCertificate(TypedDict, total=False):
     amount: Required[float]
     """Value must be between 1.00 and 1,000.00 in the store's default currency."""
     is_taxable: bool
-    sender: Required[ItemGiftCertificateSender]
+    sender: Required[CartUpdateRequestGiftCertificateSender]
     """Contact Entity"""
-    recipient: Required[ItemGiftCertificateRecipient]
+    recipient: Required[CartUpdateRequestGiftCertificateSender]
     """Contact Entity"""
     message: str
     """Limited to 200 characters."""
-
-
-class ItemGiftCertificateSender(TypedDict, total=False):
-    """Contact Entity"""
-
-    name: str
-    email: str
-
-
-class ItemGiftCertificateRecipient(TypedDict, total=False):
-    """Contact Entity"""
-
-    name: str
-    email: str
 
 
 class ItemCustom(TypedDict, total=False):
@@ -991,7 +863,7 @@ class BaseItem(TypedDict, total=False):
     """List price of the item multiplied by the quantity."""
     extended_sale_price: float
     """Sale price of the item multiplied by the quantity."""
-    options: list[BaseItemOptionsItem]
+    options: list[ItemPhysicalOptionsItem]
     """The list of selected options for this product."""
 
 
@@ -1035,19 +907,6 @@ class BaseItemCouponsItemCouponsCouponCode(TypedDict, total=False):
     """Returns 0 if no expiration date has been set."""
     totalDiscount: float
     """The total amount of all discounts applied to the cart."""
-
-
-class BaseItemOptionsItem(TypedDict, total=False):
-    """Product Option"""
-
-    name: str
-    """The product option name; for example, Color or Size."""
-    nameId: float
-    """The product option identifier."""
-    value: str
-    """The product option value; for example, Red or Medium."""
-    valueId: float
-    """The product option value identifier in number format."""
 
 
 class ProductOption(TypedDict, total=False):
@@ -1142,26 +1001,12 @@ class CartLineItemUpdatePutGiftCertificatesItem(TypedDict):
     """The theme of the gift certificate."""
     amount: float
     quantity: int
-    sender: CartLineItemUpdatePutGiftCertificatesItemSender
+    sender: CartUpdateRequestGiftCertificateSender
     """Contact Entity"""
-    recipient: CartLineItemUpdatePutGiftCertificatesItemRecipient
+    recipient: CartUpdateRequestGiftCertificateSender
     """Contact Entity"""
     message: NotRequired[str]
     """Message shown to recipient, as provided by sender."""
-
-
-class CartLineItemUpdatePutGiftCertificatesItemSender(TypedDict, total=False):
-    """Contact Entity"""
-
-    name: str
-    email: str
-
-
-class CartLineItemUpdatePutGiftCertificatesItemRecipient(TypedDict, total=False):
-    """Contact Entity"""
-
-    name: str
-    email: str
 
 
 class CartLineItemDelete(TypedDict, total=False):
@@ -1187,58 +1032,11 @@ class RedirectUrlsPostQueryParams(TypedDict, total=False):
 class CartLineItemUpdatePost(TypedDict, total=False):
     """The ``Cart_Line_Item_Update_Post`` schema."""
 
-    line_items: list[CartLineItemUpdatePostLineItemsItem]
-    gift_certificates: list[CartLineItemUpdatePostGiftCertificatesItem]
+    line_items: list[CartCreatePostDataLineItemsItem]
+    gift_certificates: list[CartRequestDataGiftCertificatesItem]
     custom_items: CartPostCustomItem
     version: int
     """The cart version that you expect to apply the updates."""
-
-
-class CartLineItemUpdatePostLineItemsItem(TypedDict, total=False):
-    """The ``CartLineItemUpdatePostLineItemsItem`` object."""
-
-    quantity: float
-    product_id: float
-    list_price: float
-    """Optional price override."""
-    variant_id: float
-    """Variant ID."""
-    name: str
-    """Optionally, provide a value to override the product name."""
-    gift_wrapping: CartCreatePostDataLineItemsItemGiftWrapping
-    option_selections: list[CartCreatePostDataLineItemsItemOptionSelectionsItem]
-    """Needed for Catalog V2."""
-
-
-class CartLineItemUpdatePostGiftCertificatesItem(TypedDict):
-    """Line Item Gift Certificate Request Data"""
-
-    name: str
-    """Given name for gift certificate line item."""
-    theme: Literal["Birthday", "Boy", "Celebration", "Christmas", "General", "Girl"]
-    """The theme of the gift certificate."""
-    amount: float
-    quantity: int
-    sender: CartLineItemUpdatePostGiftCertificatesItemSender
-    """Contact Entity"""
-    recipient: CartLineItemUpdatePostGiftCertificatesItemRecipient
-    """Contact Entity"""
-    message: NotRequired[str]
-    """Message shown to recipient, as provided by sender."""
-
-
-class CartLineItemUpdatePostGiftCertificatesItemSender(TypedDict, total=False):
-    """Contact Entity"""
-
-    name: str
-    email: str
-
-
-class CartLineItemUpdatePostGiftCertificatesItemRecipient(TypedDict, total=False):
-    """Contact Entity"""
-
-    name: str
-    email: str
 
 
 class CartSettings(TypedDict, total=False):

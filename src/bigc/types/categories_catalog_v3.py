@@ -170,19 +170,8 @@ class PaginationFull(TypedDict, total=False):
     """The page you are currently on within the collection."""
     total_pages: int
     """The total number of pages in the collection."""
-    links: PaginationFullLinks
+    links: PaginationLinks
     """Pagination links for the previous and next parts of the whole collection."""
-
-
-class PaginationFullLinks(TypedDict, total=False):
-    """Pagination links for the previous and next parts of the whole collection."""
-
-    previous: str
-    """Link to the previous page returned in the response."""
-    current: str
-    """Link to the current page returned in the response."""
-    next: str
-    """Link to the next page returned in the response."""
 
 
 MetaEmptyFull: TypeAlias = "dict[str, Any]"
@@ -447,19 +436,8 @@ class CollectionMetaPagination(TypedDict, total=False):
     """The page you are currently on within the collection."""
     total_pages: int
     """The total number of pages in the collection."""
-    links: CollectionMetaPaginationLinks
+    links: PaginationLinks
     """Pagination links for the previous and next parts of the whole collection."""
-
-
-class CollectionMetaPaginationLinks(TypedDict, total=False):
-    """Pagination links for the previous and next parts of the whole collection."""
-
-    previous: str
-    """Link to the previous page returned in the response."""
-    current: str
-    """Link to the current page returned in the response."""
-    next: str
-    """Link to the next page returned in the response."""
 
 
 class MetaFieldCollectionResponsePartialSuccessPOSTPUT(TypedDict, total=False):

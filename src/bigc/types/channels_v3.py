@@ -699,21 +699,10 @@ class PaginationPartial(TypedDict, total=False):
     """Total number of items in the collection response."""
     total: int
     """Total number of items in the result set."""
-    links: PaginationPartialLinks
+    links: PaginationFullLinks
     """Pagination links for the previous, current, or next parts of the whole collection."""
     total_pages: int
     """The total number of pages in the collection."""
-
-
-class PaginationPartialLinks(TypedDict, total=False):
-    """Pagination links for the previous, current, or next parts of the whole collection."""
-
-    previous: str
-    """Link to the previous page returned in the response."""
-    current: str
-    """Link to the current page returned in the response."""
-    next: str
-    """Link to the next page returned in the response."""
 
 
 EmptyMeta: TypeAlias = "dict[str, Any]"

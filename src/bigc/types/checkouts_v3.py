@@ -250,7 +250,7 @@ class CheckoutCartLineItemsGiftCertificatesItem(TypedDict, total=False):
     """Value must be between 1.00 and 1,000.00 in the store's default currency."""
     sender: Required[CheckoutCartLineItemsGiftCertificatesItemSender]
     """Contact Entity"""
-    recipient: Required[CheckoutCartLineItemsGiftCertificatesItemRecipient]
+    recipient: Required[CheckoutCartLineItemsGiftCertificatesItemSender]
     """Contact Entity"""
     id: str
     name: str
@@ -261,13 +261,6 @@ class CheckoutCartLineItemsGiftCertificatesItem(TypedDict, total=False):
 
 
 class CheckoutCartLineItemsGiftCertificatesItemSender(TypedDict, total=False):
-    """Contact Entity"""
-
-    name: str
-    email: str
-
-
-class CheckoutCartLineItemsGiftCertificatesItemRecipient(TypedDict, total=False):
     """Contact Entity"""
 
     name: str
@@ -362,18 +355,8 @@ class CheckoutConsignmentsItemAddress(TypedDict, total=False):
     country_code: Required[str]
     postal_code: str
     phone: str
-    custom_fields: list[CheckoutConsignmentsItemAddressCustomFieldsItem]
+    custom_fields: list[CheckoutBillingAddressCustomFieldsItem]
     id: str
-
-
-class CheckoutConsignmentsItemAddressCustomFieldsItem(TypedDict, total=False):
-    """Custom Field"""
-
-    field_id: str
-    field_value: str
-    """This can also be an array for fields that need to support a list of values (e.g., a set of
-    check boxes.)
-    """
 
 
 class CheckoutConsignmentsItemAvailableShippingOptionsItem(TypedDict, total=False):
@@ -514,20 +497,10 @@ class AddressProperties(TypedDict, total=False):
     country_code: Required[str]
     postal_code: str
     phone: str
-    custom_fields: list[AddressPropertiesCustomFieldsItem]
+    custom_fields: list[CheckoutBillingAddressCustomFieldsItem]
     """You can retrieve custom fields from the Get Form Fields endpoint."""
     version: int
     """The cart version that you expect to apply the updates."""
-
-
-class AddressPropertiesCustomFieldsItem(TypedDict, total=False):
-    """Custom Field"""
-
-    field_id: str
-    field_value: str
-    """This can also be an array for fields that need to support a list of values (e.g., a set of
-    check boxes.)
-    """
 
 
 CreateConsignmentRequest: TypeAlias = "list[CreateConsignmentRequestItem]"
@@ -603,7 +576,7 @@ class UpdateConsignmentRequest(TypedDict, total=False):
 
     address: UpdateConsignmentRequestAddress
     """Address Properties"""
-    line_items: list[UpdateConsignmentRequestLineItemsItem]
+    line_items: list[CreateConsignmentRequestItemLineItemsItem]
     shipping_option_id: str
     pickup_option: UpdateConsignmentRequestPickupOption
     custom_shipping: UpdateConsignmentRequestCustomShipping
@@ -627,25 +600,7 @@ class UpdateConsignmentRequestAddress(TypedDict, total=False):
     country_code: Required[str]
     postal_code: str
     phone: str
-    custom_fields: list[UpdateConsignmentRequestAddressCustomFieldsItem]
-
-
-class UpdateConsignmentRequestAddressCustomFieldsItem(TypedDict, total=False):
-    """Custom Field"""
-
-    field_id: str
-    field_value: str
-    """This can also be an array for fields that need to support a list of values (e.g., a set of
-    check boxes.)
-    """
-
-
-class UpdateConsignmentRequestLineItemsItem(TypedDict):
-    """Consignment Line Item"""
-
-    item_id: str
-    """Corresponds to `line_items.physical_items[N].id` value from `GET`checkout response."""
-    quantity: int
+    custom_fields: list[CheckoutBillingAddressCustomFieldsItem]
 
 
 class UpdateConsignmentRequestPickupOption(TypedDict, total=False):

@@ -325,7 +325,7 @@ class CustomerPut(TypedDict, total=False):
 
     id: int
     """Unique numeric ID of this customer."""
-    _authentication: CustomerPutAuthentication
+    _authentication: CustomerBaseAuthentication
     """Not returned in any responses, but accepts up to two fields allowing you to set the
     customer's password.
     """
@@ -359,40 +359,12 @@ class CustomerPut(TypedDict, total=False):
     """If applicable, the tax-exempt category of the shopper's customer account."""
     accepts_marketing: bool
     """Describes whether the customer accepts product review emails and abandon cart emails."""
-    addresses: CustomerPutAddresses
+    addresses: CustomerBaseAddresses
     """Address Field Resource"""
-    form_fields: list[CustomerPutFormFieldsItem]
+    form_fields: list[BillingAddressFullFormFieldsItem]
     """Array of custom fields."""
     reset_pass_on_login: bool
     """Force a password change on next login."""
-
-
-class CustomerPutAuthentication(TypedDict, total=False):
-    """Not returned in any responses, but accepts up to two fields allowing you to set the
-    customer's password.
-    """
-
-    force_reset: bool
-    password: str
-    password_confirmation: str
-
-
-class CustomerPutAddresses(TypedDict, total=False):
-    """Address Field Resource"""
-
-    url: str
-    """Full URL of where the resource is located."""
-    resource: str
-    """Resource being accessed."""
-
-
-class CustomerPutFormFieldsItem(TypedDict, total=False):
-    """Form Fields"""
-
-    name: str
-    """Name of the form field."""
-    value: str
-    """Value of the form field."""
 
 
 class ErrorRequest(TypedDict, total=False):

@@ -644,32 +644,14 @@ class CustomerSettingsObjectCustomerGroupSettings(TypedDict, total=False):
 class CustomerChannelSettingsObject(TypedDict, total=False):
     """The ``CustomerChannelSettingsObject`` schema."""
 
-    privacy_settings: CustomerChannelSettingsObjectPrivacySettings
+    privacy_settings: CustomerSettingsObjectPrivacySettings
     """Controls the privacy settings."""
-    customer_group_settings: CustomerChannelSettingsObjectCustomerGroupSettings
+    customer_group_settings: CustomerSettingsObjectCustomerGroupSettings
     """The settings for a collection of customers."""
     allow_global_logins: bool
     """Determines if a channel allows global customer to login * Determines if customers created
     on this channel will get global access/login
     """
-
-
-class CustomerChannelSettingsObjectPrivacySettings(TypedDict, total=False):
-    """Controls the privacy settings."""
-
-    ask_shopper_for_tracking_consent: bool
-    """Determines if a customer requires consent for tracking privacy."""
-    policy_url: str
-    """The URL for a websites privacy policy."""
-
-
-class CustomerChannelSettingsObjectCustomerGroupSettings(TypedDict, total=False):
-    """The settings for a collection of customers."""
-
-    guest_customer_group_id: int
-    """The ID for a guest customer group."""
-    default_customer_group_id: int
-    """The ID for a default customer group."""
 
 
 class ValidateCustomerCredentialsObject(TypedDict):
@@ -939,19 +921,8 @@ class PaginationFull(TypedDict, total=False):
     """The page you are currently on within the collection."""
     total_pages: int
     """The total number of pages in the collection."""
-    links: PaginationFullLinks
+    links: PaginationLinks
     """Pagination links for the previous and next parts of the whole collection."""
-
-
-class PaginationFullLinks(TypedDict, total=False):
-    """Pagination links for the previous and next parts of the whole collection."""
-
-    previous: str
-    """Link to the previous page returned in the response."""
-    current: str
-    """Link to the current page returned in the response."""
-    next: str
-    """Link to the next page returned in the response."""
 
 
 class NotFound(TypedDict, total=False):

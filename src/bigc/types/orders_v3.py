@@ -389,19 +389,8 @@ class MetaMeta(TypedDict, total=False):
     """The page you are currently on within the collection."""
     total_pages: int
     """The total number of pages in the collection."""
-    links: MetaMetaLinks
+    links: PaginationLinks
     """Pagination links for the previous and next parts of the whole collection."""
-
-
-class MetaMetaLinks(TypedDict, total=False):
-    """Pagination links for the previous and next parts of the whole collection."""
-
-    previous: str
-    """Link to the previous page returned in the response."""
-    current: str
-    """Link to the current page returned in the response."""
-    next: str
-    """Link to the next page returned in the response."""
 
 
 class ErrorBase(TypedDict, total=False):

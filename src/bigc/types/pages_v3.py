@@ -140,55 +140,8 @@ class PagesCollectionResponseDataItem(TypedDict, total=False):
 class SinglePageResponse(TypedDict, total=False):
     """Response payload for a single content page."""
 
-    data: SinglePageResponseData
+    data: PagesCollectionResponseDataItem
     meta: ResponseMeta
-
-
-class SinglePageResponseData(TypedDict, total=False):
-    """The ``SinglePageResponseData`` object."""
-
-    id: int
-    channel_id: int
-    name: Required[str]
-    """The name of the page."""
-    is_visible: bool
-    """A boolean value that controls whether the page is available to users or visible in any
-    navigation menus.
-    """
-    parent_id: int
-    """ID of the parent page, if any."""
-    sort_order: int
-    """Determines the order in which the page is displayed in the parent page's menu."""
-    type: Required[Literal["page", "raw", "contact_form", "link", "blog"]]
-    """Determines the type of page."""
-    is_homepage: bool
-    """Determines whether this page loads at the sites root route."""
-    is_customers_only: bool
-    """When `true`, this page is visible only to logged-in customers."""
-    url: str
-    meta_title: str | None
-    meta_keywords: str | None
-    """Comma-separated list of SEO-relevant keywords to include in the element of this page."""
-    meta_description: str | None
-    """Description contained within the element of this page."""
-    search_keywords: str | None
-    """Comma-separated list of keywords that shoppers can use to locate this page when searching
-    the store.
-    """
-    email: str
-    """Applicable when the page type is `contact_form`: contact email address that receives
-    messages sent using the form.
-    """
-    contact_fields: str
-    """A comma-separated list of the contact field forms that are enabled in the store control
-    panel for display on the subject storefront.
-    """
-    body: str | None
-    """HTML or variable that populates the element of this page, in default/desktop view."""
-    content_type: str
-    """The MIME type of the page body."""
-    link: str
-    """The link for the page type `link`."""
 
 
 class PagePutObj(TypedDict, total=False):
@@ -484,61 +437,13 @@ class CreatePagesParams(TypedDict, total=False):
 
 
 CreatePagesBody: TypeAlias = (
-    "CreatePagesBodyCreateSinglePageUsingObject | "
-    "list[CreatePagesBodyCreateMultiplePagesUsingArrayItem]"
+    "CreatePagesBodyCreateSinglePageUsingObject | list[PagesCollectionResponseDataItem]"
 )
 """Body of ``createPages``."""
 
 
 class CreatePagesBodyCreateSinglePageUsingObject(TypedDict, total=False):
     """Create single page using object"""
-
-    id: int
-    channel_id: int
-    name: Required[str]
-    """The name of the page."""
-    is_visible: bool
-    """A boolean value that controls whether the page is available to users or visible in any
-    navigation menus.
-    """
-    parent_id: int
-    """ID of the parent page, if any."""
-    sort_order: int
-    """Determines the order in which the page is displayed in the parent page's menu."""
-    type: Required[Literal["page", "raw", "contact_form", "link", "blog"]]
-    """Determines the type of page."""
-    is_homepage: bool
-    """Determines whether this page loads at the sites root route."""
-    is_customers_only: bool
-    """When `true`, this page is visible only to logged-in customers."""
-    url: str
-    meta_title: str | None
-    meta_keywords: str | None
-    """Comma-separated list of SEO-relevant keywords to include in the element of this page."""
-    meta_description: str | None
-    """Description contained within the element of this page."""
-    search_keywords: str | None
-    """Comma-separated list of keywords that shoppers can use to locate this page when searching
-    the store.
-    """
-    email: str
-    """Applicable when the page type is `contact_form`: contact email address that receives
-    messages sent using the form.
-    """
-    contact_fields: str
-    """A comma-separated list of the contact field forms that are enabled in the store control
-    panel for display on the subject storefront.
-    """
-    body: str | None
-    """HTML or variable that populates the element of this page, in default/desktop view."""
-    content_type: str
-    """The MIME type of the page body."""
-    link: str
-    """The link for the page type `link`."""
-
-
-class CreatePagesBodyCreateMultiplePagesUsingArrayItem(TypedDict, total=False):
-    """The ``CreatePagesBodyCreateMultiplePagesUsingArrayItem`` object."""
 
     id: int
     channel_id: int

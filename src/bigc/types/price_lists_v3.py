@@ -527,45 +527,8 @@ UpsertPriceListRecordsResult: TypeAlias = "dict[str, Any]"
 """Result of ``upsertPriceListRecords``."""
 
 
-CreatePriceListRecordsBody: TypeAlias = "list[CreatePriceListRecordsBodyItem]"
+CreatePriceListRecordsBody: TypeAlias = "list[UpsertPriceListRecordsBodyItem]"
 """Body of ``createPriceListRecords``."""
-
-
-class CreatePriceListRecordsBodyItem(TypedDict, total=False):
-    """Common Price Record properties."""
-
-    variant_id: int
-    """The variant ID with which this price set is associated."""
-    sku: str
-    """The SKU code associated with this `Price Record` if requested and it exists."""
-    currency: str
-    """The 3-letter currency code with which this price set is associated."""
-    price: float
-    """The list price for the variant mapped in a Price List."""
-    sale_price: float
-    """The sale price for the variant mapped in a Price List."""
-    retail_price: float
-    """The retail price for the variant mapped in a Price List."""
-    map_price: float
-    """The MAP (Minimum Advertised Price) for the variant mapped in a Price List."""
-    bulk_pricing_tiers: list[CreatePriceListRecordsBodyItemBulkPricingTiersItem]
-
-
-class CreatePriceListRecordsBodyItemBulkPricingTiersItem(TypedDict, total=False):
-    """Bulk Pricing Tier"""
-
-    quantity_min: int
-    """The minimum quantity of associated variant in the cart needed to qualify for the pricing
-    of this tier.
-    """
-    quantity_max: int
-    """The maximum allowed quantity of associated variant in the cart to qualify for the pricing
-    of this tier.
-    """
-    type: Literal["fixed", "price", "percent"]
-    """The type of adjustment that is made."""
-    amount: float
-    """The price adjustment amount."""
 
 
 CreatePriceListRecordsResult: TypeAlias = "dict[str, Any]"
@@ -691,24 +654,7 @@ class GetPriceListRecordResult(TypedDict, total=False):
     """The retail price for the variant mapped in a Price List."""
     map_price: float
     """The MAP (Minimum Advertised Price) for the variant mapped in a Price List."""
-    bulk_pricing_tiers: list[GetPriceListRecordResultBulkPricingTiersItem]
-
-
-class GetPriceListRecordResultBulkPricingTiersItem(TypedDict, total=False):
-    """Bulk Pricing Tier"""
-
-    quantity_min: int
-    """The minimum quantity of associated variant in the cart needed to qualify for the pricing
-    of this tier.
-    """
-    quantity_max: int
-    """The maximum allowed quantity of associated variant in the cart to qualify for the pricing
-    of this tier.
-    """
-    type: Literal["fixed", "price", "percent"]
-    """The type of adjustment that is made."""
-    amount: float
-    """The price adjustment amount."""
+    bulk_pricing_tiers: list[UpsertPriceListRecordsBodyItemBulkPricingTiersItem]
 
 
 class SetPriceListRecordBody(TypedDict, total=False):
@@ -722,24 +668,7 @@ class SetPriceListRecordBody(TypedDict, total=False):
     """The retail price for the variant mapped in a Price List."""
     map_price: float
     """The MAP (Minimum Advertised Price) for the variant mapped in a Price List."""
-    bulk_pricing_tiers: list[SetPriceListRecordBodyBulkPricingTiersItem]
-
-
-class SetPriceListRecordBodyBulkPricingTiersItem(TypedDict, total=False):
-    """Bulk Pricing Tier"""
-
-    quantity_min: int
-    """The minimum quantity of associated variant in the cart needed to qualify for this tiers
-    pricing.
-    """
-    quantity_max: int
-    """The maximum allowed quantity of associated variant in the cart to qualify for this tiers
-    pricing.
-    """
-    type: Literal["fixed", "price", "percent"]
-    """The type of adjustment that is made."""
-    amount: float
-    """The price adjustment amount."""
+    bulk_pricing_tiers: list[GetPriceListRecordsByVariantIdResultBulkPricingTiersItem]
 
 
 class SetPriceListRecordResult(TypedDict, total=False):
@@ -767,24 +696,7 @@ class SetPriceListRecordResult(TypedDict, total=False):
     """The retail price for the variant mapped in a Price List."""
     map_price: float
     """The MAP (Minimum Advertised Price) for the variant mapped in a Price List."""
-    bulk_pricing_tiers: list[SetPriceListRecordResultBulkPricingTiersItem]
-
-
-class SetPriceListRecordResultBulkPricingTiersItem(TypedDict, total=False):
-    """Bulk Pricing Tier"""
-
-    quantity_min: int
-    """The minimum quantity of associated variant in the cart needed to qualify for the pricing
-    of this tier.
-    """
-    quantity_max: int
-    """The maximum allowed quantity of associated variant in the cart to qualify for the pricing
-    of this tier.
-    """
-    type: Literal["fixed", "price", "percent"]
-    """The type of adjustment that is made."""
-    amount: float
-    """The price adjustment amount."""
+    bulk_pricing_tiers: list[UpsertPriceListRecordsBodyItemBulkPricingTiersItem]
 
 
 GetListOfPriceListAssignmentsParams = TypedDict(

@@ -555,39 +555,13 @@ class UpdateProductModifierResultOptionValuesItem(TypedDict, total=False):
 class UpdateProductModifierResultOptionValuesItemAdjusters(TypedDict, total=False):
     """The ``UpdateProductModifierResultOptionValuesItemAdjusters`` object."""
 
-    price: UpdateProductModifierResultOptionValuesItemAdjustersPrice
+    price: UpdateProductModifierBodyOptionValuesItemAdjustersPrice
     """Adjuster for Complex Rules."""
-    weight: UpdateProductModifierResultOptionValuesItemAdjustersWeight
+    weight: UpdateProductModifierBodyOptionValuesItemAdjustersPrice
     """Adjuster for Complex Rules."""
     image_url: str
     """The URL for an image displayed on the storefront when the modifier value is selected."""
     purchasing_disabled: UpdateProductModifierResultOptionValuesItemAdjustersPurchasingDisabled
-
-
-class UpdateProductModifierResultOptionValuesItemAdjustersPrice(TypedDict, total=False):
-    """Adjuster for Complex Rules."""
-
-    adjuster: Literal["relative", "percentage"] | None
-    """The type of adjuster for either the price or the weight of the variant, when the modifier
-    value is selected on the storefront.
-    """
-    adjuster_value: float
-    """The numeric amount by which the adjuster will change either the price or the weight of the
-    variant, when the modifier value is selected on the storefront.
-    """
-
-
-class UpdateProductModifierResultOptionValuesItemAdjustersWeight(TypedDict, total=False):
-    """Adjuster for Complex Rules."""
-
-    adjuster: Literal["relative", "percentage"] | None
-    """The type of adjuster for either the price or the weight of the variant, when the modifier
-    value is selected on the storefront.
-    """
-    adjuster_value: float
-    """The numeric amount by which the adjuster will change either the price or the weight of the
-    variant, when the modifier value is selected on the storefront.
-    """
 
 
 class UpdateProductModifierResultOptionValuesItemAdjustersPurchasingDisabled(
@@ -635,13 +609,13 @@ class CreateProductModifierValueBodyAdjusters(TypedDict, total=False):
 
     price: CreateProductModifierValueBodyAdjustersPrice
     """Adjuster for Complex Rules."""
-    weight: CreateProductModifierValueBodyAdjustersWeight
+    weight: CreateProductModifierValueBodyAdjustersPrice
     """Adjuster for Complex Rules."""
     image_url: str
     """The URL for an image displayed on the storefront when the modifier value is selected.Limit
     of 8MB per file.
     """
-    purchasing_disabled: CreateProductModifierValueBodyAdjustersPurchasingDisabled
+    purchasing_disabled: AdjustersFullPurchasingDisabled
 
 
 class CreateProductModifierValueBodyAdjustersPrice(TypedDict, total=False):
@@ -655,28 +629,6 @@ class CreateProductModifierValueBodyAdjustersPrice(TypedDict, total=False):
     """The numeric amount by which the adjuster will change either the price or the weight of the
     variant, when the modifier value is selected on the storefront.
     """
-
-
-class CreateProductModifierValueBodyAdjustersWeight(TypedDict, total=False):
-    """Adjuster for Complex Rules."""
-
-    adjuster: Literal["relative", "percentage"] | None
-    """The type of adjuster for either the price or the weight of the variant, when the modifier
-    value is selected on the storefront.
-    """
-    adjuster_value: float
-    """The numeric amount by which the adjuster will change either the price or the weight of the
-    variant, when the modifier value is selected on the storefront.
-    """
-
-
-class CreateProductModifierValueBodyAdjustersPurchasingDisabled(TypedDict, total=False):
-    """The ``CreateProductModifierValueBodyAdjustersPurchasingDisabled`` object."""
-
-    status: bool
-    """Flag for whether the modifier value disables purchasing when selected on the storefront."""
-    message: str
-    """The message displayed on the storefront when the purchasing disabled status is `true`."""
 
 
 class CreateProductModifierValueResult(TypedDict, total=False):
@@ -702,13 +654,13 @@ class CreateProductModifierValueResultAdjusters(TypedDict, total=False):
 
     price: CreateProductModifierValueResultAdjustersPrice
     """Adjuster for Complex Rules."""
-    weight: CreateProductModifierValueResultAdjustersWeight
+    weight: CreateProductModifierValueResultAdjustersPrice
     """Adjuster for Complex Rules."""
     image_url: str
     """The URL for an image displayed on the storefront when the modifier value is selected.Limit
     of 8MB per file.
     """
-    purchasing_disabled: CreateProductModifierValueResultAdjustersPurchasingDisabled
+    purchasing_disabled: AdjustersFullPurchasingDisabled
 
 
 class CreateProductModifierValueResultAdjustersPrice(TypedDict, total=False):
@@ -722,28 +674,6 @@ class CreateProductModifierValueResultAdjustersPrice(TypedDict, total=False):
     """The numeric amount by which the adjuster will change either the price or the weight of the
     variant, when the modifier value is selected on the storefront.
     """
-
-
-class CreateProductModifierValueResultAdjustersWeight(TypedDict, total=False):
-    """Adjuster for Complex Rules."""
-
-    adjuster: Literal["relative", "percentage"] | None
-    """The type of adjuster for either the price or the weight of the variant, when the modifier
-    value is selected on the storefront.
-    """
-    adjuster_value: float
-    """The numeric amount by which the adjuster will change either the price or the weight of the
-    variant, when the modifier value is selected on the storefront.
-    """
-
-
-class CreateProductModifierValueResultAdjustersPurchasingDisabled(TypedDict, total=False):
-    """The ``CreateProductModifierValueResultAdjustersPurchasingDisabled`` object."""
-
-    status: bool
-    """Flag for whether the modifier value disables purchasing when selected on the storefront."""
-    message: str
-    """The message displayed on the storefront when the purchasing disabled status is `true`."""
 
 
 class GetProductModifierValueParams(TypedDict, total=False):
@@ -768,58 +698,9 @@ class UpdateProductModifierValueBody(TypedDict, total=False):
     """Extra data describing the value, based on the type of option or modifier with which the
     value is associated.
     """
-    adjusters: UpdateProductModifierValueBodyAdjusters
+    adjusters: CreateProductModifierValueBodyAdjusters
     id: int
     """The unique numeric ID of the value; increments sequentially."""
-
-
-class UpdateProductModifierValueBodyAdjusters(TypedDict, total=False):
-    """The ``UpdateProductModifierValueBodyAdjusters`` object."""
-
-    price: UpdateProductModifierValueBodyAdjustersPrice
-    """Adjuster for Complex Rules."""
-    weight: UpdateProductModifierValueBodyAdjustersWeight
-    """Adjuster for Complex Rules."""
-    image_url: str
-    """The URL for an image displayed on the storefront when the modifier value is selected.Limit
-    of 8MB per file.
-    """
-    purchasing_disabled: UpdateProductModifierValueBodyAdjustersPurchasingDisabled
-
-
-class UpdateProductModifierValueBodyAdjustersPrice(TypedDict, total=False):
-    """Adjuster for Complex Rules."""
-
-    adjuster: Literal["relative", "percentage"] | None
-    """The type of adjuster for either the price or the weight of the variant, when the modifier
-    value is selected on the storefront.
-    """
-    adjuster_value: float
-    """The numeric amount by which the adjuster will change either the price or the weight of the
-    variant, when the modifier value is selected on the storefront.
-    """
-
-
-class UpdateProductModifierValueBodyAdjustersWeight(TypedDict, total=False):
-    """Adjuster for Complex Rules."""
-
-    adjuster: Literal["relative", "percentage"] | None
-    """The type of adjuster for either the price or the weight of the variant, when the modifier
-    value is selected on the storefront.
-    """
-    adjuster_value: float
-    """The numeric amount by which the adjuster will change either the price or the weight of the
-    variant, when the modifier value is selected on the storefront.
-    """
-
-
-class UpdateProductModifierValueBodyAdjustersPurchasingDisabled(TypedDict, total=False):
-    """The ``UpdateProductModifierValueBodyAdjustersPurchasingDisabled`` object."""
-
-    status: bool
-    """Flag for whether the modifier value disables purchasing when selected on the storefront."""
-    message: str
-    """The message displayed on the storefront when the purchasing disabled status is `true`."""
 
 
 class UpdateProductModifierValueResult(TypedDict, total=False):
@@ -835,58 +716,9 @@ class UpdateProductModifierValueResult(TypedDict, total=False):
     """Extra data describing the value, based on the type of option or modifier with which the
     value is associated.
     """
-    adjusters: UpdateProductModifierValueResultAdjusters
+    adjusters: CreateProductModifierValueResultAdjusters
     id: int
     """The unique numeric ID of the value; increments sequentially."""
-
-
-class UpdateProductModifierValueResultAdjusters(TypedDict, total=False):
-    """The ``UpdateProductModifierValueResultAdjusters`` object."""
-
-    price: UpdateProductModifierValueResultAdjustersPrice
-    """Adjuster for Complex Rules."""
-    weight: UpdateProductModifierValueResultAdjustersWeight
-    """Adjuster for Complex Rules."""
-    image_url: str
-    """The URL for an image displayed on the storefront when the modifier value is selected.Limit
-    of 8MB per file.
-    """
-    purchasing_disabled: UpdateProductModifierValueResultAdjustersPurchasingDisabled
-
-
-class UpdateProductModifierValueResultAdjustersPrice(TypedDict, total=False):
-    """Adjuster for Complex Rules."""
-
-    adjuster: Literal["relative", "percentage"] | None
-    """The type of adjuster for either the price or the weight of the variant, when the modifier
-    value is selected on the storefront.
-    """
-    adjuster_value: float
-    """The numeric amount by which the adjuster will change either the price or the weight of the
-    variant, when the modifier value is selected on the storefront.
-    """
-
-
-class UpdateProductModifierValueResultAdjustersWeight(TypedDict, total=False):
-    """Adjuster for Complex Rules."""
-
-    adjuster: Literal["relative", "percentage"] | None
-    """The type of adjuster for either the price or the weight of the variant, when the modifier
-    value is selected on the storefront.
-    """
-    adjuster_value: float
-    """The numeric amount by which the adjuster will change either the price or the weight of the
-    variant, when the modifier value is selected on the storefront.
-    """
-
-
-class UpdateProductModifierValueResultAdjustersPurchasingDisabled(TypedDict, total=False):
-    """The ``UpdateProductModifierValueResultAdjustersPurchasingDisabled`` object."""
-
-    status: bool
-    """Flag for whether the modifier value disables purchasing when selected on the storefront."""
-    message: str
-    """The message displayed on the storefront when the purchasing disabled status is `true`."""
 
 
 class CreateProductModifierImageBody(TypedDict, total=False):

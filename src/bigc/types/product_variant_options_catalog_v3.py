@@ -332,7 +332,7 @@ class CreateProductVariantOptionResult(TypedDict, total=False):
     """The values for option config can vary based on the Modifier created."""
     sort_order: int
     """Order in which the option is displayed on the storefront."""
-    option_values: list[CreateProductVariantOptionResultOptionValuesItem]
+    option_values: list[CreateProductVariantOptionBodyOptionValuesItem]
     image_url: str
     """Publicly available image url"""
     name: str
@@ -414,23 +414,6 @@ class CreateProductVariantOptionResultConfig(TypedDict, total=False):
     """
 
 
-class CreateProductVariantOptionResultOptionValuesItem(TypedDict, total=False):
-    """Common Option Value properties."""
-
-    is_default: bool
-    """The flag for preselecting a value as the default on the storefront."""
-    label: Required[str]
-    """The text display identifying the value on the storefront."""
-    sort_order: Required[int]
-    """The order in which the value will be displayed on the product page."""
-    value_data: dict[str, Any]
-    """Extra data describing the value, based on the type of option or modifier with which the
-    value is associated.
-    """
-    id: int
-    """The unique numeric ID of the value; increments sequentially."""
-
-
 class GetProductVariantOptionParams(TypedDict, total=False):
     """Query parameters of ``getProductVariantOption``."""
 
@@ -458,103 +441,13 @@ class UpdateProductVariantOptionBody(TypedDict, total=False):
     """The name of the option shown on the storefront."""
     type: UpdateProductVariantOptionBodyType
     """The type of option, which determines how it will display on the storefront."""
-    config: UpdateProductVariantOptionBodyConfig
+    config: CreateProductVariantOptionBodyConfig
     """The values for option config can vary based on the Modifier created."""
     sort_order: int
     """Order in which the option is displayed on the storefront."""
-    option_values: list[UpdateProductVariantOptionBodyOptionValuesItem]
+    option_values: list[CreateProductVariantOptionBodyOptionValuesItem]
     image_url: str
     """Publicly available image url"""
-
-
-class UpdateProductVariantOptionBodyConfig(TypedDict, total=False):
-    """The values for option config can vary based on the Modifier created."""
-
-    default_value: str
-    """(date, text, multi_line_text, numbers_only_text) The default value."""
-    checked_by_default: bool
-    """(checkbox) Flag for setting the checkbox to be checked by default."""
-    checkbox_label: str
-    """(checkbox) Label displayed for the checkbox option."""
-    date_limited: bool
-    """(date) Flag to limit the dates allowed to be entered on a date option."""
-    date_limit_mode: Literal["earliest", "range", "latest"]
-    """(date) The type of limit that is allowed to be entered on a date option."""
-    date_earliest_value: str
-    """(date) The earliest date allowed to be entered on the date option, as an ISO-8601
-    formatted string.
-    """
-    date_latest_value: str
-    """(date) The latest date allowed to be entered on the date option, as an ISO-8601 formatted
-    string.
-    """
-    file_types_mode: Literal["specific", "all"]
-    """(file) The kind of restriction on the file types that can be uploaded with a file upload
-    option.
-    """
-    file_types_supported: list[str]
-    """(file) The type of files allowed to be uploaded if the `file_type_option` is set to
-    `specific`.
-    """
-    file_types_other: list[str]
-    """(file) A list of other file types allowed with the file upload option."""
-    file_max_size: int
-    """(file) The maximum size for a file that can be used with the file upload option."""
-    text_characters_limited: bool
-    """(text, multi_line_text) Flag to validate the length of a text or multi-line text input."""
-    text_min_length: int
-    """(text, multi_line_text) The minimum length allowed for a text or multi-line text option."""
-    text_max_length: int
-    """(text, multi_line_text) The maximum length allowed for a text or multi line text option."""
-    text_lines_limited: bool
-    """(multi_line_text) Flag to validate the maximum number of lines allowed on a multi-line
-    text input.
-    """
-    text_max_lines: int
-    """(multi_line_text) The maximum number of lines allowed on a multi-line text input."""
-    number_limited: bool
-    """(numbers_only_text) Flag to limit the value of a number option."""
-    number_limit_mode: Literal["lowest", "highest", "range"]
-    """(numbers_only_text) The type of limit on values entered for a number option."""
-    number_lowest_value: float
-    """(numbers_only_text) The lowest allowed value for a number option if `number_limited` is
-    true.
-    """
-    number_highest_value: float
-    """(numbers_only_text) The highest allowed value for a number option if `number_limited` is
-    true.
-    """
-    number_integers_only: bool
-    """(numbers_only_text) Flag to limit the input on a number option to whole numbers only."""
-    product_list_adjusts_inventory: bool
-    """(product_list, product_list_with_images) Flag for automatically adjusting inventory on a
-    product included in the list.
-    """
-    product_list_adjusts_pricing: bool
-    """(product_list, product_list_with_images) Flag to add the optional product's price to the
-    main product's price.
-    """
-    product_list_shipping_calc: Literal["none", "weight", "package"]
-    """(product_list, product_list_with_images) How to factor the optional product's weight and
-    package dimensions into the shipping quote.
-    """
-
-
-class UpdateProductVariantOptionBodyOptionValuesItem(TypedDict, total=False):
-    """Common Option Value properties."""
-
-    is_default: bool
-    """The flag for preselecting a value as the default on the storefront."""
-    label: Required[str]
-    """The text display identifying the value on the storefront."""
-    sort_order: Required[int]
-    """The order in which the value will be displayed on the product page."""
-    value_data: dict[str, Any]
-    """Extra data describing the value, based on the type of option or modifier with which the
-    value is associated.
-    """
-    id: int
-    """The unique numeric ID of the value; increments sequentially."""
 
 
 UpdateProductVariantOptionResultType: TypeAlias = (

@@ -278,19 +278,8 @@ class PaginationFull(TypedDict, total=False):
     """The page you are currently on within the collection."""
     total_pages: int
     """The total number of pages in the collection."""
-    links: PaginationFullLinks
+    links: PaginationLinks
     """Pagination links for the previous and next parts of the whole collection."""
-
-
-class PaginationFullLinks(TypedDict, total=False):
-    """Pagination links for the previous and next parts of the whole collection."""
-
-    previous: str
-    """Link to the previous page returned in the response."""
-    current: str
-    """Link to the current page returned in the response."""
-    next: str
-    """Link to the next page returned in the response."""
 
 
 class MultiStatus(TypedDict, total=False):
@@ -426,19 +415,8 @@ class CollectionMetaPagination(TypedDict, total=False):
     """The page you are currently on within the collection."""
     total_pages: int
     """The total number of pages in the collection."""
-    links: CollectionMetaPaginationLinks
+    links: PaginationLinks
     """Pagination links for the previous and next parts of the whole collection."""
-
-
-class CollectionMetaPaginationLinks(TypedDict, total=False):
-    """Pagination links for the previous and next parts of the whole collection."""
-
-    previous: str
-    """Link to the previous page returned in the response."""
-    current: str
-    """Link to the current page returned in the response."""
-    next: str
-    """Link to the next page returned in the response."""
 
 
 class MetaFieldCollectionResponsePartialSuccessPOSTPUT(TypedDict, total=False):
@@ -807,21 +785,10 @@ class UpdateVariantsBatchResult(TypedDict, total=False):
     sku: str
     sku_id: int | None
     """Read-only reference to v2 APIs SKU ID."""
-    option_values: list[UpdateVariantsBatchResultOptionValuesItem]
+    option_values: list[GetVariantsResultOptionValuesItem]
     """Array of option and option values IDs that make up this variant."""
     calculated_price: float
     """The price of the variant as seen on the storefront."""
-
-
-class UpdateVariantsBatchResultOptionValuesItem(TypedDict, total=False):
-    """Common Option Value Product properties."""
-
-    option_display_name: str
-    """The name of the option."""
-    label: str
-    """The label of the option value."""
-    id: int
-    option_id: int
 
 
 GetVariantsMetafieldsParamsIncludeFields: TypeAlias = (

@@ -937,19 +937,8 @@ class PaginationFull(TypedDict, total=False):
     """The page you are currently on within the collection."""
     total_pages: int
     """The total number of pages in the collection."""
-    links: PaginationFullLinks
+    links: PaginationLinks
     """Pagination links for the previous and next parts of the whole collection."""
-
-
-class PaginationFullLinks(TypedDict, total=False):
-    """Pagination links for the previous and next parts of the whole collection."""
-
-    previous: str
-    """Link to the previous page returned in the response."""
-    current: str
-    """Link to the current page returned in the response."""
-    next: str
-    """Link to the next page returned in the response."""
 
 
 MetaEmptyFull: TypeAlias = "dict[str, Any]"
@@ -1137,7 +1126,7 @@ class ProductFull(TypedDict, total=False):
     """The total quantity of this product sold."""
     custom_fields: list[ProductCustomFieldPut]
     """200 maximum custom fields per product."""
-    bulk_pricing_rules: list[ProductFullBulkPricingRulesItem]
+    bulk_pricing_rules: list[ProductBasePUTBulkPricingRulesItem]
     images: list[ProductImageFull]
     primary_image: PrimaryImageFull
     videos: list[ProductVideoFull]
@@ -1160,13 +1149,6 @@ class ProductFull(TypedDict, total=False):
     """Legacy template setting which controls if the option set shows up to the side of or below
     the product image and description.
     """
-
-
-class ProductFullBulkPricingRulesItem(BulkPricingRuleFull):
-    """The ``ProductFullBulkPricingRulesItem`` object."""
-
-    id: int
-    """Unique ID of the *Bulk Pricing Rule*."""
 
 
 class PrimaryImageFull(TypedDict, total=False):
@@ -1374,18 +1356,11 @@ class ProductBasePOST(TypedDict, total=False):
     """The total quantity of this product sold."""
     custom_fields: list[ProductCustomFieldPut]
     """200 maximum custom fields per product."""
-    bulk_pricing_rules: list[ProductBasePOSTBulkPricingRulesItem]
+    bulk_pricing_rules: list[ProductBasePUTBulkPricingRulesItem]
     images: list[ProductImageFull]
     videos: list[ProductVideoFull]
     """The Catalog API integrates with third-party YouTube."""
     variants: list[ProductVariantFull]
-
-
-class ProductBasePOSTBulkPricingRulesItem(BulkPricingRuleFull):
-    """The ``ProductBasePOSTBulkPricingRulesItem`` object."""
-
-    id: int
-    """Unique ID of the *Bulk Pricing Rule*."""
 
 
 ProductBaseResponseOpenGraphType: TypeAlias = (
@@ -1540,7 +1515,7 @@ class ProductBaseResponse(TypedDict, total=False):
     """The total quantity of this product sold."""
     custom_fields: list[ProductCustomFieldPut]
     """200 maximum custom fields per product."""
-    bulk_pricing_rules: list[ProductFullBulkPricingRulesItem]
+    bulk_pricing_rules: list[ProductBasePUTBulkPricingRulesItem]
     images: list[ProductImageFull]
     primary_image: PrimaryImageFull
     videos: list[ProductVideoFull]
@@ -2316,25 +2291,12 @@ class CreateProductComplexRuleBody(TypedDict, total=False):
     """The URL for an image displayed on the storefront when the conditions are applied."""
     price_adjuster: CreateProductComplexRuleBodyPriceAdjuster
     """Adjuster for Complex Rules."""
-    weight_adjuster: CreateProductComplexRuleBodyWeightAdjuster
+    weight_adjuster: CreateProductComplexRuleBodyPriceAdjuster
     """Adjuster for Complex Rules."""
     conditions: ConditionsRequest
 
 
 class CreateProductComplexRuleBodyPriceAdjuster(TypedDict, total=False):
-    """Adjuster for Complex Rules."""
-
-    adjuster: Literal["relative", "percentage"] | None
-    """The type of adjuster for either the price or the weight of the variant, when the modifier
-    value is selected on the storefront.
-    """
-    adjuster_value: float
-    """The numeric amount by which the adjuster will change either the price or the weight of the
-    variant, when the modifier value is selected on the storefront.
-    """
-
-
-class CreateProductComplexRuleBodyWeightAdjuster(TypedDict, total=False):
     """Adjuster for Complex Rules."""
 
     adjuster: Literal["relative", "percentage"] | None
@@ -2378,37 +2340,11 @@ class CreateProductComplexRuleResult(TypedDict, total=False):
     """
     image_url: str
     """The URL for an image displayed on the storefront when the conditions are applied."""
-    price_adjuster: CreateProductComplexRuleResultPriceAdjuster
+    price_adjuster: CreateProductComplexRuleBodyPriceAdjuster
     """Adjuster for Complex Rules."""
-    weight_adjuster: CreateProductComplexRuleResultWeightAdjuster
+    weight_adjuster: CreateProductComplexRuleBodyPriceAdjuster
     """Adjuster for Complex Rules."""
     conditions: list[CreateProductComplexRuleResultConditionsItem]
-
-
-class CreateProductComplexRuleResultPriceAdjuster(TypedDict, total=False):
-    """Adjuster for Complex Rules."""
-
-    adjuster: Literal["relative", "percentage"] | None
-    """The type of adjuster for either the price or the weight of the variant, when the modifier
-    value is selected on the storefront.
-    """
-    adjuster_value: float
-    """The numeric amount by which the adjuster will change either the price or the weight of the
-    variant, when the modifier value is selected on the storefront.
-    """
-
-
-class CreateProductComplexRuleResultWeightAdjuster(TypedDict, total=False):
-    """Adjuster for Complex Rules."""
-
-    adjuster: Literal["relative", "percentage"] | None
-    """The type of adjuster for either the price or the weight of the variant, when the modifier
-    value is selected on the storefront.
-    """
-    adjuster_value: float
-    """The numeric amount by which the adjuster will change either the price or the weight of the
-    variant, when the modifier value is selected on the storefront.
-    """
 
 
 class CreateProductComplexRuleResultConditionsItem(TypedDict, total=False):
@@ -2474,25 +2410,12 @@ class GetProductComplexRuleResult(TypedDict, total=False):
     """The URL for an image displayed on the storefront when the conditions are applied."""
     price_adjuster: GetProductComplexRuleResultPriceAdjuster
     """Adjuster for Complex Rules."""
-    weight_adjuster: GetProductComplexRuleResultWeightAdjuster
+    weight_adjuster: GetProductComplexRuleResultPriceAdjuster
     """Adjuster for Complex Rules."""
     conditions: list[GetProductComplexRuleResultConditionsItem]
 
 
 class GetProductComplexRuleResultPriceAdjuster(TypedDict, total=False):
-    """Adjuster for Complex Rules."""
-
-    adjuster: Literal["relative", "percentage"]
-    """The type of adjuster for either the price or the weight of the variant, when the modifier
-    value is selected on the storefront.
-    """
-    adjuster_value: float
-    """The numeric amount by which the adjuster will change either the price or the weight of the
-    variant, when the modifier value is selected on the storefront.
-    """
-
-
-class GetProductComplexRuleResultWeightAdjuster(TypedDict, total=False):
     """Adjuster for Complex Rules."""
 
     adjuster: Literal["relative", "percentage"]
@@ -2551,37 +2474,11 @@ class UpdateProductComplexRuleBody(TypedDict, total=False):
     """
     image_url: str
     """The URL for an image displayed on the storefront when the conditions are applied."""
-    price_adjuster: UpdateProductComplexRuleBodyPriceAdjuster
+    price_adjuster: CreateProductComplexRuleBodyPriceAdjuster
     """Adjuster for Complex Rules."""
-    weight_adjuster: UpdateProductComplexRuleBodyWeightAdjuster
+    weight_adjuster: CreateProductComplexRuleBodyPriceAdjuster
     """Adjuster for Complex Rules."""
     conditions: list[UpdateProductComplexRuleBodyConditionsItem]
-
-
-class UpdateProductComplexRuleBodyPriceAdjuster(TypedDict, total=False):
-    """Adjuster for Complex Rules."""
-
-    adjuster: Literal["relative", "percentage"] | None
-    """The type of adjuster for either the price or the weight of the variant, when the modifier
-    value is selected on the storefront.
-    """
-    adjuster_value: float
-    """The numeric amount by which the adjuster will change either the price or the weight of the
-    variant, when the modifier value is selected on the storefront.
-    """
-
-
-class UpdateProductComplexRuleBodyWeightAdjuster(TypedDict, total=False):
-    """Adjuster for Complex Rules."""
-
-    adjuster: Literal["relative", "percentage"] | None
-    """The type of adjuster for either the price or the weight of the variant, when the modifier
-    value is selected on the storefront.
-    """
-    adjuster_value: float
-    """The numeric amount by which the adjuster will change either the price or the weight of the
-    variant, when the modifier value is selected on the storefront.
-    """
 
 
 class UpdateProductComplexRuleBodyConditionsItem(TypedDict):
@@ -2626,58 +2523,11 @@ class UpdateProductComplexRuleResult(TypedDict, total=False):
     """
     image_url: str
     """The URL for an image displayed on the storefront when the conditions are applied."""
-    price_adjuster: UpdateProductComplexRuleResultPriceAdjuster
+    price_adjuster: GetProductComplexRuleResultPriceAdjuster
     """Adjuster for Complex Rules."""
-    weight_adjuster: UpdateProductComplexRuleResultWeightAdjuster
+    weight_adjuster: GetProductComplexRuleResultPriceAdjuster
     """Adjuster for Complex Rules."""
-    conditions: list[UpdateProductComplexRuleResultConditionsItem]
-
-
-class UpdateProductComplexRuleResultPriceAdjuster(TypedDict, total=False):
-    """Adjuster for Complex Rules."""
-
-    adjuster: Literal["relative", "percentage"]
-    """The type of adjuster for either the price or the weight of the variant, when the modifier
-    value is selected on the storefront.
-    """
-    adjuster_value: float
-    """The numeric amount by which the adjuster will change either the price or the weight of the
-    variant, when the modifier value is selected on the storefront.
-    """
-
-
-class UpdateProductComplexRuleResultWeightAdjuster(TypedDict, total=False):
-    """Adjuster for Complex Rules."""
-
-    adjuster: Literal["relative", "percentage"]
-    """The type of adjuster for either the price or the weight of the variant, when the modifier
-    value is selected on the storefront.
-    """
-    adjuster_value: float
-    """The numeric amount by which the adjuster will change either the price or the weight of the
-    variant, when the modifier value is selected on the storefront.
-    """
-
-
-class UpdateProductComplexRuleResultConditionsItem(TypedDict, total=False):
-    """Complex rules may return with conditions that apply to one or more variants, or with a
-    single modifier value (if the rules were created using the v2 API or the control panel).
-    """
-
-    id: int
-    """The unique numeric ID of the rule condition; increments sequentially."""
-    rule_id: int
-    """The unique numeric ID of the rule with which the condition is associated."""
-    modifier_id: Required[int]
-    """The unique numeric ID of the modifier with which the rule condition is associated."""
-    modifier_value_id: Required[int]
-    """The unique numeric ID of the modifier value with which the rule condition is associated."""
-    variant_id: Required[int]
-    """The unique numeric ID of the variant with which the rule condition is associated."""
-    combination_id: int
-    """(READ-ONLY:) The unique numeric ID of the SKU (v2 API), or Combination, with which the
-    rule condition is associated.
-    """
+    conditions: list[GetProductComplexRuleResultConditionsItem]
 
 
 class GetProductCustomFieldsParams(TypedDict, total=False):

@@ -64,19 +64,8 @@ class Pagination(TypedDict, total=False):
     """The page you are currently on within the collection."""
     total_pages: int
     """The total number of pages in the collection."""
-    links: PaginationLinks
+    links: CollectionMetaPaginationLinks
     """Pagination links for the previous and next parts of the whole collection."""
-
-
-class PaginationLinks(TypedDict, total=False):
-    """Pagination links for the previous and next parts of the whole collection."""
-
-    previous: str
-    """Link to the previous page returned in the response."""
-    current: str
-    """Link to the current page returned in the response."""
-    next: str
-    """Link to the next page returned in the response."""
 
 
 Meta: TypeAlias = "dict[str, Any]"

@@ -203,46 +203,13 @@ class GetShippingZonesResult(TypedDict, total=False):
     name: str
     """Zone name."""
     type: Literal["zip", "country", "state", "global"]
-    locations: list[GetShippingZonesResultLocationsItem]
+    locations: list[ShippingZoneLocationsItem]
     """Array of zone locations."""
-    free_shipping: GetShippingZonesResultFreeShipping
-    handling_fees: GetShippingZonesResultHandlingFees
+    free_shipping: ShippingZoneFreeShipping
+    handling_fees: ShippingZoneHandlingFees
     """Shipping Zone Handling Fees"""
     enabled: bool
     """Whether this shipping zone is enabled."""
-
-
-class GetShippingZonesResultLocationsItem(TypedDict, total=False):
-    """Shipping Zone Locations"""
-
-    id: int
-    """Location's ID."""
-    zip: str
-    """Location's ZIP/postal code."""
-    country_iso2: str
-    """2-letter ISO Alpha-2 code for the country."""
-    state_iso2: str
-    """ISO Alpha-2 code for the state."""
-
-
-class GetShippingZonesResultFreeShipping(TypedDict, total=False):
-    """The ``GetShippingZonesResultFreeShipping`` object."""
-
-    enabled: bool
-    minimum_sub_total: str
-    """(Float, Float-As-String, Integer)"""
-    exclude_fixed_shipping_products: bool
-
-
-class GetShippingZonesResultHandlingFees(TypedDict, total=False):
-    """Shipping Zone Handling Fees"""
-
-    fixed_surcharge: str
-    """Flat-rate handling fee applied to shipping cost."""
-    display_separately: bool
-    """Indicates whether store displays handling fee separately at checkout."""
-    percentage_surcharge: str
-    """Percentage handling fee applied to shipping cost."""
 
 
 class CreateShippingZonesBody(TypedDict, total=False):
@@ -251,46 +218,13 @@ class CreateShippingZonesBody(TypedDict, total=False):
     name: Required[str]
     """Zone name."""
     type: Required[Literal["zip", "country", "state", "global"]]
-    locations: list[CreateShippingZonesBodyLocationsItem]
+    locations: list[ShippingZoneLocationsItem]
     """Array of zone locations."""
-    free_shipping: CreateShippingZonesBodyFreeShipping
-    handling_fees: CreateShippingZonesBodyHandlingFees
+    free_shipping: ShippingZoneFreeShipping
+    handling_fees: ShippingZoneHandlingFees
     """Shipping Zone Handling Fees"""
     enabled: bool
     """Whether this shipping zone is enabled."""
-
-
-class CreateShippingZonesBodyLocationsItem(TypedDict, total=False):
-    """Shipping Zone Locations"""
-
-    id: int
-    """Location's ID."""
-    zip: str
-    """Location's ZIP/postal code."""
-    country_iso2: str
-    """2-letter ISO Alpha-2 code for the country."""
-    state_iso2: str
-    """ISO Alpha-2 code for the state."""
-
-
-class CreateShippingZonesBodyFreeShipping(TypedDict, total=False):
-    """The ``CreateShippingZonesBodyFreeShipping`` object."""
-
-    enabled: bool
-    minimum_sub_total: str
-    """(Float, Float-As-String, Integer)"""
-    exclude_fixed_shipping_products: bool
-
-
-class CreateShippingZonesBodyHandlingFees(TypedDict, total=False):
-    """Shipping Zone Handling Fees"""
-
-    fixed_surcharge: str
-    """Flat-rate handling fee applied to shipping cost."""
-    display_separately: bool
-    """Indicates whether store displays handling fee separately at checkout."""
-    percentage_surcharge: str
-    """Percentage handling fee applied to shipping cost."""
 
 
 class CreateShippingZonesResult(TypedDict, total=False):
@@ -303,8 +237,8 @@ class CreateShippingZonesResult(TypedDict, total=False):
     type: Literal["zip", "country", "state", "global"]
     locations: list[CreateShippingZonesResultLocationsItem]
     """Array of zone locations."""
-    free_shipping: CreateShippingZonesResultFreeShipping
-    handling_fees: CreateShippingZonesResultHandlingFees
+    free_shipping: ShippingZoneFreeShipping
+    handling_fees: ShippingZoneHandlingFees
     """Shipping Zone Handling Fees"""
     enabled: bool
     """Whether this shipping zone is enabled."""
@@ -323,26 +257,6 @@ class CreateShippingZonesResultLocationsItem(TypedDict, total=False):
     """ISO Alpha-2 code for the state."""
 
 
-class CreateShippingZonesResultFreeShipping(TypedDict, total=False):
-    """The ``CreateShippingZonesResultFreeShipping`` object."""
-
-    enabled: bool
-    minimum_sub_total: str
-    """(Float, Float-As-String, Integer)"""
-    exclude_fixed_shipping_products: bool
-
-
-class CreateShippingZonesResultHandlingFees(TypedDict, total=False):
-    """Shipping Zone Handling Fees"""
-
-    fixed_surcharge: str
-    """Flat-rate handling fee applied to shipping cost."""
-    display_separately: bool
-    """Indicates whether store displays handling fee separately at checkout."""
-    percentage_surcharge: str
-    """Percentage handling fee applied to shipping cost."""
-
-
 class GetShippingZoneResult(TypedDict, total=False):
     """Result of ``getShippingZone``."""
 
@@ -351,46 +265,13 @@ class GetShippingZoneResult(TypedDict, total=False):
     name: str
     """Zone name."""
     type: Literal["zip", "country", "state", "global"]
-    locations: list[GetShippingZoneResultLocationsItem]
+    locations: list[ShippingZoneLocationsItem]
     """Array of zone locations."""
-    free_shipping: GetShippingZoneResultFreeShipping
-    handling_fees: GetShippingZoneResultHandlingFees
+    free_shipping: ShippingZoneFreeShipping
+    handling_fees: ShippingZoneHandlingFees
     """Shipping Zone Handling Fees"""
     enabled: bool
     """Whether this shipping zone is enabled."""
-
-
-class GetShippingZoneResultLocationsItem(TypedDict, total=False):
-    """Shipping Zone Locations"""
-
-    id: int
-    """Location's ID."""
-    zip: str
-    """Location's ZIP/postal code."""
-    country_iso2: str
-    """2-letter ISO Alpha-2 code for the country."""
-    state_iso2: str
-    """ISO Alpha-2 code for the state."""
-
-
-class GetShippingZoneResultFreeShipping(TypedDict, total=False):
-    """The ``GetShippingZoneResultFreeShipping`` object."""
-
-    enabled: bool
-    minimum_sub_total: str
-    """(Float, Float-As-String, Integer)"""
-    exclude_fixed_shipping_products: bool
-
-
-class GetShippingZoneResultHandlingFees(TypedDict, total=False):
-    """Shipping Zone Handling Fees"""
-
-    fixed_surcharge: str
-    """Flat-rate handling fee applied to shipping cost."""
-    display_separately: bool
-    """Indicates whether store displays handling fee separately at checkout."""
-    percentage_surcharge: str
-    """Percentage handling fee applied to shipping cost."""
 
 
 class UpdateShippingZoneBody(TypedDict, total=False):
@@ -401,46 +282,13 @@ class UpdateShippingZoneBody(TypedDict, total=False):
     name: Required[str]
     """Zone name."""
     type: Literal["zip", "country", "state", "global"]
-    locations: list[UpdateShippingZoneBodyLocationsItem]
+    locations: list[ShippingZoneLocationsItem]
     """Array of zone locations."""
-    free_shipping: UpdateShippingZoneBodyFreeShipping
-    handling_fees: UpdateShippingZoneBodyHandlingFees
+    free_shipping: ShippingZoneFreeShipping
+    handling_fees: ShippingZoneHandlingFees
     """Shipping Zone Handling Fees"""
     enabled: bool
     """Whether this shipping zone is enabled."""
-
-
-class UpdateShippingZoneBodyLocationsItem(TypedDict, total=False):
-    """Shipping Zone Locations"""
-
-    id: int
-    """Location's ID."""
-    zip: str
-    """Location's ZIP/postal code."""
-    country_iso2: str
-    """2-letter ISO Alpha-2 code for the country."""
-    state_iso2: str
-    """ISO Alpha-2 code for the state."""
-
-
-class UpdateShippingZoneBodyFreeShipping(TypedDict, total=False):
-    """The ``UpdateShippingZoneBodyFreeShipping`` object."""
-
-    enabled: bool
-    minimum_sub_total: str
-    """(Float, Float-As-String, Integer)"""
-    exclude_fixed_shipping_products: bool
-
-
-class UpdateShippingZoneBodyHandlingFees(TypedDict, total=False):
-    """Shipping Zone Handling Fees"""
-
-    fixed_surcharge: str
-    """Flat-rate handling fee applied to shipping cost."""
-    display_separately: bool
-    """Indicates whether store displays handling fee separately at checkout."""
-    percentage_surcharge: str
-    """Percentage handling fee applied to shipping cost."""
 
 
 class UpdateShippingZoneResult(TypedDict, total=False):
@@ -451,46 +299,13 @@ class UpdateShippingZoneResult(TypedDict, total=False):
     name: Required[str]
     """Zone name."""
     type: Literal["zip", "country", "state", "global"]
-    locations: list[UpdateShippingZoneResultLocationsItem]
+    locations: list[ShippingZoneLocationsItem]
     """Array of zone locations."""
-    free_shipping: UpdateShippingZoneResultFreeShipping
-    handling_fees: UpdateShippingZoneResultHandlingFees
+    free_shipping: ShippingZoneFreeShipping
+    handling_fees: ShippingZoneHandlingFees
     """Shipping Zone Handling Fees"""
     enabled: bool
     """Whether this shipping zone is enabled."""
-
-
-class UpdateShippingZoneResultLocationsItem(TypedDict, total=False):
-    """Shipping Zone Locations"""
-
-    id: int
-    """Location's ID."""
-    zip: str
-    """Location's ZIP/postal code."""
-    country_iso2: str
-    """2-letter ISO Alpha-2 code for the country."""
-    state_iso2: str
-    """ISO Alpha-2 code for the state."""
-
-
-class UpdateShippingZoneResultFreeShipping(TypedDict, total=False):
-    """The ``UpdateShippingZoneResultFreeShipping`` object."""
-
-    enabled: bool
-    minimum_sub_total: str
-    """(Float, Float-As-String, Integer)"""
-    exclude_fixed_shipping_products: bool
-
-
-class UpdateShippingZoneResultHandlingFees(TypedDict, total=False):
-    """Shipping Zone Handling Fees"""
-
-    fixed_surcharge: str
-    """Flat-rate handling fee applied to shipping cost."""
-    display_separately: bool
-    """Indicates whether store displays handling fee separately at checkout."""
-    percentage_surcharge: str
-    """Percentage handling fee applied to shipping cost."""
 
 
 class GetShippingMethodResult(TypedDict, total=False):
@@ -505,22 +320,13 @@ class GetShippingMethodResult(TypedDict, total=False):
     """Depends on the shipping method type."""
     enabled: bool
     """Whether or not this shipping zone method is enabled."""
-    handling_fees: GetShippingMethodResultHandlingFees
+    handling_fees: ShippingMethodBaseHandlingFees
     is_fallback: bool
     """Whether or not this shipping zone is the fallback if all others are not valid for the
     order.
     """
     channel_ids: list[int]
     """List of channels associated to a method."""
-
-
-class GetShippingMethodResultHandlingFees(TypedDict, total=False):
-    """The ``GetShippingMethodResultHandlingFees`` object."""
-
-    fixed_surcharge: float
-    """Flat-rate handling fee applied to shipping cost."""
-    percentage_surcharge: float
-    """Percentage handling fee applied to shipping cost."""
 
 
 class DeleteCarrierConnectionBody(TypedDict, total=False):

@@ -78,50 +78,12 @@ class TaxZonePUT(TypedDict, total=False):
     """The human-readable name for this tax zone."""
     enabled: bool
     """Indicates whether a tax zone is enabled."""
-    price_display_settings: TaxZonePUTPriceDisplaySettings
+    price_display_settings: TaxZonePriceDisplaySettings
     """Settings that describe how a store displays prices to shoppers matched with this tax zone."""
-    shopper_target_settings: TaxZonePUTShopperTargetSettings
+    shopper_target_settings: TaxZoneShopperTargetSettings
     """Settings that describe which shoppers match this tax zone and help determine the most
     appropriate target for a shopper.
     """
-
-
-class TaxZonePUTPriceDisplaySettings(TypedDict, total=False):
-    """Settings that describe how a store displays prices to shoppers matched with this tax zone."""
-
-    show_inclusive: bool
-    """Indicates whether to show prices as tax inclusive or tax exclusive to shoppers matched
-    with this tax zone.
-    """
-    show_both_on_detail_view: bool
-    """Indicates whether to show both tax inclusive and tax exclusive prices when viewing product
-    detail; for example, on product pages.
-    """
-    show_both_on_list_view: bool
-    """Indicates whether to show both tax inclusive and tax exclusive prices when viewing a list
-    of products; for example, on category and brand pages.
-    """
-
-
-class TaxZonePUTShopperTargetSettings(TypedDict, total=False):
-    """Settings that describe which shoppers match this tax zone and help determine the most
-    appropriate target for a shopper.
-    """
-
-    locations: list[TaxZonePUTShopperTargetSettingsLocationsItem]
-    """A tax zone may target shoppers in one or more locations."""
-    customer_groups: list[int]
-    """One or more customer groups that a tax zone targets."""
-
-
-class TaxZonePUTShopperTargetSettingsLocationsItem(TypedDict, total=False):
-    """The ``TaxZonePUTShopperTargetSettingsLocationsItem`` object."""
-
-    country_code: str
-    """Two-letter ISO 3166-1 country code"""
-    subdivision_codes: list[str]
-    """Three-letter ISO 3166-2 subdivision code"""
-    postal_codes: list[str]
 
 
 class TaxZonePOST(TypedDict, total=False):
@@ -161,20 +123,10 @@ class TaxZonePOSTShopperTargetSettings(TypedDict, total=False):
     appropriate target for a shopper.
     """
 
-    locations: Required[list[TaxZonePOSTShopperTargetSettingsLocationsItem]]
+    locations: Required[list[TaxZoneShopperTargetSettingsLocationsItem]]
     """A tax zone may target shoppers in one or more locations."""
     customer_groups: list[int]
     """One or more customer groups that a tax zone targets."""
-
-
-class TaxZonePOSTShopperTargetSettingsLocationsItem(TypedDict, total=False):
-    """The ``TaxZonePOSTShopperTargetSettingsLocationsItem`` object."""
-
-    country_code: str
-    """Two-letter ISO 3166-1 country code"""
-    subdivision_codes: list[str]
-    """Three-letter ISO 3166-2 subdivision code"""
-    postal_codes: list[str]
 
 
 class TaxRate(TypedDict, total=False):
@@ -206,7 +158,7 @@ class TaxRateClassRatesItem(TypedDict, total=False):
 class TaxRatePUT(TypedDict, total=False):
     """The ``Tax_RatePUT`` schema."""
 
-    class_rates: list[TaxRatePUTClassRatesItem]
+    class_rates: list[TaxRateClassRatesItem]
     """Tax rates for tax classes."""
     enabled: bool
     """Indicates whether a tax rate is enabled."""
@@ -218,15 +170,6 @@ class TaxRatePUT(TypedDict, total=False):
     """Allows for compounding tax rates, common in certain jurisdictions."""
     tax_zone_id: int
     """ID of an associated tax zone."""
-
-
-class TaxRatePUTClassRatesItem(TypedDict, total=False):
-    """The ``TaxRatePUTClassRatesItem`` object."""
-
-    rate: float
-    """The tax rate that you apply to the items in a tax class."""
-    tax_class_id: int
-    """ID of a tax class."""
 
 
 class TaxRatePOST(TypedDict):

@@ -183,7 +183,7 @@ class ThemesCollectionResponse(TypedDict, total=False):
 class ThemesCollectionResponseDataItem(TypedDict, total=False):
     """A theme."""
 
-    variations: list[ThemesCollectionResponseDataItemVariationsItem]
+    variations: list[ThemeVariationsItem]
     """The variations."""
     uuid: str
     """The identifier."""
@@ -195,19 +195,6 @@ class ThemesCollectionResponseDataItem(TypedDict, total=False):
     """Indicates whether this theme is active on the storefront."""
     updated_at: str
     """The date-time of the last theme update."""
-
-
-class ThemesCollectionResponseDataItemVariationsItem(TypedDict, total=False):
-    """A variation."""
-
-    description: str
-    """The description."""
-    external_id: str
-    """The external identifier."""
-    name: str
-    """The name."""
-    uuid: str
-    """The identifier."""
 
 
 class ThemeResponse(TypedDict, total=False):
@@ -228,7 +215,7 @@ class JobResponse(TypedDict, total=False):
 class JobResponseData(TypedDict, total=False):
     """The job for theme upload or download"""
 
-    errors: list[JobResponseDataErrorsItem]
+    errors: list[JobErrorsItem]
     """The errors."""
     id: str
     """The identifier."""
@@ -240,26 +227,8 @@ class JobResponseData(TypedDict, total=False):
     """The status."""
     time: str
     """The time."""
-    warnings: list[JobResponseDataWarningsItem]
+    warnings: list[JobWarningsItem]
     """The warnings."""
-
-
-class JobResponseDataErrorsItem(TypedDict, total=False):
-    """The ``JobResponseDataErrorsItem`` object."""
-
-    error: str
-    """The error."""
-    message: str
-    """The message."""
-
-
-class JobResponseDataWarningsItem(TypedDict, total=False):
-    """The ``JobResponseDataWarningsItem`` object."""
-
-    message: str
-    """The message."""
-    warning: str
-    """The warning."""
 
 
 OpenMeta: TypeAlias = "dict[str, Any]"
@@ -310,7 +279,7 @@ class ThemeConfigurationWrite(TypedDict, total=False):
 class GetStoreThemesResult(TypedDict, total=False):
     """Result of ``getStoreThemes``."""
 
-    variations: list[ThemesCollectionResponseDataItemVariationsItem]
+    variations: list[ThemeVariationsItem]
     """The variations."""
     uuid: str
     """The identifier."""
@@ -341,7 +310,7 @@ class ActivateStoreThemeParams(TypedDict, total=False):
 class GetStoreThemeJobResult(TypedDict, total=False):
     """Result of ``getStoreThemeJob``."""
 
-    errors: list[JobResponseDataErrorsItem]
+    errors: list[JobErrorsItem]
     """The errors."""
     id: str
     """The identifier."""
@@ -353,7 +322,7 @@ class GetStoreThemeJobResult(TypedDict, total=False):
     """The status."""
     time: str
     """The time."""
-    warnings: list[JobResponseDataWarningsItem]
+    warnings: list[JobWarningsItem]
     """The warnings."""
 
 

@@ -70,17 +70,8 @@ class StoreCartUpdatedData(TypedDict, total=False):
 class StoreCartDeleted(WebhookCallbackBase, total=False):
     """The ``store_cart_deleted`` schema."""
 
-    data: StoreCartDeletedData
+    data: StoreCartUpdatedData
     """A lightweight description of the event that triggered the webhook."""
-
-
-class StoreCartDeletedData(TypedDict, total=False):
-    """A lightweight description of the event that triggered the webhook."""
-
-    type: str
-    """can be `cart` or `cart_line_item`"""
-    id: str
-    """ID of the cart"""
 
 
 class StoreCartCouponApplied(WebhookCallbackBase, total=False):
@@ -176,19 +167,8 @@ class StoreCartLineItemCreatedData(TypedDict, total=False):
 class StoreCartLineItemUpdated(WebhookCallbackBase, total=False):
     """The ``store_cart_lineItem_updated`` schema."""
 
-    data: StoreCartLineItemUpdatedData
+    data: StoreCartLineItemCreatedData
     """A lightweight description of the event that triggered the webhook."""
-
-
-class StoreCartLineItemUpdatedData(TypedDict, total=False):
-    """A lightweight description of the event that triggered the webhook."""
-
-    type: str
-    """can be `cart` or `cart_line_item`"""
-    id: str
-    """ID of the line item"""
-    cartId: str
-    """ID of the cart"""
 
 
 class StoreCartLineItemDeleted(WebhookCallbackBase, total=False):
@@ -288,17 +268,8 @@ class StoreChannelCreatedData(TypedDict, total=False):
 class StoreChannelUpdated(WebhookCallbackBase, total=False):
     """The ``store_channel_updated`` schema."""
 
-    data: StoreChannelUpdatedData
+    data: StoreChannelCreatedData
     """A lightweight description of the event that triggered the webhook."""
-
-
-class StoreChannelUpdatedData(TypedDict, total=False):
-    """A lightweight description of the event that triggered the webhook."""
-
-    type: str
-    """The type will always be `channel`."""
-    id: int
-    """ID of the channel"""
 
 
 StoreCustomerWildcard: TypeAlias = "Any"
@@ -324,17 +295,8 @@ class StoreCustomerCreatedData(TypedDict, total=False):
 class StoreCustomerUpdated(WebhookCallbackBase, total=False):
     """The ``store_customer_updated`` schema."""
 
-    data: StoreCustomerUpdatedData
+    data: StoreCustomerCreatedData
     """A lightweight description of the event that triggered the webhook."""
-
-
-class StoreCustomerUpdatedData(TypedDict, total=False):
-    """A lightweight description of the event that triggered the webhook."""
-
-    type: str
-    """The type will always be `customer`."""
-    id: int
-    """ID of the customer"""
 
 
 class StoreCustomerDeleted(WebhookCallbackBase, total=False):
@@ -380,49 +342,15 @@ class StoreCustomerAddressUpdatedDataAddress(TypedDict, total=False):
 class StoreCustomerAddressCreated(WebhookCallbackBase, total=False):
     """The ``store_customer_address_created`` schema."""
 
-    data: StoreCustomerAddressCreatedData
+    data: StoreCustomerAddressUpdatedData
     """A lightweight description of the event that triggered the webhook."""
-
-
-class StoreCustomerAddressCreatedData(TypedDict, total=False):
-    """A lightweight description of the event that triggered the webhook."""
-
-    type: str
-    """The type will always be `customer`."""
-    id: int
-    """ID of the customer address."""
-    address: StoreCustomerAddressCreatedDataAddress
-
-
-class StoreCustomerAddressCreatedDataAddress(TypedDict, total=False):
-    """The ``StoreCustomerAddressCreatedDataAddress`` object."""
-
-    customer_id: int
-    """ID of the customer."""
 
 
 class StoreCustomerAddressDeleted(WebhookCallbackBase, total=False):
     """The ``store_customer_address_deleted`` schema."""
 
-    data: StoreCustomerAddressDeletedData
+    data: StoreCustomerAddressUpdatedData
     """A lightweight description of the event that triggered the webhook."""
-
-
-class StoreCustomerAddressDeletedData(TypedDict, total=False):
-    """A lightweight description of the event that triggered the webhook."""
-
-    type: str
-    """The type will always be `customer`."""
-    id: int
-    """ID of the customer address."""
-    address: StoreCustomerAddressDeletedDataAddress
-
-
-class StoreCustomerAddressDeletedDataAddress(TypedDict, total=False):
-    """The ``StoreCustomerAddressDeletedDataAddress`` object."""
-
-    customer_id: int
-    """ID of the customer."""
 
 
 class StoreCustomerPaymentInstrumentDefaultUpdated(WebhookCallbackBase, total=False):
@@ -464,33 +392,15 @@ class StoreOrderCreatedData(TypedDict, total=False):
 class StoreOrderUpdated(WebhookCallbackBase, total=False):
     """The ``store_order_updated`` schema."""
 
-    data: StoreOrderUpdatedData
+    data: StoreOrderCreatedData
     """A lightweight description of the event that triggered the webhook."""
-
-
-class StoreOrderUpdatedData(TypedDict, total=False):
-    """A lightweight description of the event that triggered the webhook."""
-
-    type: str
-    """The type will always be `order`."""
-    id: int
-    """ID of the order."""
 
 
 class StoreOrderArchived(WebhookCallbackBase, total=False):
     """The ``store_order_archived`` schema."""
 
-    data: StoreOrderArchivedData
+    data: StoreOrderCreatedData
     """A lightweight description of the event that triggered the webhook."""
-
-
-class StoreOrderArchivedData(TypedDict, total=False):
-    """A lightweight description of the event that triggered the webhook."""
-
-    type: str
-    """The type will always be `order`."""
-    id: int
-    """ID of the order."""
 
 
 class StoreOrderStatusUpdated(WebhookCallbackBase, total=False):
@@ -606,17 +516,8 @@ class StoreProductCreatedData(TypedDict, total=False):
 class StoreProductUpdated(WebhookCallbackBase, total=False):
     """The ``store_product_updated`` schema."""
 
-    data: StoreProductUpdatedData
+    data: StoreProductDeletedData
     """A lightweight description of the event that triggered the webhook."""
-
-
-class StoreProductUpdatedData(TypedDict, total=False):
-    """A lightweight description of the event that triggered the webhook."""
-
-    type: str
-    """The type ill always be `product`."""
-    id: int
-    """ID of the product."""
 
 
 class StoreProductInventoryUpdated(WebhookCallbackBase, total=False):
@@ -704,37 +605,15 @@ class StoreShipmentCreatedData(TypedDict, total=False):
 class StoreShipmentUpdated(WebhookCallbackBase, total=False):
     """The ``store_shipment_updated`` schema."""
 
-    data: StoreShipmentUpdatedData
+    data: StoreShipmentCreatedData
     """A lightweight description of the event that triggered the webhook."""
-
-
-class StoreShipmentUpdatedData(TypedDict, total=False):
-    """A lightweight description of the event that triggered the webhook."""
-
-    type: str
-    """The type will always be `shipment`."""
-    id: int
-    """ID of the shipment."""
-    orderId: int
-    """ID of the order."""
 
 
 class StoreShipmentDeleted(WebhookCallbackBase, total=False):
     """The ``store_shipment_deleted`` schema."""
 
-    data: StoreShipmentDeletedData
+    data: StoreShipmentCreatedData
     """A lightweight description of the event that triggered the webhook."""
-
-
-class StoreShipmentDeletedData(TypedDict, total=False):
-    """A lightweight description of the event that triggered the webhook."""
-
-    type: str
-    """The type will always be `shipment`."""
-    id: int
-    """ID of the shipment."""
-    orderId: int
-    """ID of the order."""
 
 
 StoreSkuWildcard: TypeAlias = "Any"
@@ -770,53 +649,15 @@ class StoreSkuCreatedDataSku(TypedDict, total=False):
 class StoreSkuUpdated(WebhookCallbackBase, total=False):
     """The ``store_sku_updated`` schema."""
 
-    data: StoreSkuUpdatedData
+    data: StoreSkuCreatedData
     """A lightweight description of the event that triggered the webhook."""
-
-
-class StoreSkuUpdatedData(TypedDict, total=False):
-    """A lightweight description of the event that triggered the webhook."""
-
-    type: str
-    """The type will always be `"sku"`."""
-    id: int
-    """ID of the SKU."""
-    sku: StoreSkuUpdatedDataSku
-
-
-class StoreSkuUpdatedDataSku(TypedDict, total=False):
-    """The ``StoreSkuUpdatedDataSku`` object."""
-
-    product_id: int
-    """ID of the product."""
-    variant_id: int
-    """ID of the variant."""
 
 
 class StoreSkuDeleted(WebhookCallbackBase, total=False):
     """The ``store_sku_deleted`` schema."""
 
-    data: StoreSkuDeletedData
+    data: StoreSkuCreatedData
     """A lightweight description of the event that triggered the webhook."""
-
-
-class StoreSkuDeletedData(TypedDict, total=False):
-    """A lightweight description of the event that triggered the webhook."""
-
-    type: str
-    """The type will always be `"sku"`."""
-    id: int
-    """ID of the SKU."""
-    sku: StoreSkuDeletedDataSku
-
-
-class StoreSkuDeletedDataSku(TypedDict, total=False):
-    """The ``StoreSkuDeletedDataSku`` object."""
-
-    product_id: int
-    """ID of the product."""
-    variant_id: int
-    """ID of the variant."""
 
 
 class StoreSkuInventoryUpdated(WebhookCallbackBase, total=False):
@@ -852,31 +693,8 @@ class StoreSkuInventoryUpdatedDataInventory(TypedDict, total=False):
 class StoreSkuInventoryOrderUpdated(WebhookCallbackBase, total=False):
     """The ``store_sku_inventory_order_updated`` schema."""
 
-    data: StoreSkuInventoryOrderUpdatedData
+    data: StoreSkuInventoryUpdatedData
     """A lightweight description of the event that triggered the webhook."""
-
-
-class StoreSkuInventoryOrderUpdatedData(TypedDict, total=False):
-    """A lightweight description of the event that triggered the webhook."""
-
-    type: str
-    """The type will always be `sku`."""
-    id: int
-    """ID of the SKU."""
-    inventory: StoreSkuInventoryOrderUpdatedDataInventory
-
-
-class StoreSkuInventoryOrderUpdatedDataInventory(TypedDict, total=False):
-    """The ``StoreSkuInventoryOrderUpdatedDataInventory`` object."""
-
-    product_id: int
-    """ID of the product."""
-    method: Literal["absolute", "relative"]
-    """How the inventory was adjusted."""
-    value: int
-    """The number of items that the inventory changed by."""
-    variant_id: int
-    """ID of the variant."""
 
 
 class StoreAppUninstalled(WebhookCallbackBase, total=False):
@@ -945,17 +763,8 @@ class StoreSubscriberUpdatedData(TypedDict, total=False):
 class StoreSubscriberDeleted(WebhookCallbackBase, total=False):
     """The ``store_subscriber_deleted`` schema."""
 
-    data: StoreSubscriberDeletedData
+    data: StoreSubscriberUpdatedData
     """A lightweight description of the event that triggered the webhook."""
-
-
-class StoreSubscriberDeletedData(TypedDict, total=False):
-    """A lightweight description of the event that triggered the webhook."""
-
-    type: str
-    """The type will always be `subscriber`."""
-    id: int
-    """ID of the subscriber."""
 
 
 class ErrorFull(TypedDict, total=False):

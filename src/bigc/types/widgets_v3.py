@@ -166,25 +166,12 @@ class WidgetSchemaItemSchemaItemSettingsItem(TypedDict, total=False):
     """The variable name where the setting value will be available in the widget template."""
     default: str
     """The default value to use when rendering the widget for the first time."""
-    typeMeta: WidgetSchemaItemSchemaItemSettingsItemTypeMeta
+    typeMeta: WidgetSchemaItemSectionsItemSettingsItemTypeMeta
     """Additional information needed based on the selected setting type."""
     conditional: WidgetSchemaItemSchemaItemSettingsItemConditional
     """An optional property that can be added to each setting to control whether it should be
     displayed to the user while editing in Page Builder.
     """
-
-
-class WidgetSchemaItemSchemaItemSettingsItemTypeMeta(TypedDict, total=False):
-    """Additional information needed based on the selected setting type."""
-
-    selectOptions: list[WidgetSchemaItemSchemaItemSettingsItemTypeMetaSelectOptionsItem]
-
-
-class WidgetSchemaItemSchemaItemSettingsItemTypeMetaSelectOptionsItem(TypedDict, total=False):
-    """The ``WidgetSchemaItemSchemaItemSettingsItemTypeMetaSelectOptionsItem`` object."""
-
-    label: str
-    value: str
 
 
 class WidgetSchemaItemSchemaItemSettingsItemConditional(TypedDict, total=False):
@@ -488,22 +475,9 @@ class WidgetSchemaSettingBase(TypedDict, total=False):
     """The variable name where the setting value will be available in the widget template."""
     default: str
     """The default value to use when rendering the widget for the first time."""
-    typeMeta: WidgetSchemaSettingBaseTypeMeta
+    typeMeta: WidgetSchemaItemSectionsItemSettingsItemTypeMeta
     """Additional information needed based on the selected setting type."""
     conditional: WidgetSchemaConditional
-
-
-class WidgetSchemaSettingBaseTypeMeta(TypedDict, total=False):
-    """Additional information needed based on the selected setting type."""
-
-    selectOptions: list[WidgetSchemaSettingBaseTypeMetaSelectOptionsItem]
-
-
-class WidgetSchemaSettingBaseTypeMetaSelectOptionsItem(TypedDict, total=False):
-    """The ``WidgetSchemaSettingBaseTypeMetaSelectOptionsItem`` object."""
-
-    label: str
-    value: str
 
 
 class WidgetSchemaArray(TypedDict, total=False):
