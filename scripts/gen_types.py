@@ -702,10 +702,15 @@ class SpecModule:
         doc = f"{role} ``{operation.get('operationId') or hint}``."
         if "$ref" not in schema and (self.inheritance(schema) or self.as_record(schema)):
             name = self.unique(hint)
+            same = self.inline.get(shape(schema))
+            if same is not None:  # another operation's object: an alias keeps the names
+                self.defs.append(AliasDef(name, same, doc))
+                return name
+            self.inline[shape(schema)] = name
             self.record(schema, name, doc)
             return name
         name = self.unique(hint)
-        alias = AliasDef(name, "Any", f"{role} ``{operation.get('operationId') or hint}``.")
+        alias = AliasDef(name, "Any", doc)
         index = len(self.defs)
         self.defs.append(alias)
         text = self.annotation(schema, hint)

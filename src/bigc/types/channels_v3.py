@@ -908,11 +908,8 @@ class GetChannelMenusResult(TypedDict, total=False):
     custom_app_sections: CustomAppSections
 
 
-class CreateChannelMenusResult(TypedDict, total=False):
-    """Result of ``createChannelMenus``."""
-
-    bigcommerce_protected_app_sections: BigCommerceProtectedAppSections
-    custom_app_sections: CustomAppSections
+CreateChannelMenusResult: TypeAlias = "GetChannelMenusResult"
+"""Result of ``createChannelMenus``."""
 
 
 DeleteChannelMenusResult: TypeAlias = "int"
@@ -982,97 +979,16 @@ class GetChannelMetafieldsResult(TypedDict, total=False):
     """Date and time when the metafield was last updated."""
 
 
-CreateChannelMetafieldResultPermissionSet: TypeAlias = (
-    "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
-)
-"""Type of ``CreateChannelMetafieldResult['permission_set']``."""
+CreateChannelMetafieldResult: TypeAlias = "GetChannelMetafieldsResult"
+"""Result of ``createChannelMetafield``."""
 
 
-class CreateChannelMetafieldResult(TypedDict, total=False):
-    """Result of ``createChannelMetafield``."""
-
-    id: int
-    """Unique ID of the *Metafield*."""
-    permission_set: CreateChannelMetafieldResultPermissionSet
-    """Determines the visibility and writeability of the field by other API consumers."""
-    namespace: str
-    """Namespace for the metafield, for organizational purposes."""
-    key: str
-    """The name of the field, for example: `location_id`, `color`."""
-    value: str
-    """The value of the field."""
-    description: str
-    """Description for the metafields."""
-    resource_type: Literal["category", "brand", "product", "variant"]
-    """The type of resource with which the metafield is associated."""
-    resource_id: int
-    """The ID for the resource with which the metafield is associated."""
-    date_created: str
-    """Date and time of the metafields creation."""
-    date_modified: str
-    """Date and time when the metafield was last updated."""
+GetChannelMetafieldResult: TypeAlias = "GetChannelMetafieldsResult"
+"""Result of ``getChannelMetafield``."""
 
 
-GetChannelMetafieldResultPermissionSet: TypeAlias = (
-    "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
-)
-"""Type of ``GetChannelMetafieldResult['permission_set']``."""
-
-
-class GetChannelMetafieldResult(TypedDict, total=False):
-    """Result of ``getChannelMetafield``."""
-
-    id: int
-    """Unique ID of the *Metafield*."""
-    permission_set: GetChannelMetafieldResultPermissionSet
-    """Determines the visibility and writeability of the field by other API consumers."""
-    namespace: str
-    """Namespace for the metafield, for organizational purposes."""
-    key: str
-    """The name of the field, for example: `location_id`, `color`."""
-    value: str
-    """The value of the field."""
-    description: str
-    """Description for the metafields."""
-    resource_type: Literal["category", "brand", "product", "variant"]
-    """The type of resource with which the metafield is associated."""
-    resource_id: int
-    """The ID for the resource with which the metafield is associated."""
-    date_created: str
-    """Date and time of the metafields creation."""
-    date_modified: str
-    """Date and time when the metafield was last updated."""
-
-
-UpdateChannelMetafieldResultPermissionSet: TypeAlias = (
-    "Literal['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access']"
-)
-"""Type of ``UpdateChannelMetafieldResult['permission_set']``."""
-
-
-class UpdateChannelMetafieldResult(TypedDict, total=False):
-    """Result of ``updateChannelMetafield``."""
-
-    id: int
-    """Unique ID of the *Metafield*."""
-    permission_set: UpdateChannelMetafieldResultPermissionSet
-    """Determines the visibility and writeability of the field by other API consumers."""
-    namespace: str
-    """Namespace for the metafield, for organizational purposes."""
-    key: str
-    """The name of the field, for example: `location_id`, `color`."""
-    value: str
-    """The value of the field."""
-    description: str
-    """Description for the metafields."""
-    resource_type: Literal["category", "brand", "product", "variant"]
-    """The type of resource with which the metafield is associated."""
-    resource_id: int
-    """The ID for the resource with which the metafield is associated."""
-    date_created: str
-    """Date and time of the metafields creation."""
-    date_modified: str
-    """Date and time when the metafield was last updated."""
+UpdateChannelMetafieldResult: TypeAlias = "GetChannelMetafieldsResult"
+"""Result of ``updateChannelMetafield``."""
 
 
 GetChannelsMetafieldsParamsIncludeFields: TypeAlias = (

@@ -1090,39 +1090,8 @@ CreateCustomersAddressesBody: TypeAlias = "list[AddressPost]"
 """Body of ``createCustomersAddresses``."""
 
 
-class CreateCustomersAddressesResult(TypedDict, total=False):
-    """Result of ``createCustomersAddresses``."""
-
-    address1: str
-    """The address 1 line."""
-    address2: str
-    """The address 2 line."""
-    address_type: Literal["residential", "commercial"]
-    """The address type."""
-    city: str
-    """The city of the customer address."""
-    company: str
-    """The company of the customer address."""
-    country: str
-    """The country name of the customer address."""
-    country_code: str
-    """The country code of the customer address."""
-    customer_id: int
-    """The customer ID."""
-    first_name: str
-    """The first name of the customer address."""
-    id: int
-    """The unique numeric ID of the address."""
-    last_name: str
-    """The last name of the customer address."""
-    phone: str
-    """The phone number of the customer address."""
-    postal_code: str
-    """The postal code of the customer address."""
-    state_or_province: str
-    """The state or province name."""
-    form_fields: list[FormFieldValueAddress]
-    """Array of form fields."""
+CreateCustomersAddressesResult: TypeAlias = "UpdateCustomersAddressesResult"
+"""Result of ``createCustomersAddresses``."""
 
 
 DeleteCustomersAddressesParams = TypedDict(
@@ -1173,38 +1142,16 @@ UpdateCustomersAttributesBody: TypeAlias = "list[AttributePut]"
 """Body of ``updateCustomersAttributes``."""
 
 
-class UpdateCustomersAttributesResult(TypedDict):
-    """Result of ``updateCustomersAttributes``."""
-
-    name: str
-    """Attribute name."""
-    type: Literal["string", "number", "date"]
-    """Attribute type should match one of: string, number, date."""
-    id: int
-    """Attribute ID."""
-    date_modified: NotRequired[str]
-    """The date on which the customer attribute was modified."""
-    date_created: NotRequired[str]
-    """The date of which the customer attribute was created."""
+UpdateCustomersAttributesResult: TypeAlias = "GetCustomersAttributesResult"
+"""Result of ``updateCustomersAttributes``."""
 
 
 CreateCustomersAttributesBody: TypeAlias = "list[AttributePost]"
 """Body of ``createCustomersAttributes``."""
 
 
-class CreateCustomersAttributesResult(TypedDict):
-    """Result of ``createCustomersAttributes``."""
-
-    name: str
-    """Attribute name."""
-    type: Literal["string", "number", "date"]
-    """Attribute type should match one of: string, number, date."""
-    id: int
-    """Attribute ID."""
-    date_modified: NotRequired[str]
-    """The date on which the customer attribute was modified."""
-    date_created: NotRequired[str]
-    """The date of which the customer attribute was created."""
+CreateCustomersAttributesResult: TypeAlias = "GetCustomersAttributesResult"
+"""Result of ``createCustomersAttributes``."""
 
 
 DeleteCustomersAttributesParams = TypedDict(
@@ -1257,21 +1204,8 @@ UpsertCustomersAttributeValuesBody: TypeAlias = "list[AttributeValueBase]"
 """Body of ``upsertCustomersAttributeValues``."""
 
 
-class UpsertCustomersAttributeValuesResult(TypedDict, total=False):
-    """Result of ``upsertCustomersAttributeValues``."""
-
-    attribute_id: Required[int]
-    """Attribute ID."""
-    attribute_value: Required[str]
-    """Attribute value."""
-    id: int
-    """Attribute value ID."""
-    customer_id: Required[int]
-    """Customer ID."""
-    date_modified: str
-    """The date on which the customer attribute value was modified."""
-    date_created: str
-    """The date of which the customer attribute value was created."""
+UpsertCustomersAttributeValuesResult: TypeAlias = "GetCustomersAttributeValuesResult"
+"""Result of ``upsertCustomersAttributeValues``."""
 
 
 DeleteCustomersAttributeValuesParams = TypedDict(
@@ -1438,15 +1372,8 @@ GetAllCustomersMetafieldsParams = TypedDict(
 """Query parameters of ``getAllCustomersMetafields``."""
 
 
-UpdateCustomersMetafieldsBody: TypeAlias = "list[UpdateCustomersMetafieldsBodyItem]"
+UpdateCustomersMetafieldsBody: TypeAlias = "list[UpdateCustomerMetafieldBody]"
 """Body of ``updateCustomersMetafields``."""
-
-
-class UpdateCustomersMetafieldsBodyItem(MetafieldBasePut):
-    """Common Metafield properties."""
-
-    id: int
-    """The ID of metafield to update."""
 
 
 CreateCustomersMetafieldsBody: TypeAlias = "list[CreateCustomersMetafieldsBodyItem]"

@@ -303,10 +303,8 @@ class GetBannersParams(TypedDict, total=False):
     """Optional filter param `/api/v2/banners?limit={count}`"""
 
 
-class GetBannersCountResult(TypedDict, total=False):
-    """Result of ``getBannersCount``."""
-
-    count: int
+GetBannersCountResult: TypeAlias = "GetCouponsCountResult"
+"""Result of ``getBannersCount``."""
 
 
 class GetGiftCertificatesParams(TypedDict, total=False):

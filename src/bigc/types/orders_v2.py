@@ -1970,20 +1970,8 @@ class GetOrderMessagesParams(TypedDict, total=False):
     """Number of results to return."""
 
 
-class GetOrderMessagesResult(TypedDict, total=False):
-    """Result of ``getOrderMessages``."""
-
-    id: int
-    order_id: int
-    staff_id: int
-    customer_id: int
-    type: str
-    subject: str
-    message: str
-    status: str
-    is_flagged: bool
-    date_created: str
-    customer: dict[str, Any]
+GetOrderMessagesResult: TypeAlias = "OrderMessagesItem"
+"""Result of ``getOrderMessages``."""
 
 
 class GetOrderConsignmentsParams(TypedDict, total=False):

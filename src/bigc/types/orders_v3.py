@@ -1436,30 +1436,8 @@ class CreateOrderRefundParams(TypedDict, total=False):
     """Filters by refund payment using the BigCommerce `transaction_id`."""
 
 
-class GetOrderRefundResult(TypedDict, total=False):
-    """Result of ``getOrderRefund``."""
-
-    id: int
-    """Refund ID for the returned refund."""
-    order_id: int
-    """Order ID associated with the refund."""
-    user_id: int
-    """Reference to the user ID who created the refund."""
-    created: str
-    """Timestamp of when the refund was created."""
-    reason: str
-    """Reason for refund."""
-    total_amount: float
-    """A non-negative 2 decimal place rounded value that represents the amount that can be
-    refunded with the correct payment provider(s).
-    """
-    total_tax: float
-    """Total tax amount refunded back to the shopper."""
-    uses_merchant_override_values: bool
-    """Whether refund amount and tax are provided explicitly by merchant override."""
-    payments: list[RefundIDGetDataPaymentsItem]
-    items: list[RefundIDGetDataItemsItem]
-    """Array of items refunded."""
+GetOrderRefundResult: TypeAlias = "RefundIDGetData"
+"""Result of ``getOrderRefund``."""
 
 
 GetOrdersRefundsParams = TypedDict(
@@ -1516,10 +1494,8 @@ class GetGlobalOrderSettingsResult(GlobalOrderSettings, total=False):
     meta: MetaEmptyFull
 
 
-class UpdateGlobalOrderSettingsResult(GlobalOrderSettings, total=False):
-    """Result of ``updateGlobalOrderSettings``."""
-
-    meta: MetaEmptyFull
+UpdateGlobalOrderSettingsResult: TypeAlias = "GetGlobalOrderSettingsResult"
+"""Result of ``updateGlobalOrderSettings``."""
 
 
 class GetChannelOrderSettingsResult(ChannelOrderSettings, total=False):
@@ -1528,10 +1504,8 @@ class GetChannelOrderSettingsResult(ChannelOrderSettings, total=False):
     meta: MetaEmptyFull
 
 
-class UpdateChannelOrderSettingsResult(ChannelOrderSettings, total=False):
-    """Result of ``updateChannelOrderSettings``."""
-
-    meta: MetaEmptyFull
+UpdateChannelOrderSettingsResult: TypeAlias = "GetChannelOrderSettingsResult"
+"""Result of ``updateChannelOrderSettings``."""
 
 
 GetOrdersMetafieldsParamsIncludeFields: TypeAlias = (

@@ -324,51 +324,8 @@ GetPagesParams = TypedDict(
 """Query parameters of ``getPages``."""
 
 
-class GetPagesResult(TypedDict, total=False):
-    """Result of ``getPages``."""
-
-    id: int
-    channel_id: int
-    name: Required[str]
-    """The name of the page."""
-    is_visible: bool
-    """A boolean value that controls whether the page is available to users or visible in any
-    navigation menus.
-    """
-    parent_id: int
-    """ID of the parent page, if any."""
-    sort_order: int
-    """Determines the order in which the page is displayed in the parent page's menu."""
-    type: Required[Literal["page", "raw", "contact_form", "link", "blog"]]
-    """Determines the type of page."""
-    is_homepage: bool
-    """Determines whether this page loads at the sites root route."""
-    is_customers_only: bool
-    """When `true`, this page is visible only to logged-in customers."""
-    url: str
-    meta_title: str | None
-    meta_keywords: str | None
-    """Comma-separated list of SEO-relevant keywords to include in the element of this page."""
-    meta_description: str | None
-    """Description contained within the element of this page."""
-    search_keywords: str | None
-    """Comma-separated list of keywords that shoppers can use to locate this page when searching
-    the store.
-    """
-    email: str
-    """Applicable when the page type is `contact_form`: contact email address that receives
-    messages sent using the form.
-    """
-    contact_fields: str
-    """A comma-separated list of the contact field forms that are enabled in the store control
-    panel for display on the subject storefront.
-    """
-    body: str | None
-    """HTML or variable that populates the element of this page, in default/desktop view."""
-    content_type: str
-    """The MIME type of the page body."""
-    link: str
-    """The link for the page type `link`."""
+GetPagesResult: TypeAlias = "PagesCollectionResponseDataItem"
+"""Result of ``getPages``."""
 
 
 class UpdatePagesParams(TypedDict, total=False):
@@ -382,51 +339,8 @@ UpdatePagesBody: TypeAlias = "PagePutBulk | list[PagePutBulk]"
 """Body of ``updatePages``."""
 
 
-class UpdatePagesResult(TypedDict, total=False):
-    """Result of ``updatePages``."""
-
-    id: int
-    channel_id: int
-    name: Required[str]
-    """The name of the page."""
-    is_visible: bool
-    """A boolean value that controls whether the page is available to users or visible in any
-    navigation menus.
-    """
-    parent_id: int
-    """ID of the parent page, if any."""
-    sort_order: int
-    """Determines the order in which the page is displayed in the parent page's menu."""
-    type: Required[Literal["page", "raw", "contact_form", "link", "blog"]]
-    """Determines the type of page."""
-    is_homepage: bool
-    """Determines whether this page loads at the sites root route."""
-    is_customers_only: bool
-    """When `true`, this page is visible only to logged-in customers."""
-    url: str
-    meta_title: str | None
-    meta_keywords: str | None
-    """Comma-separated list of SEO-relevant keywords to include in the element of this page."""
-    meta_description: str | None
-    """Description contained within the element of this page."""
-    search_keywords: str | None
-    """Comma-separated list of keywords that shoppers can use to locate this page when searching
-    the store.
-    """
-    email: str
-    """Applicable when the page type is `contact_form`: contact email address that receives
-    messages sent using the form.
-    """
-    contact_fields: str
-    """A comma-separated list of the contact field forms that are enabled in the store control
-    panel for display on the subject storefront.
-    """
-    body: str | None
-    """HTML or variable that populates the element of this page, in default/desktop view."""
-    content_type: str
-    """The MIME type of the page body."""
-    link: str
-    """The link for the page type `link`."""
+UpdatePagesResult: TypeAlias = "PagesCollectionResponseDataItem"
+"""Result of ``updatePages``."""
 
 
 class CreatePagesParams(TypedDict, total=False):
@@ -489,51 +403,8 @@ class CreatePagesBodyCreateSinglePageUsingObject(TypedDict, total=False):
     """The link for the page type `link`."""
 
 
-class CreatePagesResult(TypedDict, total=False):
-    """Result of ``createPages``."""
-
-    id: int
-    channel_id: int
-    name: Required[str]
-    """The name of the page."""
-    is_visible: bool
-    """A boolean value that controls whether the page is available to users or visible in any
-    navigation menus.
-    """
-    parent_id: int
-    """ID of the parent page, if any."""
-    sort_order: int
-    """Determines the order in which the page is displayed in the parent page's menu."""
-    type: Required[Literal["page", "raw", "contact_form", "link", "blog"]]
-    """Determines the type of page."""
-    is_homepage: bool
-    """Determines whether this page loads at the sites root route."""
-    is_customers_only: bool
-    """When `true`, this page is visible only to logged-in customers."""
-    url: str
-    meta_title: str | None
-    meta_keywords: str | None
-    """Comma-separated list of SEO-relevant keywords to include in the element of this page."""
-    meta_description: str | None
-    """Description contained within the element of this page."""
-    search_keywords: str | None
-    """Comma-separated list of keywords that shoppers can use to locate this page when searching
-    the store.
-    """
-    email: str
-    """Applicable when the page type is `contact_form`: contact email address that receives
-    messages sent using the form.
-    """
-    contact_fields: str
-    """A comma-separated list of the contact field forms that are enabled in the store control
-    panel for display on the subject storefront.
-    """
-    body: str | None
-    """HTML or variable that populates the element of this page, in default/desktop view."""
-    content_type: str
-    """The MIME type of the page body."""
-    link: str
-    """The link for the page type `link`."""
+CreatePagesResult: TypeAlias = "PagesCollectionResponseDataItem"
+"""Result of ``createPages``."""
 
 
 DeletePagesParams = TypedDict(
@@ -554,51 +425,8 @@ class GetPageParams(TypedDict, total=False):
     """Include the requested property in the response."""
 
 
-class GetPageResult(TypedDict, total=False):
-    """Result of ``getPage``."""
-
-    id: int
-    channel_id: int
-    name: Required[str]
-    """The name of the page."""
-    is_visible: bool
-    """A boolean value that controls whether the page is available to users or visible in any
-    navigation menus.
-    """
-    parent_id: int
-    """ID of the parent page, if any."""
-    sort_order: int
-    """Determines the order in which the page is displayed in the parent page's menu."""
-    type: Required[Literal["page", "raw", "contact_form", "link", "blog"]]
-    """Determines the type of page."""
-    is_homepage: bool
-    """Determines whether this page loads at the sites root route."""
-    is_customers_only: bool
-    """When `true`, this page is visible only to logged-in customers."""
-    url: str
-    meta_title: str | None
-    meta_keywords: str | None
-    """Comma-separated list of SEO-relevant keywords to include in the element of this page."""
-    meta_description: str | None
-    """Description contained within the element of this page."""
-    search_keywords: str | None
-    """Comma-separated list of keywords that shoppers can use to locate this page when searching
-    the store.
-    """
-    email: str
-    """Applicable when the page type is `contact_form`: contact email address that receives
-    messages sent using the form.
-    """
-    contact_fields: str
-    """A comma-separated list of the contact field forms that are enabled in the store control
-    panel for display on the subject storefront.
-    """
-    body: str | None
-    """HTML or variable that populates the element of this page, in default/desktop view."""
-    content_type: str
-    """The MIME type of the page body."""
-    link: str
-    """The link for the page type `link`."""
+GetPageResult: TypeAlias = "PagesCollectionResponseDataItem"
+"""Result of ``getPage``."""
 
 
 class UpdatePageParams(TypedDict, total=False):
@@ -608,48 +436,5 @@ class UpdatePageParams(TypedDict, total=False):
     """Include the requested property in the response."""
 
 
-class UpdatePageResult(TypedDict, total=False):
-    """Result of ``updatePage``."""
-
-    id: int
-    channel_id: int
-    name: Required[str]
-    """The name of the page."""
-    is_visible: bool
-    """A boolean value that controls whether the page is available to users or visible in any
-    navigation menus.
-    """
-    parent_id: int
-    """ID of the parent page, if any."""
-    sort_order: int
-    """Determines the order in which the page is displayed in the parent page's menu."""
-    type: Required[Literal["page", "raw", "contact_form", "link", "blog"]]
-    """Determines the type of page."""
-    is_homepage: bool
-    """Determines whether this page loads at the sites root route."""
-    is_customers_only: bool
-    """When `true`, this page is visible only to logged-in customers."""
-    url: str
-    meta_title: str | None
-    meta_keywords: str | None
-    """Comma-separated list of SEO-relevant keywords to include in the element of this page."""
-    meta_description: str | None
-    """Description contained within the element of this page."""
-    search_keywords: str | None
-    """Comma-separated list of keywords that shoppers can use to locate this page when searching
-    the store.
-    """
-    email: str
-    """Applicable when the page type is `contact_form`: contact email address that receives
-    messages sent using the form.
-    """
-    contact_fields: str
-    """A comma-separated list of the contact field forms that are enabled in the store control
-    panel for display on the subject storefront.
-    """
-    body: str | None
-    """HTML or variable that populates the element of this page, in default/desktop view."""
-    content_type: str
-    """The MIME type of the page body."""
-    link: str
-    """The link for the page type `link`."""
+UpdatePageResult: TypeAlias = "PagesCollectionResponseDataItem"
+"""Result of ``updatePage``."""

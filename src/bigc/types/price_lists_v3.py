@@ -734,14 +734,5 @@ DeletePriceListAssignmentsParams = TypedDict(
 """Query parameters of ``deletePriceListAssignments``."""
 
 
-class UpsertPriceListAssignmentResult(TypedDict, total=False):
-    """Result of ``upsertPriceListAssignment``."""
-
-    id: int
-    """Unique identifier for this price list assignment."""
-    price_list_id: int
-    """Price list ID for assignment."""
-    customer_group_id: int
-    """Customer group ID for assignment."""
-    channel_id: int
-    """Channel ID for assignment."""
+UpsertPriceListAssignmentResult: TypeAlias = "AssignmentForPutResponseData"
+"""Result of ``upsertPriceListAssignment``."""

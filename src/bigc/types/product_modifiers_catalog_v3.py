@@ -703,22 +703,8 @@ class UpdateProductModifierValueBody(TypedDict, total=False):
     """The unique numeric ID of the value; increments sequentially."""
 
 
-class UpdateProductModifierValueResult(TypedDict, total=False):
-    """Result of ``updateProductModifierValue``."""
-
-    is_default: bool
-    """The flag for preselecting a value as the default on the storefront."""
-    label: Required[str]
-    """The text display identifying the value on the storefront."""
-    sort_order: Required[int]
-    """The order in which the value will be displayed on the product page."""
-    value_data: dict[str, Any]
-    """Extra data describing the value, based on the type of option or modifier with which the
-    value is associated.
-    """
-    adjusters: CreateProductModifierValueResultAdjusters
-    id: int
-    """The unique numeric ID of the value; increments sequentially."""
+UpdateProductModifierValueResult: TypeAlias = "CreateProductModifierValueResult"
+"""Result of ``updateProductModifierValue``."""
 
 
 class CreateProductModifierImageBody(TypedDict, total=False):

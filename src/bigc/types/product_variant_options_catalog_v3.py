@@ -584,21 +584,8 @@ class GetProductVariantOptionValuesParams(TypedDict, total=False):
     """Fields to exclude, in a comma-separated list."""
 
 
-class GetProductVariantOptionValuesResult(TypedDict, total=False):
-    """Result of ``getProductVariantOptionValues``."""
-
-    is_default: bool
-    """The flag for preselecting a value as the default on the storefront."""
-    label: Required[str]
-    """The text display identifying the value on the storefront."""
-    sort_order: Required[int]
-    """The order in which the value will be displayed on the product page."""
-    value_data: dict[str, Any] | None
-    """Extra data describing the value, based on the type of option or modifier with which the
-    value is associated.
-    """
-    id: int
-    """The unique numeric ID of the value; increments sequentially."""
+GetProductVariantOptionValuesResult: TypeAlias = "UpdateProductVariantOptionResultOptionValuesItem"
+"""Result of ``getProductVariantOptionValues``."""
 
 
 class CreateProductVariantOptionValueBody(TypedDict, total=False):
@@ -616,21 +603,10 @@ class CreateProductVariantOptionValueBody(TypedDict, total=False):
     """
 
 
-class CreateProductVariantOptionValueResult(TypedDict, total=False):
-    """Result of ``createProductVariantOptionValue``."""
-
-    is_default: bool
-    """The flag for preselecting a value as the default on the storefront."""
-    label: Required[str]
-    """The text display identifying the value on the storefront."""
-    sort_order: Required[int]
-    """The order in which the value will be displayed on the product page."""
-    value_data: dict[str, Any] | None
-    """Extra data describing the value, based on the type of option or modifier with which the
-    value is associated.
-    """
-    id: int
-    """The unique numeric ID of the value; increments sequentially."""
+CreateProductVariantOptionValueResult: TypeAlias = (
+    "UpdateProductVariantOptionResultOptionValuesItem"
+)
+"""Result of ``createProductVariantOptionValue``."""
 
 
 class GetProductVariantOptionValueParams(TypedDict, total=False):
@@ -642,21 +618,8 @@ class GetProductVariantOptionValueParams(TypedDict, total=False):
     """Fields to exclude, in a comma-separated list."""
 
 
-class GetProductVariantOptionValueResult(TypedDict, total=False):
-    """Result of ``getProductVariantOptionValue``."""
-
-    is_default: bool
-    """The flag for preselecting a value as the default on the storefront."""
-    label: Required[str]
-    """The text display identifying the value on the storefront."""
-    sort_order: Required[int]
-    """The order in which the value will be displayed on the product page."""
-    value_data: dict[str, Any] | None
-    """Extra data describing the value, based on the type of option or modifier with which the
-    value is associated.
-    """
-    id: int
-    """The unique numeric ID of the value; increments sequentially."""
+GetProductVariantOptionValueResult: TypeAlias = "UpdateProductVariantOptionResultOptionValuesItem"
+"""Result of ``getProductVariantOptionValue``."""
 
 
 class UpdateProductVariantOptionValueBody(TypedDict, total=False):
@@ -676,18 +639,7 @@ class UpdateProductVariantOptionValueBody(TypedDict, total=False):
     """The unique numeric ID of the value; increments sequentially."""
 
 
-class UpdateProductVariantOptionValueResult(TypedDict, total=False):
-    """Result of ``updateProductVariantOptionValue``."""
-
-    is_default: bool
-    """The flag for preselecting a value as the default on the storefront."""
-    label: Required[str]
-    """The text display identifying the value on the storefront."""
-    sort_order: Required[int]
-    """The order in which the value will be displayed on the product page."""
-    value_data: dict[str, Any] | None
-    """Extra data describing the value, based on the type of option or modifier with which the
-    value is associated.
-    """
-    id: int
-    """The unique numeric ID of the value; increments sequentially."""
+UpdateProductVariantOptionValueResult: TypeAlias = (
+    "UpdateProductVariantOptionResultOptionValuesItem"
+)
+"""Result of ``updateProductVariantOptionValue``."""

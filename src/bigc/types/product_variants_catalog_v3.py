@@ -739,56 +739,8 @@ class UpdateVariantsBatchBodyItem(TypedDict, total=False):
     id: int
 
 
-class UpdateVariantsBatchResult(TypedDict, total=False):
-    """Result of ``updateVariantsBatch``."""
-
-    cost_price: float | None
-    """The cost price of the variant."""
-    price: float | None
-    """This variant's base price on the storefront."""
-    sale_price: float | None
-    """This variant's sale price on the storefront."""
-    retail_price: float | None
-    """This variant's retail price on the storefront."""
-    weight: float | None
-    """This variant's base weight on the storefront."""
-    width: float | None
-    """Width of the variant, which can be used when calculating shipping costs."""
-    height: float | None
-    """Height of the variant, which can be used when calculating shipping costs."""
-    depth: float | None
-    """Depth of the variant, which can be used when calculating shipping costs."""
-    is_free_shipping: bool
-    """Flag used to indicate whether the variant has free shipping."""
-    fixed_cost_shipping_price: float | None
-    """A fixed shipping cost for the variant."""
-    purchasing_disabled: bool
-    """If `true`, this variant will not be purchasable on the storefront."""
-    purchasing_disabled_message: str
-    """If `purchasing_disabled` is `true`, this message should show on the storefront when the
-    variant is selected.
-    """
-    upc: str | None
-    """The UPC code used in feeds for shopping comparison sites and external channel
-    integrations.
-    """
-    inventory_level: int | None
-    """Inventory level for the variant, which is used when the product's inventory_tracking is
-    set to `variant`.
-    """
-    inventory_warning_level: int | None
-    """When the variant hits this inventory level, it is considered low stock."""
-    bin_picking_number: str | None
-    """Identifies where in a warehouse the variant is located."""
-    id: int
-    product_id: int
-    sku: str
-    sku_id: int | None
-    """Read-only reference to v2 APIs SKU ID."""
-    option_values: list[GetVariantsResultOptionValuesItem]
-    """Array of option and option values IDs that make up this variant."""
-    calculated_price: float
-    """The price of the variant as seen on the storefront."""
+UpdateVariantsBatchResult: TypeAlias = "GetVariantsResult"
+"""Result of ``updateVariantsBatch``."""
 
 
 GetVariantsMetafieldsParamsIncludeFields: TypeAlias = (

@@ -2048,11 +2048,8 @@ class GetProductParams(TypedDict, total=False):
     """Fields to exclude, in a comma-separated list."""
 
 
-class GetProductResult(ProductFull, total=False):
-    """Result of ``getProduct``."""
-
-    channels: list[int]
-    """The channels to which the product is assigned."""
+GetProductResult: TypeAlias = "GetProductsResult"
+"""Result of ``getProduct``."""
 
 
 UpdateProductParamsInclude: TypeAlias = (
@@ -2129,32 +2126,8 @@ class UpdateProductImageBody(ProductImagePostPut):
     """Body of ``updateProductImage``."""
 
 
-class UpdateProductImageResult(TypedDict, total=False):
-    """Result of ``updateProductImage``."""
-
-    id: int
-    """The unique numeric ID of the image; increments sequentially."""
-    product_id: int
-    """The unique numeric identifier for the product with which the image is associated."""
-    url_zoom: str
-    """The zoom URL for this image."""
-    url_standard: str
-    """The standard URL for this image."""
-    url_thumbnail: str
-    """The thumbnail URL for this image."""
-    url_tiny: str
-    """The tiny URL for this image."""
-    date_modified: str
-    """The date on which the product image was modified."""
-    is_thumbnail: bool
-    """Flag for identifying whether the image is used as the products thumbnail."""
-    sort_order: int
-    """The order in which the image will be displayed on the product page."""
-    description: str
-    image_url: str
-    """Must be a fully qualified URL path, including protocol."""
-    image_file: str
-    """The local path to the original image file uploaded to BigCommerce."""
+UpdateProductImageResult: TypeAlias = "CreateProductImageResult"
+"""Result of ``updateProductImage``."""
 
 
 class GetProductVideosParams(TypedDict, total=False):
@@ -2230,25 +2203,8 @@ class UpdateProductVideoBody(TypedDict, total=False):
     """The unique numeric ID of the product video; increments sequentially."""
 
 
-class UpdateProductVideoResult(TypedDict, total=False):
-    """Result of ``updateProductVideo``."""
-
-    title: str
-    """The title for the video."""
-    description: str
-    """The description for the video."""
-    sort_order: int
-    """The order in which the video will be displayed on the product page."""
-    type: Literal["youtube"]
-    """The video type (a short name of a host site)."""
-    id: int
-    """The unique numeric ID of the product video; increments sequentially."""
-    video_id: str
-    """The ID of the video on a host site."""
-    product_id: int
-    """The unique numeric identifier for the product with which the image is associated."""
-    length: str
-    """Length of the video."""
+UpdateProductVideoResult: TypeAlias = "CreateProductVideoResult"
+"""Result of ``updateProductVideo``."""
 
 
 class GetProductComplexRulesParams(TypedDict, total=False):
@@ -2492,42 +2448,8 @@ class UpdateProductComplexRuleBodyConditionsItem(TypedDict):
     """The unique numeric ID of the variant with which the rule condition is associated."""
 
 
-class UpdateProductComplexRuleResult(TypedDict, total=False):
-    """Result of ``updateProductComplexRule``."""
-
-    id: int
-    """The unique numeric ID of the rule; increments sequentially."""
-    product_id: int
-    """The unique numeric ID of the product with which the rule is associated; increments
-    sequentially.
-    """
-    sort_order: int
-    """The priority to give this rule when making adjustments to the product properties."""
-    enabled: bool
-    """Flag for determining whether the rule is to be used when adjusting a products price,
-    weight, image, or availabilty.
-    """
-    stop: bool
-    """Flag for determining whether other rules should not be applied after this rule has been
-    applied.
-    """
-    purchasing_disabled: bool
-    """Flag for determining whether the rule should disable purchasing of a product when the
-    conditions are applied.
-    """
-    purchasing_disabled_message: str
-    """Message displayed on the storefront when a rule disables the purchasing of a product."""
-    purchasing_hidden: bool
-    """Flag for determining whether the rule should hide purchasing of a product when the
-    conditions are applied.
-    """
-    image_url: str
-    """The URL for an image displayed on the storefront when the conditions are applied."""
-    price_adjuster: GetProductComplexRuleResultPriceAdjuster
-    """Adjuster for Complex Rules."""
-    weight_adjuster: GetProductComplexRuleResultPriceAdjuster
-    """Adjuster for Complex Rules."""
-    conditions: list[GetProductComplexRuleResultConditionsItem]
+UpdateProductComplexRuleResult: TypeAlias = "GetProductComplexRuleResult"
+"""Result of ``updateProductComplexRule``."""
 
 
 class GetProductCustomFieldsParams(TypedDict, total=False):
@@ -2568,11 +2490,8 @@ class GetAllBulkPricingRulesResult(BulkPricingRuleResponse, total=False):
     """Unique ID of the *Bulk Pricing Rule*."""
 
 
-class CreateBulkPricingRuleResult(BulkPricingRuleResponse, total=False):
-    """Result of ``createBulkPricingRule``."""
-
-    id: int
-    """Unique ID of the *Bulk Pricing Rule*."""
+CreateBulkPricingRuleResult: TypeAlias = "GetAllBulkPricingRulesResult"
+"""Result of ``createBulkPricingRule``."""
 
 
 class GetBulkPricingRuleParams(TypedDict, total=False):
@@ -2591,18 +2510,12 @@ class GetBulkPricingRuleResult(BulkPricingRuleResponse):
     """Unique ID of the *Bulk Pricing Rule*."""
 
 
-class UpdateBulkPricingRuleBody(BulkPricingRuleFull):
-    """Body of ``updateBulkPricingRule``."""
-
-    id: int
-    """Unique ID of the *Bulk Pricing Rule*."""
+UpdateBulkPricingRuleBody: TypeAlias = "ProductBasePUTBulkPricingRulesItem"
+"""Body of ``updateBulkPricingRule``."""
 
 
-class UpdateBulkPricingRuleResult(BulkPricingRuleResponse, total=False):
-    """Result of ``updateBulkPricingRule``."""
-
-    id: int
-    """Unique ID of the *Bulk Pricing Rule*."""
+UpdateBulkPricingRuleResult: TypeAlias = "GetAllBulkPricingRulesResult"
+"""Result of ``updateBulkPricingRule``."""
 
 
 GetProductMetafieldsParams = TypedDict(
@@ -2729,29 +2642,8 @@ class CreateProductReviewBody(TypedDict, total=False):
     """Date the product was reviewed."""
 
 
-class CreateProductReviewResult(TypedDict, total=False):
-    """Result of ``createProductReview``."""
-
-    title: Required[str]
-    """The title for the product review."""
-    text: str
-    """The text for the product review."""
-    status: str
-    """The status of the product review."""
-    rating: int
-    """The rating of the product review."""
-    email: str
-    """The email of the reviewer."""
-    name: str
-    """The name of the reviewer."""
-    date_reviewed: Required[str]
-    """Date the product was reviewed."""
-    id: int
-    """The unique numeric ID of the product review; increments sequentially."""
-    date_created: str
-    """Date the product review was created."""
-    date_modified: str
-    """Date the product review was modified."""
+CreateProductReviewResult: TypeAlias = "GetProductReviewsResult"
+"""Result of ``createProductReview``."""
 
 
 class GetProductReviewParams(TypedDict, total=False):
@@ -2763,29 +2655,8 @@ class GetProductReviewParams(TypedDict, total=False):
     """Fields to exclude, in a comma-separated list."""
 
 
-class GetProductReviewResult(TypedDict, total=False):
-    """Result of ``getProductReview``."""
-
-    title: Required[str]
-    """The title for the product review."""
-    text: str
-    """The text for the product review."""
-    status: str
-    """The status of the product review."""
-    rating: int
-    """The rating of the product review."""
-    email: str
-    """The email of the reviewer."""
-    name: str
-    """The name of the reviewer."""
-    date_reviewed: Required[str]
-    """Date the product was reviewed."""
-    id: int
-    """The unique numeric ID of the product review; increments sequentially."""
-    date_created: str
-    """Date the product review was created."""
-    date_modified: str
-    """Date the product review was modified."""
+GetProductReviewResult: TypeAlias = "GetProductReviewsResult"
+"""Result of ``getProductReview``."""
 
 
 class UpdateProductReviewBody(TypedDict, total=False):
@@ -2807,29 +2678,8 @@ class UpdateProductReviewBody(TypedDict, total=False):
     """Date the product was reviewed."""
 
 
-class UpdateProductReviewResult(TypedDict, total=False):
-    """Result of ``updateProductReview``."""
-
-    title: Required[str]
-    """The title for the product review."""
-    text: str
-    """The text for the product review."""
-    status: str
-    """The status of the product review."""
-    rating: int
-    """The rating of the product review."""
-    email: str
-    """The email of the reviewer."""
-    name: str
-    """The name of the reviewer."""
-    date_reviewed: Required[str]
-    """Date the product was reviewed."""
-    id: int
-    """The unique numeric ID of the product review; increments sequentially."""
-    date_created: str
-    """Date the product review was created."""
-    date_modified: str
-    """Date the product review was modified."""
+UpdateProductReviewResult: TypeAlias = "GetProductReviewsResult"
+"""Result of ``updateProductReview``."""
 
 
 GetProductsChannelAssignmentsParams = TypedDict(

@@ -1343,64 +1343,8 @@ DeletePromotionsParams = TypedDict(
 """Query parameters of ``deletePromotions``."""
 
 
-GetPromotionResultCouponOverridesAutomaticWhenOfferingHigherDiscounts: TypeAlias = (
-    "CouponOverridesAutomaticWhenOfferingHigherDiscounts"
-)
-"""Type of ``GetPromotionResult['coupon_overrides_automatic_when_offering_higher_discounts']``."""
-
-
-class GetPromotionResult(TypedDict):
-    """Result of ``getPromotion``."""
-
-    id: int
-    """An auto-generated unique identifier for the discount rule."""
-    redemption_type: Literal["COUPON", "AUTOMATIC"]
-    name: str
-    """An internal name for this rule that the merchant can refer to."""
-    display_name: NotRequired[str]
-    """Customer-facing name for this rule, that the merchant want to display to customers."""
-    channels: list[Channel]
-    """Channels that the promotion targets."""
-    customer: Customer
-    rules: list[Rule]
-    """An ordered list of rules to be executed until the first applicable one applies a discount
-    successfully and the rest will be skipped.
-    """
-    current_uses: int
-    """A read-only count of the times this rule has been used by customers."""
-    max_uses: NotRequired[int]
-    """The maximum number of times this discount can be used by customers."""
-    status: Literal["ENABLED", "DISABLED", "INVALID"]
-    """Controls whether or not a discount rule can be used by customers."""
-    start_date: str
-    """The date and time when this rule will become active."""
-    end_date: NotRequired[str]
-    """The date and time when this rule will expire."""
-    stop: bool
-    """Boolean value that specifies whether to stop evaluating promotions down the priority list
-    when the promotion is applied successfully.
-    """
-    can_be_used_with_other_promotions: bool
-    """Boolean value that specifies whether this promotion can be used with other promotions."""
-    currency_code: str
-    """The ISO-4217-based transactional currency code to which the promotion applies OR * for all
-    currencies.
-    """
-    notifications: list[Notification]
-    """Notifications to display on the storefront based on the result of the evaluation for
-    promotion eligibility.
-    """
-    shipping_address: NotRequired[AddressMatcher]
-    schedule: NotRequired[AvailabilityByWeekDay]
-    created_from: CreatedFrom
-    codes: NotRequired[CouponCode]
-    coupon_overrides_other_promotions: NotRequired[CouponOverridesOtherPromotions]
-    coupon_overrides_automatic_when_offering_higher_discounts: NotRequired[
-        GetPromotionResultCouponOverridesAutomaticWhenOfferingHigherDiscounts
-    ]
-    multiple_codes: NotRequired[SavedCouponPromotionMultipleCodes]
-    coupon_type: NotRequired[Literal["SINGLE", "BULK"]]
-    """The type of the coupon promotion, whether it will have single or multiple codes."""
+GetPromotionResult: TypeAlias = "CreatePromotionResult"
+"""Result of ``getPromotion``."""
 
 
 UpdatePromotionBodyCouponOverridesAutomaticWhenOfferingHigherDiscounts: TypeAlias = (
@@ -1462,66 +1406,8 @@ class UpdatePromotionBody(TypedDict, total=False):
     """The type of the coupon promotion, whether it will have single or multiple codes."""
 
 
-UpdatePromotionResultCouponOverridesAutomaticWhenOfferingHigherDiscounts: TypeAlias = (
-    "CouponOverridesAutomaticWhenOfferingHigherDiscounts"
-)
-"""Type of
-``UpdatePromotionResult['coupon_overrides_automatic_when_offering_higher_discounts']``.
-"""
-
-
-class UpdatePromotionResult(TypedDict):
-    """Result of ``updatePromotion``."""
-
-    id: int
-    """An auto-generated unique identifier for the discount rule."""
-    redemption_type: Literal["COUPON", "AUTOMATIC"]
-    name: str
-    """An internal name for this rule that the merchant can refer to."""
-    display_name: NotRequired[str]
-    """Customer-facing name for this rule, that the merchant want to display to customers."""
-    channels: list[Channel]
-    """Channels that the promotion targets."""
-    customer: Customer
-    rules: list[Rule]
-    """An ordered list of rules to be executed until the first applicable one applies a discount
-    successfully and the rest will be skipped.
-    """
-    current_uses: int
-    """A read-only count of the times this rule has been used by customers."""
-    max_uses: NotRequired[int]
-    """The maximum number of times this discount can be used by customers."""
-    status: Literal["ENABLED", "DISABLED", "INVALID"]
-    """Controls whether or not a discount rule can be used by customers."""
-    start_date: str
-    """The date and time when this rule will become active."""
-    end_date: NotRequired[str]
-    """The date and time when this rule will expire."""
-    stop: bool
-    """Boolean value that specifies whether to stop evaluating promotions down the priority list
-    when the promotion is applied successfully.
-    """
-    can_be_used_with_other_promotions: bool
-    """Boolean value that specifies whether this promotion can be used with other promotions."""
-    currency_code: str
-    """The ISO-4217-based transactional currency code to which the promotion applies OR * for all
-    currencies.
-    """
-    notifications: list[Notification]
-    """Notifications to display on the storefront based on the result of the evaluation for
-    promotion eligibility.
-    """
-    shipping_address: NotRequired[AddressMatcher]
-    schedule: NotRequired[AvailabilityByWeekDay]
-    created_from: CreatedFrom
-    codes: NotRequired[CouponCode]
-    coupon_overrides_other_promotions: NotRequired[CouponOverridesOtherPromotions]
-    coupon_overrides_automatic_when_offering_higher_discounts: NotRequired[
-        UpdatePromotionResultCouponOverridesAutomaticWhenOfferingHigherDiscounts
-    ]
-    multiple_codes: NotRequired[SavedCouponPromotionMultipleCodes]
-    coupon_type: NotRequired[Literal["SINGLE", "BULK"]]
-    """The type of the coupon promotion, whether it will have single or multiple codes."""
+UpdatePromotionResult: TypeAlias = "CreatePromotionResult"
+"""Result of ``updatePromotion``."""
 
 
 class GetPromotionCodesParams(TypedDict, total=False):

@@ -234,7 +234,5 @@ class CreateRedirectImportJobBody(TypedDict):
     """A CSV file containing a list of Redirects to be imported."""
 
 
-class CreateRedirectImportJobResult(TypedDict, total=False):
-    """Result of ``createRedirectImportJob``."""
-
-    id: str
+CreateRedirectImportJobResult: TypeAlias = "CreateRedirectExportJobResult"
+"""Result of ``createRedirectImportJob``."""

@@ -373,11 +373,8 @@ UpdateSiteRoutesBody: TypeAlias = "list[SiteRouteFull]"
 """Body of ``updateSiteRoutes``."""
 
 
-class GetSiteCertificateResult(TypedDict, total=False):
-    """Result of ``getSiteCertificate``."""
-
-    status: Literal["shared", "dedicated"]
-    installed_certificate: InstalledCertificateDetail
+GetSiteCertificateResult: TypeAlias = "CertificateResponseData"
+"""Result of ``getSiteCertificate``."""
 
 
 UpsertSiteCertificateResult: TypeAlias = "dict[str, Any]"

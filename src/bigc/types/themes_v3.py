@@ -276,21 +276,8 @@ class ThemeConfigurationWrite(TypedDict, total=False):
     """
 
 
-class GetStoreThemesResult(TypedDict, total=False):
-    """Result of ``getStoreThemes``."""
-
-    variations: list[ThemeVariationsItem]
-    """The variations."""
-    uuid: str
-    """The identifier."""
-    name: str
-    """The theme name identifier."""
-    is_private: bool
-    """Flag to identify private themes."""
-    is_active: bool
-    """Indicates whether this theme is active on the storefront."""
-    updated_at: str
-    """The date-time of the last theme update."""
+GetStoreThemesResult: TypeAlias = "ThemesCollectionResponseDataItem"
+"""Result of ``getStoreThemes``."""
 
 
 class UploadStoreThemeBody(TypedDict):
@@ -307,23 +294,8 @@ class ActivateStoreThemeParams(TypedDict, total=False):
     """The ID for the channel where you want to activate the theme."""
 
 
-class GetStoreThemeJobResult(TypedDict, total=False):
-    """Result of ``getStoreThemeJob``."""
-
-    errors: list[JobErrorsItem]
-    """The errors."""
-    id: str
-    """The identifier."""
-    percent_complete: float
-    """The percent complete."""
-    result: dict[str, Any]
-    """The result."""
-    status: Literal["COMPLETED", "QUEUED", "WORKING", "FAILED"]
-    """The status."""
-    time: str
-    """The time."""
-    warnings: list[JobWarningsItem]
-    """The warnings."""
+GetStoreThemeJobResult: TypeAlias = "JobResponseData"
+"""Result of ``getStoreThemeJob``."""
 
 
 GetThemeConfigurationParams = TypedDict(

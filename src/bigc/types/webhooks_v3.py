@@ -889,52 +889,16 @@ class GetWebhooksResult(TypedDict, total=False):
     """The time the webhook was most recently updated, represented in UNIX epoch time."""
 
 
-class GetWebhookResult(TypedDict, total=False):
-    """Result of ``getWebhook``."""
-
-    id: int
-    client_id: str
-    store_hash: str
-    scope: str
-    destination: str
-    headers: dict[str, str] | None
-    is_active: bool
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    updated_at: int
-    """The time the webhook was most recently updated, represented in UNIX epoch time."""
+GetWebhookResult: TypeAlias = "GetWebhooksResult"
+"""Result of ``getWebhook``."""
 
 
-class UpdateWebhookResult(TypedDict, total=False):
-    """Result of ``updateWebhook``."""
-
-    id: int
-    client_id: str
-    store_hash: str
-    scope: str
-    destination: str
-    headers: dict[str, str] | None
-    is_active: bool
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    updated_at: int
-    """The time the webhook was most recently updated, represented in UNIX epoch time."""
+UpdateWebhookResult: TypeAlias = "GetWebhooksResult"
+"""Result of ``updateWebhook``."""
 
 
-class DeleteWebhookResult(TypedDict, total=False):
-    """Result of ``deleteWebhook``."""
-
-    id: int
-    client_id: str
-    store_hash: str
-    scope: str
-    destination: str
-    headers: dict[str, str] | None
-    is_active: bool
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    updated_at: int
-    """The time the webhook was most recently updated, represented in UNIX epoch time."""
+DeleteWebhookResult: TypeAlias = "GetWebhooksResult"
+"""Result of ``deleteWebhook``."""
 
 
 class GetHooksAdminParams(TypedDict, total=False):

@@ -520,11 +520,8 @@ GetWidgetTemplatesParams = TypedDict(
 """Query parameters of ``getWidgetTemplates``."""
 
 
-class PreviewWidgetResult(TypedDict, total=False):
-    """Result of ``previewWidget``."""
-
-    html: str
-    """The HTML render of the widget template."""
+PreviewWidgetResult: TypeAlias = "WidgetTemplatePreviewResponseData"
+"""Result of ``previewWidget``."""
 
 
 class GetWidgetTemplateParams(TypedDict, total=False):
