@@ -16,7 +16,9 @@ from bigc.exceptions import InvalidResponseError
 
 __all__ = ["AsyncTransport", "Headers", "Request", "Response", "Timeout", "Transport"]
 
-SECRET_HEADERS = frozenset({"x-auth-token", "authorization", "x-auth-client"})
+SECRET_HEADERS = frozenset(
+    {"x-auth-token", "authorization", "x-auth-client", "x-bc-customer-access-token"}
+)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ classes so callers can tell a real 504 from a socket that went quiet.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -27,6 +28,8 @@ __all__ = [
     "EntityTooLargeError",
     "ForbiddenError",
     "GatewayTimeoutError",
+    "GraphQLError",
+    "GraphQLErrorDetail",
     "InsufficientStorageError",
     "InternalServerError",
     "InvalidDataError",
@@ -208,6 +211,42 @@ class InvalidResponseError(BigCommerceException):
     @property
     def excerpt(self) -> str:
         return body_excerpt(self.response.content) if self.response is not None else ""
+
+
+@dataclass(frozen=True)
+class GraphQLErrorDetail:
+    """One entry of a GraphQL answer's ``errors``: where it happened and why."""
+
+    message: str
+    path: tuple[str | int, ...] | None = None
+    locations: tuple[Mapping[str, Any], ...] = ()
+    extensions: Mapping[str, Any] = field(default_factory=dict)
+
+
+class GraphQLError(BigCommerceException):
+    """A GraphQL answer with ``errors``, which BigCommerce sends with HTTP 200.
+
+    ``graphql_errors`` holds every error (message, path, locations,
+    extensions), ``data`` whatever part of the answer was resolved (``None``
+    when nothing was) and ``complexity`` the score BigCommerce reported.
+    """
+
+    default_message = "The GraphQL request failed."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        graphql_errors: tuple[GraphQLErrorDetail, ...] = (),
+        data: Any = None,
+        complexity: int | None = None,
+        status_code: int | None = None,
+        response: Response | None = None,
+    ) -> None:
+        super().__init__(message, status_code=status_code, response=response)
+        self.graphql_errors = graphql_errors
+        self.data = data
+        self.complexity = complexity
 
 
 STATUS_ERRORS: dict[int, type[BigCommerceException]] = {

@@ -15,6 +15,7 @@ from bigc._ratelimit import RateLimitStatus
 from bigc._retry import RetryPolicy
 
 from ._api import AsyncV2API, AsyncV3API
+from ._graphql import AsyncGraphQL
 from ._session import AsyncSession
 from .resources.carts import AsyncCartsV3, AsyncCheckoutsV3
 from .resources.catalog import AsyncCategoriesV3, AsyncProductsV3, AsyncProductVariantsV3
@@ -69,6 +70,7 @@ class AsyncBigCommerceAPI:
         self._session = session
         self.api_v2 = AsyncV2API(session)
         self.api_v3 = AsyncV3API(session)
+        self.graphql = AsyncGraphQL(session)
         v2, v3 = self.api_v2, self.api_v3
         self.carts_v3 = AsyncCartsV3(v3)
         self.categories_v3 = AsyncCategoriesV3(v3)

@@ -73,13 +73,21 @@ class AsyncSession:
         timeout: TimeoutTypes = None,
         retries: int | None = None,
         retry_policy: RetryPolicy | None = None,
+        url: str | None = None,
+        retry_as: str | None = None,
     ) -> Response:
-        """Send one call, retrying as the policy allows; raise for an error status."""
+        """Send one call, retrying as the policy allows; raise for an error status.
+
+        ``url`` stands for ``version`` and ``path`` outside the REST tree
+        (GraphQL); ``retry_as`` names the method whose retry rules apply: a
+        GraphQL query goes out as a POST but is as safe to repeat as a GET.
+        """
         if not isinstance(method, str) or not method.isalpha():
             raise ValueError(f"method must be an HTTP method name, got {method!r}")
         method = method.upper()
-        check_retries(method, retries)
-        url = self.config.url(version, path, params)
+        retry_as = retry_as or method
+        check_retries(retry_as, retries)
+        url = url or self.config.url(version, path, params)
         body = encode_body(data)
         request_headers = self.config.headers(headers, body is not None)
         limits = (
@@ -87,7 +95,7 @@ class AsyncSession:
             if timeout is None
             else Timeout.of(timeout).over(self.config.timeout)
         )
-        state = RetryState(retry_policy or self.config.retry_policy, method, retries)
+        state = RetryState(retry_policy or self.config.retry_policy, retry_as, retries)
         deadline = None if limits.total is None else time.monotonic() + limits.total
         while True:
             await self._wait_for_quota(deadline)
