@@ -483,6 +483,8 @@ class SpecModule:
                 texts.append(text)
         if "Any" in texts:
             return "Any"
+        if "str" in texts:  # str already admits its Literal values
+            texts = [t for t in texts if not re.fullmatch(r'Literal\[("[^"]*"(, )?)+\]', t)]
         if all(re.fullmatch(r"Literal\[[^|]*\]", t) for t in texts):
             return f"Literal[{', '.join(t[8:-1] for t in texts)}]"
         return " | ".join(texts)
@@ -740,12 +742,16 @@ def render_module(module: SpecModule, title: str) -> str:
     used: list[str] = []
     for definition in in_definition_order(module.defs):
         if isinstance(definition, AliasDef):
-            body += alias_block(definition.name, definition.annotation, definition.doc)
-            used.append(definition.annotation)
+            body += alias_block(
+                module, definition.name, definition.annotation, definition.doc, used
+            )
         else:
             body += typed_dict_block(module, definition, used)
     words = set(re.findall(r"\b\w+\b", " ".join(used)))
-    has_alias = any(line.startswith(("", " ")) and ": TypeAlias = " in line for line in body)
+    has_alias = any(": TypeAlias = " in line for line in body)
+    runtime = {"TypeAlias"} if has_alias else set()
+    if any(line.endswith(": TypeAlias = Literal[") for line in body):
+        runtime.add("Literal")  # a long Literal alias is evaluated when the module runs
     lines = [
         f'"""Types of BigCommerce\'s {clean_text(title)} API.',
         "",
@@ -754,12 +760,12 @@ def render_module(module: SpecModule, title: str) -> str:
         "",
         "from __future__ import annotations",
         "",
-        f"from typing import TYPE_CHECKING, {'TypeAlias, ' if has_alias else ''}TypedDict",
+        f"from typing import {', '.join(['TYPE_CHECKING', *sorted(runtime), 'TypedDict'])}",
     ]
     checking = []
     if "Collection" in words:
         checking.append("    from collections.abc import Collection")
-    names = sorted(words & {"Any", "Literal"})
+    names = sorted(words & {"Any", "Literal"} - runtime)
     if names:
         checking.append(f"    from typing import {', '.join(names)}")
     extensions = sorted(words & {"NotRequired", "Required"})
@@ -798,8 +804,8 @@ def typed_dict_block(module: SpecModule, definition: TypedDictDef, used: list[st
             if len(line) <= LINE or attempt:
                 break
             name = module.unique(definition.name + pascal(f.key))
-            before += alias_block(name, annotation, f"Type of ``{definition.name}[{f.key!r}]``.")
-            used.append(annotation)
+            doc = f"Type of ``{definition.name}[{f.key!r}]``."
+            before += alias_block(module, name, annotation, doc, used)
             annotation = name
         used.append(text)
         rows.append((f, text))
@@ -872,25 +878,64 @@ def field_lines(key: str, text: str) -> list[str]:
     return [f"    {key}: (", f"        {text}", "    )"]
 
 
-def alias_block(name: str, annotation: str, doc: str) -> list[str]:
-    """``name: TypeAlias = "annotation"``; a long one as implicitly joined pieces."""
+def alias_block(
+    module: SpecModule, name: str, annotation: str, doc: str, used: list[str]
+) -> list[str]:
+    """``name: TypeAlias = "annotation"``; a very long one leans on aliases of its parts.
+
+    A long ``Literal`` becomes an alias evaluated at run time (it names no
+    class), one value a line; a long union is cut in two. Type checkers do
+    not read an annotation split into implicitly joined strings.
+    """
+    used.append(annotation)
+    before: list[str] = []
+    while len(quoted(annotation)) + 4 > LINE:
+        literals = LITERAL.findall(annotation)
+        if literals and max(literals, key=len) == annotation:
+            values = [f"    {v}," for v in LITERAL_VALUE.findall(annotation[8:-1])]
+            lines = [f"{name}: TypeAlias = Literal[", *values, "]"]
+            return [*before, "", "", *lines, *docstring(doc, "")]
+        if literals:
+            longest = max(literals, key=len)
+            part = module.unique(name + "Values")
+            before += alias_block(module, part, longest, f"Values of ``{name}``.", used)
+            annotation = annotation.replace(longest, part)
+            continue
+        generic = re.fullmatch(r"(\w+)\[(.*)\]", annotation)
+        if generic and len(union_parts(annotation)) == 1:  # list[A | B]: alias A | B
+            part = module.unique(name + "Item")
+            before += alias_block(module, part, generic.group(2), f"Part of ``{name}``.", used)
+            annotation = f"{generic.group(1)}[{part}]"
+            continue
+        parts = union_parts(annotation)
+        if len(parts) < 2 or 2 * len(name) + 16 >= len(annotation):
+            break  # one long name, or too short to gain from aliases: left as it is
+        halves = [parts[: len(parts) // 2], parts[len(parts) // 2 :]]
+        names = []
+        for half in halves:
+            part = module.unique(name + "Part")
+            before += alias_block(module, part, " | ".join(half), f"Part of ``{name}``.", used)
+            names.append(part)
+        annotation = " | ".join(names)
     line = f"{name}: TypeAlias = {quoted(annotation)}"
-    if len(line) <= LINE:
-        return ["", "", line, *docstring(doc, "")]
-    pieces: list[str] = []
-    for token in re.split(r"(?<=, )|(?<= \| )", annotation):
-        if pieces and len(pieces[-1]) + len(token) + 6 <= LINE:
-            pieces[-1] += token
-        else:
-            pieces.append(token)
-    return [
-        "",
-        "",
-        f"{name}: TypeAlias = (",
-        *(f"    {quoted(piece)}" for piece in pieces),
-        ")",
-        *docstring(doc, ""),
-    ]
+    if len(line) > LINE:  # as ruff format writes it
+        line = f"{name}: TypeAlias = (\n    {quoted(annotation)}\n)"
+    return [*before, "", "", line, *docstring(doc, "")]
+
+
+LITERAL = re.compile(r"Literal\[[^\[\]]*\]")
+LITERAL_VALUE = re.compile(r'"[^"]*"|-?\d+|True|False')
+
+
+def union_parts(annotation: str) -> list[str]:
+    """``A | list[B | C] | D`` -> ``["A", "list[B | C]", "D"]``."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(annotation):
+        depth += {"[": 1, "]": -1}.get(char, 0)
+        if depth == 0 and annotation.startswith(" | ", i):
+            parts.append(annotation[start:i])
+            start = i + 3
+    return [*parts, annotation[start:]]
 
 
 def render_index(operations: list[OperationTypes], open_types: list[str]) -> str:

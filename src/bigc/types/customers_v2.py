@@ -270,10 +270,13 @@ class StateFull(TypedDict, total=False):
     """Numeric ID of the state's/province's associated country."""
 
 
-CustomerGroupPostPutDiscountRules: TypeAlias = (
-    "list[CustomerGroupPostPutDiscountRulesItemVariant1 | "
-    "CustomerGroupPostPutDiscountRulesItemVariant2]"
+CustomerGroupPostPutDiscountRulesItem: TypeAlias = (
+    "CustomerGroupPostPutDiscountRulesItemVariant1 | CustomerGroupPostPutDiscountRulesItemVariant2"
 )
+"""Part of ``CustomerGroupPostPutDiscountRules``."""
+
+
+CustomerGroupPostPutDiscountRules: TypeAlias = "list[CustomerGroupPostPutDiscountRulesItem]"
 """Type of ``CustomerGroupPostPut['discount_rules']``."""
 
 
