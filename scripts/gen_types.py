@@ -443,6 +443,8 @@ class SpecModule:
         if not all(isinstance(v, (str, int)) and not re.search(r"[\\'\"]", str(v)) for v in kept):
             return None
         unique = list(dict.fromkeys(kept))
+        if all(isinstance(v, bool) for v in unique) and len(unique) == 2:
+            return "bool | None" if None in values else "bool"
         text = f"Literal[{', '.join(literal(v) for v in unique)}]"
         return text + " | None" if None in values else text
 

@@ -573,3 +573,25 @@ def test_no_annotation_is_split_over_joined_strings() -> None:
     joined = re.compile(r'"\n\s+"')
     for path in sorted(gen.TARGET.glob("*.py")):
         assert not joined.search(path.read_text(encoding="utf-8")), path.name
+
+
+def test_the_checker_reads_every_generated_annotation() -> None:
+    """So that the example checks above can reach any type the package has."""
+    known = {"Any", "None", "str", "int", "float", "bool", "bytes", "list", "dict"}
+    known |= {"Collection", "Literal", "Required", "NotRequired", "True", "False"}
+    count = 0
+    for path in sorted(gen.TARGET.glob("[!_]*.py")):
+        module = importlib.import_module(f"bigc.types.{path.stem}")
+        aliases = getattr(module, "__annotations__", {})  # X: TypeAlias = "..."
+        for name, value in vars(module).items():
+            texts = []
+            if name in aliases and isinstance(value, str):
+                texts = [value]
+            elif is_typed_dict(value) and value.__module__ == module.__name__:
+                texts = [annotation_text(a) for a in value.__annotations__.values()]
+            for text in texts:
+                names = set(re.findall(r"\b[A-Za-z_]\w*\b", re.sub(r"'[^']*'", "", text)))
+                assert all(n in known or hasattr(module, n) for n in names), (path.stem, text)
+                parse(text)
+                count += 1
+    assert count > 10_000
