@@ -33,6 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _load_generator() -> Any:
+    """scripts/gen_types.py (and gen_types_text.py beside it, which it imports)."""
+    if str(ROOT / "scripts") not in sys.path:
+        sys.path.append(str(ROOT / "scripts"))
     spec = importlib.util.spec_from_file_location("gen_types", ROOT / "scripts" / "gen_types.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
