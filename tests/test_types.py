@@ -45,6 +45,7 @@ def _load_generator() -> Any:
 
 
 gen = _load_generator()
+writer: Any = importlib.import_module("gen_types_text")  # beside it; on the path now
 SPECS_DIR: Path = gen.SPECS_DIR
 needs_specs = pytest.mark.skipif(
     not SPECS_DIR.is_dir(), reason=f"the official OpenAPI files are not at {SPECS_DIR}"
@@ -598,3 +599,58 @@ def test_the_checker_reads_every_generated_annotation() -> None:
                 parse(text)
                 count += 1
     assert count > 10_000
+
+
+class Names:
+    """A stand-in for the module being generated: unique names only."""
+
+    file = "x.yml"
+
+    def __init__(self) -> None:
+        self.defs: list[Any] = []
+        self.taken: set[str] = set()
+
+    def unique(self, name: str) -> str:
+        candidate, n = name, 2
+        while candidate in self.taken:
+            candidate, n = f"{name}{n}", n + 1
+        self.taken.add(candidate)
+        return candidate
+
+
+@pytest.mark.parametrize(
+    ("annotation", "expected"),
+    [
+        ('Literal["a", "b"]', ["Short: TypeAlias = \"Literal['a', 'b']\""]),
+        (
+            "Literal[" + ", ".join(f'"value_{n}"' for n in range(12)) + "]",
+            ["Short: TypeAlias = Literal[", '    "value_0",', '    "value_11",', "]"],
+        ),
+        (
+            "Collection[Literal[" + ", ".join(f'"value_{n}"' for n in range(12)) + "]] | str",
+            [
+                "ShortValues: TypeAlias = Literal[",
+                'Short: TypeAlias = "Collection[ShortValues] | str"',
+            ],
+        ),
+        (
+            " | ".join(f"SomeRatherLongTypedDictName{n}" for n in range(6)),
+            ["ShortPart: TypeAlias = (", 'Short: TypeAlias = "ShortPart | ShortPart2"'],
+        ),
+        (
+            "list[" + " | ".join(f"SomeRatherLongTypedDictName{n}" for n in range(4)) + "]",
+            [
+                'ShortItem: TypeAlias = "ShortItemPart | ShortItemPart2"',
+                'Short: TypeAlias = "list[ShortItem]"',
+            ],
+        ),
+    ],
+)
+def test_long_aliases_are_cut_into_aliases_that_fit(annotation: str, expected: list[str]) -> None:
+    used: list[str] = []
+    source = "\n".join(writer.alias_block(Names(), "Short", annotation, "Doc.", used))
+    lines = source.splitlines()
+    assert all(line in lines for line in expected), lines
+    assert all(len(line) <= 100 for line in lines)
+    compile(source, "aliases", "exec")  # one statement each, no string joined to another
+    assert not re.search(r'"\n\s+"', source)
