@@ -449,7 +449,8 @@ class SpecModule:
     ) -> str:
         extra = schema.get("additionalProperties")
         bases = bases or []
-        is_open = extra not in (None, False, {}) or bool(self.open_names & set(bases))
+        # additionalProperties {} or true: any other key (so for a subclass of such)
+        is_open = extra not in (None, False) or bool(self.open_names & set(bases))
         definition = TypedDictDef(name, doc, open=is_open, bases=bases)
         if is_open:
             self.open_names.add(name)
