@@ -22,7 +22,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -301,15 +301,13 @@ class SpecModule:
 
     def all_of(self, schema: Mapping[str, Any], hint: str) -> str:
         """An allOf written in place: a TypedDict named ``hint`` when it is an object."""
-        if shape(schema) in self.inline:
-            return self.inline[shape(schema)]
         merged = self.merge(schema)
-        if self.inheritance(schema) is None and self.as_record(schema) is None:
+        if shape(schema) not in self.inline and not (
+            self.inheritance(schema) or self.as_record(schema)
+        ):
             return self.plain(merged, hint)
-        name = self.unique(hint)
-        self.inline[shape(schema)] = name
-        self.record(schema, name, self.describe(merged) or f"The ``{hint}`` object.")
-        return name
+        doc = self.describe(merged) or f"The ``{hint}`` object."
+        return self.once(schema, hint, doc, lambda name: self.record(schema, name, doc))
 
     def plain(self, schema: Mapping[str, Any], hint: str) -> str:
         variants = schema.get("oneOf") or schema.get("anyOf")
@@ -342,13 +340,26 @@ class SpecModule:
         self, schema: Mapping[str, Any], hint: str, record: Mapping[str, Any] | None = None
     ) -> str:
         """The TypedDict of an object written in place (``record``: as combined from it)."""
-        if shape(schema) not in self.inline:
-            record = record or schema
-            doc = self.describe(record) or f"The ``{hint}`` object."
-            name = self.unique(hint)
-            self.inline[shape(schema)] = name
-            self.typed_dict(record, name, doc)
-        return self.inline[shape(schema)]
+        made = record or schema
+        doc = self.describe(made) or f"The ``{hint}`` object."
+        return self.once(schema, hint, doc, lambda name: self.typed_dict(made, name, doc))
+
+    def once(
+        self, schema: Mapping[str, Any], hint: str, doc: str, make: Callable[[str], Any]
+    ) -> str:
+        """``hint``, made by ``make`` the first time; an alias for a copy of the schema.
+
+        The files repeat objects in place (every webhook's ``data``); one
+        TypedDict serves them all, and each place keeps a name of its own.
+        """
+        name = self.unique(hint)
+        same = self.inline.get(shape(schema))
+        if same is not None:
+            self.defs.append(AliasDef(name, same, doc))
+            return name
+        self.inline[shape(schema)] = name
+        make(name)
+        return name
 
     def enum(self, values: list[Any]) -> str | None:
         kept = [v for v in values if v is not None]
@@ -620,14 +631,7 @@ class SpecModule:
             return None
         doc = f"{role} ``{operation.get('operationId') or hint}``."
         if "$ref" not in schema and (self.inheritance(schema) or self.as_record(schema)):
-            name = self.unique(hint)
-            same = self.inline.get(shape(schema))
-            if same is not None:  # another operation's object: an alias keeps the names
-                self.defs.append(AliasDef(name, same, doc))
-                return name
-            self.inline[shape(schema)] = name
-            self.record(schema, name, doc)
-            return name
+            return self.once(schema, hint, doc, lambda name: self.record(schema, name, doc))
         name = self.unique(hint)
         alias = AliasDef(name, "Any", doc)
         index = len(self.defs)

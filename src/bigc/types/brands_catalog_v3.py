@@ -147,8 +147,12 @@ class PaginationFull(TypedDict, total=False):
     """The page you are currently on within the collection."""
     total_pages: int
     """The total number of pages in the collection."""
-    links: PaginationLinks
+    links: PaginationFullLinks
     """Pagination links for the previous and next parts of the whole collection."""
+
+
+PaginationFullLinks: TypeAlias = "PaginationLinks"
+"""Pagination links for the previous and next parts of the whole collection."""
 
 
 MetaEmptyFull: TypeAlias = "dict[str, Any]"
@@ -546,8 +550,12 @@ class UpdateBrandResult(TypedDict, total=False):
     """A comma-separated list of keywords that can be used to locate this brand."""
     image_url: str
     """Image URL used for this category on the storefront."""
-    custom_url: CreateBrandResultCustomUrl
+    custom_url: UpdateBrandResultCustomUrl
     """The custom URL for the brand on the storefront."""
+
+
+UpdateBrandResultCustomUrl: TypeAlias = "CreateBrandResultCustomUrl"
+"""The custom URL for the brand on the storefront."""
 
 
 GetBrandMetafieldsParams = TypedDict(

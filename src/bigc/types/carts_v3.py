@@ -110,7 +110,7 @@ class CartUpdateRequestGiftCertificate(TypedDict):
     quantity: int
     sender: CartUpdateRequestGiftCertificateSender
     """Contact Entity"""
-    recipient: CartUpdateRequestGiftCertificateSender
+    recipient: CartUpdateRequestGiftCertificateRecipient
     """Contact Entity"""
     message: NotRequired[str]
     """Message shown to recipient, as provided by sender."""
@@ -121,6 +121,10 @@ class CartUpdateRequestGiftCertificateSender(TypedDict, total=False):
 
     name: str
     email: str
+
+
+CartUpdateRequestGiftCertificateRecipient: TypeAlias = "CartUpdateRequestGiftCertificateSender"
+"""Contact Entity"""
 
 
 class CartCreatePostData(TypedDict, total=False):
@@ -210,12 +214,22 @@ class CartCreatePostDataGiftCertificatesItem(TypedDict):
     """The theme of the gift certificate."""
     amount: float
     quantity: int
-    sender: CartUpdateRequestGiftCertificateSender
+    sender: CartCreatePostDataGiftCertificatesItemSender
     """Contact Entity"""
-    recipient: CartUpdateRequestGiftCertificateSender
+    recipient: CartCreatePostDataGiftCertificatesItemRecipient
     """Contact Entity"""
     message: NotRequired[str]
     """Message shown to recipient, as provided by sender."""
+
+
+CartCreatePostDataGiftCertificatesItemSender: TypeAlias = "CartUpdateRequestGiftCertificateSender"
+"""Contact Entity"""
+
+
+CartCreatePostDataGiftCertificatesItemRecipient: TypeAlias = (
+    "CartUpdateRequestGiftCertificateSender"
+)
+"""Contact Entity"""
 
 
 class CartCreatePostDataCurrency(TypedDict, total=False):
@@ -242,7 +256,13 @@ class CartRequestDataLineItemsItem(TypedDict):
     variant_id: float
     """The Variant ID."""
     list_price: NotRequired[float]
-    option_selections: NotRequired[list[CartUpdateRequestLineItemOptionSelectionsItem]]
+    option_selections: NotRequired[list[CartRequestDataLineItemsItemOptionSelectionsItem]]
+
+
+CartRequestDataLineItemsItemOptionSelectionsItem: TypeAlias = (
+    "CartUpdateRequestLineItemOptionSelectionsItem"
+)
+"""Product Option Selection"""
 
 
 class CartRequestDataGiftCertificatesItem(TypedDict):
@@ -254,12 +274,20 @@ class CartRequestDataGiftCertificatesItem(TypedDict):
     """The theme of the gift certificate."""
     amount: float
     quantity: int
-    sender: CartUpdateRequestGiftCertificateSender
+    sender: CartRequestDataGiftCertificatesItemSender
     """Contact Entity"""
-    recipient: CartUpdateRequestGiftCertificateSender
+    recipient: CartRequestDataGiftCertificatesItemRecipient
     """Contact Entity"""
     message: NotRequired[str]
     """Message shown to recipient, as provided by sender."""
+
+
+CartRequestDataGiftCertificatesItemSender: TypeAlias = "CartUpdateRequestGiftCertificateSender"
+"""Contact Entity"""
+
+
+CartRequestDataGiftCertificatesItemRecipient: TypeAlias = "CartUpdateRequestGiftCertificateSender"
+"""Contact Entity"""
 
 
 class CartUpdatePutRequestData(TypedDict, total=False):
@@ -278,7 +306,11 @@ class LineItemRequestData(TypedDict):
     variant_id: float
     """Variant ID."""
     list_price: NotRequired[float]
-    option_selections: NotRequired[list[CartUpdateRequestLineItemOptionSelectionsItem]]
+    option_selections: NotRequired[list[LineItemRequestDataOptionSelectionsItem]]
+
+
+LineItemRequestDataOptionSelectionsItem: TypeAlias = "CartUpdateRequestLineItemOptionSelectionsItem"
+"""Product Option Selection"""
 
 
 class ProductOptionSelection(TypedDict, total=False):
@@ -297,12 +329,20 @@ class LineItemGiftCertificateRequestData(TypedDict):
     """The theme of the gift certificate."""
     amount: float
     quantity: int
-    sender: CartUpdateRequestGiftCertificateSender
+    sender: LineItemGiftCertificateRequestDataSender
     """Contact Entity"""
-    recipient: CartUpdateRequestGiftCertificateSender
+    recipient: LineItemGiftCertificateRequestDataRecipient
     """Contact Entity"""
     message: NotRequired[str]
     """Message shown to recipient, as provided by sender."""
+
+
+LineItemGiftCertificateRequestDataSender: TypeAlias = "CartUpdateRequestGiftCertificateSender"
+"""Contact Entity"""
+
+
+LineItemGiftCertificateRequestDataRecipient: TypeAlias = "CartUpdateRequestGiftCertificateSender"
+"""Contact Entity"""
 
 
 class CartFull(TypedDict, total=False):
@@ -494,7 +534,7 @@ class ItemDigitalGet(TypedDict, total=False):
     """Boolean value that specifies whether the item is taxable."""
     image_url: str
     """Image of the product or variant."""
-    discounts: list[ItemPhysicalGetDiscountsItem]
+    discounts: list[ItemDigitalGetDiscountsItem]
     coupons: float | list[ItemDigitalGetCouponsVariant2Item]
     discount_amount: float
     """The total value of all discounts applied to this item."""
@@ -524,6 +564,10 @@ class ItemDigitalGet(TypedDict, total=False):
     """Specifies the combined download size of all files in human-readable style; for example,
     `30MB`.
     """
+
+
+ItemDigitalGetDiscountsItem: TypeAlias = "ItemPhysicalGetDiscountsItem"
+"""Example as part of a cart response:"""
 
 
 class ItemDigitalGetCouponsVariant2Item(TypedDict, total=False):
@@ -556,12 +600,20 @@ class ItemGiftCertificateGet(TypedDict, total=False):
     amount: float
     """Value must be between 1.00 and 1,000.00 in the store's default currency."""
     taxable: bool
-    sender: CartUpdateRequestGiftCertificateSender
+    sender: ItemGiftCertificateGetSender
     """Contact Entity"""
-    recipient: CartUpdateRequestGiftCertificateSender
+    recipient: ItemGiftCertificateGetRecipient
     """Contact Entity"""
     message: str
     """The message included in the gift certificate is limited to 200 characters."""
+
+
+ItemGiftCertificateGetSender: TypeAlias = "CartUpdateRequestGiftCertificateSender"
+"""Contact Entity"""
+
+
+ItemGiftCertificateGetRecipient: TypeAlias = "CartUpdateRequestGiftCertificateSender"
+"""Contact Entity"""
 
 
 class ItemCustomGet(TypedDict, total=False):
@@ -638,7 +690,7 @@ class ItemPhysical(TypedDict, total=False):
     """Boolean value that specifies whether the item is taxable."""
     image_url: str
     """Image of the product or variant."""
-    discounts: list[ItemPhysicalGetDiscountsItem]
+    discounts: list[ItemPhysicalDiscountsItem]
     coupons: list[ItemPhysicalCouponsItem]
     discount_amount: float
     """The total value of all discounts applied to this item."""
@@ -656,6 +708,10 @@ class ItemPhysical(TypedDict, total=False):
     """Sale price of the item multiplied by the quantity."""
     options: list[ItemPhysicalOptionsItem]
     """The list of selected options for this product."""
+
+
+ItemPhysicalDiscountsItem: TypeAlias = "ItemPhysicalGetDiscountsItem"
+"""Example as part of a cart response:"""
 
 
 class ItemPhysicalCouponsItem(TypedDict, total=False):
@@ -725,7 +781,7 @@ class ItemDigital(TypedDict, total=False):
     """Boolean value that specifies whether the item is taxable."""
     image_url: str
     """Image of the product or variant."""
-    discounts: list[ItemPhysicalGetDiscountsItem]
+    discounts: list[ItemDigitalDiscountsItem]
     coupons: list[ItemDigitalCouponsItem]
     discount_amount: float
     """The total value of all discounts applied to this item."""
@@ -741,7 +797,7 @@ class ItemDigital(TypedDict, total=False):
     """List price of the item multiplied by the quantity."""
     extended_sale_price: float
     """Sale price of the item multiplied by the quantity."""
-    options: list[ItemPhysicalOptionsItem]
+    options: list[ItemDigitalOptionsItem]
     """The list of selected options for this product."""
     download_file_urls: list[str]
     """URLs to download all product files."""
@@ -751,6 +807,10 @@ class ItemDigital(TypedDict, total=False):
     """Specifies the combined download size of all files in human-readable style; for example,
     `30MB`.
     """
+
+
+ItemDigitalDiscountsItem: TypeAlias = "ItemPhysicalGetDiscountsItem"
+"""Example as part of a cart response:"""
 
 
 class ItemDigitalCouponsItem(TypedDict, total=False):
@@ -786,6 +846,10 @@ class ItemDigitalCouponsItemCouponsCouponCode(TypedDict, total=False):
     """The total amount of all discounts applied to the cart."""
 
 
+ItemDigitalOptionsItem: TypeAlias = "ItemPhysicalOptionsItem"
+"""Product Option"""
+
+
 class ItemGiftCertificate(TypedDict, total=False):
     """Item Gift Certificate"""
 
@@ -797,12 +861,20 @@ class ItemGiftCertificate(TypedDict, total=False):
     amount: Required[float]
     """Value must be between 1.00 and 1,000.00 in the store's default currency."""
     is_taxable: bool
-    sender: Required[CartUpdateRequestGiftCertificateSender]
+    sender: Required[ItemGiftCertificateSender]
     """Contact Entity"""
-    recipient: Required[CartUpdateRequestGiftCertificateSender]
+    recipient: Required[ItemGiftCertificateRecipient]
     """Contact Entity"""
     message: str
     """Limited to 200 characters."""
+
+
+ItemGiftCertificateSender: TypeAlias = "CartUpdateRequestGiftCertificateSender"
+"""Contact Entity"""
+
+
+ItemGiftCertificateRecipient: TypeAlias = "CartUpdateRequestGiftCertificateSender"
+"""Contact Entity"""
 
 
 class ItemCustom(TypedDict, total=False):
@@ -863,7 +935,7 @@ class BaseItem(TypedDict, total=False):
     """List price of the item multiplied by the quantity."""
     extended_sale_price: float
     """Sale price of the item multiplied by the quantity."""
-    options: list[ItemPhysicalOptionsItem]
+    options: list[BaseItemOptionsItem]
     """The list of selected options for this product."""
 
 
@@ -909,6 +981,10 @@ class BaseItemCouponsItemCouponsCouponCode(TypedDict, total=False):
     """The total amount of all discounts applied to the cart."""
 
 
+BaseItemOptionsItem: TypeAlias = "ItemPhysicalOptionsItem"
+"""Product Option"""
+
+
 class ProductOption(TypedDict, total=False):
     """Product Option"""
 
@@ -950,7 +1026,11 @@ class CartPostVariant(TypedDict, total=False):
     """Variant ID."""
     name: str
     """Optionally, provide a value to override the product name."""
-    gift_wrapping: CartCreatePostDataLineItemsItemGiftWrapping
+    gift_wrapping: CartPostVariantGiftWrapping
+
+
+CartPostVariantGiftWrapping: TypeAlias = "CartCreatePostDataLineItemsItemGiftWrapping"
+"""The ``CartPostVariantGiftWrapping`` object."""
 
 
 class CartPostModifier(TypedDict, total=False):
@@ -962,8 +1042,14 @@ class CartPostModifier(TypedDict, total=False):
     """Optional price override."""
     name: str
     """Optionally, provide a value to override the product name."""
-    option_selections: list[CartCreatePostDataLineItemsItemOptionSelectionsItem]
+    option_selections: list[CartPostModifierOptionSelectionsItem]
     """Needed for Catalog V2."""
+
+
+CartPostModifierOptionSelectionsItem: TypeAlias = (
+    "CartCreatePostDataLineItemsItemOptionSelectionsItem"
+)
+"""The ``CartPostModifierOptionSelectionsItem`` object."""
 
 
 class CartLineItemUpdatePut(TypedDict, total=False):
@@ -987,9 +1073,19 @@ class CartLineItemUpdatePutLineItem(TypedDict, total=False):
     """Variant ID."""
     name: str
     """Optionally, provide a value to override the product name."""
-    gift_wrapping: CartCreatePostDataLineItemsItemGiftWrapping
-    option_selections: list[CartCreatePostDataLineItemsItemOptionSelectionsItem]
+    gift_wrapping: CartLineItemUpdatePutLineItemGiftWrapping
+    option_selections: list[CartLineItemUpdatePutLineItemOptionSelectionsItem]
     """Needed for Catalog V2."""
+
+
+CartLineItemUpdatePutLineItemGiftWrapping: TypeAlias = "CartCreatePostDataLineItemsItemGiftWrapping"
+"""The ``CartLineItemUpdatePutLineItemGiftWrapping`` object."""
+
+
+CartLineItemUpdatePutLineItemOptionSelectionsItem: TypeAlias = (
+    "CartCreatePostDataLineItemsItemOptionSelectionsItem"
+)
+"""The ``CartLineItemUpdatePutLineItemOptionSelectionsItem`` object."""
 
 
 class CartLineItemUpdatePutGiftCertificatesItem(TypedDict):
@@ -1001,12 +1097,24 @@ class CartLineItemUpdatePutGiftCertificatesItem(TypedDict):
     """The theme of the gift certificate."""
     amount: float
     quantity: int
-    sender: CartUpdateRequestGiftCertificateSender
+    sender: CartLineItemUpdatePutGiftCertificatesItemSender
     """Contact Entity"""
-    recipient: CartUpdateRequestGiftCertificateSender
+    recipient: CartLineItemUpdatePutGiftCertificatesItemRecipient
     """Contact Entity"""
     message: NotRequired[str]
     """Message shown to recipient, as provided by sender."""
+
+
+CartLineItemUpdatePutGiftCertificatesItemSender: TypeAlias = (
+    "CartUpdateRequestGiftCertificateSender"
+)
+"""Contact Entity"""
+
+
+CartLineItemUpdatePutGiftCertificatesItemRecipient: TypeAlias = (
+    "CartUpdateRequestGiftCertificateSender"
+)
+"""Contact Entity"""
 
 
 class CartLineItemDelete(TypedDict, total=False):
@@ -1033,10 +1141,14 @@ class CartLineItemUpdatePost(TypedDict, total=False):
     """The ``Cart_Line_Item_Update_Post`` schema."""
 
     line_items: list[CartCreatePostDataLineItemsItem]
-    gift_certificates: list[CartRequestDataGiftCertificatesItem]
+    gift_certificates: list[CartLineItemUpdatePostGiftCertificatesItem]
     custom_items: CartPostCustomItem
     version: int
     """The cart version that you expect to apply the updates."""
+
+
+CartLineItemUpdatePostGiftCertificatesItem: TypeAlias = "CartRequestDataGiftCertificatesItem"
+"""Line Item Gift Certificate Request Data"""
 
 
 class CartSettings(TypedDict, total=False):

@@ -177,8 +177,12 @@ class PaginationFull(TypedDict, total=False):
     """The page you are currently on within the collection."""
     total_pages: int
     """The total number of pages in the collection."""
-    links: PaginationLinks
+    links: PaginationFullLinks
     """Pagination links for the previous and next parts of the whole collection."""
+
+
+PaginationFullLinks: TypeAlias = "PaginationLinks"
+"""Pagination links for the previous and next parts of the whole collection."""
 
 
 MetaEmptyFull: TypeAlias = "dict[str, Any]"
@@ -457,8 +461,12 @@ class CollectionMetaPagination(TypedDict, total=False):
     """The page you are currently on within the collection."""
     total_pages: int
     """The total number of pages in the collection."""
-    links: PaginationLinks
+    links: CollectionMetaPaginationLinks
     """Pagination links for the previous and next parts of the whole collection."""
+
+
+CollectionMetaPaginationLinks: TypeAlias = "PaginationLinks"
+"""Pagination links for the previous and next parts of the whole collection."""
 
 
 class MetaFieldCollectionResponsePartialSuccessPOSTPUT(TypedDict, total=False):

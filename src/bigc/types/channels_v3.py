@@ -743,10 +743,14 @@ class PaginationPartial(TypedDict, total=False):
     """Total number of items in the collection response."""
     total: int
     """Total number of items in the result set."""
-    links: PaginationFullLinks
+    links: PaginationPartialLinks
     """Pagination links for the previous, current, or next parts of the whole collection."""
     total_pages: int
     """The total number of pages in the collection."""
+
+
+PaginationPartialLinks: TypeAlias = "PaginationFullLinks"
+"""Pagination links for the previous, current, or next parts of the whole collection."""
 
 
 EmptyMeta: TypeAlias = "dict[str, Any]"

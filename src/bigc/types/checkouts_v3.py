@@ -250,7 +250,7 @@ class CheckoutCartLineItemsGiftCertificatesItem(TypedDict, total=False):
     """Value must be between 1.00 and 1,000.00 in the store's default currency."""
     sender: Required[CheckoutCartLineItemsGiftCertificatesItemSender]
     """Contact Entity"""
-    recipient: Required[CheckoutCartLineItemsGiftCertificatesItemSender]
+    recipient: Required[CheckoutCartLineItemsGiftCertificatesItemRecipient]
     """Contact Entity"""
     id: str
     name: str
@@ -265,6 +265,12 @@ class CheckoutCartLineItemsGiftCertificatesItemSender(TypedDict, total=False):
 
     name: str
     email: str
+
+
+CheckoutCartLineItemsGiftCertificatesItemRecipient: TypeAlias = (
+    "CheckoutCartLineItemsGiftCertificatesItemSender"
+)
+"""Contact Entity"""
 
 
 class CheckoutCartLineItemsCustomItemsItem(TypedDict, total=False):
@@ -355,8 +361,14 @@ class CheckoutConsignmentsItemAddress(TypedDict, total=False):
     country_code: Required[str]
     postal_code: str
     phone: str
-    custom_fields: list[CheckoutBillingAddressCustomFieldsItem]
+    custom_fields: list[CheckoutConsignmentsItemAddressCustomFieldsItem]
     id: str
+
+
+CheckoutConsignmentsItemAddressCustomFieldsItem: TypeAlias = (
+    "CheckoutBillingAddressCustomFieldsItem"
+)
+"""Custom Field"""
 
 
 class CheckoutConsignmentsItemAvailableShippingOptionsItem(TypedDict, total=False):
@@ -497,10 +509,14 @@ class AddressProperties(TypedDict, total=False):
     country_code: Required[str]
     postal_code: str
     phone: str
-    custom_fields: list[CheckoutBillingAddressCustomFieldsItem]
+    custom_fields: list[AddressPropertiesCustomFieldsItem]
     """You can retrieve custom fields from the Get Form Fields endpoint."""
     version: int
     """The cart version that you expect to apply the updates."""
+
+
+AddressPropertiesCustomFieldsItem: TypeAlias = "CheckoutBillingAddressCustomFieldsItem"
+"""Custom Field"""
 
 
 CreateConsignmentRequest: TypeAlias = "list[CreateConsignmentRequestItem]"
@@ -576,7 +592,7 @@ class UpdateConsignmentRequest(TypedDict, total=False):
 
     address: UpdateConsignmentRequestAddress
     """Address Properties"""
-    line_items: list[CreateConsignmentRequestItemLineItemsItem]
+    line_items: list[UpdateConsignmentRequestLineItemsItem]
     shipping_option_id: str
     pickup_option: UpdateConsignmentRequestPickupOption
     custom_shipping: UpdateConsignmentRequestCustomShipping
@@ -600,7 +616,17 @@ class UpdateConsignmentRequestAddress(TypedDict, total=False):
     country_code: Required[str]
     postal_code: str
     phone: str
-    custom_fields: list[CheckoutBillingAddressCustomFieldsItem]
+    custom_fields: list[UpdateConsignmentRequestAddressCustomFieldsItem]
+
+
+UpdateConsignmentRequestAddressCustomFieldsItem: TypeAlias = (
+    "CheckoutBillingAddressCustomFieldsItem"
+)
+"""Custom Field"""
+
+
+UpdateConsignmentRequestLineItemsItem: TypeAlias = "CreateConsignmentRequestItemLineItemsItem"
+"""Consignment Line Item"""
 
 
 class UpdateConsignmentRequestPickupOption(TypedDict, total=False):

@@ -328,7 +328,7 @@ class CustomerPut(TypedDict, total=False):
 
     id: int
     """Unique numeric ID of this customer."""
-    _authentication: CustomerBaseAuthentication
+    _authentication: CustomerPutAuthentication
     """Not returned in any responses, but accepts up to two fields allowing you to set the
     customer's password.
     """
@@ -362,12 +362,26 @@ class CustomerPut(TypedDict, total=False):
     """If applicable, the tax-exempt category of the shopper's customer account."""
     accepts_marketing: bool
     """Describes whether the customer accepts product review emails and abandon cart emails."""
-    addresses: CustomerBaseAddresses
+    addresses: CustomerPutAddresses
     """Address Field Resource"""
-    form_fields: list[BillingAddressFullFormFieldsItem]
+    form_fields: list[CustomerPutFormFieldsItem]
     """Array of custom fields."""
     reset_pass_on_login: bool
     """Force a password change on next login."""
+
+
+CustomerPutAuthentication: TypeAlias = "CustomerBaseAuthentication"
+"""Not returned in any responses, but accepts up to two fields allowing you to set the customer's
+password.
+"""
+
+
+CustomerPutAddresses: TypeAlias = "CustomerBaseAddresses"
+"""Address Field Resource"""
+
+
+CustomerPutFormFieldsItem: TypeAlias = "BillingAddressFullFormFieldsItem"
+"""Form Fields"""
 
 
 class ErrorRequest(TypedDict, total=False):

@@ -644,14 +644,24 @@ class CustomerSettingsObjectCustomerGroupSettings(TypedDict, total=False):
 class CustomerChannelSettingsObject(TypedDict, total=False):
     """The ``CustomerChannelSettingsObject`` schema."""
 
-    privacy_settings: CustomerSettingsObjectPrivacySettings
+    privacy_settings: CustomerChannelSettingsObjectPrivacySettings
     """Controls the privacy settings."""
-    customer_group_settings: CustomerSettingsObjectCustomerGroupSettings
+    customer_group_settings: CustomerChannelSettingsObjectCustomerGroupSettings
     """The settings for a collection of customers."""
     allow_global_logins: bool
     """Determines if a channel allows global customer to login * Determines if customers created
     on this channel will get global access/login
     """
+
+
+CustomerChannelSettingsObjectPrivacySettings: TypeAlias = "CustomerSettingsObjectPrivacySettings"
+"""Controls the privacy settings."""
+
+
+CustomerChannelSettingsObjectCustomerGroupSettings: TypeAlias = (
+    "CustomerSettingsObjectCustomerGroupSettings"
+)
+"""The settings for a collection of customers."""
 
 
 class ValidateCustomerCredentialsObject(TypedDict):
@@ -928,8 +938,12 @@ class PaginationFull(TypedDict, total=False):
     """The page you are currently on within the collection."""
     total_pages: int
     """The total number of pages in the collection."""
-    links: PaginationLinks
+    links: PaginationFullLinks
     """Pagination links for the previous and next parts of the whole collection."""
+
+
+PaginationFullLinks: TypeAlias = "PaginationLinks"
+"""Pagination links for the previous and next parts of the whole collection."""
 
 
 class NotFound(TypedDict, total=False):
@@ -1425,8 +1439,12 @@ GetAllCustomersMetafieldsParams = TypedDict(
 """Query parameters of ``getAllCustomersMetafields``."""
 
 
-UpdateCustomersMetafieldsBody: TypeAlias = "list[UpdateCustomerMetafieldBody]"
+UpdateCustomersMetafieldsBody: TypeAlias = "list[UpdateCustomersMetafieldsBodyItem]"
 """Body of ``updateCustomersMetafields``."""
+
+
+UpdateCustomersMetafieldsBodyItem: TypeAlias = "UpdateCustomerMetafieldBody"
+"""Common Metafield properties."""
 
 
 CreateCustomersMetafieldsBody: TypeAlias = "list[CreateCustomersMetafieldsBodyItem]"

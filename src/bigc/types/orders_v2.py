@@ -815,7 +815,7 @@ class OrderProducts(TypedDict, total=False):
     """Array of objects containing discounts applied to the product."""
     product_options: list[OrderProductOptions]
     """Array of product option objects."""
-    configurable_fields: list[PickupConsignmentGetLineItemsItemConfigurableFieldsItem]
+    configurable_fields: list[OrderProductsConfigurableFieldsItem]
     """Available for only Catalog V2 stores."""
     upc: str
     """Universal Product Code."""
@@ -831,6 +831,12 @@ class OrderProducts(TypedDict, total=False):
     """Represent the correct total amount of the line item after deducting all the discounts and
     including the tax.
     """
+
+
+OrderProductsConfigurableFieldsItem: TypeAlias = (
+    "PickupConsignmentGetLineItemsItemConfigurableFieldsItem"
+)
+"""The ``OrderProductsConfigurableFieldsItem`` object."""
 
 
 class OrderCount(TypedDict, total=False):
@@ -1544,7 +1550,7 @@ class OrderProductPut(TypedDict, total=False):
     upc: str
     id: int
     product_id: int
-    product_options: list[OrderCatalogProductPostProductOptionsItem]
+    product_options: list[OrderProductPutProductOptionsItem]
     """List of product variant options and modifiers."""
     variant_id: int
     """Products `variant_id`."""
@@ -1563,6 +1569,10 @@ class OrderProductPut(TypedDict, total=False):
     """When provided, this value should be equal to `wrapping_cost_inc_tax` times quantity to
     accurately reflect wrapping cost per unit.
     """
+
+
+OrderProductPutProductOptionsItem: TypeAlias = "OrderCatalogProductPostProductOptionsItem"
+"""The ``OrderProductPutProductOptionsItem`` object."""
 
 
 class OrderPutProductsItem(TypedDict, total=False):
@@ -1691,7 +1701,7 @@ class OrderPostProductsItem(TypedDict, total=False):
     name_customer: str
     name_merchant: str
     """The product name that is shown to merchant in control panel."""
-    product_options: list[OrderCatalogProductPostProductOptionsItem]
+    product_options: list[OrderPostProductsItemProductOptionsItem]
     """List of product variant options and modifiers."""
     quantity: int
     price_inc_tax: float
@@ -1715,6 +1725,10 @@ class OrderPostProductsItem(TypedDict, total=False):
     accurately reflect wrapping cost per unit.
     """
     sku: str
+
+
+OrderPostProductsItemProductOptionsItem: TypeAlias = "OrderCatalogProductPostProductOptionsItem"
+"""The ``OrderPostProductsItemProductOptionsItem`` object."""
 
 
 class OrderPostShippingAddressesItem(ShippingAddressBase, total=False):
@@ -1756,7 +1770,7 @@ class OrderProductPost(TypedDict, total=False):
     upc: str
     sku: str
     product_id: int
-    product_options: list[OrderCatalogProductPostProductOptionsItem]
+    product_options: list[OrderProductPostProductOptionsItem]
     """List of product variant options and modifiers."""
     variant_id: int
     """Products `variant_id`."""
@@ -1775,6 +1789,10 @@ class OrderProductPost(TypedDict, total=False):
     """When provided, this value should be equal to `wrapping_cost_inc_tax` times quantity to
     accurately reflect wrapping cost per unit.
     """
+
+
+OrderProductPostProductOptionsItem: TypeAlias = "OrderCatalogProductPostProductOptionsItem"
+"""The ``OrderProductPostProductOptionsItem`` object."""
 
 
 class OrderFeesPost(TypedDict, total=False):
@@ -1807,8 +1825,12 @@ class OrderConsignmentGet(TypedDict, total=False):
     """Shipping consignments."""
     downloads: list[DigitalConsignmentGet]
     """Digital consignments for products that are downloaded."""
-    email: OrderRespConsignmentsEmail
+    email: OrderConsignmentGetEmail
     """Email consignments for gift certificates."""
+
+
+OrderConsignmentGetEmail: TypeAlias = "OrderRespConsignmentsEmail"
+"""Email consignments for gift certificates."""
 
 
 class GetOrderParams(TypedDict, total=False):

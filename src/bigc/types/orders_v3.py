@@ -156,11 +156,15 @@ class ReturnFull(TypedDict, total=False):
     """The total price of the items being returned."""
     currency: str
     """The transactional currency of the return and the associated order."""
-    customer: CreateReturnCustomer
+    customer: ReturnFullCustomer
     comment: str
     """A comment provided to the merchant for review."""
     status: StatusFull
     date_modified: str
+
+
+ReturnFullCustomer: TypeAlias = "CreateReturnCustomer"
+"""The ``ReturnFullCustomer`` object."""
 
 
 class StatusUpdateFull(TypedDict, total=False):
@@ -389,8 +393,12 @@ class MetaMeta(TypedDict, total=False):
     """The page you are currently on within the collection."""
     total_pages: int
     """The total number of pages in the collection."""
-    links: PaginationLinks
+    links: MetaMetaLinks
     """Pagination links for the previous and next parts of the whole collection."""
+
+
+MetaMetaLinks: TypeAlias = "PaginationLinks"
+"""Pagination links for the previous and next parts of the whole collection."""
 
 
 class ErrorBase(TypedDict, total=False):

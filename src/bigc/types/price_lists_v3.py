@@ -527,8 +527,12 @@ UpsertPriceListRecordsResult: TypeAlias = "dict[str, Any]"
 """Result of ``upsertPriceListRecords``."""
 
 
-CreatePriceListRecordsBody: TypeAlias = "list[UpsertPriceListRecordsBodyItem]"
+CreatePriceListRecordsBody: TypeAlias = "list[CreatePriceListRecordsBodyItem]"
 """Body of ``createPriceListRecords``."""
+
+
+CreatePriceListRecordsBodyItem: TypeAlias = "UpsertPriceListRecordsBodyItem"
+"""Common Price Record properties."""
 
 
 CreatePriceListRecordsResult: TypeAlias = "dict[str, Any]"
@@ -654,7 +658,13 @@ class GetPriceListRecordResult(TypedDict, total=False):
     """The retail price for the variant mapped in a Price List."""
     map_price: float
     """The MAP (Minimum Advertised Price) for the variant mapped in a Price List."""
-    bulk_pricing_tiers: list[UpsertPriceListRecordsBodyItemBulkPricingTiersItem]
+    bulk_pricing_tiers: list[GetPriceListRecordResultBulkPricingTiersItem]
+
+
+GetPriceListRecordResultBulkPricingTiersItem: TypeAlias = (
+    "UpsertPriceListRecordsBodyItemBulkPricingTiersItem"
+)
+"""Bulk Pricing Tier"""
 
 
 class SetPriceListRecordBody(TypedDict, total=False):
@@ -668,7 +678,13 @@ class SetPriceListRecordBody(TypedDict, total=False):
     """The retail price for the variant mapped in a Price List."""
     map_price: float
     """The MAP (Minimum Advertised Price) for the variant mapped in a Price List."""
-    bulk_pricing_tiers: list[GetPriceListRecordsByVariantIdResultBulkPricingTiersItem]
+    bulk_pricing_tiers: list[SetPriceListRecordBodyBulkPricingTiersItem]
+
+
+SetPriceListRecordBodyBulkPricingTiersItem: TypeAlias = (
+    "GetPriceListRecordsByVariantIdResultBulkPricingTiersItem"
+)
+"""Bulk Pricing Tier"""
 
 
 class SetPriceListRecordResult(TypedDict, total=False):
@@ -696,7 +712,13 @@ class SetPriceListRecordResult(TypedDict, total=False):
     """The retail price for the variant mapped in a Price List."""
     map_price: float
     """The MAP (Minimum Advertised Price) for the variant mapped in a Price List."""
-    bulk_pricing_tiers: list[UpsertPriceListRecordsBodyItemBulkPricingTiersItem]
+    bulk_pricing_tiers: list[SetPriceListRecordResultBulkPricingTiersItem]
+
+
+SetPriceListRecordResultBulkPricingTiersItem: TypeAlias = (
+    "UpsertPriceListRecordsBodyItemBulkPricingTiersItem"
+)
+"""Bulk Pricing Tier"""
 
 
 GetListOfPriceListAssignmentsParams = TypedDict(

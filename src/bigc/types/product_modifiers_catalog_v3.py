@@ -591,13 +591,25 @@ class UpdateProductModifierResultOptionValuesItem(TypedDict, total=False):
 class UpdateProductModifierResultOptionValuesItemAdjusters(TypedDict, total=False):
     """The ``UpdateProductModifierResultOptionValuesItemAdjusters`` object."""
 
-    price: UpdateProductModifierBodyOptionValuesItemAdjustersPrice
+    price: UpdateProductModifierResultOptionValuesItemAdjustersPrice
     """Adjuster for Complex Rules."""
-    weight: UpdateProductModifierBodyOptionValuesItemAdjustersPrice
+    weight: UpdateProductModifierResultOptionValuesItemAdjustersWeight
     """Adjuster for Complex Rules."""
     image_url: str
     """The URL for an image displayed on the storefront when the modifier value is selected."""
     purchasing_disabled: UpdateProductModifierResultOptionValuesItemAdjustersPurchasingDisabled
+
+
+UpdateProductModifierResultOptionValuesItemAdjustersPrice: TypeAlias = (
+    "UpdateProductModifierBodyOptionValuesItemAdjustersPrice"
+)
+"""Adjuster for Complex Rules."""
+
+
+UpdateProductModifierResultOptionValuesItemAdjustersWeight: TypeAlias = (
+    "UpdateProductModifierBodyOptionValuesItemAdjustersPrice"
+)
+"""Adjuster for Complex Rules."""
 
 
 class UpdateProductModifierResultOptionValuesItemAdjustersPurchasingDisabled(
@@ -645,13 +657,13 @@ class CreateProductModifierValueBodyAdjusters(TypedDict, total=False):
 
     price: CreateProductModifierValueBodyAdjustersPrice
     """Adjuster for Complex Rules."""
-    weight: CreateProductModifierValueBodyAdjustersPrice
+    weight: CreateProductModifierValueBodyAdjustersWeight
     """Adjuster for Complex Rules."""
     image_url: str
     """The URL for an image displayed on the storefront when the modifier value is selected.Limit
     of 8MB per file.
     """
-    purchasing_disabled: AdjustersFullPurchasingDisabled
+    purchasing_disabled: CreateProductModifierValueBodyAdjustersPurchasingDisabled
 
 
 class CreateProductModifierValueBodyAdjustersPrice(TypedDict, total=False):
@@ -665,6 +677,18 @@ class CreateProductModifierValueBodyAdjustersPrice(TypedDict, total=False):
     """The numeric amount by which the adjuster will change either the price or the weight of the
     variant, when the modifier value is selected on the storefront.
     """
+
+
+CreateProductModifierValueBodyAdjustersWeight: TypeAlias = (
+    "CreateProductModifierValueBodyAdjustersPrice"
+)
+"""Adjuster for Complex Rules."""
+
+
+CreateProductModifierValueBodyAdjustersPurchasingDisabled: TypeAlias = (
+    "AdjustersFullPurchasingDisabled"
+)
+"""The ``CreateProductModifierValueBodyAdjustersPurchasingDisabled`` object."""
 
 
 class CreateProductModifierValueResult(TypedDict, total=False):
@@ -690,13 +714,13 @@ class CreateProductModifierValueResultAdjusters(TypedDict, total=False):
 
     price: CreateProductModifierValueResultAdjustersPrice
     """Adjuster for Complex Rules."""
-    weight: CreateProductModifierValueResultAdjustersPrice
+    weight: CreateProductModifierValueResultAdjustersWeight
     """Adjuster for Complex Rules."""
     image_url: str
     """The URL for an image displayed on the storefront when the modifier value is selected.Limit
     of 8MB per file.
     """
-    purchasing_disabled: AdjustersFullPurchasingDisabled
+    purchasing_disabled: CreateProductModifierValueResultAdjustersPurchasingDisabled
 
 
 class CreateProductModifierValueResultAdjustersPrice(TypedDict, total=False):
@@ -710,6 +734,18 @@ class CreateProductModifierValueResultAdjustersPrice(TypedDict, total=False):
     """The numeric amount by which the adjuster will change either the price or the weight of the
     variant, when the modifier value is selected on the storefront.
     """
+
+
+CreateProductModifierValueResultAdjustersWeight: TypeAlias = (
+    "CreateProductModifierValueResultAdjustersPrice"
+)
+"""Adjuster for Complex Rules."""
+
+
+CreateProductModifierValueResultAdjustersPurchasingDisabled: TypeAlias = (
+    "AdjustersFullPurchasingDisabled"
+)
+"""The ``CreateProductModifierValueResultAdjustersPurchasingDisabled`` object."""
 
 
 class GetProductModifierValueParams(TypedDict, total=False):
@@ -734,9 +770,13 @@ class UpdateProductModifierValueBody(TypedDict, total=False):
     """Extra data describing the value, based on the type of option or modifier with which the
     value is associated.
     """
-    adjusters: CreateProductModifierValueBodyAdjusters
+    adjusters: UpdateProductModifierValueBodyAdjusters
     id: int
     """The unique numeric ID of the value; increments sequentially."""
+
+
+UpdateProductModifierValueBodyAdjusters: TypeAlias = "CreateProductModifierValueBodyAdjusters"
+"""The ``UpdateProductModifierValueBodyAdjusters`` object."""
 
 
 UpdateProductModifierValueResult: TypeAlias = "CreateProductModifierValueResult"

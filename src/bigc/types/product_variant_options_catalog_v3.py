@@ -344,7 +344,7 @@ class CreateProductVariantOptionResult(TypedDict, total=False):
     """The values for option config can vary based on the Modifier created."""
     sort_order: int
     """Order in which the option is displayed on the storefront."""
-    option_values: list[CreateProductVariantOptionBodyOptionValuesItem]
+    option_values: list[CreateProductVariantOptionResultOptionValuesItem]
     image_url: str
     """Publicly available image url"""
     name: str
@@ -426,6 +426,12 @@ class CreateProductVariantOptionResultConfig(TypedDict, total=False):
     """
 
 
+CreateProductVariantOptionResultOptionValuesItem: TypeAlias = (
+    "CreateProductVariantOptionBodyOptionValuesItem"
+)
+"""Common Option Value properties."""
+
+
 class GetProductVariantOptionParams(TypedDict, total=False):
     """Query parameters of ``getProductVariantOption``."""
 
@@ -457,13 +463,23 @@ class UpdateProductVariantOptionBody(TypedDict, total=False):
     """The name of the option shown on the storefront."""
     type: UpdateProductVariantOptionBodyType
     """The type of option, which determines how it will display on the storefront."""
-    config: CreateProductVariantOptionBodyConfig
+    config: UpdateProductVariantOptionBodyConfig
     """The values for option config can vary based on the Modifier created."""
     sort_order: int
     """Order in which the option is displayed on the storefront."""
-    option_values: list[CreateProductVariantOptionBodyOptionValuesItem]
+    option_values: list[UpdateProductVariantOptionBodyOptionValuesItem]
     image_url: str
     """Publicly available image url"""
+
+
+UpdateProductVariantOptionBodyConfig: TypeAlias = "CreateProductVariantOptionBodyConfig"
+"""The values for option config can vary based on the Modifier created."""
+
+
+UpdateProductVariantOptionBodyOptionValuesItem: TypeAlias = (
+    "CreateProductVariantOptionBodyOptionValuesItem"
+)
+"""Common Option Value properties."""
 
 
 UpdateProductVariantOptionResultType: TypeAlias = Literal[

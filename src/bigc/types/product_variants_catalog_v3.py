@@ -278,8 +278,12 @@ class PaginationFull(TypedDict, total=False):
     """The page you are currently on within the collection."""
     total_pages: int
     """The total number of pages in the collection."""
-    links: PaginationLinks
+    links: PaginationFullLinks
     """Pagination links for the previous and next parts of the whole collection."""
+
+
+PaginationFullLinks: TypeAlias = "PaginationLinks"
+"""Pagination links for the previous and next parts of the whole collection."""
 
 
 class MultiStatus(TypedDict, total=False):
@@ -422,8 +426,12 @@ class CollectionMetaPagination(TypedDict, total=False):
     """The page you are currently on within the collection."""
     total_pages: int
     """The total number of pages in the collection."""
-    links: PaginationLinks
+    links: CollectionMetaPaginationLinks
     """Pagination links for the previous and next parts of the whole collection."""
+
+
+CollectionMetaPaginationLinks: TypeAlias = "PaginationLinks"
+"""Pagination links for the previous and next parts of the whole collection."""
 
 
 class MetaFieldCollectionResponsePartialSuccessPOSTPUT(TypedDict, total=False):

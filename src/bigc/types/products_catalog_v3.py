@@ -963,8 +963,12 @@ class PaginationFull(TypedDict, total=False):
     """The page you are currently on within the collection."""
     total_pages: int
     """The total number of pages in the collection."""
-    links: PaginationLinks
+    links: PaginationFullLinks
     """Pagination links for the previous and next parts of the whole collection."""
+
+
+PaginationFullLinks: TypeAlias = "PaginationLinks"
+"""Pagination links for the previous and next parts of the whole collection."""
 
 
 MetaEmptyFull: TypeAlias = "dict[str, Any]"
@@ -1152,7 +1156,7 @@ class ProductFull(TypedDict, total=False):
     """The total quantity of this product sold."""
     custom_fields: list[ProductCustomFieldPut]
     """200 maximum custom fields per product."""
-    bulk_pricing_rules: list[ProductBasePUTBulkPricingRulesItem]
+    bulk_pricing_rules: list[ProductFullBulkPricingRulesItem]
     images: list[ProductImageFull]
     primary_image: PrimaryImageFull
     videos: list[ProductVideoFull]
@@ -1175,6 +1179,10 @@ class ProductFull(TypedDict, total=False):
     """Legacy template setting which controls if the option set shows up to the side of or below
     the product image and description.
     """
+
+
+ProductFullBulkPricingRulesItem: TypeAlias = "ProductBasePUTBulkPricingRulesItem"
+"""The ``ProductFullBulkPricingRulesItem`` object."""
 
 
 class PrimaryImageFull(TypedDict, total=False):
@@ -1382,11 +1390,15 @@ class ProductBasePOST(TypedDict, total=False):
     """The total quantity of this product sold."""
     custom_fields: list[ProductCustomFieldPut]
     """200 maximum custom fields per product."""
-    bulk_pricing_rules: list[ProductBasePUTBulkPricingRulesItem]
+    bulk_pricing_rules: list[ProductBasePOSTBulkPricingRulesItem]
     images: list[ProductImageFull]
     videos: list[ProductVideoFull]
     """The Catalog API integrates with third-party YouTube."""
     variants: list[ProductVariantFull]
+
+
+ProductBasePOSTBulkPricingRulesItem: TypeAlias = "ProductBasePUTBulkPricingRulesItem"
+"""The ``ProductBasePOSTBulkPricingRulesItem`` object."""
 
 
 ProductBaseResponseOpenGraphType: TypeAlias = (
@@ -1541,13 +1553,17 @@ class ProductBaseResponse(TypedDict, total=False):
     """The total quantity of this product sold."""
     custom_fields: list[ProductCustomFieldPut]
     """200 maximum custom fields per product."""
-    bulk_pricing_rules: list[ProductBasePUTBulkPricingRulesItem]
+    bulk_pricing_rules: list[ProductBaseResponseBulkPricingRulesItem]
     images: list[ProductImageFull]
     primary_image: PrimaryImageFull
     videos: list[ProductVideoFull]
     """The Catalog API integrates with third-party YouTube."""
     parent_relations: list[ParentRelation]
     """An array of parent relations for this product."""
+
+
+ProductBaseResponseBulkPricingRulesItem: TypeAlias = "ProductBasePUTBulkPricingRulesItem"
+"""The ``ProductBaseResponseBulkPricingRulesItem`` object."""
 
 
 class MetafieldFull(MetafieldBase, total=False):
@@ -2327,7 +2343,7 @@ class CreateProductComplexRuleBody(TypedDict, total=False):
     """The URL for an image displayed on the storefront when the conditions are applied."""
     price_adjuster: CreateProductComplexRuleBodyPriceAdjuster
     """Adjuster for Complex Rules."""
-    weight_adjuster: CreateProductComplexRuleBodyPriceAdjuster
+    weight_adjuster: CreateProductComplexRuleBodyWeightAdjuster
     """Adjuster for Complex Rules."""
     conditions: ConditionsRequest
 
@@ -2343,6 +2359,10 @@ class CreateProductComplexRuleBodyPriceAdjuster(TypedDict, total=False):
     """The numeric amount by which the adjuster will change either the price or the weight of the
     variant, when the modifier value is selected on the storefront.
     """
+
+
+CreateProductComplexRuleBodyWeightAdjuster: TypeAlias = "CreateProductComplexRuleBodyPriceAdjuster"
+"""Adjuster for Complex Rules."""
 
 
 class CreateProductComplexRuleResult(TypedDict, total=False):
@@ -2376,11 +2396,21 @@ class CreateProductComplexRuleResult(TypedDict, total=False):
     """
     image_url: str
     """The URL for an image displayed on the storefront when the conditions are applied."""
-    price_adjuster: CreateProductComplexRuleBodyPriceAdjuster
+    price_adjuster: CreateProductComplexRuleResultPriceAdjuster
     """Adjuster for Complex Rules."""
-    weight_adjuster: CreateProductComplexRuleBodyPriceAdjuster
+    weight_adjuster: CreateProductComplexRuleResultWeightAdjuster
     """Adjuster for Complex Rules."""
     conditions: list[CreateProductComplexRuleResultConditionsItem]
+
+
+CreateProductComplexRuleResultPriceAdjuster: TypeAlias = "CreateProductComplexRuleBodyPriceAdjuster"
+"""Adjuster for Complex Rules."""
+
+
+CreateProductComplexRuleResultWeightAdjuster: TypeAlias = (
+    "CreateProductComplexRuleBodyPriceAdjuster"
+)
+"""Adjuster for Complex Rules."""
 
 
 class CreateProductComplexRuleResultConditionsItem(TypedDict, total=False):
@@ -2446,7 +2476,7 @@ class GetProductComplexRuleResult(TypedDict, total=False):
     """The URL for an image displayed on the storefront when the conditions are applied."""
     price_adjuster: GetProductComplexRuleResultPriceAdjuster
     """Adjuster for Complex Rules."""
-    weight_adjuster: GetProductComplexRuleResultPriceAdjuster
+    weight_adjuster: GetProductComplexRuleResultWeightAdjuster
     """Adjuster for Complex Rules."""
     conditions: list[GetProductComplexRuleResultConditionsItem]
 
@@ -2462,6 +2492,10 @@ class GetProductComplexRuleResultPriceAdjuster(TypedDict, total=False):
     """The numeric amount by which the adjuster will change either the price or the weight of the
     variant, when the modifier value is selected on the storefront.
     """
+
+
+GetProductComplexRuleResultWeightAdjuster: TypeAlias = "GetProductComplexRuleResultPriceAdjuster"
+"""Adjuster for Complex Rules."""
 
 
 class GetProductComplexRuleResultConditionsItem(TypedDict, total=False):
@@ -2510,11 +2544,19 @@ class UpdateProductComplexRuleBody(TypedDict, total=False):
     """
     image_url: str
     """The URL for an image displayed on the storefront when the conditions are applied."""
-    price_adjuster: CreateProductComplexRuleBodyPriceAdjuster
+    price_adjuster: UpdateProductComplexRuleBodyPriceAdjuster
     """Adjuster for Complex Rules."""
-    weight_adjuster: CreateProductComplexRuleBodyPriceAdjuster
+    weight_adjuster: UpdateProductComplexRuleBodyWeightAdjuster
     """Adjuster for Complex Rules."""
     conditions: list[UpdateProductComplexRuleBodyConditionsItem]
+
+
+UpdateProductComplexRuleBodyPriceAdjuster: TypeAlias = "CreateProductComplexRuleBodyPriceAdjuster"
+"""Adjuster for Complex Rules."""
+
+
+UpdateProductComplexRuleBodyWeightAdjuster: TypeAlias = "CreateProductComplexRuleBodyPriceAdjuster"
+"""Adjuster for Complex Rules."""
 
 
 class UpdateProductComplexRuleBodyConditionsItem(TypedDict):

@@ -415,7 +415,11 @@ class ConditionCart(TypedDict, total=False):
 class CartCondition(TypedDict, total=False):
     """Cart Condition Condition based on the content of the current cart."""
 
-    cart: ConditionCart
+    cart: CartConditionCart
+
+
+CartConditionCart: TypeAlias = "ConditionCart"
+"""The ``CartConditionCart`` object."""
 
 
 class Notification(TypedDict):
@@ -807,25 +811,41 @@ class VariantsItemMatcher(TypedDict, total=False):
 class CartValueAction(TypedDict, total=False):
     """Cart Value Action Applies discount on the entire cart."""
 
-    cart_value: ActionCartValue
+    cart_value: CartValueActionCartValue
+
+
+CartValueActionCartValue: TypeAlias = "ActionCartValue"
+"""The ``CartValueActionCartValue`` object."""
 
 
 class GiftItemAction(TypedDict, total=False):
     """Gift Item Action Give a gift item for free."""
 
-    gift_item: ActionGiftItem
+    gift_item: GiftItemActionGiftItem
+
+
+GiftItemActionGiftItem: TypeAlias = "ActionGiftItem"
+"""The ``GiftItemActionGiftItem`` object."""
 
 
 class FixedPriceSetAction(TypedDict, total=False):
     """Fixed Price Set Action Sets a fixed price for a list of items."""
 
-    fixed_price_set: ActionFixedPriceSet
+    fixed_price_set: FixedPriceSetActionFixedPriceSet
+
+
+FixedPriceSetActionFixedPriceSet: TypeAlias = "ActionFixedPriceSet"
+"""The ``FixedPriceSetActionFixedPriceSet`` object."""
 
 
 class CartItemsAction(TypedDict, total=False):
     """Cart Items Action Applies discount on matching products in the cart."""
 
-    cart_items: ActionCartItems
+    cart_items: CartItemsActionCartItems
+
+
+CartItemsActionCartItems: TypeAlias = "ActionCartItems"
+"""The ``CartItemsActionCartItems`` object."""
 
 
 class ShippingAction(TypedDict, total=False):
@@ -833,7 +853,11 @@ class ShippingAction(TypedDict, total=False):
     zones.
     """
 
-    shipping: ActionShipping
+    shipping: ShippingActionShipping
+
+
+ShippingActionShipping: TypeAlias = "ActionShipping"
+"""The ``ShippingActionShipping`` object."""
 
 
 class PercentageDiscount(TypedDict):
@@ -932,8 +956,12 @@ class Pagination(TypedDict):
     """The page you are currently on within the collection."""
     total_pages: int
     """The total number of pages in the collection."""
-    links: DeprecatedPaginationLinks
+    links: PaginationLinks
     """Pagination links for the previous and next parts of the whole collection."""
+
+
+PaginationLinks: TypeAlias = "DeprecatedPaginationLinks"
+"""Pagination links for the previous and next parts of the whole collection."""
 
 
 class ErrorResponse(TypedDict, total=False):
@@ -989,13 +1017,21 @@ class ErrorResponse405(TypedDict, total=False):
 class ProductOptionsItemMatcher(TypedDict, total=False):
     """Match a product by product options."""
 
-    product_option: SimpleItemMatcherProductOption
+    product_option: ProductOptionsItemMatcherProductOption
+
+
+ProductOptionsItemMatcherProductOption: TypeAlias = "SimpleItemMatcherProductOption"
+"""The ``ProductOptionsItemMatcherProductOption`` object."""
 
 
 class ProductCustomFieldMatcher(TypedDict, total=False):
     """Match a product with a custom field."""
 
-    product_custom_field: SimpleItemMatcherProductCustomField
+    product_custom_field: ProductCustomFieldMatcherProductCustomField
+
+
+ProductCustomFieldMatcherProductCustomField: TypeAlias = "SimpleItemMatcherProductCustomField"
+"""The ``ProductCustomFieldMatcherProductCustomField`` object."""
 
 
 class BulkCouponCode(TypedDict):
@@ -1207,9 +1243,13 @@ class GetPromotionsResult(TypedDict):
     coupon_overrides_automatic_when_offering_higher_discounts: NotRequired[
         GetPromotionsResultCouponOverridesAutomaticWhenOfferingHigherDiscounts
     ]
-    multiple_codes: NotRequired[SavedCouponPromotionMultipleCodes]
+    multiple_codes: NotRequired[GetPromotionsResultMultipleCodes]
     coupon_type: NotRequired[Literal["SINGLE", "BULK"]]
     """The type of the coupon promotion, whether it will have single or multiple codes."""
+
+
+GetPromotionsResultMultipleCodes: TypeAlias = "SavedCouponPromotionMultipleCodes"
+"""The ``GetPromotionsResultMultipleCodes`` object."""
 
 
 CreatePromotionBodyCouponOverridesAutomaticWhenOfferingHigherDiscounts: TypeAlias = (
@@ -1329,9 +1369,13 @@ class CreatePromotionResult(TypedDict):
     coupon_overrides_automatic_when_offering_higher_discounts: NotRequired[
         CreatePromotionResultCouponOverridesAutomaticWhenOfferingHigherDiscounts
     ]
-    multiple_codes: NotRequired[SavedCouponPromotionMultipleCodes]
+    multiple_codes: NotRequired[CreatePromotionResultMultipleCodes]
     coupon_type: NotRequired[Literal["SINGLE", "BULK"]]
     """The type of the coupon promotion, whether it will have single or multiple codes."""
+
+
+CreatePromotionResultMultipleCodes: TypeAlias = "SavedCouponPromotionMultipleCodes"
+"""The ``CreatePromotionResultMultipleCodes`` object."""
 
 
 DeletePromotionsParams = TypedDict(

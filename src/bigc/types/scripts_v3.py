@@ -64,8 +64,12 @@ class Pagination(TypedDict, total=False):
     """The page you are currently on within the collection."""
     total_pages: int
     """The total number of pages in the collection."""
-    links: CollectionMetaPaginationLinks
+    links: PaginationLinks
     """Pagination links for the previous and next parts of the whole collection."""
+
+
+PaginationLinks: TypeAlias = "CollectionMetaPaginationLinks"
+"""Pagination links for the previous and next parts of the whole collection."""
 
 
 Meta: TypeAlias = "dict[str, Any]"

@@ -228,13 +228,21 @@ class GetShippingZonesResult(TypedDict, total=False):
     name: str
     """Zone name."""
     type: Literal["zip", "country", "state", "global"]
-    locations: list[ShippingZoneLocationsItem]
+    locations: list[GetShippingZonesResultLocationsItem]
     """Array of zone locations."""
-    free_shipping: ShippingZoneFreeShipping
+    free_shipping: GetShippingZonesResultFreeShipping
     handling_fees: ShippingZoneHandlingFees
     """Shipping Zone Handling Fees"""
     enabled: bool
     """Whether this shipping zone is enabled."""
+
+
+GetShippingZonesResultLocationsItem: TypeAlias = "ShippingZoneLocationsItem"
+"""Shipping Zone Locations"""
+
+
+GetShippingZonesResultFreeShipping: TypeAlias = "ShippingZoneFreeShipping"
+"""The ``GetShippingZonesResultFreeShipping`` object."""
 
 
 class CreateShippingZonesBody(TypedDict, total=False):
@@ -243,13 +251,21 @@ class CreateShippingZonesBody(TypedDict, total=False):
     name: Required[str]
     """Zone name."""
     type: Required[Literal["zip", "country", "state", "global"]]
-    locations: list[ShippingZoneLocationsItem]
+    locations: list[CreateShippingZonesBodyLocationsItem]
     """Array of zone locations."""
-    free_shipping: ShippingZoneFreeShipping
+    free_shipping: CreateShippingZonesBodyFreeShipping
     handling_fees: ShippingZoneHandlingFees
     """Shipping Zone Handling Fees"""
     enabled: bool
     """Whether this shipping zone is enabled."""
+
+
+CreateShippingZonesBodyLocationsItem: TypeAlias = "ShippingZoneLocationsItem"
+"""Shipping Zone Locations"""
+
+
+CreateShippingZonesBodyFreeShipping: TypeAlias = "ShippingZoneFreeShipping"
+"""The ``CreateShippingZonesBodyFreeShipping`` object."""
 
 
 class CreateShippingZonesResult(TypedDict, total=False):
@@ -262,7 +278,7 @@ class CreateShippingZonesResult(TypedDict, total=False):
     type: Literal["zip", "country", "state", "global"]
     locations: list[CreateShippingZonesResultLocationsItem]
     """Array of zone locations."""
-    free_shipping: ShippingZoneFreeShipping
+    free_shipping: CreateShippingZonesResultFreeShipping
     handling_fees: ShippingZoneHandlingFees
     """Shipping Zone Handling Fees"""
     enabled: bool
@@ -282,6 +298,10 @@ class CreateShippingZonesResultLocationsItem(TypedDict, total=False):
     """ISO Alpha-2 code for the state."""
 
 
+CreateShippingZonesResultFreeShipping: TypeAlias = "ShippingZoneFreeShipping"
+"""The ``CreateShippingZonesResultFreeShipping`` object."""
+
+
 class GetShippingZoneResult(TypedDict, total=False):
     """Result of ``getShippingZone``."""
 
@@ -290,13 +310,21 @@ class GetShippingZoneResult(TypedDict, total=False):
     name: str
     """Zone name."""
     type: Literal["zip", "country", "state", "global"]
-    locations: list[ShippingZoneLocationsItem]
+    locations: list[GetShippingZoneResultLocationsItem]
     """Array of zone locations."""
-    free_shipping: ShippingZoneFreeShipping
+    free_shipping: GetShippingZoneResultFreeShipping
     handling_fees: ShippingZoneHandlingFees
     """Shipping Zone Handling Fees"""
     enabled: bool
     """Whether this shipping zone is enabled."""
+
+
+GetShippingZoneResultLocationsItem: TypeAlias = "ShippingZoneLocationsItem"
+"""Shipping Zone Locations"""
+
+
+GetShippingZoneResultFreeShipping: TypeAlias = "ShippingZoneFreeShipping"
+"""The ``GetShippingZoneResultFreeShipping`` object."""
 
 
 class UpdateShippingZoneBody(TypedDict, total=False):
@@ -307,13 +335,21 @@ class UpdateShippingZoneBody(TypedDict, total=False):
     name: Required[str]
     """Zone name."""
     type: Literal["zip", "country", "state", "global"]
-    locations: list[ShippingZoneLocationsItem]
+    locations: list[UpdateShippingZoneBodyLocationsItem]
     """Array of zone locations."""
-    free_shipping: ShippingZoneFreeShipping
+    free_shipping: UpdateShippingZoneBodyFreeShipping
     handling_fees: ShippingZoneHandlingFees
     """Shipping Zone Handling Fees"""
     enabled: bool
     """Whether this shipping zone is enabled."""
+
+
+UpdateShippingZoneBodyLocationsItem: TypeAlias = "ShippingZoneLocationsItem"
+"""Shipping Zone Locations"""
+
+
+UpdateShippingZoneBodyFreeShipping: TypeAlias = "ShippingZoneFreeShipping"
+"""The ``UpdateShippingZoneBodyFreeShipping`` object."""
 
 
 class UpdateShippingZoneResult(TypedDict, total=False):
@@ -324,13 +360,21 @@ class UpdateShippingZoneResult(TypedDict, total=False):
     name: Required[str]
     """Zone name."""
     type: Literal["zip", "country", "state", "global"]
-    locations: list[ShippingZoneLocationsItem]
+    locations: list[UpdateShippingZoneResultLocationsItem]
     """Array of zone locations."""
-    free_shipping: ShippingZoneFreeShipping
+    free_shipping: UpdateShippingZoneResultFreeShipping
     handling_fees: ShippingZoneHandlingFees
     """Shipping Zone Handling Fees"""
     enabled: bool
     """Whether this shipping zone is enabled."""
+
+
+UpdateShippingZoneResultLocationsItem: TypeAlias = "ShippingZoneLocationsItem"
+"""Shipping Zone Locations"""
+
+
+UpdateShippingZoneResultFreeShipping: TypeAlias = "ShippingZoneFreeShipping"
+"""The ``UpdateShippingZoneResultFreeShipping`` object."""
 
 
 class GetShippingMethodResult(TypedDict, total=False):

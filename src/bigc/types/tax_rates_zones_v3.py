@@ -78,12 +78,22 @@ class TaxZonePUT(TypedDict, total=False):
     """The human-readable name for this tax zone."""
     enabled: bool
     """Indicates whether a tax zone is enabled."""
-    price_display_settings: TaxZonePriceDisplaySettings
+    price_display_settings: TaxZonePUTPriceDisplaySettings
     """Settings that describe how a store displays prices to shoppers matched with this tax zone."""
-    shopper_target_settings: TaxZoneShopperTargetSettings
+    shopper_target_settings: TaxZonePUTShopperTargetSettings
     """Settings that describe which shoppers match this tax zone and help determine the most
     appropriate target for a shopper.
     """
+
+
+TaxZonePUTPriceDisplaySettings: TypeAlias = "TaxZonePriceDisplaySettings"
+"""Settings that describe how a store displays prices to shoppers matched with this tax zone."""
+
+
+TaxZonePUTShopperTargetSettings: TypeAlias = "TaxZoneShopperTargetSettings"
+"""Settings that describe which shoppers match this tax zone and help determine the most
+appropriate target for a shopper.
+"""
 
 
 class TaxZonePOST(TypedDict, total=False):
@@ -123,10 +133,16 @@ class TaxZonePOSTShopperTargetSettings(TypedDict, total=False):
     appropriate target for a shopper.
     """
 
-    locations: Required[list[TaxZoneShopperTargetSettingsLocationsItem]]
+    locations: Required[list[TaxZonePOSTShopperTargetSettingsLocationsItem]]
     """A tax zone may target shoppers in one or more locations."""
     customer_groups: list[int]
     """One or more customer groups that a tax zone targets."""
+
+
+TaxZonePOSTShopperTargetSettingsLocationsItem: TypeAlias = (
+    "TaxZoneShopperTargetSettingsLocationsItem"
+)
+"""The ``TaxZonePOSTShopperTargetSettingsLocationsItem`` object."""
 
 
 class TaxRate(TypedDict, total=False):
@@ -158,7 +174,7 @@ class TaxRateClassRatesItem(TypedDict, total=False):
 class TaxRatePUT(TypedDict, total=False):
     """The ``Tax_RatePUT`` schema."""
 
-    class_rates: list[TaxRateClassRatesItem]
+    class_rates: list[TaxRatePUTClassRatesItem]
     """Tax rates for tax classes."""
     enabled: bool
     """Indicates whether a tax rate is enabled."""
@@ -170,6 +186,10 @@ class TaxRatePUT(TypedDict, total=False):
     """Allows for compounding tax rates, common in certain jurisdictions."""
     tax_zone_id: int
     """ID of an associated tax zone."""
+
+
+TaxRatePUTClassRatesItem: TypeAlias = "TaxRateClassRatesItem"
+"""The ``TaxRatePUTClassRatesItem`` object."""
 
 
 class TaxRatePOST(TypedDict):

@@ -183,7 +183,7 @@ class ThemesCollectionResponse(TypedDict, total=False):
 class ThemesCollectionResponseDataItem(TypedDict, total=False):
     """A theme."""
 
-    variations: list[ThemeVariationsItem]
+    variations: list[ThemesCollectionResponseDataItemVariationsItem]
     """The variations."""
     uuid: str
     """The identifier."""
@@ -195,6 +195,10 @@ class ThemesCollectionResponseDataItem(TypedDict, total=False):
     """Indicates whether this theme is active on the storefront."""
     updated_at: str
     """The date-time of the last theme update."""
+
+
+ThemesCollectionResponseDataItemVariationsItem: TypeAlias = "ThemeVariationsItem"
+"""A variation."""
 
 
 class ThemeResponse(TypedDict, total=False):
@@ -215,7 +219,7 @@ class JobResponse(TypedDict, total=False):
 class JobResponseData(TypedDict, total=False):
     """The job for theme upload or download"""
 
-    errors: list[JobErrorsItem]
+    errors: list[JobResponseDataErrorsItem]
     """The errors."""
     id: str
     """The identifier."""
@@ -227,8 +231,16 @@ class JobResponseData(TypedDict, total=False):
     """The status."""
     time: str
     """The time."""
-    warnings: list[JobWarningsItem]
+    warnings: list[JobResponseDataWarningsItem]
     """The warnings."""
+
+
+JobResponseDataErrorsItem: TypeAlias = "JobErrorsItem"
+"""The ``JobResponseDataErrorsItem`` object."""
+
+
+JobResponseDataWarningsItem: TypeAlias = "JobWarningsItem"
+"""The ``JobResponseDataWarningsItem`` object."""
 
 
 OpenMeta: TypeAlias = "dict[str, Any]"

@@ -70,8 +70,12 @@ class StoreCartUpdatedData(TypedDict, total=False):
 class StoreCartDeleted(WebhookCallbackBase, total=False):
     """The ``store_cart_deleted`` schema."""
 
-    data: StoreCartUpdatedData
+    data: StoreCartDeletedData
     """A lightweight description of the event that triggered the webhook."""
+
+
+StoreCartDeletedData: TypeAlias = "StoreCartUpdatedData"
+"""A lightweight description of the event that triggered the webhook."""
 
 
 class StoreCartCouponApplied(WebhookCallbackBase, total=False):
@@ -167,8 +171,12 @@ class StoreCartLineItemCreatedData(TypedDict, total=False):
 class StoreCartLineItemUpdated(WebhookCallbackBase, total=False):
     """The ``store_cart_lineItem_updated`` schema."""
 
-    data: StoreCartLineItemCreatedData
+    data: StoreCartLineItemUpdatedData
     """A lightweight description of the event that triggered the webhook."""
+
+
+StoreCartLineItemUpdatedData: TypeAlias = "StoreCartLineItemCreatedData"
+"""A lightweight description of the event that triggered the webhook."""
 
 
 class StoreCartLineItemDeleted(WebhookCallbackBase, total=False):
@@ -268,8 +276,12 @@ class StoreChannelCreatedData(TypedDict, total=False):
 class StoreChannelUpdated(WebhookCallbackBase, total=False):
     """The ``store_channel_updated`` schema."""
 
-    data: StoreChannelCreatedData
+    data: StoreChannelUpdatedData
     """A lightweight description of the event that triggered the webhook."""
+
+
+StoreChannelUpdatedData: TypeAlias = "StoreChannelCreatedData"
+"""A lightweight description of the event that triggered the webhook."""
 
 
 StoreCustomerWildcard: TypeAlias = "Any"
@@ -295,8 +307,12 @@ class StoreCustomerCreatedData(TypedDict, total=False):
 class StoreCustomerUpdated(WebhookCallbackBase, total=False):
     """The ``store_customer_updated`` schema."""
 
-    data: StoreCustomerCreatedData
+    data: StoreCustomerUpdatedData
     """A lightweight description of the event that triggered the webhook."""
+
+
+StoreCustomerUpdatedData: TypeAlias = "StoreCustomerCreatedData"
+"""A lightweight description of the event that triggered the webhook."""
 
 
 class StoreCustomerDeleted(WebhookCallbackBase, total=False):
@@ -342,15 +358,23 @@ class StoreCustomerAddressUpdatedDataAddress(TypedDict, total=False):
 class StoreCustomerAddressCreated(WebhookCallbackBase, total=False):
     """The ``store_customer_address_created`` schema."""
 
-    data: StoreCustomerAddressUpdatedData
+    data: StoreCustomerAddressCreatedData
     """A lightweight description of the event that triggered the webhook."""
+
+
+StoreCustomerAddressCreatedData: TypeAlias = "StoreCustomerAddressUpdatedData"
+"""A lightweight description of the event that triggered the webhook."""
 
 
 class StoreCustomerAddressDeleted(WebhookCallbackBase, total=False):
     """The ``store_customer_address_deleted`` schema."""
 
-    data: StoreCustomerAddressUpdatedData
+    data: StoreCustomerAddressDeletedData
     """A lightweight description of the event that triggered the webhook."""
+
+
+StoreCustomerAddressDeletedData: TypeAlias = "StoreCustomerAddressUpdatedData"
+"""A lightweight description of the event that triggered the webhook."""
 
 
 class StoreCustomerPaymentInstrumentDefaultUpdated(WebhookCallbackBase, total=False):
@@ -392,15 +416,23 @@ class StoreOrderCreatedData(TypedDict, total=False):
 class StoreOrderUpdated(WebhookCallbackBase, total=False):
     """The ``store_order_updated`` schema."""
 
-    data: StoreOrderCreatedData
+    data: StoreOrderUpdatedData
     """A lightweight description of the event that triggered the webhook."""
+
+
+StoreOrderUpdatedData: TypeAlias = "StoreOrderCreatedData"
+"""A lightweight description of the event that triggered the webhook."""
 
 
 class StoreOrderArchived(WebhookCallbackBase, total=False):
     """The ``store_order_archived`` schema."""
 
-    data: StoreOrderCreatedData
+    data: StoreOrderArchivedData
     """A lightweight description of the event that triggered the webhook."""
+
+
+StoreOrderArchivedData: TypeAlias = "StoreOrderCreatedData"
+"""A lightweight description of the event that triggered the webhook."""
 
 
 class StoreOrderStatusUpdated(WebhookCallbackBase, total=False):
@@ -516,8 +548,12 @@ class StoreProductCreatedData(TypedDict, total=False):
 class StoreProductUpdated(WebhookCallbackBase, total=False):
     """The ``store_product_updated`` schema."""
 
-    data: StoreProductDeletedData
+    data: StoreProductUpdatedData
     """A lightweight description of the event that triggered the webhook."""
+
+
+StoreProductUpdatedData: TypeAlias = "StoreProductDeletedData"
+"""A lightweight description of the event that triggered the webhook."""
 
 
 class StoreProductInventoryUpdated(WebhookCallbackBase, total=False):
@@ -605,15 +641,23 @@ class StoreShipmentCreatedData(TypedDict, total=False):
 class StoreShipmentUpdated(WebhookCallbackBase, total=False):
     """The ``store_shipment_updated`` schema."""
 
-    data: StoreShipmentCreatedData
+    data: StoreShipmentUpdatedData
     """A lightweight description of the event that triggered the webhook."""
+
+
+StoreShipmentUpdatedData: TypeAlias = "StoreShipmentCreatedData"
+"""A lightweight description of the event that triggered the webhook."""
 
 
 class StoreShipmentDeleted(WebhookCallbackBase, total=False):
     """The ``store_shipment_deleted`` schema."""
 
-    data: StoreShipmentCreatedData
+    data: StoreShipmentDeletedData
     """A lightweight description of the event that triggered the webhook."""
+
+
+StoreShipmentDeletedData: TypeAlias = "StoreShipmentCreatedData"
+"""A lightweight description of the event that triggered the webhook."""
 
 
 StoreSkuWildcard: TypeAlias = "Any"
@@ -649,15 +693,23 @@ class StoreSkuCreatedDataSku(TypedDict, total=False):
 class StoreSkuUpdated(WebhookCallbackBase, total=False):
     """The ``store_sku_updated`` schema."""
 
-    data: StoreSkuCreatedData
+    data: StoreSkuUpdatedData
     """A lightweight description of the event that triggered the webhook."""
+
+
+StoreSkuUpdatedData: TypeAlias = "StoreSkuCreatedData"
+"""A lightweight description of the event that triggered the webhook."""
 
 
 class StoreSkuDeleted(WebhookCallbackBase, total=False):
     """The ``store_sku_deleted`` schema."""
 
-    data: StoreSkuCreatedData
+    data: StoreSkuDeletedData
     """A lightweight description of the event that triggered the webhook."""
+
+
+StoreSkuDeletedData: TypeAlias = "StoreSkuCreatedData"
+"""A lightweight description of the event that triggered the webhook."""
 
 
 class StoreSkuInventoryUpdated(WebhookCallbackBase, total=False):
@@ -693,8 +745,12 @@ class StoreSkuInventoryUpdatedDataInventory(TypedDict, total=False):
 class StoreSkuInventoryOrderUpdated(WebhookCallbackBase, total=False):
     """The ``store_sku_inventory_order_updated`` schema."""
 
-    data: StoreSkuInventoryUpdatedData
+    data: StoreSkuInventoryOrderUpdatedData
     """A lightweight description of the event that triggered the webhook."""
+
+
+StoreSkuInventoryOrderUpdatedData: TypeAlias = "StoreSkuInventoryUpdatedData"
+"""A lightweight description of the event that triggered the webhook."""
 
 
 class StoreAppUninstalled(WebhookCallbackBase, total=False):
@@ -763,8 +819,12 @@ class StoreSubscriberUpdatedData(TypedDict, total=False):
 class StoreSubscriberDeleted(WebhookCallbackBase, total=False):
     """The ``store_subscriber_deleted`` schema."""
 
-    data: StoreSubscriberUpdatedData
+    data: StoreSubscriberDeletedData
     """A lightweight description of the event that triggered the webhook."""
+
+
+StoreSubscriberDeletedData: TypeAlias = "StoreSubscriberUpdatedData"
+"""A lightweight description of the event that triggered the webhook."""
 
 
 class ErrorFull(TypedDict, total=False):

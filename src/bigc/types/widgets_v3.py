@@ -66,7 +66,7 @@ class WidgetSchemaItem(TypedDict, total=False):
     """used to display an image stored at the specified attribute name"""
     schema: list[WidgetSchemaItemSchemaItem]
     """The schema used for each element in the array."""
-    settings: list[WidgetSchemaItemSchemaItemSettingsItem]
+    settings: list[WidgetSchemaItemSettingsItem]
 
 
 class WidgetSchemaItemSectionsItem(TypedDict, total=False):
@@ -157,7 +157,7 @@ class WidgetSchemaItemSchemaItem(TypedDict, total=False):
     settings: list[WidgetSchemaItemSchemaItemSettingsItem]
     label: str
     """The user-friendly message to inform the user how this setting will be used."""
-    sections: list[WidgetSchemaItemSectionsItem]
+    sections: list[WidgetSchemaItemSchemaItemSectionsItem]
     """Groups of related settings."""
 
 
@@ -192,12 +192,18 @@ class WidgetSchemaItemSchemaItemSettingsItem(TypedDict, total=False):
     """The variable name where the setting value will be available in the widget template."""
     default: str
     """The default value to use when rendering the widget for the first time."""
-    typeMeta: WidgetSchemaItemSectionsItemSettingsItemTypeMeta
+    typeMeta: WidgetSchemaItemSchemaItemSettingsItemTypeMeta
     """Additional information needed based on the selected setting type."""
     conditional: WidgetSchemaItemSchemaItemSettingsItemConditional
     """An optional property that can be added to each setting to control whether it should be
     displayed to the user while editing in Page Builder.
     """
+
+
+WidgetSchemaItemSchemaItemSettingsItemTypeMeta: TypeAlias = (
+    "WidgetSchemaItemSectionsItemSettingsItemTypeMeta"
+)
+"""Additional information needed based on the selected setting type."""
 
 
 class WidgetSchemaItemSchemaItemSettingsItemConditional(TypedDict, total=False):
@@ -211,6 +217,14 @@ class WidgetSchemaItemSchemaItemSettingsItemConditional(TypedDict, total=False):
     """Specifies the operation used to determine whether to display the setting."""
     value: list[Any]
     """A single-object array containing a value from the `typeMeta`'s `selectOptions`."""
+
+
+WidgetSchemaItemSchemaItemSectionsItem: TypeAlias = "WidgetSchemaItemSectionsItem"
+"""The ``WidgetSchemaItemSchemaItemSectionsItem`` object."""
+
+
+WidgetSchemaItemSettingsItem: TypeAlias = "WidgetSchemaItemSchemaItemSettingsItem"
+"""For examples of each type of setting, see Page Builder > Schema Settings in Theme Docs."""
 
 
 class WidgetTemplatePut(WidgetTemplateBase, total=False):
@@ -471,8 +485,12 @@ class WidgetSchemaTab(TypedDict, total=False):
     """The type of setting component to display."""
     label: str
     """The user-friendly message to inform the user how this setting will be used."""
-    sections: list[WidgetSchemaItemSectionsItem]
+    sections: list[WidgetSchemaTabSectionsItem]
     """Groups of related settings."""
+
+
+WidgetSchemaTabSectionsItem: TypeAlias = "WidgetSchemaItemSectionsItem"
+"""The ``WidgetSchemaTabSectionsItem`` object."""
 
 
 class WidgetSchemaTabSections(TypedDict, total=False):
@@ -514,9 +532,13 @@ class WidgetSchemaSettingBase(TypedDict, total=False):
     """The variable name where the setting value will be available in the widget template."""
     default: str
     """The default value to use when rendering the widget for the first time."""
-    typeMeta: WidgetSchemaItemSectionsItemSettingsItemTypeMeta
+    typeMeta: WidgetSchemaSettingBaseTypeMeta
     """Additional information needed based on the selected setting type."""
     conditional: WidgetSchemaConditional
+
+
+WidgetSchemaSettingBaseTypeMeta: TypeAlias = "WidgetSchemaItemSectionsItemSettingsItemTypeMeta"
+"""Additional information needed based on the selected setting type."""
 
 
 class WidgetSchemaArray(TypedDict, total=False):
@@ -529,17 +551,25 @@ class WidgetSchemaArray(TypedDict, total=False):
     """number of elements in the list to display by default."""
     entryLabel: str
     """name for each element in the list"""
-    thumbnail: WidgetSchemaItemThumbnail
+    thumbnail: WidgetSchemaArrayThumbnail
     """used to display an image stored at the specified attribute name"""
     schema: list[WidgetSchemaItemSchemaItem]
     """The schema used for each element in the array."""
+
+
+WidgetSchemaArrayThumbnail: TypeAlias = "WidgetSchemaItemThumbnail"
+"""used to display an image stored at the specified attribute name"""
 
 
 class WidgetSchemaHidden(TypedDict, total=False):
     """Hidden."""
 
     type: Literal["hidden"]
-    settings: list[WidgetSchemaItemSchemaItemSettingsItem]
+    settings: list[WidgetSchemaHiddenSettingsItem]
+
+
+WidgetSchemaHiddenSettingsItem: TypeAlias = "WidgetSchemaItemSchemaItemSettingsItem"
+"""For examples of each type of setting, see Page Builder > Schema Settings in Theme Docs."""
 
 
 WidgetSchemaTabSectionsSettings: TypeAlias = "dict[str, Any]"
