@@ -39,6 +39,7 @@ from gen_types_text import (
     render_index,
     render_init,
     render_module,
+    union_parts,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -532,9 +533,10 @@ class SpecModule:
             if "$ref" in schema and self.resolve(schema).get("type") == "array":
                 schema = self.resolve(schema)  # so that a ready string passes too
             annotation = self.annotation(schema, name + pascal(key))
-            if annotation.startswith("list["):
+            listed = re.fullmatch(r"list\[(.*)\]( \| None)?", annotation)
+            if listed and len(union_parts(annotation)) == (2 if listed.group(2) else 1):
                 # bigc joins any collection with commas; a ready string passes as is.
-                annotation = f"Collection[{annotation[5:-1]}] | str"
+                annotation = f"Collection[{listed.group(1)}] | str{listed.group(2) or ''}"
             definition.fields.append(
                 Field(
                     key,

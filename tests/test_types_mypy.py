@@ -33,6 +33,11 @@ SPEC: dict[str, Any] = {
                     {"$ref": "#/components/parameters/IdIn"},
                     {"name": "from", "in": "query", "required": True, "schema": {"type": "string"}},
                     {"name": "X-Trace", "in": "header", "schema": {"type": "string"}},
+                    {
+                        "name": "tags",
+                        "in": "query",
+                        "schema": {"type": "array", "items": {"type": "string"}, "nullable": True},
+                    },
                 ],
                 "responses": {"200": {"$ref": "#/components/responses/ThingList"}},
             },
@@ -296,6 +301,7 @@ def test_the_index_of_a_generated_module() -> None:
         )""")
         in source
     )
+    assert '        "tags": "Collection[str] | str | None",\n' in source
     assert "class Thing(TypedDict, total=False):\n" in source
     assert "    id: Required[int]\n" in source
     assert "    children: list[Thing]\n" in source
