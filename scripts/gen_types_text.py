@@ -39,8 +39,12 @@ def pascal(text: str) -> str:
 
 
 def is_field_name(key: str) -> bool:
-    """Whether ``key`` can be a field in the class form of a TypedDict."""
-    return key.isidentifier() and key.isascii() and not keyword.iskeyword(key)
+    """Whether ``key`` can be a field in the class form of a TypedDict.
+
+    Not a keyword, and no ``__name``: Python would mangle it in a class body.
+    """
+    mangled = key.startswith("__") and not key.endswith("__")
+    return key.isidentifier() and key.isascii() and not keyword.iskeyword(key) and not mangled
 
 
 def clean_text(text: str) -> str:

@@ -160,7 +160,11 @@ SPEC: dict[str, Any] = {
             "weird_Keys": {
                 "type": "object",
                 "required": ["class"],
-                "properties": {"class": {"type": "string"}, "date:min": {"type": "string"}},
+                "properties": {
+                    "class": {"type": "string"},
+                    "date:min": {"type": "string"},
+                    "__private": {"type": "string"},  # a class body would mangle it
+                },
             },
         },
     },
@@ -189,7 +193,7 @@ no_kind: Thing = {"id": 1, "shape": {"r": 1}}  # E: typeddict-item
 oval: Thing = {"id": 1, "shape": {"kind": "oval"}}  # E: typeddict-item
 body: CreateThingsBody = [{"name": "x"}]
 body_no_name: CreateThingsBody = [{}]  # E: typeddict-item
-weird: WeirdKeys = {"class": "x", "date:min": "2024-01-01"}
+weird: WeirdKeys = {"class": "x", "date:min": "2024-01-01", "__private": "y"}
 weird_missing: WeirdKeys = {"date:min": "2024-01-01"}  # E: typeddict-item
 params: GetThingsParams = {"from": "x", "id:in": [1, 2]}
 params_text: GetThingsParams = {"from": "x", "id:in": "1,2"}
@@ -296,6 +300,7 @@ def test_the_index_of_a_generated_module() -> None:
             {
                 "class": "Required[str]",
                 "date:min": "str",
+                "__private": "str",
             },
             total=False,
         )""")
