@@ -41,10 +41,23 @@ def pascal(text: str) -> str:
 def is_field_name(key: str) -> bool:
     """Whether ``key`` can be a field in the class form of a TypedDict.
 
-    Not a keyword, and no ``__name``: Python would mangle it in a class body.
+    Not a keyword, no ``__name`` (Python would mangle it in a class body), and
+    no name that the annotations use (a field ``str`` would shadow the type).
     """
     mangled = key.startswith("__") and not key.endswith("__")
-    return key.isidentifier() and key.isascii() and not keyword.iskeyword(key) and not mangled
+    return (
+        key.isidentifier()
+        and key.isascii()
+        and not keyword.iskeyword(key)
+        and not mangled
+        and key not in ANNOTATION_NAMES
+    )
+
+
+ANNOTATION_NAMES = frozenset(
+    {"str", "int", "float", "bool", "bytes", "list", "dict", "Any", "Collection", "Literal"}
+    | {"Required", "NotRequired", "TypedDict", "TypeAlias"}
+)
 
 
 def clean_text(text: str) -> str:
