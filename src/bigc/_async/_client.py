@@ -106,8 +106,7 @@ class AsyncBigCommerceAPI:
             concurrency=concurrency,
         )
         clone = object.__new__(type(self))
-        clone._bind(AsyncSession(config, session.transport, session.limiter))
-        clone._session.owns_transport = False
+        clone._bind(AsyncSession(config, session.transport, session.limiter, parent=session))
         return clone
 
     @property
@@ -124,7 +123,12 @@ class AsyncBigCommerceAPI:
         return f"<{type(self).__name__} store_hash={self.config.store_hash!r}>"
 
     async def aclose(self) -> None:
-        """Close the connections (a transport passed in stays open)."""
+        """Close the connections (a transport passed in stays open).
+
+        A closed client refuses every later request with ``RuntimeError``,
+        and a list being read stops at its next page. Closing a view made by
+        ``with_options`` closes only that view.
+        """
         await self._session.aclose()
 
     async def __aenter__(self) -> AsyncBigCommerceAPI:

@@ -107,8 +107,7 @@ class BigCommerceAPI:
             concurrency=concurrency,
         )
         clone = object.__new__(type(self))
-        clone._bind(Session(config, session.transport, session.limiter))
-        clone._session.owns_transport = False
+        clone._bind(Session(config, session.transport, session.limiter, parent=session))
         return clone
 
     @property
@@ -125,7 +124,12 @@ class BigCommerceAPI:
         return f"<{type(self).__name__} store_hash={self.config.store_hash!r}>"
 
     def close(self) -> None:
-        """Close the connections (a transport passed in stays open)."""
+        """Close the connections (a transport passed in stays open).
+
+        A closed client refuses every later request with ``RuntimeError``,
+        and a list being read stops at its next page. Closing a view made by
+        ``with_options`` closes only that view.
+        """
         self._session.close()
 
     def __enter__(self) -> BigCommerceAPI:

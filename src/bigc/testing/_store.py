@@ -44,7 +44,7 @@ from bigc.testing._products import Products
 from bigc.testing._quota import Quota
 from bigc.testing._refunds import Refunds
 from bigc.testing._reply import Reply
-from bigc.testing._routes import Route, Router
+from bigc.testing._routes import Router
 from bigc.testing._sample import Sample
 from bigc.testing._settings import Currencies, Webhooks
 from bigc.testing._shipments import Shipments
@@ -130,15 +130,9 @@ class FakeStore(FaultControls):
             self._checkouts.routes(),
             self._pricing.routes(),
             self._graphql.routes(),
-            self._seed_alias(),
             time_routes(),
         ):
             self._router.add_all(routes)
-
-    def _seed_alias(self) -> list[Route]:
-        """The seed README's direct-access example reads ``/v3/products/77``:
-        answer it as the catalog product so that example runs as written."""
-        return [("GET", "/v3/products/{id}", self._products.get)]
 
     @classmethod
     def with_sample_data(
@@ -146,7 +140,7 @@ class FakeStore(FaultControls):
         *,
         products: int = 100,
         customers: int = 50,
-        orders: int = 50,
+        orders: int = 120,
         seed: int = 0,
         store_hash: str | None = None,
         access_token: str | None = None,
@@ -161,7 +155,8 @@ class FakeStore(FaultControls):
         Products, customers and orders are built lazily, the first time a
         request touches them, so 100,000 products cost next to nothing until
         they are read. There are also 6 categories and 5 brands when there
-        are products.
+        are products. The default counts hold every ID the README's examples
+        use (order 101, product 77, customer 1).
         """
         if min(products, customers, orders) < 0:
             raise ValueError("sample counts must not be negative")
@@ -321,6 +316,13 @@ class FakeStore(FaultControls):
 
     def register_app(self, client_id: str, client_secret: str, redirect_uri: str) -> FakeApp:
         """Register the app whose install, callbacks and webhooks the store plays."""
+        for name, value in (
+            ("client_id", client_id),
+            ("client_secret", client_secret),
+            ("redirect_uri", redirect_uri),
+        ):
+            if not isinstance(value, str) or not value:  # an empty secret signs nothing
+                raise ValueError(f"{name} must be a non-empty str")
         with self._lock:
             self.app = FakeApp(client_id, client_secret, redirect_uri)
             return self.app
@@ -437,11 +439,16 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
     return None
 
 
+def _not_json(constant: str) -> Any:
+    """Python's json reads NaN and Infinity; JSON (and BigCommerce) does not."""
+    raise ValueError(f"{constant} is not JSON")
+
+
 def _decode(body: bytes) -> tuple[Any, bool]:
     """(decoded JSON or None, whether the body was not JSON)."""
     if not body.strip():
         return None, False
     try:
-        return json.loads(body), False
-    except ValueError:
+        return json.loads(body, parse_constant=_not_json), False
+    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         return None, True
