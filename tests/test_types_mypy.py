@@ -131,6 +131,10 @@ SPEC: dict[str, Any] = {
                     },
                 },
             },
+            "Shadowing": {
+                "type": "object",
+                "properties": {"str": {"type": "integer"}, "name": {"type": "string"}},
+            },
             "Circle": {
                 "type": "object",
                 "required": ["kind", "r"],
@@ -307,6 +311,8 @@ def test_the_index_of_a_generated_module() -> None:
         in source
     )
     assert '        "tags": "Collection[str] | str | None",\n' in source
+    # A field "str" in a class body would shadow the type of "name".
+    assert 'Shadowing = TypedDict(\n    "Shadowing",\n    {\n        "str": "int",\n' in source
     assert "class Thing(TypedDict, total=False):\n" in source
     assert "    id: Required[int]\n" in source
     assert "    children: list[Thing]\n" in source
