@@ -454,3 +454,19 @@ def test_long_aliases_are_cut_into_aliases_that_fit(annotation: str, expected: l
     assert all(len(line) <= 100 for line in lines)
     compile(source, "aliases", "exec")  # one statement each, no string joined to another
     assert not re.search(r'"\n\s+"', source)
+
+
+@needs_specs
+def test_check_mode_fails_on_a_stale_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fresh = {p.name: p.read_text(encoding="utf-8") for p in gen.TARGET.glob("*.py")}
+    for name, text in fresh.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    monkeypatch.setattr(gen, "TARGET", tmp_path)
+    (tmp_path / "orders_v2.py").write_text(fresh["orders_v2.py"] + "# edited\n", encoding="utf-8")
+    (tmp_path / "left_over.py").write_text("", encoding="utf-8")
+    assert gen.main(["--check"]) == 1
+    assert "left_over.py, orders_v2.py" in capsys.readouterr().out
+    assert gen.main([]) == 0  # writes the package again, and removes what it no longer has
+    assert {p.name: p.read_text(encoding="utf-8") for p in tmp_path.glob("*.py")} == fresh
