@@ -1,0 +1,402 @@
+"""RedisQuota / AsyncRedisQuota against a real redis-server started for these tests.
+
+Without a ``redis-server`` binary these tests skip, except under ``CI=true``
+where they fail: CI must run them (``.ci/run`` installs Debian's package).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from bigc import BigCommerceAPI, Timeout
+from bigc.quota import AsyncRedisQuota, RedisQuota
+from bigc.testing import FakeServer, FakeStore
+from tests.support import Driver, json_response, settled
+
+redis = pytest.importorskip("redis", reason="redis-py is not installed (pip install bigc[redis])")
+from redis.backoff import NoBackoff  # noqa: E402
+from redis.retry import Retry  # noqa: E402
+
+STORE = "abc123"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class RedisServer:
+    """A throwaway redis-server on 127.0.0.1 (no persistence), restartable on its port."""
+
+    def __init__(self, binary: str) -> None:
+        self.binary = binary
+        self.port = _free_port()
+        self.dir = tempfile.mkdtemp(prefix="bigc-redis-")
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        args = ["--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--dir", self.dir]
+        self.process = subprocess.Popen(
+            [self.binary, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        client = redis.Redis.from_url(self.url)
+        try:
+            deadline = time.monotonic() + 10
+            while True:
+                try:
+                    client.ping()
+                    return
+                except redis.exceptions.ConnectionError:
+                    if self.process.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError(f"redis-server did not start on {self.port}") from None
+                    time.sleep(0.02)
+        finally:
+            client.close()
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(10)
+            self.process = None
+
+    def client(self) -> Any:
+        """A sync client that fails fast while the server is down."""
+        return redis.Redis.from_url(self.url, socket_timeout=2, retry=Retry(NoBackoff(), 0))
+
+    def async_client(self) -> Any:
+        return redis.asyncio.Redis.from_url(
+            self.url, socket_timeout=2, retry=redis.asyncio.retry.Retry(NoBackoff(), 0)
+        )
+
+
+@pytest.fixture(scope="module")
+def redis_server() -> Iterator[RedisServer]:
+    binary = shutil.which("redis-server")
+    if binary is None:
+        reason = "redis-server is not installed (apt-get install redis-server)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason}: CI must run the Redis tests")
+        pytest.skip(reason)
+    server = RedisServer(binary)
+    server.start()
+    yield server
+    server.stop()
+    shutil.rmtree(server.dir, ignore_errors=True)
+
+
+@pytest.fixture
+def r(redis_server: RedisServer) -> Iterator[Any]:
+    if redis_server.process is None:
+        redis_server.start()
+    client = redis_server.client()
+    client.flushall()
+    yield client
+    client.close()
+
+
+def headers(left: int, reset_ms: int, quota: int = 10, window_ms: int = 2000) -> dict[str, str]:
+    return {
+        "X-Rate-Limit-Requests-Left": str(left),
+        "X-Rate-Limit-Time-Reset-Ms": str(reset_ms),
+        "X-Rate-Limit-Requests-Quota": str(quota),
+        "X-Rate-Limit-Time-Window-Ms": str(window_ms),
+    }
+
+
+def state(r: Any, store: str = STORE) -> dict[str, str]:
+    raw = r.hgetall(f"bigc:quota:{{{store}}}:state")
+    return {k.decode(): v.decode() for k, v in raw.items()}
+
+
+def leases(r: Any, store: str = STORE) -> int:
+    count: int = r.zcard(f"bigc:quota:{{{store}}}:leases")
+    return count
+
+
+class TestScripts:
+    def test_one_request_probes_then_the_answer_is_shared(self, r: Any) -> None:
+        one, two = RedisQuota(r, STORE), RedisQuota(r, STORE)
+        assert one.acquire() == 0
+        assert two.acquire() > 0  # nothing known yet: the first request goes alone
+        one.release(headers(left=5, reset_ms=1500))
+        assert state(r)["left"] == "5"
+        assert two.acquire() == 0
+        assert leases(r) == 1
+
+    def test_a_spent_window_waits_for_its_reset_then_a_new_one_opens(self, r: Any) -> None:
+        quota = RedisQuota(r, STORE)
+        quota.acquire()
+        quota.release(headers(left=0, reset_ms=300))
+        wait = quota.acquire()
+        assert 0.2 < wait <= 0.3
+        time.sleep(wait + 0.01)
+        assert quota.acquire() == 0  # the window reset: the whole quota again
+        assert state(r)["left"] == "10"
+        assert state(r)["guessed"] == "1"
+
+    def test_what_is_left_is_spread_over_the_window(self, r: Any) -> None:
+        quota = RedisQuota(r, STORE)
+        quota.acquire()
+        quota.release(headers(left=4, reset_ms=2000))
+        assert quota.acquire() == 0
+        assert quota.acquire() == pytest.approx(0.5, abs=0.03)  # 2 s / 4 left
+
+    def test_same_window_answers_keep_the_lowest_count(self, r: Any) -> None:
+        quota = RedisQuota(r, STORE)
+        quota.acquire()
+        quota.release(headers(left=9, reset_ms=1800))
+        quota.acquire()
+        quota.acquire()
+        quota.release(headers(left=3, reset_ms=1700))
+        quota.release(headers(left=6, reset_ms=1750))  # overtaken on the way
+        assert state(r)["left"] == "3"
+
+    def test_a_later_window_arriving_first_is_kept(self, r: Any) -> None:
+        quota = RedisQuota(r, STORE)
+        quota.acquire()
+        quota.release(headers(left=5, reset_ms=1000))
+        quota.acquire()
+        quota.acquire()
+        quota.release(headers(left=9, reset_ms=1990))  # the next window's answer came first
+        quota.release(headers(left=0, reset_ms=5))  # the old window's, late
+        assert state(r)["left"] == "9"
+        assert quota.acquire() == pytest.approx(0.2, abs=0.03)  # 2 s / 9 left, one lease
+
+    def test_the_server_overrides_a_guessed_window(self, r: Any) -> None:
+        quota = RedisQuota(r, STORE)
+        quota.acquire()
+        quota.release(headers(left=0, reset_ms=100))
+        time.sleep(0.12)
+        assert quota.acquire() == 0  # guessed: a new window with the whole quota
+        quota.release(headers(left=0, reset_ms=1500))  # other apps spent it
+        assert 1.3 < quota.acquire() <= 1.5
+
+    def test_two_stores_are_kept_apart(self, r: Any) -> None:
+        spent, other = RedisQuota(r, "store-a"), RedisQuota(r, "store-b")
+        spent.acquire()
+        spent.release(headers(left=0, reset_ms=5000))
+        assert spent.acquire() > 4
+        assert other.acquire() == 0
+        assert state(r, "store-a")["left"] == "0"
+        assert state(r, "store-b") == {}
+        assert (leases(r, "store-a"), leases(r, "store-b")) == (0, 1)
+
+    def test_a_lease_expires_when_its_owner_never_returns(self, r: Any) -> None:
+        lost, survivor = RedisQuota(r, STORE, lease=0.3), RedisQuota(r, STORE)
+        lost.acquire()
+        lost.release(headers(left=1, reset_ms=100, quota=1, window_ms=2000))
+        assert lost.acquire() == 0  # and its process dies: no release
+        time.sleep(0.15)
+        assert survivor.acquire() > 1  # a new window, its one slot still in flight
+        time.sleep(0.2)
+        assert survivor.acquire() == 0  # the lease expired: the slot is free again
+        assert leases(r) == 1
+
+    def test_the_scripts_are_loaded_again_after_a_flush(self, r: Any) -> None:
+        quota = RedisQuota(r, STORE)
+        assert quota.acquire() == 0
+        r.script_flush()
+        quota.release(headers(left=3, reset_ms=1000))
+        assert state(r)["left"] == "3"
+        assert quota.acquire() == 0
+        assert quota.using_redis and leases(r) == 1
+
+
+class TestClients:
+    def test_a_client_paces_through_redis(self, r: Any, redis_server: RedisServer) -> None:
+        spent = headers(left=0, reset_ms=4000)
+        for kind in ("sync", "async"):
+            r.flushall()
+            driver = Driver(kind)
+            try:
+                redis_client = r if kind == "sync" else redis_server.async_client()
+                cls = RedisQuota if kind == "sync" else AsyncRedisQuota
+                transport = driver.transport(default=json_response(200, {"data": {}}, spent))
+                api = driver.client(transport, quota=cls(redis_client, "STORE"))
+                driver.call(api.products_v3.get(1))
+                assert api.rate_limit.left == 0
+                assert state(r, "STORE")["left"] == "0"
+                # Another process's client sees the spent quota at once.
+                other = driver.client(transport, quota=cls(redis_client, "STORE"))
+                with pytest.raises(Exception, match="rate-limit quota"):
+                    driver.call(other.products_v3.get(1, timeout=Timeout(total=1)))
+                assert len(transport.requests) == 1
+                assert leases(r, "STORE") == 0
+                if kind == "async":
+                    driver.call(redis_client.aclose())
+            finally:
+                driver.close()
+
+    def test_a_quota_for_another_store_is_refused(self, r: Any) -> None:
+        with pytest.raises(ValueError, match="another store"):
+            BigCommerceAPI("STORE", "t", quota=RedisQuota(r, "OTHER"))
+        with pytest.raises(ValueError, match="pace=False"):
+            BigCommerceAPI("STORE", "t", quota=RedisQuota(r, "STORE"), pace=False)
+
+    @pytest.mark.parametrize("kind", ["sync", "async"])
+    def test_redis_restarted_mid_run(
+        self,
+        kind: str,
+        r: Any,
+        redis_server: RedisServer,
+        caplog: pytest.LogCaptureFixture,
+    ) -> None:
+        """Calls go on while Redis is down (local pacing, one warning), then share again."""
+        ok = headers(left=500, reset_ms=1000, quota=500)
+        driver = Driver(kind)
+        redis_client = r if kind == "sync" else redis_server.async_client()
+        cls = RedisQuota if kind == "sync" else AsyncRedisQuota
+        quota: Any = cls(redis_client, "STORE", retry_redis_after=0.3)
+        transport = driver.transport(default=json_response(200, {"data": {}}, ok))
+        api = driver.client(transport, quota=quota)
+        try:
+            with caplog.at_level(logging.INFO, logger="bigc"):
+                driver.call(api.products_v3.get(1))
+                assert quota.using_redis and state(r, "STORE")["left"] == "500"
+                redis_server.stop()
+                for _ in range(5):
+                    driver.call(api.products_v3.get(1))
+                assert not quota.using_redis
+                warnings = [rec for rec in caplog.records if rec.levelno == logging.WARNING]
+                assert len(warnings) == 1 and "Redis is unreachable" in warnings[0].message
+                redis_server.start()
+                time.sleep(0.35)
+                driver.call(api.products_v3.get(1))
+                driver.call(api.products_v3.get(1))
+                assert quota.using_redis
+                assert state(r, "STORE")["left"] == "500"  # the fresh Redis learned again
+                assert len(transport.requests) == 8
+                assert any("Redis is back" in rec.message for rec in caplog.records)
+        finally:
+            if redis_server.process is None:
+                redis_server.start()
+            if kind == "async":
+                driver.call(redis_client.aclose())
+            driver.close()
+
+
+# -- many processes ------------------------------------------------------------------
+
+FLEET_QUOTA = 10
+FLEET_WINDOW_MS = 1000
+FLEET_WORKERS = 4
+CALLS_PER_WORKER = 8
+
+
+def _fleet_worker(redis_url: str, base_url: str, results: Any) -> None:
+    client = redis.Redis.from_url(redis_url)
+    quota = RedisQuota(client, STORE)
+    api = BigCommerceAPI(STORE, "token", base_url=base_url, quota=quota)
+    done = 0
+    try:
+        for n in range(CALLS_PER_WORKER):
+            api.products_v3.get(1 + n % 5)
+            done += 1
+    finally:
+        results.put(done)
+
+
+def test_many_processes_never_exceed_the_quota(redis_server: RedisServer, r: Any) -> None:
+    """Four processes, 32 calls, a quota of 10 per second: no 429 is ever sent."""
+    store = FakeStore.with_sample_data(products=5, quota=FLEET_QUOTA, window_ms=FLEET_WINDOW_MS)
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    with FakeServer(store) as server:
+        workers = [
+            context.Process(target=_fleet_worker, args=(redis_server.url, server.base_url, results))
+            for _ in range(FLEET_WORKERS)
+        ]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(60)
+        done = [results.get(timeout=5) for _ in workers]
+    assert done == [CALLS_PER_WORKER] * FLEET_WORKERS
+    statuses = [request.status for request in store.requests]
+    assert len(statuses) == FLEET_WORKERS * CALLS_PER_WORKER
+    assert statuses.count(429) == 0
+    assert leases(r) == 0
+
+
+def _hang_forever(sock: socket.socket, stop: threading.Event) -> None:
+    connections = []
+    sock.settimeout(0.1)
+    while not stop.is_set():
+        try:
+            connections.append(sock.accept()[0])  # accepted, never answered
+        except TimeoutError:
+            continue
+    for connection in connections:
+        connection.close()
+
+
+def _doomed_worker(redis_url: str, base_url: str) -> None:
+    quota = RedisQuota(redis.Redis.from_url(redis_url), STORE, lease=0.5)
+    api = BigCommerceAPI(STORE, "token", base_url=base_url, quota=quota)
+    api.products_v3.get(1)  # never answered: the process is killed meanwhile
+
+
+def test_a_worker_killed_mid_request_gives_its_slot_back(redis_server: RedisServer, r: Any) -> None:
+    quota = RedisQuota(r, STORE)
+    quota.acquire()
+    quota.release(headers(left=1, reset_ms=1000, quota=1, window_ms=1000))
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    stop = threading.Event()
+    silent = threading.Thread(target=_hang_forever, args=(sock, stop))
+    silent.start()
+    context = multiprocessing.get_context("spawn")
+    base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    worker = context.Process(target=_doomed_worker, args=(redis_server.url, base_url))
+    try:
+        worker.start()
+        assert settled(lambda: leases(r) == 1, 30)  # its request is on the wire
+        assert quota.acquire() > 0  # the only slot is the worker's
+        assert worker.pid is not None
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.join(10)
+        # Leaked, the slot would stay taken in every later window; its lease expires.
+        deadline = time.monotonic() + 5
+        while quota.acquire() > 0:
+            assert time.monotonic() < deadline, "the killed worker's slot never came back"
+            time.sleep(0.01)
+        assert leases(r) == 1
+    finally:
+        if worker.is_alive():
+            worker.kill()
+        stop.set()
+        silent.join()
+        sock.close()
+
+
+def test_async_quota_is_shared_with_sync_processes(redis_server: RedisServer, r: Any) -> None:
+    async def spend() -> None:
+        client = redis_server.async_client()
+        quota = AsyncRedisQuota(client, STORE)
+        assert await quota.acquire() == 0
+        await quota.release(headers(left=0, reset_ms=3000))
+        await client.aclose()
+
+    asyncio.run(spend())
+    assert RedisQuota(r, STORE).acquire() > 2
