@@ -13,8 +13,6 @@ import os
 import shutil
 import signal
 import socket
-import subprocess
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -25,68 +23,12 @@ import pytest
 from bigc import BigCommerceAPI, Timeout
 from bigc.quota import AsyncRedisQuota, RedisQuota
 from bigc.testing import FakeServer, FakeStore
+from bigc.testing._redis_server import RedisServer
 from tests.support import Driver, json_response, settled
 
 redis = pytest.importorskip("redis", reason="redis-py is not installed (pip install bigc[redis])")
-from redis.backoff import NoBackoff  # noqa: E402
-from redis.retry import Retry  # noqa: E402
 
 STORE = "abc123"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-class RedisServer:
-    """A throwaway redis-server on 127.0.0.1 (no persistence), restartable on its port."""
-
-    def __init__(self, binary: str) -> None:
-        self.binary = binary
-        self.port = _free_port()
-        self.dir = tempfile.mkdtemp(prefix="bigc-redis-")
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        args = ["--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--dir", self.dir]
-        self.process = subprocess.Popen(
-            [self.binary, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        client = redis.Redis.from_url(self.url)
-        try:
-            deadline = time.monotonic() + 10
-            while True:
-                try:
-                    client.ping()
-                    return
-                except redis.exceptions.ConnectionError:
-                    if self.process.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(f"redis-server did not start on {self.port}") from None
-                    time.sleep(0.02)
-        finally:
-            client.close()
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(10)
-            self.process = None
-
-    def client(self) -> Any:
-        """A sync client that fails fast while the server is down."""
-        return redis.Redis.from_url(self.url, socket_timeout=2, retry=Retry(NoBackoff(), 0))
-
-    def async_client(self) -> Any:
-        return redis.asyncio.Redis.from_url(
-            self.url, socket_timeout=2, retry=redis.asyncio.retry.Retry(NoBackoff(), 0)
-        )
 
 
 @pytest.fixture(scope="module")
@@ -100,8 +42,7 @@ def redis_server() -> Iterator[RedisServer]:
     server = RedisServer(binary)
     server.start()
     yield server
-    server.stop()
-    shutil.rmtree(server.dir, ignore_errors=True)
+    server.close()
 
 
 @pytest.fixture
@@ -133,6 +74,12 @@ def leases(r: Any, store: str = STORE) -> int:
     return count
 
 
+def again(quota: RedisQuota) -> float:
+    """Ask Redis now, as if the wait this process was given had passed."""
+    quota._ask_after = 0.0
+    return quota.acquire()
+
+
 class TestScripts:
     def test_one_request_probes_then_the_answer_is_shared(self, r: Any) -> None:
         one, two = RedisQuota(r, STORE), RedisQuota(r, STORE)
@@ -140,7 +87,7 @@ class TestScripts:
         assert two.acquire() > 0  # nothing known yet: the first request goes alone
         one.release(headers(left=5, reset_ms=1500))
         assert state(r)["left"] == "5"
-        assert two.acquire() == 0
+        assert RedisQuota(r, STORE).acquire() == 0
         assert leases(r) == 1
 
     def test_a_spent_window_waits_for_its_reset_then_a_new_one_opens(self, r: Any) -> None:
@@ -191,6 +138,30 @@ class TestScripts:
         quota.release(headers(left=0, reset_ms=1500))  # other apps spent it
         assert 1.3 < quota.acquire() <= 1.5
 
+    def test_processes_take_turns_in_the_order_they_asked(self, r: Any) -> None:
+        first, second, third = (RedisQuota(r, STORE) for _ in range(3))
+        first.acquire()
+        first.release(headers(left=10, reset_ms=2000))
+        assert first.acquire() == 0  # the next slot comes in 2 s / 10 = 0.2 s
+        assert 0.15 < second.acquire() <= 0.2
+        assert 0.15 < third.acquire() <= 0.2
+        time.sleep(0.21)
+        assert third.acquire() == pytest.approx(0.01)  # second asked first: its turn
+        assert second.acquire() == 0
+        time.sleep(0.011)
+        assert 0.15 < third.acquire() <= 0.2  # and then third's, one slot later
+
+    def test_a_waiter_that_never_comes_back_loses_its_turn(self, r: Any) -> None:
+        first, gone, patient = (RedisQuota(r, STORE) for _ in range(3))
+        first.acquire()
+        first.release(headers(left=10, reset_ms=2000))
+        first.acquire()
+        assert gone.acquire() > 0  # and it never asks again
+        time.sleep(0.21)
+        assert patient.acquire() == pytest.approx(0.01)
+        time.sleep(0.2)  # past the grace after gone's wait
+        assert patient.acquire() == 0
+
     def test_two_stores_are_kept_apart(self, r: Any) -> None:
         spent, other = RedisQuota(r, "store-a"), RedisQuota(r, "store-b")
         spent.acquire()
@@ -209,7 +180,7 @@ class TestScripts:
         time.sleep(0.15)
         assert survivor.acquire() > 1  # a new window, its one slot still in flight
         time.sleep(0.2)
-        assert survivor.acquire() == 0  # the lease expired: the slot is free again
+        assert again(survivor) == 0  # the lease expired: the slot is free again
         assert leases(r) == 1
 
     def test_the_scripts_are_loaded_again_after_a_flush(self, r: Any) -> None:

@@ -10,6 +10,9 @@ so machines whose clocks disagree still agree on the window. The rules are
   spread evenly until the reset);
 - requests in flight are leases in a sorted set (id -> expiry): a process that
   dies mid-request stops counting when its lease expires;
+- processes waiting for a slot queue up (id -> a ticket number) and take
+  turns, so one with many requests waiting is not served more often; a waiter
+  that does not come back in time (``GRACE_MS`` after its wait) loses its turn;
 - a report from the server overrides the estimate, except a late one from an
   earlier window; within one window the lowest count wins.
 
@@ -22,22 +25,40 @@ from collections.abc import Mapping
 
 from bigc._ratelimit import parse_report
 
-__all__ = ["ACQUIRE", "KEEP_MS", "RELEASE", "redis_errors", "release_args"]
+__all__ = [
+    "ACQUIRE",
+    "GRACE_MS",
+    "KEEP_MS",
+    "RELEASE",
+    "TURN_WAIT_MS",
+    "redis_errors",
+    "release_args",
+]
 
 # A store nobody used for a day leaves nothing behind in Redis.
 KEEP_MS = 86_400_000
+# How long the head of the queue may be late before the next process's turn.
+GRACE_MS = 200
+# How soon a process that is not the head of the queue asks again.
+TURN_WAIT_MS = 10
 
 _NOW = """
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 """
 
-# KEYS: state hash, leases set. ARGV: lease id, lease ms, short wait ms, keep ms.
+# KEYS: state hash, leases set, waiting queue, waiters' deadlines. ARGV: lease id, lease
+# ms, short wait ms, keep ms, process id, turn wait ms, grace ms.
 # Returns 0 when the lease was taken, else the milliseconds to wait.
 ACQUIRE = (
     _NOW
     + """
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+local gone = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now)
+for _, waiter in ipairs(gone) do
+  redis.call('ZREM', KEYS[3], waiter) -- did not come back in time: dead, or gave up
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
 local in_flight = redis.call('ZCARD', KEYS[2])
 local s = redis.call('HMGET', KEYS[1], 'answered', 'tracked', 'left', 'reset_at', 'quota',
                      'window', 'next_at')
@@ -54,12 +75,29 @@ if s[2] == '1' then
                'next_at', next_at)
   end
   local budget = left - in_flight
+  local wait = 0
   if budget <= 0 then
-    return math.max(reset_at - now, 1)
+    wait = math.max(reset_at - now, 1)
+  elseif now < next_at then
+    wait = next_at - now
+  else
+    local head = redis.call('ZRANGE', KEYS[3], 0, 0)[1]
+    if head and head ~= ARGV[5] then
+      wait = tonumber(ARGV[6]) -- the slot is the longest waiting process's
+    end
   end
-  if now < next_at then
-    return next_at - now
+  if wait > 0 then
+    -- Wait in line: processes take turns in the order they first asked.
+    if not redis.call('ZSCORE', KEYS[3], ARGV[5]) then
+      redis.call('ZADD', KEYS[3], redis.call('HINCRBY', KEYS[1], 'tickets', 1), ARGV[5])
+    end
+    redis.call('ZADD', KEYS[4], now + wait + tonumber(ARGV[7]), ARGV[5])
+    redis.call('PEXPIRE', KEYS[3], ARGV[4])
+    redis.call('PEXPIRE', KEYS[4], ARGV[4])
+    return wait
   end
+  redis.call('ZREM', KEYS[3], ARGV[5])
+  redis.call('ZREM', KEYS[4], ARGV[5])
   redis.call('HSET', KEYS[1], 'next_at', now + math.floor((reset_at - now) / budget))
 elseif s[1] ~= '1' and in_flight > 0 then
   -- Nothing known yet: one request goes alone and its answer tells the rest.

@@ -14,6 +14,7 @@ once, and tries Redis again every ``retry_redis_after`` seconds.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
 from collections import deque
@@ -21,7 +22,15 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from bigc._ratelimit import SHORT_WAIT, RateLimiter, RateLimitStatus
-from bigc._redis_scripts import ACQUIRE, KEEP_MS, RELEASE, redis_errors, release_args
+from bigc._redis_scripts import (
+    ACQUIRE,
+    GRACE_MS,
+    KEEP_MS,
+    RELEASE,
+    TURN_WAIT_MS,
+    redis_errors,
+    release_args,
+)
 
 from ._backend import sleep_until_answered
 
@@ -31,6 +40,9 @@ if TYPE_CHECKING:
 __all__ = ["AsyncRedisQuota"]
 
 logger = logging.getLogger("bigc")
+
+# How soon a request asks again while another request of its process asks Redis.
+ASK_GAP = 0.005
 
 
 def _positive(value: float, name: str) -> float:
@@ -67,7 +79,8 @@ class AsyncRedisQuota:
         self._lease_ms = int(_positive(lease, "lease") * 1000)
         self._retry_after = _positive(retry_redis_after, "retry_redis_after")
         key = f"{prefix}:{{{store_hash}}}"  # one hash slot for both keys (Redis Cluster)
-        self._keys = [f"{key}:state", f"{key}:leases"]
+        self._keys = [f"{key}:state", f"{key}:leases", f"{key}:queue", f"{key}:deadlines"]
+        self._id = uuid.uuid4().hex  # this process's place in the queue
         self._acquire = redis.register_script(ACQUIRE)
         self._release = redis.register_script(RELEASE)
         self._errors = redis_errors()
@@ -76,6 +89,12 @@ class AsyncRedisQuota:
         self._leases: deque[str | None] = deque()
         self._redis_down = False
         self._retry_redis_at = 0.0
+        # One request per process asks Redis at a time, and none before Redis said
+        # to: a process with many requests waiting gets no more turns than one with
+        # a single request, so the fleet shares the quota fairly.
+        self._gate = threading.Lock()
+        self._asking = False
+        self._ask_after = 0.0
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} store_hash={self.store_hash!r} keys={self._keys[0]!r}>"
@@ -111,22 +130,45 @@ class AsyncRedisQuota:
 
     async def acquire(self) -> float:
         if self._may_use_redis():
-            lease = uuid.uuid4().hex
-            args: list[str | int] = [lease, self._lease_ms, int(SHORT_WAIT * 1000), KEEP_MS]
+            now = time.monotonic()
+            with self._gate:
+                if self._asking or now < self._ask_after:
+                    return max(self._ask_after - now, ASK_GAP)
+                self._asking = True
             try:
-                wait_ms = int(await self._acquire(keys=self._keys, args=args))
-            except self._errors as exc:
-                self._redis_failed(exc)
-            else:
-                self._redis_worked()
-                if wait_ms <= 0:
-                    self._leases.append(lease)
-                    return 0.0
-                return wait_ms / 1000
+                wait = await self._ask_redis()
+            finally:
+                self._asking = False
+            if wait is not None:
+                self._ask_after = now + wait
+                return wait
         wait = self._local.acquire()
         if wait <= 0:
             self._leases.append(None)
         return wait
+
+    async def _ask_redis(self) -> float | None:
+        """0 when Redis gave this process a lease, else the wait; ``None`` when Redis is down."""
+        lease = uuid.uuid4().hex
+        args: list[str | int] = [
+            lease,
+            self._lease_ms,
+            int(SHORT_WAIT * 1000),
+            KEEP_MS,
+            self._id,
+            TURN_WAIT_MS,
+            GRACE_MS,
+        ]
+        try:
+            wait_ms = int(await self._acquire(keys=self._keys, args=args))
+        except self._errors as exc:
+            self._redis_failed(exc)
+            return None
+        self._redis_worked()
+        if wait_ms > 0:
+            return wait_ms / 1000
+        self._leases.append(lease)
+        return 0.0
 
     async def wait(self, seconds: float) -> None:
         await sleep_until_answered(self._local, seconds)
@@ -140,7 +182,7 @@ class AsyncRedisQuota:
         if (lease is None and headers is None) or not self._may_use_redis():
             return  # nothing to tell, or a lease that will expire by itself
         try:
-            await self._release(keys=self._keys, args=release_args(lease or "", headers))
+            await self._release(keys=self._keys[:2], args=release_args(lease or "", headers))
         except self._errors as exc:
             self._redis_failed(exc)
         else:
