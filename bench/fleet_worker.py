@@ -78,9 +78,7 @@ async def export_async(api: Any, config: dict[str, Any], tally: Tally) -> None:
 
     while time.time() < tally.end:
         try:
-            async for _ in api.api_v3.get_many(
-                "/catalog/products", page_size=config["page_size"]
-            ):
+            async for _ in api.api_v3.get_many("/catalog/products", page_size=config["page_size"]):
                 if time.time() >= tally.end:
                     break
         except TooManyRequestsError:
