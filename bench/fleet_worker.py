@@ -10,11 +10,13 @@ imports is whatever ``PYTHONPATH`` points at (the baseline or this tree).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 STORE_HASH = "fleetstore"
@@ -58,33 +60,35 @@ def client_options(config: dict[str, Any], tally: Tally) -> dict[str, Any]:
     return options
 
 
-def export_sync(api: Any, config: dict[str, Any], tally: Tally) -> None:
+@contextlib.contextmanager
+def counted_failures(tally: Tally) -> Iterator[None]:
+    """One export that failed is counted (a 429 that reached the caller apart)."""
     from bigc.exceptions import BigCommerceException, TooManyRequestsError
 
+    try:
+        yield
+    except TooManyRequestsError:
+        tally.add("surfaced_429")
+    except BigCommerceException:
+        tally.add("errors")
+
+
+def export_sync(api: Any, config: dict[str, Any], tally: Tally) -> None:
     while time.time() < tally.end:
-        try:
+        with counted_failures(tally):
             for _ in api.api_v3.get_many("/catalog/products", page_size=config["page_size"]):
                 if time.time() >= tally.end:
                     break
-        except TooManyRequestsError:
-            tally.add("surfaced_429")
-        except BigCommerceException:
-            tally.add("errors")
     api.close()
 
 
 async def export_async(api: Any, config: dict[str, Any], tally: Tally) -> None:
-    from bigc.exceptions import BigCommerceException, TooManyRequestsError
-
     while time.time() < tally.end:
-        try:
-            async for _ in api.api_v3.get_many("/catalog/products", page_size=config["page_size"]):
+        with counted_failures(tally):
+            pages = api.api_v3.get_many("/catalog/products", page_size=config["page_size"])
+            async for _ in pages:
                 if time.time() >= tally.end:
                     break
-        except TooManyRequestsError:
-            tally.add("surfaced_429")
-        except BigCommerceException:
-            tally.add("errors")
     await api.aclose()
 
 
