@@ -162,6 +162,26 @@ class TestScripts:
         time.sleep(0.2)  # past the grace after gone's wait
         assert patient.acquire() == 0
 
+    def test_one_request_per_process_asks_redis(
+        self, r: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        quota = RedisQuota(r, STORE)
+        quota.acquire()
+        quota.release(headers(left=10, reset_ms=2000))
+        assert quota.acquire() == 0
+        script = quota._acquire
+        asked: list[int] = []
+
+        def counting(**kwargs: Any) -> Any:
+            asked.append(1)
+            return script(**kwargs)
+
+        monkeypatch.setattr(quota, "_acquire", counting)
+        waits = [quota.acquire() for _ in range(5)]
+        # Redis said when the next slot comes; the others wait for it without asking.
+        assert len(asked) == 1
+        assert all(0.15 < wait <= 0.2 for wait in waits)
+
     def test_two_stores_are_kept_apart(self, r: Any) -> None:
         spent, other = RedisQuota(r, "store-a"), RedisQuota(r, "store-b")
         spent.acquire()
