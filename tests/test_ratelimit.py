@@ -67,6 +67,12 @@ class TestRateLimiter:
         # Ten requests, one a second, none in a burst at the start.
         assert sent == [pytest.approx(float(n)) for n in range(10)]
 
+    def test_spread_false_lets_what_is_left_go_at_once(self) -> None:
+        limiter = RateLimiter(spread=False, clock=Clock())
+        limiter.acquire()
+        limiter.release(quota_headers(left=3, reset_ms=10000))
+        assert [limiter.acquire() for _ in range(4)] == [0, 0, 0, pytest.approx(10.0)]
+
     def test_the_new_window_is_spread_too(self) -> None:
         clock = Clock()
         limiter = RateLimiter(clock=clock)

@@ -85,11 +85,19 @@ class RateLimiter:
     Until the first answer arrives nothing is known, so one request goes
     alone (a burst of 500 tasks would otherwise all land in the same spent
     window); the others wait for that answer (:meth:`add_waker`). Answers
-    without ``X-Rate-Limit-*`` headers turn pacing off.
+    without ``X-Rate-Limit-*`` headers turn pacing off. ``spread=False`` lets
+    what is left go at once (one process alone on a store, short jobs).
     """
 
-    def __init__(self, *, enabled: bool = True, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        *,
+        enabled: bool = True,
+        spread: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.enabled = enabled
+        self.spread = spread
         self._clock = clock
         self._lock = threading.Lock()
         self._answered = False
@@ -134,10 +142,11 @@ class RateLimiter:
                 budget = self._left - self._in_flight
                 if budget <= 0:
                     return max(self._reset_at - now, 0.001)
-                if now < self._next_at:
-                    return self._next_at - now
-                # Spread what is left evenly until the reset.
-                self._next_at = now + (self._reset_at - now) / budget
+                if self.spread:
+                    if now < self._next_at:
+                        return self._next_at - now
+                    # Spread what is left evenly until the reset.
+                    self._next_at = now + (self._reset_at - now) / budget
             self._in_flight += 1
             return 0.0
 

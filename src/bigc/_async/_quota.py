@@ -40,10 +40,15 @@ class AsyncQuota(Protocol):
 
 
 class AsyncLocalQuota:
-    """One process's pacing (the default): a :class:`RateLimiter` per client."""
+    """One process's pacing (the default): a :class:`RateLimiter` per client.
 
-    def __init__(self, limiter: RateLimiter | None = None) -> None:
-        self.limiter = limiter or RateLimiter()
+    ``spread=False`` spends what is left without spreading it over the window:
+    faster for a short job when no other process uses the store, unfair when
+    others do.
+    """
+
+    def __init__(self, limiter: RateLimiter | None = None, *, spread: bool = True) -> None:
+        self.limiter = limiter or RateLimiter(spread=spread)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} status={self.status!r}>"
