@@ -7,26 +7,32 @@
 
 from bigc import data, exceptions, utils
 from bigc._async._client import AsyncBigCommerceAPI
+from bigc._async._graphql import AsyncStorefrontGraphQL
 from bigc._config import ClientConfig
+from bigc._graphql import GraphQLResult
 from bigc._models import AsyncTransport, Headers, Request, Response, Timeout, Transport
 from bigc._ratelimit import RateLimitStatus
 from bigc._retry import RetryPolicy
 from bigc._sync._client import BigCommerceAPI
+from bigc._sync._graphql import StorefrontGraphQL
 from bigc.exceptions import BigCommerceException
 
 __version__ = "2.0.0.dev0"
 
 __all__ = [
     "AsyncBigCommerceAPI",
+    "AsyncStorefrontGraphQL",
     "AsyncTransport",
     "BigCommerceAPI",
     "BigCommerceException",
     "ClientConfig",
+    "GraphQLResult",
     "Headers",
     "RateLimitStatus",
     "Request",
     "Response",
     "RetryPolicy",
+    "StorefrontGraphQL",
     "Timeout",
     "Transport",
     "__version__",

@@ -61,7 +61,7 @@ async def sleep_until_answered(limiter: RateLimiter, seconds: float) -> None:
         answered.cancel()
 
 
-def default_transport(config: ClientConfig) -> AsyncTransport:
+def default_transport(config: ClientConfig | None = None) -> AsyncTransport:
     """An aiohttp transport; aiohttp is imported only here, when first needed."""
     from bigc._aiohttp_transport import AiohttpTransport
 
