@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from bigc import BigCommerceAPI, Timeout
+from bigc import AsyncBigCommerceAPI, BigCommerceAPI, Timeout
 from bigc.quota import AsyncRedisQuota, RedisQuota
 from bigc.testing import FakeServer, FakeStore
 from bigc.testing._redis_server import RedisServer
@@ -290,41 +290,55 @@ class TestClients:
 
 FLEET_QUOTA = 10
 FLEET_WINDOW_MS = 1000
-FLEET_WORKERS = 4
-CALLS_PER_WORKER = 8
+PRODUCTS_PER_WORKER = 8
 
 
-def _fleet_worker(redis_url: str, base_url: str, results: Any) -> None:
-    client = redis.Redis.from_url(redis_url)
-    quota = RedisQuota(client, STORE)
-    api = BigCommerceAPI(STORE, "token", base_url=base_url, quota=quota)
-    done = 0
+def _fleet_worker(kind: str, redis_url: str, base_url: str, results: Any) -> None:
+    """Reads the whole catalog a product per page: 1 page, then 7 at once."""
+
+    async def read_async() -> int:
+        client = redis.asyncio.Redis.from_url(redis_url)
+        quota = AsyncRedisQuota(client, STORE)
+        async with AsyncBigCommerceAPI(STORE, "token", base_url=base_url, quota=quota) as api:
+            pages = api.api_v3.get_many("/catalog/products", page_size=1)
+            items = [item async for item in pages]
+        await client.aclose()
+        return len(items)
+
     try:
-        for n in range(CALLS_PER_WORKER):
-            api.products_v3.get(1 + n % 5)
-            done += 1
-    finally:
-        results.put(done)
+        if kind == "async":
+            results.put(asyncio.run(read_async()))
+        else:
+            quota = RedisQuota(redis.Redis.from_url(redis_url), STORE)
+            with BigCommerceAPI(STORE, "token", base_url=base_url, quota=quota) as api:
+                results.put(len(list(api.api_v3.get_many("/catalog/products", page_size=1))))
+    except Exception as exc:
+        results.put(f"{type(exc).__name__}: {exc}")
 
 
 def test_many_processes_never_exceed_the_quota(redis_server: RedisServer, r: Any) -> None:
-    """Four processes, 32 calls, a quota of 10 per second: no 429 is ever sent."""
-    store = FakeStore.with_sample_data(products=5, quota=FLEET_QUOTA, window_ms=FLEET_WINDOW_MS)
+    """Two sync and two async processes, 32 requests, a quota of 10 per second: the
+    store never has to refuse one."""
+    store = FakeStore.with_sample_data(
+        products=PRODUCTS_PER_WORKER, quota=FLEET_QUOTA, window_ms=FLEET_WINDOW_MS
+    )
     context = multiprocessing.get_context("spawn")
     results = context.Queue()
     with FakeServer(store) as server:
         workers = [
-            context.Process(target=_fleet_worker, args=(redis_server.url, server.base_url, results))
-            for _ in range(FLEET_WORKERS)
+            context.Process(
+                target=_fleet_worker, args=(kind, redis_server.url, server.base_url, results)
+            )
+            for kind in ("sync", "async", "sync", "async")
         ]
         for worker in workers:
             worker.start()
+        done = [results.get(timeout=60) for _ in workers]
         for worker in workers:
-            worker.join(60)
-        done = [results.get(timeout=5) for _ in workers]
-    assert done == [CALLS_PER_WORKER] * FLEET_WORKERS
+            worker.join(10)
+    assert done == [PRODUCTS_PER_WORKER] * len(workers)
     statuses = [request.status for request in store.requests]
-    assert len(statuses) == FLEET_WORKERS * CALLS_PER_WORKER
+    assert len(statuses) == PRODUCTS_PER_WORKER * len(workers)
     assert statuses.count(429) == 0
     assert leases(r) == 0
 
