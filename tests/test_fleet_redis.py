@@ -182,6 +182,15 @@ class TestScripts:
         assert len(asked) == 1
         assert all(0.15 < wait <= 0.2 for wait in waits)
 
+    def test_a_forked_worker_waits_in_line_under_its_own_name(
+        self, r: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        quota = RedisQuota(r, STORE)  # made before the fork, as a Celery app's module would
+        parent = quota._process_id()
+        assert quota._process_id() == parent
+        monkeypatch.setattr(os, "getpid", lambda: -1)  # in the forked child
+        assert quota._process_id() not in ("", parent)
+
     def test_two_stores_are_kept_apart(self, r: Any) -> None:
         spent, other = RedisQuota(r, "store-a"), RedisQuota(r, "store-b")
         spent.acquire()

@@ -14,6 +14,7 @@ once, and tries Redis again every ``retry_redis_after`` seconds.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 import uuid
@@ -80,7 +81,8 @@ class AsyncRedisQuota:
         self._retry_after = _positive(retry_redis_after, "retry_redis_after")
         key = f"{prefix}:{{{store_hash}}}"  # one hash slot for both keys (Redis Cluster)
         self._keys = [f"{key}:state", f"{key}:leases", f"{key}:queue", f"{key}:deadlines"]
-        self._id = uuid.uuid4().hex  # this process's place in the queue
+        self._pid = 0  # a worker forked from the process that made this quota gets its own id
+        self._id = ""
         self._acquire = redis.register_script(ACQUIRE)
         self._release = redis.register_script(RELEASE)
         self._errors = redis_errors()
@@ -108,6 +110,12 @@ class AsyncRedisQuota:
     def using_redis(self) -> bool:
         """False while Redis is unreachable and this process paces alone."""
         return not self._redis_down
+
+    def _process_id(self) -> str:
+        """This process's name in the queue of waiting processes."""
+        if self._pid != os.getpid():
+            self._pid, self._id = os.getpid(), uuid.uuid4().hex
+        return self._id
 
     def _may_use_redis(self) -> bool:
         return not self._redis_down or time.monotonic() >= self._retry_redis_at
@@ -155,7 +163,7 @@ class AsyncRedisQuota:
             self._lease_ms,
             int(SHORT_WAIT * 1000),
             KEEP_MS,
-            self._id,
+            self._process_id(),
             TURN_WAIT_MS,
             GRACE_MS,
         ]
