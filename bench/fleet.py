@@ -10,7 +10,8 @@ Three ways:
 - ``before``: independent clients, the bigc of commit ``BASELINE`` (before the
   fleet work; extracted with ``git archive`` into a temporary folder);
 - ``after``: independent clients of this tree (the quota spread over the window);
-- ``redis``: this tree's clients sharing one ``RedisQuota`` (needs redis-server).
+- ``redis``: this tree's clients sharing one ``RedisQuota`` (needs redis-server),
+  sync workers, then async ones with ``AsyncRedisQuota``.
 
 Reported: 429s the store sent, 429s that reached a caller, utilisation (200
 answers / (quota x windows in the run)) and Jain's fairness index of the 200
@@ -155,6 +156,7 @@ def main() -> None:
             sources = {"before": extract_baseline(Path(tmp)), "after": ROOT / "src"}
             sources["redis"] = sources["after"]
             plan = [(mode, "sync", args.workers) for mode in ("before", "after", "redis")]
+            plan.append(("redis", "async", args.workers))
             if args.sweep:
                 plan += [
                     (mode, kind, n)
