@@ -7,6 +7,7 @@ in ``bigc/_async`` is turned into its ``bigc/_sync`` twin by ``scripts/unasync.p
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import deque
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -49,7 +50,8 @@ async def sleep_until_answered(limiter: RateLimiter, seconds: float) -> None:
             answered.set_result(None)
 
     def wake() -> None:
-        loop.call_soon_threadsafe(resolve)
+        with contextlib.suppress(RuntimeError):  # that loop is closed: nobody waits there
+            loop.call_soon_threadsafe(resolve)
 
     if not limiter.add_waker(wake):
         await asyncio.sleep(seconds)
