@@ -26,7 +26,10 @@ from bigc.testing import FakeServer, FakeStore
 from bigc.testing._redis_server import RedisServer
 from tests.support import Driver, json_response, settled
 
-redis = pytest.importorskip("redis", reason="redis-py is not installed (pip install bigc[redis])")
+if os.environ.get("CI") == "true":
+    import redis  # CI runs these tests: a missing redis-py is an error there
+else:
+    redis = pytest.importorskip("redis", reason="redis-py is missing (pip install bigc[redis])")
 
 STORE = "abc123"
 
