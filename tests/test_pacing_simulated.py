@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -55,7 +56,6 @@ class SimulatedStore:
 class Process:
     limiter: RateLimiter
     latency: float
-    retry_jitter: float
     answered_at: list[float] = field(default_factory=list)
     refused: int = 0
     refused_in_first_window: int = 0
@@ -64,14 +64,15 @@ class Process:
 
 
 class Simulation:
-    def __init__(self, processes: int, spread: bool | None) -> None:
+    def __init__(self, processes: int, spread: bool | None, seed: int = 0) -> None:
         self.now = 0.0
+        self.random = random.Random(seed)
         self._events: list[tuple[float, int, Callable[[], None]]] = []
         self._order = itertools.count()
         self.store = SimulatedStore()
-        # Slightly different latencies and jitters: nobody is exactly in step.
+        # Slightly different latencies: nobody is exactly in step.
         self.processes = [
-            Process(RateLimiter(spread=spread, clock=self.clock), 0.05 + 0.01 * n, 0.02 + 0.003 * n)
+            Process(RateLimiter(spread=spread, clock=self.clock), 0.05 + 0.01 * n)
             for n in range(processes)
         ]
 
@@ -130,7 +131,9 @@ class Simulation:
             process.refused_in_first_window += self.now < WINDOW
             process.worst_streak = max(process.worst_streak, streak + 1)
             reset = int(headers["X-Rate-Limit-Time-Reset-Ms"]) / 1000
-            self.at(self.now + reset + process.retry_jitter, lambda: self.send(process, streak + 1))
+            # As RetryState waits out a 429: the reset plus a little jitter.
+            jitter = self.random.uniform(0.0, 0.05 + reset * 0.05)
+            self.at(self.now + reset + jitter, lambda: self.send(process, streak + 1))
         else:
             if self.now < DURATION:
                 process.answered_at.append(self.now)
