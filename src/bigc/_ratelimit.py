@@ -266,7 +266,8 @@ class RateLimiter:
         answer was either answered from this window already or is still in
         flight (or lost): what the store counted beyond those, others sent.
         Answers out of order and windows that do not match our clock only
-        make that bound larger, never fake contention.
+        make that bound larger; the slack covers lost answers the store
+        counted in the next window.
         """
         used = self._quota - report.left
         ours = self._answered_in_window + self._in_flight + self._lost_in_window
