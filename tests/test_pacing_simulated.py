@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bigc._ratelimit import RateLimiter
+from bigc._ratelimit import RateLimiter, reset_grace
 
 QUOTA = 50
 WINDOW = 2.0
@@ -64,7 +64,15 @@ class Process:
 
 
 class Simulation:
-    def __init__(self, processes: int, spread: bool | None, seed: int = 0) -> None:
+    def __init__(
+        self,
+        processes: int,
+        spread: bool | None,
+        seed: int = 0,
+        workers: list[int] | None = None,
+        latency: float = 0.05,
+    ) -> None:
+        self.workers = workers or [WORKERS] * processes
         self.now = 0.0
         self.random = random.Random(seed)
         self._events: list[tuple[float, int, Callable[[], None]]] = []
@@ -72,7 +80,7 @@ class Simulation:
         self.store = SimulatedStore()
         # Slightly different latencies: nobody is exactly in step.
         self.processes = [
-            Process(RateLimiter(spread=spread, clock=self.clock), 0.05 + 0.01 * n)
+            Process(RateLimiter(spread=spread, clock=self.clock), latency * (1 + n / 5))
             for n in range(processes)
         ]
 
@@ -83,8 +91,8 @@ class Simulation:
         heapq.heappush(self._events, (when, next(self._order), action))
 
     def run(self) -> list[Process]:
-        for process in self.processes:
-            for _ in range(WORKERS):
+        for process, workers in zip(self.processes, self.workers, strict=True):
+            for _ in range(workers):
                 self.at(0.0, self.starter(process))
         while self._events:
             self.now, _, action = heapq.heappop(self._events)
@@ -150,10 +158,12 @@ def test_alone_the_quota_goes_in_a_few_round_trips_every_window() -> None:
     assert alone.refused == 0
     windows = int(DURATION / WINDOW)
     assert len(alone.answered_at) == QUOTA * windows
-    # Each window: one probe, then the other 49 twelve at a time: 6 round trips.
+    # The first window: one probe, then the other 49 twelve at a time: 6 round
+    # trips. Each later one: the same, after a short grace for others' retries.
     for window in range(windows):
         answers = alone.answered_at[window * QUOTA : (window + 1) * QUOTA]
-        assert answers[-1] - answers[0] <= 5 * alone.latency + 1e-9, window
+        grace = reset_grace(WINDOW) if window else 0.0
+        assert answers[-1] - answers[0] <= grace + 5 * alone.latency + 1e-9, window
         if window:  # and none before the store's window reset
             assert answers[0] >= alone.answered_at[(window - 1) * QUOTA] + WINDOW
 
@@ -176,3 +186,15 @@ def test_without_spreading_bursting_processes_starve_each_other() -> None:
     fleet = Simulation(8, spread=False).run()
     served = [len(process.answered_at) for process in fleet]
     assert jain(served) < 0.9 or max(process.worst_streak for process in fleet) >= SURFACED_AFTER
+
+
+def test_processes_with_one_request_each_are_not_starved_by_one_with_twelve() -> None:
+    """A paged read's first page goes alone: a process refused there has one
+    request, retried just after each reset. A process that burst at the reset
+    would keep it out every window and, since the store never counted it,
+    never see it (the real-process test caught this, on localhost: without the
+    grace after a reset this read [494, 2, 2, 2] with a 429 surfaced)."""
+    fleet = Simulation(4, spread=None, workers=[WORKERS, 1, 1, 1], latency=0.002).run()
+    served = [len(process.answered_at) for process in fleet]
+    assert min(served) >= 0.5 * sum(served) / len(served), served
+    assert max(process.worst_streak for process in fleet) < SURFACED_AFTER

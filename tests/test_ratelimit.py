@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bigc import Request, Response, RetryPolicy, Timeout
-from bigc._ratelimit import CONTENTION_SLACK, SHORT_WAIT, RateLimiter
+from bigc._ratelimit import CONTENTION_SLACK, SHORT_WAIT, RateLimiter, reset_grace
 from bigc.exceptions import TooManyRequestsError
 from bigc.quota import AsyncLocalQuota, LocalQuota
 from tests.support import Driver, json_response
@@ -228,9 +228,10 @@ class TestAdaptivePacing:
         limiter.acquire()
         limiter.release(used_headers(3 + CONTENTION_SLACK + 1))  # one more than the slack
         assert limiter.contended
-        # 150 - 6 left over 20 s: one request now, the next 20/144 s later.
+        # What is left over 20 s: one request now, the next 20/left s later.
+        left = QUOTA - (4 + CONTENTION_SLACK)
         assert limiter.acquire() == 0
-        assert limiter.acquire() == pytest.approx(20.0 / 144)
+        assert limiter.acquire() == pytest.approx(20.0 / left)
 
     def test_a_429_turns_spreading_on(self) -> None:
         clock = Clock()
@@ -328,7 +329,22 @@ class TestAdaptivePacing:
         assert limiter.add_waker(lambda: woken.append(1))
         limiter.release(quota_headers(left=QUOTA - 1, reset_ms=29_900, quota=QUOTA))
         assert woken == [1]
+        # The rest waits a little: others' 429 retries come just after the reset,
+        # and a burst before them would keep them out (and out of our sight).
+        assert limiter.acquire() == pytest.approx(reset_grace(30.0)) == 1.55
+        clock.now += 1.55
         assert [limiter.acquire() for _ in range(12)] == [0] * 12
+
+    def test_a_process_others_could_not_reach_shows_up_within_the_grace(self) -> None:
+        clock = Clock()
+        limiter = probed(clock)
+        clock.now += 20.0
+        limiter.acquire()
+        limiter.release(quota_headers(left=QUOTA - 1, reset_ms=29_900, quota=QUOTA))
+        clock.now += 1.55
+        limiter.acquire()  # the others' retry came in before
+        limiter.release(quota_headers(left=QUOTA - 3, reset_ms=28_300, quota=QUOTA))
+        assert limiter.contended
 
     def test_a_lost_probe_lets_the_next_one_go(self) -> None:
         clock = Clock()

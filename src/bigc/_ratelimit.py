@@ -94,9 +94,22 @@ def same_window_tolerance(window: float) -> float:
 
 
 # How many more requests than this process can account for the store may count in
-# a window before that is taken as others spending the pool: a request whose
-# answer was lost may be counted in the next window.
-CONTENTION_SLACK = 2
+# a window before that is taken as others spending the pool. None: one request
+# of another process is enough (a process whose every retry lands after our
+# burst shows up only as that one request). A lost answer the store counted in
+# the next window can make us spread for a window, which costs only speed.
+CONTENTION_SLACK = 0
+
+
+def reset_grace(window: float) -> float:
+    """How long a process that bursts waits after a reset before bursting.
+
+    A process refused with a 429 retries at the reset plus up to this much
+    jitter (``_retry``); if we emptied the window before it came, the store
+    would never count it and we would never see it: its retries would lose
+    every window. Letting it in first makes it visible.
+    """
+    return 0.05 + 0.05 * window
 
 
 class RateLimiter:
@@ -106,7 +119,7 @@ class RateLimiter:
     alone (a burst of 500 tasks would otherwise all land in the same spent
     window); the others wait for that answer (:meth:`add_waker`). The same
     holds at each window reset while not spreading: one probe learns what the
-    new window has left before the rest goes. Answers without
+    new window has left, and the rest goes after :func:`reset_grace`. Answers without
     ``X-Rate-Limit-*`` headers turn pacing off.
 
     ``spread``: ``None`` (the default) adapts, spreading only while others
@@ -135,6 +148,7 @@ class RateLimiter:
         self._reported_reset_at = 0.0
         self._guessed = False
         self._probing = False
+        self._burst_after = 0.0
         self._next_at = 0.0
         self._in_flight = 0
         # This process's requests the store may have counted in the reported
@@ -184,6 +198,8 @@ class RateLimiter:
                     self._reset_at = now + self._window
                     self._guessed = True
                     self._next_at = now
+                    if self.spread is None:
+                        self._burst_after = now + reset_grace(self._window)
                 budget = self._left - self._in_flight
                 if budget <= 0:
                     return max(self._reset_at - now, 0.001)
@@ -196,6 +212,8 @@ class RateLimiter:
                     # A guessed full quota, sent at once by every process that
                     # guessed it, would 429 them all: one probe asks the store first.
                     self._probing = True
+                elif now < self._burst_after:
+                    return self._burst_after - now
             self._in_flight += 1
             return 0.0
 
