@@ -94,10 +94,10 @@ def same_window_tolerance(window: float) -> float:
 
 
 # How many more requests than this process can account for the store may count in
-# a window before that is taken as others spending the pool. None: one request
-# of another process is enough (a process whose every retry lands after our
-# burst shows up only as that one request). A lost answer the store counted in
-# the next window can make us spread for a window, which costs only speed.
+# a window before that is taken as others spending the pool. Zero: one request
+# of another process is enough (a process refused all but once a window shows
+# up only as that one request). A lost answer the store counted in the next
+# window can make us spread for a window, which costs only speed.
 CONTENTION_SLACK = 0
 
 
@@ -284,8 +284,8 @@ class RateLimiter:
         answer was either answered from this window already or is still in
         flight (or lost): what the store counted beyond those, others sent.
         Answers out of order and windows that do not match our clock only
-        make that bound larger; the slack covers lost answers the store
-        counted in the next window.
+        make that bound larger (only a lost answer the store counted in the
+        next window is missed).
         """
         used = self._quota - report.left
         ours = self._answered_in_window + self._in_flight + self._lost_in_window
