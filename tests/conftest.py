@@ -13,3 +13,13 @@ def driver(request: pytest.FixtureRequest) -> Iterator[Driver]:
     driver = Driver(request.param)
     yield driver
     driver.close()
+
+
+@pytest.fixture(params=["orjson", "stdlib"])
+def json_decoder(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The test once with orjson decoding bodies (the speedups extra) and once with json."""
+    from bigc import _json
+
+    assert _json.use_orjson(request.param == "orjson") == (request.param == "orjson")
+    yield str(request.param)
+    _json.use_orjson(True)
