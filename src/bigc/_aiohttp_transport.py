@@ -14,7 +14,8 @@ try:
 except ImportError as exc:  # pragma: no cover - depends on the install
     raise ImportError("the async client needs aiohttp: pip install 'bigc[async]'") from exc
 
-from bigc._models import Request, Response
+from bigc._compression import decoded_response, with_accept_encoding
+from bigc._models import Headers, Request, Response
 from bigc.exceptions import BigCommerceNetworkError, ConnectError, RequestTimeoutError
 
 __all__ = ["AiohttpTransport"]
@@ -42,6 +43,7 @@ class AiohttpTransport:
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._limit),
                 skip_auto_headers=("User-Agent",),
+                auto_decompress=False,  # bigc._compression decodes, strictly
             )
             self._loop = loop
         return self._session
@@ -56,12 +58,12 @@ class AiohttpTransport:
                 request.method,
                 URL(request.url, encoded=True),
                 data=request.body,
-                headers=request.headers,
+                headers=with_accept_encoding(request.headers),
                 timeout=timeout,
                 allow_redirects=False,
             ) as raw:
                 content = await raw.read()
-                return Response(raw.status, raw.headers.items(), content, request)
+                headers = Headers(raw.headers.items())
         except aiohttp.ConnectionTimeoutError as exc:
             raise RequestTimeoutError(f"timed out connecting: {exc}", phase="connect") from exc
         except aiohttp.ServerTimeoutError as exc:
@@ -76,6 +78,7 @@ class AiohttpTransport:
             raise BigCommerceNetworkError(
                 f"the exchange failed: {type(exc).__name__}: {exc}"
             ) from exc
+        return decoded_response(raw.status, headers, content, request)
 
     async def aclose(self) -> None:
         if self._session is not None:

@@ -16,7 +16,8 @@ from urllib3.exceptions import (
     ReadTimeoutError,
 )
 
-from bigc._models import Request, Response
+from bigc._compression import decoded_response, with_accept_encoding
+from bigc._models import Headers, Request, Response
 from bigc.exceptions import BigCommerceNetworkError, ConnectError, RequestTimeoutError
 
 __all__ = ["Urllib3Transport"]
@@ -92,12 +93,13 @@ class Urllib3Transport:
                 request.method,
                 target,
                 body=request.body,
-                headers=request.headers,
+                headers=with_accept_encoding(request.headers),
                 timeout=timeout,
                 retries=False,
                 redirect=False,
                 assert_same_host=False,
                 preload_content=deadline is None,
+                decode_content=False,  # bigc._compression decodes, strictly
                 enforce_content_length=True,
             )
             content = raw.data if deadline is None else _read_by(raw, deadline)
@@ -105,7 +107,7 @@ class Urllib3Transport:
             raise _network_error(exc) from exc
         except OSError as exc:
             raise BigCommerceNetworkError(f"the exchange failed: {exc}") from exc
-        return Response(raw.status, raw.headers.items(), content, request)
+        return decoded_response(raw.status, Headers(raw.headers.items()), content, request)
 
     def close(self) -> None:
         with self._lock:
