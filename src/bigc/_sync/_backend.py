@@ -11,7 +11,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
     from bigc._config import ClientConfig
@@ -21,6 +21,7 @@ __all__ = ["Lookahead", "default_transport", "ordered_map", "sleep"]
 
 T = TypeVar("T")
 R = TypeVar("R")
+_END: Any = object()
 
 
 # The page threads of a list that has been closed: their waits end at once.
@@ -60,6 +61,8 @@ def ordered_map(
 ) -> Generator[R, None, None]:
     """``fn`` over ``items`` on up to ``concurrency`` threads, results in order.
 
+    The next call starts as soon as a result is taken, before it is handed
+    out, so ``concurrency`` calls stay in flight while the consumer works.
     Items are drawn lazily, so ``items`` may be endless; closing the generator
     cancels what has not started and waits for what is running.
     The first failure is raised in its turn.
@@ -70,21 +73,22 @@ def ordered_map(
         return
     pending: deque[Future[R]] = deque()
     source = iter(items)
-    exhausted = False
     closed = threading.Event()
     pool = ThreadPoolExecutor(concurrency, thread_name_prefix="bigc-pages")
-    try:
-        while True:
-            while not exhausted and len(pending) < concurrency:
-                try:
-                    item = next(source)
-                except StopIteration:
-                    exhausted = True
-                    break
-                pending.append(pool.submit(_abandonable, closed, fn, item))
-            if not pending:
+
+    def refill() -> None:
+        while len(pending) < concurrency:
+            item = next(source, _END)
+            if item is _END:
                 return
-            yield pending.popleft().result()
+            pending.append(pool.submit(_abandonable, closed, fn, item))
+
+    try:
+        refill()
+        while pending:
+            result = pending.popleft().result()
+            refill()
+            yield result
     finally:
         # Requests not yet started are dropped, retries and rate-limit waits are
         # cut short, and a request already on the wire (a v2 list's read-ahead
