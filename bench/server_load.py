@@ -12,9 +12,12 @@ bounded time. Rows:
 - ``FakeServer + FakeStore``: the real fake store with sample data, if
   ``bigc.testing._store`` exists.
 
-Usage: ``python bench/server_load.py [--seconds 3] [--connections 64] [--wrk]``.
-``--wrk`` drives with ``wrk`` (if installed) instead of the built-in asyncio
-client; wrk is C, so it leaves more of the CPU to the server.
+Usage: ``python bench/server_load.py [--seconds 3] [--connections 64] [--wrk]
+[--before REV]``. ``--wrk`` drives with ``wrk`` (if installed) instead of the
+built-in asyncio client; wrk is C, so it leaves more of the CPU to the server.
+``--before REV`` adds rows for ``FakeServer`` as it was at git revision REV
+(e.g. the hand-written parser before the server moved to aiohttp), measured
+in the same run.
 """
 
 from __future__ import annotations
@@ -27,13 +30,26 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from bigc.testing._reply import Reply
+    from bigc.testing._server import Store
+
+
+class FakeServerLike(Protocol):
+    """What the bench needs of a ``FakeServer``, whichever version."""
+
+    port: int
+
+    def __init__(self, store: Store) -> None: ...
+
+    async def start(self) -> None: ...
+
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 REQUIRED_RPS = 2000
@@ -79,7 +95,24 @@ class _TrivialStore:
         return self.reply
 
 
-async def _serve(kind: str) -> None:
+def _server_class(server_file: str | None) -> type[FakeServerLike]:
+    """``FakeServer`` from this checkout, or from an older copy of ``_server.py``."""
+    if server_file is None:
+        from bigc.testing._server import FakeServer
+
+        return FakeServer
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bigc_server_before", server_file)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while it loads
+    spec.loader.exec_module(module)
+    server_class: type[FakeServerLike] = module.FakeServer
+    return server_class
+
+
+async def _serve(kind: str, server_file: str | None) -> None:
     """Run one kind of server until stdin closes, printing its port first."""
     loop = asyncio.get_running_loop()
     if kind == "floor":
@@ -87,7 +120,6 @@ async def _serve(kind: str) -> None:
         port = server.sockets[0].getsockname()[1]
     else:
         from bigc.testing._reply import Reply
-        from bigc.testing._server import FakeServer, Store
 
         store: Store
         if kind == "trivial":
@@ -96,17 +128,18 @@ async def _serve(kind: str) -> None:
             from bigc.testing._store import FakeStore
 
             store = FakeStore.with_sample_data(products=100, customers=100, orders=100)
-        fake = FakeServer(store)
+        fake = _server_class(server_file)(store)
         await fake.start()
         port = fake.port
     print(port, flush=True)
     await loop.run_in_executor(None, sys.stdin.read)  # parent closes stdin to stop us
 
 
-def _start_child(kind: str) -> tuple[subprocess.Popen[bytes], int]:
+def _start_child(kind: str, server_file: str | None) -> tuple[subprocess.Popen[bytes], int]:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]))
+    extra = ["--server-file", server_file] if server_file else []
     proc = subprocess.Popen(
-        [sys.executable, __file__, "--serve", kind],
+        [sys.executable, __file__, "--serve", kind, *extra],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         env=env,
@@ -198,14 +231,27 @@ def _drive_wrk(port: int, connections: int, seconds: float) -> float:
     return float(match.group(1))
 
 
-def _measure(kind: str, args: argparse.Namespace) -> float:
-    proc, port = _start_child(kind)
+def _measure(kind: str, server_file: str | None, args: argparse.Namespace) -> float:
+    proc, port = _start_child(kind, server_file)
     try:
         if args.wrk:
             return _drive_wrk(port, args.connections, args.seconds)
         return asyncio.run(_drive(port, args.connections, args.seconds))
     finally:
         _stop_child(proc)
+
+
+def _old_server_file(rev: str) -> str:
+    """``src/bigc/testing/_server.py`` at git ``rev``, written to a temporary file."""
+    source = subprocess.run(
+        ["git", "show", f"{rev}:src/bigc/testing/_server.py"],
+        cwd=SRC.parent,
+        capture_output=True,
+        check=True,
+    ).stdout
+    with tempfile.NamedTemporaryFile("wb", suffix="_server_before.py", delete=False) as out:
+        out.write(source)
+    return out.name
 
 
 def _has_fake_store() -> bool:
@@ -217,27 +263,35 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=3.0, help="per row (max 10)")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--wrk", action="store_true", help="drive with wrk instead of asyncio")
+    parser.add_argument("--before", metavar="REV", help="also measure _server.py at git REV")
     parser.add_argument("--serve", help=argparse.SUPPRESS)
+    parser.add_argument("--server-file", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        asyncio.run(_serve(args.serve))
+        asyncio.run(_serve(args.serve, args.server_file))
         return 0
     args.seconds = min(args.seconds, 10.0)
     if args.wrk and shutil.which("wrk") is None:
         parser.error("wrk is not installed (apt-get install -y wrk)")
-    rows = [("asyncio floor (baseline)", "floor"), ("FakeServer + trivial store", "trivial")]
+    before = _old_server_file(args.before) if args.before else None
+    rows: list[tuple[str, str, str | None]] = [("asyncio floor (baseline)", "floor", None)]
+    if before:
+        rows.append((f"{args.before} + trivial store", "trivial", before))
+    rows.append(("FakeServer + trivial store", "trivial", None))
     if _has_fake_store():
-        rows.append(("FakeServer + FakeStore", "fake"))
+        if before:
+            rows.append((f"{args.before} + FakeStore", "fake", before))
+        rows.append(("FakeServer + FakeStore", "fake", None))
     driver = "wrk -t2" if args.wrk else "asyncio client"
     print(f"{args.connections} keep-alive connections, {args.seconds:g} s per row, {driver}")
     print(f"{'server':<30} {'req/s':>10} {'ratio':>7}")
     baseline = 0.0
     ok = True
-    for label, kind in rows:
-        rps = _measure(kind, args)
+    for label, kind, server_file in rows:
+        rps = _measure(kind, server_file, args)
         baseline = baseline or rps
         print(f"{label:<30} {rps:>10,.0f} {rps / baseline:>7.2f}", flush=True)
-        if kind == "trivial":
+        if kind == "trivial" and server_file is None:
             ok = rps >= REQUIRED_RPS
     print(f"requirement: FakeServer >= {REQUIRED_RPS:,} req/s: {'met' if ok else 'NOT MET'}")
     return 0 if ok else 1

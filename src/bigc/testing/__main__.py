@@ -2,7 +2,9 @@
 
 Meant for tests in other processes and languages: the base URL is the first
 line of stdout, so a parent process can start this with ``--port 0`` and read
-where to connect. It serves until SIGINT or SIGTERM.
+where to connect. It serves until SIGINT or SIGTERM, then lets requests in
+progress finish (up to ``--shutdown-timeout``) and exits 0. A port that
+cannot be used is one line on stderr and exit status 1.
 """
 
 from __future__ import annotations
@@ -13,9 +15,12 @@ import contextlib
 import signal
 import sys
 from collections.abc import Sequence
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
-from bigc.testing._server import FakeServer, Store
+if TYPE_CHECKING:
+    from bigc.testing._server import Limits, Store
+
+_KIB = 1024
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,10 +36,33 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--customers", type=int, help="sample customers (implies --sample-data)")
     serve.add_argument("--orders", type=int, help="sample orders (implies --sample-data)")
     serve.add_argument("--seed", type=int, default=0, help="seed for sample data and jitter")
-    serve.add_argument("--latency-ms", type=float, default=0.0, help="added to every answer")
-    serve.add_argument("--jitter-ms", type=float, default=0.0, help="random extra latency")
     serve.add_argument("--quota", type=int, help="requests per window before 429 (default: none)")
     serve.add_argument("--window-ms", type=int, default=30000, help="rate-limit window")
+    link = serve.add_argument_group("the modelled network link")
+    link.add_argument("--latency-ms", type=float, default=0.0, help="added to every answer")
+    link.add_argument("--jitter-ms", type=float, default=0.0, help="random extra latency")
+    link.add_argument(
+        "--bandwidth-mbps",
+        type=float,
+        help="pace each connection's answers to this many megabits/s (default: unpaced)",
+    )
+    link.add_argument(
+        "--no-compress",
+        dest="compress",
+        action="store_false",
+        help="never compress answers (default: gzip/br/zstd when the client asks)",
+    )
+    limits = serve.add_argument_group("limits")
+    limits.add_argument("--max-body-kib", type=int, default=4096, help="larger bodies get 413")
+    limits.add_argument("--max-header-kib", type=int, default=32, help="larger heads get 431")
+    limits.add_argument("--idle-timeout", type=float, default=15.0, help="seconds; also per head")
+    limits.add_argument("--body-timeout", type=float, default=30.0, help="seconds per body")
+    limits.add_argument("--max-connections", type=int, default=1000)
+    limits.add_argument("--shutdown-timeout", type=float, default=5.0, help="seconds")
+    limits.add_argument("--log-size", type=int, default=1000, help="requests kept in the log")
+    limits.add_argument(
+        "--log-body-kib", type=int, default=16, help="larger bodies are logged by size only"
+    )
     return parser
 
 
@@ -52,6 +80,8 @@ class _Options(TypedDict):
     latency: float
     jitter: float
     seed: int
+    log_size: int
+    log_body_limit: int
 
 
 def _build_store(args: argparse.Namespace) -> Store:
@@ -66,6 +96,8 @@ def _build_store(args: argparse.Namespace) -> Store:
         latency=args.latency_ms / 1000,
         jitter=args.jitter_ms / 1000,
         seed=args.seed,
+        log_size=args.log_size,
+        log_body_limit=args.log_body_kib * _KIB,
     )
     counts = _Counts()
     for name in ("products", "customers", "orders"):
@@ -76,24 +108,79 @@ def _build_store(args: argparse.Namespace) -> Store:
     return FakeStore.with_sample_data(**counts, **options)
 
 
-async def _serve(store: Store, host: str, port: int) -> None:
+def _limits(args: argparse.Namespace) -> Limits:
+    from bigc.testing._server import Limits
+
+    return Limits(
+        max_body_bytes=args.max_body_kib * _KIB,
+        max_header_bytes=args.max_header_kib * _KIB,
+        idle_timeout=args.idle_timeout,
+        body_timeout=args.body_timeout,
+        max_connections=args.max_connections,
+        shutdown_timeout=args.shutdown_timeout,
+    )
+
+
+def _allow_open_files(connections: int) -> None:
+    """Raise the soft open-files limit so that ``connections`` sockets fit (Unix only)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = connections + 64  # the listener, stdio, imported modules' files
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+
+
+async def _serve(args: argparse.Namespace, store: Store, limits: Limits) -> None:
     """Serve until SIGINT/SIGTERM, announcing the base URL on stdout first."""
+    from bigc.testing._server import FakeServer
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         # Not available on Windows; Ctrl-C then arrives as KeyboardInterrupt.
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(signum, stop.set)
-    async with FakeServer(store, host, port) as server:
+    server = FakeServer(
+        store,
+        args.host,
+        args.port,
+        limits=limits,
+        bandwidth_mbps=args.bandwidth_mbps,
+        compress=args.compress,
+    )
+    await server.start()
+    try:
         print(server.base_url, flush=True)
         await stop.wait()
+    finally:
+        await server.stop(grace=limits.shutdown_timeout)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    store = _build_store(args)
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve(store, args.host, args.port))
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        limits = _limits(args)
+        store = _build_store(args)
+        if args.bandwidth_mbps is not None and not args.bandwidth_mbps > 0:
+            raise ValueError("--bandwidth-mbps must be a positive number")
+    except ValueError as exc:
+        parser.error(str(exc))
+    _allow_open_files(limits.max_connections)
+    try:
+        asyncio.run(_serve(args, store, limits))
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:
+        # Most often the port is taken: one line, no traceback.
+        reason = exc.strerror or str(exc)
+        print(f"bigc.testing: cannot serve on {args.host}:{args.port}: {reason}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -4,8 +4,9 @@
 - ``bigc_client``: a ``BigCommerceAPI`` wired to that store in-process;
 - ``bigc_async_client``: the ``AsyncBigCommerceAPI`` twin (needs pytest-asyncio).
 
-The clients are imported inside the fixtures so that loading the plugin,
-which pytest does for every project that has bigc installed, stays cheap.
+The store and the clients are imported inside the fixtures so that loading
+the plugin, which pytest does for every project that has bigc installed,
+stays cheap (no aiohttp, no client, no store until a test asks for one).
 """
 
 from __future__ import annotations
@@ -15,10 +16,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from bigc.testing._store import FakeStore
-
 if TYPE_CHECKING:
     from bigc import AsyncBigCommerceAPI, BigCommerceAPI
+    from bigc.testing._store import FakeStore
 
 try:
     from pytest_asyncio import fixture as _async_fixture
@@ -31,6 +31,8 @@ __all__ = ["bigc_async_client", "bigc_client", "bigc_store"]
 @pytest.fixture
 def bigc_store() -> FakeStore:
     """An empty fake store; fill it with ``bigc_store.api("POST", ...)`` or the client."""
+    from bigc.testing._store import FakeStore
+
     return FakeStore()
 
 
