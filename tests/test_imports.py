@@ -22,15 +22,25 @@ def test_import_bigc_loads_neither_asyncio_nor_aiohttp() -> None:
     assert not loaded & {"asyncio", "aiohttp", "yarl", "multidict"}
 
 
-def test_a_sync_client_loads_neither_asyncio_nor_aiohttp() -> None:
-    loaded = loaded_after(
+def test_a_sync_client_loads_urllib3_at_its_first_request() -> None:
+    created = loaded_after(
         "from bigc import BigCommerceAPI\n"
         "api = BigCommerceAPI('s', 't')\n"
         "api.products_v3\n"
         "api.close()"
     )
-    assert "urllib3" in loaded
-    assert not loaded & {"asyncio", "aiohttp"}
+    assert not created & {"asyncio", "aiohttp", "urllib3", "concurrent"}
+    used = loaded_after(
+        "from bigc import BigCommerceAPI\n"
+        "from bigc.exceptions import ConnectError\n"
+        "api = BigCommerceAPI('s', 't', base_url='http://127.0.0.1:1', get_retries=0)\n"
+        "try:\n    api.products_v3.get(1)\nexcept ConnectError:\n    pass\n"
+        "else:\n    raise SystemExit('no ConnectError')\n"
+        "assert repr(api._session.transport) == '<Urllib3Transport>'\n"
+        "api.close()"
+    )
+    assert "urllib3" in used
+    assert not used & {"asyncio", "aiohttp"}
 
 
 def test_the_async_client_is_there_on_first_use() -> None:

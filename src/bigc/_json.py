@@ -57,6 +57,11 @@ def use_orjson(enabled: bool) -> bool:
     return enabled
 
 
-loads: Callable[[bytes], Any] = _stdlib_loads
+def _first_loads(content: bytes) -> Any:
+    """Choose the decoder at the first body, so that ``import bigc`` never imports orjson."""
+    use_orjson(True)
+    return loads(content)
+
+
+loads: Callable[[bytes], Any] = _first_loads
 """Decode a JSON body (bytes); raises ValueError (or RecursionError) on bad JSON."""
-use_orjson(True)

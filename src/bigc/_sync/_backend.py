@@ -10,12 +10,13 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
+
     from bigc._config import ClientConfig
-    from bigc._models import Transport
+    from bigc._models import Request, Response, Transport
 
 __all__ = ["Lookahead", "default_transport", "ordered_map", "sleep"]
 
@@ -51,9 +52,41 @@ def _abandonable(event: threading.Event, fn: Callable[[T], R], item: T) -> R:
 
 
 def default_transport(config: ClientConfig) -> Transport:
-    from bigc._urllib3_transport import Urllib3Transport
+    return FirstUseTransport()
 
-    return Urllib3Transport()
+
+class FirstUseTransport:
+    """The default urllib3 transport, made at the client's first request.
+
+    Importing urllib3 (and with it ssl and http.client) is most of what a
+    sync client costs before it sends anything; a program that creates a
+    client and may never use it, or a command line tool starting up, should
+    not pay for it. Thread-safe: the first requests of several threads make
+    one transport.
+    """
+
+    def __init__(self) -> None:
+        self._transport: Transport | None = None
+        self._lock = threading.Lock()
+
+    def _made(self) -> Transport:
+        with self._lock:
+            if self._transport is None:
+                from bigc._urllib3_transport import Urllib3Transport
+
+                self._transport = Urllib3Transport()
+            return self._transport
+
+    def send(self, request: Request) -> Response:
+        return (self._transport or self._made()).send(request)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._transport is not None:
+                self._transport.close()
+
+    def __repr__(self) -> str:
+        return "<Urllib3Transport>"
 
 
 def ordered_map(
@@ -71,6 +104,8 @@ def ordered_map(
         for item in items:
             yield fn(item)
         return
+    from concurrent.futures import ThreadPoolExecutor  # here: a sync user without lists
+
     pending: deque[Future[R]] = deque()
     source = iter(items)
     closed = threading.Event()
@@ -108,6 +143,8 @@ class Lookahead(Generic[T, R]):
 
     def start(self, key: T) -> None:
         if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
             self._pool = ThreadPoolExecutor(1, thread_name_prefix="bigc-lookahead")
         self._future = self._pool.submit(_abandonable, self._closed, self._fetch, key)
 
