@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from bigc import AsyncBigCommerceAPI, BigCommerceAPI, Request, Response, Timeout
+from bigc import AsyncBigCommerceAPI, BigCommerceAPI, Request, Response, Timeout, _compression
 from bigc._aiohttp_transport import AiohttpTransport
 from bigc._compression import ACCEPT_ENCODING, _decoders
 from bigc._urllib3_transport import Urllib3Transport
@@ -103,6 +103,21 @@ def send(kind: str, url: str) -> Response:
 KINDS = ["sync", "async"]
 
 
+@pytest.fixture(autouse=True, params=["zlib-ng", "stdlib gzip"])
+def gzip_decoder(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test once with zlib-ng inflating gzip (bigc[speedups]) and once with the stdlib."""
+    if request.param == "stdlib gzip":
+        with monkeypatch.context() as blocked:
+            blocked.setitem(sys.modules, "zlib_ng.gzip_ng", None)
+            decoders, errors = _decoders()
+        assert decoders["gzip"] is gzip.decompress
+        monkeypatch.setattr(_compression, "DECODERS", decoders)
+        monkeypatch.setattr(_compression, "DECODE_ERRORS", errors)
+    else:
+        assert _compression.DECODERS["gzip"] is not gzip.decompress
+    return str(request.param)
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_asks_for_every_encoding_it_decodes(
     kind: str, server: tuple[str, list[str | None]]
@@ -178,7 +193,8 @@ def test_the_caller_may_choose_the_encodings(server: tuple[str, list[str | None]
 
 
 def test_without_brotli_and_zstd_only_gzip_and_deflate(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("brotli", "compression.zstd", "backports.zstd"):
+    for name in ("brotli", "compression.zstd", "backports.zstd", "zlib_ng.gzip_ng"):
         monkeypatch.setitem(sys.modules, name, None)  # an import of it now fails
     decoders, _ = _decoders()
     assert list(decoders) == ["gzip", "deflate"]
+    assert decoders["gzip"] is gzip.decompress
