@@ -55,7 +55,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=2000, help="get scenario")
     parser.add_argument("--items", type=int, default=0, help="memory scenario: stop after")
     parser.add_argument(
-        "--json", default="orjson", choices=["orjson", "stdlib"], help="bigc 2 only: decoder"
+        "--json", default="msgspec", choices=["msgspec", "stdlib"], help="bigc 2 only: decoder"
     )
     return parser.parse_args(argv)
 

@@ -211,8 +211,8 @@ ASYNC = {"export": async_export, "quota": async_quota, "get": async_get, "memory
 
 def main() -> int:
     args = benchlib.parse_args()
-    if _json.use_orjson(args.json == "orjson") != (args.json == "orjson"):
-        raise SystemExit("--json orjson: orjson is not installed (pip install 'bigc[speedups]')")
+    if _json.use_speedups(args.json == "msgspec") != (args.json == "msgspec"):
+        raise SystemExit("--json msgspec: msgspec is not installed (pip install 'bigc[speedups]')")
     if args.client == "sync":
         result = SYNC[args.scenario](args)
     else:

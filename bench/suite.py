@@ -604,8 +604,8 @@ def scenario_cpu(report: Report, runs: int) -> None:
     per = per_1000["identity"]
     base = med(per[PUBLISHED.key])
     for client, limit, how in (
-        (BIGC_SYNC, 0.5, "with orjson"),
-        (BIGC_ASYNC, 0.5, "with orjson"),
+        (BIGC_SYNC, 0.5, "with msgspec"),
+        (BIGC_ASYNC, 0.5, "with msgspec"),
         (BIGC_SYNC_STDLIB, 0.9, "with json"),
         (BIGC_ASYNC_STDLIB, 0.9, "with json"),
     ):

@@ -15,11 +15,11 @@ def driver(request: pytest.FixtureRequest) -> Iterator[Driver]:
     driver.close()
 
 
-@pytest.fixture(params=["orjson", "stdlib"])
+@pytest.fixture(params=["msgspec", "stdlib"])
 def json_decoder(request: pytest.FixtureRequest) -> Iterator[str]:
-    """The test once with orjson decoding bodies (the speedups extra) and once with json."""
+    """The test once with msgspec decoding bodies (the speedups extra) and once with json."""
     from bigc import _json
 
-    assert _json.use_orjson(request.param == "orjson") == (request.param == "orjson")
+    assert _json.use_speedups(request.param == "msgspec") == (request.param == "msgspec")
     yield str(request.param)
-    _json.use_orjson(True)
+    _json.use_speedups(True)
