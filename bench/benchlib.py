@@ -14,7 +14,7 @@ import resource
 import statistics
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 STORE_HASH = "benchstore"
@@ -55,6 +55,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=2000, help="get scenario")
     parser.add_argument("--items", type=int, default=0, help="memory scenario: stop after")
     parser.add_argument(
+        "--drop",
+        action="store_true",
+        help="export: count the items and drop them, rather than keep them all in a list",
+    )
+    parser.add_argument(
         "--json", default="msgspec", choices=["msgspec", "stdlib"], help="bigc 2 only: decoder"
     )
     return parser.parse_args(argv)
@@ -79,6 +84,13 @@ class Recorder:
     def clear(self) -> None:
         self.attempts.clear()
         self.elapsed.clear()
+
+
+def consume(items: Iterable[Any], drop: bool) -> int:
+    """How many items an export gave: kept in a list, as ``list(...)`` does, or dropped."""
+    if drop:
+        return sum(1 for _ in items)
+    return len(list(items))
 
 
 class Clock:

@@ -80,7 +80,7 @@ def sync_export(args: Any) -> dict[str, Any]:
         counter = Counter()
         with sync_client(args.url, counter.hooks()) as api:
             clock.start()
-            items = len(list(sync_list(api, args.resource)))
+            items = benchlib.consume(sync_list(api, args.resource), args.drop)
             clock.stop()
     return {"times": clock.times, "cpu": clock.cpu, "items": items, **counter.summary()}
 
@@ -139,7 +139,12 @@ async def async_export(args: Any) -> dict[str, Any]:
         async with async_client(args.url, counter.hooks()) as api:
             clock.start()
             listing = api.products_v3.all() if args.resource == "products" else api.orders_v2.all()
-            items = len([item async for item in listing])
+            kept: list[Any] = []
+            items = 0
+            async for item in listing:
+                items += 1
+                if not args.drop:
+                    kept.append(item)
             clock.stop()
     return {"times": clock.times, "cpu": clock.cpu, "items": items, **counter.summary()}
 

@@ -47,7 +47,7 @@ def export(args: Any) -> dict[str, Any]:
         recorder.clear()
         api = client()
         clock.start()
-        items = len(list(listing(api, args.resource)))
+        items = benchlib.consume(listing(api, args.resource), args.drop)
         clock.stop()
     return benchlib.export_result(clock, items, recorder)
 

@@ -47,7 +47,7 @@ def export(args: Any) -> dict[str, Any]:
         api = client()
         clock.start()
         try:
-            items = len(list(resource(api, args.resource).iterall()))
+            items = benchlib.consume(resource(api, args.resource).iterall(), args.drop)
         except Exception as exc:
             return {
                 "error": f"{benchlib.error_name(exc)}: {str(exc)[:120]}",
