@@ -44,6 +44,9 @@ class AiohttpTransport:
                 connector=aiohttp.TCPConnector(limit=self._limit),
                 skip_auto_headers=("User-Agent",),
                 auto_decompress=False,  # bigc._compression decodes, strictly
+                # A list page is up to ~860 KB: reading it in 1 MiB rather than
+                # 64 KiB pieces made list exports ~8 % faster (bench/, scenario 1).
+                read_bufsize=2**20,
             )
             self._loop = loop
         return self._session
