@@ -361,6 +361,8 @@ CASES: list[Case] = [
          sends="PUT /v3/hooks/15", body=HOOK),
     case("webhooks_v3.delete", 15,
          sends="DELETE /v3/hooks/15"),
+    case("webhooks_v3.reactivate", 15,
+         sends="PUT /v3/hooks/15", body={"is_active": True}),
 ]
 # fmt: on
 
@@ -478,7 +480,7 @@ async def test_sends_the_exact_request(flavor: str, row: Case) -> None:
     assert (method, path, query) == (row.http, PREFIX + row.path, row.expected_query)
     assert sent_json(request) == row.body
     assert request.headers["X-Auth-Token"] == TOKEN
-    assert ("Content-Type" in request.headers) == (row.body is not None)
+    assert request.headers["Content-Type"] == "application/json"  # bodyless too, as 1.1.0
     assert request.timeout == Timeout(connect=TIMEOUT, read=TIMEOUT)
     assert result == row.returns()
     assert (row.args, row.params) == before, "the caller's arguments were changed"
@@ -502,19 +504,25 @@ def test_request_is_in_the_official_spec(row: Case) -> None:
     assert not unknown, f"query {sorted(unknown)} not documented for {operation.template}"
 
 
+# Methods that send several requests; tests/testing/test_webhook_delivery.py covers them.
+COMPOSITE = {"webhooks_v3": {"create_or_update"}}
+
+
 @pytest.mark.parametrize("client_cls", [BigCommerceAPI, AsyncBigCommerceAPI])
 def test_table_covers_every_method(client_cls: type[Any]) -> None:
     api = client_cls(STORE, TOKEN, transport=SyncTransport())
     groups = {
         name
         for name, value in vars(api).items()
-        if not name.startswith(("_", "api_")) and type(value).__module__.startswith("bigc.")
+        if not name.startswith(("_", "api_"))
+        and name != "graphql"  # not a REST resource group (tests/test_graphql.py)
+        and type(value).__module__.startswith("bigc.")
     }
     assert groups == set(GROUP_FILES)
     for group in groups:
         cls = type(getattr(api, group))
         public = {name for name, _ in inspect.getmembers(cls, callable) if not name.startswith("_")}
-        tested = {row.name for row in CASES if row.group == group}
+        tested = {row.name for row in CASES if row.group == group} | COMPOSITE.get(group, set())
         assert public == tested, f"{group}: untested {public - tested}, unknown {tested - public}"
 
 
@@ -660,8 +668,6 @@ ID_CASES = [row for row in CASES if id_positions(row)]
     ("call", "args", "url"),
     [
         ("carts_v3.get", (HOSTILE,), f"/v3/carts/{ESCAPED_HOSTILE}"),
-        ("products_v3.get", ("..",), "/v3/catalog/products/%2E%2E"),
-        ("product_variants_v3.get", (77, "."), "/v3/catalog/products/77/variants/%2E"),
         ("orders_v2.get_shipment", (HOSTILE, 8), f"/v2/orders/{ESCAPED_HOSTILE}/shipments/8"),
         ("checkouts_v3.delete_coupon", ("k1", "A/B?C#D"), "/v3/checkouts/k1/coupons/A%2FB%3FC%23D"),
         ("customer_groups_v2.get", ("4 5",), "/v2/customer_groups/4%205"),

@@ -14,10 +14,8 @@ import contextlib
 import json
 import os
 import select
-import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -26,19 +24,17 @@ from pathlib import Path
 
 import pytest
 
+from tests.testing.served import PATIENCE, start_cli, stop_cli
+
 pytestmark = pytest.mark.skipif(
     not Path("/proc/self/status").exists(), reason="reads memory use from /proc"
 )
 
-SRC = str(Path(__file__).resolve().parents[2] / "src")
 PRODUCTS = "/stores/abc123/v3/catalog/products"
 AUTH = "Host: test\r\nX-Auth-Token: token\r\n"
-# How long a hung server gets before a test fails (never reached by a working one).
-PATIENCE = 60.0
 # Memory a server may gain over the whole module: far below what the attacks
 # would cost a server that buffered them (hundreds of MB).
 RSS_MARGIN_KB = 80 * 1024
-IDLE_TIMEOUT = 1.0
 MAX_CONNECTIONS = 200
 
 
@@ -61,6 +57,13 @@ class Served:
     def open_fds(self) -> int:
         return len(os.listdir(f"/proc/{self.proc.pid}/fd"))
 
+    def connections(self) -> int:
+        """Open connections as the server counts them (this call's own included)."""
+        with self.connect() as sock:
+            sock.sendall(f"GET /__bigc/health HTTP/1.1\r\n{AUTH}\r\n".encode())
+            count: int = json.loads(read_answer(sock)[2])["connections"]
+        return count
+
     def connect(self) -> socket.socket:
         return socket.create_connection(("127.0.0.1", self.port), timeout=PATIENCE)
 
@@ -77,43 +80,27 @@ class Served:
 
 @pytest.fixture(scope="module")
 def served() -> Iterator[Served]:
-    command = [
-        sys.executable,
-        "-m",
-        "bigc.testing",
-        "serve",
+    proc, base_url = start_cli(
         "--products=200",
         "--customers=0",
         "--orders=0",
-        f"--idle-timeout={IDLE_TIMEOUT}",
+        "--idle-timeout=2",
+        "--head-timeout=1",
         "--body-timeout=1",
+        "--send-timeout=1",
         f"--max-connections={MAX_CONNECTIONS}",
         "--max-body-kib=256",
         "--log-size=100",
         "--log-body-kib=4",
-    ]
-    env = dict(
-        os.environ, PYTHONPATH=os.pathsep.join(filter(None, [SRC, os.environ.get("PYTHONPATH")]))
     )
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, env=env)
     try:
-        assert proc.stdout is not None
-        readable, _, _ = select.select([proc.stdout], [], [], PATIENCE)
-        assert readable, "the server printed nothing"
-        port = int(proc.stdout.readline().decode().rsplit(":", 1)[1])
-        server = Served(proc, port, 0)
+        server = Served(proc, int(base_url.rsplit(":", 1)[1]), 0)
         server.baseline_kb = server.rss_kb()
         server.assert_healthy()
         server.baseline_kb = max(server.baseline_kb, server.rss_kb())
         yield server
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(PATIENCE)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+        stop_cli(proc)
 
 
 def read_answer(
@@ -208,6 +195,8 @@ def test_a_trickled_chunked_body_costs_little(served: Served) -> None:
         sock.sendall(head)
         for start in range(0, len(payload), 1):
             sock.sendall(b"1\r\n" + payload[start : start + 1] + b"\r\n")
+            if start == len(payload) // 2:
+                served.assert_healthy()  # others are served while it trickles
         sock.sendall(b"0\r\n\r\n")
         status, _, _ = read_answer(sock)
     assert status == 200
@@ -236,6 +225,7 @@ def test_slowloris_heads_are_cut_off(served: Served) -> None:
     socks = [served.connect() for _ in range(50)]
     for sock in socks:
         sock.sendall(f"GET {PRODUCTS} HTTP/1.1\r\n{AUTH}X-Slow: ".encode())
+    served.assert_healthy()  # while they trickle
     open_ones = set(socks)
     deadline = time.monotonic() + PATIENCE
     try:
@@ -265,10 +255,16 @@ def test_a_slow_body_gets_408(served: Served) -> None:
     served.assert_healthy()
 
 
-def test_a_body_over_the_limit_gets_413_before_it_is_sent(served: Served) -> None:
-    head = f"POST {PRODUCTS} HTTP/1.1\r\n{AUTH}Content-Length: 60000000\r\n\r\n"
+@pytest.mark.parametrize("path", [PRODUCTS, "/stores/abc123/v2/orders"])
+def test_a_body_over_the_limit_gets_413_before_it_is_sent(served: Served, path: str) -> None:
+    head = f"POST {path} HTTP/1.1\r\n{AUTH}Content-Length: 60000000\r\n\r\n"
     status, _, body = answer_to(served, head.encode())
-    assert_bigcommerce_error(status, body, 413)
+    assert status == 413
+    error = json.loads(body)
+    if "/v2/" in path:  # v2 errors are a list of {status, message}
+        assert error[0]["status"] == 413 and error[0]["message"]
+    else:
+        assert error["status"] == 413 and error["title"]
     served.assert_healthy()
 
 
@@ -294,8 +290,11 @@ def test_deep_json_gets_400(served: Served) -> None:
     served.assert_healthy()
 
 
-def test_malformed_json_gets_400(served: Served) -> None:
-    status, _, body = answer_to(served, post(PRODUCTS, b'{"name": '))
+@pytest.mark.parametrize(
+    "payload", [b'{"name": ', b'{"name": "x", "price": NaN}', b'{"price": -Infinity}', b"\xff"]
+)
+def test_malformed_json_gets_400(served: Served, payload: bytes) -> None:
+    status, _, body = answer_to(served, post(PRODUCTS, payload))
     assert_bigcommerce_error(status, body, 400)
 
 
@@ -372,3 +371,33 @@ def test_odd_numbers_in_paths_and_filters_get_a_4xx(served: Served, target: str)
     assert 400 <= status < 500
     error = json.loads(body)
     assert (error[0] if isinstance(error, list) else error)["status"] == status
+
+
+def test_a_client_that_pipelines_without_reading_is_held_back(served: Served) -> None:
+    # 40 MB of pipelined GETs, never reading an answer: the server must stop
+    # reading (back-pressure) rather than queue the requests or the answers.
+    request = f"GET {PRODUCTS}?limit=5 HTTP/1.1\r\n{AUTH}\r\n".encode()
+    batch = request * 1000
+    with served.connect() as sock:
+        sock.settimeout(3)
+        try:
+            for _ in range(40_000_000 // len(batch)):
+                sock.sendall(batch)
+        except (TimeoutError, ConnectionError):
+            pass  # the server stopped reading, or hung up: what should happen
+        assert served.rss_kb() < served.baseline_kb + RSS_MARGIN_KB
+    served.assert_healthy()
+
+
+def test_a_client_that_never_reads_its_answers_is_hung_up_on(served: Served) -> None:
+    # 100 pages of 250 products each, asked for and never read: the answers
+    # must not pile up in the server, which hangs up once one does not drain.
+    request = f"GET {PRODUCTS}?limit=250 HTTP/1.1\r\n{AUTH}\r\n".encode()
+    with served.connect() as sock:
+        sock.sendall(request * 100)
+        deadline = time.monotonic() + PATIENCE
+        while served.connections() > 1 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert served.connections() == 1, "the non-reading client is still connected"
+        assert served.rss_kb() < served.baseline_kb + RSS_MARGIN_KB
+    served.assert_healthy()

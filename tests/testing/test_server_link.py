@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 import urllib3
 
-from bigc.testing import FakeServer, FakeStore
+from bigc.testing import FakeServer, FakeStore, _encoding
 from bigc.testing._encoding import choose_coding, encoders
 from tests.testing.conftest import new_product
 
@@ -19,7 +19,7 @@ HEADERS = {"X-Auth-Token": "t", "Accept": "application/json"}
 
 @pytest.fixture
 def store() -> FakeStore:
-    return FakeStore.with_sample_data(products=30, customers=0, orders=0)
+    return FakeStore.with_sample_data(products=100, customers=0, orders=0)
 
 
 @pytest.fixture
@@ -39,9 +39,10 @@ def fetch(server: FakeServer, path: str = PRODUCTS, **headers: str) -> urllib3.B
     )
 
 
-def test_gzip_when_the_client_asks(server: FakeServer) -> None:
-    plain = fetch(server)
-    packed = fetch(server, **{"Accept-Encoding": "gzip"})
+@pytest.mark.parametrize("limit", [1, 250])  # a small answer, and one large enough for a thread
+def test_gzip_when_the_client_asks(server: FakeServer, limit: int) -> None:
+    plain = fetch(server, f"{PRODUCTS}?limit={limit}")
+    packed = fetch(server, f"{PRODUCTS}?limit={limit}", **{"Accept-Encoding": "gzip"})
     assert "Content-Encoding" not in plain.headers
     assert packed.headers["Content-Encoding"] == "gzip"
     assert packed.headers["Vary"] == "Accept-Encoding"
@@ -64,6 +65,22 @@ def test_empty_answers_are_not_compressed(server: FakeServer, store: FakeStore) 
     )
     assert answer.status == 204
     assert "Content-Encoding" not in answer.headers
+
+
+def test_a_reply_with_its_own_coding_goes_out_as_it_is(
+    server: FakeServer, store: FakeStore
+) -> None:
+    # How a test scripts a broken compressed answer for a client to choke on.
+    store.fail(
+        "GET",
+        "/v3/catalog/products",
+        status=200,
+        body=b"not gzip",
+        headers={"Content-Encoding": "gzip"},
+    )
+    answer = fetch(server, **{"Accept-Encoding": "gzip"})
+    assert answer.headers["Content-Encoding"] == "gzip"
+    assert answer.data == b"not gzip"
 
 
 def test_compression_can_be_turned_off(store: FakeStore) -> None:
@@ -93,8 +110,18 @@ def test_choosing_a_coding(accept: str | None, chosen: str | None) -> None:
     assert choose_coding(accept) == chosen
 
 
+def test_the_best_installed_coding_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    # br and zstd are used only when their modules are installed; pretend they are.
+    fake = {"br": bytes, "zstd": bytes, "gzip": bytes}
+    monkeypatch.setattr(_encoding, "encoders", lambda: fake)
+    assert choose_coding("gzip, br, zstd") == "br"
+    assert choose_coding("gzip, zstd") == "zstd"
+    assert choose_coding("br;q=0.5, gzip") == "gzip"
+    assert choose_coding("*") == "br"
+
+
 def test_bandwidth_paces_the_answer(store: FakeStore) -> None:
-    # 1 Mbit/s is 125,000 bytes/s, so a 60 KB answer needs at least ~0.48 s.
+    # 1 Mbit/s is 125,000 bytes/s, so the page needs at least size / 125,000 s.
     # Only a lower bound is asserted: a loaded machine can only make it slower.
     path = PRODUCTS + "?limit=250"
     with FakeServer(store, bandwidth_mbps=1.0) as server:
@@ -103,7 +130,7 @@ def test_bandwidth_paces_the_answer(store: FakeStore) -> None:
         elapsed = time.monotonic() - started
     size = len(answer.data)
     assert size > 20_000
-    assert answer.json()["meta"]["pagination"]["count"] == 30
+    assert answer.json()["meta"]["pagination"]["count"] == 100
     assert elapsed >= 0.9 * size / 125_000
 
 
@@ -111,3 +138,16 @@ def test_bandwidth_must_be_positive(store: FakeStore) -> None:
     for bad in (0.0, -1.0, float("nan"), float("inf")):
         with pytest.raises(ValueError, match="bandwidth_mbps"):
             FakeServer(store, bandwidth_mbps=bad)
+
+
+def test_paced_answers_keep_their_framing(store: FakeStore) -> None:
+    created = store.api("POST", "/v3/catalog/products", new_product())["data"]
+    with FakeServer(store, bandwidth_mbps=100.0) as server:
+        gone = urllib3.request(
+            "DELETE", server.base_url + PRODUCTS + f"/{created['id']}", headers=HEADERS
+        )
+        assert (gone.status, gone.data) == (204, b"")
+        store.truncate("GET", "/v3/catalog/products")
+        with pytest.raises(urllib3.exceptions.ProtocolError):
+            fetch(server)
+        assert fetch(server).status == 200

@@ -268,6 +268,7 @@ class AsyncV2API(AsyncAPIVersion):
         pages = ordered_map(fetch, itertools.count(2), options.concurrency)
         try:
             async for response in pages:
+                self._session.check_open()  # a list stops when its client is closed
                 items = v2_items(response)
                 for item in items:
                     yield item
@@ -324,6 +325,7 @@ class AsyncV3API(AsyncAPIVersion):
         pages = ordered_map(fetch, range(2, total_pages + 1), options.concurrency)
         try:
             async for response in pages:
+                self._session.check_open()
                 for item in v3_items(response)[0]:
                     yield item
         finally:
@@ -345,6 +347,7 @@ class AsyncV3API(AsyncAPIVersion):
         try:
             while True:
                 response = await ahead.result()
+                self._session.check_open()
                 items, next_cursor = cursor_items(response)
                 if next_cursor is not None:
                     if next_cursor in seen:

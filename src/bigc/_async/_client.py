@@ -15,6 +15,7 @@ from bigc._ratelimit import RateLimitStatus
 from bigc._retry import RetryPolicy
 
 from ._api import AsyncV2API, AsyncV3API
+from ._graphql import AsyncGraphQL
 from ._session import AsyncSession
 from .resources.carts import AsyncCartsV3, AsyncCheckoutsV3
 from .resources.catalog import AsyncCategoriesV3, AsyncProductsV3, AsyncProductVariantsV3
@@ -69,6 +70,7 @@ class AsyncBigCommerceAPI:
         self._session = session
         self.api_v2 = AsyncV2API(session)
         self.api_v3 = AsyncV3API(session)
+        self.graphql = AsyncGraphQL(session)
         v2, v3 = self.api_v2, self.api_v3
         self.carts_v3 = AsyncCartsV3(v3)
         self.categories_v3 = AsyncCategoriesV3(v3)
@@ -104,8 +106,7 @@ class AsyncBigCommerceAPI:
             concurrency=concurrency,
         )
         clone = object.__new__(type(self))
-        clone._bind(AsyncSession(config, session.transport, session.limiter))
-        clone._session.owns_transport = False
+        clone._bind(AsyncSession(config, session.transport, session.limiter, parent=session))
         return clone
 
     @property
@@ -122,7 +123,12 @@ class AsyncBigCommerceAPI:
         return f"<{type(self).__name__} store_hash={self.config.store_hash!r}>"
 
     async def aclose(self) -> None:
-        """Close the connections (a transport passed in stays open)."""
+        """Close the connections (a transport passed in stays open).
+
+        A closed client refuses every later request with ``RuntimeError``,
+        and a list being read stops at its next page. Closing a view made by
+        ``with_options`` closes only that view.
+        """
         await self._session.aclose()
 
     async def __aenter__(self) -> AsyncBigCommerceAPI:

@@ -267,6 +267,7 @@ class V2API(APIVersion):
         pages = ordered_map(fetch, itertools.count(2), options.concurrency)
         try:
             for response in pages:
+                self._session.check_open()  # a list stops when its client is closed
                 items = v2_items(response)
                 for item in items:
                     yield item
@@ -323,6 +324,7 @@ class V3API(APIVersion):
         pages = ordered_map(fetch, range(2, total_pages + 1), options.concurrency)
         try:
             for response in pages:
+                self._session.check_open()
                 for item in v3_items(response)[0]:
                     yield item
         finally:
@@ -344,6 +346,7 @@ class V3API(APIVersion):
         try:
             while True:
                 response = ahead.result()
+                self._session.check_open()
                 items, next_cursor = cursor_items(response)
                 if next_cursor is not None:
                     if next_cursor in seen:

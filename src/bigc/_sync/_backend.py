@@ -51,7 +51,7 @@ def _abandonable(event: threading.Event, fn: Callable[[T], R], item: T) -> R:
         _abandoned.event = None
 
 
-def default_transport(config: ClientConfig) -> Transport:
+def default_transport(config: ClientConfig | None = None) -> Transport:
     return FirstUseTransport()
 
 
@@ -67,6 +67,7 @@ class FirstUseTransport:
 
     def __init__(self) -> None:
         self._transport: Transport | None = None
+        self._closed = False
         self._lock = threading.Lock()
 
     def _made(self) -> Transport:
@@ -75,6 +76,8 @@ class FirstUseTransport:
                 from bigc._urllib3_transport import Urllib3Transport
 
                 self._transport = Urllib3Transport()
+                if self._closed:  # closed before its first request: it stays closed
+                    self._transport.close()
             return self._transport
 
     def send(self, request: Request) -> Response:
@@ -82,6 +85,7 @@ class FirstUseTransport:
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             if self._transport is not None:
                 self._transport.close()
 

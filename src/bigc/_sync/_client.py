@@ -16,6 +16,7 @@ from bigc._ratelimit import RateLimitStatus
 from bigc._retry import RetryPolicy
 
 from ._api import V2API, V3API
+from ._graphql import GraphQL
 from ._session import Session
 from .resources.carts import CartsV3, CheckoutsV3
 from .resources.catalog import CategoriesV3, ProductsV3, ProductVariantsV3
@@ -70,6 +71,7 @@ class BigCommerceAPI:
         self._session = session
         self.api_v2 = V2API(session)
         self.api_v3 = V3API(session)
+        self.graphql = GraphQL(session)
         v2, v3 = self.api_v2, self.api_v3
         self.carts_v3 = CartsV3(v3)
         self.categories_v3 = CategoriesV3(v3)
@@ -105,8 +107,7 @@ class BigCommerceAPI:
             concurrency=concurrency,
         )
         clone = object.__new__(type(self))
-        clone._bind(Session(config, session.transport, session.limiter))
-        clone._session.owns_transport = False
+        clone._bind(Session(config, session.transport, session.limiter, parent=session))
         return clone
 
     @property
@@ -123,7 +124,12 @@ class BigCommerceAPI:
         return f"<{type(self).__name__} store_hash={self.config.store_hash!r}>"
 
     def close(self) -> None:
-        """Close the connections (a transport passed in stays open)."""
+        """Close the connections (a transport passed in stays open).
+
+        A closed client refuses every later request with ``RuntimeError``,
+        and a list being read stops at its next page. Closing a view made by
+        ``with_options`` closes only that view.
+        """
         self._session.close()
 
     def __enter__(self) -> BigCommerceAPI:

@@ -23,9 +23,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bigc.testing._faults import FaultRule
+    from bigc.testing._limits import Limits
     from bigc.testing._log import RecordedRequest, RequestLog
     from bigc.testing._reply import Reply
-    from bigc.testing._server import FakeServer, Limits
+    from bigc.testing._server import FakeServer
     from bigc.testing._store import FakeStore
     from bigc.testing._transport import AsyncStoreTransport, StoreTransport
 
@@ -46,7 +47,7 @@ _HOMES = {
     "FakeServer": "_server",
     "FakeStore": "_store",
     "FaultRule": "_faults",
-    "Limits": "_server",
+    "Limits": "_limits",
     "RecordedRequest": "_log",
     "Reply": "_reply",
     "RequestLog": "_log",

@@ -12,15 +12,37 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import signal
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, TypedDict
 
+from bigc.testing._limits import Limits
+
 if TYPE_CHECKING:
-    from bigc.testing._server import Limits, Store
+    from bigc.testing._server import Store
 
 _KIB = 1024
+# (flag, Limits field, the field's units per flag unit, help): one row per limit.
+_LIMIT_FLAGS = (
+    ("--max-body-kib", "max_body_bytes", _KIB, "larger request bodies get 413"),
+    ("--max-header-kib", "max_header_bytes", _KIB, "larger request heads get 431"),
+    ("--idle-timeout", "idle_timeout", 1, "seconds a connection may idle between requests"),
+    ("--head-timeout", "head_timeout", 1, "seconds a request head may take"),
+    ("--body-timeout", "body_timeout", 1, "seconds a request body may take"),
+    ("--send-timeout", "send_timeout", 1, "seconds a client may take to read an answer"),
+    ("--max-connections", "max_connections", 1, "connections open at once"),
+    ("--shutdown-timeout", "shutdown_timeout", 1, "seconds a stop waits for requests"),
+)
+
+
+def _port(text: str) -> int:
+    port = int(text)
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port (0-65535)")
+    return port
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -28,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve a fake BigCommerce store over HTTP")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=0, help="0 picks a free port (default)")
+    serve.add_argument("--port", type=_port, default=0, help="0 picks a free port (default)")
     serve.add_argument("--store-hash", help="accept only this store hash (default: any)")
     serve.add_argument("--access-token", help="accept only this token (default: any non-empty)")
     serve.add_argument("--sample-data", action="store_true", help="fill the store with samples")
@@ -53,15 +75,23 @@ def _parser() -> argparse.ArgumentParser:
         help="never compress answers (default: gzip/br/zstd when the client asks)",
     )
     limits = serve.add_argument_group("limits")
-    limits.add_argument("--max-body-kib", type=int, default=4096, help="larger bodies get 413")
-    limits.add_argument("--max-header-kib", type=int, default=32, help="larger heads get 431")
-    limits.add_argument("--idle-timeout", type=float, default=15.0, help="seconds; also per head")
-    limits.add_argument("--body-timeout", type=float, default=30.0, help="seconds per body")
-    limits.add_argument("--max-connections", type=int, default=1000)
-    limits.add_argument("--shutdown-timeout", type=float, default=5.0, help="seconds")
-    limits.add_argument("--log-size", type=int, default=1000, help="requests kept in the log")
+    defaults = Limits()
+    for flag, field, unit, text in _LIMIT_FLAGS:
+        default = getattr(defaults, field)
+        limits.add_argument(
+            flag,
+            type=type(default),
+            default=default // unit if unit > 1 else default,
+            help=f"{text} (default: %(default)s)",
+        )
     limits.add_argument(
-        "--log-body-kib", type=int, default=16, help="larger bodies are logged by size only"
+        "--log-size", type=int, default=1000, help="requests kept in the log (default: %(default)s)"
+    )
+    limits.add_argument(
+        "--log-body-kib",
+        type=int,
+        default=16,
+        help="larger bodies are logged by size only (default: %(default)s)",
     )
     return parser
 
@@ -109,30 +139,41 @@ def _build_store(args: argparse.Namespace) -> Store:
 
 
 def _limits(args: argparse.Namespace) -> Limits:
-    from bigc.testing._server import Limits
-
-    return Limits(
-        max_body_bytes=args.max_body_kib * _KIB,
-        max_header_bytes=args.max_header_kib * _KIB,
-        idle_timeout=args.idle_timeout,
-        body_timeout=args.body_timeout,
-        max_connections=args.max_connections,
-        shutdown_timeout=args.shutdown_timeout,
-    )
+    values = {
+        field: getattr(args, flag[2:].replace("-", "_")) * unit
+        for flag, field, unit, _ in _LIMIT_FLAGS
+    }
+    return Limits(**values)
 
 
-def _allow_open_files(connections: int) -> None:
-    """Raise the soft open-files limit so that ``connections`` sockets fit (Unix only)."""
+# Files the process needs besides client sockets: the listener, stdio, modules.
+_SPARE_FILES = 64
+
+
+def _fit_open_files(limits: Limits) -> Limits:
+    """Raise the soft open-files limit so that ``max_connections`` sockets fit
+    (Unix); where the hard limit is lower, lower ``max_connections`` to fit it,
+    so the cap (which closes idle connections) acts before ``accept`` fails."""
     try:
         import resource
     except ImportError:  # pragma: no cover - Windows
-        return
+        return limits
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    wanted = connections + 64  # the listener, stdio, imported modules' files
-    if soft != resource.RLIM_INFINITY and soft < wanted:
-        target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
-        with contextlib.suppress(ValueError, OSError):
-            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    wanted = limits.max_connections + _SPARE_FILES
+    if soft == resource.RLIM_INFINITY or soft >= wanted:
+        return limits
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        soft = target
+    if soft >= wanted:
+        return limits
+    fitting = max(1, soft - _SPARE_FILES)
+    print(
+        f"bigc.testing: --max-connections lowered to {fitting} (open-files limit {soft})",
+        file=sys.stderr,
+    )
+    return replace(limits, max_connections=fitting)
 
 
 async def _serve(args: argparse.Namespace, store: Store, limits: Limits) -> None:
@@ -171,14 +212,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise ValueError("--bandwidth-mbps must be a positive number")
     except ValueError as exc:
         parser.error(str(exc))
-    _allow_open_files(limits.max_connections)
+    limits = _fit_open_files(limits)
     try:
         asyncio.run(_serve(args, store, limits))
     except KeyboardInterrupt:
         pass
     except OSError as exc:
         # Most often the port is taken: one line, no traceback.
-        reason = exc.strerror or str(exc)
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
         print(f"bigc.testing: cannot serve on {args.host}:{args.port}: {reason}", file=sys.stderr)
         return 1
     return 0

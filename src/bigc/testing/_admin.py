@@ -1,7 +1,7 @@
 """The served store's admin endpoints under ``/__bigc/``, for tests in any language.
 
 ============================  ==========================================================
-``GET /__bigc/health``        200 ``{"status": "ok"}``, for process supervisors
+``GET /__bigc/health``        200 ``{"status": "ok", "connections": n}``, for supervisors
 ``GET /__bigc/requests``      the request log (``?method=&path=`` filter it as
                               ``store.requests_to`` does), write counts, ``dropped``
 ``DELETE /__bigc/requests``   forget the log and write counts (204)
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 from urllib.parse import parse_qsl
 
@@ -79,13 +79,16 @@ class _AdminStore(Protocol):
     def clear_faults(self) -> None: ...
 
 
-def admin_reply(store: object, method: str, target: str, body: bytes) -> Reply:
-    """Answer one ``/__bigc/…`` request; errors have BigCommerce's v3 shape."""
+def admin_reply(
+    store: object, method: str, target: str, body: bytes, health: Mapping[str, Any]
+) -> Reply:
+    """Answer one ``/__bigc/…`` request; ``health`` is the server's own state.
+    Errors have BigCommerce's v3 shape."""
     path, _, query = target.partition("?")
     try:
         if path == "/__bigc/health":
             _allow(method, "GET")
-            return json_reply(200, {"status": "ok"})
+            return json_reply(200, dict(health))
         if not isinstance(store, _AdminStore):
             raise ApiError(404, "This store has no admin endpoints.")
         if path == "/__bigc/requests":

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json as _json
 from collections import deque
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, overload
 
 from bigc._models import Headers
@@ -109,9 +109,7 @@ class RequestLog(Sequence[RecordedRequest]):
         applied: bool,
     ) -> None:
         kept = len(body) <= self.body_limit
-        if len(self._items) == self.size:
-            self.dropped += 1
-        self._items.append(
+        self.append(
             RecordedRequest(
                 method,
                 path,
@@ -125,6 +123,14 @@ class RequestLog(Sequence[RecordedRequest]):
                 kept,
             )
         )
+
+    def append(self, request: RecordedRequest) -> None:
+        """Add ``request``, forgetting the oldest when full (as a list would, bounded)."""
+        if request.body_kept and len(request.body) > self.body_limit:
+            request = replace(request, body=b"", body_kept=False)
+        if len(self._items) == self.size:
+            self.dropped += 1
+        self._items.append(request)
 
     def clear(self) -> None:
         self._items.clear()

@@ -1,13 +1,14 @@
 """The fake store served over HTTP/1.1, on aiohttp's low-level server.
 
 aiohttp parses HTTP (its C parser, llhttp), keeps connections alive and
-times out idle ones; this module adds what a long-running fake BigCommerce
-needs on top: limits on body size, head size, slow bodies and open
-connections, BigCommerce-shaped 4xx answers for a client's mistakes,
-compressed answers for clients that ask, a per-connection bandwidth model,
-the store's scripted ``delay``/``drop``/``truncate`` faults enacted on the
-real socket, and the ``/__bigc/`` admin endpoints. The store decides
-everything else; every other path goes to ``store.handle`` as it came.
+times out idle ones; ``_connections`` adds the per-connection limits (slow
+heads, slow readers, open connections). This module serves one request:
+limits on head and body size and body time, BigCommerce-shaped 4xx answers
+for a client's mistakes, compressed answers for clients that ask, a
+per-connection bandwidth model, the store's scripted
+``delay``/``drop``/``truncate`` faults enacted on the real socket, and the
+``/__bigc/`` admin endpoints. The store decides everything else; every
+other path goes to ``store.handle`` as it came.
 
 Importing this module imports aiohttp (the ``testing`` extra);
 ``bigc.testing`` imports it only when ``FakeServer`` is first used.
@@ -20,18 +21,19 @@ import logging
 import threading
 from collections.abc import Mapping
 from concurrent.futures import Future
-from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Protocol
+from typing import Protocol
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
-from aiohttp.web_protocol import RequestHandler, RequestPayloadError
+from aiohttp.web_protocol import RequestPayloadError
 from multidict import CIMultiDict
 
 from bigc.testing._admin import ADMIN_PREFIX, admin_reply
+from bigc.testing._connections import Connection, WebServer, api_of, refusal
 from bigc.testing._encoding import choose_coding, encode
 from bigc.testing._http import ApiError, error_reply
+from bigc.testing._limits import Limits
 from bigc.testing._reply import Reply
 
 __all__ = ["FakeServer", "Limits", "Store"]
@@ -39,10 +41,10 @@ __all__ = ["FakeServer", "Limits", "Store"]
 log = logging.getLogger("bigc.testing")
 
 # Framing is the server's business: the store cannot set these.
-_FRAMING_HEADERS = frozenset(
-    {"content-length", "transfer-encoding", "connection", "keep-alive", "content-encoding"}
-)
+_FRAMING_HEADERS = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive"})
 _NO_BODY_STATUSES = frozenset({204, 304})
+# Bodies at least this large are compressed in a worker thread.
+_COMPRESS_INLINE_BYTES = 64 * 1024
 # Keep this many store exceptions for a test to inspect; older ones are forgotten.
 _MAX_ERRORS = 100
 
@@ -55,114 +57,12 @@ class Store(Protocol):
     ) -> Reply: ...
 
 
-@dataclass(frozen=True)
-class Limits:
-    """What one client may use; over a limit it gets a 4xx or a closed connection.
-
-    ``idle_timeout`` closes a kept-alive connection with no request, and also
-    bounds how long a request head may take to arrive. ``body_timeout``
-    bounds reading one request body. ``max_connections``: when all are open,
-    the longest-idle connection is closed to make room; when none is idle,
-    the newcomer gets a 503. ``shutdown_timeout``: how long a graceful stop
-    lets requests in progress finish.
-    """
-
-    max_body_bytes: int = 4 * 1024 * 1024
-    max_header_bytes: int = 32 * 1024
-    idle_timeout: float = 15.0
-    body_timeout: float = 30.0
-    max_connections: int = 1000
-    shutdown_timeout: float = 5.0
-
-    def __post_init__(self) -> None:
-        for name in ("max_body_bytes", "max_header_bytes", "max_connections"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
-        for name in ("idle_timeout", "body_timeout", "shutdown_timeout"):
-            value = getattr(self, name)
-            if not 0 < value < float("inf"):
-                raise ValueError(f"{name} must be a positive number of seconds, got {value}")
-
-
 class _Refused(Exception):
     """A request the server answers itself, with BigCommerce's error body, then hangs up."""
 
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
-
-
-def _api_of(target: str) -> str:
-    """``"v2"`` for a ``/stores/{hash}/v2/…`` target (v2 error bodies differ), else ``"v3"``."""
-    parts = target.split("/", 4)
-    return "v2" if len(parts) > 3 and parts[3] == "v2" else "v3"
-
-
-def _refusal(target: str, status: int, message: str) -> web.Response:
-    reply = error_reply(_api_of(target), ApiError(status, message))
-    response = web.Response(status=status, body=reply.body, headers=CIMultiDict(reply.headers))
-    response.force_close()
-    return response
-
-
-class _Connection(RequestHandler):
-    """aiohttp's connection handler, answering its own parse errors as BigCommerce would."""
-
-    def handle_error(
-        self,
-        request: web.BaseRequest,
-        status: int = 500,
-        exc: BaseException | None = None,
-        message: str | None = None,
-    ) -> web.StreamResponse:
-        if isinstance(exc, ConnectionError):
-            raise exc  # the client hung up mid-request: nobody to answer, nothing to log
-        if request.writer.output_size > 0:
-            raise ConnectionError("an answer was already under way")
-        log.debug("refused a malformed request: %s", message or exc)
-        if status == 500:  # a bug in this module, not the client's fault
-            log.error("fake server failed", exc_info=exc)
-        return _refusal(request.raw_path, status, message or "The request could not be read.")
-
-
-class _WebServer(web.Server):
-    """aiohttp's server with our connection class and a cap on open connections."""
-
-    def __init__(self, fake: FakeServer, **kwargs: Any) -> None:
-        super().__init__(fake._serve, handler_cancellation=True, **kwargs)
-        self._fake = fake
-
-    def __call__(self) -> RequestHandler:
-        return _Connection(self, loop=self._loop, **self._kwargs)
-
-    def connection_made(self, handler: RequestHandler, transport: asyncio.Transport) -> None:
-        if len(self._connections) >= self._fake.limits.max_connections and not self._evict_idle():
-            transport.write(_TOO_MANY_CONNECTIONS)
-            handler.force_close()
-            return
-        super().connection_made(handler, transport)
-
-    def _evict_idle(self) -> bool:
-        """Close the longest-open connection that has no request in progress."""
-        busy = self._fake._busy
-        for handler in self._connections:
-            if handler not in busy:
-                handler.force_close()
-                self._connections.pop(handler, None)
-                return True
-        return False
-
-
-_TOO_MANY_CONNECTIONS_BODY = (
-    b'{"status":503,"title":"Too many open connections; try again shortly.",'
-    b'"type":"https://developer.bigcommerce.com/api-docs/getting-started/api-status-codes",'
-    b'"errors":{}}'
-)
-_TOO_MANY_CONNECTIONS = (
-    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
-    b"Content-Length: %d\r\nConnection: close\r\n\r\n%s"
-    % (len(_TOO_MANY_CONNECTIONS_BODY), _TOO_MANY_CONNECTIONS_BODY)
-)
 
 
 class FakeServer:
@@ -196,8 +96,7 @@ class FakeServer:
         self.compress = compress
         # Exceptions raised by store.handle (the last 100); each was answered with a 500.
         self.errors: list[Exception] = []
-        self._busy: set[RequestHandler] = set()
-        self._web: _WebServer | None = None
+        self._web: WebServer | None = None
         self._server: asyncio.Server | None = None
         self._thread: threading.Thread | None = None
         self._thread_loop: asyncio.AbstractEventLoop | None = None
@@ -218,20 +117,22 @@ class FakeServer:
 
     async def _serve(self, request: web.BaseRequest) -> web.StreamResponse:
         connection = request.protocol
-        self._busy.add(connection)
+        assert isinstance(connection, Connection)
+        connection.request_started()
         try:
             return await self._answer(request)
         except _Refused as refused:
-            return _refusal(request.raw_path, refused.status, str(refused))
+            return refusal(request.raw_path, refused.status, str(refused))
         finally:
-            self._busy.discard(connection)
+            connection.request_finished()
 
     async def _answer(self, request: web.BaseRequest) -> web.StreamResponse:
         target = request.raw_path
         self._check_head(request)
         body = await self._read_body(request)
         if target.startswith(ADMIN_PREFIX):
-            reply = admin_reply(self.store, request.method, target, body)
+            health = {"status": "ok", "connections": self.open_connections}
+            reply = admin_reply(self.store, request.method, target, body, health)
         else:
             reply = self._ask_store(request.method, target, request.headers, body)
         if reply.delay > 0:
@@ -274,18 +175,19 @@ class FakeServer:
             self.errors.append(exc)
             del self.errors[:-_MAX_ERRORS]
             return error_reply(
-                _api_of(target), ApiError(500, f"fake store raised {type(exc).__name__}: {exc}")
+                api_of(target), ApiError(500, f"fake store raised {type(exc).__name__}: {exc}")
             )
 
     async def _respond(self, request: web.BaseRequest, reply: Reply) -> web.StreamResponse:
         headers = CIMultiDict((n, v) for n, v in reply.headers if n.lower() not in _FRAMING_HEADERS)
         body = reply.body
+        # A reply that names its own coding (a scripted broken gzip body) goes out as it is.
         if reply.status in _NO_BODY_STATUSES:
             body = b""
-        elif self.compress and body:
+        elif self.compress and body and "Content-Encoding" not in headers:
             coding = choose_coding(request.headers.get("Accept-Encoding"))
             if coding is not None:
-                body = encode(coding, body)
+                body = await _compressed(coding, body)
                 headers["Content-Encoding"] = coding
                 headers["Vary"] = "Accept-Encoding"
         if reply.fault is None and self.bandwidth_mbps is None:
@@ -295,17 +197,23 @@ class FakeServer:
             # A truncated answer announces at least one byte, so even an empty
             # body comes up short.
             response.content_length = max(len(body), 1) if reply.fault else len(body)
-        await response.prepare(request)
+        connection = request.protocol
+        assert isinstance(connection, Connection)
+        with connection.sending():
+            await response.prepare(request)
         if request.method == "HEAD":
             return response
         if reply.fault == "truncate":
-            await response.write(body[: len(body) // 2])
-            request.protocol.force_close()  # flushes what was written, then hangs up
+            with connection.sending():
+                await response.write(body[: len(body) // 2])
+            connection.force_close()  # flushes what was written, then hangs up
         else:
-            await self._write_paced(response, body)
+            await self._write_paced(connection, response, body)
         return response
 
-    async def _write_paced(self, response: web.StreamResponse, body: bytes) -> None:
+    async def _write_paced(
+        self, connection: Connection, response: web.StreamResponse, body: bytes
+    ) -> None:
         """Send ``body`` no faster than ``bandwidth_mbps`` (sleeping between slices)."""
         assert self.bandwidth_mbps is not None
         rate = self.bandwidth_mbps * 125_000  # bytes per second
@@ -313,7 +221,8 @@ class FakeServer:
         loop = asyncio.get_running_loop()
         started = loop.time()
         for sent in range(0, len(body), step):
-            await response.write(body[sent : sent + step])
+            with connection.sending():
+                await response.write(body[sent : sent + step])
             due = started + (sent + step) / rate
             wait = due - loop.time()
             if wait > 0:
@@ -326,8 +235,9 @@ class FakeServer:
         if self._server is not None:
             raise RuntimeError("FakeServer is already running")
         limits = self.limits
-        self._web = _WebServer(
-            self,
+        self._web = WebServer(
+            self._serve,
+            limits,
             keepalive_timeout=limits.idle_timeout,
             max_line_size=limits.max_header_bytes,
             max_field_size=limits.max_header_bytes,
@@ -347,11 +257,15 @@ class FakeServer:
         if server is None or web_server is None:
             return
         server.close()
+        connections = web_server.connections
         if grace > 0:
             web_server.pre_shutdown()
             await web_server.shutdown(grace)
-        for connection in web_server.connections:
-            connection.force_close()
+        for connection in connections:
+            # A reset for a client that is not reading: wait_closed() (3.12+)
+            # would otherwise wait for its unsent answers forever.
+            if isinstance(connection, Connection):
+                connection.hang_up()
         # force_close() closes each socket on the next loop turn; let that
         # happen before a caller closes the loop.
         await asyncio.sleep(0)
@@ -407,9 +321,18 @@ class FakeServer:
             loop.run_forever()
             loop.run_until_complete(self.stop())
             _cancel_leftover_tasks(loop)
+            loop.run_until_complete(loop.shutdown_default_executor())  # compression threads
         finally:
             self._thread_loop = None
             loop.close()
+
+
+async def _compressed(coding: str, body: bytes) -> bytes:
+    """``body`` compressed; a large one in a worker thread (zlib, brotli and zstd
+    release the GIL), so other connections are served meanwhile."""
+    if len(body) < _COMPRESS_INLINE_BYTES:
+        return encode(coding, body)
+    return await asyncio.get_running_loop().run_in_executor(None, encode, coding, body)
 
 
 async def _read_at_most(request: web.BaseRequest, limit: int) -> bytes:

@@ -7,6 +7,7 @@ from bigc._responses import expect_list
 
 from .._api import AsyncV2API, AsyncV3API
 from ._base import JSON, AsyncCrud, AsyncGroup, AsyncReadable, Params
+from ._webhook_extras import AsyncWebhookExtras
 
 __all__ = ["AsyncCurrenciesV2", "AsyncCustomerGroupsV2", "AsyncPricingV3", "AsyncWebhooksV3"]
 
@@ -23,7 +24,7 @@ class AsyncCustomerGroupsV2(AsyncCrud[AsyncV2API]):
     path = "/customer_groups"
 
 
-class AsyncWebhooksV3(AsyncCrud[AsyncV3API]):
+class AsyncWebhooksV3(AsyncWebhookExtras, AsyncCrud[AsyncV3API]):
     """Webhooks: ``/v3/hooks``."""
 
     path = "/hooks"

@@ -8,6 +8,7 @@ from bigc._responses import expect_list
 
 from .._api import V2API, V3API
 from ._base import JSON, Crud, Group, Params, Readable
+from ._webhook_extras import WebhookExtras
 
 __all__ = ["CurrenciesV2", "CustomerGroupsV2", "PricingV3", "WebhooksV3"]
 
@@ -24,7 +25,7 @@ class CustomerGroupsV2(Crud[V2API]):
     path = "/customer_groups"
 
 
-class WebhooksV3(Crud[V3API]):
+class WebhooksV3(WebhookExtras, Crud[V3API]):
     """Webhooks: ``/v3/hooks``."""
 
     path = "/hooks"
