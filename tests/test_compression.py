@@ -14,10 +14,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from bigc import AsyncBigCommerceAPI, BigCommerceAPI, Request, Response, Timeout, _compression
-from bigc._aiohttp_transport import AiohttpTransport
 from bigc._compression import ACCEPT_ENCODING, _decoders
 from bigc._urllib3_transport import Urllib3Transport
 from bigc.exceptions import InvalidResponseError
+from tests.test_transports import send as send_with
 
 brotli = pytest.importorskip("brotli")
 zstd = pytest.importorskip("compression.zstd" if sys.version_info >= (3, 14) else "backports.zstd")
@@ -82,22 +82,9 @@ def server() -> Iterator[tuple[str, list[str | None]]]:
 
 
 def send(kind: str, url: str) -> Response:
+    """One GET through the default transport of ``kind``, as in test_transports."""
     request = Request("GET", url, {"X-Auth-Token": "t"}, None, Timeout(connect=2, read=5))
-    if kind == "sync":
-        transport = Urllib3Transport()
-        try:
-            return transport.send(request)
-        finally:
-            transport.close()
-
-    async def run() -> Response:
-        transport = AiohttpTransport()
-        try:
-            return await transport.send(request)
-        finally:
-            await transport.aclose()
-
-    return asyncio.run(run())
+    return send_with(kind, request)
 
 
 KINDS = ["sync", "async"]

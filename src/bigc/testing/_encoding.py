@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import functools
 import gzip
-import importlib
 from collections.abc import Callable
 from functools import cache
 from typing import Any
+
+from bigc._compression import first_module
 
 __all__ = ["choose_coding", "encode"]
 
@@ -29,27 +30,18 @@ def _gzip(data: bytes) -> bytes:
     return gzip.compress(data, _GZIP_LEVEL, mtime=0)
 
 
-def _first_module(*names: str) -> object | None:
-    for name in names:
-        try:
-            return importlib.import_module(name)
-        except ImportError:
-            continue
-    return None
-
-
 @cache
 def encoders() -> dict[str, Encoder]:
     """The codings this process can produce, most preferred first."""
     found: dict[str, Encoder] = {}
-    brotli: Any = _first_module("brotli", "brotlicffi")
+    brotli: Any = first_module("brotli", "brotlicffi")
     if brotli is not None:
         # Quality 5, as CDNs use for dynamic answers: brotli's default (11) takes
         # about a second for one 250-product page.
         found["br"] = functools.partial(brotli.compress, quality=_BROTLI_QUALITY)
-    zstd = _first_module("compression.zstd", "backports.zstd", "zstandard")
+    zstd = first_module("compression.zstd", "backports.zstd", "zstandard")
     if zstd is not None:
-        found["zstd"] = zstd.compress  # type: ignore[attr-defined]
+        found["zstd"] = zstd.compress
     found["gzip"] = _gzip
     return found
 
