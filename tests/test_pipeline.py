@@ -133,3 +133,37 @@ def test_async_list_keeps_the_pipe_full(version: str) -> None:
             assert rest == list(range(3, PAGES + 1))
 
     asyncio.run(run())
+
+
+class CursorStore:
+    """Answers a cursor list of one item per page; notes which pages were asked for."""
+
+    def __init__(self) -> None:
+        self.asked: list[str | None] = []
+        self.decoded_in: list[str] = []
+
+    def send(self, request: Request) -> Response:
+        after = split(request)[2].get("after")
+        self.asked.append(after)
+        page = 1 if after is None else int(after) + 1
+        last = page == PAGES
+        cursor = {"end_cursor": str(page), "links": {} if last else {"next": f"?after={page}"}}
+        body = {"data": [{"id": page}], "meta": {"cursor_pagination": cursor}}
+        response = TracedResponse(200, {}, json.dumps(body).encode())
+        response.decoded_in = self.decoded_in
+        return response
+
+    def close(self) -> None:
+        pass
+
+
+def test_sync_cursor_list_asks_for_the_next_page_first_and_decodes_in_the_caller() -> None:
+    store = CursorStore()
+    api = BigCommerceAPI("s", "t", transport=store)
+    items = api.api_v3.get_many("/customers", page_size=1, cursor=True)
+    assert next(items) == {"id": 1}
+    # Page 2 was asked for before page 1's item was handed out.
+    assert settled(lambda: store.asked[:2] == [None, "1"])
+    assert [item["id"] for item in items] == list(range(2, PAGES + 1))
+    assert store.asked == [None, *map(str, range(1, PAGES))]
+    assert set(store.decoded_in) == {threading.current_thread().name}
