@@ -250,6 +250,19 @@ class TestClients:
             finally:
                 driver.close()
 
+    @pytest.mark.parametrize("kind", ["sync", "async"])
+    def test_a_redis_client_that_could_wait_forever_is_refused(
+        self, kind: str, redis_server: RedisServer
+    ) -> None:
+        # Without a socket_timeout, a Redis that accepts but never answers holds
+        # every call past its Timeout: refused when the quota is made.
+        if kind == "sync":
+            with pytest.raises(ValueError, match="socket_timeout"):
+                RedisQuota(redis.Redis.from_url(redis_server.url), STORE)
+        else:
+            with pytest.raises(ValueError, match="socket_timeout"):
+                AsyncRedisQuota(redis.asyncio.Redis.from_url(redis_server.url), STORE)
+
     def test_a_quota_for_another_store_is_refused(self, r: Any) -> None:
         with pytest.raises(ValueError, match="another store"):
             BigCommerceAPI("STORE", "t", quota=RedisQuota(r, "OTHER"))
@@ -309,7 +322,7 @@ def _fleet_worker(kind: str, redis_url: str, base_url: str, results: Any) -> Non
     """Reads the whole catalog a product per page: 1 page, then 7 at once."""
 
     async def read_async() -> int:
-        client = redis.asyncio.Redis.from_url(redis_url)
+        client = redis.asyncio.Redis.from_url(redis_url, socket_timeout=2)
         quota = AsyncRedisQuota(client, STORE)
         async with AsyncBigCommerceAPI(STORE, "token", base_url=base_url, quota=quota) as api:
             pages = api.api_v3.get_many("/catalog/products", page_size=1)
@@ -321,7 +334,7 @@ def _fleet_worker(kind: str, redis_url: str, base_url: str, results: Any) -> Non
         if kind == "async":
             results.put(asyncio.run(read_async()))
         else:
-            quota = RedisQuota(redis.Redis.from_url(redis_url), STORE)
+            quota = RedisQuota(redis.Redis.from_url(redis_url, socket_timeout=2), STORE)
             with BigCommerceAPI(STORE, "token", base_url=base_url, quota=quota) as api:
                 results.put(len(list(api.api_v3.get_many("/catalog/products", page_size=1))))
     except Exception as exc:
@@ -368,7 +381,7 @@ def _hang_forever(sock: socket.socket, stop: threading.Event) -> None:
 
 
 def _doomed_worker(redis_url: str, base_url: str) -> None:
-    quota = RedisQuota(redis.Redis.from_url(redis_url), STORE, lease=0.5)
+    quota = RedisQuota(redis.Redis.from_url(redis_url, socket_timeout=2), STORE, lease=0.5)
     api = BigCommerceAPI(STORE, "token", base_url=base_url, quota=quota)
     api.products_v3.get(1)  # never answered: the process is killed meanwhile
 

@@ -54,14 +54,32 @@ def _positive(value: float, name: str) -> float:
     return float(value)
 
 
+def _check_socket_timeout(redis: object) -> None:
+    """Refuse a Redis client that could wait forever for an answer.
+
+    A Redis that accepts connections but never answers (overloaded, or cut
+    off without a reset) would hold every call past its ``Timeout``: the
+    quota has no other way to give up on a blocking read. Clients we cannot
+    look into (clusters, stand-ins) are taken as they are.
+    """
+    pool = getattr(redis, "connection_pool", None)
+    kwargs = getattr(pool, "connection_kwargs", None)
+    if isinstance(kwargs, dict) and kwargs.get("socket_timeout") is None:
+        raise ValueError(
+            "redis must be made with a socket_timeout (e.g. redis.Redis(..., socket_timeout=1)):"
+            " without one, a Redis that stops answering holds calls past their Timeout"
+        )
+
+
 class AsyncRedisQuota:
     """Pace every client of ``store_hash`` through one Redis (``redis.asyncio.Redis``).
 
     Pass it as ``quota=`` to the client of that store. ``lease`` is how long a
     request in flight counts if its process dies before answering: keep it
     longer than your read timeout. Keys are ``{prefix}:{{store_hash}}:*``.
-    Give the Redis client a ``socket_timeout``: a Redis that hangs delays
-    calls until it times out (one that is down fails fast and is skipped).
+    The Redis client must have a ``socket_timeout`` (``ValueError`` otherwise):
+    a Redis that hangs delays calls until it times out (one that is down fails
+    fast and is skipped).
     """
 
     def __init__(
@@ -75,6 +93,7 @@ class AsyncRedisQuota:
     ) -> None:
         if not isinstance(store_hash, str) or not store_hash:
             raise ValueError(f"store_hash must be a non-empty str, got {store_hash!r}")
+        _check_socket_timeout(redis)
         self.store_hash = store_hash
         self.redis = redis
         self._lease_ms = int(_positive(lease, "lease") * 1000)
