@@ -7,6 +7,7 @@ where they fail: CI must run them (``.ci/run`` installs Debian's package).
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import multiprocessing
 import os
@@ -268,6 +269,32 @@ class TestClients:
             BigCommerceAPI("STORE", "t", quota=RedisQuota(r, "OTHER"))
         with pytest.raises(ValueError, match="pace=False"):
             BigCommerceAPI("STORE", "t", quota=RedisQuota(r, "STORE"), pace=False)
+
+    # redis-py drops the connection of the closed loop without closing it.
+    @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+    @pytest.mark.filterwarnings("ignore::ResourceWarning")
+    def test_an_async_client_outlives_its_event_loop(
+        self, r: Any, redis_server: RedisServer, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """A client and its quota reused by a second ``asyncio.run`` (a Celery task each):
+        redis.asyncio fails under the new loop, the calls do not."""
+        caplog.set_level(logging.ERROR, logger="bigc")  # a kept record would keep the error
+        ok = headers(left=9, reset_ms=1000)
+        transport = Driver("async").transport(default=json_response(200, {"data": {}}, ok))
+        quota = AsyncRedisQuota(redis_server.async_client(), "STORE")
+        api = AsyncBigCommerceAPI("STORE", "t", transport=transport, quota=quota)
+
+        async def task(api: Any, redis_to_close: Any) -> None:
+            await api.products_v3.get(1)
+            if redis_to_close is not None:
+                await redis_to_close.aclose()
+
+        for n in range(3):
+            # The second raised RuntimeError: Event loop is closed.
+            asyncio.run(task(api, quota.redis if n == 2 else None))
+        assert len(transport.requests) == 3
+        del api, quota
+        gc.collect()  # the connections of the closed loops warn here, not in another test
 
     @pytest.mark.parametrize("kind", ["sync", "async"])
     def test_redis_restarted_mid_run(
