@@ -280,7 +280,7 @@ class TestClients:
         redis.asyncio fails under the new loop, the calls do not."""
         caplog.set_level(logging.ERROR, logger="bigc")  # a kept record would keep the error
         ok = headers(left=9, reset_ms=1000)
-        transport = Driver("async").transport(default=json_response(200, {"data": {}}, ok))
+        transport: Any = Driver("async").transport(default=json_response(200, {"data": {}}, ok))
         quota = AsyncRedisQuota(redis_server.async_client(), "STORE")
         api = AsyncBigCommerceAPI("STORE", "t", transport=transport, quota=quota)
 
