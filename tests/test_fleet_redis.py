@@ -142,6 +142,12 @@ class TestScripts:
         quota.release(headers(left=0, reset_ms=1500))  # other apps spent it
         assert 1.3 < quota.acquire() <= 1.5
 
+    def test_a_garbled_reset_blocks_the_fleet_no_longer_than_a_window(self, r: Any) -> None:
+        quota = RedisQuota(r, STORE)
+        quota.acquire()
+        quota.release(headers(left=0, reset_ms=10**20, window_ms=2000))
+        assert 1.9 < again(quota) <= 2.0  # was the whole day the state is kept
+
     def test_processes_take_turns_in_the_order_they_asked(self, r: Any) -> None:
         first, second, third = (RedisQuota(r, STORE) for _ in range(3))
         first.acquire()
@@ -198,7 +204,7 @@ class TestScripts:
     def test_two_stores_are_kept_apart(self, r: Any) -> None:
         spent, other = RedisQuota(r, "store-a"), RedisQuota(r, "store-b")
         spent.acquire()
-        spent.release(headers(left=0, reset_ms=5000))
+        spent.release(headers(left=0, reset_ms=5000, window_ms=5000))
         assert spent.acquire() > 4
         assert other.acquire() == 0
         assert state(r, "store-a")["left"] == "0"
@@ -452,7 +458,7 @@ def test_async_quota_is_shared_with_sync_processes(redis_server: RedisServer, r:
         client = redis_server.async_client()
         quota = AsyncRedisQuota(client, STORE)
         assert await quota.acquire() == 0
-        await quota.release(headers(left=0, reset_ms=3000))
+        await quota.release(headers(left=0, reset_ms=3000, window_ms=3000))
         await client.aclose()
 
     asyncio.run(spend())

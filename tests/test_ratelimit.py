@@ -184,6 +184,19 @@ class TestRateLimiter:
         assert limiter.status is None
         assert limiter.acquire() == 0
 
+    @pytest.mark.parametrize(("window", "longest"), [("30000", 30.0), (None, 300.0)])
+    def test_a_garbled_reset_blocks_no_longer_than_a_window(
+        self, window: str | None, longest: float
+    ) -> None:
+        # Nothing left until 1e20 ms from now: no request would ever go out again.
+        limiter = RateLimiter(clock=Clock())
+        limiter.acquire()
+        garbled = {"X-Rate-Limit-Requests-Left": "0", "X-Rate-Limit-Time-Reset-Ms": "1e20"}
+        if window is not None:
+            garbled["X-Rate-Limit-Time-Window-Ms"] = window
+        limiter.release(garbled)
+        assert limiter.acquire() == pytest.approx(longest)
+
 
 QUOTA = 150
 WINDOW_MS = 30_000
@@ -380,7 +393,7 @@ class TestAdaptivePacing:
         assert AsyncLocalQuota(spread=True).limiter.spread is True
 
 
-SPENT_FOR_AN_HOUR = quota_headers(left=0, reset_ms=3_600_000)
+SPENT_FOR_AN_HOUR = quota_headers(left=0, reset_ms=3_600_000, window_ms=3_600_000)
 
 
 class TestPacingWaitsHaveACap:
