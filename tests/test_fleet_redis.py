@@ -201,6 +201,22 @@ class TestScripts:
         monkeypatch.setattr(os, "getpid", lambda: -1)  # in the forked child
         assert quota._process_id() not in ("", parent)
 
+    def test_a_forked_worker_gives_back_its_own_lease(
+        self, r: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        quota = RedisQuota(r, STORE)
+        quota.acquire()
+        quota.release(headers(left=1000, reset_ms=2000))
+        assert again(quota) == 0  # the parent's request, in flight at the fork
+        (parents,) = r.zrange(f"bigc:quota:{{{STORE}}}:leases", 0, -1)
+        quota._asking = True  # and another of its threads was asking Redis
+        monkeypatch.setattr(os, "getpid", lambda: -1)  # in the forked child
+        time.sleep(0.01)
+        assert again(quota) == 0
+        quota.release(headers(left=998, reset_ms=1990))
+        # The child's lease is gone, not the parent's (which was still running).
+        assert r.zrange(f"bigc:quota:{{{STORE}}}:leases", 0, -1) == [parents]
+
     def test_two_stores_are_kept_apart(self, r: Any) -> None:
         spent, other = RedisQuota(r, "store-a"), RedisQuota(r, "store-b")
         spent.acquire()

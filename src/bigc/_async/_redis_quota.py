@@ -134,6 +134,10 @@ class AsyncRedisQuota:
         """This process's name in the queue of waiting processes."""
         if self._pid != os.getpid():
             self._pid, self._id = os.getpid(), uuid.uuid4().hex
+            # A forked worker: the leases in flight at the fork are its parent's
+            # to give back, and so is a question to Redis the parent was asking.
+            self._leases.clear()
+            self._asking = False
         return self._id
 
     def _may_use_redis(self) -> bool:
@@ -156,6 +160,7 @@ class AsyncRedisQuota:
             self._redis_down = False
 
     async def acquire(self) -> float:
+        self._process_id()
         if self._may_use_redis():
             now = time.monotonic()
             with self._gate:
