@@ -289,11 +289,13 @@ class TestClients:
     def test_a_quota_of_the_other_kind_is_refused(self, r: Any, redis_server: RedisServer) -> None:
         # Both have the protocol's names; the mix failed at the first call instead
         # ("'<=' not supported between 'coroutine' and 'int'", "can't await float").
-        async_quota = AsyncRedisQuota(redis_server.async_client(), "STORE")
+        # (mypy sees it; untyped code did not.)
+        async_quota: Any = AsyncRedisQuota(redis_server.async_client(), "STORE")
+        sync_quota: Any = RedisQuota(r, "STORE")
         with pytest.raises(TypeError, match="quota must be a"):
             BigCommerceAPI("STORE", "t", quota=async_quota)
         with pytest.raises(TypeError, match="quota must be an AsyncQuota"):
-            AsyncBigCommerceAPI("STORE", "t", quota=RedisQuota(r, "STORE"))
+            AsyncBigCommerceAPI("STORE", "t", quota=sync_quota)
 
     def test_a_quota_for_another_store_is_refused(self, r: Any) -> None:
         with pytest.raises(ValueError, match="another store"):
