@@ -286,6 +286,13 @@ class TestClients:
             with pytest.raises(ValueError, match="socket_timeout"):
                 AsyncRedisQuota(redis.asyncio.Redis.from_url(redis_server.url), STORE)
 
+    def test_a_redis_url_instead_of_a_client_is_refused(self) -> None:
+        url: Any = "redis://:hunter2@127.0.0.1:6379/0"
+        for cls in (RedisQuota, AsyncRedisQuota):
+            with pytest.raises(TypeError, match="redis must be a redis-py client, not str") as info:
+                cls(url, STORE)  # was AttributeError: 'str' has no attribute 'register_script'
+            assert "hunter2" not in str(info.value)
+
     def test_a_quota_of_the_other_kind_is_refused(self, r: Any, redis_server: RedisServer) -> None:
         # Both have the protocol's names; the mix failed at the first call instead
         # ("'<=' not supported between 'coroutine' and 'int'", "can't await float").

@@ -55,14 +55,17 @@ def _positive(value: float, name: str) -> float:
     return float(value)
 
 
-def _check_socket_timeout(redis: object) -> None:
-    """Refuse a Redis client that could wait forever for an answer.
+def _check_redis(redis: object) -> None:
+    """Refuse what is not a Redis client, or one that could wait forever for an answer.
 
     A Redis that accepts connections but never answers (overloaded, or cut
     off without a reset) would hold every call past its ``Timeout``: the
     quota has no other way to give up on a blocking read. Clients we cannot
     look into (clusters, stand-ins) are taken as they are.
     """
+    if not callable(getattr(redis, "register_script", None)):
+        # Only the type: a URL passed by mistake would show its password.
+        raise TypeError(f"redis must be a redis-py client, not {type(redis).__name__}")
     pool = getattr(redis, "connection_pool", None)
     kwargs = getattr(pool, "connection_kwargs", None)
     if isinstance(kwargs, dict) and kwargs.get("socket_timeout") is None:
@@ -94,7 +97,7 @@ class RedisQuota:
     ) -> None:
         if not isinstance(store_hash, str) or not store_hash:
             raise ValueError(f"store_hash must be a non-empty str, got {store_hash!r}")
-        _check_socket_timeout(redis)
+        _check_redis(redis)
         self.store_hash = store_hash
         self.redis = redis
         self._lease_ms = int(_positive(lease, "lease") * 1000)
