@@ -286,6 +286,15 @@ class TestClients:
             with pytest.raises(ValueError, match="socket_timeout"):
                 AsyncRedisQuota(redis.asyncio.Redis.from_url(redis_server.url), STORE)
 
+    @pytest.mark.parametrize(
+        ("prefix", "error"), [(b"app", TypeError), (None, TypeError), ("", ValueError)]
+    )
+    def test_a_prefix_that_is_not_text_is_refused(
+        self, r: Any, prefix: Any, error: type[Exception]
+    ) -> None:
+        with pytest.raises(error, match="prefix"):
+            RedisQuota(r, STORE, prefix=prefix)  # b"app" keyed "b'app':{abc123}:state"
+
     def test_a_redis_url_instead_of_a_client_is_refused(self) -> None:
         url: Any = "redis://:hunter2@127.0.0.1:6379/0"
         for cls in (RedisQuota, AsyncRedisQuota):

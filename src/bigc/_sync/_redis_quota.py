@@ -97,6 +97,11 @@ class RedisQuota:
     ) -> None:
         if not isinstance(store_hash, str) or not store_hash:
             raise ValueError(f"store_hash must be a non-empty str, got {store_hash!r}")
+        if not isinstance(prefix, str):
+            # b"app" would make keys "b'app':..." that a str prefix never meets.
+            raise TypeError(f"prefix must be a str, not {type(prefix).__name__}")
+        if not prefix:
+            raise ValueError("prefix must not be empty")
         _check_redis(redis)
         self.store_hash = store_hash
         self.redis = redis
