@@ -46,6 +46,7 @@ ANSWERS: dict[str, tuple[str, bytes]] = {
     "/zstd": ("zstd", zstd.compress(RAW)),
     "/identity": ("identity", RAW),
     "/gzip-then-br": ("gzip, br", brotli.compress(GZIP)),
+    "/gzip-in-two-header-lines": ("gzip|gzip", gzip.compress(GZIP)),  # | : one more line
     "/not-gzip": ("gzip", b"<html>502 Bad Gateway</html>"),
     "/gzip-cut-in-half": ("gzip", GZIP[: len(GZIP) // 2]),
     "/gzip-without-trailer": ("gzip", GZIP[:-8]),
@@ -68,7 +69,8 @@ class Handler(BaseHTTPRequestHandler):
         encoding, body = ANSWERS[path]
         self.send_response(404 if path.startswith("/error") else 200)
         self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Encoding", encoding)
+        for line in encoding.split("|"):
+            self.send_header("Content-Encoding", line)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -136,7 +138,16 @@ def test_asks_for_every_encoding_it_decodes(
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize(
     "path",
-    ["/gzip", "/two-gzip-members", "/deflate", "/br", "/zstd", "/identity", "/gzip-then-br"],
+    [
+        "/gzip",
+        "/two-gzip-members",
+        "/deflate",
+        "/br",
+        "/zstd",
+        "/identity",
+        "/gzip-then-br",
+        "/gzip-in-two-header-lines",
+    ],
 )
 def test_decodes(kind: str, path: str, server: tuple[str, list[str | None]]) -> None:
     response = send(kind, server[0] + path)

@@ -139,14 +139,20 @@ def with_accept_encoding(headers: dict[str, str]) -> dict[str, str]:
 
 
 def decoded_response(
-    status: int, headers: Headers, content: bytes, request: Request | None
+    status: int,
+    headers: Headers,
+    content: bytes,
+    request: Request | None,
+    encoding: str | None = None,
 ) -> Response:
     """The response with its body decoded as its ``Content-Encoding`` says.
 
     Encodings are undone last-applied first; ``identity`` and no header leave
-    the body as it is.
+    the body as it is. ``encoding`` is every ``Content-Encoding`` line joined
+    by commas (``headers`` keeps only the last line of a repeated header, and
+    a proxy that compresses again may add a line rather than extend one).
     """
-    encoding = headers.get("Content-Encoding")
+    encoding = headers.get("Content-Encoding") if encoding is None else encoding
     received = content  # what an error carries, however many encodings were undone
     if encoding and content:
         for name in reversed(encoding.lower().split(",")):
