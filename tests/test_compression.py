@@ -289,8 +289,9 @@ def test_refusing_a_bomb_takes_memory_of_the_limit_not_of_the_bomb(
         ("gzip", gzip.compress(RAW[:5]) + gzip.compress(RAW[5:]) + gzip.compress(b"")),
         ("zstd", zstd.compress(RAW[:5]) + zstd.compress(RAW[5:])),  # two frames
         ("GZIP , Identity", GZIP),
+        ("x-gzip", GZIP),  # gzip's old name, which RFC 9110 says to accept
     ],
-    ids=["zero-padding", "three-members", "two-frames", "case-and-spaces"],
+    ids=["zero-padding", "three-members", "two-frames", "case-and-spaces", "x-gzip"],
 )
 def test_members_frames_and_padding(encoding: str, body: bytes) -> None:
     response = _compression.decoded_response(

@@ -159,7 +159,7 @@ def decoded_response(
             name = name.strip()
             if name in ("", "identity"):
                 continue
-            decoder = DECODERS.get(name)
+            decoder = DECODERS.get("gzip" if name == "x-gzip" else name)  # RFC 9110 8.4.1.3
             if decoder is None:
                 raise InvalidResponseError(
                     f"BigCommerce sent a body in an encoding we did not ask for: {encoding!r}",
