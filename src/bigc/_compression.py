@@ -8,7 +8,7 @@ the same way for both clients, a body that is not a whole stream of what
 its ``Content-Encoding`` says is an :class:`~bigc.exceptions.InvalidResponseError`.
 
 Each body may inflate to at most ``MAX_DECODED_SIZE``: decoders stop there,
-so a decompression bomb costs no more memory than that.
+so a decompression bomb costs a few times that in memory, not gigabytes.
 
 brotli (``br``) and zstd are asked for only when their decoders are installed
 (the ``brotli`` 1.2 or later and, before Python 3.14, ``backports.zstd`` packages). gzip is
