@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bigc._models import Request, Response, Timeout, TimeoutTypes
+from bigc._multipart import EncodedBody
 from bigc._retry import RetryPolicy, check_retries
 from bigc._urls import encode_query, escape_id, validate_path
 
@@ -162,9 +163,11 @@ class ClientConfig:
 
 
 def encode_body(data: Any) -> bytes | None:
-    """JSON-encode a request body (``None`` sends no body)."""
+    """JSON-encode a request body (``None`` sends no body; an upload is already encoded)."""
     if data is None:
         return None
+    if isinstance(data, EncodedBody):
+        return data.content
     try:
         return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     except (TypeError, ValueError) as exc:

@@ -1,2 +1,2 @@
-# Generated from bigc/_async/__init__.py by scripts/unasync.py: edit that file instead.
+# Generated from _async/__init__.py by scripts/unasync.py
 """One client, written once here (async) and generated into ``bigc._sync``."""

@@ -1,4 +1,4 @@
-# Generated from bigc/_async/_session.py by scripts/unasync.py: edit that file instead.
+# Generated from _async/_session.py by scripts/unasync.py
 """The request loop shared by every call of one client: pace, send, retry, raise.
 
 Written once for async; ``scripts/unasync.py`` generates the sync twin in
@@ -74,12 +74,18 @@ class Session:
         timeout: TimeoutTypes = None,
         retries: int | None = None,
         retry_policy: RetryPolicy | None = None,
+        read_only: bool = False,
     ) -> Response:
-        """Send one call, retrying as the policy allows; raise for an error status."""
+        """Send one call, retrying as the policy allows; raise for an error status.
+
+        ``read_only`` marks a POST that changes nothing (a refund quote, a price
+        calculation): it is retried like a GET.
+        """
         if not isinstance(method, str) or not method.isalpha():
             raise ValueError(f"method must be an HTTP method name, got {method!r}")
         method = method.upper()
-        check_retries(method, retries)
+        retry_as = "GET" if read_only else method
+        check_retries(retry_as, retries)
         url = self.config.url(version, path, params)
         body = encode_body(data)
         request_headers = self.config.headers(headers, body is not None)
@@ -88,7 +94,7 @@ class Session:
             if timeout is None
             else Timeout.of(timeout).over(self.config.timeout)
         )
-        state = RetryState(retry_policy or self.config.retry_policy, method, retries)
+        state = RetryState(retry_policy or self.config.retry_policy, retry_as, retries)
         deadline = None if limits.total is None else time.monotonic() + limits.total
         while True:
             self._wait_for_quota(deadline)

@@ -1,0 +1,83 @@
+"""The endpoint table's record type, and lookups over the table.
+
+Every resource method is described by one :class:`Endpoint`: the generated
+methods in ``bigc/_async/resources`` only name their row, and the helpers in
+``resources/_base.py`` act on it. The rows themselves are data in
+``_endpoint_table.py``, built from BigCommerce's OpenAPI files by
+``scripts/build_endpoints.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from types import MappingProxyType
+
+__all__ = ["Endpoint", "endpoints_of"]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One operation of the REST management API, as a method of a resource group.
+
+    - ``group``/``method``: where it is, ``api.<group>.<method>(...)``.
+    - ``http_method``, ``api`` (``"v2"``/``"v3"``) and ``path``: the request;
+      ``path`` is a template whose slots are the method's ID arguments.
+    - ``args``: the method's positional ID arguments, in order.
+    - ``body``: ``"none"``, ``"object"``, ``"list"`` or ``"multipart"`` (an
+      object that becomes a multipart form when it holds a file);
+      ``body_required``: whether ``data`` must be given.
+    - ``result``: ``"object"``, ``"list"``, ``"any"`` (whatever comes back;
+      ``None`` for no body), ``"optional_object"``, or a list read lazily:
+      ``"v2_pages"``, ``"offset_pages"``, ``"cursor_pages"``, ``"unpaged"``.
+    - ``retryable``: whether ``retries=`` is allowed (never for a POST that
+      writes); ``envelope``: whether a v3 answer's ``data`` is unwrapped.
+    - ``kind``: ``"request"`` (one request), or one of the few behaviours
+      that are not: ``"find"`` (an ``id:in`` lookup through a list),
+      ``"batch_one"`` (a batch of one), ``"delete_ids"``/``"delete_one"``
+      (a delete by ``id:in``), ``"either"`` (another row when the first ID
+      is ``None``); ``detail`` is that kind's argument.
+    - ``operation_id``, ``summary``, ``spec_file``, ``spec_path``: where the
+      operation is in BigCommerce's OpenAPI files.
+    """
+
+    group: str
+    method: str
+    http_method: str
+    api: str
+    path: str
+    args: tuple[str, ...]
+    body: str
+    result: str
+    retryable: bool
+    operation_id: str
+    summary: str
+    spec_file: str
+    spec_path: str
+    kind: str = "request"
+    detail: str = ""
+    envelope: bool = True
+    body_required: bool = True
+
+    @property
+    def is_list(self) -> bool:
+        """Whether the method returns a lazy iterator over every item."""
+        return self.result in LIST_RESULTS
+
+    def __repr__(self) -> str:
+        return f"<Endpoint {self.group}.{self.method}: {self.http_method} /{self.api}{self.path}>"
+
+
+LIST_RESULTS = frozenset({"v2_pages", "offset_pages", "cursor_pages", "unpaged"})
+
+
+@cache
+def endpoints_of(group: str) -> Mapping[str, Endpoint]:
+    """The rows of one group by method name (read-only)."""
+    from bigc._endpoint_table import ENDPOINTS
+
+    rows = {row.method: row for row in ENDPOINTS if row.group == group}
+    if not rows:
+        raise KeyError(f"no endpoints for group {group!r}")
+    return MappingProxyType(rows)
