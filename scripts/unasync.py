@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "src" / "bigc" / "_async"
 TARGET = ROOT / "src" / "bigc" / "_sync"
 HAND_WRITTEN = {"_backend.py"}
-HEADER = "# Generated from _async/{name} by scripts/unasync.py\n"
+HEADER = "# Generated from bigc/_async/{name} by scripts/unasync.py: edit that file instead.\n"
 
 NAMES = {
     "aclose": "close",

@@ -1,4 +1,4 @@
-# Generated from _async/_api.py by scripts/unasync.py
+# Generated from bigc/_async/_api.py by scripts/unasync.py: edit that file instead.
 """Direct access to the v2 and v3 APIs: ``api.api_v2`` and ``api.api_v3``.
 
 Written once for async; ``scripts/unasync.py`` generates the sync twin.

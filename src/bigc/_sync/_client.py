@@ -1,4 +1,4 @@
-# Generated from _async/_client.py by scripts/unasync.py
+# Generated from bigc/_async/_client.py by scripts/unasync.py: edit that file instead.
 """``BigCommerceAPI``: the client and its resource groups.
 
 Written once for async; ``scripts/unasync.py`` generates ``BigCommerceAPI``.

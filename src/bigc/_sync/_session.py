@@ -1,4 +1,4 @@
-# Generated from _async/_session.py by scripts/unasync.py
+# Generated from bigc/_async/_session.py by scripts/unasync.py: edit that file instead.
 """The request loop shared by every call of one client: pace, send, retry, raise.
 
 Written once for async; ``scripts/unasync.py`` generates the sync twin in

@@ -1,4 +1,4 @@
-# Generated from _async/resources/_base.py by scripts/unasync.py
+# Generated from bigc/_async/resources/_base.py by scripts/unasync.py: edit that file instead.
 """What every resource group shares: the helpers the generated methods call.
 
 A generated method only names its row of the endpoint table
