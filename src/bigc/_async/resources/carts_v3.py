@@ -28,9 +28,13 @@ class AsyncCartsV3(AsyncGroup[AsyncV3API]):
         """Add Cart Line Items: ``POST /v3/carts/{cart_id}/items``."""
         return await self._object("add_line_items", (cart_id,), data, options)
 
-    def all_metafields(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all_cart_metafields(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
         """Get All Cart Metafields: ``GET /v3/carts/metafields``."""
-        return self._items("all_metafields", (), options)
+        return self._items("all_cart_metafields", (), options)
+
+    def all_metafields(self, cart_id: ID, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+        """Get Cart Metafields: ``GET /v3/carts/{cart_id}/metafields``."""
+        return self._items("all_metafields", (cart_id,), options)
 
     async def create(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
         """Create a Cart: ``POST /v3/carts``."""
@@ -79,10 +83,6 @@ class AsyncCartsV3(AsyncGroup[AsyncV3API]):
     async def get(self, cart_id: ID, **options: Unpack[CallOptions]) -> JSON:
         """Get a Cart: ``GET /v3/carts/{cart_id}``."""
         return await self._object("get", (cart_id,), None, options)
-
-    async def get_cart_metafield(self, cart_id: ID, **options: Unpack[CallOptions]) -> JSON:
-        """Get Cart Metafields: ``GET /v3/carts/{cart_id}/metafields``."""
-        return await self._object("get_cart_metafield", (cart_id,), None, options)
 
     async def get_metafield(
         self, cart_id: ID, metafield_id: ID, **options: Unpack[CallOptions]

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from .._api import AsyncV3API
@@ -12,7 +11,7 @@ from ._base import JSON, AsyncGroup, Body
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-    from bigc._options import ListOptions, WriteOptions
+    from bigc._options import CallOptions, WriteOptions
 
 __all__ = ["AsyncPageWidgetsV3"]
 
@@ -22,10 +21,10 @@ class AsyncPageWidgetsV3(AsyncGroup[AsyncV3API]):
 
     group = "page_widgets_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
-        """Get a page snapshot: ``GET /v3/content/page-widgets``."""
-        return self._items("all", (), options)
-
     async def create(self, data: Body | None = None, **options: Unpack[WriteOptions]) -> Any:
         """Publish or overwrite page content: ``POST /v3/content/page-widgets``."""
         return await self._any("create", (), data, options)
+
+    async def get(self, **options: Unpack[CallOptions]) -> JSON:
+        """Get a page snapshot: ``GET /v3/content/page-widgets``."""
+        return await self._object("get", (), None, options)

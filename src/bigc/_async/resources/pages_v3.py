@@ -22,13 +22,9 @@ class AsyncPagesV3(AsyncGroup[AsyncV3API]):
 
     group = "pages_v3"
 
-    def all(self, page_id: ID, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
-        """Get a Page: ``GET /v3/content/pages/{page_id}``."""
-        return self._items("all", (page_id,), options)
-
-    def all_page(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
         """Get Pages: ``GET /v3/content/pages``."""
-        return self._items("all_page", (), options)
+        return self._items("all", (), options)
 
     async def create(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
         """Create Pages: ``POST /v3/content/pages``."""
@@ -41,6 +37,10 @@ class AsyncPagesV3(AsyncGroup[AsyncV3API]):
     async def delete_many(self, **options: Unpack[CallOptions]) -> Any:
         """Delete Pages: ``DELETE /v3/content/pages``."""
         return await self._any("delete_many", (), None, options)
+
+    async def get(self, page_id: ID, **options: Unpack[CallOptions]) -> JSON:
+        """Get a Page: ``GET /v3/content/pages/{page_id}``."""
+        return await self._object("get", (page_id,), None, options)
 
     async def update(self, page_id: ID, data: Body, **options: Unpack[CallOptions]) -> JSON:
         """Update a Page: ``PUT /v3/content/pages/{page_id}``."""

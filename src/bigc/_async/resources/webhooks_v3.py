@@ -26,10 +26,6 @@ class AsyncWebhooksV3(AsyncGroup[AsyncV3API]):
         """Get Webhooks: ``GET /v3/hooks``."""
         return self._items("all", (), options)
 
-    def all_admin(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
-        """Get Admin Info: ``GET /v3/hooks/admin``."""
-        return self._items("all_admin", (), options)
-
     async def create(self, data: Body | None = None, **options: Unpack[WriteOptions]) -> JSON:
         """Create a Webhook: ``POST /v3/hooks``."""
         return await self._object("create", (), data, options)
@@ -41,6 +37,10 @@ class AsyncWebhooksV3(AsyncGroup[AsyncV3API]):
     async def get(self, webhook_id: ID, **options: Unpack[CallOptions]) -> JSON:
         """Get a Webhook: ``GET /v3/hooks/{webhook_id}``."""
         return await self._object("get", (webhook_id,), None, options)
+
+    async def get_admin(self, **options: Unpack[CallOptions]) -> JSON:
+        """Get Admin Info: ``GET /v3/hooks/admin``."""
+        return await self._object("get_admin", (), None, options)
 
     async def update(
         self, webhook_id: ID, data: Body | None = None, **options: Unpack[CallOptions]

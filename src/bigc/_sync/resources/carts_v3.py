@@ -27,9 +27,13 @@ class CartsV3(Group[V3API]):
         """Add Cart Line Items: ``POST /v3/carts/{cart_id}/items``."""
         return self._object("add_line_items", (cart_id,), data, options)
 
-    def all_metafields(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all_cart_metafields(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
         """Get All Cart Metafields: ``GET /v3/carts/metafields``."""
-        return self._items("all_metafields", (), options)
+        return self._items("all_cart_metafields", (), options)
+
+    def all_metafields(self, cart_id: ID, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+        """Get Cart Metafields: ``GET /v3/carts/{cart_id}/metafields``."""
+        return self._items("all_metafields", (cart_id,), options)
 
     def create(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
         """Create a Cart: ``POST /v3/carts``."""
@@ -76,10 +80,6 @@ class CartsV3(Group[V3API]):
     def get(self, cart_id: ID, **options: Unpack[CallOptions]) -> JSON:
         """Get a Cart: ``GET /v3/carts/{cart_id}``."""
         return self._object("get", (cart_id,), None, options)
-
-    def get_cart_metafield(self, cart_id: ID, **options: Unpack[CallOptions]) -> JSON:
-        """Get Cart Metafields: ``GET /v3/carts/{cart_id}/metafields``."""
-        return self._object("get_cart_metafield", (cart_id,), None, options)
 
     def get_metafield(self, cart_id: ID, metafield_id: ID, **options: Unpack[CallOptions]) -> JSON:
         """Get a Cart Metafield: ``GET /v3/carts/{cart_id}/metafields/{metafield_id}``."""

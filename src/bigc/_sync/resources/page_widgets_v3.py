@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from .._api import V3API
@@ -13,7 +12,7 @@ from ._base import JSON, Body, Group
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-    from bigc._options import ListOptions, WriteOptions
+    from bigc._options import CallOptions, WriteOptions
 
 __all__ = ["PageWidgetsV3"]
 
@@ -23,10 +22,10 @@ class PageWidgetsV3(Group[V3API]):
 
     group = "page_widgets_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
-        """Get a page snapshot: ``GET /v3/content/page-widgets``."""
-        return self._items("all", (), options)
-
     def create(self, data: Body | None = None, **options: Unpack[WriteOptions]) -> Any:
         """Publish or overwrite page content: ``POST /v3/content/page-widgets``."""
         return self._any("create", (), data, options)
+
+    def get(self, **options: Unpack[CallOptions]) -> JSON:
+        """Get a page snapshot: ``GET /v3/content/page-widgets``."""
+        return self._object("get", (), None, options)

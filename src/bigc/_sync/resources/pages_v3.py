@@ -23,13 +23,9 @@ class PagesV3(Group[V3API]):
 
     group = "pages_v3"
 
-    def all(self, page_id: ID, **options: Unpack[ListOptions]) -> Iterator[JSON]:
-        """Get a Page: ``GET /v3/content/pages/{page_id}``."""
-        return self._items("all", (page_id,), options)
-
-    def all_page(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
         """Get Pages: ``GET /v3/content/pages``."""
-        return self._items("all_page", (), options)
+        return self._items("all", (), options)
 
     def create(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
         """Create Pages: ``POST /v3/content/pages``."""
@@ -42,6 +38,10 @@ class PagesV3(Group[V3API]):
     def delete_many(self, **options: Unpack[CallOptions]) -> Any:
         """Delete Pages: ``DELETE /v3/content/pages``."""
         return self._any("delete_many", (), None, options)
+
+    def get(self, page_id: ID, **options: Unpack[CallOptions]) -> JSON:
+        """Get a Page: ``GET /v3/content/pages/{page_id}``."""
+        return self._object("get", (page_id,), None, options)
 
     def update(self, page_id: ID, data: Body, **options: Unpack[CallOptions]) -> JSON:
         """Update a Page: ``PUT /v3/content/pages/{page_id}``."""

@@ -27,10 +27,6 @@ class WebhooksV3(Group[V3API]):
         """Get Webhooks: ``GET /v3/hooks``."""
         return self._items("all", (), options)
 
-    def all_admin(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
-        """Get Admin Info: ``GET /v3/hooks/admin``."""
-        return self._items("all_admin", (), options)
-
     def create(self, data: Body | None = None, **options: Unpack[WriteOptions]) -> JSON:
         """Create a Webhook: ``POST /v3/hooks``."""
         return self._object("create", (), data, options)
@@ -42,6 +38,10 @@ class WebhooksV3(Group[V3API]):
     def get(self, webhook_id: ID, **options: Unpack[CallOptions]) -> JSON:
         """Get a Webhook: ``GET /v3/hooks/{webhook_id}``."""
         return self._object("get", (webhook_id,), None, options)
+
+    def get_admin(self, **options: Unpack[CallOptions]) -> JSON:
+        """Get Admin Info: ``GET /v3/hooks/admin``."""
+        return self._object("get_admin", (), None, options)
 
     def update(
         self, webhook_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
