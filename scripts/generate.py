@@ -147,7 +147,7 @@ def result_type(row: Endpoint) -> str | None:
 def returns(row: Endpoint) -> str:
     item = result_type(row)
     if row.is_list:
-        return f"AsyncIterator[{item or 'JSON'}]"
+        return f"AsyncPages[{item or 'JSON'}]"
     if row.kind in ("delete_ids", "delete_one"):
         return "None"
     if row.kind in ("find", "batch_one"):
@@ -260,7 +260,7 @@ def group_module(group: str, rows: list[Endpoint]) -> str:
     mixins = MIXINS.get(group, [])
     imports = {"Any"} if any(returns(r) == "Any" for r in rows) else set()
     needs_sequence = any("Sequence[" in " ".join(parameters(r)) for r in rows)
-    needs_iterator = any(r.is_list for r in rows)
+    needs_pages = any(r.is_list for r in rows)
     used = " ".join(" ".join(parameters(r)) + returns(r) for r in rows)
     base_names = [
         n
@@ -268,9 +268,7 @@ def group_module(group: str, rows: list[Endpoint]) -> str:
         if re.search(rf"\b{n}\b", used) or n == "AsyncGroup"
     ]
     options = sorted({option_type(r) for r in rows})
-    abc = [
-        n for n, need in (("AsyncIterator", needs_iterator), ("Sequence", needs_sequence)) if need
-    ]
+    abc = ["Sequence"] if needs_sequence else []
     out = [
         HEADER.rstrip("\n"),
         f'"""{title(group)}: {paths_line(rows)}."""',
@@ -286,6 +284,8 @@ def group_module(group: str, rows: list[Endpoint]) -> str:
     out.append(f"from typing import {', '.join(typing)}")
     out.append("")
     out.append(f"from .._api import Async{api.upper()}API")
+    if needs_pages:
+        out.append("from .._pages import AsyncPages")
     for module, mixin in mixins:
         out.append(f"from .{module} import {mixin}")
     out.append(f"from ._base import {', '.join(base_names)}")

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
@@ -23,61 +24,61 @@ class AsyncCustomersV3(AsyncGroup[AsyncV3API]):
 
     group = "customers_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[customers_v3.CustomerFull]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncPages[customers_v3.CustomerFull]:
         """Get All Customers: ``GET /v3/customers``."""
-        return cast("AsyncIterator[customers_v3.CustomerFull]", self._items("all", (), options))
+        return cast("AsyncPages[customers_v3.CustomerFull]", self._items("all", (), options))
 
     def all_addresses(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[customers_v3.GetCustomersAddressesResult]:
+    ) -> AsyncPages[customers_v3.GetCustomersAddressesResult]:
         """Get All Customer Addresses: ``GET /v3/customers/addresses``."""
         return cast(
-            "AsyncIterator[customers_v3.GetCustomersAddressesResult]",
+            "AsyncPages[customers_v3.GetCustomersAddressesResult]",
             self._items("all_addresses", (), options),
         )
 
     def all_attribute_values(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[customers_v3.GetCustomersAttributeValuesResult]:
+    ) -> AsyncPages[customers_v3.GetCustomersAttributeValuesResult]:
         """Get All Customer Attribute Values: ``GET /v3/customers/attribute-values``."""
         return cast(
-            "AsyncIterator[customers_v3.GetCustomersAttributeValuesResult]",
+            "AsyncPages[customers_v3.GetCustomersAttributeValuesResult]",
             self._items("all_attribute_values", (), options),
         )
 
     def all_attributes(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[customers_v3.GetCustomersAttributesResult]:
+    ) -> AsyncPages[customers_v3.GetCustomersAttributesResult]:
         """Get All Customer Attributes: ``GET /v3/customers/attributes``."""
         return cast(
-            "AsyncIterator[customers_v3.GetCustomersAttributesResult]",
+            "AsyncPages[customers_v3.GetCustomersAttributesResult]",
             self._items("all_attributes", (), options),
         )
 
     def all_customer_metafields(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[customers_v3.Metafield]:
+    ) -> AsyncPages[customers_v3.Metafield]:
         """Get All Customer Metafields: ``GET /v3/customers/metafields``."""
         return cast(
-            "AsyncIterator[customers_v3.Metafield]",
+            "AsyncPages[customers_v3.Metafield]",
             self._items("all_customer_metafields", (), options),
         )
 
     def all_form_field_values(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[customers_v3.GetCustomersFormFieldValuesResult]:
+    ) -> AsyncPages[customers_v3.GetCustomersFormFieldValuesResult]:
         """Get Customer Form Field Values: ``GET /v3/customers/form-field-values``."""
         return cast(
-            "AsyncIterator[customers_v3.GetCustomersFormFieldValuesResult]",
+            "AsyncPages[customers_v3.GetCustomersFormFieldValuesResult]",
             self._items("all_form_field_values", (), options),
         )
 
     def all_metafields(
         self, customer_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[customers_v3.MetafieldFull]:
+    ) -> AsyncPages[customers_v3.MetafieldFull]:
         """Get Customer Metafields: ``GET /v3/customers/{customer_id}/metafields``."""
         return cast(
-            "AsyncIterator[customers_v3.MetafieldFull]",
+            "AsyncPages[customers_v3.MetafieldFull]",
             self._items("all_metafields", (customer_id,), options),
         )
 
