@@ -149,12 +149,22 @@ class Spec:
         if "requestBody" not in op:
             return "none"
         content = self.resolve(op["requestBody"]).get("content", {})
-        if not any("json" in kind for kind in content) and any(
-            kind.startswith("multipart/") for kind in content
-        ):
+        forms = [
+            m.get("schema", {}) for kind, m in content.items() if kind.startswith("multipart/")
+        ]
+        json_too = any("json" in kind for kind in content)
+        if forms and (not json_too or any(self.has_file(form) for form in forms)):
             return "multipart"
         types = set().union(*(self.types(m.get("schema", {})) for m in content.values()))
         return "list" if types == {"array"} else "object"
+
+    def has_file(self, schema: Any) -> bool:
+        """Whether a form's schema has a file field (``format: binary``, or named ``*file``)."""
+        props = self.properties(schema).items()
+        return any(
+            self.resolve(p).get("format") == "binary" or name.lower().endswith("file")
+            for name, p in props
+        )
 
     def body_required(self, op: Mapping[str, Any], item: Mapping[str, Any]) -> bool:
         for param in self.parameters(op, item):

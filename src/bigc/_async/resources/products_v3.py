@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
 from .._pages import AsyncPages
-from ._base import ID, AsyncGroup
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -172,10 +172,7 @@ class AsyncProductsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def create_image(
-        self,
-        product_id: ID,
-        data: products_catalog_v3.CreateProductImageBody,
-        **options: Unpack[WriteOptions],
+        self, product_id: ID, data: Body, **options: Unpack[WriteOptions]
     ) -> products_catalog_v3.CreateProductImageResult:
         """Create a Product Image: ``POST /v3/catalog/products/{product_id}/images``."""
         return cast(
@@ -485,11 +482,7 @@ class AsyncProductsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_image(
-        self,
-        product_id: ID,
-        image_id: ID,
-        data: products_catalog_v3.UpdateProductImageBody,
-        **options: Unpack[CallOptions],
+        self, product_id: ID, image_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> products_catalog_v3.UpdateProductImageResult:
         """Update a Product Image: ``PUT /v3/catalog/products/{product_id}/images/{image_id}``."""
         return cast(

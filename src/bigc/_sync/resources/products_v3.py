@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
 from .._pages import Pages
-from ._base import ID, Group
+from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -167,10 +167,7 @@ class ProductsV3(Group[V3API]):
         )
 
     def create_image(
-        self,
-        product_id: ID,
-        data: products_catalog_v3.CreateProductImageBody,
-        **options: Unpack[WriteOptions],
+        self, product_id: ID, data: Body, **options: Unpack[WriteOptions]
     ) -> products_catalog_v3.CreateProductImageResult:
         """Create a Product Image: ``POST /v3/catalog/products/{product_id}/images``."""
         return cast(
@@ -474,11 +471,7 @@ class ProductsV3(Group[V3API]):
         )
 
     def update_image(
-        self,
-        product_id: ID,
-        image_id: ID,
-        data: products_catalog_v3.UpdateProductImageBody,
-        **options: Unpack[CallOptions],
+        self, product_id: ID, image_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> products_catalog_v3.UpdateProductImageResult:
         """Update a Product Image: ``PUT /v3/catalog/products/{product_id}/images/{image_id}``."""
         return cast(
