@@ -286,9 +286,10 @@ def group_module(group: str, rows: list[Endpoint]) -> str:
     out.append(f"from .._api import Async{api.upper()}API")
     if needs_pages:
         out.append("from .._pages import AsyncPages")
-    for module, mixin in mixins:
-        out.append(f"from .{module} import {mixin}")
-    out.append(f"from ._base import {', '.join(base_names)}")
+    relative = [(module, mixin) for module, mixin in mixins]
+    relative.append(("_base", ", ".join(base_names)))
+    for module, names in sorted(relative):
+        out.append(f"from .{module} import {names}")
     modules = sorted(
         {m.split(".")[0] for r in rows for m in re.findall(r"\b\w+\.\w+", used_types(r))}
     )
