@@ -334,26 +334,52 @@ def paths_line(rows: list[Endpoint]) -> str:
 def init_module(groups: dict[str, list[Endpoint]]) -> str:
     out = [
         HEADER.rstrip("\n"),
-        '"""The resource groups, one per resource of the REST management API."""',
+        '"""The resource groups, one per resource of the REST management API.',
+        "",
+        "A client creates each group the first time it is used, importing its module",
+        "then: ``import bigc`` loads none of them.",
+        '"""',
         "",
         "from __future__ import annotations",
         "",
-        "from .._api import AsyncV2API, AsyncV3API",
+        "import importlib",
+        "from typing import TYPE_CHECKING, Any",
+        "",
+        "if TYPE_CHECKING:",
+        "    from .._api import AsyncV2API, AsyncV3API",
     ]
     for group in groups:
-        out.append(f"from .{group} import {class_name(group)}")
-    names = ['"AsyncResourceGroups"', *[f'"{class_name(g)}"' for g in groups]]
-    out += ["", "__all__ = ["] + [f"    {n}," for n in sorted(names)] + ["]", "", ""]
+        out.append(f"    from .{group} import {class_name(group)}")
+    out += ["", '__all__ = ["GROUPS", "AsyncResourceGroups"]', ""]
+    out.append("# group -> (class, API version); the group's module has the group's name")
+    out.append("GROUPS: dict[str, tuple[str, str]] = {")
+    for group, rows in groups.items():
+        out.append(f'    "{group}": ("{class_name(group)}", "{rows[0].api}"),')
+    out += ["}", "", ""]
     out += [
         "class AsyncResourceGroups:",
         '    """The resource groups of a client: ``api.products_v3``, ``api.orders_v2``..."""',
         "",
+        "    api_v2: AsyncV2API",
+        "    api_v3: AsyncV3API",
     ]
     for group in groups:
         out.append(f"    {group}: {class_name(group)}")
-    out += ["", "    def _bind_groups(self, v2: AsyncV2API, v3: AsyncV3API) -> None:"]
-    for group, rows in groups.items():
-        out.append(f"        self.{group} = {class_name(group)}({rows[0].api})")
+    out += [
+        "",
+        "    if not TYPE_CHECKING:  # type checkers see the attributes above, not this",
+        "",
+        "        def __getattr__(self, name: str) -> Any:",
+        '            """Create a group on first use (and keep it)."""',
+        "            if name not in GROUPS:",
+        '                message = f"{type(self).__name__!r} object has no attribute {name!r}"',
+        "                raise AttributeError(message)",
+        "            class_name, version = GROUPS[name]",
+        '            module = importlib.import_module(f"{__name__}.{name}")',
+        '            group = getattr(module, class_name)(getattr(self, f"api_{version}"))',
+        "            setattr(self, name, group)",
+        "            return group",
+    ]
     return "\n".join(out) + "\n"
 
 

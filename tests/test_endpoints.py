@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import inspect
 import json
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -329,3 +331,24 @@ async def test_spec_examples_decode_into_the_result(row: Endpoint, example: Any)
     if row.kind in ("delete_ids", "delete_one"):
         expected = type(None)
     assert isinstance(result, expected), result
+
+
+def test_groups_are_created_on_first_use() -> None:
+    probe = (
+        "import sys, bigc\n"
+        "def loaded(): return sorted(m for m in sys.modules if m.startswith('bigc._sync.resources.'))\n"
+        "print(loaded())\n"
+        "api = bigc.BigCommerceAPI('s', 't')\n"
+        "first = api.brands_v3\n"
+        "print(first is api.brands_v3, loaded())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "[]",
+        "True ['bigc._sync.resources._base', 'bigc._sync.resources.brands_v3']",
+    ]
+    api = BigCommerceAPI("s", TOKEN, transport=SyncTransport())
+    with pytest.raises(AttributeError, match="brands_v4"):
+        api.brands_v4  # type: ignore[attr-defined]  # noqa: B018
+    assert api.with_options(timeout=3).brands_v3 is not api.brands_v3

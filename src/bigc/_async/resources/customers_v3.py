@@ -85,13 +85,15 @@ class AsyncCustomersV3(AsyncGroup[AsyncV3API]):
     async def create(
         self, data: customers_v3.CustomerPost, **options: Unpack[WriteOptions]
     ) -> customers_v3.CustomerFull:
-        """Create Customers: ``POST /v3/customers``."""
+        """Create Customers: a batch of one, returning the one item: ``POST /v3/customers``."""
         return cast("customers_v3.CustomerFull", await self._batch_one("create", (), data, options))
 
     async def create_address(
         self, data: customers_v3.AddressPost, **options: Unpack[WriteOptions]
     ) -> customers_v3.CreateCustomersAddressesResult:
-        """Create a Customer Address: ``POST /v3/customers/addresses``."""
+        """Create a Customer Address: a batch of one, returning the one item:
+        ``POST /v3/customers/addresses``.
+        """
         return cast(
             "customers_v3.CreateCustomersAddressesResult",
             await self._batch_one("create_address", (), data, options),
@@ -143,17 +145,19 @@ class AsyncCustomersV3(AsyncGroup[AsyncV3API]):
         )
 
     async def delete(self, customer_id: ID, **options: Unpack[CallOptions]) -> None:
-        """Delete Customers: ``DELETE /v3/customers``."""
+        """Delete Customers: one item, by id:in: ``DELETE /v3/customers``."""
         await self._delete_one("delete", customer_id, options)
 
     async def delete_address(self, address_id: ID, **options: Unpack[CallOptions]) -> None:
-        """Delete a Customer Address: ``DELETE /v3/customers/addresses``."""
+        """Delete a Customer Address: one item, by id:in: ``DELETE /v3/customers/addresses``."""
         await self._delete_one("delete_address", address_id, options)
 
     async def delete_addresses(
         self, address_ids: Sequence[ID] | None = None, **options: Unpack[CallOptions]
     ) -> None:
-        """Delete a Customer Address: ``DELETE /v3/customers/addresses``."""
+        """Delete a Customer Address, by id:in (IDs, or params={'id:in': [...]}):
+        ``DELETE /v3/customers/addresses``.
+        """
         await self._delete_ids("delete_addresses", address_ids, options)
 
     async def delete_attribute_values(self, **options: Unpack[CallOptions]) -> Any:
@@ -167,7 +171,9 @@ class AsyncCustomersV3(AsyncGroup[AsyncV3API]):
     async def delete_many(
         self, customer_ids: Sequence[ID] | None = None, **options: Unpack[CallOptions]
     ) -> None:
-        """Delete Customers: ``DELETE /v3/customers``."""
+        """Delete Customers, by id:in (IDs, or params={'id:in': [...]}):
+        ``DELETE /v3/customers``.
+        """
         await self._delete_ids("delete_many", customer_ids, options)
 
     async def delete_metafield(
@@ -190,13 +196,15 @@ class AsyncCustomersV3(AsyncGroup[AsyncV3API]):
     async def get(
         self, customer_id: ID, **options: Unpack[CallOptions]
     ) -> customers_v3.CustomerFull:
-        """Get All Customers: ``GET /v3/customers``."""
+        """One item by ID, looked up through the list's id:in filter: ``GET /v3/customers``."""
         return cast("customers_v3.CustomerFull", await self._find("get", customer_id, options))
 
     async def get_address(
         self, address_id: ID, **options: Unpack[CallOptions]
     ) -> customers_v3.GetCustomersAddressesResult:
-        """Get All Customer Addresses: ``GET /v3/customers/addresses``."""
+        """One item by ID, looked up through the list's id:in filter:
+        ``GET /v3/customers/addresses``.
+        """
         return cast(
             "customers_v3.GetCustomersAddressesResult",
             await self._find("get_address", address_id, options),
@@ -244,7 +252,7 @@ class AsyncCustomersV3(AsyncGroup[AsyncV3API]):
     async def update(
         self, customer_id: ID, data: customers_v3.CustomerPut, **options: Unpack[CallOptions]
     ) -> customers_v3.CustomerFull:
-        """Update Customers: ``PUT /v3/customers``."""
+        """Update Customers: a batch of one, returning the one item: ``PUT /v3/customers``."""
         return cast(
             "customers_v3.CustomerFull",
             await self._batch_one("update", (customer_id,), data, options),
@@ -253,7 +261,9 @@ class AsyncCustomersV3(AsyncGroup[AsyncV3API]):
     async def update_address(
         self, address_id: ID, data: customers_v3.AddressPut, **options: Unpack[CallOptions]
     ) -> customers_v3.UpdateCustomersAddressesResult:
-        """Update a Customer Address: ``PUT /v3/customers/addresses``."""
+        """Update a Customer Address: a batch of one, returning the one item:
+        ``PUT /v3/customers/addresses``.
+        """
         return cast(
             "customers_v3.UpdateCustomersAddressesResult",
             await self._batch_one("update_address", (address_id,), data, options),
@@ -298,7 +308,7 @@ class AsyncCustomersV3(AsyncGroup[AsyncV3API]):
     async def update_form_field(
         self, customer_id: ID, data: customers_v3.FormFieldValueFull, **options: Unpack[CallOptions]
     ) -> customers_v3.UpdateCustomerFormFieldValuesResult:
-        """Upsert Customer Form Field Values (Deprecated):
+        """Upsert Customer Form Field Values (Deprecated): a batch of one, returning the one item:
         ``PUT /v3/customers/form-field-values``.
         """
         return cast(

@@ -34,7 +34,9 @@ class AsyncOrdersV3(AsyncGroup[AsyncV3API]):
     def all_refunds(
         self, order_id: ID | None = None, **options: Unpack[ListOptions]
     ) -> AsyncPages[orders_v3.Refund]:
-        """Get Refunds for Order: ``GET /v3/orders/{order_id}/payment_actions/refunds``."""
+        """Get Refunds for Order (without an ID: every order's):
+        ``GET /v3/orders/{order_id}/payment_actions/refunds``.
+        """
         return cast(
             "AsyncPages[orders_v3.Refund]", self._items("all_refunds", (order_id,), options)
         )
@@ -66,7 +68,9 @@ class AsyncOrdersV3(AsyncGroup[AsyncV3API]):
         return await self._any("get_order_settings_channel", (channel_id,), None, options)
 
     async def get_refund(self, refund_id: ID, **options: Unpack[CallOptions]) -> orders_v3.Refund:
-        """Get All Refunds: ``GET /v3/orders/payment_actions/refunds``."""
+        """One item by ID, looked up through the list's id:in filter:
+        ``GET /v3/orders/payment_actions/refunds``.
+        """
         return cast("orders_v3.Refund", await self._find("get_refund", refund_id, options))
 
     async def get_refund_by_id(

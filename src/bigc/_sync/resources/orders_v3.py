@@ -35,7 +35,9 @@ class OrdersV3(Group[V3API]):
     def all_refunds(
         self, order_id: ID | None = None, **options: Unpack[ListOptions]
     ) -> Pages[orders_v3.Refund]:
-        """Get Refunds for Order: ``GET /v3/orders/{order_id}/payment_actions/refunds``."""
+        """Get Refunds for Order (without an ID: every order's):
+        ``GET /v3/orders/{order_id}/payment_actions/refunds``.
+        """
         return cast("Pages[orders_v3.Refund]", self._items("all_refunds", (order_id,), options))
 
     def all_store_refunds(self, **options: Unpack[ListOptions]) -> Pages[orders_v3.Refund]:
@@ -61,7 +63,9 @@ class OrdersV3(Group[V3API]):
         return self._any("get_order_settings_channel", (channel_id,), None, options)
 
     def get_refund(self, refund_id: ID, **options: Unpack[CallOptions]) -> orders_v3.Refund:
-        """Get All Refunds: ``GET /v3/orders/payment_actions/refunds``."""
+        """One item by ID, looked up through the list's id:in filter:
+        ``GET /v3/orders/payment_actions/refunds``.
+        """
         return cast("orders_v3.Refund", self._find("get_refund", refund_id, options))
 
     def get_refund_by_id(
