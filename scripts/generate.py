@@ -110,9 +110,11 @@ def option_type(row: Endpoint) -> str:
 def body_type(row: Endpoint) -> str:
     """The spec's body type where ``bigc.types`` has one, else a plain mapping.
 
-    Upload forms stay plain: their file fields are not in the spec's JSON body.
+    Upload forms stay plain: their file fields are not in the spec's JSON body;
+    so do PUT bodies: the spec marks fields required that a partial update
+    leaves out, and BigCommerce accepts that.
     """
-    typed = spec_type(row, 1) if row.body != "multipart" else None
+    typed = spec_type(row, 1) if row.body != "multipart" and row.http_method == "POST" else None
     if row.kind == "batch_one":
         return (list_item(typed) if typed else None) or "Body"
     if row.body == "list":

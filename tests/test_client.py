@@ -76,7 +76,9 @@ class TestDirectAccess:
         assert response.status_code == 200
         assert response.headers["x-custom"] == "yes"
         assert response.json() == body
-        assert response.request is transport.last
+        assert response.request is not None
+        assert (response.request.method, response.request.url) == ("GET", transport.last.url)
+        assert response.request.headers["X-Auth-Token"] == "[redacted]"
 
     @pytest.mark.parametrize("path", ["/orders?page=1", "/orders#x"])
     def test_query_in_path_is_refused_before_sending(self, driver: Driver, path: str) -> None:

@@ -7,15 +7,18 @@
 
 from bigc import data, exceptions, utils
 from bigc._async._client import AsyncBigCommerceAPI
+from bigc._async._graphql import AsyncStorefrontGraphQL
 from bigc._async._pages import AsyncPages
 from bigc._config import ClientConfig
 from bigc._endpoint_table import ENDPOINTS
 from bigc._endpoints import Endpoint
+from bigc._graphql import GraphQLResult
 from bigc._models import AsyncTransport, Headers, Request, Response, Timeout, Transport
 from bigc._options import CallOptions, ListOptions, WriteOptions
 from bigc._ratelimit import RateLimitStatus
 from bigc._retry import RetryPolicy
 from bigc._sync._client import BigCommerceAPI
+from bigc._sync._graphql import StorefrontGraphQL
 from bigc._sync._pages import Pages
 from bigc.exceptions import BigCommerceException
 
@@ -25,12 +28,14 @@ __all__ = [
     "ENDPOINTS",
     "AsyncBigCommerceAPI",
     "AsyncPages",
+    "AsyncStorefrontGraphQL",
     "AsyncTransport",
     "BigCommerceAPI",
     "BigCommerceException",
     "CallOptions",
     "ClientConfig",
     "Endpoint",
+    "GraphQLResult",
     "Headers",
     "ListOptions",
     "Pages",
@@ -38,6 +43,7 @@ __all__ = [
     "Request",
     "Response",
     "RetryPolicy",
+    "StorefrontGraphQL",
     "Timeout",
     "Transport",
     "WriteOptions",

@@ -292,6 +292,7 @@ class AsyncV2API(AsyncAPIVersion):
         pages = ordered_map(fetch, itertools.count(2), options.concurrency)
         try:
             async for items in pages:
+                self._session.check_open()  # a list stops when its client is closed
                 for item in items:
                     yield item
                 if len(items) < options.limit:
@@ -357,6 +358,7 @@ class AsyncV3API(AsyncAPIVersion):
         pages = ordered_map(fetch, range(2, total_pages + 1), options.concurrency)
         try:
             async for items in pages:
+                self._session.check_open()
                 for item in items:
                     yield item
         finally:
@@ -378,6 +380,7 @@ class AsyncV3API(AsyncAPIVersion):
         try:
             while True:
                 response = await ahead.result()
+                self._session.check_open()
                 items, next_cursor = cursor_items(response)
                 if next_cursor is not None:
                     if next_cursor in seen:

@@ -291,6 +291,7 @@ class V2API(APIVersion):
         pages = ordered_map(fetch, itertools.count(2), options.concurrency)
         try:
             for items in pages:
+                self._session.check_open()  # a list stops when its client is closed
                 for item in items:
                     yield item
                 if len(items) < options.limit:
@@ -356,6 +357,7 @@ class V3API(APIVersion):
         pages = ordered_map(fetch, range(2, total_pages + 1), options.concurrency)
         try:
             for items in pages:
+                self._session.check_open()
                 for item in items:
                     yield item
         finally:
@@ -377,6 +379,7 @@ class V3API(APIVersion):
         try:
             while True:
                 response = ahead.result()
+                self._session.check_open()
                 items, next_cursor = cursor_items(response)
                 if next_cursor is not None:
                     if next_cursor in seen:

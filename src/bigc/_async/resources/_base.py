@@ -151,7 +151,7 @@ class AsyncGroup(Generic[API]):
             timeout=options.get("timeout"),
             retries=options.get("retries"),
             retry_policy=options.get("retry_policy"),
-            read_only=row.http_method == "POST" and row.retryable,
+            retry_as="GET" if row.http_method == "POST" and row.retryable else None,
         )
         return decode(row, response)
 
