@@ -114,7 +114,8 @@ def body_type(row: Endpoint) -> str:
     so do PUT bodies: the spec marks fields required that a partial update
     leaves out, and BigCommerce accepts that.
     """
-    typed = spec_type(row, 1) if row.body != "multipart" and row.http_method == "POST" else None
+    plain = row.body in ("form", "multipart") or row.http_method != "POST"
+    typed = None if plain else spec_type(row, 1)
     if row.kind == "batch_one":
         return (list_item(typed) if typed else None) or "Body"
     if row.body == "list":
