@@ -157,7 +157,8 @@ class Spec:
             return "form"
         if forms and any(self.has_file(form) for form in forms):
             return "multipart"
-        types = set().union(*(self.types(m.get("schema", {})) for m in content.values()))
+        media = [m for kind, m in content.items() if "json" in kind] or list(content.values())
+        types = set().union(*(self.types(m.get("schema", {})) for m in media))
         return "list" if types == {"array"} else "object"
 
     def has_file(self, schema: Any) -> bool:

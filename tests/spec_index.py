@@ -30,6 +30,7 @@ __all__ = [
     "SPECS_DIR",
     "Operation",
     "file_operation",
+    "spec_document",
     "spec_has",
     "spec_operation",
 ]
@@ -201,6 +202,12 @@ def _load(file: str) -> tuple[_Template, ...]:
         pattern, specificity = _compile(template)
         templates.append(_Template(template, pattern, specificity, file, item, document))
     return tuple(templates)
+
+
+def spec_document(file: str) -> Mapping[str, Any]:
+    """The whole parsed spec file (read once)."""
+    templates = _load(file)
+    return templates[0].document if templates else {}
 
 
 @cache

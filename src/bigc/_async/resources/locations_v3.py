@@ -46,11 +46,11 @@ class AsyncLocationsV3(AsyncGroup[AsyncV3API]):
             self._items("all_metafields", (location_id,), options),
         )
 
-    async def create(
+    async def create_many(
         self, data: locations_v3.LocationsCreateRequest, **options: Unpack[WriteOptions]
     ) -> Any:
         """Create Locations: ``POST /v3/inventory/locations``."""
-        return await self._any("create", (), data, options)
+        return await self._any("create_many", (), data, options)
 
     async def create_metafield(
         self, location_id: ID, data: locations_v3.MetafieldBase, **options: Unpack[WriteOptions]

@@ -39,11 +39,11 @@ class AsyncSegmentsV3(AsyncGroup[AsyncV3API]):
             self._items("all_shopper_profiles", (segment_id,), options),
         )
 
-    async def create(
+    async def create_many(
         self, data: segments_v3.SegmentsPostRequest, **options: Unpack[WriteOptions]
     ) -> list[segments_v3.Segment]:
         """Create Segments: ``POST /v3/segments``."""
-        return cast("list[segments_v3.Segment]", await self._list("create", (), data, options))
+        return cast("list[segments_v3.Segment]", await self._list("create_many", (), data, options))
 
     async def create_shopper_profiles(
         self,

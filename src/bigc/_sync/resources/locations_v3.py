@@ -47,11 +47,11 @@ class LocationsV3(Group[V3API]):
             self._items("all_metafields", (location_id,), options),
         )
 
-    def create(
+    def create_many(
         self, data: locations_v3.LocationsCreateRequest, **options: Unpack[WriteOptions]
     ) -> Any:
         """Create Locations: ``POST /v3/inventory/locations``."""
-        return self._any("create", (), data, options)
+        return self._any("create_many", (), data, options)
 
     def create_metafield(
         self, location_id: ID, data: locations_v3.MetafieldBase, **options: Unpack[WriteOptions]

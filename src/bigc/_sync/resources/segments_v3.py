@@ -40,11 +40,11 @@ class SegmentsV3(Group[V3API]):
             self._items("all_shopper_profiles", (segment_id,), options),
         )
 
-    def create(
+    def create_many(
         self, data: segments_v3.SegmentsPostRequest, **options: Unpack[WriteOptions]
     ) -> list[segments_v3.Segment]:
         """Create Segments: ``POST /v3/segments``."""
-        return cast("list[segments_v3.Segment]", self._list("create", (), data, options))
+        return cast("list[segments_v3.Segment]", self._list("create_many", (), data, options))
 
     def create_shopper_profiles(
         self,
