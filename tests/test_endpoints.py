@@ -342,11 +342,11 @@ async def test_spec_examples_decode_into_the_result(row: Endpoint, example: Any)
     assert isinstance(result, expected), result
 
 
-def test_groups_are_created_on_first_use() -> None:
+def test_groups_and_the_table_are_loaded_on_first_use() -> None:
     probe = (
         "import sys, bigc\n"
         "def loaded(): return sorted(m for m in sys.modules if '_sync.resources.' in m)\n"
-        "print(loaded())\n"
+        "print(loaded(), 'bigc._endpoint_table' in sys.modules)\n"
         "api = bigc.BigCommerceAPI('s', 't')\n"
         "first = api.brands_v3\n"
         "print(first is api.brands_v3, loaded())\n"
@@ -354,7 +354,7 @@ def test_groups_are_created_on_first_use() -> None:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
-        "[]",
+        "[] False",  # import bigc reads neither the groups nor the table
         "True ['bigc._sync.resources._base', 'bigc._sync.resources.brands_v3']",
     ]
     api = BigCommerceAPI("s", TOKEN, transport=SyncTransport())
