@@ -254,29 +254,10 @@ def _example(row: Endpoint) -> tuple[int, Any] | None:
         if not str(status).startswith("2"):
             continue
         response = operation.resolve(response)
-        found = _example_of(operation, response)
+        found = operation.json_example(response)
         if found is not None:
             return int(status), found
         return None
-    return None
-
-
-def _example_of(operation: Any, response: Any) -> Any:
-    examples = response.get("examples", {})  # Swagger 2.0: by media type
-    if "application/json" in examples:
-        return examples["application/json"]
-    for kind, media in response.get("content", {}).items():
-        if "json" not in kind:
-            continue
-        if "example" in media:
-            return media["example"]
-        for example in media.get("examples", {}).values():
-            value = operation.resolve(example).get("value")
-            if value is not None:
-                return value
-        schema = operation.resolve(media.get("schema", {}))
-        if "example" in schema:
-            return schema["example"]
     return None
 
 

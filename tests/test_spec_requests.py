@@ -73,18 +73,7 @@ def request_example(operation: Operation) -> Any:
     for param in operation._parameters():
         if param.get("in") == "body":
             return operation.resolve(param.get("schema", {})).get("example")
-    body = operation.resolve(operation.spec.get("requestBody", {}))
-    for kind, media in body.get("content", {}).items():
-        if "json" not in kind:
-            continue
-        if "example" in media:
-            return media["example"]
-        for example in media.get("examples", {}).values():
-            value = operation.resolve(example).get("value")
-            if value is not None:
-                return value
-        return operation.resolve(media.get("schema", {})).get("example")
-    return None
+    return operation.json_example(operation.resolve(operation.spec.get("requestBody", {})))
 
 
 def prepared(row: Endpoint) -> tuple[RowCase, dict[str, Any], bool]:
