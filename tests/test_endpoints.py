@@ -342,3 +342,17 @@ def test_groups_and_the_table_are_loaded_on_first_use() -> None:
     with pytest.raises(AttributeError, match="brands_v4"):
         api.brands_v4  # type: ignore[attr-defined]  # noqa: B018
     assert api.with_options(timeout=3).brands_v3 is not api.brands_v3
+
+
+@by_flavor
+@pytest.mark.parametrize("version", ["api_v2", "api_v3"])
+async def test_direct_calls_take_the_same_options(flavor: str, version: str) -> None:
+    harness = Harness(flavor, default=json_response(200, {"data": {"id": 1}}))
+    api = getattr(harness.api, version)
+    await harness.resolve(api.put("/x/1", data={}, headers={"X-Trace": "t"}, retries=0))
+    assert harness.requests[0].headers["X-Trace"] == "t"
+    for call in (api.get, api.delete, api.request_raw):
+        arguments = ("GET", "/x") if call == api.request_raw else ("/x",)
+        with pytest.raises(TypeError, match="page_size"):
+            await harness.resolve(call(*arguments, page_size=5))
+    assert len(harness.requests) == 1
