@@ -115,6 +115,7 @@ def measure(module: str, jobs: int, equivalents: dict[str, str]) -> Score:
     work = prepare(module)
     mutmut(work, "run", "--max-children", str(jobs))
     score = Score(module, 0, [], 0)
+    listed = {name for name in equivalents if name.startswith(f"bigc.{module.replace('/', '.')}.")}
     for line in mutmut(work, "results", "--all", "true").splitlines():
         match = re.fullmatch(r"\s*(\S+): (.+)", line)
         if not match:
@@ -124,9 +125,18 @@ def measure(module: str, jobs: int, equivalents: dict[str, str]) -> Score:
             score.killed += 1
         elif name in equivalents:
             score.equivalent += 1
+            listed.discard(name)
         else:
             score.survivors.append(f"{name}: {status}")
+    for name in sorted(listed):
+        # Its function changed (mutant numbers moved) or a test now kills it: re-check the list.
+        print(f"stale entry in {EQUIVALENTS.name}: {name} is killed or gone")
     return score
+
+
+def changed_line(line: str) -> bool:
+    """A removed or added line of a diff (not its ``---``/``+++`` file names)."""
+    return line[:1] in "-+" and line[:3] not in ("---", "+++") and line != ""
 
 
 def main() -> int:
@@ -155,7 +165,8 @@ def main() -> int:
             print(f"survived: {survivor}")
             if options.show:
                 work = WORK / score.module.replace("/", ".")
-                print(mutmut(work, "show", survivor.split(":")[0]))
+                diff = mutmut(work, "show", survivor.split(":")[0]).splitlines()
+                print("\n".join(f"    {line}" for line in diff if changed_line(line)))
     low = [s.module for s in scores if s.percent < MODULE_TARGET]
     if low or total < TOTAL_TARGET:
         print(

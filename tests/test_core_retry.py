@@ -104,6 +104,14 @@ class TestAttempts:
         # …and those refusals spent nothing: the connect budget is whole.
         assert delays(after_error(state, ConnectError())) == [1.0, 2.0]
 
+    def test_a_post_is_never_repeated_once_sent_whatever_its_budget(self) -> None:
+        # check_retries refuses retries > 0 for POST; RetryState holds the line on its own too.
+        state = RetryState(POLICY, "POST", 3)
+        assert state.after_response(json_response(503), None) is None
+        assert state.after_error(BigCommerceNetworkError(), None) is None
+        assert state.after_error(RequestTimeoutError(phase="read"), None) is None
+        assert state.after_error(ConnectError(), None) == 1.0
+
     def test_every_failure_spends_one_shared_budget(self) -> None:
         state = RetryState(POLICY, "GET", 3)
         assert state.after_error(ConnectError(), None) == 1.0
@@ -287,8 +295,13 @@ class TestCheckRetries:
         check_retries(method, None)
 
     def test_a_post_may_not_retry_even_once(self) -> None:
-        with pytest.raises(ValueError, match=r"^retries must be 0 for POST: BigCommerce has no"):
+        with pytest.raises(ValueError) as caught:
             check_retries("POST", 1)
+        assert str(caught.value) == (
+            "retries must be 0 for POST: BigCommerce has no idempotency keys, so a repeated "
+            "POST can create a second object (bigc still retries a POST that never reached "
+            "the server and a POST answered with 429)"
+        )
         check_retries("PUT", 1)
 
     def test_the_message_names_the_option(self) -> None:
