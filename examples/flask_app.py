@@ -15,6 +15,7 @@ import os
 from typing import Any
 
 from flask import Flask, abort, request
+from markupsafe import escape  # text from a JWT is not HTML
 
 from bigc import BigCommerceAPI, Transport
 from bigc.apps import (
@@ -82,7 +83,7 @@ def create_app(
     @app.get("/load")
     def load() -> str:
         payload = signed_payload()
-        return f"<p>Hello {payload.user.email} on {payload.store_hash}.</p>"
+        return f"<p>Hello {escape(payload.user.email)} on {payload.store_hash}.</p>"
 
     @app.get("/uninstall")
     def uninstall() -> tuple[str, int]:
@@ -97,9 +98,13 @@ def create_app(
             return "", 200  # already handled: acknowledge, do nothing
         except VerificationError:
             return "", 401
-        if event.store_hash in tokens and event.scope != "store/product/deleted":
-            product = store_api(event.store_hash).products_v3.get(event.data["id"])
-            app.config["EVENTS"].append((event.scope, product["id"], product["name"]))
+        try:
+            if event.store_hash in tokens and event.scope != "store/product/deleted":
+                product = store_api(event.store_hash).products_v3.get(event.data["id"])
+                app.config["EVENTS"].append((event.scope, product["id"], product["name"]))
+        except Exception:
+            seen.discard(event.delivery_id)  # not handled: BigCommerce's retry must be
+            raise  # a 500: BigCommerce delivers it again later
         return "", 200
 
     return app

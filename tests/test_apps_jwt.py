@@ -98,6 +98,13 @@ def test_a_wrong_audience_fails() -> None:
     _refused(sign(load_claims(aud="another-app")), "(?i)audience")
 
 
+def test_an_audience_list_fails_even_when_it_holds_the_client_id() -> None:
+    _refused(sign(load_claims(aud=[CLIENT_ID, "another-app"])), "aud")
+    _refused(sign(load_claims(aud=[CLIENT_ID])), "aud")
+    with pytest.raises(VerificationError, match="aud"):
+        verify_current_customer(sign(customer_claims(aud=[CLIENT_ID])), CLIENT_ID, SECRET)
+
+
 def test_a_wrong_issuer_fails() -> None:
     _refused(sign(load_claims(iss="bc/apps")), "issuer")
 
@@ -107,6 +114,16 @@ def test_an_expired_token_fails_beyond_the_leeway() -> None:
     expired = sign(load_claims(iat=now - 90000, nbf=now - 90000, exp=now - 60))
     _refused(expired, "expired", leeway=10)
     assert verify_signed_payload(expired, CLIENT_ID, SECRET, leeway=120).store_hash
+
+
+@pytest.mark.parametrize("leeway", [float("nan"), float("inf"), -1])
+def test_a_leeway_that_would_turn_the_time_checks_off_is_refused(leeway: float) -> None:
+    now = int(time.time())
+    expired = sign(load_claims(iat=now - 90000, nbf=now - 90000, exp=now - 3600))
+    with pytest.raises(ValueError, match="leeway"):
+        verify_signed_payload(expired, CLIENT_ID, SECRET, leeway=leeway)
+    with pytest.raises(ValueError, match="leeway"):
+        verify_current_customer(sign(customer_claims()), CLIENT_ID, SECRET, leeway=leeway)
 
 
 def test_a_not_yet_valid_token_fails_beyond_the_leeway() -> None:
@@ -247,6 +264,13 @@ def test_the_login_url_points_at_the_storefront_entry_point() -> None:
         ({"channel_id": -1}, "channel_id"),
         ({"redirect_to": "https://evil.example.com/"}, "redirect_to"),
         ({"redirect_to": "//evil.example.com/"}, "redirect_to"),
+        ({"redirect_to": "/\\evil.example.com/"}, "redirect_to"),
+        ({"redirect_to": "/\t/evil.example.com/"}, "redirect_to"),
+        ({"redirect_to": "/\n/evil.example.com/"}, "redirect_to"),
+        ({"redirect_to": "/ /evil.example.com/"}, "redirect_to"),
+        ({"issued_at": float("nan")}, "issued_at"),
+        ({"issued_at": float("inf")}, "issued_at"),
+        ({"issued_at": "1700000000"}, "issued_at"),
     ],
 )
 def test_login_token_arguments_are_checked(options: dict[str, Any], named: str) -> None:
@@ -255,6 +279,15 @@ def test_login_token_arguments_are_checked(options: dict[str, Any], named: str) 
         customer_login_token(CLIENT_ID, SECRET, "abc123", **args)
 
 
-def test_the_login_url_needs_an_absolute_store_url() -> None:
+@pytest.mark.parametrize(
+    "store_url",
+    ["shop.example.com", "https://", "https://shop.example.com/?channel=2", "https://shop/#x"],
+)
+def test_the_login_url_needs_an_absolute_store_url(store_url: str) -> None:
     with pytest.raises(ValueError, match="store_url"):
-        customer_login_url("shop.example.com", CLIENT_ID, SECRET, "abc123", 1)
+        customer_login_url(store_url, CLIENT_ID, SECRET, "abc123", 1)
+
+
+def test_a_redirect_to_with_a_query_is_kept() -> None:
+    token = customer_login_token(CLIENT_ID, SECRET, "abc", 1, redirect_to="/cart.php?a=1&b=%2F")
+    assert jwt.decode(token, SECRET, algorithms=["HS256"])["redirect_to"] == "/cart.php?a=1&b=%2F"

@@ -82,6 +82,18 @@ def test_parse_auth_callback_names_what_is_missing(query: str, named: str) -> No
 def test_parse_auth_callback_refuses_a_context_that_is_not_a_store() -> None:
     with pytest.raises(InvalidCallbackError, match="stores/"):
         parse_auth_callback("code=c&scope=s&context=accounts%2Fx")
+    for context in (
+        "stores/..",
+        "stores/.",
+        "stores/a%3Fb",
+        "stores/a%252F..",
+        "stores/a%20b",
+        "stores/a%0A",
+        "stores/%E2%80%AEabc",
+        "stores/a/b",
+    ):
+        with pytest.raises(InvalidCallbackError, match="stores/"):
+            parse_auth_callback(f"code=c&scope=s&context={context}")
     with pytest.raises(TypeError):
         parse_auth_callback(42)  # type: ignore[arg-type]
 
@@ -225,6 +237,7 @@ def test_the_fake_store_issues_a_token_for_its_code_once(driver: Driver) -> None
     [
         ({"redirect_uri": "https://elsewhere.example.com/auth"}, BadRequestError, "redirect_uri"),
         ({"client_secret": "wrong-secret-0123456789abcdef0123"}, BadRequestError, "client_secret"),
+        ({"client_secret": "wrong-sécret-0123456789abcdef0123"}, BadRequestError, "client_secret"),
         ({"client_id": "other-app"}, BadRequestError, "Invalid client id"),
         ({"code": "never-issued"}, BadRequestError, "Invalid code"),
         ({"context": "stores/other"}, ForbiddenError, "store owners"),
@@ -271,6 +284,15 @@ def test_import_bigc_loads_neither_bigc_apps_nor_pyjwt() -> None:
         "assert 'bigc.apps' not in sys.modules and 'jwt' not in sys.modules, sorted(sys.modules)"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("blank", [0, 1, 2])
+def test_register_app_refuses_an_empty_argument(blank: int) -> None:
+    args: list[Any] = ["client-id", "client-secret", "https://app.example.com/auth"]
+    name = ("client_id", "client_secret", "redirect_uri")[blank]
+    args[blank] = ""
+    with pytest.raises(ValueError, match=name):
+        FakeStore().register_app(*args)
 
 
 def test_the_fake_app_keeps_its_secret_out_of_repr() -> None:

@@ -127,6 +127,13 @@ def test_a_stale_timestamp_fails_and_the_tolerance_holds_both_ways() -> None:
     assert verify_webhook(BODY, old, SECRET, now=now, tolerance=600)
 
 
+@pytest.mark.parametrize("tolerance", [float("nan"), float("inf"), -1])
+def test_a_tolerance_that_would_accept_any_timestamp_is_refused(tolerance: float) -> None:
+    stale = standard_headers(at=time.time() - 86400 * 365)
+    with pytest.raises(ValueError, match="tolerance"):
+        verify_webhook(BODY, stale, SECRET, tolerance=tolerance)
+
+
 def test_a_future_timestamp_fails() -> None:
     now = 1_800_000_000.0
     _refused(BODY, standard_headers(at=now + 301), "in the future", now=now)
@@ -135,6 +142,25 @@ def test_a_future_timestamp_fails() -> None:
 
 def test_a_timestamp_that_is_not_a_number_fails() -> None:
     _refused(BODY, {**standard_headers(), "webhook-timestamp": "yesterday"}, "Unix time")
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    ["{:_}", " {}", "+{}", "{}.0", "-{}"],
+)
+def test_a_timestamp_that_is_not_plain_ascii_digits_fails_even_when_signed(stamp: str) -> None:
+    arabic = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+    for text in (stamp.format(int(time.time())), str(int(time.time())).translate(arabic)):
+        headers = {
+            "webhook-id": "msg_1",
+            "webhook-timestamp": text,
+            "webhook-signature": sign_webhook(SECRET, "msg_1", text, BODY),
+        }
+        _refused(BODY, headers, "Unix time")
+
+
+def test_an_empty_delivery_id_fails() -> None:
+    _refused(BODY, webhook_headers(SECRET, "", BODY), "webhook-id")
 
 
 @pytest.mark.parametrize("missing", ["webhook-id", "webhook-timestamp", "webhook-signature"])
@@ -151,6 +177,15 @@ def test_a_signed_body_that_is_not_a_bigcommerce_event_fails() -> None:
         (b'{"scope": "x"}', "lacks"),
     ):
         _refused(body, standard_headers(body), match)
+
+
+def test_a_signed_body_with_malformed_fields_fails_as_verification() -> None:
+    event = json.loads(BODY)
+    for created_at in ("yesterday", None, [1], True, 1.5):
+        body = json.dumps({**event, "created_at": created_at}).encode()
+        _refused(body, standard_headers(body), "created_at")
+    deep = b"[" * 100_000 + b"]" * 100_000
+    _refused(deep, standard_headers(deep), "not JSON")
 
 
 def test_a_duplicate_delivery_id_raises_its_own_error() -> None:
@@ -172,6 +207,14 @@ def test_a_forged_delivery_does_not_use_up_its_id() -> None:
     assert "msg_x" not in seen
     verify_webhook(BODY, standard_headers(msg_id="msg_x"), SECRET, seen=seen)
     assert "msg_x" in seen
+
+
+def test_a_discarded_delivery_id_is_accepted_again() -> None:
+    seen = DeliveryLog()
+    event = verify_webhook(BODY, standard_headers(msg_id="msg_r"), SECRET, seen=seen)
+    seen.discard(event.delivery_id)  # handling it failed
+    assert verify_webhook(BODY, standard_headers(msg_id="msg_r"), SECRET, seen=seen)
+    seen.discard("never-seen")
 
 
 def test_the_delivery_log_is_bounded() -> None:

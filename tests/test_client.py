@@ -429,13 +429,16 @@ class TestClient:
             (("", "t"), ValueError, "store_hash"),
             (("s", ""), ValueError, "access_token"),
             ((1, "t"), TypeError, "store_hash"),
+            (("s", "my-secret\n"), ValueError, "access_token must be printable ASCII"),
+            (("s", "my-secret\r\nX-Evil: 1"), ValueError, "access_token must be printable ASCII"),
         ],
     )
     def test_bad_constructor_arguments(
         self, args: tuple[Any, Any], error: type[Exception], match: str
     ) -> None:
-        with pytest.raises(error, match=match):
+        with pytest.raises(error, match=match) as caught:
             bigc.BigCommerceAPI(*args)
+        assert "secret" not in str(caught.value)  # a token is never in the message
 
     @pytest.mark.parametrize(
         ("kwargs", "match"),

@@ -78,6 +78,25 @@ def test_install_load_webhook_uninstall(store: FakeStore, app: Any, client: Flas
     assert app.config["TOKENS"] == {}
 
 
+def test_a_delivery_the_app_failed_to_handle_is_handled_when_retried(
+    store: FakeStore, app: Any, client: FlaskClient
+) -> None:
+    install(store, client)
+    statuses: list[int] = []
+
+    def deliver(body: bytes, headers: Mapping[str, str]) -> int:
+        statuses.append(client.post("/webhooks", data=body, headers=dict(headers)).status_code)
+        return statuses[-1]
+
+    store.webhook_deliveries.route(f"{APP_URL}/webhooks", deliver)
+    store.webhook_deliveries.time_scale = 0.0001
+    store.fail("GET", "/v3/catalog/products/2", status=403, times=1)  # the app's read fails once
+    BigCommerceAPI("abc123", "t", transport=store.transport()).products_v3.update(2, {"price": 3})
+    assert store.webhook_deliveries.wait(10)
+    assert statuses == [500, 200]
+    assert [e[:2] for e in app.config["EVENTS"]] == [("store/product/updated", 2)]
+
+
 def test_forged_and_repeated_requests_are_refused(
     store: FakeStore, app: Any, client: FlaskClient
 ) -> None:
@@ -99,6 +118,17 @@ def test_forged_and_repeated_requests_are_refused(
     assert client.post("/webhooks", data=body, headers=wrong).status_code == 401
     tampered = body.replace(b'"id":1', b'"id":2')
     assert client.post("/webhooks", data=tampered, headers=signed).status_code == 401
+
+
+def test_the_load_page_escapes_what_the_signed_payload_says(
+    store: FakeStore, client: FlaskClient
+) -> None:
+    install(store, client)
+    user = {"id": 5, "email": '"<script>alert(1)</script>"@example.com'}
+    signed = store.app.signed_payload("abc123", user=user)
+    page = client.get("/load", query_string={"signed_payload_jwt": signed})
+    assert page.status_code == 200
+    assert "<script>" not in page.text and "&lt;script&gt;" in page.text
 
 
 def test_a_reused_install_code_fails(store: FakeStore, client: FlaskClient) -> None:

@@ -8,8 +8,11 @@ recording transports of ``tests.support``.
 from __future__ import annotations
 
 import json
+import pickle
 import time
 from collections.abc import Iterator
+from copy import copy as shallow_copy
+from copy import deepcopy
 from typing import Any
 
 import pytest
@@ -27,6 +30,7 @@ from bigc.exceptions import (
     BigCommerceNetworkError,
     ForbiddenError,
     GraphQLError,
+    InternalServerError,
     InvalidResponseError,
     RequestTimeoutError,
     ServiceUnavailableError,
@@ -470,6 +474,28 @@ def test_storefront_refuses_a_bad_token(setup: Setup) -> None:
     assert "sf.made-up" not in repr(storefront)
 
 
+def test_a_pickled_error_holds_no_token(setup: Setup) -> None:
+    sf_token = setup.token()
+    customer = "CUSTOMER-ACCESS-TOKEN"
+    setup.store.fail("POST", "/graphql", status=500)
+    with pytest.raises(InternalServerError) as admin:
+        setup.call(setup.api().graphql.query("{ __typename }", retries=0))
+    storefront = setup.storefront(sf_token, customer_access_token=customer)
+    with pytest.raises(UnauthorizedError) as shopper:
+        setup.call(storefront.query("{ __typename }"))
+    for error in (admin.value, shopper.value):
+        pickled = pickle.dumps(error)
+        for secret in (TOKEN, sf_token, customer):
+            assert secret.encode() not in pickled
+        copy: Any = pickle.loads(pickled)
+        assert copy.status_code == error.status_code
+        assert error.response is not None and error.response.request is not None
+        assert copy.response.request.url == error.response.request.url
+        request = error.response.request
+        for duplicate in (shallow_copy(request), deepcopy(request)):  # still sendable
+            assert duplicate.headers == request.headers and duplicate is not request
+
+
 @pytest.mark.parametrize(
     ("options", "headers"),
     [
@@ -512,10 +538,14 @@ def test_storefront_sends_each_session_s_headers(
         (("https://shop", "t"), {"customer_id": 0}, ValueError),
         (("https://shop", "t"), {"customer_id": 1, "customer_access_token": "x"}, ValueError),
         (("https://shop", "t"), {"customer_access_token": " "}, ValueError),
+        (("https://shop", "sf-secret\n"), {}, ValueError),
+        (("https://user:secret@shop", "t"), {}, ValueError),
+        (("https://shop", "t"), {"customer_access_token": "cat-secret\r\nX-Evil: 1"}, ValueError),
     ],
 )
 def test_storefront_arguments_are_checked(
     args: tuple[str, str], options: dict[str, Any], error: type[Exception]
 ) -> None:
-    with pytest.raises(error):
+    with pytest.raises(error) as caught:
         StorefrontGraphQL(*args, **options)
+    assert "secret" not in str(caught.value)

@@ -73,12 +73,12 @@ _TOKEN_TEXT = re.compile(r"[\x21-\x7e]([\x20-\x7e\t]*[\x21-\x7e])?")
 _VISIBLE = re.compile(r"[\x21-\x7e]+")
 
 
-def _check_token(value: object) -> str:
-    """The access token, checked without ever putting it in a message."""
-    token = _non_empty_str(value, "access_token")
+def check_token(value: object, name: str = "access_token") -> str:
+    """A token (access, storefront or customer), checked without ever putting it in a message."""
+    token = _non_empty_str(value, name)
     if not _TOKEN_TEXT.fullmatch(token):
         raise ValueError(
-            "access_token must be printable ASCII with no whitespace at either end "
+            f"{name} must be printable ASCII with no whitespace at either end "
             "(is there a newline from the file it was read from?)"
         )
     return token
@@ -155,7 +155,7 @@ class ClientConfig:
         """Check every argument and name the one that is wrong."""
         _non_empty_str(store_hash, "store_hash")
         escape_id(store_hash, "store_hash")
-        _check_token(access_token)
+        check_token(access_token)
         base_url = _check_base_url(base_url)
         if retry_policy is not None and not isinstance(retry_policy, RetryPolicy):
             raise TypeError(f"retry_policy must be a bigc.RetryPolicy, not {retry_policy!r}")

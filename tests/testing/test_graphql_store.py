@@ -81,6 +81,11 @@ def test_a_huge_document_is_refused_by_the_parser(sample: FakeStore) -> None:
     ("query", "variables", "message"),
     [
         (PAGE % (51, "edges { node { name } }"), None, "first must be between 1 and 50"),
+        (
+            "{ site { products(first: null) { edges { node { name } } } } }",
+            None,
+            "first must be between 1 and 50, got null.",
+        ),
         (PAGE % (5, "edges { node { name } }"), {"after": "bm9wZQ=="}, "not valid"),
         (PAGE % (5, "edges { node { name } }"), {"after": 5}, "String cannot represent"),
     ],
@@ -188,6 +193,53 @@ def test_storefront_sessions_are_checked(api: Caller) -> None:
     assert "x-bc-customer-access-token" not in {k.lower() for k in store.requests[-1].headers}
     post(store, "/graphql", {"query": "mutation { logout { result } }"}, signed_in)
     assert post(store, "/graphql", query, signed_in)[0] == 401
+
+
+def test_a_customer_id_that_is_not_a_short_ascii_number_is_a_400(api: Caller) -> None:
+    impersonation = {
+        "Authorization": f"Bearer {token(api, '/v3/storefront/api-token-customer-impersonation')}"
+    }
+    query = {"query": "{ customer { entityId } }"}
+    for customer_id in ("9" * 5000, "\u00b2", "\u0661", "1 ", "-1"):
+        headers = {**impersonation, "X-Bc-Customer-Id": customer_id}
+        status, _, body = post(api.store, "/graphql", query, headers)
+        assert (status, body["errors"][0]["message"]) == (
+            400,
+            "X-Bc-Customer-Id must be a customer ID.",
+        )
+
+
+@pytest.mark.parametrize("constant", [b"NaN", b"Infinity", b"-Infinity"])
+def test_nan_and_infinity_are_not_json(sample: FakeStore, constant: bytes) -> None:
+    body = b'{"query": "{ __typename }", "variables": {"x": ' + constant + b"}}"
+    status, _, answer = post(sample, ADMIN, body)
+    assert (status, answer) == (
+        400,
+        {"errors": [{"message": "The request body is not valid JSON."}]},
+    )
+    reply = sample.handle(
+        "PUT", "/stores/abc123/v3/catalog/products/1", TOKEN, b'{"price": ' + constant + b"}"
+    )
+    assert (
+        reply.status == 400
+        and b"NaN"
+        not in sample.handle("GET", "/stores/abc123/v3/catalog/products/1", TOKEN, b"").body
+    )
+
+
+def test_a_body_nested_too_deeply_is_a_400_not_a_crash(sample: FakeStore) -> None:
+    deep = (
+        b'{"query": "{ __typename }", "variables": {"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}}"
+    )
+    status, _, body = post(sample, ADMIN, deep)
+    assert (status, body) == (400, {"errors": [{"message": "The request body is not valid JSON."}]})
+    reply = sample.handle(
+        "POST",
+        "/stores/abc123/v3/catalog/products",
+        TOKEN,
+        b"[" * 100_000,
+    )
+    assert reply.status == 400
 
 
 def test_the_storefront_does_not_show_hidden_products(api: Caller) -> None:

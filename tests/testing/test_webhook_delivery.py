@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -13,6 +15,7 @@ import pytest
 from standardwebhooks import Webhook
 
 from bigc import BigCommerceAPI
+from bigc.exceptions import InvalidDataError
 from bigc.testing import FakeServer, FakeStore
 from bigc.testing._webhooks import RETRY_SCHEDULE
 from tests.support import Driver
@@ -200,6 +203,55 @@ def test_a_handler_that_raises_is_a_failed_delivery() -> None:
     assert second.outcome == "delivered"
 
 
+def test_a_delivery_that_cannot_be_signed_fails_and_the_worker_carries_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    inbox = Inbox()
+    store, api = make_store("store/product/updated", inbox=inbox)
+    store.webhook_deliveries.time_scale = 0.0001
+    with monkeypatch.context() as patch:
+        patch.setitem(sys.modules, "bigc.apps._webhooks", None)  # as without bigc[apps]
+        api.products_v3.update(1, {"price": 5})
+        deadline = time.monotonic() + 5
+        while not store.webhook_deliveries.deliveries("failed") and time.monotonic() < deadline:
+            time.sleep(0.001)
+    assert store.webhook_deliveries.wait()
+    [failed] = store.webhook_deliveries.deliveries("failed")
+    assert failed.error is not None and "bigc.apps._webhooks" in failed.error
+    api.products_v3.update(2, {"price": 5})
+    assert store.webhook_deliveries.wait()
+    assert inbox.scopes() == [("store/product/updated", 1), ("store/product/updated", 2)]
+
+
+def test_a_handler_that_hangs_times_out_and_later_deliveries_go_on() -> None:
+    release = threading.Event()
+    inbox = Inbox()
+    calls: list[int] = []
+
+    def handler(body: bytes, headers: Mapping[str, str]) -> int:
+        calls.append(1)
+        if len(calls) == 1:
+            release.wait(30)  # the first call hangs
+        return inbox(body, headers)
+
+    store, api = make_store("store/product/updated")
+    store.webhook_deliveries.route(DEST, handler)
+    store.webhook_deliveries.time_scale = 0.0001
+    store.webhook_deliveries.timeout = 0.05
+    try:
+        api.products_v3.update(1, {"price": 5})
+        api.products_v3.update(2, {"price": 5})
+        assert store.webhook_deliveries.wait(10)
+        [failed] = store.webhook_deliveries.deliveries("failed")
+        assert failed.error is not None and "did not answer within 0.05 s" in failed.error
+        assert sorted(inbox.scopes()) == [
+            ("store/product/updated", 1),
+            ("store/product/updated", 2),
+        ]
+    finally:
+        release.set()
+
+
 def test_after_the_last_retry_the_hook_is_deactivated_and_can_be_reactivated(
     driver: Driver,
 ) -> None:
@@ -228,6 +280,36 @@ def test_the_schedule_is_bigcommerces() -> None:
     assert RETRY_SCHEDULE[:2] == (60, 180)
     assert RETRY_SCHEDULE[-1] == 86400
     assert 48 * 3600 <= sum(RETRY_SCHEDULE) < 49 * 3600  # "cumulatively 48 hours"
+
+
+def test_a_delivery_carries_the_hooks_own_headers() -> None:
+    inbox = Inbox()
+    store, api = make_store(inbox=inbox)
+    api.webhooks_v3.create(
+        {
+            "scope": "store/product/updated",
+            "destination": DEST,
+            "headers": {"X-App-Key": "k-123", "Webhook-Signature": "v1,forged"},
+        }
+    )
+    api.products_v3.update(1, {"price": 2})
+    delivered(store)
+    [headers] = inbox.headers  # Inbox verified the real signature
+    assert headers["X-App-Key"] == "k-123"
+    assert "v1,forged" not in headers.values()
+
+
+def test_a_second_hook_for_one_scope_and_destination_is_refused() -> None:
+    store = FakeStore()
+    api = BigCommerceAPI("abc123", "token", transport=store.transport())
+    first = api.webhooks_v3.create({"scope": "store/order/created", "destination": DEST})
+    with pytest.raises(InvalidDataError, match="already exists"):
+        api.webhooks_v3.create({"scope": "store/order/created", "destination": DEST})
+    other = api.webhooks_v3.create({"scope": "store/order/*", "destination": DEST})
+    with pytest.raises(InvalidDataError, match="already exists"):
+        api.webhooks_v3.update(other["id"], {"scope": "store/order/created"})
+    assert api.webhooks_v3.update(first["id"], {"is_active": False})["is_active"] is False
+    assert len(list(api.webhooks_v3.all())) == 2
 
 
 def test_create_or_update_keeps_one_hook_per_scope_and_destination(driver: Driver) -> None:

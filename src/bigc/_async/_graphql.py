@@ -15,7 +15,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
-from bigc._config import ClientConfig
+from bigc._config import ClientConfig, check_token
 from bigc._graphql import (
     GraphQLResult,
     connection_page,
@@ -180,6 +180,8 @@ def _storefront_url(store_url: str) -> str:
     if not isinstance(store_url, str):
         raise TypeError(f"store_url must be a str, not {type(store_url).__name__}")
     parts = urlsplit(store_url.strip())
+    if "@" in parts.netloc:  # user:password@ would show in repr() and logs
+        raise ValueError("store_url must not hold credentials (user:password@)")
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise ValueError(
             f"store_url must be the storefront's address, like https://shop.example.com, "
@@ -199,9 +201,11 @@ def _session_headers(customer_access_token: str | None, customer_id: object) -> 
     if customer_access_token is not None and customer_id is not None:
         raise ValueError("give customer_access_token or customer_id, not both")
     if customer_access_token is not None:
-        if not isinstance(customer_access_token, str) or not customer_access_token.strip():
-            raise ValueError("customer_access_token must be a non-empty str")
-        return {"X-Bc-Customer-Access-Token": customer_access_token}
+        return {
+            "X-Bc-Customer-Access-Token": check_token(
+                customer_access_token, "customer_access_token"
+            )
+        }
     if customer_id is not None:
         return {"X-Bc-Customer-Id": _customer_id(customer_id)}
     return {}
@@ -242,7 +246,7 @@ class AsyncStorefrontGraphQL(AsyncGraphQLEndpoint):
         url = _storefront_url(store_url)
         config = ClientConfig.create(
             urlsplit(url).netloc,
-            token,
+            check_token(token, "token"),
             timeout=timeout,
             get_retries=get_retries,
             retry_policy=retry_policy,

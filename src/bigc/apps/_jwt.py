@@ -9,11 +9,12 @@ HS512 tokens fail like a bad signature does; every failure is one
 
 from __future__ import annotations
 
+import math
 import time
 import uuid
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import jwt
 
@@ -54,8 +55,8 @@ def _decode(
     _check_secret(client_id, client_secret)
     if not isinstance(token, str) or not token:
         raise VerificationError("the token is missing")
-    if leeway < 0:
-        raise ValueError(f"leeway must not be negative, got {leeway!r}")
+    if not 0 <= leeway < math.inf:  # NaN would turn every time check off
+        raise ValueError(f"leeway must be a finite number of seconds >= 0, got {leeway!r}")
     options: Any = {"require": required, "verify_iat": True}
     try:
         claims: dict[str, Any] = jwt.decode(
@@ -70,6 +71,12 @@ def _decode(
     except jwt.PyJWTError as exc:
         # PyJWT's messages name the claim that failed and never the key.
         raise VerificationError(f"the token is not valid: {exc}") from None
+    # PyJWT also takes an aud list that contains the client ID (and 2.10.0 took an
+    # iss that is part of ``issuer``); BigCommerce's claims are these exact strings.
+    if claims["aud"] != client_id:
+        raise VerificationError("the token is not valid: its aud is not exactly the client ID")
+    if claims["iss"] != issuer:
+        raise VerificationError(f"the token is not valid: its iss is not exactly {issuer!r}")
     return claims
 
 
@@ -146,6 +153,18 @@ def verify_current_customer(
     )
 
 
+def _is_local_path(value: object) -> bool:
+    """A path on the storefront itself. Browsers read a backslash as a slash and
+    drop tabs and newlines, so those would turn ``/`` + ``/evil.com`` into another site."""
+    return (
+        isinstance(value, str)
+        and value.startswith("/")
+        and not value.startswith("//")
+        and "\\" not in value
+        and all(" " < c != "\x7f" for c in value)
+    )
+
+
 def customer_login_token(
     client_id: str,
     client_secret: str,
@@ -170,14 +189,16 @@ def customer_login_token(
     for name, value in (("customer_id", customer_id), ("channel_id", channel_id)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"{name} must be a positive int, got {value!r}")
-    if redirect_to is not None and not (
-        isinstance(redirect_to, str)
-        and redirect_to.startswith("/")
-        and not redirect_to.startswith("//")
-    ):
+    if redirect_to is not None and not _is_local_path(redirect_to):
         raise ValueError(
             f"redirect_to must be a relative path starting with '/', got {redirect_to!r}"
         )
+    if issued_at is not None and not (
+        isinstance(issued_at, (int, float))
+        and not isinstance(issued_at, bool)
+        and math.isfinite(issued_at)
+    ):
+        raise ValueError(f"issued_at must be a Unix time, got {issued_at!r}")
     claims: dict[str, Any] = {
         "iss": client_id,
         "iat": int(time.time() if issued_at is None else issued_at),
@@ -207,7 +228,14 @@ def customer_login_url(
     issued_at: float | None = None,
 ) -> str:
     """``{store_url}/login/token/{jwt}``: send the shopper's browser there straight away."""
-    if not isinstance(store_url, str) or not store_url.startswith(("https://", "http://")):
+    parts = urlsplit(store_url) if isinstance(store_url, str) else None
+    if (
+        parts is None
+        or parts.scheme not in ("https", "http")
+        or not parts.netloc
+        or parts.query
+        or parts.fragment
+    ):
         raise ValueError(f"store_url must be the storefront's https:// URL, got {store_url!r}")
     token = customer_login_token(
         client_id,

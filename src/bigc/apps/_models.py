@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,11 +17,15 @@ __all__ = [
     "store_hash_of",
 ]
 
+_STORE_HASH = re.compile(r"[A-Za-z0-9_-]+")
+
 
 def store_hash_of(context: str, name: str = "context") -> str:
     """``abc123`` from ``stores/abc123`` (the form of ``context`` and ``sub``)."""
     prefix, _, store_hash = context.partition("/")
-    if prefix != "stores" or not store_hash or "/" in store_hash:
+    # Store hashes are short ASCII words; the callback's query is anyone's to forge,
+    # so "stores/..", "stores/a?b" or "stores/a%2F.." must not become a store hash.
+    if prefix != "stores" or not _STORE_HASH.fullmatch(store_hash):
         raise ValueError(f"{name} must look like 'stores/{{store_hash}}', got {context!r}")
     return store_hash
 

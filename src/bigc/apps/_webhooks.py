@@ -14,6 +14,7 @@ import binascii
 import hashlib
 import hmac
 import json
+import math
 import threading
 import time
 from collections import OrderedDict
@@ -83,6 +84,12 @@ class DeliveryLog:
                 self._ids.popitem(last=False)
             return True
 
+    def discard(self, delivery_id: str) -> None:
+        """Forget ``delivery_id``: call it when handling the event failed, so that
+        BigCommerce's retry of it is handled rather than refused as a duplicate."""
+        with self._lock:
+            self._ids.pop(delivery_id, None)
+
     def __contains__(self, delivery_id: object) -> bool:
         return delivery_id in self._ids
 
@@ -118,10 +125,10 @@ def _signatures(header: str) -> list[bytes]:
 
 
 def _timestamp(header: str, tolerance: float, now: float) -> int:
-    try:
-        stamp = int(header)
-    except ValueError:
-        raise VerificationError("the webhook-timestamp header is not a Unix time") from None
+    # ASCII digits only: int() would also take "1_700_000_000", " 17…" and other scripts' digits.
+    if not (header.isascii() and header.isdigit()):
+        raise VerificationError("the webhook-timestamp header is not a Unix time")
+    stamp = int(header)
     if stamp < now - tolerance:
         raise VerificationError("the webhook-timestamp is too old (a replayed delivery?)")
     if stamp > now + tolerance:
@@ -132,7 +139,7 @@ def _timestamp(header: str, tolerance: float, now: float) -> int:
 def _event(delivery_id: str, stamp: int, body: bytes) -> WebhookEvent:
     try:
         payload: Any = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         raise VerificationError("the webhook body is not JSON") from None
     if not isinstance(payload, dict):
         raise VerificationError("the webhook body is not a JSON object")
@@ -142,6 +149,9 @@ def _event(delivery_id: str, stamp: int, body: bytes) -> WebhookEvent:
     data = payload["data"]
     if not isinstance(data, dict):
         raise VerificationError("the webhook body's data is not an object")
+    created_at = payload["created_at"]
+    if isinstance(created_at, bool) or not isinstance(created_at, int):
+        raise VerificationError("the webhook body's created_at is not a Unix time")
     return WebhookEvent(
         delivery_id=delivery_id,
         timestamp=stamp,
@@ -150,7 +160,7 @@ def _event(delivery_id: str, stamp: int, body: bytes) -> WebhookEvent:
         producer=str(payload["producer"]),
         data=data,
         hash=str(payload["hash"]),
-        created_at=int(payload["created_at"]),
+        created_at=created_at,
     )
 
 
@@ -169,14 +179,18 @@ def verify_webhook(
     JSON). The timestamp must be within ``tolerance`` seconds of ``now``
     either way. With ``seen``, a delivery id already recorded there raises
     :class:`~bigc.apps.DuplicateDeliveryError` (answer it 200 and skip it);
-    every other failure raises :class:`~bigc.apps.VerificationError`.
+    the id is recorded now, so if handling the event then fails,
+    ``seen.discard(event.delivery_id)`` before answering with an error.
+    Every other failure raises :class:`~bigc.apps.VerificationError`.
     """
     if not isinstance(body, bytes):
         raise TypeError(f"body must be the raw request bytes, not {type(body).__name__}")
-    if tolerance < 0:
-        raise ValueError(f"tolerance must not be negative, got {tolerance!r}")
+    if not 0 <= tolerance < math.inf:  # NaN would accept any timestamp
+        raise ValueError(f"tolerance must be a finite number of seconds >= 0, got {tolerance!r}")
     key = _key(client_secret)
     delivery_id = _header(headers, "webhook-id")
+    if not delivery_id:
+        raise VerificationError("the webhook-id header is empty")
     stamp_text = _header(headers, "webhook-timestamp")
     offered = _signatures(_header(headers, "webhook-signature"))
     stamp = _timestamp(stamp_text, tolerance, time.time() if now is None else now)

@@ -81,7 +81,8 @@ class FakeApp:
             return _oauth_error(400, "invalid_request", "The request body must be a JSON object.")
         if body.get("client_id") != self.client_id:
             return _oauth_error(400, "Invalid client id.")
-        if not secrets.compare_digest(str(body.get("client_secret", "")), self.client_secret):
+        sent = str(body.get("client_secret", "")).encode()  # str compare_digest is ASCII-only
+        if not secrets.compare_digest(sent, self.client_secret.encode()):
             return _oauth_error(400, "invalid_client", "Parameter client_secret does not match")
         if body.get("grant_type") != "authorization_code":
             return _oauth_error(

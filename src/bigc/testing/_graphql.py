@@ -326,7 +326,7 @@ class GraphQLService:
         if impersonated is not None:
             if token.kind != "impersonation":
                 return _errors_reply(403, "X-Bc-Customer-Id needs a customer impersonation token.")
-            if not impersonated.isdigit():
+            if not (impersonated.isascii() and impersonated.isdigit() and len(impersonated) < 20):
                 return _errors_reply(400, "X-Bc-Customer-Id must be a customer ID.")
             return _Session(customer_id=int(impersonated))
         if customer_token is not None:
@@ -504,12 +504,13 @@ class GraphQLService:
         ids: list[int],
         fetch: Callable[[int], Record | None],
         node: Callable[[Record], Node],
-        first: int,
+        first: int | None,
         after: str | None,
     ) -> Node:
         """One page of a cursor connection over ``ids`` (ascending)."""
-        if not 1 <= first <= MAX_PAGE:
-            raise GraphQLError(f"first must be between 1 and {MAX_PAGE}, got {first}.")
+        if first is None or not 1 <= first <= MAX_PAGE:  # an explicit null is not the default
+            shown = "null" if first is None else first
+            raise GraphQLError(f"first must be between 1 and {MAX_PAGE}, got {shown}.")
         start = 0 if after is None else bisect.bisect_right(ids, _after_id(kind, after))
         records: list[Record] = []
         index = start

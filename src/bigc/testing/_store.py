@@ -316,6 +316,13 @@ class FakeStore(FaultControls):
 
     def register_app(self, client_id: str, client_secret: str, redirect_uri: str) -> FakeApp:
         """Register the app whose install, callbacks and webhooks the store plays."""
+        for name, value in (
+            ("client_id", client_id),
+            ("client_secret", client_secret),
+            ("redirect_uri", redirect_uri),
+        ):
+            if not isinstance(value, str) or not value:  # an empty secret signs nothing
+                raise ValueError(f"{name} must be a non-empty str")
         with self._lock:
             self.app = FakeApp(client_id, client_secret, redirect_uri)
             return self.app
@@ -432,11 +439,16 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
     return None
 
 
+def _not_json(constant: str) -> Any:
+    """Python's json reads NaN and Infinity; JSON (and BigCommerce) does not."""
+    raise ValueError(f"{constant} is not JSON")
+
+
 def _decode(body: bytes) -> tuple[Any, bool]:
     """(decoded JSON or None, whether the body was not JSON)."""
     if not body.strip():
         return None, False
     try:
-        return json.loads(body), False
-    except ValueError:
+        return json.loads(body, parse_constant=_not_json), False
+    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         return None, True

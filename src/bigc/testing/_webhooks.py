@@ -161,7 +161,7 @@ class WebhookDispatcher:
 
     def __init__(self, hooks: Table, lock: threading.Lock, secret: Callable[[], str]) -> None:
         self.time_scale = 1.0
-        self.timeout = 10.0  # seconds an HTTP receiver has to answer
+        self.timeout = 10.0  # seconds a receiver (callable or HTTP) has to answer
         self.log: list[Delivery] = []
         self._hooks = hooks
         self._store_lock = lock
@@ -270,10 +270,11 @@ class WebhookDispatcher:
             hook = self._hooks.get(job.hook_id)
             active = hook is not None and bool(hook.get("is_active"))
             destination = str(hook["destination"]) if hook is not None else ""
+            custom = hook.get("headers") if hook is not None else None
         if not active:
             self._log_job(job, destination, "skipped", error="the hook is gone or inactive")
             return
-        status, error = self._send(destination, job)
+        status, error = self._send(destination, job, custom if isinstance(custom, dict) else {})
         if status is not None and 200 <= status < 300:
             self._log_job(job, destination, "delivered", status=status)
             return
@@ -298,23 +299,54 @@ class WebhookDispatcher:
                 hook["updated_at"] = int(time.time())
         self._log_job(job, destination, "deactivated")
 
-    def _send(self, destination: str, job: _Job) -> tuple[int | None, str | None]:
-        from bigc.apps._webhooks import webhook_headers
-
-        headers = {
-            "Content-Type": "application/json",
-            **webhook_headers(self._secret(), job.delivery_id, job.body),
-        }
+    def _send(
+        self, destination: str, job: _Job, custom: Mapping[str, Any]
+    ) -> tuple[int | None, str | None]:
+        """One attempt, with the hook's own ``headers`` as BigCommerce adds them."""
         with self._cond:
             target = self._routes.get(destination)
         try:
             if target is None:
                 return None, "no route to destination"
+            # Signing inside the try: without bigc[apps] (PyJWT) it fails, and that
+            # must be a logged failure, not a dead worker.
+            from bigc.apps._webhooks import webhook_headers
+
+            ours = {
+                "Content-Type": "application/json",
+                **webhook_headers(self._secret(), job.delivery_id, job.body),
+            }
+            taken = {name.lower() for name in ours}
+            headers = {
+                **{str(k): str(v) for k, v in custom.items() if str(k).lower() not in taken},
+                **ours,
+            }
             if isinstance(target, str):
                 return self._post(target, job.body, headers), None
-            return int(target(job.body, headers)), None
+            return self._call(target, job.body, headers), None
         except Exception as exc:  # the app's failure is a failed delivery, as at BigCommerce
             return None, f"{type(exc).__name__}: {exc}"
+
+    def _call(self, target: Receiver, body: bytes, headers: dict[str, str]) -> int:
+        """Run the app's handler on a thread of its own, so one that hangs times out
+        after ``timeout`` as an HTTP receiver does, instead of holding every later
+        delivery back."""
+        outcome: list[int | Exception] = []
+
+        def run() -> None:
+            try:
+                outcome.append(int(target(body, headers)))
+            except Exception as exc:
+                outcome.append(exc)
+
+        thread = threading.Thread(target=run, name="bigc-fake-webhook-handler", daemon=True)
+        thread.start()
+        thread.join(self.timeout)
+        if not outcome:
+            raise TimeoutError(f"the handler did not answer within {self.timeout} s")
+        if isinstance(outcome[0], Exception):
+            raise outcome[0]
+        return outcome[0]
 
     def _post(self, url: str, body: bytes, headers: dict[str, str]) -> int:
         import urllib3
