@@ -62,7 +62,9 @@ class TestArguments:
         ).store_hash
 
     def test_a_negative_leeway_is_a_programming_error(self) -> None:
-        with pytest.raises(ValueError, match=r"^leeway must not be negative, got -0\.5$"):
+        with pytest.raises(
+            ValueError, match=r"^leeway must be a finite number of seconds >= 0, got -0\.5$"
+        ):
             verify_signed_payload(sign(load_claims()), CLIENT_ID, SECRET, leeway=-0.5)
 
 
