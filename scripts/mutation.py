@@ -1,8 +1,8 @@
 """Mutation testing of the I/O-free core with mutmut, one module at a time.
 
-Each module is mutated in a scratch copy of the repository (``.mutation/<module>/``)
-with only the tests that exercise it, so a run stays short and the results of one
-module are kept between runs (mutmut re-tests only functions that changed).
+Each module is mutated in a fresh scratch copy of the repository
+(``.mutation/<module>/``, kept after the run for ``mutmut show``/``browse``) with
+only the tests that exercise it, so that a run stays short.
 Mutants listed in ``scripts/mutation-equivalents.txt`` (each with the reason it
 cannot be killed) are left out of the score; every other survivor counts against it.
 
@@ -91,10 +91,10 @@ def load_equivalents() -> dict[str, str]:
 def prepare(module: str) -> Path:
     """A scratch copy of src/ and the tests, configured to mutate ``module`` only."""
     work = WORK / module.replace("/", ".")
-    work.mkdir(parents=True, exist_ok=True)
+    # Afresh every run: mutmut's cache keeps a mutant's old result when only the
+    # tests changed, so a new test would not count until its function changed.
+    shutil.rmtree(work, ignore_errors=True)
     for folder in ("src", "tests"):
-        # Fresh copies each run; mutmut keeps its own results under mutants/.
-        shutil.rmtree(work / folder, ignore_errors=True)
         shutil.copytree(ROOT / folder, work / folder, ignore=shutil.ignore_patterns("__pycache__"))
     tests = sorted(
         str(path.relative_to(ROOT)) for pattern in MODULES[module] for path in ROOT.glob(pattern)

@@ -15,6 +15,7 @@ from bigc._config import (
     ClientConfig,
     EventHooks,
     check_concurrency,
+    check_token,
     encode_body,
 )
 
@@ -354,3 +355,18 @@ class TestBody:
             loop: list[Any] = []
             loop.append(loop)
             encode_body(loop)
+
+
+@pytest.mark.parametrize(
+    ("token", "error", "message"),
+    [
+        (None, TypeError, r"^storefront_token must be a str, not NoneType$"),
+        ("", ValueError, r"^storefront_token must not be empty$"),
+        ("s3cr3t\n", ValueError, r"^storefront_token must be printable ASCII"),
+    ],
+)
+def test_other_tokens_are_checked_under_their_own_name(
+    token: object, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        check_token(token, "storefront_token")

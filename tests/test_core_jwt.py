@@ -173,3 +173,37 @@ class TestCustomerLogin:
     def test_the_token_is_hs256(self) -> None:
         token = customer_login_token(CLIENT_ID, SECRET, "h", 1)
         assert jwt.get_unverified_header(token)["alg"] == "HS256"
+
+
+class TestExactClaims:
+    def test_an_aud_list_holding_the_client_id_is_refused(self) -> None:
+        token = sign(load_claims(aud=[CLIENT_ID, "another-app"]))
+        with pytest.raises(VerificationError) as caught:
+            verify_signed_payload(token, CLIENT_ID, SECRET)
+        assert (
+            caught.value.message == "the token is not valid: its aud is not exactly the client ID"
+        )
+
+    def test_an_iss_the_jwt_library_let_through_is_refused(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # PyJWT 2.10.0 accepted an iss that was a part of the expected one ("b" for "bc").
+        claims = load_claims(iss="b")
+        monkeypatch.setattr(jwt, "decode", lambda *args, **kwargs: dict(claims))
+        with pytest.raises(VerificationError) as caught:
+            verify_signed_payload("any.signed.token", CLIENT_ID, SECRET)
+        assert caught.value.message == "the token is not valid: its iss is not exactly 'bc'"
+
+
+class TestLoginTargets:
+    @pytest.mark.parametrize("redirect_to", ["//evil.example", "/a\x7fb", "/a b", "/\\evil"])
+    def test_a_redirect_off_the_storefront_is_refused(self, redirect_to: str) -> None:
+        with pytest.raises(ValueError, match=r"^redirect_to must be a relative path"):
+            customer_login_token(CLIENT_ID, SECRET, "h", 1, redirect_to=redirect_to)
+
+    @pytest.mark.parametrize(
+        "store_url", [5, None, "ftp://shop.example", "shop.example", "https://", "https://s/?a=1"]
+    )
+    def test_a_store_url_that_is_not_a_web_origin_is_refused(self, store_url: Any) -> None:
+        with pytest.raises(ValueError, match=r"^store_url must be the storefront's https:// URL"):
+            customer_login_url(store_url, CLIENT_ID, SECRET, "h", 1)

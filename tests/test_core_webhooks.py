@@ -76,6 +76,10 @@ class TestRefusals:
                 json.dumps({**EVENT, "data": [7]}).encode(),
                 "the webhook body's data is not an object",
             ),
+            (
+                json.dumps({**EVENT, "created_at": "1699999990"}).encode(),
+                "the webhook body's created_at is not a Unix time",
+            ),
         ],
     )
     def test_a_signed_body_that_is_not_an_event(self, body: bytes, message: str) -> None:
@@ -88,6 +92,11 @@ class TestRefusals:
         with pytest.raises(VerificationError) as caught:
             verify(headers=headers)
         assert caught.value.message == "the webhook-timestamp header is not a Unix time"
+
+    def test_an_empty_delivery_id(self) -> None:
+        with pytest.raises(VerificationError) as caught:
+            verify(headers=signed(delivery_id=""))
+        assert caught.value.message == "the webhook-id header is empty"
 
     def test_no_matching_signature(self) -> None:
         headers = {**signed(), "webhook-signature": sign_webhook("other", "d-1", NOW, BODY)}
