@@ -50,7 +50,8 @@ MODULES: dict[str, list[str]] = {
     "_config": [*CORE_TESTS, "tests/test_client.py"],
     "_responses": [*CORE_TESTS, "tests/test_client.py"],
     "_pagination": [*CORE_TESTS, "tests/test_client.py"],
-    "_ratelimit": [*CORE_TESTS, "tests/test_client.py"],
+    "_ratelimit": [*CORE_TESTS, "tests/test_ratelimit.py", "tests/test_client.py"],
+    "_redis_scripts": CORE_TESTS,
     "apps/_jwt": ["tests/test_apps_jwt.py", "tests/test_core_jwt.py"],
     "apps/_webhooks": ["tests/test_apps_webhooks.py", "tests/test_core_webhooks.py"],
 }

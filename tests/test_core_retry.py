@@ -316,3 +316,31 @@ class TestCheckRetries:
 def test_a_response_is_read_for_its_status_only() -> None:
     # after_response needs no request or body: a bare Response is enough.
     assert RetryState(POLICY, "GET", 1).after_response(Response(503), None) == 1.0
+
+
+class TestQuotaWaits:
+    """Sleeps for the store's quota share ``max_total_wait`` with the retry sleeps."""
+
+    policy = RetryPolicy(jitter=0, backoff_base=1, backoff_cap=1, max_total_wait=10)
+
+    def test_the_allowance_is_what_is_left_of_max_total_wait(self) -> None:
+        state = RetryState(self.policy, "GET", 3)
+        assert state.wait_allowance(None) == 10
+        assert state.after_response(json_response(503), None) == 1.0
+        assert state.wait_allowance(None) == 9
+        state.note_wait(2.5)
+        assert state.wait_allowance(None) == 6.5
+
+    def test_the_deadline_lowers_the_allowance_but_never_raises_it(self) -> None:
+        state = RetryState(self.policy, "GET", 3)
+        assert state.wait_allowance(4.0) == 4.0
+        assert state.wait_allowance(10.0) == 10
+        assert state.wait_allowance(60.0) == 10
+
+    def test_quota_waits_count_against_the_retry_sleeps(self) -> None:
+        state = RetryState(self.policy, "GET", 3)
+        state.note_wait(8.5)
+        state.note_wait(0.5)
+        assert state.after_response(json_response(503), None) == 1.0
+        assert state.after_response(json_response(503), None) is None
+        assert state.wait_allowance(None) == 0
