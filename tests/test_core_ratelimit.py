@@ -139,6 +139,7 @@ class TestWindows:
     def test_with_no_quota_known_one_request_learns_the_new_window(self) -> None:
         clock = Clock(0.0)
         limiter = answered(clock, report(0, 1000))
+        assert limiter.status is not None and limiter.status.quota == 0
         clock.now = 1.0
         assert slots(limiter) == 1
         assert limiter.acquire() == pytest.approx(1.0)  # the window is the reset time
@@ -167,6 +168,12 @@ class TestOutOfOrder:
         limiter.observe(report(6, 9400, 10, 30000))  # 0.4 s off: the same window
         assert limiter.status is not None and limiter.status.left == 4
         assert slots(limiter) == 4
+
+    def test_an_answer_at_the_edge_of_the_tolerance_is_of_the_same_window(self) -> None:
+        clock = Clock(0.0)
+        limiter = answered(clock, report(2, 10000, 10, 30000))  # tolerance 0.5 s
+        limiter.observe(report(6, 10500, 10, 30000))
+        assert limiter.status is not None and limiter.status.left == 2
 
     def test_an_answer_of_a_later_window_replaces_the_count(self) -> None:
         clock = Clock(0.0)
