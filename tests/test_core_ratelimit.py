@@ -278,3 +278,54 @@ class TestRedisArguments:
         assert release_args("l", {}) == ["l", 1, "", "", "", "", KEEP_MS]
         assert release_args("l", None) == ["l", 0, "", "", "", "", KEEP_MS]
         assert KEEP_MS == 86_400_000
+
+
+class TestContention:
+    """Spreading turns on (``spread=None``) when the store counts requests this process did not send."""
+
+    def limiter(self, clock: Clock) -> RateLimiter:
+        limiter = RateLimiter(clock=clock)
+        assert limiter.acquire() == 0
+        limiter.release(report(9, 10000, 10, 30000))  # one used: ours
+        assert not limiter.contended
+        return limiter
+
+    def test_a_lost_answer_counts_as_one_of_ours(self) -> None:
+        clock = Clock(0.0)
+        limiter = self.limiter(clock)
+        limiter.acquire()
+        limiter.release(None)  # lost; the store may have counted it
+        limiter.acquire()
+        limiter.release(report(7, 9900, 10, 30000))  # three used: all ours
+        assert not limiter.contended
+        limiter.acquire()
+        limiter.release(report(5, 9800, 10, 30000))  # five used, four ours
+        assert limiter.contended
+
+    def test_an_answer_from_an_older_window_is_not_lost(self) -> None:
+        clock = Clock(0.0)
+        limiter = self.limiter(clock)
+        limiter.acquire()
+        limiter.acquire()
+        limiter.release(report(9, 9000, 10, 30000))  # an older window's: ignored, not lost
+        limiter.release(report(7, 10000, 10, 30000))  # three used, two ours
+        assert limiter.contended
+
+    def test_a_429_spreads_for_the_longer_of_the_window_and_its_reset(self) -> None:
+        clock = Clock(0.0)
+        limiter = RateLimiter(clock=clock)
+        limiter.acquire()
+        limiter.release(report(9, 40000, 10, 30000))
+        limiter.acquire()
+        # Two used, both ours: only the 429 itself says others spend the quota.
+        limiter.release({**report(8, 40000, 10, 30000), "X-Retry-After": "40"})
+        clock.now = 39.99
+        assert limiter.contended
+        clock.now = 40.0
+        assert not limiter.contended
+
+    def test_an_answer_observed_for_a_slot_taken_elsewhere_ends_the_first_wait(self) -> None:
+        limiter = RateLimiter(clock=Clock(0.0))
+        assert limiter.acquire() == 0
+        limiter.observe(report(5, 10000, 10, 30000))
+        assert limiter.acquire() == 0
