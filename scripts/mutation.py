@@ -75,17 +75,26 @@ class Score:
         return 100.0 * self.killed / self.counted if self.counted else 100.0
 
 
-def load_equivalents() -> dict[str, str]:
-    """Mutant name -> why it cannot be killed. Lines: ``name  reason``; ``#`` comments."""
-    equivalents: dict[str, str] = {}
+@dataclass(frozen=True)
+class Equivalent:
+    change: str  # the mutant's added line(s), so that a renumbered mutant is not excused
+    reason: str
+
+
+def load_equivalents() -> dict[str, Equivalent]:
+    """Mutant name -> what it changes and why that cannot be told apart.
+
+    Lines: ``name | added line | reason``; ``#`` starts a comment.
+    """
+    equivalents: dict[str, Equivalent] = {}
     for number, line in enumerate(EQUIVALENTS.read_text().splitlines(), 1):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
-        name, _, reason = line.partition(" ")
-        if not reason.strip():
-            sys.exit(f"{EQUIVALENTS.name}:{number}: {name} has no reason")
-        equivalents[name] = reason.strip()
+        parts = [part.strip() for part in line.split(" | ", 2)]
+        if len(parts) != 3 or not all(parts):
+            sys.exit(f"{EQUIVALENTS.name}:{number}: expected 'name | added line | reason'")
+        equivalents[parts[0]] = Equivalent(parts[1], parts[2])
     return equivalents
 
 
@@ -126,7 +135,14 @@ def mutmut(work: Path, *args: str) -> str:
     return result.stdout
 
 
-def measure(module: str, jobs: int, equivalents: dict[str, str]) -> Score:
+def change_of(work: Path, name: str) -> str:
+    """The lines a mutant adds (the lines it removes when it adds none), on one line."""
+    diff = [line for line in mutmut(work, "show", name).splitlines() if changed_line(line)]
+    lines = [line for line in diff if line.startswith("+")] or diff
+    return " / ".join(line[1:].strip() for line in lines)
+
+
+def measure(module: str, jobs: int, equivalents: dict[str, Equivalent]) -> Score:
     work = prepare(module)
     mutmut(work, "run", "--max-children", str(jobs))
     score = Score(module, 0, [], 0)
@@ -138,11 +154,15 @@ def measure(module: str, jobs: int, equivalents: dict[str, str]) -> Score:
         name, status = match.groups()
         if status in KILLED:
             score.killed += 1
-        elif name in equivalents:
-            score.equivalent += 1
-            listed.discard(name)
-        else:
-            score.survivors.append(f"{name}: {status}")
+            continue
+        listed.discard(name)
+        if name in equivalents:
+            change = change_of(work, name)
+            if change == equivalents[name].change:
+                score.equivalent += 1
+                continue
+            print(f"stale entry in {EQUIVALENTS.name}: {name} now changes: {change}")
+        score.survivors.append(f"{name}: {status}")
     for name in sorted(listed):
         # Its function changed (mutant numbers moved) or a test now kills it: re-check the list.
         print(f"stale entry in {EQUIVALENTS.name}: {name} is killed or gone")
