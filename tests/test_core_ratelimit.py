@@ -281,7 +281,7 @@ class TestRedisArguments:
 
 
 class TestContention:
-    """Spreading turns on (``spread=None``) when the store counts requests this process did not send."""
+    """With ``spread=None``, spreading turns on when the store counts requests of others."""
 
     def limiter(self, clock: Clock) -> RateLimiter:
         limiter = RateLimiter(clock=clock)
