@@ -13,3 +13,13 @@ def driver(request: pytest.FixtureRequest) -> Iterator[Driver]:
     driver = Driver(request.param)
     yield driver
     driver.close()
+
+
+@pytest.fixture(params=["msgspec", "stdlib"])
+def json_decoder(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The test once with msgspec decoding bodies (the speedups extra) and once with json."""
+    from bigc import _json
+
+    assert _json.use_speedups(request.param == "msgspec") == (request.param == "msgspec")
+    yield str(request.param)
+    _json.use_speedups(True)

@@ -5,9 +5,12 @@
 >>> api.orders_v2.get(101)  # doctest: +SKIP
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from bigc import data, exceptions, utils
-from bigc._async._client import AsyncBigCommerceAPI
-from bigc._async._graphql import AsyncStorefrontGraphQL
 from bigc._config import ClientConfig
 from bigc._graphql import GraphQLResult
 from bigc._models import AsyncTransport, Headers, Request, Response, Timeout, Transport
@@ -17,7 +20,28 @@ from bigc._sync._client import BigCommerceAPI
 from bigc._sync._graphql import StorefrontGraphQL
 from bigc.exceptions import BigCommerceException
 
+if TYPE_CHECKING:
+    from bigc._async._client import AsyncBigCommerceAPI
+    from bigc._async._graphql import AsyncStorefrontGraphQL
+
 __version__ = "2.0.0.dev0"
+
+
+# The async names, imported on first use: a sync user never pays for asyncio.
+_ASYNC_NAMES = {
+    "AsyncBigCommerceAPI": "bigc._async._client",
+    "AsyncStorefrontGraphQL": "bigc._async._graphql",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _ASYNC_NAMES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'bigc' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "AsyncBigCommerceAPI",
