@@ -53,6 +53,7 @@ MODULES: dict[str, list[str]] = {
     "_ratelimit": [*CORE_TESTS, "tests/test_ratelimit.py", "tests/test_client.py"],
     "_redis_scripts": CORE_TESTS,
     "_json": [*CORE_TESTS, "tests/test_core_json.py", "tests/test_json.py"],
+    "_compression": [*CORE_TESTS, "tests/test_core_compression.py", "tests/test_compression.py"],
     "apps/_jwt": ["tests/test_apps_jwt.py", "tests/test_core_jwt.py"],
     "apps/_webhooks": ["tests/test_apps_webhooks.py", "tests/test_core_webhooks.py"],
 }
