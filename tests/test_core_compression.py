@@ -10,7 +10,6 @@ import pytest
 from bigc import Request
 from bigc._compression import (
     ACCEPT_ENCODING,
-    _decoders,
     decoded_response,
     with_accept_encoding,
 )
@@ -80,12 +79,3 @@ def test_the_callers_accept_encoding_is_kept() -> None:
 def test_otherwise_every_decodable_encoding_is_asked_for() -> None:
     assert with_accept_encoding({"X-A": "1"}) == {"X-A": "1", "Accept-Encoding": ACCEPT_ENCODING}
     assert ACCEPT_ENCODING.split(", ")[:2] == ["gzip", "deflate"]
-
-
-def test_zlib_ng_inflates_gzip_when_installed() -> None:
-    gzip_ng = pytest.importorskip("zlib_ng.gzip_ng")
-    zlib_ng = pytest.importorskip("zlib_ng.zlib_ng")
-    decoders, errors = _decoders()
-    assert decoders["gzip"] is gzip_ng.decompress
-    assert zlib_ng.error in errors
-    assert None not in errors
