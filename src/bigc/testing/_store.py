@@ -46,6 +46,7 @@ from bigc.testing._routes import Route, Router
 from bigc.testing._sample import Sample
 from bigc.testing._settings import Currencies, Webhooks
 from bigc.testing._shipments import Shipments
+from bigc.testing._spec_store import SpecStore
 from bigc.testing._transport import AsyncStoreTransport, StoreTransport
 
 __all__ = ["FakeStore"]
@@ -99,6 +100,7 @@ class FakeStore(FaultControls):
         self._checkouts = Checkouts(self._carts, self._orders)
         self._pricing = Pricing(self._products)
         self._router = Router()
+        self._spec = SpecStore(lambda m, s: self._spec.fallback(m, s, self._router.match(s)))
         for routes in (
             self._products.routes(),
             self._categories.routes("/v3/catalog/categories", batch_delete=True),
@@ -247,7 +249,7 @@ class FakeStore(FaultControls):
         return self._dispatch(call, incoming.segments)
 
     def _dispatch(self, call: Call, segments: list[str]) -> Reply:
-        found = self._router.match(segments)
+        found = self._spec.fallback(call.method, segments, self._router.match(segments))
         try:
             if found is None:
                 raise ApiError(404, f"The route {call.path} was not found.")

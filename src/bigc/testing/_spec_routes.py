@@ -1,0 +1,218 @@
+"""The spec-driven operations: read once per process from ``spec_operations.json``.
+
+``scripts/build_spec_store.py`` writes that file from BigCommerce's OpenAPI
+files (it ships inside the package, so the fake store needs no spec files at
+run time). Here each entry becomes an :class:`Operation` with the ``role`` it
+plays in a stateful collection, decided from the operations around it:
+
+- a path ending in a parameter is an item: ``get``, ``update``, ``delete``
+  (a POST there is an ``action``);
+- a path ending in a word is a collection or a singleton: ``list``,
+  ``create``, ``create_many``, ``update_many``, ``delete_many``, or, where
+  nothing is listed, ``read``/``write``/``clear`` of one object, or an
+  ``action`` (a POST that creates nothing anyone can list or fetch).
+
+Items of ``/v3/catalog/brands/{brand_id}/metafields`` live in the collection
+``/v3/catalog/brands/{}/metafields``, keyed by the parent's ID.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+__all__ = ["Collection", "Operation", "SpecRoutes", "spec_routes"]
+
+TABLE_FILE = "spec_operations.json"
+
+
+@dataclass(frozen=True)
+class Collection:
+    """What the items of one collection look like: ``sample`` is a new item's start."""
+
+    key: str  # "/v3/catalog/brands/{}/metafields"
+    sample: Mapping[str, Any]
+    id_key: str
+    creatable: bool  # False: seeded with the sample, since nothing can add to it
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One operation as the table describes it (see ``scripts/build_spec_store.py``)."""
+
+    method: str
+    path: str
+    status: int
+    role: str
+    collection: Collection
+    api: str
+    body: str = "none"
+    answer: str = "none"
+    envelope: bool = False
+    sample: Any = None
+    meta: Mapping[str, Any] | None = None
+    paging: str = "none"
+    required: tuple[str, ...] = ()
+    types: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    enums: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+    filters: Mapping[str, str] = field(default_factory=dict)
+    example: Any = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+Template = tuple[str | None, ...]  # None marks a parameter
+
+
+def template_of(path: str) -> Template:
+    return tuple(None if p.startswith("{") else p for p in path.strip("/").split("/"))
+
+
+def collection_key(template: Template) -> str:
+    """The collection a path's items live in: the item path without its last ID."""
+    if template[-1] is None:
+        template = template[:-1]
+    return "/" + "/".join("{}" if p is None else p for p in template)
+
+
+class SpecRoutes:
+    """Every spec-driven operation, found by path segments in a few comparisons."""
+
+    def __init__(self, entries: list[dict[str, Any]]) -> None:
+        by_path: dict[str, dict[str, dict[str, Any]]] = {}
+        for entry in entries:
+            by_path.setdefault(entry["path"], {})[entry["method"]] = entry
+        self.collections = _collections(by_path)
+        templates = {path: template_of(path) for path in by_path}
+        parents = {t[:-1] for t in templates.values() if t[-1] is None}  # paths with items
+        self.operations: list[Operation] = []
+        self._index: dict[tuple[int, str, str], list[tuple[Template, dict[str, Operation]]]] = {}
+        for path, methods in by_path.items():
+            template = templates[path]
+            listed = methods.get("GET", {}).get("answer") == "list"
+            ops = {
+                method: _operation(entry, _role(method, template, entry, listed, parents), self)
+                for method, entry in methods.items()
+            }
+            self.operations.extend(ops.values())
+            bucket = self._index.setdefault(_bucket(template), [])
+            bucket.append((template, ops))
+        for bucket in self._index.values():  # a word beats a parameter
+            bucket.sort(key=lambda item: sum(p is None for p in item[0]))
+
+    def match(self, segments: list[str]) -> tuple[dict[str, Operation], tuple[str, ...]] | None:
+        """The operations by method at this path and its arguments, or None."""
+        if len(segments) < 2:
+            return None
+        key = (len(segments), segments[0], segments[1])
+        for template, ops in self._index.get(key, ()):
+            args: list[str] = []
+            for want, got in zip(template, segments, strict=True):
+                if want is None:
+                    args.append(got)
+                elif want != got:
+                    break
+            else:
+                return ops, tuple(args)
+        return None
+
+
+def _bucket(template: Template) -> tuple[int, str, str]:
+    return (len(template), template[0] or "", template[1] or "")
+
+
+def _collections(by_path: Mapping[str, Mapping[str, dict[str, Any]]]) -> dict[str, Collection]:
+    """Each collection's item sample (what GET of an item shows, else what a list shows)."""
+    samples: dict[str, list[tuple[int, Mapping[str, Any]]]] = {}
+    creatable: set[str] = set()
+    for path, methods in by_path.items():
+        template = template_of(path)
+        key = collection_key(template)
+        for method, entry in methods.items():
+            sample = entry.get("sample")
+            if not isinstance(sample, Mapping):
+                continue
+            if method == "GET" and template[-1] is None:
+                samples.setdefault(key, []).append((0, sample))
+            elif method == "GET" and entry.get("answer") == "list":
+                samples.setdefault(key, []).append((1, sample))
+            elif method == "POST" and template[-1] is not None:
+                samples.setdefault(key, []).append((2, sample))
+                creatable.add(key)
+    result = {}
+    for key, found in samples.items():
+        sample = min(found, key=lambda item: item[0])[1]
+        result[key] = Collection(key, sample, _id_key(sample), key in creatable)
+    return result
+
+
+def _id_key(sample: Mapping[str, Any]) -> str:
+    for name in ("id", "uuid", "code", "name"):
+        if name in sample:
+            return name
+    return next((k for k in sample if k.endswith(("_id", "_uuid"))), "id")
+
+
+def _role(
+    method: str,
+    template: Template,
+    entry: Mapping[str, Any],
+    listed: bool,
+    parents: set[Template],
+) -> str:
+    if template[-1] is None:
+        return {"GET": "get", "PUT": "update", "PATCH": "update", "DELETE": "delete"}.get(
+            method, "action"
+        )
+    has_items = template in parents
+    many = entry.get("body") == "list"
+    if method == "GET":
+        return "list" if entry.get("answer") == "list" else "read"
+    if method == "POST":
+        if many and entry.get("answer") == "list":
+            return "create_many"
+        return "create" if (listed or has_items) and entry.get("answer") == "object" else "action"
+    if method in ("PUT", "PATCH"):
+        return "update_many" if listed and (many or entry.get("answer") == "list") else "write"
+    return "delete_many" if listed else "clear"
+
+
+def _operation(entry: Mapping[str, Any], role: str, routes: SpecRoutes) -> Operation:
+    template = template_of(entry["path"])
+    key = collection_key(template)
+    sample = entry.get("sample")
+    collection = routes.collections.get(key) or Collection(
+        key, sample if isinstance(sample, Mapping) else {}, "id", False
+    )
+    return Operation(
+        method=entry["method"],
+        path=entry["path"],
+        status=entry["status"],
+        role=role,
+        collection=collection,
+        api=template[0] or "v3",
+        body=entry.get("body", "none"),
+        answer=entry.get("answer", "none"),
+        envelope=entry.get("envelope", False),
+        sample=sample,
+        meta=entry.get("meta"),
+        paging=entry.get("paging", "none"),
+        required=tuple(entry.get("required", ())),
+        types={k: tuple(v) for k, v in entry.get("types", {}).items()},
+        enums={k: tuple(v) for k, v in entry.get("enums", {}).items()},
+        filters={k: v for k, v in entry.get("filters", {}).items() if k in collection.sample},
+        example=entry.get("example"),
+    )
+
+
+@cache
+def spec_routes() -> SpecRoutes:
+    """The operations, parsed once per process."""
+    text = resources.files("bigc.testing").joinpath(TABLE_FILE).read_text(encoding="utf-8")
+    return SpecRoutes(json.loads(text))

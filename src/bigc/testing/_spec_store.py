@@ -1,0 +1,345 @@
+"""The fake store's answer to every operation without hand-written behaviour.
+
+Hand-written resources (products, orders, customers, carts, …) come first;
+:meth:`SpecStore.fallback` hands the rest to stateful collections driven by
+BigCommerce's OpenAPI files (see ``_spec_routes``):
+
+- a created item gets the next ID, starts as the spec's sample item with the
+  request's fields laid over it, and can be fetched, listed (with the
+  operation's pagination: v2 pages, v3 offset or cursor pages), filtered by
+  the simple query filters the spec declares, updated and deleted;
+- items under a parent (``/brands/{id}/metafields``) exist only while the
+  parent does: the parent is looked up through the whole store, hand-written
+  or not, and deleting a spec-driven parent drops its sub-collections;
+- a collection nothing can add to (countries, store logs) holds the spec's
+  example item; a singleton (store information, settings) answers its
+  example and keeps what a PUT writes;
+- answers are shaped as the spec declares (v3 ``data``/``meta``, v2 bare
+  bodies, 204s) and request bodies are checked by ``_spec_validate``.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from collections.abc import Callable, Mapping
+from functools import partial
+from typing import Any
+
+from bigc.testing._http import ApiError, Call, json_reply
+from bigc.testing._listing import (
+    Field,
+    by_key,
+    has_filters,
+    page_and_limit,
+    select,
+    v2_list,
+    v3_cursor_list,
+    v3_list,
+)
+from bigc.testing._reply import Reply
+from bigc.testing._routes import Handler
+from bigc.testing._spec_routes import Collection, Operation, spec_routes
+from bigc.testing._spec_validate import checked_body, json_type
+from bigc.testing._table import Record
+
+__all__ = ["SpecStore"]
+
+Found = tuple[dict[str, Handler], tuple[str, ...]]
+Items = dict[str, Record]  # by str(ID), in insertion (= ID) order
+
+
+class SpecStore:
+    """Stateful collections and singletons for every spec-driven operation.
+
+    ``lookup(segments)`` is the store's own route lookup (hand-written routes
+    first, then this layer); it is used to ask whether a parent exists.
+    """
+
+    def __init__(self, lookup: Callable[[str, list[str]], Found | None]) -> None:
+        self._routes = spec_routes()
+        self._lookup = lookup
+        self._items: dict[tuple[str, tuple[str, ...]], Items] = {}
+        self._singletons: dict[tuple[str, tuple[str, ...]], Any] = {}
+        self._next_ids: dict[str, int] = {}
+
+    def fallback(self, method: str, segments: list[str], found: Found | None) -> Found | None:
+        """The hand-written route if it serves ``method`` here at least as specifically,
+        else the spec-driven one (else ``found`` as it was: a 404 or 405)."""
+        if found is not None and method in found[0] and not found[1]:
+            return found  # a hand-written path without parameters: nothing is more specific
+        spec = self._routes.match(segments)
+        if spec is None:
+            return found
+        ops, args = spec
+        served = found is not None and method in found[0]
+        if found is not None and (method not in ops or (served and len(found[1]) <= len(args))):
+            return found
+        return {m: partial(self._serve, op) for m, op in ops.items()}, args
+
+    # -- one operation ----------------------------------------------------------------
+
+    def _serve(self, op: Operation, call: Call) -> Reply:
+        if call.api != op.api:
+            raise ApiError(404, f"The route {call.path} was not found.")
+        self._check_parent(call, op)
+        items = checked_body(call, op)
+        return _ROLES[op.role](self, op, call, items)
+
+    def _list(self, op: Operation, call: Call, _: list[Record]) -> Reply:
+        records = list(self._collection(op, call).values())
+        fields: dict[str, Field] = {name: by_key(kind, name) for name, kind in op.filters.items()}
+        matches = select(call, records, fields)
+        render = partial(_render, op)
+        if op.paging == "v2":
+            return v2_list(call, matches, render)
+        if op.paging == "offset":
+            return v3_list(call, matches, render)
+        if op.paging == "cursor" and all(isinstance(r.get("id"), int) for r in records):
+            return v3_cursor_list(call, matches, render)
+        if op.paging == "cursor":
+            return v3_list(call, matches, render)
+        return _answer(op, [render(r) for r in matches], call)
+
+    def _get(self, op: Operation, call: Call, _: list[Record]) -> Reply:
+        return _answer(op, _render(op, self._find(op, call)))
+
+    def _create(self, op: Operation, call: Call, items: list[Record]) -> Reply:
+        created = [self._insert(op, call, body) for body in items]
+        if op.role == "create":
+            return _answer(op, _render(op, created[0]))
+        return _answer(op, [_render(op, r) for r in created])
+
+    def _update(self, op: Operation, call: Call, items: list[Record]) -> Reply:
+        record = self._find(op, call)
+        _overlay(record, items[0] if items else {}, op.collection.id_key)
+        return _answer(op, _render(op, record))
+
+    def _update_many(self, op: Operation, call: Call, items: list[Record]) -> Reply:
+        id_key = op.collection.id_key
+        collection = self._collection(op, call)
+        changed = []
+        for n, body in enumerate(items):
+            record = collection.get(str(body.get(id_key)))
+            if record is None:
+                raise call.invalid(
+                    f"Item {n} names no existing item by its '{id_key}'.",
+                    {f"{n}.{id_key}": "not found"},
+                )
+            changed.append(_overlay(record, body, id_key))
+        return _answer(op, [_render(op, r) for r in changed])
+
+    def _delete(self, op: Operation, call: Call, _: list[Record]) -> Reply:
+        record = self._find(op, call)
+        self._remove(op, call, record)
+        return _answer(op, _render(op, record))
+
+    def _delete_many(self, op: Operation, call: Call, items: list[Record]) -> Reply:
+        collection = self._collection(op, call)
+        fields = {name: by_key(kind, name) for name, kind in op.filters.items()}
+        if items or op.body == "list":
+            wanted = {str(i.get(op.collection.id_key)) for i in items}
+            doomed = [r for k, r in collection.items() if k in wanted]
+        elif fields and not has_filters(call, fields):
+            raise call.invalid("At least one filter is required to delete in bulk.")
+        else:
+            doomed = list(select(call, list(collection.values()), fields))
+        for record in doomed:
+            self._remove(op, call, record)
+        return _answer(op, [_render(op, r) for r in doomed])
+
+    def _read(self, op: Operation, call: Call, _: list[Record]) -> Reply:
+        return _answer(op, self._singleton(op, call))
+
+    def _write(self, op: Operation, call: Call, items: list[Record]) -> Reply:
+        value = self._singleton(op, call)
+        if isinstance(value, dict):
+            _overlay(value, items[0] if items else {}, "")
+        return _answer(op, _render(op, value) if isinstance(value, dict) else value)
+
+    def _clear(self, op: Operation, call: Call, _: list[Record]) -> Reply:
+        self._singletons.pop((op.collection.key, call.args), None)
+        return _answer(op, copy.deepcopy(op.sample))
+
+    def _action(self, op: Operation, call: Call, items: list[Record]) -> Reply:
+        """A POST that creates nothing listable: its sample answer, with what was sent."""
+        if op.answer == "list":
+            return _answer(op, [_overlay(copy.deepcopy(op.sample), i, "") for i in items])
+        value = copy.deepcopy(op.sample)
+        if isinstance(value, dict):
+            _overlay(value, items[0] if items else {}, "")
+        return _answer(op, value)
+
+    # -- state ----------------------------------------------------------------------------
+
+    def _collection(self, op: Operation, call: Call) -> Items:
+        parent = call.args[: op.collection.key.count("{}")]
+        key = (op.collection.key, parent)
+        items = self._items.get(key)
+        if items is None:
+            items = self._items[key] = {}
+            if not op.collection.creatable and op.collection.sample:
+                seed = copy.deepcopy(dict(op.collection.sample))
+                items[str(seed.get(op.collection.id_key))] = seed
+        return items
+
+    def _find(self, op: Operation, call: Call) -> Record:
+        record = self._collection(op, call).get(call.args[-1])
+        if record is None:
+            raise ApiError(404, f"The resource with id {call.args[-1]!r} was not found.")
+        return record
+
+    def _insert(self, op: Operation, call: Call, body: Mapping[str, Any]) -> Record:
+        collection = op.collection
+        record: Record = copy.deepcopy(dict(collection.sample))
+        _overlay(record, body, collection.id_key)
+        record[collection.id_key] = self._new_id(collection)
+        self._collection(op, call)[str(record[collection.id_key])] = record
+        return record
+
+    def _new_id(self, collection: Collection) -> Any:
+        number = self._next_ids.get(collection.key, 1)
+        self._next_ids[collection.key] = number + 1
+        current = collection.sample.get(collection.id_key)
+        if isinstance(current, int) and not isinstance(current, bool):
+            return number
+        if isinstance(current, str) and _is_uuid(current):
+            return str(uuid.UUID(int=number, version=4))
+        return str(number)
+
+    def _remove(self, op: Operation, call: Call, record: Record) -> None:
+        """Delete an item and every collection under it."""
+        item_id = str(record.get(op.collection.id_key))
+        parent = call.args[: op.collection.key.count("{}")]
+        self._collection(op, call).pop(item_id, None)
+        below = op.collection.key + "/{}/"
+        owned = (*parent, item_id)
+        for key in [k for k in self._items if k[0].startswith(below) and k[1][: len(owned)] == owned]:
+            del self._items[key]
+        for key in [
+            k for k in self._singletons if k[0].startswith(below) and k[1][: len(owned)] == owned
+        ]:
+            del self._singletons[key]
+
+    def _singleton(self, op: Operation, call: Call) -> Any:
+        key = (op.collection.key, call.args)
+        if key not in self._singletons:
+            read = self._routes.match(_segments(op.path, call.args))
+            start = read[0]["GET"].sample if read and "GET" in read[0] else op.sample
+            self._singletons[key] = copy.deepcopy(start)
+        return self._singletons[key]
+
+    def _check_parent(self, call: Call, op: Operation) -> None:
+        """404 unless each item the path goes through exists (checked through the store)."""
+        template = op.path.strip("/").split("/")
+        params = [n for n, part in enumerate(template) if part.startswith("{")]
+        last_is_item = template[-1].startswith("{")
+        for count, position in enumerate(params[: len(params) - last_is_item], start=1):
+            segments = _segments("/".join(template[: position + 1]), call.args[:count])
+            found = self._lookup("GET", segments)
+            if found is None or "GET" not in found[0]:
+                continue
+            parent = Call("GET", call.api, "/" + "/".join(segments), {}, None, found[1])
+            try:
+                exists = found[0]["GET"](parent).status < 400
+            except ApiError:
+                exists = False
+            if not exists:
+                raise ApiError(404, f"The resource {parent.path} was not found.")
+
+
+def _segments(template: str, args: tuple[str, ...]) -> list[str]:
+    values = iter(args)
+    return [next(values) if p.startswith("{") else p for p in template.strip("/").split("/")]
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _overlay(record: Record, body: Mapping[str, Any], id_key: str) -> Record:
+    """Lay the request's fields over a record, where the record has them with the same type.
+
+    Objects are merged field by field, lists of objects item by item on the
+    record's first item, so what is stored keeps the shape the spec answers with.
+    """
+    for name, value in body.items():
+        if name == id_key or name not in record:
+            continue
+        merged = _merge(record[name], value)
+        if merged is not _SKIP:
+            record[name] = merged
+    return record
+
+
+_SKIP = object()
+
+
+def _merge(current: Any, value: Any) -> Any:
+    if isinstance(current, dict):
+        return _overlay(copy.deepcopy(current), value, "") if isinstance(value, dict) else _SKIP
+    if isinstance(current, list):
+        if not isinstance(value, list) or not current:
+            return _SKIP
+        merged = [_merge(current[0], item) for item in value]
+        return _SKIP if any(m is _SKIP for m in merged) else merged
+    if current is None:
+        return _SKIP
+    kinds = {json_type(current), json_type(value)}
+    return value if len(kinds) == 1 or kinds == {"integer", "number"} else _SKIP
+
+
+def _render(op: Operation, record: Record) -> Record:
+    """An item as this operation shows it: its sample's fields, then the item's."""
+    sample = op.sample if op.answer in ("object", "list") else None
+    if isinstance(sample, dict) and sample.keys() - record.keys():
+        return {**sample, **record}
+    return record
+
+
+def _answer(op: Operation, data: Any, call: Call | None = None) -> Reply:
+    """``data`` shaped as the operation declares: enveloped, bare or no body."""
+    if op.answer == "none":
+        return Reply(op.status)
+    if op.answer == "value":
+        data = copy.deepcopy(op.sample)
+    if not op.envelope:
+        return json_reply(op.status, data)
+    meta = dict(op.meta or {})
+    if "pagination" in meta and isinstance(data, list):
+        meta["pagination"] = _one_page(len(data), call)
+    return json_reply(op.status, {"data": data, "meta": meta})
+
+
+def _one_page(count: int, call: Call | None) -> dict[str, Any]:
+    """The pagination block of an unpaged list: everything on page 1."""
+    per_page = max(count, page_and_limit(call)[1] if call else count, 1)
+    return {
+        "total": count,
+        "count": count,
+        "per_page": per_page,
+        "current_page": 1,
+        "total_pages": 1,
+        "links": {"current": "?page=1"},
+    }
+
+
+_Role = Callable[[SpecStore, Operation, Call, list[Record]], Reply]
+_ROLES: dict[str, _Role] = {
+    "list": SpecStore._list,
+    "get": SpecStore._get,
+    "create": SpecStore._create,
+    "create_many": SpecStore._create,
+    "update": SpecStore._update,
+    "update_many": SpecStore._update_many,
+    "delete": SpecStore._delete,
+    "delete_many": SpecStore._delete_many,
+    "read": SpecStore._read,
+    "write": SpecStore._write,
+    "clear": SpecStore._clear,
+    "action": SpecStore._action,
+}
