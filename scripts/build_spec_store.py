@@ -84,8 +84,8 @@ class Document:
         if isinstance(node, Mapping):
             if "$ref" in node:
                 ref = node["$ref"]
-                if ref in refs:
-                    return {}
+                if ref in refs:  # recursive: one level is described, deeper is open
+                    return {"type": "object"} if type_of(self.resolve(node)) == "object" else {}
                 return self.inline(self.resolve(node), (*refs, ref))
             return {k: self.inline(v, refs) for k, v in node.items()}
         if isinstance(node, list):
@@ -137,11 +137,13 @@ def sample(schema: Any, depth: int = 0, required_only: bool = False) -> Any:
         return example
     if schema.get("enum"):
         return next((v for v in schema["enum"] if v is not None), schema["enum"][0])
-    for key in ("oneOf", "anyOf"):
-        for part in schema.get(key, []):
-            value = sample(part, depth + 1, required_only)
-            if valid(schema, value):
-                return value
+    choices = [*schema.get("oneOf", []), *schema.get("anyOf", [])]
+    values = [sample(part, depth + 1, required_only) for part in choices]
+    for value in values:
+        if valid(schema, value):
+            return value
+    if values and type_of(schema) is None:  # no part can be told apart: a flaw of the file
+        return values[0]
     kind = type_of(schema)
     if kind == "object":
         props = schema.get("properties", {})
@@ -150,7 +152,9 @@ def sample(schema: Any, depth: int = 0, required_only: bool = False) -> Any:
             props = {k: v for k, v in props.items() if k in wanted}
         return {k: sample(v, depth + 1) for k, v in sorted(props.items())}
     if kind == "array":
-        count = max(1, schema.get("minItems", 1)) if depth <= MAX_DEPTH else schema.get("minItems", 0)
+        count = (
+            max(1, schema.get("minItems", 1)) if depth <= MAX_DEPTH else schema.get("minItems", 0)
+        )
         return [sample(schema.get("items", {}), depth + 1) for _ in range(count)]
     return scalar(schema, kind)
 
@@ -223,11 +227,15 @@ class Builder:
                     if "value" in named:
                         examples.append(named["value"])
                 return int(code), media["schema"], examples
+        for media_type in response.get("content") or {}:  # text: a CSV file, an event stream
+            return int(code), {"type": "string", "x-media": media_type}, []
         return int(code), None, []
 
     def answer(self, row: Endpoint, schema: Any, examples: list[Any]) -> dict[str, Any]:
         if schema is None:
             return {"answer": "none"}
+        if "x-media" in schema:
+            return {"answer": "text", "media": schema["x-media"], "sample": "example"}
         schema = merged(schema)
         props = schema.get("properties", {})
         envelope = row.api == "v3" and "data" in props and type_of(schema) == "object"
@@ -262,9 +270,7 @@ class Builder:
         """Whether an example shows the whole answer (some show only the ``data``)."""
         return not envelope or (isinstance(example, Mapping) and "data" in example)
 
-    def request(
-        self, doc: Document, op: Mapping[str, Any], params: list[Any]
-    ) -> dict[str, Any]:
+    def request(self, doc: Document, op: Mapping[str, Any], params: list[Any]) -> dict[str, Any]:
         schema = next((p.get("schema") for p in params if p.get("in") == "body"), None)
         if schema is None and "requestBody" in op:
             content = doc.resolve(op["requestBody"]).get("content", {})
@@ -274,9 +280,11 @@ class Builder:
         if schema is None:
             return {}
         schema = merged(doc.inline(schema))
+        result: dict[str, Any] = {}
         if type_of(schema) == "array":
             schema = merged(schema.get("items", {}))
-        result: dict[str, Any] = {}
+            if type_of(schema) not in (None, "object"):
+                result["items"] = type_of(schema)  # a list of IDs, say
         # A required name the schema never declares (a flaw in a few files) is not enforced.
         declared = schema.get("properties")
         required = sorted(n for n in schema.get("required", []) if not declared or n in declared)

@@ -61,6 +61,8 @@ class Operation:
     enums: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
     filters: Mapping[str, str] = field(default_factory=dict)
     example: Any = None
+    items: str = "object"  # what a list body holds
+    media: str = "application/json"
 
     @property
     def key(self) -> str:
@@ -131,6 +133,7 @@ def _collections(by_path: Mapping[str, Mapping[str, dict[str, Any]]]) -> dict[st
     """Each collection's item sample (what GET of an item shows, else what a list shows)."""
     samples: dict[str, list[tuple[int, Mapping[str, Any]]]] = {}
     creatable: set[str] = set()
+    params: dict[str, str] = {}  # collection -> the name of its items' path parameter
     for path, methods in by_path.items():
         template = template_of(path)
         key = collection_key(template)
@@ -145,14 +148,21 @@ def _collections(by_path: Mapping[str, Mapping[str, dict[str, Any]]]) -> dict[st
             elif method == "POST" and template[-1] is not None:
                 samples.setdefault(key, []).append((2, sample))
                 creatable.add(key)
+            if template[-1] is None:
+                params[key] = path.rsplit("{", 1)[1].rstrip("}")
     result = {}
     for key, found in samples.items():
         sample = min(found, key=lambda item: item[0])[1]
-        result[key] = Collection(key, sample, _id_key(sample), key in creatable)
+        id_key = _id_key(sample, params.get(key, "id"))
+        result[key] = Collection(key, sample, id_key, key in creatable)
     return result
 
 
-def _id_key(sample: Mapping[str, Any]) -> str:
+def _id_key(sample: Mapping[str, Any], param: str) -> str:
+    """The field an item's path parameter names: ``{variant_id}`` is ``variant_id``
+    where items have one, else ``id`` (or ``uuid``, ``code``…)."""
+    if param in sample and param != "name":
+        return param
     for name in ("id", "uuid", "code", "name"):
         if name in sample:
             return name
@@ -177,10 +187,11 @@ def _role(
     if method == "POST":
         if many and entry.get("answer") == "list":
             return "create_many"
-        return "create" if (listed or has_items) and entry.get("answer") == "object" else "action"
+        return "create" if listed or has_items else "action"
     if method in ("PUT", "PATCH"):
-        return "update_many" if listed and (many or entry.get("answer") == "list") else "write"
-    return "delete_many" if listed else "clear"
+        collection = listed or has_items
+        return "update_many" if collection and (many or entry.get("answer") == "list") else "write"
+    return "delete_many" if listed or has_items else "clear"
 
 
 def _operation(entry: Mapping[str, Any], role: str, routes: SpecRoutes) -> Operation:
@@ -208,6 +219,8 @@ def _operation(entry: Mapping[str, Any], role: str, routes: SpecRoutes) -> Opera
         enums={k: tuple(v) for k, v in entry.get("enums", {}).items()},
         filters={k: v for k, v in entry.get("filters", {}).items() if k in collection.sample},
         example=entry.get("example"),
+        items=entry.get("items", "object"),
+        media=entry.get("media", "application/json"),
     )
 
 

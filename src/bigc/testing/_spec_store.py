@@ -21,6 +21,8 @@ BigCommerce's OpenAPI files (see ``_spec_routes``):
 from __future__ import annotations
 
 import copy
+import json
+import re
 import uuid
 from collections.abc import Callable, Mapping
 from functools import partial
@@ -38,7 +40,7 @@ from bigc.testing._listing import (
     v3_list,
 )
 from bigc.testing._reply import Reply
-from bigc.testing._routes import Handler
+from bigc.testing._routes import Handler, Router
 from bigc.testing._spec_routes import Collection, Operation, spec_routes
 from bigc.testing._spec_validate import checked_body, json_type
 from bigc.testing._table import Record
@@ -52,13 +54,13 @@ Items = dict[str, Record]  # by str(ID), in insertion (= ID) order
 class SpecStore:
     """Stateful collections and singletons for every spec-driven operation.
 
-    ``lookup(segments)`` is the store's own route lookup (hand-written routes
-    first, then this layer); it is used to ask whether a parent exists.
+    ``router`` holds the hand-written routes: they win wherever they serve a
+    method at least as specifically, and parents are looked up through them.
     """
 
-    def __init__(self, lookup: Callable[[str, list[str]], Found | None]) -> None:
+    def __init__(self, router: Router) -> None:
         self._routes = spec_routes()
-        self._lookup = lookup
+        self._router = router
         self._items: dict[tuple[str, tuple[str, ...]], Items] = {}
         self._singletons: dict[tuple[str, tuple[str, ...]], Any] = {}
         self._next_ids: dict[str, int] = {}
@@ -105,8 +107,8 @@ class SpecStore:
         return _answer(op, _render(op, self._find(op, call)))
 
     def _create(self, op: Operation, call: Call, items: list[Record]) -> Reply:
-        created = [self._insert(op, call, body) for body in items]
-        if op.role == "create":
+        created = [self._insert(op, call, body if isinstance(body, dict) else {}) for body in items]
+        if op.role == "create" and op.answer != "list":
             return _answer(op, _render(op, created[0]))
         return _answer(op, [_render(op, r) for r in created])
 
@@ -115,19 +117,30 @@ class SpecStore:
         _overlay(record, items[0] if items else {}, op.collection.id_key)
         return _answer(op, _render(op, record))
 
-    def _update_many(self, op: Operation, call: Call, items: list[Record]) -> Reply:
+    def _update_many(self, op: Operation, call: Call, items: list[Any]) -> Reply:
+        """Update items by the IDs in the body: through the item's own route where one is
+        hand-written, else here (creating missing ones where nothing else can)."""
         id_key = op.collection.id_key
         collection = self._collection(op, call)
         changed = []
         for n, body in enumerate(items):
-            record = collection.get(str(body.get(id_key)))
-            if record is None:
+            item_id = str(body.get(id_key)) if isinstance(body, dict) else str(body)
+            segments = [*call.path.strip("/").split("/"), item_id]
+            found = self._router.match(segments)
+            if found is not None and "PUT" in found[0]:
+                changed.append(_data_of(found[0]["PUT"](_call(call, "PUT", segments, found, body))))
+                continue
+            record = collection.get(item_id)
+            if record is None and op.collection.creatable and id_key in ("id", "uuid"):
                 raise call.invalid(
                     f"Item {n} names no existing item by its '{id_key}'.",
                     {f"{n}.{id_key}": "not found"},
                 )
-            changed.append(_overlay(record, body, id_key))
-        return _answer(op, [_render(op, r) for r in changed])
+            if record is None:  # an upsert: items named by the client (assignments, prices…)
+                record = collection[item_id] = copy.deepcopy(dict(op.collection.sample))
+                record[id_key] = body.get(id_key)
+            changed.append(_render(op, _overlay(record, body, id_key)))
+        return _answer(op, changed)
 
     def _delete(self, op: Operation, call: Call, _: list[Record]) -> Reply:
         record = self._find(op, call)
@@ -138,7 +151,7 @@ class SpecStore:
         collection = self._collection(op, call)
         fields = {name: by_key(kind, name) for name, kind in op.filters.items()}
         if items or op.body == "list":
-            wanted = {str(i.get(op.collection.id_key)) for i in items}
+            wanted = {str(i.get(op.collection.id_key) if isinstance(i, dict) else i) for i in items}
             doomed = [r for k, r in collection.items() if k in wanted]
         elif fields and not has_filters(call, fields):
             raise call.invalid("At least one filter is required to delete in bulk.")
@@ -146,7 +159,10 @@ class SpecStore:
             doomed = list(select(call, list(collection.values()), fields))
         for record in doomed:
             self._remove(op, call, record)
-        return _answer(op, [_render(op, r) for r in doomed])
+        if isinstance(op.sample, dict):
+            return _answer(op, [_render(op, r) for r in doomed])
+        ids = [r.get(op.collection.id_key) for r in doomed]  # the IDs deleted, as declared
+        return _answer(op, [int(str(i)) if isinstance(op.sample, int) else i for i in ids])
 
     def _read(self, op: Operation, call: Call, _: list[Record]) -> Reply:
         return _answer(op, self._singleton(op, call))
@@ -214,7 +230,9 @@ class SpecStore:
         self._collection(op, call).pop(item_id, None)
         below = op.collection.key + "/{}/"
         owned = (*parent, item_id)
-        for key in [k for k in self._items if k[0].startswith(below) and k[1][: len(owned)] == owned]:
+        for key in [
+            k for k in self._items if k[0].startswith(below) and k[1][: len(owned)] == owned
+        ]:
             del self._items[key]
         for key in [
             k for k in self._singletons if k[0].startswith(below) and k[1][: len(owned)] == owned
@@ -236,16 +254,32 @@ class SpecStore:
         last_is_item = template[-1].startswith("{")
         for count, position in enumerate(params[: len(params) - last_is_item], start=1):
             segments = _segments("/".join(template[: position + 1]), call.args[:count])
-            found = self._lookup("GET", segments)
+            found = self.fallback("GET", segments, self._router.match(segments))
             if found is None or "GET" not in found[0]:
                 continue
-            parent = Call("GET", call.api, "/" + "/".join(segments), {}, None, found[1])
+            parent = _call(call, "GET", segments, found, None)
             try:
                 exists = found[0]["GET"](parent).status < 400
             except ApiError:
                 exists = False
             if not exists:
                 raise ApiError(404, f"The resource {parent.path} was not found.")
+
+
+def _call(call: Call, method: str, segments: list[str], found: Found, body: Any) -> Call:
+    """A call to another route of the store, on behalf of ``call``."""
+    return Call(method, call.api, "/" + "/".join(segments), {}, body, found[1], call.store_hash)
+
+
+def _data_of(reply: Reply) -> Any:
+    """What a hand-written route answered (raised again if it refused)."""
+    answer = json.loads(reply.body) if reply.body else None
+    if reply.status >= 400:
+        error = answer if isinstance(answer, dict) else (answer or [{}])[0]
+        raise ApiError(
+            reply.status, error.get("title") or error.get("message"), error.get("errors")
+        )
+    return answer.get("data", answer) if isinstance(answer, dict) else answer
 
 
 def _segments(template: str, args: tuple[str, ...]) -> list[str]:
@@ -289,8 +323,24 @@ def _merge(current: Any, value: Any) -> Any:
         return _SKIP if any(m is _SKIP for m in merged) else merged
     if current is None:
         return _SKIP
+    if isinstance(current, str):
+        same = isinstance(value, str) and _shape(current) in ("text", _shape(value))
+        return value if same else _SKIP
     kinds = {json_type(current), json_type(value)}
     return value if len(kinds) == 1 or kinds == {"integer", "number"} else _SKIP
+
+
+_SHAPES = (
+    ("date-time", re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")),
+    ("date", re.compile(r"\d{4}-\d\d-\d\d$")),
+    ("uri", re.compile(r"https?://")),
+    ("email", re.compile(r"[^@\s]+@[^@\s]+$")),
+)
+
+
+def _shape(text: str) -> str:
+    """What a string field holds (a date, a URL…), so a stored item keeps its format."""
+    return next((name for name, pattern in _SHAPES if pattern.match(text)), "text")
 
 
 def _render(op: Operation, record: Record) -> Record:
@@ -303,10 +353,14 @@ def _render(op: Operation, record: Record) -> Record:
 
 def _answer(op: Operation, data: Any, call: Call | None = None) -> Reply:
     """``data`` shaped as the operation declares: enveloped, bare or no body."""
-    if op.answer == "none":
+    if op.answer == "none" or op.status == 204:
         return Reply(op.status)
-    if op.answer == "value":
-        data = copy.deepcopy(op.sample)
+    if op.answer == "value" or (op.answer == "object" and isinstance(data, list)):
+        data = copy.deepcopy(op.sample)  # what a batch answers (a transaction ID, say)
+    elif op.answer == "list" and not isinstance(data, list):
+        data = [data]  # a few single-item writes answer a list of one
+    if op.answer == "text":
+        return Reply(op.status, [("Content-Type", op.media)], str(data).encode())
     if not op.envelope:
         return json_reply(op.status, data)
     meta = dict(op.meta or {})

@@ -35,7 +35,7 @@ def json_type(value: Any) -> str:
     return "object"
 
 
-def checked_body(call: Call, op: Operation) -> list[dict[str, Any]]:
+def checked_body(call: Call, op: Operation) -> list[Any]:
     """The request's items (one for an object body), each checked against the spec.
 
     An operation that takes no body gets an empty list; one whose body is
@@ -46,9 +46,13 @@ def checked_body(call: Call, op: Operation) -> list[dict[str, Any]]:
     if op.body == "list":
         items = call.json_list() if call.body is not None or op.required else []
         for n, item in enumerate(items):
-            if not isinstance(item, dict):
-                raise call.invalid(f"Item {n} of the request body must be an object.")
-            _check(call, op, item, f"{n}.")
+            if not _fits(item, (op.items,)):
+                raise call.invalid(
+                    f"Item {n} of the request body must be of type {op.items}.",
+                    {str(n): f"expected {op.items}, got {json_type(item)}"},
+                )
+            if isinstance(item, dict):
+                _check(call, op, item, f"{n}.")
         return items
     if call.body is None and not op.required:
         return [{}]

@@ -100,7 +100,7 @@ class FakeStore(FaultControls):
         self._checkouts = Checkouts(self._carts, self._orders)
         self._pricing = Pricing(self._products)
         self._router = Router()
-        self._spec = SpecStore(lambda m, s: self._spec.fallback(m, s, self._router.match(s)))
+        self._spec = SpecStore(self._router)
         for routes in (
             self._products.routes(),
             self._categories.routes("/v3/catalog/categories", batch_delete=True),
