@@ -12,7 +12,7 @@ import itertools
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import benchlib
@@ -163,7 +163,7 @@ async def async_quota(args: Any) -> dict[str, Any]:
 async def async_get(args: Any) -> dict[str, Any]:
     async with async_client(args.url) as api:
         if args.resource == "products":
-            listing = api.products_v3.all()
+            listing: AsyncIterator[Any] = api.products_v3.all()
             get: Callable[..., Any] = api.products_v3.get
         else:
             listing = api.orders_v2.all()

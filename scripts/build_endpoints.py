@@ -33,7 +33,6 @@ use_source_tree()
 
 from endpoint_names import (  # noqa: E402
     ENVELOPED,
-    EXCLUDED_FILES,
     FILE_GROUPS,
     GROUP_BASES,
     INCLUDED_STOREFRONT_FILES,
@@ -41,10 +40,11 @@ from endpoint_names import (  # noqa: E402
     PARAM_NAMES,
     PATH_GROUPS,
     READ_ONLY_POSTS,
+    RESULTS,
 )
 from endpoint_specials import SPECIALS  # noqa: E402
 
-from bigc._endpoints import Endpoint  # noqa: E402
+from bigc._endpoints import LEFT_OUT, Endpoint  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLE = ROOT / "src" / "bigc" / "_endpoint_table.py"
@@ -57,7 +57,7 @@ Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def in_scope(name: str) -> bool:
     """Whether a spec file belongs to the REST management API this table covers."""
-    if name in EXCLUDED_FILES:
+    if name in LEFT_OUT:
         return False
     return ".sf." not in name or name in INCLUDED_STOREFRONT_FILES
 
@@ -249,34 +249,39 @@ def param_names(spec_path: str) -> list[tuple[str, str]]:
 def result_of(draft: Draft) -> tuple[str, bool]:
     """The result kind, and whether the spec shows v3's ``data`` envelope.
 
-    Pagination is read from the answer's ``meta`` first (the query
-    parameters second): the spec's ``data`` schema is sometimes one item
-    where the endpoint really returns a page of them.
+    A GET whose ``data`` is a list, or whose ``meta`` is a page's, is a list.
+    It is read page by page only with the paging parameters the spec
+    documents (``page``: offset pages; ``after``: cursor pages), otherwise in
+    one request: sending undocumented ``page`` numbers to an endpoint that
+    ignores them would repeat its items. ``RESULTS`` overrides the rule where
+    the spec is known to be wrong.
     """
+    override = RESULTS.get((draft.group, draft.operation_id))
     spec, http = draft.spec, draft.http
     success = spec.success(draft.op)
     if success is None or success[1] is None:
-        return ("any", True)
+        return (override or "any", True)
     schema = success[1]
     meta: dict[str, Any] = {}
     if spec.api == "v3":
         props = spec.properties(schema)
         if "data" not in props:
-            return ("any", False)
+            return (override or "any", False)
         types = spec.types(props["data"])
         meta = spec.properties(props.get("meta", {}))
     else:
         types = spec.types(schema)
+    if override:
+        return (override, True)
     query = draft.query
-    if http == "get" and "cursor_pagination" in meta:
-        return ("cursor_pages", True)
-    if http == "get" and "pagination" in meta:
-        return ("offset_pages", True)
-    if types == {"array"}:
+    paged_meta = "pagination" in meta or "cursor_pagination" in meta
+    if types == {"array"} or (http == "get" and paged_meta and types != {"object"}):
         if http != "get":
             return ("list", True)
         if spec.api == "v2":
             return ("v2_pages" if "page" in query else "unpaged", True)
+        if "after" in query and "page" in query:  # both documented: the answer's meta says
+            return ("cursor_pages" if "cursor_pagination" in meta else "offset_pages", True)
         if "after" in query:
             return ("cursor_pages", True)
         if "page" in query:

@@ -16,7 +16,10 @@ Hand-written mixins for a group are named in ``scripts/endpoint_names.MIXINS``.
 
 from __future__ import annotations
 
+import importlib
+import re
 import sys
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -51,6 +54,49 @@ RESULT_TYPES = {
 }
 
 
+def _types_index() -> dict[tuple[str, str, str], tuple[str | None, ...]]:
+    """``bigc.types``' index by (file, METHOD, path), or nothing: plain types then."""
+    try:
+        from bigc.types._index import ROUTES
+    except ImportError:
+        return {}
+    return dict(ROUTES)
+
+
+TYPES = _types_index()
+LIST_ALIAS = re.compile(r"^list\[(\w+)\]$")
+
+
+def spec_type(row: Endpoint, which: int) -> str | None:
+    """``module.Name`` of the row's body (1) or result (3) type in ``bigc.types``."""
+    entry = TYPES.get((row.spec_file, row.http_method, row.spec_path))
+    name = entry[which] if entry else None
+    if name is None:
+        return None
+    module, _, short = name.removeprefix("bigc.types.").rpartition(".")
+    if alias_of(f"{module}.{short}") == "dict[str, Any]":
+        return None  # an open object: the plain type says as much, without a cast
+    return f"{module}.{short}"
+
+
+def alias_of(qualified: str) -> str | None:
+    """The text of a type alias in ``bigc.types`` (``None`` for a TypedDict)."""
+    module, _, name = qualified.rpartition(".")
+    alias = getattr(importlib.import_module(f"bigc.types.{module}"), name, None)
+    return alias if isinstance(alias, str) else None
+
+
+def used_types(row: Endpoint) -> str:
+    return " ".join([*parameters(row), returns(row)])
+
+
+def list_item(qualified: str) -> str | None:
+    """``module.Item`` of an alias of ``list[Item]``, or ``None``."""
+    alias = alias_of(qualified)
+    match = LIST_ALIAS.match(alias) if alias else None
+    return f"{qualified.rpartition('.')[0]}.{match.group(1)}" if match else None
+
+
 def class_name(group: str) -> str:
     return "Async" + "".join(part.capitalize() for part in group.split("_"))
 
@@ -62,13 +108,18 @@ def option_type(row: Endpoint) -> str:
 
 
 def body_type(row: Endpoint) -> str:
+    """The spec's body type where ``bigc.types`` has one, else a plain mapping.
+
+    Upload forms stay plain: their file fields are not in the spec's JSON body.
+    """
+    typed = spec_type(row, 1) if row.body != "multipart" else None
     if row.kind == "batch_one":
-        return "Body"
+        return (list_item(typed) if typed else None) or "Body"
     if row.body == "list":
-        return "Sequence[Body]"
+        return typed or "Sequence[Body]"
     if row.detail and row.kind == "request":
-        return "Body | str"
-    return "Body"
+        return f"{typed or 'Body'} | str"
+    return typed or "Body"
 
 
 def parameters(row: Endpoint) -> list[str]:
@@ -88,13 +139,21 @@ def parameters(row: Endpoint) -> list[str]:
     return params
 
 
+def result_type(row: Endpoint) -> str | None:
+    """The spec's type of the result (of one item, for a list), if any."""
+    return None if row.result == "any" else spec_type(row, 3)
+
+
 def returns(row: Endpoint) -> str:
+    item = result_type(row)
     if row.is_list:
-        return "AsyncIterator[JSON]"
+        return f"AsyncIterator[{item or 'JSON'}]"
     if row.kind in ("delete_ids", "delete_one"):
         return "None"
     if row.kind in ("find", "batch_one"):
-        return "JSON"
+        return item or "JSON"
+    if item:
+        return {"list": f"list[{item}]", "optional_object": f"{item} | None"}.get(row.result, item)
     return RESULT_TYPES[row.result]
 
 
@@ -154,12 +213,29 @@ def method(row: Endpoint) -> list[str]:
         f"{prefix} {row.method}", ["self", *parameters(row)], f" -> {returns(row)}:", "    "
     )
     lines += docstring(row, "        ")
-    statement = "return " if returns(row) != "None" else ""
-    statement += "await " if awaits else ""
     head, _, rest = expression.partition("(")
     args = split_args(rest[:-1])
-    lines += wrap_call(statement + head, args, "", "        ")
-    return lines
+    if returns(row) == "None":
+        return lines + wrap_call(("await " if awaits else "") + head, args, "", "        ")
+    if result_type(row) is None:
+        return lines + wrap_call(
+            ("return await " if awaits else "return ") + head, args, "", "        "
+        )
+    inner = f"{'await ' if awaits else ''}{head}({', '.join(args)})"
+    return lines + wrap_cast(returns(row), inner, head, args, awaits)
+
+
+def wrap_cast(annotation: str, inner: str, head: str, args: list[str], awaits: bool) -> list[str]:
+    """``return cast("T", await helper(...))`` laid out as ruff would."""
+    indent = "        "
+    one = f'{indent}return cast("{annotation}", {inner})'
+    if len(one) <= WIDTH:
+        return [one]
+    hugged = f'{indent}    "{annotation}", {inner}'
+    if len(hugged) <= WIDTH:
+        return [f"{indent}return cast(", hugged, f"{indent})"]
+    call = wrap_call(("await " if awaits else "") + head, args, ",", indent + "    ")
+    return [f"{indent}return cast(", f'{indent}    "{annotation}",', *call, f"{indent})"]
 
 
 def split_args(text: str) -> list[str]:
@@ -186,7 +262,11 @@ def group_module(group: str, rows: list[Endpoint]) -> str:
     needs_sequence = any("Sequence[" in " ".join(parameters(r)) for r in rows)
     needs_iterator = any(r.is_list for r in rows)
     used = " ".join(" ".join(parameters(r)) + returns(r) for r in rows)
-    base_names = [n for n in ("ID", "JSON", "AsyncGroup", "Body") if n in used or n == "AsyncGroup"]
+    base_names = [
+        n
+        for n in ("ID", "JSON", "AsyncGroup", "Body")
+        if re.search(rf"\b{n}\b", used) or n == "AsyncGroup"
+    ]
     options = sorted({option_type(r) for r in rows})
     abc = [
         n for n, need in (("AsyncIterator", needs_iterator), ("Sequence", needs_sequence)) if need
@@ -200,6 +280,8 @@ def group_module(group: str, rows: list[Endpoint]) -> str:
     ]
     if abc:
         out.append(f"from collections.abc import {', '.join(abc)}")
+    if any(result_type(r) and returns(r) != "None" for r in rows):
+        imports.add("cast")
     typing = ["TYPE_CHECKING", *sorted(imports)]
     out.append(f"from typing import {', '.join(typing)}")
     out.append("")
@@ -207,12 +289,19 @@ def group_module(group: str, rows: list[Endpoint]) -> str:
     for module, mixin in mixins:
         out.append(f"from .{module} import {mixin}")
     out.append(f"from ._base import {', '.join(base_names)}")
+    modules = sorted(
+        {m.split(".")[0] for r in rows for m in re.findall(r"\b\w+\.\w+", used_types(r))}
+    )
     out += [
         "",
         "if TYPE_CHECKING:",
         "    from typing_extensions import Unpack",
         "",
         f"    from bigc._options import {', '.join(options)}",
+    ]
+    if modules:
+        out.append(f"    from bigc.types import {', '.join(modules)}")
+    out += [
         "",
         f'__all__ = ["{cls}"]',
         "",
@@ -235,10 +324,10 @@ def title(group: str) -> str:
 
 
 def paths_line(rows: list[Endpoint]) -> str:
-    prefixes = sorted(
-        {f"/{r.api}" + r.path.split("/{")[0] for r in rows}, key=lambda p: (len(p), p)
-    )
-    return f"``{prefixes[0]}``" + (" and more" if len(prefixes) > 1 else "")
+    """The group's most common path prefix (``/v3/catalog/products``)."""
+    counts = Counter(f"/{r.api}" + r.path.split("/{")[0] for r in rows)
+    prefix = min(counts, key=lambda p: (-counts[p], len(p), p))
+    return f"``{prefix}``" + (" and more" if len(counts) > 1 else "")
 
 
 def init_module(groups: dict[str, list[Endpoint]]) -> str:

@@ -25,7 +25,14 @@ from urllib.parse import urlsplit
 
 import yaml
 
-__all__ = ["GROUP_FILES", "SPECS_DIR", "Operation", "spec_has", "spec_operation"]
+__all__ = [
+    "GROUP_FILES",
+    "SPECS_DIR",
+    "Operation",
+    "file_operation",
+    "spec_has",
+    "spec_operation",
+]
 
 SPECS_DIR = Path(
     os.environ.get(
@@ -199,7 +206,16 @@ def spec_operation(group: str, method: str, path: str) -> Operation | None:
     ``path`` is the concrete request path from the version on, as sent
     (percent-escapes kept): ``/v3/catalog/products/5/variants/7``.
     """
-    matches = [t for t in _group_templates(group) if t.pattern.fullmatch(path)]
+    return _match(_group_templates(group), method, path)
+
+
+def file_operation(file: str, method: str, path: str) -> Operation | None:
+    """The operation ``METHOD path`` hits in one spec file, or ``None``."""
+    return _match(_load(file), method, path)
+
+
+def _match(templates: tuple[_Template, ...], method: str, path: str) -> Operation | None:
+    matches = [t for t in templates if t.pattern.fullmatch(path)]
     if not matches:
         return None
     best = min(matches, key=lambda t: t.specificity)

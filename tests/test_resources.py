@@ -762,22 +762,6 @@ async def test_direct_paths_must_not_carry_a_query(flavor: str, version: str, pa
 # 4. The seed README, as written (plus transport=), sync and async
 
 
-@pytest.fixture
-def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Retries back off with real sleeps; record them instead."""
-    slept: list[float] = []
-
-    def fake_sleep(seconds: float) -> None:
-        slept.append(seconds)
-
-    async def fake_async_sleep(seconds: float) -> None:
-        slept.append(seconds)
-
-    monkeypatch.setattr("bigc._sync._session.sleep", fake_sleep)
-    monkeypatch.setattr("bigc._async._session.sleep", fake_async_sleep)
-    return slept
-
-
 ORDER_101 = {"id": 101, "customer_id": 1, "status_id": 11}
 
 

@@ -8,7 +8,10 @@
 from bigc import data, exceptions, utils
 from bigc._async._client import AsyncBigCommerceAPI
 from bigc._config import ClientConfig
+from bigc._endpoint_table import ENDPOINTS
+from bigc._endpoints import Endpoint
 from bigc._models import AsyncTransport, Headers, Request, Response, Timeout, Transport
+from bigc._options import CallOptions, ListOptions, WriteOptions
 from bigc._ratelimit import RateLimitStatus
 from bigc._retry import RetryPolicy
 from bigc._sync._client import BigCommerceAPI
@@ -17,18 +20,23 @@ from bigc.exceptions import BigCommerceException
 __version__ = "2.0.0.dev0"
 
 __all__ = [
+    "ENDPOINTS",
     "AsyncBigCommerceAPI",
     "AsyncTransport",
     "BigCommerceAPI",
     "BigCommerceException",
+    "CallOptions",
     "ClientConfig",
+    "Endpoint",
     "Headers",
+    "ListOptions",
     "RateLimitStatus",
     "Request",
     "Response",
     "RetryPolicy",
     "Timeout",
     "Transport",
+    "WriteOptions",
     "__version__",
     "data",
     "exceptions",

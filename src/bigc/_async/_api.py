@@ -190,6 +190,7 @@ class AsyncAPIVersion:
             self.version,
             path,
             params=params,
+            headers=options.headers,
             timeout=options.timeout,
             retries=options.retries,
             retry_policy=options.retry_policy,
@@ -199,7 +200,7 @@ class AsyncAPIVersion:
 class _PageOptions:
     """The per-call options of one ``get_many``, checked before the first request."""
 
-    __slots__ = ("concurrency", "limit", "params", "retries", "retry_policy", "timeout")
+    __slots__ = ("concurrency", "headers", "limit", "params", "retries", "retry_policy", "timeout")
 
     def __init__(
         self,
@@ -211,11 +212,13 @@ class _PageOptions:
         retries: int | None,
         retry_policy: RetryPolicy | None,
         concurrency: int | None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         validate_path(path)
         check_retries("GET", retries)
         self.limit = page_size_of(page_size)
         self.params = base_params(params)
+        self.headers = headers
         self.timeout = timeout
         self.retries = retries
         self.retry_policy = retry_policy
@@ -240,6 +243,7 @@ class AsyncV2API(AsyncAPIVersion):
         retries: int | None = None,
         retry_policy: RetryPolicy | None = None,
         concurrency: int | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> AsyncIterator[Any]:
         """Iterate over every item of a v2 list, page by page (``page``/``limit``).
 
@@ -249,7 +253,15 @@ class AsyncV2API(AsyncAPIVersion):
         past the end (answered 204).
         """
         options = _PageOptions(
-            self._session, path, page_size, params, timeout, retries, retry_policy, concurrency
+            self._session,
+            path,
+            page_size,
+            params,
+            timeout,
+            retries,
+            retry_policy,
+            concurrency,
+            headers,
         )
         return self._iterate(path, options)
 
@@ -293,6 +305,7 @@ class AsyncV3API(AsyncAPIVersion):
         retry_policy: RetryPolicy | None = None,
         concurrency: int | None = None,
         cursor: bool = False,
+        headers: Mapping[str, str] | None = None,
     ) -> AsyncIterator[Any]:
         """Iterate over every item of a v3 list.
 
@@ -302,7 +315,15 @@ class AsyncV3API(AsyncAPIVersion):
         with ``limit``/``after`` following ``meta.cursor_pagination``.
         """
         options = _PageOptions(
-            self._session, path, page_size, params, timeout, retries, retry_policy, concurrency
+            self._session,
+            path,
+            page_size,
+            params,
+            timeout,
+            retries,
+            retry_policy,
+            concurrency,
+            headers,
         )
         if cursor:
             return self._iterate_cursor(path, options)

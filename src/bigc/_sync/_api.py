@@ -189,6 +189,7 @@ class APIVersion:
             self.version,
             path,
             params=params,
+            headers=options.headers,
             timeout=options.timeout,
             retries=options.retries,
             retry_policy=options.retry_policy,
@@ -198,7 +199,7 @@ class APIVersion:
 class _PageOptions:
     """The per-call options of one ``get_many``, checked before the first request."""
 
-    __slots__ = ("concurrency", "limit", "params", "retries", "retry_policy", "timeout")
+    __slots__ = ("concurrency", "headers", "limit", "params", "retries", "retry_policy", "timeout")
 
     def __init__(
         self,
@@ -210,11 +211,13 @@ class _PageOptions:
         retries: int | None,
         retry_policy: RetryPolicy | None,
         concurrency: int | None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         validate_path(path)
         check_retries("GET", retries)
         self.limit = page_size_of(page_size)
         self.params = base_params(params)
+        self.headers = headers
         self.timeout = timeout
         self.retries = retries
         self.retry_policy = retry_policy
@@ -239,6 +242,7 @@ class V2API(APIVersion):
         retries: int | None = None,
         retry_policy: RetryPolicy | None = None,
         concurrency: int | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Iterator[Any]:
         """Iterate over every item of a v2 list, page by page (``page``/``limit``).
 
@@ -248,7 +252,15 @@ class V2API(APIVersion):
         past the end (answered 204).
         """
         options = _PageOptions(
-            self._session, path, page_size, params, timeout, retries, retry_policy, concurrency
+            self._session,
+            path,
+            page_size,
+            params,
+            timeout,
+            retries,
+            retry_policy,
+            concurrency,
+            headers,
         )
         return self._iterate(path, options)
 
@@ -292,6 +304,7 @@ class V3API(APIVersion):
         retry_policy: RetryPolicy | None = None,
         concurrency: int | None = None,
         cursor: bool = False,
+        headers: Mapping[str, str] | None = None,
     ) -> Iterator[Any]:
         """Iterate over every item of a v3 list.
 
@@ -301,7 +314,15 @@ class V3API(APIVersion):
         with ``limit``/``after`` following ``meta.cursor_pagination``.
         """
         options = _PageOptions(
-            self._session, path, page_size, params, timeout, retries, retry_policy, concurrency
+            self._session,
+            path,
+            page_size,
+            params,
+            timeout,
+            retries,
+            retry_policy,
+            concurrency,
+            headers,
         )
         if cursor:
             return self._iterate_cursor(path, options)

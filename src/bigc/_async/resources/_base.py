@@ -187,7 +187,8 @@ class AsyncGroup(Generic[API]):
         if row.result == "unpaged":
             return self._unpaged(row, path, options)
         paging = {k: options.get(k) for k in ("page_size", "concurrency")}
-        call = {k: options.get(k) for k in ("params", "timeout", "retries", "retry_policy")}
+        keys = ("params", "headers", "timeout", "retries", "retry_policy")
+        call = {k: options.get(k) for k in keys}
         if isinstance(self._api, AsyncV3API):
             cursor = row.result == "cursor_pages"
             return self._api.get_many(path, **paging, **call, cursor=cursor)

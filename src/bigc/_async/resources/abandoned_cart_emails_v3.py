@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
-from ._base import ID, JSON, AsyncGroup, Body
+from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import abandoned_cart_emails_v3
 
 __all__ = ["AsyncAbandonedCartEmailsV3"]
 
@@ -22,13 +23,25 @@ class AsyncAbandonedCartEmailsV3(AsyncGroup[AsyncV3API]):
 
     group = "abandoned_cart_emails_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(
+        self, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[abandoned_cart_emails_v3.AbandondedCartEmail]:
         """Get all abandoned cart email templates: ``GET /v3/marketing/abandoned-cart-emails``."""
-        return self._items("all", (), options)
+        return cast(
+            "AsyncIterator[abandoned_cart_emails_v3.AbandondedCartEmail]",
+            self._items("all", (), options),
+        )
 
-    async def create(self, data: Body | None = None, **options: Unpack[WriteOptions]) -> JSON:
+    async def create(
+        self,
+        data: abandoned_cart_emails_v3.AbandondedCartEmailPayload | None = None,
+        **options: Unpack[WriteOptions],
+    ) -> abandoned_cart_emails_v3.AbandondedCartEmail:
         """Create abandoned cart email template: ``POST /v3/marketing/abandoned-cart-emails``."""
-        return await self._object("create", (), data, options)
+        return cast(
+            "abandoned_cart_emails_v3.AbandondedCartEmail",
+            await self._object("create", (), data, options),
+        )
 
     async def delete(self, abandoned_cart_email_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete email template:
@@ -36,11 +49,16 @@ class AsyncAbandonedCartEmailsV3(AsyncGroup[AsyncV3API]):
         """
         return await self._any("delete", (abandoned_cart_email_id,), None, options)
 
-    async def get(self, abandoned_cart_email_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get(
+        self, abandoned_cart_email_id: ID, **options: Unpack[CallOptions]
+    ) -> abandoned_cart_emails_v3.AbandondedCartEmail:
         """Get an email template:
         ``GET /v3/marketing/abandoned-cart-emails/{abandoned_cart_email_id}``.
         """
-        return await self._object("get", (abandoned_cart_email_id,), None, options)
+        return cast(
+            "abandoned_cart_emails_v3.AbandondedCartEmail",
+            await self._object("get", (abandoned_cart_email_id,), None, options),
+        )
 
     async def get_default(self, **options: Unpack[CallOptions]) -> Any:
         """Get default email template: ``GET /v3/marketing/abandoned-cart-emails/default``."""
@@ -51,15 +69,23 @@ class AsyncAbandonedCartEmailsV3(AsyncGroup[AsyncV3API]):
         return await self._any("get_settings", (), None, options)
 
     async def update(
-        self, abandoned_cart_email_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        abandoned_cart_email_id: ID,
+        data: abandoned_cart_emails_v3.AbandondedCartEmailPayload | None = None,
+        **options: Unpack[CallOptions],
+    ) -> abandoned_cart_emails_v3.AbandondedCartEmail:
         """Update an email template:
         ``PUT /v3/marketing/abandoned-cart-emails/{abandoned_cart_email_id}``.
         """
-        return await self._object("update", (abandoned_cart_email_id,), data, options)
+        return cast(
+            "abandoned_cart_emails_v3.AbandondedCartEmail",
+            await self._object("update", (abandoned_cart_email_id,), data, options),
+        )
 
     async def update_settings(
-        self, data: Body | None = None, **options: Unpack[CallOptions]
+        self,
+        data: abandoned_cart_emails_v3.AbandonedCartSettings | None = None,
+        **options: Unpack[CallOptions],
     ) -> Any:
         """Update email template settings: ``PUT /v3/marketing/abandoned-cart-emails/settings``."""
         return await self._any("update_settings", (), data, options)

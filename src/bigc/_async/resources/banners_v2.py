@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV2API
-from ._base import ID, JSON, AsyncGroup, Body
+from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import marketing_v2
 
 __all__ = ["AsyncBannersV2"]
 
@@ -22,13 +23,15 @@ class AsyncBannersV2(AsyncGroup[AsyncV2API]):
 
     group = "banners_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[marketing_v2.BannerFull]:
         """Get All Banners: ``GET /v2/banners``."""
-        return self._items("all", (), options)
+        return cast("AsyncIterator[marketing_v2.BannerFull]", self._items("all", (), options))
 
-    async def create(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    async def create(
+        self, data: marketing_v2.BannerBase, **options: Unpack[WriteOptions]
+    ) -> marketing_v2.BannerFull:
         """Create a Banner: ``POST /v2/banners``."""
-        return await self._object("create", (), data, options)
+        return cast("marketing_v2.BannerFull", await self._object("create", (), data, options))
 
     async def delete(self, banner_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete a Banner: ``DELETE /v2/banners/{banner_id}``."""
@@ -38,14 +41,22 @@ class AsyncBannersV2(AsyncGroup[AsyncV2API]):
         """Delete All Banners: ``DELETE /v2/banners``."""
         return await self._any("delete_many", (), None, options)
 
-    async def get(self, banner_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get(self, banner_id: ID, **options: Unpack[CallOptions]) -> marketing_v2.BannerFull:
         """Get a Banner: ``GET /v2/banners/{banner_id}``."""
-        return await self._object("get", (banner_id,), None, options)
+        return cast(
+            "marketing_v2.BannerFull", await self._object("get", (banner_id,), None, options)
+        )
 
-    async def get_count(self, **options: Unpack[CallOptions]) -> JSON:
+    async def get_count(self, **options: Unpack[CallOptions]) -> marketing_v2.GetBannersCountResult:
         """Get a Count of Store Banners: ``GET /v2/banners/count``."""
-        return await self._object("get_count", (), None, options)
+        return cast(
+            "marketing_v2.GetBannersCountResult", await self._object("get_count", (), None, options)
+        )
 
-    async def update(self, banner_id: ID, data: Body, **options: Unpack[CallOptions]) -> JSON:
+    async def update(
+        self, banner_id: ID, data: marketing_v2.BannerPut, **options: Unpack[CallOptions]
+    ) -> marketing_v2.BannerFull:
         """Update a Banner: ``PUT /v2/banners/{banner_id}``."""
-        return await self._object("update", (banner_id,), data, options)
+        return cast(
+            "marketing_v2.BannerFull", await self._object("update", (banner_id,), data, options)
+        )

@@ -3,16 +3,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
-from ._base import ID, JSON, AsyncGroup, Body
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import brands_catalog_v3
 
 __all__ = ["AsyncBrandsV3"]
 
@@ -22,39 +23,64 @@ class AsyncBrandsV3(AsyncGroup[AsyncV3API]):
 
     group = "brands_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[brands_catalog_v3.BrandFull]:
         """Get All Brands: ``GET /v3/catalog/brands``."""
-        return self._items("all", (), options)
+        return cast("AsyncIterator[brands_catalog_v3.BrandFull]", self._items("all", (), options))
 
-    def all_brand_metafields(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all_brand_metafields(
+        self, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[brands_catalog_v3.Metafield]:
         """Get All Brand Metafields: ``GET /v3/catalog/brands/metafields``."""
-        return self._items("all_brand_metafields", (), options)
+        return cast(
+            "AsyncIterator[brands_catalog_v3.Metafield]",
+            self._items("all_brand_metafields", (), options),
+        )
 
-    def all_metafields(self, brand_id: ID, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all_metafields(
+        self, brand_id: ID, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[brands_catalog_v3.MetafieldFull]:
         """Get brand metafields: ``GET /v3/catalog/brands/{brand_id}/metafields``."""
-        return self._items("all_metafields", (brand_id,), options)
+        return cast(
+            "AsyncIterator[brands_catalog_v3.MetafieldFull]",
+            self._items("all_metafields", (brand_id,), options),
+        )
 
-    async def create(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    async def create(
+        self, data: brands_catalog_v3.CreateBrandBody, **options: Unpack[WriteOptions]
+    ) -> brands_catalog_v3.CreateBrandResult:
         """Create a Brand: ``POST /v3/catalog/brands``."""
-        return await self._object("create", (), data, options)
+        return cast(
+            "brands_catalog_v3.CreateBrandResult", await self._object("create", (), data, options)
+        )
 
     async def create_image(
         self, brand_id: ID, data: Body | None = None, **options: Unpack[WriteOptions]
-    ) -> JSON:
+    ) -> brands_catalog_v3.CreateBrandImageResult:
         """Create a Brand Image: ``POST /v3/catalog/brands/{brand_id}/image``."""
-        return await self._object("create_image", (brand_id,), data, options)
+        return cast(
+            "brands_catalog_v3.CreateBrandImageResult",
+            await self._object("create_image", (brand_id,), data, options),
+        )
 
     async def create_metafield(
-        self, brand_id: ID, data: Body, **options: Unpack[WriteOptions]
-    ) -> JSON:
+        self, brand_id: ID, data: brands_catalog_v3.MetafieldBase, **options: Unpack[WriteOptions]
+    ) -> brands_catalog_v3.MetafieldFull:
         """Create a Brand Metafield: ``POST /v3/catalog/brands/{brand_id}/metafields``."""
-        return await self._object("create_metafield", (brand_id,), data, options)
+        return cast(
+            "brands_catalog_v3.MetafieldFull",
+            await self._object("create_metafield", (brand_id,), data, options),
+        )
 
     async def create_metafields(
-        self, data: Sequence[Body] | None = None, **options: Unpack[WriteOptions]
-    ) -> list[JSON]:
+        self,
+        data: brands_catalog_v3.CreateBrandsMetafieldsBody | None = None,
+        **options: Unpack[WriteOptions],
+    ) -> list[brands_catalog_v3.Metafield]:
         """Create multiple metafields: ``POST /v3/catalog/brands/metafields``."""
-        return await self._list("create_metafields", (), data, options)
+        return cast(
+            "list[brands_catalog_v3.Metafield]",
+            await self._list("create_metafields", (), data, options),
+        )
 
     async def delete(self, brand_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete a Brand: ``DELETE /v3/catalog/brands/{brand_id}``."""
@@ -77,37 +103,66 @@ class AsyncBrandsV3(AsyncGroup[AsyncV3API]):
         return await self._any("delete_metafield", (brand_id, metafield_id), None, options)
 
     async def delete_metafields(
-        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self,
+        data: brands_catalog_v3.DeleteBrandsMetafieldsBody | None = None,
+        **options: Unpack[CallOptions],
+    ) -> list[brands_catalog_v3.DeleteBrandsMetafieldsResult]:
         """Delete Multiple Metafields: ``DELETE /v3/catalog/brands/metafields``."""
-        return await self._list("delete_metafields", (), data, options)
+        return cast(
+            "list[brands_catalog_v3.DeleteBrandsMetafieldsResult]",
+            await self._list("delete_metafields", (), data, options),
+        )
 
-    async def get(self, brand_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get(
+        self, brand_id: ID, **options: Unpack[CallOptions]
+    ) -> brands_catalog_v3.BrandFull:
         """Get a Brand: ``GET /v3/catalog/brands/{brand_id}``."""
-        return await self._object("get", (brand_id,), None, options)
+        return cast(
+            "brands_catalog_v3.BrandFull", await self._object("get", (brand_id,), None, options)
+        )
 
     async def get_metafield(
         self, brand_id: ID, metafield_id: ID, **options: Unpack[CallOptions]
-    ) -> JSON:
+    ) -> brands_catalog_v3.MetafieldFull:
         """Get a Brand Metafields:
         ``GET /v3/catalog/brands/{brand_id}/metafields/{metafield_id}``.
         """
-        return await self._object("get_metafield", (brand_id, metafield_id), None, options)
+        return cast(
+            "brands_catalog_v3.MetafieldFull",
+            await self._object("get_metafield", (brand_id, metafield_id), None, options),
+        )
 
-    async def update(self, brand_id: ID, data: Body, **options: Unpack[CallOptions]) -> JSON:
+    async def update(
+        self, brand_id: ID, data: brands_catalog_v3.UpdateBrandBody, **options: Unpack[CallOptions]
+    ) -> brands_catalog_v3.UpdateBrandResult:
         """Update a Brand: ``PUT /v3/catalog/brands/{brand_id}``."""
-        return await self._object("update", (brand_id,), data, options)
+        return cast(
+            "brands_catalog_v3.UpdateBrandResult",
+            await self._object("update", (brand_id,), data, options),
+        )
 
     async def update_metafield(
-        self, brand_id: ID, metafield_id: ID, data: Body, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        brand_id: ID,
+        metafield_id: ID,
+        data: brands_catalog_v3.MetafieldBasePut,
+        **options: Unpack[CallOptions],
+    ) -> brands_catalog_v3.MetafieldFull:
         """Update a Brand Metafield:
         ``PUT /v3/catalog/brands/{brand_id}/metafields/{metafield_id}``.
         """
-        return await self._object("update_metafield", (brand_id, metafield_id), data, options)
+        return cast(
+            "brands_catalog_v3.MetafieldFull",
+            await self._object("update_metafield", (brand_id, metafield_id), data, options),
+        )
 
     async def update_metafields(
-        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self,
+        data: brands_catalog_v3.UpdateBrandsMetafieldsBody | None = None,
+        **options: Unpack[CallOptions],
+    ) -> list[brands_catalog_v3.Metafield]:
         """Update multiple metafields: ``PUT /v3/catalog/brands/metafields``."""
-        return await self._list("update_metafields", (), data, options)
+        return cast(
+            "list[brands_catalog_v3.Metafield]",
+            await self._list("update_metafields", (), data, options),
+        )

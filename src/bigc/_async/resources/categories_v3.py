@@ -3,16 +3,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
-from ._base import ID, JSON, AsyncGroup, Body
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import categories_catalog_v3
 
 __all__ = ["AsyncCategoriesV3"]
 
@@ -22,49 +23,80 @@ class AsyncCategoriesV3(AsyncGroup[AsyncV3API]):
 
     group = "categories_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[categories_catalog_v3.Category]:
         """Get All Categories: ``GET /v3/catalog/categories``."""
-        return self._items("all", (), options)
+        return cast(
+            "AsyncIterator[categories_catalog_v3.Category]", self._items("all", (), options)
+        )
 
-    def all_category_metafields(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all_category_metafields(
+        self, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[categories_catalog_v3.Metafield]:
         """Get All Category Metafields: ``GET /v3/catalog/categories/metafields``."""
-        return self._items("all_category_metafields", (), options)
+        return cast(
+            "AsyncIterator[categories_catalog_v3.Metafield]",
+            self._items("all_category_metafields", (), options),
+        )
 
     def all_metafields(
         self, category_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[JSON]:
+    ) -> AsyncIterator[categories_catalog_v3.MetafieldFull]:
         """Get Category Metafields: ``GET /v3/catalog/categories/{category_id}/metafields``."""
-        return self._items("all_metafields", (category_id,), options)
+        return cast(
+            "AsyncIterator[categories_catalog_v3.MetafieldFull]",
+            self._items("all_metafields", (category_id,), options),
+        )
 
     def all_product_sort_order(
         self, category_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[JSON]:
+    ) -> AsyncIterator[categories_catalog_v3.ProductSortOrder]:
         """Get Product Sort Order:
         ``GET /v3/catalog/categories/{category_id}/products/sort-order``.
         """
-        return self._items("all_product_sort_order", (category_id,), options)
+        return cast(
+            "AsyncIterator[categories_catalog_v3.ProductSortOrder]",
+            self._items("all_product_sort_order", (category_id,), options),
+        )
 
-    async def create(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    async def create(
+        self, data: categories_catalog_v3.CreateCategoryBody, **options: Unpack[WriteOptions]
+    ) -> categories_catalog_v3.CategoryFull:
         """Create a Category: ``POST /v3/catalog/categories``."""
-        return await self._object("create", (), data, options)
+        return cast(
+            "categories_catalog_v3.CategoryFull", await self._object("create", (), data, options)
+        )
 
     async def create_image(
         self, category_id: ID, data: Body | None = None, **options: Unpack[WriteOptions]
-    ) -> JSON:
+    ) -> categories_catalog_v3.CreateCategoryImageResult:
         """Create a Category Image: ``POST /v3/catalog/categories/{category_id}/image``."""
-        return await self._object("create_image", (category_id,), data, options)
+        return cast(
+            "categories_catalog_v3.CreateCategoryImageResult",
+            await self._object("create_image", (category_id,), data, options),
+        )
 
     async def create_metafield(
-        self, category_id: ID, data: Body, **options: Unpack[WriteOptions]
-    ) -> JSON:
+        self,
+        category_id: ID,
+        data: categories_catalog_v3.MetafieldBase,
+        **options: Unpack[WriteOptions],
+    ) -> categories_catalog_v3.MetafieldFull:
         """Create a Category Metafield: ``POST /v3/catalog/categories/{category_id}/metafields``."""
-        return await self._object("create_metafield", (category_id,), data, options)
+        return cast(
+            "categories_catalog_v3.MetafieldFull",
+            await self._object("create_metafield", (category_id,), data, options),
+        )
 
     async def create_metafields(
-        self, data: Sequence[Body] | None = None, **options: Unpack[WriteOptions]
-    ) -> list[JSON]:
+        self,
+        data: categories_catalog_v3.CreateCategoriesMetafieldsBody | None = None,
+        **options: Unpack[WriteOptions],
+    ) -> list[categories_catalog_v3.Metafield]:
         """Create multiple Metafields: ``POST /v3/catalog/categories/metafields``."""
-        return await self._list("create_metafields", (), data, options)
+        return cast(
+            "list[categories_catalog_v3.Metafield]",
+            await self._list("create_metafields", (), data, options),
+        )
 
     async def delete(self, category_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete a Category: ``DELETE /v3/catalog/categories/{category_id}``."""
@@ -87,43 +119,79 @@ class AsyncCategoriesV3(AsyncGroup[AsyncV3API]):
         return await self._any("delete_metafield", (category_id, metafield_id), None, options)
 
     async def delete_metafields(
-        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self,
+        data: categories_catalog_v3.DeleteCategoriesMetafieldsBody | None = None,
+        **options: Unpack[CallOptions],
+    ) -> list[categories_catalog_v3.DeleteCategoriesMetafieldsResult]:
         """Delete Multiple Metafields: ``DELETE /v3/catalog/categories/metafields``."""
-        return await self._list("delete_metafields", (), data, options)
+        return cast(
+            "list[categories_catalog_v3.DeleteCategoriesMetafieldsResult]",
+            await self._list("delete_metafields", (), data, options),
+        )
 
-    async def get(self, category_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get(
+        self, category_id: ID, **options: Unpack[CallOptions]
+    ) -> categories_catalog_v3.CategoryFull:
         """Get a Category: ``GET /v3/catalog/categories/{category_id}``."""
-        return await self._object("get", (category_id,), None, options)
+        return cast(
+            "categories_catalog_v3.CategoryFull",
+            await self._object("get", (category_id,), None, options),
+        )
 
     async def get_metafield(
         self, category_id: ID, metafield_id: ID, **options: Unpack[CallOptions]
-    ) -> JSON:
+    ) -> categories_catalog_v3.MetafieldFull:
         """Get a Category Metafield:
         ``GET /v3/catalog/categories/{category_id}/metafields/{metafield_id}``.
         """
-        return await self._object("get_metafield", (category_id, metafield_id), None, options)
+        return cast(
+            "categories_catalog_v3.MetafieldFull",
+            await self._object("get_metafield", (category_id, metafield_id), None, options),
+        )
 
-    async def update(self, category_id: ID, data: Body, **options: Unpack[CallOptions]) -> JSON:
+    async def update(
+        self,
+        category_id: ID,
+        data: categories_catalog_v3.UpdateCategoryBody,
+        **options: Unpack[CallOptions],
+    ) -> categories_catalog_v3.UpdateCategoryResult:
         """Update a Category: ``PUT /v3/catalog/categories/{category_id}``."""
-        return await self._object("update", (category_id,), data, options)
+        return cast(
+            "categories_catalog_v3.UpdateCategoryResult",
+            await self._object("update", (category_id,), data, options),
+        )
 
     async def update_metafield(
-        self, category_id: ID, metafield_id: ID, data: Body, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        category_id: ID,
+        metafield_id: ID,
+        data: categories_catalog_v3.MetafieldBase,
+        **options: Unpack[CallOptions],
+    ) -> categories_catalog_v3.MetafieldFull:
         """Update a Category Metafield:
         ``PUT /v3/catalog/categories/{category_id}/metafields/{metafield_id}``.
         """
-        return await self._object("update_metafield", (category_id, metafield_id), data, options)
+        return cast(
+            "categories_catalog_v3.MetafieldFull",
+            await self._object("update_metafield", (category_id, metafield_id), data, options),
+        )
 
     async def update_metafields(
-        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self,
+        data: categories_catalog_v3.UpdateCategoriesMetafieldsBody | None = None,
+        **options: Unpack[CallOptions],
+    ) -> list[categories_catalog_v3.Metafield]:
         """Update multiple Metafields: ``PUT /v3/catalog/categories/metafields``."""
-        return await self._list("update_metafields", (), data, options)
+        return cast(
+            "list[categories_catalog_v3.Metafield]",
+            await self._list("update_metafields", (), data, options),
+        )
 
     async def update_product_sort_order(
-        self, category_id: ID, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
+        self,
+        category_id: ID,
+        data: categories_catalog_v3.UpdateCategorySortOrdersBody | None = None,
+        **options: Unpack[CallOptions],
     ) -> Any:
         """Update Product Sort Order:
         ``PUT /v3/catalog/categories/{category_id}/products/sort-order``.

@@ -3,16 +3,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
-from ._base import ID, JSON, AsyncGroup, Body
+from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import category_trees_catalog_v3
 
 __all__ = ["AsyncCategoryTreesV3"]
 
@@ -22,23 +23,38 @@ class AsyncCategoryTreesV3(AsyncGroup[AsyncV3API]):
 
     group = "category_trees_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[category_trees_catalog_v3.Tree]:
         """Get all category trees: ``GET /v3/catalog/trees``."""
-        return self._items("all", (), options)
+        return cast(
+            "AsyncIterator[category_trees_catalog_v3.Tree]", self._items("all", (), options)
+        )
 
-    def all_categories(self, tree_id: ID, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all_categories(
+        self, tree_id: ID, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[category_trees_catalog_v3.CategoryNode]:
         """Get a category tree: ``GET /v3/catalog/trees/{tree_id}/categories``."""
-        return self._items("all_categories", (tree_id,), options)
+        return cast(
+            "AsyncIterator[category_trees_catalog_v3.CategoryNode]",
+            self._items("all_categories", (tree_id,), options),
+        )
 
-    def all_tree_categories(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all_tree_categories(
+        self, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[category_trees_catalog_v3.GetCategories]:
         """Get All Categories: ``GET /v3/catalog/trees/categories``."""
-        return self._items("all_tree_categories", (), options)
+        return cast(
+            "AsyncIterator[category_trees_catalog_v3.GetCategories]",
+            self._items("all_tree_categories", (), options),
+        )
 
     async def create_categories(
-        self, data: Sequence[Body], **options: Unpack[WriteOptions]
-    ) -> list[JSON]:
+        self, data: category_trees_catalog_v3.CreateCategories, **options: Unpack[WriteOptions]
+    ) -> list[category_trees_catalog_v3.GetCategories]:
         """Create Categories: ``POST /v3/catalog/trees/categories``."""
-        return await self._list("create_categories", (), data, options)
+        return cast(
+            "list[category_trees_catalog_v3.GetCategories]",
+            await self._list("create_categories", (), data, options),
+        )
 
     async def delete_categories(self, **options: Unpack[CallOptions]) -> Any:
         """Delete categories: ``DELETE /v3/catalog/trees/categories``."""
@@ -48,10 +64,19 @@ class AsyncCategoryTreesV3(AsyncGroup[AsyncV3API]):
         """Delete category trees: ``DELETE /v3/catalog/trees``."""
         return await self._any("delete_many", (), None, options)
 
-    async def update_categories(self, data: Sequence[Body], **options: Unpack[CallOptions]) -> Any:
+    async def update_categories(
+        self, data: category_trees_catalog_v3.UpdateCategories, **options: Unpack[CallOptions]
+    ) -> Any:
         """Update Categories: ``PUT /v3/catalog/trees/categories``."""
         return await self._any("update_categories", (), data, options)
 
-    async def update_many(self, data: Sequence[Body], **options: Unpack[CallOptions]) -> list[JSON]:
+    async def update_many(
+        self,
+        data: category_trees_catalog_v3.CategoryTreeListRequest,
+        **options: Unpack[CallOptions],
+    ) -> list[category_trees_catalog_v3.Tree]:
         """Upsert category trees: ``PUT /v3/catalog/trees``."""
-        return await self._list("update_many", (), data, options)
+        return cast(
+            "list[category_trees_catalog_v3.Tree]",
+            await self._list("update_many", (), data, options),
+        )

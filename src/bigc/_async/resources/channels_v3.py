@@ -3,16 +3,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
-from ._base import ID, JSON, AsyncGroup, Body
+from ._base import ID, JSON, AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import channels_v3
 
 __all__ = ["AsyncChannelsV3"]
 
@@ -22,71 +23,128 @@ class AsyncChannelsV3(AsyncGroup[AsyncV3API]):
 
     group = "channels_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(
+        self, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[channels_v3.ChannelWithoutCurrencies]:
         """Get All Channels: ``GET /v3/channels``."""
-        return self._items("all", (), options)
+        return cast(
+            "AsyncIterator[channels_v3.ChannelWithoutCurrencies]", self._items("all", (), options)
+        )
 
-    def all_currency_assignments(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all_currency_assignments(
+        self, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[channels_v3.CurrencyNotRequiredWithChannelId]:
         """Get All Channels Currency Assignments: ``GET /v3/channels/currency-assignments``."""
-        return self._items("all_currency_assignments", (), options)
+        return cast(
+            "AsyncIterator[channels_v3.CurrencyNotRequiredWithChannelId]",
+            self._items("all_currency_assignments", (), options),
+        )
 
-    def all_listings(self, channel_id: ID, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all_listings(
+        self, channel_id: ID, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[channels_v3.Listing]:
         """Get Channel Listings: ``GET /v3/channels/{channel_id}/listings``."""
-        return self._items("all_listings", (channel_id,), options)
+        return cast(
+            "AsyncIterator[channels_v3.Listing]",
+            self._items("all_listings", (channel_id,), options),
+        )
 
-    def all_metafields(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all_metafields(
+        self, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[channels_v3.Metafield]:
         """Get All Channel Metafields: ``GET /v3/channels/metafields``."""
-        return self._items("all_metafields", (), options)
+        return cast(
+            "AsyncIterator[channels_v3.Metafield]", self._items("all_metafields", (), options)
+        )
 
-    async def create(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    async def create(
+        self, data: channels_v3.CreateChannelReq, **options: Unpack[WriteOptions]
+    ) -> channels_v3.ChannelWithoutCurrencies:
         """Create a Channel: ``POST /v3/channels``."""
-        return await self._object("create", (), data, options)
+        return cast(
+            "channels_v3.ChannelWithoutCurrencies", await self._object("create", (), data, options)
+        )
 
     async def create_channel_menus(
-        self, channel_id: ID, data: Body | None = None, **options: Unpack[WriteOptions]
-    ) -> JSON:
+        self,
+        channel_id: ID,
+        data: channels_v3.ChannelMenusPost | None = None,
+        **options: Unpack[WriteOptions],
+    ) -> channels_v3.CreateChannelMenusResult:
         """Create Channel Menus: ``POST /v3/channels/{channel_id}/channel-menus``."""
-        return await self._object("create_channel_menus", (channel_id,), data, options)
+        return cast(
+            "channels_v3.CreateChannelMenusResult",
+            await self._object("create_channel_menus", (channel_id,), data, options),
+        )
 
     async def create_currency_assignment(
-        self, channel_id: ID, data: Body, **options: Unpack[WriteOptions]
-    ) -> JSON:
+        self,
+        channel_id: ID,
+        data: channels_v3.CurrencyRequiredWithoutChannelId,
+        **options: Unpack[WriteOptions],
+    ) -> channels_v3.CurrencyNotRequiredWithChannelId:
         """Create Channel Currency Assignments:
         ``POST /v3/channels/{channel_id}/currency-assignments``.
         """
-        return await self._object("create_currency_assignment", (channel_id,), data, options)
+        return cast(
+            "channels_v3.CurrencyNotRequiredWithChannelId",
+            await self._object("create_currency_assignment", (channel_id,), data, options),
+        )
 
     async def create_currency_assignments(
-        self, data: Sequence[Body], **options: Unpack[WriteOptions]
-    ) -> list[JSON]:
+        self,
+        data: channels_v3.UpsertMultipleChannelsCurrencyAssignmentsReq,
+        **options: Unpack[WriteOptions],
+    ) -> list[channels_v3.CurrencyNotRequiredWithChannelId]:
         """Create Multiple Channels Currency Assignments:
         ``POST /v3/channels/currency-assignments``.
         """
-        return await self._list("create_currency_assignments", (), data, options)
+        return cast(
+            "list[channels_v3.CurrencyNotRequiredWithChannelId]",
+            await self._list("create_currency_assignments", (), data, options),
+        )
 
     async def create_listings(
-        self, channel_id: ID, data: Sequence[Body], **options: Unpack[WriteOptions]
-    ) -> list[JSON]:
+        self,
+        channel_id: ID,
+        data: channels_v3.CreateMultipleListingsReq,
+        **options: Unpack[WriteOptions],
+    ) -> list[channels_v3.Listing]:
         """Create Channel Listings: ``POST /v3/channels/{channel_id}/listings``."""
-        return await self._list("create_listings", (channel_id,), data, options)
+        return cast(
+            "list[channels_v3.Listing]",
+            await self._list("create_listings", (channel_id,), data, options),
+        )
 
     async def create_metafield(
-        self, channel_id: ID, data: Body | None = None, **options: Unpack[WriteOptions]
+        self,
+        channel_id: ID,
+        data: channels_v3.MetafieldPost2 | None = None,
+        **options: Unpack[WriteOptions],
     ) -> Any:
         """Create a Channel Metafield: ``POST /v3/channels/{channel_id}/metafields``."""
         return await self._any("create_metafield", (channel_id,), data, options)
 
     async def create_metafields(
-        self, data: Sequence[Body] | None = None, **options: Unpack[WriteOptions]
-    ) -> list[JSON]:
+        self,
+        data: channels_v3.CreateChannelsMetafieldsBody | None = None,
+        **options: Unpack[WriteOptions],
+    ) -> list[channels_v3.Metafield]:
         """Create multiple Metafields: ``POST /v3/channels/metafields``."""
-        return await self._list("create_metafields", (), data, options)
+        return cast(
+            "list[channels_v3.Metafield]", await self._list("create_metafields", (), data, options)
+        )
 
     async def create_site(
-        self, channel_id: ID, data: Body | None = None, **options: Unpack[WriteOptions]
-    ) -> JSON:
+        self,
+        channel_id: ID,
+        data: channels_v3.SitePost | None = None,
+        **options: Unpack[WriteOptions],
+    ) -> channels_v3.Site:
         """Create a Channel Site: ``POST /v3/channels/{channel_id}/site``."""
-        return await self._object("create_site", (channel_id,), data, options)
+        return cast(
+            "channels_v3.Site", await self._object("create_site", (channel_id,), data, options)
+        )
 
     async def delete_channel_menus(self, channel_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete Channel Menus: ``DELETE /v3/channels/{channel_id}/channel-menus``."""
@@ -109,10 +167,15 @@ class AsyncChannelsV3(AsyncGroup[AsyncV3API]):
         return await self._any("delete_metafield", (channel_id, metafield_id), None, options)
 
     async def delete_metafields(
-        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self,
+        data: channels_v3.DeleteChannelsMetafieldsBody | None = None,
+        **options: Unpack[CallOptions],
+    ) -> list[channels_v3.DeleteChannelsMetafieldsResult]:
         """Delete Multiple Metafields: ``DELETE /v3/channels/metafields``."""
-        return await self._list("delete_metafields", (), data, options)
+        return cast(
+            "list[channels_v3.DeleteChannelsMetafieldsResult]",
+            await self._list("delete_metafields", (), data, options),
+        )
 
     async def delete_site(self, channel_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete a Channel Site: ``DELETE /v3/channels/{channel_id}/site``."""
@@ -124,33 +187,56 @@ class AsyncChannelsV3(AsyncGroup[AsyncV3API]):
         """Delete a Site's Checkout URL: ``DELETE /v3/channels/{channel_id}/site/checkout-url``."""
         return await self._optional("delete_site_checkout_url", (channel_id,), None, options)
 
-    async def get(self, channel_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get(
+        self, channel_id: ID, **options: Unpack[CallOptions]
+    ) -> channels_v3.ChannelWithCurrencies:
         """Get a Channel: ``GET /v3/channels/{channel_id}``."""
-        return await self._object("get", (channel_id,), None, options)
+        return cast(
+            "channels_v3.ChannelWithCurrencies",
+            await self._object("get", (channel_id,), None, options),
+        )
 
-    async def get_active_theme(self, channel_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get_active_theme(
+        self, channel_id: ID, **options: Unpack[CallOptions]
+    ) -> channels_v3.ActiveTheme:
         """Get a Channel Active Theme: ``GET /v3/channels/{channel_id}/active-theme``."""
-        return await self._object("get_active_theme", (channel_id,), None, options)
+        return cast(
+            "channels_v3.ActiveTheme",
+            await self._object("get_active_theme", (channel_id,), None, options),
+        )
 
-    async def get_channel_menus(self, channel_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get_channel_menus(
+        self, channel_id: ID, **options: Unpack[CallOptions]
+    ) -> channels_v3.GetChannelMenusResult:
         """Get Channel Menus: ``GET /v3/channels/{channel_id}/channel-menus``."""
-        return await self._object("get_channel_menus", (channel_id,), None, options)
+        return cast(
+            "channels_v3.GetChannelMenusResult",
+            await self._object("get_channel_menus", (channel_id,), None, options),
+        )
 
     async def get_channel_metafield(self, channel_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Get Channel Metafields: ``GET /v3/channels/{channel_id}/metafields``."""
         return await self._any("get_channel_metafield", (channel_id,), None, options)
 
-    async def get_currency_assignment(self, channel_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get_currency_assignment(
+        self, channel_id: ID, **options: Unpack[CallOptions]
+    ) -> channels_v3.CurrencyNotRequiredWithChannelId:
         """Get Channel Currency Assignments:
         ``GET /v3/channels/{channel_id}/currency-assignments``.
         """
-        return await self._object("get_currency_assignment", (channel_id,), None, options)
+        return cast(
+            "channels_v3.CurrencyNotRequiredWithChannelId",
+            await self._object("get_currency_assignment", (channel_id,), None, options),
+        )
 
     async def get_listing(
         self, channel_id: ID, listing_id: ID, **options: Unpack[CallOptions]
-    ) -> JSON:
+    ) -> channels_v3.Listing:
         """Get a Channel Listing: ``GET /v3/channels/{channel_id}/listings/{listing_id}``."""
-        return await self._object("get_listing", (channel_id, listing_id), None, options)
+        return cast(
+            "channels_v3.Listing",
+            await self._object("get_listing", (channel_id, listing_id), None, options),
+        )
 
     async def get_metafield(
         self, channel_id: ID, metafield_id: ID, **options: Unpack[CallOptions]
@@ -158,41 +244,65 @@ class AsyncChannelsV3(AsyncGroup[AsyncV3API]):
         """Get a Channel Metafield: ``GET /v3/channels/{channel_id}/metafields/{metafield_id}``."""
         return await self._any("get_metafield", (channel_id, metafield_id), None, options)
 
-    async def get_site(self, channel_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get_site(self, channel_id: ID, **options: Unpack[CallOptions]) -> channels_v3.Site:
         """Get a Channel Site: ``GET /v3/channels/{channel_id}/site``."""
-        return await self._object("get_site", (channel_id,), None, options)
+        return cast(
+            "channels_v3.Site", await self._object("get_site", (channel_id,), None, options)
+        )
 
-    async def update(self, channel_id: ID, data: Body, **options: Unpack[CallOptions]) -> JSON:
+    async def update(
+        self, channel_id: ID, data: channels_v3.UpdateChannelReq, **options: Unpack[CallOptions]
+    ) -> channels_v3.ChannelWithoutCurrencies:
         """Update a Channel: ``PUT /v3/channels/{channel_id}``."""
-        return await self._object("update", (channel_id,), data, options)
+        return cast(
+            "channels_v3.ChannelWithoutCurrencies",
+            await self._object("update", (channel_id,), data, options),
+        )
 
     async def update_currency_assignment(
-        self, channel_id: ID, data: Body, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        channel_id: ID,
+        data: channels_v3.CurrencyRequiredWithoutChannelId,
+        **options: Unpack[CallOptions],
+    ) -> channels_v3.CurrencyNotRequiredWithChannelId:
         """Update Channel Currency Assignments:
         ``PUT /v3/channels/{channel_id}/currency-assignments``.
         """
-        return await self._object("update_currency_assignment", (channel_id,), data, options)
+        return cast(
+            "channels_v3.CurrencyNotRequiredWithChannelId",
+            await self._object("update_currency_assignment", (channel_id,), data, options),
+        )
 
     async def update_currency_assignments(
-        self, data: Sequence[Body], **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self,
+        data: channels_v3.UpsertMultipleChannelsCurrencyAssignmentsReq,
+        **options: Unpack[CallOptions],
+    ) -> list[channels_v3.CurrencyNotRequiredWithChannelId]:
         """Update Multiple Channels Currency Assignments:
         ``PUT /v3/channels/currency-assignments``.
         """
-        return await self._list("update_currency_assignments", (), data, options)
+        return cast(
+            "list[channels_v3.CurrencyNotRequiredWithChannelId]",
+            await self._list("update_currency_assignments", (), data, options),
+        )
 
     async def update_listings(
-        self, channel_id: ID, data: Sequence[Body], **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self,
+        channel_id: ID,
+        data: channels_v3.UpdateMultipleListingsReq,
+        **options: Unpack[CallOptions],
+    ) -> list[channels_v3.Listing]:
         """Update Channel Listings: ``PUT /v3/channels/{channel_id}/listings``."""
-        return await self._list("update_listings", (channel_id,), data, options)
+        return cast(
+            "list[channels_v3.Listing]",
+            await self._list("update_listings", (channel_id,), data, options),
+        )
 
     async def update_metafield(
         self,
         channel_id: ID,
         metafield_id: ID,
-        data: Body | None = None,
+        data: channels_v3.MetafieldPut2 | None = None,
         **options: Unpack[CallOptions],
     ) -> Any:
         """Update a Channel Metafield:
@@ -201,19 +311,31 @@ class AsyncChannelsV3(AsyncGroup[AsyncV3API]):
         return await self._any("update_metafield", (channel_id, metafield_id), data, options)
 
     async def update_metafields(
-        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self,
+        data: channels_v3.UpdateChannelsMetafieldsBody | None = None,
+        **options: Unpack[CallOptions],
+    ) -> list[channels_v3.Metafield]:
         """Update multiple Metafields: ``PUT /v3/channels/metafields``."""
-        return await self._list("update_metafields", (), data, options)
+        return cast(
+            "list[channels_v3.Metafield]", await self._list("update_metafields", (), data, options)
+        )
 
     async def update_site(
-        self, channel_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        channel_id: ID,
+        data: channels_v3.SitePut | None = None,
+        **options: Unpack[CallOptions],
+    ) -> channels_v3.Site:
         """Update a Channel Site: ``PUT /v3/channels/{channel_id}/site``."""
-        return await self._object("update_site", (channel_id,), data, options)
+        return cast(
+            "channels_v3.Site", await self._object("update_site", (channel_id,), data, options)
+        )
 
     async def update_site_checkout_url(
-        self, channel_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
+        self,
+        channel_id: ID,
+        data: channels_v3.PutCheckoutUrl | None = None,
+        **options: Unpack[CallOptions],
     ) -> Any:
         """Upsert a Site's Checkout URL: ``PUT /v3/channels/{channel_id}/site/checkout-url``."""
         return await self._any("update_site_checkout_url", (channel_id,), data, options)

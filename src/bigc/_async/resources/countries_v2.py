@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .._api import AsyncV2API
-from ._base import ID, JSON, AsyncGroup
+from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions
+    from bigc.types import geography_v2
 
 __all__ = ["AsyncCountriesV2"]
 
@@ -22,34 +23,61 @@ class AsyncCountriesV2(AsyncGroup[AsyncV2API]):
 
     group = "countries_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[geography_v2.CountryFull]:
         """Get All Countries: ``GET /v2/countries``."""
-        return self._items("all", (), options)
+        return cast("AsyncIterator[geography_v2.CountryFull]", self._items("all", (), options))
 
-    def all_country_states(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all_country_states(
+        self, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[geography_v2.CountriesStateFull]:
         """Get All States: ``GET /v2/countries/states``."""
-        return self._items("all_country_states", (), options)
+        return cast(
+            "AsyncIterator[geography_v2.CountriesStateFull]",
+            self._items("all_country_states", (), options),
+        )
 
-    def all_states(self, country_id: ID, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all_states(
+        self, country_id: ID, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[geography_v2.CountriesStateFull]:
         """Get All Country's States: ``GET /v2/countries/{country_id}/states``."""
-        return self._items("all_states", (country_id,), options)
+        return cast(
+            "AsyncIterator[geography_v2.CountriesStateFull]",
+            self._items("all_states", (country_id,), options),
+        )
 
-    async def get(self, country_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get(self, country_id: ID, **options: Unpack[CallOptions]) -> geography_v2.CountryFull:
         """Get a Country: ``GET /v2/countries/{country_id}``."""
-        return await self._object("get", (country_id,), None, options)
+        return cast(
+            "geography_v2.CountryFull", await self._object("get", (country_id,), None, options)
+        )
 
-    async def get_count(self, **options: Unpack[CallOptions]) -> JSON:
+    async def get_count(self, **options: Unpack[CallOptions]) -> geography_v2.CountFull:
         """Get a Count of All Countries: ``GET /v2/countries/count``."""
-        return await self._object("get_count", (), None, options)
+        return cast("geography_v2.CountFull", await self._object("get_count", (), None, options))
 
-    async def get_country_state_count(self, **options: Unpack[CallOptions]) -> JSON:
+    async def get_country_state_count(
+        self, **options: Unpack[CallOptions]
+    ) -> geography_v2.CountFull:
         """Get a Count of All States: ``GET /v2/countries/states/count``."""
-        return await self._object("get_country_state_count", (), None, options)
+        return cast(
+            "geography_v2.CountFull",
+            await self._object("get_country_state_count", (), None, options),
+        )
 
-    async def get_state(self, country_id: ID, state_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get_state(
+        self, country_id: ID, state_id: ID, **options: Unpack[CallOptions]
+    ) -> geography_v2.CountriesStateFull:
         """Get a Country's State: ``GET /v2/countries/{country_id}/states/{state_id}``."""
-        return await self._object("get_state", (country_id, state_id), None, options)
+        return cast(
+            "geography_v2.CountriesStateFull",
+            await self._object("get_state", (country_id, state_id), None, options),
+        )
 
-    async def get_state_count(self, country_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get_state_count(
+        self, country_id: ID, **options: Unpack[CallOptions]
+    ) -> geography_v2.CountFull:
         """Get a Count of Country's States: ``GET /v2/countries/{country_id}/states/count``."""
-        return await self._object("get_state_count", (country_id,), None, options)
+        return cast(
+            "geography_v2.CountFull",
+            await self._object("get_state_count", (country_id,), None, options),
+        )

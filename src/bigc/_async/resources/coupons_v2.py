@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV2API
-from ._base import ID, JSON, AsyncGroup, Body
+from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import marketing_v2
 
 __all__ = ["AsyncCouponsV2"]
 
@@ -22,13 +23,15 @@ class AsyncCouponsV2(AsyncGroup[AsyncV2API]):
 
     group = "coupons_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[marketing_v2.CouponFull]:
         """Get All Coupons: ``GET /v2/coupons``."""
-        return self._items("all", (), options)
+        return cast("AsyncIterator[marketing_v2.CouponFull]", self._items("all", (), options))
 
-    async def create(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    async def create(
+        self, data: marketing_v2.CouponBase, **options: Unpack[WriteOptions]
+    ) -> marketing_v2.CouponFull:
         """Create a New Coupon: ``POST /v2/coupons``."""
-        return await self._object("create", (), data, options)
+        return cast("marketing_v2.CouponFull", await self._object("create", (), data, options))
 
     async def delete(self, coupon_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete a Coupon: ``DELETE /v2/coupons/{coupon_id}``."""
@@ -38,10 +41,16 @@ class AsyncCouponsV2(AsyncGroup[AsyncV2API]):
         """Delete All Coupons: ``DELETE /v2/coupons``."""
         return await self._any("delete_many", (), None, options)
 
-    async def get_count(self, **options: Unpack[CallOptions]) -> JSON:
+    async def get_count(self, **options: Unpack[CallOptions]) -> marketing_v2.GetCouponsCountResult:
         """Get a Count of Coupons: ``GET /v2/coupons/count``."""
-        return await self._object("get_count", (), None, options)
+        return cast(
+            "marketing_v2.GetCouponsCountResult", await self._object("get_count", (), None, options)
+        )
 
-    async def update(self, coupon_id: ID, data: Body, **options: Unpack[CallOptions]) -> JSON:
+    async def update(
+        self, coupon_id: ID, data: marketing_v2.CouponBase, **options: Unpack[CallOptions]
+    ) -> marketing_v2.CouponFull:
         """Update a Coupon: ``PUT /v2/coupons/{coupon_id}``."""
-        return await self._object("update", (coupon_id,), data, options)
+        return cast(
+            "marketing_v2.CouponFull", await self._object("update", (coupon_id,), data, options)
+        )

@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .._api import AsyncV2API
-from ._base import ID, JSON, AsyncGroup, Body
+from ._base import ID, JSON, AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import currencies_v2
 
 __all__ = ["AsyncCurrenciesV2"]
 
@@ -22,13 +23,15 @@ class AsyncCurrenciesV2(AsyncGroup[AsyncV2API]):
 
     group = "currencies_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[currencies_v2.CurrencyFull]:
         """Get All Currencies: ``GET /v2/currencies``."""
-        return self._items("all", (), options)
+        return cast("AsyncIterator[currencies_v2.CurrencyFull]", self._items("all", (), options))
 
-    async def create(self, data: Body | None = None, **options: Unpack[WriteOptions]) -> JSON:
+    async def create(
+        self, data: currencies_v2.CurrencyPost | None = None, **options: Unpack[WriteOptions]
+    ) -> currencies_v2.CurrencyFull:
         """Create a Currency: ``POST /v2/currencies``."""
-        return await self._object("create", (), data, options)
+        return cast("currencies_v2.CurrencyFull", await self._object("create", (), data, options))
 
     async def delete(self, currency_id: ID, **options: Unpack[CallOptions]) -> JSON | None:
         """Delete a Currency: ``DELETE /v2/currencies/{currency_id}``."""
@@ -38,12 +41,22 @@ class AsyncCurrenciesV2(AsyncGroup[AsyncV2API]):
         """Delete All Currencies: ``DELETE /v2/currencies``."""
         return await self._optional("delete_many", (), None, options)
 
-    async def get(self, currency_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get(
+        self, currency_id: ID, **options: Unpack[CallOptions]
+    ) -> currencies_v2.CurrencyFull:
         """Get a Currency: ``GET /v2/currencies/{currency_id}``."""
-        return await self._object("get", (currency_id,), None, options)
+        return cast(
+            "currencies_v2.CurrencyFull", await self._object("get", (currency_id,), None, options)
+        )
 
     async def update(
-        self, currency_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        currency_id: ID,
+        data: currencies_v2.CurrencyPut | None = None,
+        **options: Unpack[CallOptions],
+    ) -> currencies_v2.CurrencyFull:
         """Update a Currency: ``PUT /v2/currencies/{currency_id}``."""
-        return await self._object("update", (currency_id,), data, options)
+        return cast(
+            "currencies_v2.CurrencyFull",
+            await self._object("update", (currency_id,), data, options),
+        )

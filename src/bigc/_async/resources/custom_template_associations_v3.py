@@ -3,16 +3,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
-from ._base import JSON, AsyncGroup, Body
+from ._base import AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions
+    from bigc.types import custom_template_associations_v3
 
 __all__ = ["AsyncCustomTemplateAssociationsV3"]
 
@@ -22,9 +23,14 @@ class AsyncCustomTemplateAssociationsV3(AsyncGroup[AsyncV3API]):
 
     group = "custom_template_associations_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(
+        self, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[custom_template_associations_v3.CustomTemplateAssociation]:
         """Get Custom Template Associations: ``GET /v3/storefront/custom-template-associations``."""
-        return self._items("all", (), options)
+        return cast(
+            "AsyncIterator[custom_template_associations_v3.CustomTemplateAssociation]",
+            self._items("all", (), options),
+        )
 
     async def delete_many(self, **options: Unpack[CallOptions]) -> Any:
         """Delete Custom Template Associations:
@@ -33,7 +39,9 @@ class AsyncCustomTemplateAssociationsV3(AsyncGroup[AsyncV3API]):
         return await self._any("delete_many", (), None, options)
 
     async def update_many(
-        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
+        self,
+        data: custom_template_associations_v3.UpsertCustomTemplateAssociationsBody | None = None,
+        **options: Unpack[CallOptions],
     ) -> Any:
         """Upsert Custom Template Associations:
         ``PUT /v3/storefront/custom-template-associations``.

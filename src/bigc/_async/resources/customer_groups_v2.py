@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV2API
-from ._base import ID, JSON, AsyncGroup, Body
+from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import customers_v2
 
 __all__ = ["AsyncCustomerGroupsV2"]
 
@@ -22,28 +23,45 @@ class AsyncCustomerGroupsV2(AsyncGroup[AsyncV2API]):
 
     group = "customer_groups_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[customers_v2.CustomerGroupFull]:
         """Get All Customer Groups: ``GET /v2/customer_groups``."""
-        return self._items("all", (), options)
+        return cast(
+            "AsyncIterator[customers_v2.CustomerGroupFull]", self._items("all", (), options)
+        )
 
-    async def create(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    async def create(
+        self, data: customers_v2.CustomerGroupPostPut, **options: Unpack[WriteOptions]
+    ) -> customers_v2.CustomerGroupFull:
         """Create a Customer Group: ``POST /v2/customer_groups``."""
-        return await self._object("create", (), data, options)
+        return cast(
+            "customers_v2.CustomerGroupFull", await self._object("create", (), data, options)
+        )
 
     async def delete(self, customer_group_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete a Customer Group: ``DELETE /v2/customer_groups/{customer_group_id}``."""
         return await self._any("delete", (customer_group_id,), None, options)
 
-    async def get(self, customer_group_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get(
+        self, customer_group_id: ID, **options: Unpack[CallOptions]
+    ) -> customers_v2.CustomerGroupFull:
         """Get a Customer Group: ``GET /v2/customer_groups/{customer_group_id}``."""
-        return await self._object("get", (customer_group_id,), None, options)
+        return cast(
+            "customers_v2.CustomerGroupFull",
+            await self._object("get", (customer_group_id,), None, options),
+        )
 
-    async def get_count(self, **options: Unpack[CallOptions]) -> JSON:
+    async def get_count(self, **options: Unpack[CallOptions]) -> customers_v2.CountFull:
         """Get a Count of Customer Groups: ``GET /v2/customer_groups/count``."""
-        return await self._object("get_count", (), None, options)
+        return cast("customers_v2.CountFull", await self._object("get_count", (), None, options))
 
     async def update(
-        self, customer_group_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        customer_group_id: ID,
+        data: customers_v2.CustomerGroupPostPut | None = None,
+        **options: Unpack[CallOptions],
+    ) -> customers_v2.CustomerGroupFull:
         """Update a Customer Group: ``PUT /v2/customer_groups/{customer_group_id}``."""
-        return await self._object("update", (customer_group_id,), data, options)
+        return cast(
+            "customers_v2.CustomerGroupFull",
+            await self._object("update", (customer_group_id,), data, options),
+        )

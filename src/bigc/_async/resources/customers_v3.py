@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
-from ._base import ID, JSON, AsyncGroup, Body
+from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import customers_v3
 
 __all__ = ["AsyncCustomersV3"]
 
@@ -22,73 +23,123 @@ class AsyncCustomersV3(AsyncGroup[AsyncV3API]):
 
     group = "customers_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[customers_v3.CustomerFull]:
         """Get All Customers: ``GET /v3/customers``."""
-        return self._items("all", (), options)
+        return cast("AsyncIterator[customers_v3.CustomerFull]", self._items("all", (), options))
 
-    def all_addresses(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all_addresses(
+        self, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[customers_v3.GetCustomersAddressesResult]:
         """Get All Customer Addresses: ``GET /v3/customers/addresses``."""
-        return self._items("all_addresses", (), options)
+        return cast(
+            "AsyncIterator[customers_v3.GetCustomersAddressesResult]",
+            self._items("all_addresses", (), options),
+        )
 
-    def all_attribute_values(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all_attribute_values(
+        self, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[customers_v3.GetCustomersAttributeValuesResult]:
         """Get All Customer Attribute Values: ``GET /v3/customers/attribute-values``."""
-        return self._items("all_attribute_values", (), options)
+        return cast(
+            "AsyncIterator[customers_v3.GetCustomersAttributeValuesResult]",
+            self._items("all_attribute_values", (), options),
+        )
 
-    def all_attributes(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all_attributes(
+        self, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[customers_v3.GetCustomersAttributesResult]:
         """Get All Customer Attributes: ``GET /v3/customers/attributes``."""
-        return self._items("all_attributes", (), options)
+        return cast(
+            "AsyncIterator[customers_v3.GetCustomersAttributesResult]",
+            self._items("all_attributes", (), options),
+        )
 
-    def all_customer_metafields(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all_customer_metafields(
+        self, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[customers_v3.Metafield]:
         """Get All Customer Metafields: ``GET /v3/customers/metafields``."""
-        return self._items("all_customer_metafields", (), options)
+        return cast(
+            "AsyncIterator[customers_v3.Metafield]",
+            self._items("all_customer_metafields", (), options),
+        )
 
-    def all_form_field_values(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all_form_field_values(
+        self, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[customers_v3.GetCustomersFormFieldValuesResult]:
         """Get Customer Form Field Values: ``GET /v3/customers/form-field-values``."""
-        return self._items("all_form_field_values", (), options)
+        return cast(
+            "AsyncIterator[customers_v3.GetCustomersFormFieldValuesResult]",
+            self._items("all_form_field_values", (), options),
+        )
 
     def all_metafields(
         self, customer_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[JSON]:
+    ) -> AsyncIterator[customers_v3.MetafieldFull]:
         """Get Customer Metafields: ``GET /v3/customers/{customer_id}/metafields``."""
-        return self._items("all_metafields", (customer_id,), options)
+        return cast(
+            "AsyncIterator[customers_v3.MetafieldFull]",
+            self._items("all_metafields", (customer_id,), options),
+        )
 
-    async def create(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    async def create(
+        self, data: customers_v3.CustomerPost, **options: Unpack[WriteOptions]
+    ) -> customers_v3.CustomerFull:
         """Create Customers: ``POST /v3/customers``."""
-        return await self._batch_one("create", (), data, options)
+        return cast("customers_v3.CustomerFull", await self._batch_one("create", (), data, options))
 
-    async def create_address(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    async def create_address(
+        self, data: customers_v3.AddressPost, **options: Unpack[WriteOptions]
+    ) -> customers_v3.CreateCustomersAddressesResult:
         """Create a Customer Address: ``POST /v3/customers/addresses``."""
-        return await self._batch_one("create_address", (), data, options)
+        return cast(
+            "customers_v3.CreateCustomersAddressesResult",
+            await self._batch_one("create_address", (), data, options),
+        )
 
     async def create_addresses(
-        self, data: Sequence[Body], **options: Unpack[WriteOptions]
-    ) -> list[JSON]:
+        self, data: customers_v3.CreateCustomersAddressesBody, **options: Unpack[WriteOptions]
+    ) -> list[customers_v3.CreateCustomersAddressesResult]:
         """Create a Customer Address: ``POST /v3/customers/addresses``."""
-        return await self._list("create_addresses", (), data, options)
+        return cast(
+            "list[customers_v3.CreateCustomersAddressesResult]",
+            await self._list("create_addresses", (), data, options),
+        )
 
     async def create_attributes(
-        self, data: Sequence[Body], **options: Unpack[WriteOptions]
-    ) -> list[JSON]:
+        self, data: customers_v3.CreateCustomersAttributesBody, **options: Unpack[WriteOptions]
+    ) -> list[customers_v3.CreateCustomersAttributesResult]:
         """Create a Customer Attribute: ``POST /v3/customers/attributes``."""
-        return await self._list("create_attributes", (), data, options)
+        return cast(
+            "list[customers_v3.CreateCustomersAttributesResult]",
+            await self._list("create_attributes", (), data, options),
+        )
 
     async def create_many(
-        self, data: Sequence[Body], **options: Unpack[WriteOptions]
-    ) -> list[JSON]:
+        self, data: customers_v3.CreateCustomersBody, **options: Unpack[WriteOptions]
+    ) -> list[customers_v3.CustomerFull]:
         """Create Customers: ``POST /v3/customers``."""
-        return await self._list("create_many", (), data, options)
+        return cast(
+            "list[customers_v3.CustomerFull]", await self._list("create_many", (), data, options)
+        )
 
     async def create_metafield(
-        self, customer_id: ID, data: Body, **options: Unpack[WriteOptions]
-    ) -> list[JSON]:
+        self, customer_id: ID, data: customers_v3.MetafieldBasePost, **options: Unpack[WriteOptions]
+    ) -> list[customers_v3.Metafield]:
         """Create Customer Metafields: ``POST /v3/customers/{customer_id}/metafields``."""
-        return await self._list("create_metafield", (customer_id,), data, options)
+        return cast(
+            "list[customers_v3.Metafield]",
+            await self._list("create_metafield", (customer_id,), data, options),
+        )
 
     async def create_metafields(
-        self, data: Sequence[Body] | None = None, **options: Unpack[WriteOptions]
-    ) -> list[JSON]:
+        self,
+        data: customers_v3.CreateCustomersMetafieldsBody | None = None,
+        **options: Unpack[WriteOptions],
+    ) -> list[customers_v3.Metafield]:
         """Create Multiple Metafields: ``POST /v3/customers/metafields``."""
-        return await self._list("create_metafields", (), data, options)
+        return cast(
+            "list[customers_v3.Metafield]", await self._list("create_metafields", (), data, options)
+        )
 
     async def delete(self, customer_id: ID, **options: Unpack[CallOptions]) -> None:
         """Delete Customers: ``DELETE /v3/customers``."""
@@ -126,17 +177,29 @@ class AsyncCustomersV3(AsyncGroup[AsyncV3API]):
         """
         return await self._any("delete_metafield", (customer_id, metafield_id), None, options)
 
-    async def delete_metafields(self, **options: Unpack[CallOptions]) -> list[JSON]:
+    async def delete_metafields(
+        self, **options: Unpack[CallOptions]
+    ) -> list[customers_v3.DeleteCustomersMetafieldsResult]:
         """Delete Multiple Metafields: ``DELETE /v3/customers/metafields``."""
-        return await self._list("delete_metafields", (), None, options)
+        return cast(
+            "list[customers_v3.DeleteCustomersMetafieldsResult]",
+            await self._list("delete_metafields", (), None, options),
+        )
 
-    async def get(self, customer_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get(
+        self, customer_id: ID, **options: Unpack[CallOptions]
+    ) -> customers_v3.CustomerFull:
         """Get All Customers: ``GET /v3/customers``."""
-        return await self._find("get", customer_id, options)
+        return cast("customers_v3.CustomerFull", await self._find("get", customer_id, options))
 
-    async def get_address(self, address_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get_address(
+        self, address_id: ID, **options: Unpack[CallOptions]
+    ) -> customers_v3.GetCustomersAddressesResult:
         """Get All Customer Addresses: ``GET /v3/customers/addresses``."""
-        return await self._find("get_address", address_id, options)
+        return cast(
+            "customers_v3.GetCustomersAddressesResult",
+            await self._find("get_address", address_id, options),
+        )
 
     async def get_consent(self, customer_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Get Customer Consent: ``GET /v3/customers/{customer_id}/consent``."""
@@ -144,110 +207,173 @@ class AsyncCustomersV3(AsyncGroup[AsyncV3API]):
 
     async def get_metafield(
         self, customer_id: ID, metafield_id: ID, **options: Unpack[CallOptions]
-    ) -> JSON:
+    ) -> customers_v3.MetafieldFull:
         """Get a Customer Metafield:
         ``GET /v3/customers/{customer_id}/metafields/{metafield_id}``.
         """
-        return await self._object("get_metafield", (customer_id, metafield_id), None, options)
+        return cast(
+            "customers_v3.MetafieldFull",
+            await self._object("get_metafield", (customer_id, metafield_id), None, options),
+        )
 
-    async def get_settings(self, **options: Unpack[CallOptions]) -> JSON:
+    async def get_settings(
+        self, **options: Unpack[CallOptions]
+    ) -> customers_v3.CustomerSettingsObject:
         """Get Customer Settings: ``GET /v3/customers/settings``."""
-        return await self._object("get_settings", (), None, options)
+        return cast(
+            "customers_v3.CustomerSettingsObject",
+            await self._object("get_settings", (), None, options),
+        )
 
-    async def get_settings_channel(self, channel_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get_settings_channel(
+        self, channel_id: ID, **options: Unpack[CallOptions]
+    ) -> customers_v3.CustomerChannelSettingsObject:
         """Get Customer Settings per Channel:
         ``GET /v3/customers/settings/channels/{channel_id}``.
         """
-        return await self._object("get_settings_channel", (channel_id,), None, options)
+        return cast(
+            "customers_v3.CustomerChannelSettingsObject",
+            await self._object("get_settings_channel", (channel_id,), None, options),
+        )
 
     async def get_stored_instrument(self, customer_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Get Stored Instruments: ``GET /v3/customers/{customer_id}/stored-instruments``."""
         return await self._any("get_stored_instrument", (customer_id,), None, options)
 
-    async def update(self, customer_id: ID, data: Body, **options: Unpack[CallOptions]) -> JSON:
+    async def update(
+        self, customer_id: ID, data: customers_v3.CustomerPut, **options: Unpack[CallOptions]
+    ) -> customers_v3.CustomerFull:
         """Update Customers: ``PUT /v3/customers``."""
-        return await self._batch_one("update", (customer_id,), data, options)
+        return cast(
+            "customers_v3.CustomerFull",
+            await self._batch_one("update", (customer_id,), data, options),
+        )
 
     async def update_address(
-        self, address_id: ID, data: Body, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self, address_id: ID, data: customers_v3.AddressPut, **options: Unpack[CallOptions]
+    ) -> customers_v3.UpdateCustomersAddressesResult:
         """Update a Customer Address: ``PUT /v3/customers/addresses``."""
-        return await self._batch_one("update_address", (address_id,), data, options)
+        return cast(
+            "customers_v3.UpdateCustomersAddressesResult",
+            await self._batch_one("update_address", (address_id,), data, options),
+        )
 
     async def update_addresses(
-        self, data: Sequence[Body], **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self, data: customers_v3.UpdateCustomersAddressesBody, **options: Unpack[CallOptions]
+    ) -> list[customers_v3.UpdateCustomersAddressesResult]:
         """Update a Customer Address: ``PUT /v3/customers/addresses``."""
-        return await self._list("update_addresses", (), data, options)
+        return cast(
+            "list[customers_v3.UpdateCustomersAddressesResult]",
+            await self._list("update_addresses", (), data, options),
+        )
 
     async def update_attribute_values(
-        self, data: Sequence[Body], **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self, data: customers_v3.UpsertCustomersAttributeValuesBody, **options: Unpack[CallOptions]
+    ) -> list[customers_v3.UpsertCustomersAttributeValuesResult]:
         """Upsert Customer Attribute Values: ``PUT /v3/customers/attribute-values``."""
-        return await self._list("update_attribute_values", (), data, options)
+        return cast(
+            "list[customers_v3.UpsertCustomersAttributeValuesResult]",
+            await self._list("update_attribute_values", (), data, options),
+        )
 
     async def update_attributes(
-        self, data: Sequence[Body], **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self, data: customers_v3.UpdateCustomersAttributesBody, **options: Unpack[CallOptions]
+    ) -> list[customers_v3.UpdateCustomersAttributesResult]:
         """Update a Customer Attribute: ``PUT /v3/customers/attributes``."""
-        return await self._list("update_attributes", (), data, options)
+        return cast(
+            "list[customers_v3.UpdateCustomersAttributesResult]",
+            await self._list("update_attributes", (), data, options),
+        )
 
     async def update_consent(
-        self, customer_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
+        self,
+        customer_id: ID,
+        data: customers_v3.DeclareCustomerConsentRequest | None = None,
+        **options: Unpack[CallOptions],
     ) -> Any:
         """Update Customer Consent: ``PUT /v3/customers/{customer_id}/consent``."""
         return await self._any("update_consent", (customer_id,), data, options)
 
     async def update_form_field(
-        self, customer_id: ID, data: Body, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self, customer_id: ID, data: customers_v3.FormFieldValueFull, **options: Unpack[CallOptions]
+    ) -> customers_v3.UpdateCustomerFormFieldValuesResult:
         """Upsert Customer Form Field Values (Deprecated):
         ``PUT /v3/customers/form-field-values``.
         """
-        return await self._batch_one("update_form_field", (customer_id,), data, options)
+        return cast(
+            "customers_v3.UpdateCustomerFormFieldValuesResult",
+            await self._batch_one("update_form_field", (customer_id,), data, options),
+        )
 
     async def update_form_fields(
-        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self,
+        data: customers_v3.UpdateCustomerFormFieldValuesBody | None = None,
+        **options: Unpack[CallOptions],
+    ) -> list[customers_v3.UpdateCustomerFormFieldValuesResult]:
         """Upsert Customer Form Field Values (Deprecated):
         ``PUT /v3/customers/form-field-values``.
         """
-        return await self._list("update_form_fields", (), data, options)
+        return cast(
+            "list[customers_v3.UpdateCustomerFormFieldValuesResult]",
+            await self._list("update_form_fields", (), data, options),
+        )
 
     async def update_many(
-        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self, data: customers_v3.UpdateCustomersBody | None = None, **options: Unpack[CallOptions]
+    ) -> list[customers_v3.CustomerFull]:
         """Update Customers: ``PUT /v3/customers``."""
-        return await self._list("update_many", (), data, options)
+        return cast(
+            "list[customers_v3.CustomerFull]", await self._list("update_many", (), data, options)
+        )
 
     async def update_metafield(
         self,
         customer_id: ID,
         metafield_id: ID,
-        data: Body | None = None,
+        data: customers_v3.UpdateCustomerMetafieldBody | None = None,
         **options: Unpack[CallOptions],
-    ) -> list[JSON]:
+    ) -> list[customers_v3.Metafield]:
         """Update a Metafield: ``PUT /v3/customers/{customer_id}/metafields/{metafield_id}``."""
-        return await self._list("update_metafield", (customer_id, metafield_id), data, options)
+        return cast(
+            "list[customers_v3.Metafield]",
+            await self._list("update_metafield", (customer_id, metafield_id), data, options),
+        )
 
     async def update_metafields(
-        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self,
+        data: customers_v3.UpdateCustomersMetafieldsBody | None = None,
+        **options: Unpack[CallOptions],
+    ) -> list[customers_v3.Metafield]:
         """Update Multiple Metafields: ``PUT /v3/customers/metafields``."""
-        return await self._list("update_metafields", (), data, options)
+        return cast(
+            "list[customers_v3.Metafield]", await self._list("update_metafields", (), data, options)
+        )
 
-    async def update_settings(self, data: Body, **options: Unpack[CallOptions]) -> JSON:
+    async def update_settings(
+        self, data: customers_v3.CustomerSettingsObject, **options: Unpack[CallOptions]
+    ) -> customers_v3.CustomerSettingsObject:
         """Update Customer Settings: ``PUT /v3/customers/settings``."""
-        return await self._object("update_settings", (), data, options)
+        return cast(
+            "customers_v3.CustomerSettingsObject",
+            await self._object("update_settings", (), data, options),
+        )
 
     async def update_settings_channel(
-        self, channel_id: ID, data: Body, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        channel_id: ID,
+        data: customers_v3.CustomerChannelSettingsObject,
+        **options: Unpack[CallOptions],
+    ) -> customers_v3.CustomerSettingsObject:
         """Update Customer Settings per Channel:
         ``PUT /v3/customers/settings/channels/{channel_id}``.
         """
-        return await self._object("update_settings_channel", (channel_id,), data, options)
+        return cast(
+            "customers_v3.CustomerSettingsObject",
+            await self._object("update_settings_channel", (channel_id,), data, options),
+        )
 
-    async def validate_credentials(self, data: Body, **options: Unpack[WriteOptions]) -> Any:
+    async def validate_credentials(
+        self, data: customers_v3.ValidateCustomerCredentialsObject, **options: Unpack[WriteOptions]
+    ) -> Any:
         """Validate a customer credentials: ``POST /v3/customers/validate-credentials``."""
         return await self._any("validate_credentials", (), data, options)

@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
-from ._base import ID, JSON, AsyncGroup, Body
+from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions
+    from bigc.types import email_templates_v3
 
 __all__ = ["AsyncEmailTemplatesV3"]
 
@@ -22,9 +23,13 @@ class AsyncEmailTemplatesV3(AsyncGroup[AsyncV3API]):
 
     group = "email_templates_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(
+        self, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[email_templates_v3.EmailTemplate]:
         """Get Email Templates: ``GET /v3/marketing/email-templates``."""
-        return self._items("all", (), options)
+        return cast(
+            "AsyncIterator[email_templates_v3.EmailTemplate]", self._items("all", (), options)
+        )
 
     async def delete(self, template_name: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete Email Template Override:
@@ -32,12 +37,23 @@ class AsyncEmailTemplatesV3(AsyncGroup[AsyncV3API]):
         """
         return await self._any("delete", (template_name,), None, options)
 
-    async def get(self, template_name: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get(
+        self, template_name: ID, **options: Unpack[CallOptions]
+    ) -> email_templates_v3.EmailTemplate:
         """Get an Email Template: ``GET /v3/marketing/email-templates/{template_name}``."""
-        return await self._object("get", (template_name,), None, options)
+        return cast(
+            "email_templates_v3.EmailTemplate",
+            await self._object("get", (template_name,), None, options),
+        )
 
     async def update(
-        self, template_name: ID, data: Body | None = None, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        template_name: ID,
+        data: email_templates_v3.EmailTemplate | None = None,
+        **options: Unpack[CallOptions],
+    ) -> email_templates_v3.EmailTemplate:
         """Update a Template: ``PUT /v3/marketing/email-templates/{template_name}``."""
-        return await self._object("update", (template_name,), data, options)
+        return cast(
+            "email_templates_v3.EmailTemplate",
+            await self._object("update", (template_name,), data, options),
+        )

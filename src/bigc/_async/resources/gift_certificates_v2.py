@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV2API
-from ._base import ID, JSON, AsyncGroup, Body
+from ._base import ID, JSON, AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import marketing_v2
 
 __all__ = ["AsyncGiftCertificatesV2"]
 
@@ -22,13 +23,21 @@ class AsyncGiftCertificatesV2(AsyncGroup[AsyncV2API]):
 
     group = "gift_certificates_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(
+        self, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[marketing_v2.GiftCertificateFull]:
         """Get All Gift Certificates: ``GET /v2/gift_certificates``."""
-        return self._items("all", (), options)
+        return cast(
+            "AsyncIterator[marketing_v2.GiftCertificateFull]", self._items("all", (), options)
+        )
 
-    async def create(self, data: Body | None = None, **options: Unpack[WriteOptions]) -> JSON:
+    async def create(
+        self, data: marketing_v2.GiftCertificatePost | None = None, **options: Unpack[WriteOptions]
+    ) -> marketing_v2.GiftCertificateFull:
         """Create a Gift Certificate: ``POST /v2/gift_certificates``."""
-        return await self._object("create", (), data, options)
+        return cast(
+            "marketing_v2.GiftCertificateFull", await self._object("create", (), data, options)
+        )
 
     async def delete(self, gift_certificate_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete a Gift Certificate: ``DELETE /v2/gift_certificates/{gift_certificate_id}``."""
@@ -38,12 +47,23 @@ class AsyncGiftCertificatesV2(AsyncGroup[AsyncV2API]):
         """Delete All Gift Certificates: ``DELETE /v2/gift_certificates``."""
         return await self._optional("delete_many", (), None, options)
 
-    async def get(self, gift_certificate_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get(
+        self, gift_certificate_id: ID, **options: Unpack[CallOptions]
+    ) -> marketing_v2.GiftCertificateFull:
         """Get a Gift Certificate: ``GET /v2/gift_certificates/{gift_certificate_id}``."""
-        return await self._object("get", (gift_certificate_id,), None, options)
+        return cast(
+            "marketing_v2.GiftCertificateFull",
+            await self._object("get", (gift_certificate_id,), None, options),
+        )
 
     async def update(
-        self, gift_certificate_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        gift_certificate_id: ID,
+        data: marketing_v2.GiftCertificatePut | None = None,
+        **options: Unpack[CallOptions],
+    ) -> marketing_v2.GiftCertificateFull:
         """Update a Gift Certificate: ``PUT /v2/gift_certificates/{gift_certificate_id}``."""
-        return await self._object("update", (gift_certificate_id,), data, options)
+        return cast(
+            "marketing_v2.GiftCertificateFull",
+            await self._object("update", (gift_certificate_id,), data, options),
+        )

@@ -3,16 +3,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
-from ._base import ID, JSON, AsyncGroup, Body
+from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import locations_v3
 
 __all__ = ["AsyncLocationsV3"]
 
@@ -22,35 +23,52 @@ class AsyncLocationsV3(AsyncGroup[AsyncV3API]):
 
     group = "locations_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[locations_v3.LocationResponse]:
         """Get Locations: ``GET /v3/inventory/locations``."""
-        return self._items("all", (), options)
+        return cast("AsyncIterator[locations_v3.LocationResponse]", self._items("all", (), options))
 
-    def all_location_metafields(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all_location_metafields(
+        self, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[locations_v3.Metafield]:
         """Get All Metafields: ``GET /v3/inventory/locations/metafields``."""
-        return self._items("all_location_metafields", (), options)
+        return cast(
+            "AsyncIterator[locations_v3.Metafield]",
+            self._items("all_location_metafields", (), options),
+        )
 
     def all_metafields(
         self, location_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[JSON]:
+    ) -> AsyncIterator[locations_v3.Metafield]:
         """Get Metafields: ``GET /v3/inventory/locations/{location_id}/metafields``."""
-        return self._items("all_metafields", (location_id,), options)
+        return cast(
+            "AsyncIterator[locations_v3.Metafield]",
+            self._items("all_metafields", (location_id,), options),
+        )
 
-    async def create(self, data: Body, **options: Unpack[WriteOptions]) -> Any:
+    async def create(
+        self, data: locations_v3.LocationsCreateRequest, **options: Unpack[WriteOptions]
+    ) -> Any:
         """Create Locations: ``POST /v3/inventory/locations``."""
         return await self._any("create", (), data, options)
 
     async def create_metafield(
-        self, location_id: ID, data: Body, **options: Unpack[WriteOptions]
-    ) -> JSON:
+        self, location_id: ID, data: locations_v3.MetafieldBase, **options: Unpack[WriteOptions]
+    ) -> locations_v3.Metafield:
         """Create a Metafield: ``POST /v3/inventory/locations/{location_id}/metafields``."""
-        return await self._object("create_metafield", (location_id,), data, options)
+        return cast(
+            "locations_v3.Metafield",
+            await self._object("create_metafield", (location_id,), data, options),
+        )
 
     async def create_metafields(
-        self, data: Sequence[Body] | None = None, **options: Unpack[WriteOptions]
-    ) -> list[JSON]:
+        self,
+        data: locations_v3.CreateLocationsMetafieldsBody | None = None,
+        **options: Unpack[WriteOptions],
+    ) -> list[locations_v3.Metafield]:
         """Create multiple Metafields: ``POST /v3/inventory/locations/metafields``."""
-        return await self._list("create_metafields", (), data, options)
+        return cast(
+            "list[locations_v3.Metafield]", await self._list("create_metafields", (), data, options)
+        )
 
     async def delete_many(self, **options: Unpack[CallOptions]) -> Any:
         """Delete Locations: ``DELETE /v3/inventory/locations``."""
@@ -65,33 +83,54 @@ class AsyncLocationsV3(AsyncGroup[AsyncV3API]):
         return await self._any("delete_metafield", (location_id, metafield_id), None, options)
 
     async def delete_metafields(
-        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self,
+        data: locations_v3.DeleteLocationsMetafieldsBody | None = None,
+        **options: Unpack[CallOptions],
+    ) -> list[locations_v3.DeleteLocationsMetafieldsResult]:
         """Delete Multiple Metafields: ``DELETE /v3/inventory/locations/metafields``."""
-        return await self._list("delete_metafields", (), data, options)
+        return cast(
+            "list[locations_v3.DeleteLocationsMetafieldsResult]",
+            await self._list("delete_metafields", (), data, options),
+        )
 
     async def get_metafield(
         self, location_id: ID, metafield_id: ID, **options: Unpack[CallOptions]
-    ) -> JSON:
+    ) -> locations_v3.Metafield:
         """Get a Metafield:
         ``GET /v3/inventory/locations/{location_id}/metafields/{metafield_id}``.
         """
-        return await self._object("get_metafield", (location_id, metafield_id), None, options)
+        return cast(
+            "locations_v3.Metafield",
+            await self._object("get_metafield", (location_id, metafield_id), None, options),
+        )
 
-    async def update_many(self, data: Sequence[Body], **options: Unpack[CallOptions]) -> Any:
+    async def update_many(
+        self, data: locations_v3.LocationsUpdateRequest, **options: Unpack[CallOptions]
+    ) -> Any:
         """Update Locations: ``PUT /v3/inventory/locations``."""
         return await self._any("update_many", (), data, options)
 
     async def update_metafield(
-        self, location_id: ID, metafield_id: ID, data: Body, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        location_id: ID,
+        metafield_id: ID,
+        data: locations_v3.MetafieldBase,
+        **options: Unpack[CallOptions],
+    ) -> locations_v3.Metafield:
         """Update a Metafield:
         ``PUT /v3/inventory/locations/{location_id}/metafields/{metafield_id}``.
         """
-        return await self._object("update_metafield", (location_id, metafield_id), data, options)
+        return cast(
+            "locations_v3.Metafield",
+            await self._object("update_metafield", (location_id, metafield_id), data, options),
+        )
 
     async def update_metafields(
-        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self,
+        data: locations_v3.UpdateLocationsMetafieldsBody | None = None,
+        **options: Unpack[CallOptions],
+    ) -> list[locations_v3.Metafield]:
         """Update multiple Metafields: ``PUT /v3/inventory/locations/metafields``."""
-        return await self._list("update_metafields", (), data, options)
+        return cast(
+            "list[locations_v3.Metafield]", await self._list("update_metafields", (), data, options)
+        )

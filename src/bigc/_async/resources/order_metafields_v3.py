@@ -3,16 +3,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
-from ._base import ID, JSON, AsyncGroup, Body
+from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import orders_v3
 
 __all__ = ["AsyncOrderMetafieldsV3"]
 
@@ -22,46 +23,81 @@ class AsyncOrderMetafieldsV3(AsyncGroup[AsyncV3API]):
 
     group = "order_metafields_v3"
 
-    def all(self, order_id: ID, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(
+        self, order_id: ID, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[orders_v3.Metafield]:
         """Get Order Metafields: ``GET /v3/orders/{order_id}/metafields``."""
-        return self._items("all", (order_id,), options)
+        return cast("AsyncIterator[orders_v3.Metafield]", self._items("all", (order_id,), options))
 
-    def all_order_metafields(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all_order_metafields(
+        self, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[orders_v3.Metafield]:
         """Get All Order Metafields: ``GET /v3/orders/metafields``."""
-        return self._items("all_order_metafields", (), options)
+        return cast(
+            "AsyncIterator[orders_v3.Metafield]", self._items("all_order_metafields", (), options)
+        )
 
-    async def create(self, order_id: ID, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    async def create(
+        self, order_id: ID, data: orders_v3.MetafieldBasePost, **options: Unpack[WriteOptions]
+    ) -> orders_v3.Metafield:
         """Create Metafields: ``POST /v3/orders/{order_id}/metafields``."""
-        return await self._object("create", (order_id,), data, options)
+        return cast("orders_v3.Metafield", await self._object("create", (order_id,), data, options))
 
     async def create_order_metafields(
-        self, data: Sequence[Body] | None = None, **options: Unpack[WriteOptions]
-    ) -> list[JSON]:
+        self,
+        data: orders_v3.CreateOrdersMetafieldsBody | None = None,
+        **options: Unpack[WriteOptions],
+    ) -> list[orders_v3.Metafield]:
         """Create multiple Metafields: ``POST /v3/orders/metafields``."""
-        return await self._list("create_order_metafields", (), data, options)
+        return cast(
+            "list[orders_v3.Metafield]",
+            await self._list("create_order_metafields", (), data, options),
+        )
 
     async def delete(self, order_id: ID, metafield_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete a Metafield: ``DELETE /v3/orders/{order_id}/metafields/{metafield_id}``."""
         return await self._any("delete", (order_id, metafield_id), None, options)
 
     async def delete_order_metafields(
-        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self,
+        data: orders_v3.DeleteOrdersMetafieldsBody | None = None,
+        **options: Unpack[CallOptions],
+    ) -> list[orders_v3.DeleteOrdersMetafieldsResult]:
         """Delete Multiple Metafields: ``DELETE /v3/orders/metafields``."""
-        return await self._list("delete_order_metafields", (), data, options)
+        return cast(
+            "list[orders_v3.DeleteOrdersMetafieldsResult]",
+            await self._list("delete_order_metafields", (), data, options),
+        )
 
-    async def get(self, order_id: ID, metafield_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get(
+        self, order_id: ID, metafield_id: ID, **options: Unpack[CallOptions]
+    ) -> orders_v3.Metafield:
         """Get a Metafield: ``GET /v3/orders/{order_id}/metafields/{metafield_id}``."""
-        return await self._object("get", (order_id, metafield_id), None, options)
+        return cast(
+            "orders_v3.Metafield",
+            await self._object("get", (order_id, metafield_id), None, options),
+        )
 
     async def update(
-        self, order_id: ID, metafield_id: ID, data: Body, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        order_id: ID,
+        metafield_id: ID,
+        data: orders_v3.MetafieldPut,
+        **options: Unpack[CallOptions],
+    ) -> orders_v3.Metafield:
         """Update a Metafield: ``PUT /v3/orders/{order_id}/metafields/{metafield_id}``."""
-        return await self._object("update", (order_id, metafield_id), data, options)
+        return cast(
+            "orders_v3.Metafield",
+            await self._object("update", (order_id, metafield_id), data, options),
+        )
 
     async def update_order_metafields(
-        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self,
+        data: orders_v3.UpdateOrdersMetafieldsBody | None = None,
+        **options: Unpack[CallOptions],
+    ) -> list[orders_v3.Metafield]:
         """Update multiple Metafields: ``PUT /v3/orders/metafields``."""
-        return await self._list("update_order_metafields", (), data, options)
+        return cast(
+            "list[orders_v3.Metafield]",
+            await self._list("update_order_metafields", (), data, options),
+        )

@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .._api import AsyncV3API
-from ._base import ID, JSON, AsyncGroup
+from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import ListOptions
+    from bigc.types import orders_v3
 
 __all__ = ["AsyncOrderTransactionsV3"]
 
@@ -22,6 +23,10 @@ class AsyncOrderTransactionsV3(AsyncGroup[AsyncV3API]):
 
     group = "order_transactions_v3"
 
-    def all(self, order_id: ID, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(
+        self, order_id: ID, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[orders_v3.Transaction]:
         """Get Transactions: ``GET /v3/orders/{order_id}/transactions``."""
-        return self._items("all", (order_id,), options)
+        return cast(
+            "AsyncIterator[orders_v3.Transaction]", self._items("all", (order_id,), options)
+        )

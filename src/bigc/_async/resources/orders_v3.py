@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
-from ._base import ID, JSON, AsyncGroup, Body
+from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import orders_v3
 
 __all__ = ["AsyncOrdersV3"]
 
@@ -24,29 +25,38 @@ class AsyncOrdersV3(AsyncGroup[AsyncV3API]):
 
     def all_order_refunds(
         self, order_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[JSON]:
+    ) -> AsyncIterator[orders_v3.Refund]:
         """Get Refunds for Order: ``GET /v3/orders/{order_id}/payment_actions/refunds``."""
-        return self._items("all_order_refunds", (order_id,), options)
+        return cast(
+            "AsyncIterator[orders_v3.Refund]",
+            self._items("all_order_refunds", (order_id,), options),
+        )
 
     def all_refunds(
         self, order_id: ID | None = None, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[JSON]:
+    ) -> AsyncIterator[orders_v3.Refund]:
         """Get Refunds for Order: ``GET /v3/orders/{order_id}/payment_actions/refunds``."""
-        return self._items("all_refunds", (order_id,), options)
+        return cast(
+            "AsyncIterator[orders_v3.Refund]", self._items("all_refunds", (order_id,), options)
+        )
 
-    def all_store_refunds(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all_store_refunds(self, **options: Unpack[ListOptions]) -> AsyncIterator[orders_v3.Refund]:
         """Get All Refunds: ``GET /v3/orders/payment_actions/refunds``."""
-        return self._items("all_store_refunds", (), options)
+        return cast(
+            "AsyncIterator[orders_v3.Refund]", self._items("all_store_refunds", (), options)
+        )
 
     async def capture_payment(self, order_id: ID, **options: Unpack[WriteOptions]) -> Any:
         """Capture order payment: ``POST /v3/orders/{order_id}/payment_actions/capture``."""
         return await self._any("capture_payment", (order_id,), None, options)
 
     async def create_refund(
-        self, order_id: ID, data: Body, **options: Unpack[WriteOptions]
-    ) -> JSON:
+        self, order_id: ID, data: orders_v3.RefundRequestPost, **options: Unpack[WriteOptions]
+    ) -> orders_v3.Refund:
         """Create a Refund: ``POST /v3/orders/{order_id}/payment_actions/refunds``."""
-        return await self._object("create_refund", (order_id,), data, options)
+        return cast(
+            "orders_v3.Refund", await self._object("create_refund", (order_id,), data, options)
+        )
 
     async def get_order_settings(self, **options: Unpack[CallOptions]) -> Any:
         """Get Global Order Settings: ``GET /v3/orders/settings``."""
@@ -58,28 +68,39 @@ class AsyncOrdersV3(AsyncGroup[AsyncV3API]):
         """Get Channel Order Settings: ``GET /v3/orders/settings/channels/{channel_id}``."""
         return await self._any("get_order_settings_channel", (channel_id,), None, options)
 
-    async def get_refund(self, refund_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get_refund(self, refund_id: ID, **options: Unpack[CallOptions]) -> orders_v3.Refund:
         """Get All Refunds: ``GET /v3/orders/payment_actions/refunds``."""
-        return await self._find("get_refund", refund_id, options)
+        return cast("orders_v3.Refund", await self._find("get_refund", refund_id, options))
 
-    async def get_refund_by_id(self, refund_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get_refund_by_id(
+        self, refund_id: ID, **options: Unpack[CallOptions]
+    ) -> orders_v3.GetOrderRefundResult:
         """Get a Refund: ``GET /v3/orders/payment_actions/refunds/{refund_id}``."""
-        return await self._object("get_refund_by_id", (refund_id,), None, options)
+        return cast(
+            "orders_v3.GetOrderRefundResult",
+            await self._object("get_refund_by_id", (refund_id,), None, options),
+        )
 
     async def get_refund_quote(
-        self, order_id: ID, data: Body, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self, order_id: ID, data: orders_v3.RefundQuotePost, **options: Unpack[CallOptions]
+    ) -> orders_v3.RefundQuoteFull:
         """Create a Refund Quote: ``POST /v3/orders/{order_id}/payment_actions/refund_quotes``."""
-        return await self._object("get_refund_quote", (order_id,), data, options)
+        return cast(
+            "orders_v3.RefundQuoteFull",
+            await self._object("get_refund_quote", (order_id,), data, options),
+        )
 
     async def update_order_settings(
-        self, data: Body | None = None, **options: Unpack[CallOptions]
+        self, data: orders_v3.GlobalOrderSettings | None = None, **options: Unpack[CallOptions]
     ) -> Any:
         """Update Global Order Settings: ``PUT /v3/orders/settings``."""
         return await self._any("update_order_settings", (), data, options)
 
     async def update_order_settings_channel(
-        self, channel_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
+        self,
+        channel_id: ID,
+        data: orders_v3.ChannelOrderSettings | None = None,
+        **options: Unpack[CallOptions],
     ) -> Any:
         """Update Channel Order Settings: ``PUT /v3/orders/settings/channels/{channel_id}``."""
         return await self._any("update_order_settings_channel", (channel_id,), data, options)

@@ -3,16 +3,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
-from ._base import JSON, AsyncGroup, Body
+from ._base import AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-    from bigc._options import ListOptions, WriteOptions
+    from bigc._options import CallOptions, WriteOptions
+    from bigc.types import page_widgets_v3
 
 __all__ = ["AsyncPageWidgetsV3"]
 
@@ -22,10 +22,14 @@ class AsyncPageWidgetsV3(AsyncGroup[AsyncV3API]):
 
     group = "page_widgets_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
-        """Get a page snapshot: ``GET /v3/content/page-widgets``."""
-        return self._items("all", (), options)
-
-    async def create(self, data: Body | None = None, **options: Unpack[WriteOptions]) -> Any:
+    async def create(
+        self, data: page_widgets_v3.Publish | None = None, **options: Unpack[WriteOptions]
+    ) -> Any:
         """Publish or overwrite page content: ``POST /v3/content/page-widgets``."""
         return await self._any("create", (), data, options)
+
+    async def get(self, **options: Unpack[CallOptions]) -> page_widgets_v3.GetPageWidgetsResult:
+        """Get a page snapshot: ``GET /v3/content/page-widgets``."""
+        return cast(
+            "page_widgets_v3.GetPageWidgetsResult", await self._object("get", (), None, options)
+        )

@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV2API
-from ._base import ID, JSON, AsyncGroup, Body
+from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import store_content_v2
 
 __all__ = ["AsyncPagesV2"]
 
@@ -22,24 +23,33 @@ class AsyncPagesV2(AsyncGroup[AsyncV2API]):
 
     group = "pages_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[store_content_v2.PageFull]:
         """Get All Pages (Deprecated): ``GET /v2/pages``."""
-        return self._items("all", (), options)
+        return cast("AsyncIterator[store_content_v2.PageFull]", self._items("all", (), options))
 
-    async def create(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    async def create(
+        self, data: store_content_v2.PageBase, **options: Unpack[WriteOptions]
+    ) -> store_content_v2.PageFull:
         """Create a Page (Deprecated): ``POST /v2/pages``."""
-        return await self._object("create", (), data, options)
+        return cast("store_content_v2.PageFull", await self._object("create", (), data, options))
 
     async def delete(self, page_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete a Page (Deprecated): ``DELETE /v2/pages/{page_id}``."""
         return await self._any("delete", (page_id,), None, options)
 
-    async def get(self, page_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get(self, page_id: ID, **options: Unpack[CallOptions]) -> store_content_v2.PageFull:
         """Get A Page (Deprecated): ``GET /v2/pages/{page_id}``."""
-        return await self._object("get", (page_id,), None, options)
+        return cast(
+            "store_content_v2.PageFull", await self._object("get", (page_id,), None, options)
+        )
 
     async def update(
-        self, page_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        page_id: ID,
+        data: store_content_v2.PageFull | None = None,
+        **options: Unpack[CallOptions],
+    ) -> store_content_v2.PageFull:
         """Update a Page (Deprecated): ``PUT /v2/pages/{page_id}``."""
-        return await self._object("update", (page_id,), data, options)
+        return cast(
+            "store_content_v2.PageFull", await self._object("update", (page_id,), data, options)
+        )

@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
-from ._base import ID, JSON, AsyncGroup, Body
+from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import pages_v3
 
 __all__ = ["AsyncPagesV3"]
 
@@ -22,17 +23,15 @@ class AsyncPagesV3(AsyncGroup[AsyncV3API]):
 
     group = "pages_v3"
 
-    def all(self, page_id: ID, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
-        """Get a Page: ``GET /v3/content/pages/{page_id}``."""
-        return self._items("all", (page_id,), options)
-
-    def all_page(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[pages_v3.GetPagesResult]:
         """Get Pages: ``GET /v3/content/pages``."""
-        return self._items("all_page", (), options)
+        return cast("AsyncIterator[pages_v3.GetPagesResult]", self._items("all", (), options))
 
-    async def create(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    async def create(
+        self, data: pages_v3.CreatePagesBody, **options: Unpack[WriteOptions]
+    ) -> pages_v3.CreatePagesResult:
         """Create Pages: ``POST /v3/content/pages``."""
-        return await self._object("create", (), data, options)
+        return cast("pages_v3.CreatePagesResult", await self._object("create", (), data, options))
 
     async def delete(self, page_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete a Page: ``DELETE /v3/content/pages/{page_id}``."""
@@ -42,12 +41,22 @@ class AsyncPagesV3(AsyncGroup[AsyncV3API]):
         """Delete Pages: ``DELETE /v3/content/pages``."""
         return await self._any("delete_many", (), None, options)
 
-    async def update(self, page_id: ID, data: Body, **options: Unpack[CallOptions]) -> JSON:
+    async def get(self, page_id: ID, **options: Unpack[CallOptions]) -> pages_v3.GetPageResult:
+        """Get a Page: ``GET /v3/content/pages/{page_id}``."""
+        return cast("pages_v3.GetPageResult", await self._object("get", (page_id,), None, options))
+
+    async def update(
+        self, page_id: ID, data: pages_v3.PagePutObj, **options: Unpack[CallOptions]
+    ) -> pages_v3.UpdatePageResult:
         """Update a Page: ``PUT /v3/content/pages/{page_id}``."""
-        return await self._object("update", (page_id,), data, options)
+        return cast(
+            "pages_v3.UpdatePageResult", await self._object("update", (page_id,), data, options)
+        )
 
     async def update_many(
-        self, data: Body | None = None, **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self, data: pages_v3.UpdatePagesBody | None = None, **options: Unpack[CallOptions]
+    ) -> list[pages_v3.UpdatePagesResult]:
         """Update Pages: ``PUT /v3/content/pages``."""
-        return await self._list("update_many", (), data, options)
+        return cast(
+            "list[pages_v3.UpdatePagesResult]", await self._list("update_many", (), data, options)
+        )

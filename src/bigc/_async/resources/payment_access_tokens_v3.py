@@ -3,15 +3,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .._api import AsyncV3API
-from ._base import JSON, AsyncGroup, Body
+from ._base import AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import WriteOptions
+    from bigc.types import access_tokens_payments_v3
 
 __all__ = ["AsyncPaymentAccessTokensV3"]
 
@@ -21,6 +22,13 @@ class AsyncPaymentAccessTokensV3(AsyncGroup[AsyncV3API]):
 
     group = "payment_access_tokens_v3"
 
-    async def create(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    async def create(
+        self,
+        data: access_tokens_payments_v3.CreatePaymentAccessTokenBody,
+        **options: Unpack[WriteOptions],
+    ) -> access_tokens_payments_v3.CreatePaymentAccessTokenResult:
         """Create Payment Access Token: ``POST /v3/payments/access_tokens``."""
-        return await self._object("create", (), data, options)
+        return cast(
+            "access_tokens_payments_v3.CreatePaymentAccessTokenResult",
+            await self._object("create", (), data, options),
+        )

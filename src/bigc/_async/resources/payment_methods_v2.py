@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .._api import AsyncV2API
-from ._base import JSON, AsyncGroup
+from ._base import AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import ListOptions
+    from bigc.types import methods_payments_v2
 
 __all__ = ["AsyncPaymentMethodsV2"]
 
@@ -22,6 +23,8 @@ class AsyncPaymentMethodsV2(AsyncGroup[AsyncV2API]):
 
     group = "payment_methods_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[methods_payments_v2.PaymentBase]:
         """Get All Payment Methods: ``GET /v2/payments/methods``."""
-        return self._items("all", (), options)
+        return cast(
+            "AsyncIterator[methods_payments_v2.PaymentBase]", self._items("all", (), options)
+        )

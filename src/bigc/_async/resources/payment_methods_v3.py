@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .._api import AsyncV3API
-from ._base import JSON, AsyncGroup
+from ._base import AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import ListOptions
+    from bigc.types import accepted_methods_payments_v3
 
 __all__ = ["AsyncPaymentMethodsV3"]
 
@@ -22,6 +23,11 @@ class AsyncPaymentMethodsV3(AsyncGroup[AsyncV3API]):
 
     group = "payment_methods_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(
+        self, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[accepted_methods_payments_v3.PaymentMethodFull]:
         """Get Accepted Payment Methods: ``GET /v3/payments/methods``."""
-        return self._items("all", (), options)
+        return cast(
+            "AsyncIterator[accepted_methods_payments_v3.PaymentMethodFull]",
+            self._items("all", (), options),
+        )

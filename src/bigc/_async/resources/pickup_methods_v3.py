@@ -3,16 +3,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
-from ._base import JSON, AsyncGroup, Body
+from ._base import AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import pickup_methods_v3
 
 __all__ = ["AsyncPickupMethodsV3"]
 
@@ -22,20 +23,32 @@ class AsyncPickupMethodsV3(AsyncGroup[AsyncV3API]):
 
     group = "pickup_methods_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(
+        self, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[pickup_methods_v3.PickupMethodResponse]:
         """Get Pickup Methods: ``GET /v3/pickup/methods``."""
-        return self._items("all", (), options)
+        return cast(
+            "AsyncIterator[pickup_methods_v3.PickupMethodResponse]", self._items("all", (), options)
+        )
 
     async def create_many(
-        self, data: Sequence[Body], **options: Unpack[WriteOptions]
-    ) -> list[JSON]:
+        self, data: pickup_methods_v3.PostPickupMethodsBody, **options: Unpack[WriteOptions]
+    ) -> list[pickup_methods_v3.PickupMethodResponse]:
         """Create Pickup Methods: ``POST /v3/pickup/methods``."""
-        return await self._list("create_many", (), data, options)
+        return cast(
+            "list[pickup_methods_v3.PickupMethodResponse]",
+            await self._list("create_many", (), data, options),
+        )
 
     async def delete_many(self, **options: Unpack[CallOptions]) -> Any:
         """Delete Pickup Methods: ``DELETE /v3/pickup/methods``."""
         return await self._any("delete_many", (), None, options)
 
-    async def update_many(self, data: Sequence[Body], **options: Unpack[CallOptions]) -> list[JSON]:
+    async def update_many(
+        self, data: pickup_methods_v3.PutPickupMethodsBody, **options: Unpack[CallOptions]
+    ) -> list[pickup_methods_v3.PickupMethodResponse]:
         """Update Pickup Methods: ``PUT /v3/pickup/methods``."""
-        return await self._list("update_many", (), data, options)
+        return cast(
+            "list[pickup_methods_v3.PickupMethodResponse]",
+            await self._list("update_many", (), data, options),
+        )

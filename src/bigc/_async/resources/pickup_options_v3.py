@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .._api import AsyncV3API
-from ._base import AsyncGroup, Body
+from ._base import AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import WriteOptions
+    from bigc.types import pickup_options_v3
 
 __all__ = ["AsyncPickupOptionsV3"]
 
@@ -21,6 +22,8 @@ class AsyncPickupOptionsV3(AsyncGroup[AsyncV3API]):
 
     group = "pickup_options_v3"
 
-    async def create(self, data: Body, **options: Unpack[WriteOptions]) -> Any:
+    async def create(
+        self, data: pickup_options_v3.PickupRequestPayload, **options: Unpack[WriteOptions]
+    ) -> Any:
         """Find Available Pickup Options: ``POST /v3/pickup/options``."""
         return await self._any("create", (), data, options)

@@ -3,16 +3,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
-from ._base import JSON, AsyncGroup, Body
+from ._base import AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import pickup_v3
 
 __all__ = ["AsyncPickupsV3"]
 
@@ -22,20 +23,22 @@ class AsyncPickupsV3(AsyncGroup[AsyncV3API]):
 
     group = "pickups_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[pickup_v3.Pickup]:
         """Get Pickups: ``GET /v3/orders/pickups``."""
-        return self._items("all", (), options)
+        return cast("AsyncIterator[pickup_v3.Pickup]", self._items("all", (), options))
 
     async def create_many(
-        self, data: Sequence[Body], **options: Unpack[WriteOptions]
-    ) -> list[JSON]:
+        self, data: pickup_v3.PostPickupBody, **options: Unpack[WriteOptions]
+    ) -> list[pickup_v3.Pickup]:
         """Create Pickups: ``POST /v3/orders/pickups``."""
-        return await self._list("create_many", (), data, options)
+        return cast("list[pickup_v3.Pickup]", await self._list("create_many", (), data, options))
 
     async def delete_many(self, **options: Unpack[CallOptions]) -> Any:
         """Delete Pickups: ``DELETE /v3/orders/pickups``."""
         return await self._any("delete_many", (), None, options)
 
-    async def update_many(self, data: Sequence[Body], **options: Unpack[CallOptions]) -> list[JSON]:
+    async def update_many(
+        self, data: pickup_v3.PutPickupBody, **options: Unpack[CallOptions]
+    ) -> list[pickup_v3.Pickup]:
         """Update Pickups: ``PUT /v3/orders/pickups``."""
-        return await self._list("update_many", (), data, options)
+        return cast("list[pickup_v3.Pickup]", await self._list("update_many", (), data, options))

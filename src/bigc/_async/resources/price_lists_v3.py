@@ -3,16 +3,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
-from ._base import ID, JSON, AsyncGroup, Body
+from ._base import ID, JSON, AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import price_lists_v3
 
 __all__ = ["AsyncPriceListsV3"]
 
@@ -22,44 +23,70 @@ class AsyncPriceListsV3(AsyncGroup[AsyncV3API]):
 
     group = "price_lists_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(
+        self, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[price_lists_v3.GetPriceListsResult]:
         """Get All Price Lists: ``GET /v3/pricelists``."""
-        return self._items("all", (), options)
+        return cast(
+            "AsyncIterator[price_lists_v3.GetPriceListsResult]", self._items("all", (), options)
+        )
 
-    def all_assignments(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all_assignments(
+        self, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[price_lists_v3.AssignmentForGetResponse]:
         """Get Price List Assignments: ``GET /v3/pricelists/assignments``."""
-        return self._items("all_assignments", (), options)
+        return cast(
+            "AsyncIterator[price_lists_v3.AssignmentForGetResponse]",
+            self._items("all_assignments", (), options),
+        )
 
-    def all_records(self, price_list_id: ID, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all_records(
+        self, price_list_id: ID, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[price_lists_v3.GetPriceListRecordsResult]:
         """Get All Price List Records: ``GET /v3/pricelists/{price_list_id}/records``."""
-        return self._items("all_records", (price_list_id,), options)
+        return cast(
+            "AsyncIterator[price_lists_v3.GetPriceListRecordsResult]",
+            self._items("all_records", (price_list_id,), options),
+        )
 
     def all_variant_records(
         self, price_list_id: ID, variant_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[JSON]:
+    ) -> AsyncIterator[price_lists_v3.GetPriceListRecordsByVariantIdResult]:
         """Get Price Records by Variant:
         ``GET /v3/pricelists/{price_list_id}/records/{variant_id}``.
         """
-        return self._items("all_variant_records", (price_list_id, variant_id), options)
+        return cast(
+            "AsyncIterator[price_lists_v3.GetPriceListRecordsByVariantIdResult]",
+            self._items("all_variant_records", (price_list_id, variant_id), options),
+        )
 
-    async def create(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    async def create(
+        self, data: price_lists_v3.CreatePriceListBody, **options: Unpack[WriteOptions]
+    ) -> price_lists_v3.CreatePriceListResult:
         """Create a Price List: ``POST /v3/pricelists``."""
-        return await self._object("create", (), data, options)
+        return cast(
+            "price_lists_v3.CreatePriceListResult", await self._object("create", (), data, options)
+        )
 
     async def create_assignments(
-        self, data: Sequence[Body], **options: Unpack[WriteOptions]
+        self,
+        data: price_lists_v3.CreateBatchPriceListAssignmentsRequest,
+        **options: Unpack[WriteOptions],
     ) -> Any:
         """Create Price List Assignments: ``POST /v3/pricelists/assignments``."""
         return await self._any("create_assignments", (), data, options)
 
     async def create_pricelist_records(
-        self, data: Sequence[Body], **options: Unpack[WriteOptions]
+        self, data: price_lists_v3.CreatePriceListsRecordsBody, **options: Unpack[WriteOptions]
     ) -> JSON:
         """Create Batch of Price Lists Records: ``POST /v3/pricelists/records``."""
         return await self._object("create_pricelist_records", (), data, options)
 
     async def create_records(
-        self, price_list_id: ID, data: Sequence[Body], **options: Unpack[WriteOptions]
+        self,
+        price_list_id: ID,
+        data: price_lists_v3.CreatePriceListRecordsBody,
+        **options: Unpack[WriteOptions],
     ) -> JSON:
         """Create Price List Records: ``POST /v3/pricelists/{price_list_id}/records``."""
         return await self._object("create_records", (price_list_id,), data, options)
@@ -90,32 +117,54 @@ class AsyncPriceListsV3(AsyncGroup[AsyncV3API]):
         """Delete a Price List Record: ``DELETE /v3/pricelists/{price_list_id}/records``."""
         return await self._any("delete_records", (price_list_id,), None, options)
 
-    async def get(self, price_list_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get(
+        self, price_list_id: ID, **options: Unpack[CallOptions]
+    ) -> price_lists_v3.GetPriceListResult:
         """Get a Price List: ``GET /v3/pricelists/{price_list_id}``."""
-        return await self._object("get", (price_list_id,), None, options)
+        return cast(
+            "price_lists_v3.GetPriceListResult",
+            await self._object("get", (price_list_id,), None, options),
+        )
 
     async def get_record(
         self, price_list_id: ID, variant_id: ID, currency_code: ID, **options: Unpack[CallOptions]
-    ) -> JSON:
+    ) -> price_lists_v3.GetPriceListRecordResult:
         """Get a Price Record by Currency Code:
         ``GET /v3/pricelists/{price_list_id}/records/{variant_id}/{currency_code}``.
         """
-        return await self._object(
-            "get_record", (price_list_id, variant_id, currency_code), None, options
+        return cast(
+            "price_lists_v3.GetPriceListRecordResult",
+            await self._object(
+                "get_record", (price_list_id, variant_id, currency_code), None, options
+            ),
         )
 
-    async def update(self, price_list_id: ID, data: Body, **options: Unpack[CallOptions]) -> JSON:
+    async def update(
+        self,
+        price_list_id: ID,
+        data: price_lists_v3.UpdatePriceListBody,
+        **options: Unpack[CallOptions],
+    ) -> price_lists_v3.UpdatePriceListResult:
         """Update a Price List: ``PUT /v3/pricelists/{price_list_id}``."""
-        return await self._object("update", (price_list_id,), data, options)
+        return cast(
+            "price_lists_v3.UpdatePriceListResult",
+            await self._object("update", (price_list_id,), data, options),
+        )
 
     async def update_assignment(
-        self, price_list_id: ID, data: Body, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        price_list_id: ID,
+        data: price_lists_v3.AssignmentForPutRequest,
+        **options: Unpack[CallOptions],
+    ) -> price_lists_v3.UpsertPriceListAssignmentResult:
         """Upsert Price List Assignment: ``PUT /v3/pricelists/{price_list_id}/assignments``."""
-        return await self._object("update_assignment", (price_list_id,), data, options)
+        return cast(
+            "price_lists_v3.UpsertPriceListAssignmentResult",
+            await self._object("update_assignment", (price_list_id,), data, options),
+        )
 
     async def update_pricelist_records(
-        self, data: Sequence[Body], **options: Unpack[CallOptions]
+        self, data: price_lists_v3.UpsertPriceListsRecordsBody, **options: Unpack[CallOptions]
     ) -> JSON:
         """Create or Update Batch of Price Lists Records: ``PUT /v3/pricelists/records``."""
         return await self._object("update_pricelist_records", (), data, options)
@@ -125,18 +174,24 @@ class AsyncPriceListsV3(AsyncGroup[AsyncV3API]):
         price_list_id: ID,
         variant_id: ID,
         currency_code: ID,
-        data: Body,
+        data: price_lists_v3.SetPriceListRecordBody,
         **options: Unpack[CallOptions],
-    ) -> JSON:
+    ) -> price_lists_v3.SetPriceListRecordResult:
         """Set Price List Record by Currency Code:
         ``PUT /v3/pricelists/{price_list_id}/records/{variant_id}/{currency_code}``.
         """
-        return await self._object(
-            "update_record", (price_list_id, variant_id, currency_code), data, options
+        return cast(
+            "price_lists_v3.SetPriceListRecordResult",
+            await self._object(
+                "update_record", (price_list_id, variant_id, currency_code), data, options
+            ),
         )
 
     async def update_records(
-        self, price_list_id: ID, data: Sequence[Body], **options: Unpack[CallOptions]
+        self,
+        price_list_id: ID,
+        data: price_lists_v3.UpsertPriceListRecordsBody,
+        **options: Unpack[CallOptions],
     ) -> JSON:
         """Upsert Price List Records: ``PUT /v3/pricelists/{price_list_id}/records``."""
         return await self._object("update_records", (price_list_id,), data, options)

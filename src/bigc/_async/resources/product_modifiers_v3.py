@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
-from ._base import ID, JSON, AsyncGroup, Body
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import product_modifiers_catalog_v3
 
 __all__ = ["AsyncProductModifiersV3"]
 
@@ -22,31 +23,52 @@ class AsyncProductModifiersV3(AsyncGroup[AsyncV3API]):
 
     group = "product_modifiers_v3"
 
-    def all(self, product_id: ID, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(
+        self, product_id: ID, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[product_modifiers_catalog_v3.ProductModifierFull]:
         """Get all product modifiers: ``GET /v3/catalog/products/{product_id}/modifiers``."""
-        return self._items("all", (product_id,), options)
+        return cast(
+            "AsyncIterator[product_modifiers_catalog_v3.ProductModifierFull]",
+            self._items("all", (product_id,), options),
+        )
 
     def all_values(
         self, product_id: ID, modifier_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[JSON]:
+    ) -> AsyncIterator[product_modifiers_catalog_v3.ProductModifierOptionValueFull]:
         """Get all product modifier values:
         ``GET /v3/catalog/products/{product_id}/modifiers/{modifier_id}/values``.
         """
-        return self._items("all_values", (product_id, modifier_id), options)
+        return cast(
+            "AsyncIterator[product_modifiers_catalog_v3.ProductModifierOptionValueFull]",
+            self._items("all_values", (product_id, modifier_id), options),
+        )
 
     async def create(
-        self, product_id: ID, data: Body | None = None, **options: Unpack[WriteOptions]
-    ) -> JSON:
+        self,
+        product_id: ID,
+        data: product_modifiers_catalog_v3.ProductModifierPost | None = None,
+        **options: Unpack[WriteOptions],
+    ) -> product_modifiers_catalog_v3.CreateProductModifierResult:
         """Create a product modifier: ``POST /v3/catalog/products/{product_id}/modifiers``."""
-        return await self._object("create", (product_id,), data, options)
+        return cast(
+            "product_modifiers_catalog_v3.CreateProductModifierResult",
+            await self._object("create", (product_id,), data, options),
+        )
 
     async def create_value(
-        self, product_id: ID, modifier_id: ID, data: Body, **options: Unpack[WriteOptions]
-    ) -> JSON:
+        self,
+        product_id: ID,
+        modifier_id: ID,
+        data: product_modifiers_catalog_v3.CreateProductModifierValueBody,
+        **options: Unpack[WriteOptions],
+    ) -> product_modifiers_catalog_v3.CreateProductModifierValueResult:
         """Create product modifier value:
         ``POST /v3/catalog/products/{product_id}/modifiers/{modifier_id}/values``.
         """
-        return await self._object("create_value", (product_id, modifier_id), data, options)
+        return cast(
+            "product_modifiers_catalog_v3.CreateProductModifierValueResult",
+            await self._object("create_value", (product_id, modifier_id), data, options),
+        )
 
     async def create_value_image(
         self,
@@ -55,12 +77,15 @@ class AsyncProductModifiersV3(AsyncGroup[AsyncV3API]):
         value_id: ID,
         data: Body | None = None,
         **options: Unpack[WriteOptions],
-    ) -> JSON:
+    ) -> product_modifiers_catalog_v3.CreateProductModifierImageResult:
         """Create product modifier Image:
         ``POST /v3/catalog/products/{product_id}/modifiers/{modifier_id}/values/{value_id}/image``.
         """
-        return await self._object(
-            "create_value_image", (product_id, modifier_id, value_id), data, options
+        return cast(
+            "product_modifiers_catalog_v3.CreateProductModifierImageResult",
+            await self._object(
+                "create_value_image", (product_id, modifier_id, value_id), data, options
+            ),
         )
 
     async def delete(self, product_id: ID, modifier_id: ID, **options: Unpack[CallOptions]) -> Any:
@@ -77,43 +102,55 @@ class AsyncProductModifiersV3(AsyncGroup[AsyncV3API]):
         """
         return await self._any("delete_value", (product_id, modifier_id, value_id), None, options)
 
-    async def get(self, product_id: ID, modifier_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get(
+        self, product_id: ID, modifier_id: ID, **options: Unpack[CallOptions]
+    ) -> product_modifiers_catalog_v3.ProductModifierFull:
         """Get a product modifier:
         ``GET /v3/catalog/products/{product_id}/modifiers/{modifier_id}``.
         """
-        return await self._object("get", (product_id, modifier_id), None, options)
+        return cast(
+            "product_modifiers_catalog_v3.ProductModifierFull",
+            await self._object("get", (product_id, modifier_id), None, options),
+        )
 
     async def get_value(
         self, product_id: ID, modifier_id: ID, value_id: ID, **options: Unpack[CallOptions]
-    ) -> JSON:
+    ) -> product_modifiers_catalog_v3.ProductModifierOptionValueFull:
         """Get a product modifier value:
         ``GET /v3/catalog/products/{product_id}/modifiers/{modifier_id}/values/{value_id}``.
         """
-        return await self._object("get_value", (product_id, modifier_id, value_id), None, options)
+        return cast(
+            "product_modifiers_catalog_v3.ProductModifierOptionValueFull",
+            await self._object("get_value", (product_id, modifier_id, value_id), None, options),
+        )
 
     async def update(
         self,
         product_id: ID,
         modifier_id: ID,
-        data: Body | None = None,
+        data: product_modifiers_catalog_v3.UpdateProductModifierBody | None = None,
         **options: Unpack[CallOptions],
-    ) -> JSON:
+    ) -> product_modifiers_catalog_v3.UpdateProductModifierResult:
         """Update a product modifier:
         ``PUT /v3/catalog/products/{product_id}/modifiers/{modifier_id}``.
         """
-        return await self._object("update", (product_id, modifier_id), data, options)
+        return cast(
+            "product_modifiers_catalog_v3.UpdateProductModifierResult",
+            await self._object("update", (product_id, modifier_id), data, options),
+        )
 
     async def update_value(
         self,
         product_id: ID,
         modifier_id: ID,
         value_id: ID,
-        data: Body,
+        data: product_modifiers_catalog_v3.UpdateProductModifierValueBody,
         **options: Unpack[CallOptions],
-    ) -> JSON:
+    ) -> product_modifiers_catalog_v3.UpdateProductModifierValueResult:
         """Update a product modifier value:
         ``PUT /v3/catalog/products/{product_id}/modifiers/{modifier_id}/values/{value_id}``.
         """
-        return await self._object(
-            "update_value", (product_id, modifier_id, value_id), data, options
+        return cast(
+            "product_modifiers_catalog_v3.UpdateProductModifierValueResult",
+            await self._object("update_value", (product_id, modifier_id, value_id), data, options),
         )

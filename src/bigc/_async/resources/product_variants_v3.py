@@ -3,16 +3,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
-from ._base import ID, JSON, AsyncGroup, Body
+from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import product_variants_catalog_v3
 
 __all__ = ["AsyncProductVariantsV3"]
 
@@ -22,55 +23,96 @@ class AsyncProductVariantsV3(AsyncGroup[AsyncV3API]):
 
     group = "product_variants_v3"
 
-    def all(self, product_id: ID, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(
+        self, product_id: ID, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[product_variants_catalog_v3.ProductVariantFull]:
         """Get all product variants: ``GET /v3/catalog/products/{product_id}/variants``."""
-        return self._items("all", (product_id,), options)
+        return cast(
+            "AsyncIterator[product_variants_catalog_v3.ProductVariantFull]",
+            self._items("all", (product_id,), options),
+        )
 
-    def all_catalog_variant_metafields(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all_catalog_variant_metafields(
+        self, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[product_variants_catalog_v3.Metafield]:
         """Get all product variant metafields: ``GET /v3/catalog/variants/metafields``."""
-        return self._items("all_catalog_variant_metafields", (), options)
+        return cast(
+            "AsyncIterator[product_variants_catalog_v3.Metafield]",
+            self._items("all_catalog_variant_metafields", (), options),
+        )
 
-    def all_catalog_variants(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all_catalog_variants(
+        self, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[product_variants_catalog_v3.GetVariantsResult]:
         """Get all variants: ``GET /v3/catalog/variants``."""
-        return self._items("all_catalog_variants", (), options)
+        return cast(
+            "AsyncIterator[product_variants_catalog_v3.GetVariantsResult]",
+            self._items("all_catalog_variants", (), options),
+        )
 
     def all_metafields(
         self, product_id: ID, variant_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[JSON]:
+    ) -> AsyncIterator[product_variants_catalog_v3.MetafieldFull]:
         """Get Product Variant Metafields:
         ``GET /v3/catalog/products/{product_id}/variants/{variant_id}/metafields``.
         """
-        return self._items("all_metafields", (product_id, variant_id), options)
+        return cast(
+            "AsyncIterator[product_variants_catalog_v3.MetafieldFull]",
+            self._items("all_metafields", (product_id, variant_id), options),
+        )
 
-    async def create(self, product_id: ID, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    async def create(
+        self,
+        product_id: ID,
+        data: product_variants_catalog_v3.ProductVariantPost,
+        **options: Unpack[WriteOptions],
+    ) -> product_variants_catalog_v3.ProductVariantFull:
         """Create a product variant: ``POST /v3/catalog/products/{product_id}/variants``."""
-        return await self._object("create", (product_id,), data, options)
+        return cast(
+            "product_variants_catalog_v3.ProductVariantFull",
+            await self._object("create", (product_id,), data, options),
+        )
 
     async def create_catalog_variant_metafields(
-        self, data: Sequence[Body] | None = None, **options: Unpack[WriteOptions]
-    ) -> list[JSON]:
+        self,
+        data: product_variants_catalog_v3.CreateVariantsMetafieldsBody | None = None,
+        **options: Unpack[WriteOptions],
+    ) -> list[product_variants_catalog_v3.Metafield]:
         """Create multiple Metafields: ``POST /v3/catalog/variants/metafields``."""
-        return await self._list("create_catalog_variant_metafields", (), data, options)
+        return cast(
+            "list[product_variants_catalog_v3.Metafield]",
+            await self._list("create_catalog_variant_metafields", (), data, options),
+        )
 
     async def create_image(
         self,
         product_id: ID,
         variant_id: ID,
-        data: Body | None = None,
+        data: product_variants_catalog_v3.CreateProductVariantImageBody | None = None,
         **options: Unpack[WriteOptions],
-    ) -> JSON:
+    ) -> product_variants_catalog_v3.CreateProductVariantImageResult:
         """Create a Product Variant Image:
         ``POST /v3/catalog/products/{product_id}/variants/{variant_id}/image``.
         """
-        return await self._object("create_image", (product_id, variant_id), data, options)
+        return cast(
+            "product_variants_catalog_v3.CreateProductVariantImageResult",
+            await self._object("create_image", (product_id, variant_id), data, options),
+        )
 
     async def create_metafield(
-        self, product_id: ID, variant_id: ID, data: Body, **options: Unpack[WriteOptions]
-    ) -> JSON:
+        self,
+        product_id: ID,
+        variant_id: ID,
+        data: product_variants_catalog_v3.MetafieldBase,
+        **options: Unpack[WriteOptions],
+    ) -> product_variants_catalog_v3.MetafieldFull:
         """Create a Product Variant Metafield:
         ``POST /v3/catalog/products/{product_id}/variants/{variant_id}/metafields``.
         """
-        return await self._object("create_metafield", (product_id, variant_id), data, options)
+        return cast(
+            "product_variants_catalog_v3.MetafieldFull",
+            await self._object("create_metafield", (product_id, variant_id), data, options),
+        )
 
     async def delete(self, product_id: ID, variant_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete a product variant:
@@ -79,10 +121,15 @@ class AsyncProductVariantsV3(AsyncGroup[AsyncV3API]):
         return await self._any("delete", (product_id, variant_id), None, options)
 
     async def delete_catalog_variant_metafields(
-        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self,
+        data: product_variants_catalog_v3.DeleteVariantsMetafieldsBody | None = None,
+        **options: Unpack[CallOptions],
+    ) -> list[product_variants_catalog_v3.DeleteVariantsMetafieldsResult]:
         """Delete multiple Metafields: ``DELETE /v3/catalog/variants/metafields``."""
-        return await self._list("delete_catalog_variant_metafields", (), data, options)
+        return cast(
+            "list[product_variants_catalog_v3.DeleteVariantsMetafieldsResult]",
+            await self._list("delete_catalog_variant_metafields", (), data, options),
+        )
 
     async def delete_metafield(
         self, product_id: ID, variant_id: ID, metafield_id: ID, **options: Unpack[CallOptions]
@@ -92,53 +139,81 @@ class AsyncProductVariantsV3(AsyncGroup[AsyncV3API]):
             "delete_metafield", (product_id, variant_id, metafield_id), None, options
         )
 
-    async def get(self, product_id: ID, variant_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get(
+        self, product_id: ID, variant_id: ID, **options: Unpack[CallOptions]
+    ) -> product_variants_catalog_v3.ProductVariantFull:
         """Get a product variant:
         ``GET /v3/catalog/products/{product_id}/variants/{variant_id}``.
         """
-        return await self._object("get", (product_id, variant_id), None, options)
+        return cast(
+            "product_variants_catalog_v3.ProductVariantFull",
+            await self._object("get", (product_id, variant_id), None, options),
+        )
 
     async def get_metafield(
         self, product_id: ID, variant_id: ID, metafield_id: ID, **options: Unpack[CallOptions]
-    ) -> JSON:
+    ) -> product_variants_catalog_v3.MetafieldFull:
         """Get a Product Variant Metafields:
         ``GET /v3/catalog/products/{product_id}/variants/{variant_id}/metafields/{metafield_id}``.
         """
-        return await self._object(
-            "get_metafield", (product_id, variant_id, metafield_id), None, options
+        return cast(
+            "product_variants_catalog_v3.MetafieldFull",
+            await self._object(
+                "get_metafield", (product_id, variant_id, metafield_id), None, options
+            ),
         )
 
     async def update(
-        self, product_id: ID, variant_id: ID, data: Body, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        product_id: ID,
+        variant_id: ID,
+        data: product_variants_catalog_v3.ProductVariantPut,
+        **options: Unpack[CallOptions],
+    ) -> product_variants_catalog_v3.ProductVariantFull:
         """Update a product variant:
         ``PUT /v3/catalog/products/{product_id}/variants/{variant_id}``.
         """
-        return await self._object("update", (product_id, variant_id), data, options)
+        return cast(
+            "product_variants_catalog_v3.ProductVariantFull",
+            await self._object("update", (product_id, variant_id), data, options),
+        )
 
     async def update_catalog_variant_metafields(
-        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self,
+        data: product_variants_catalog_v3.UpdateVariantsMetafieldsBody | None = None,
+        **options: Unpack[CallOptions],
+    ) -> list[product_variants_catalog_v3.Metafield]:
         """Update multiple Metafields: ``PUT /v3/catalog/variants/metafields``."""
-        return await self._list("update_catalog_variant_metafields", (), data, options)
+        return cast(
+            "list[product_variants_catalog_v3.Metafield]",
+            await self._list("update_catalog_variant_metafields", (), data, options),
+        )
 
     async def update_catalog_variants(
-        self, data: Sequence[Body], **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self,
+        data: product_variants_catalog_v3.UpdateVariantsBatchBody,
+        **options: Unpack[CallOptions],
+    ) -> list[product_variants_catalog_v3.UpdateVariantsBatchResult]:
         """Update Variants (Batch): ``PUT /v3/catalog/variants``."""
-        return await self._list("update_catalog_variants", (), data, options)
+        return cast(
+            "list[product_variants_catalog_v3.UpdateVariantsBatchResult]",
+            await self._list("update_catalog_variants", (), data, options),
+        )
 
     async def update_metafield(
         self,
         product_id: ID,
         variant_id: ID,
         metafield_id: ID,
-        data: Body,
+        data: product_variants_catalog_v3.MetafieldBase,
         **options: Unpack[CallOptions],
-    ) -> JSON:
+    ) -> product_variants_catalog_v3.MetafieldFull:
         """Update Product Variant Metafields:
         ``PUT /v3/catalog/products/{product_id}/variants/{variant_id}/metafields/{metafield_id}``.
         """
-        return await self._object(
-            "update_metafield", (product_id, variant_id, metafield_id), data, options
+        return cast(
+            "product_variants_catalog_v3.MetafieldFull",
+            await self._object(
+                "update_metafield", (product_id, variant_id, metafield_id), data, options
+            ),
         )

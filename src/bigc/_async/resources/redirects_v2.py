@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV2API
-from ._base import ID, JSON, AsyncGroup, Body
+from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import store_content_v2
 
 __all__ = ["AsyncRedirectsV2"]
 
@@ -22,13 +23,15 @@ class AsyncRedirectsV2(AsyncGroup[AsyncV2API]):
 
     group = "redirects_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[store_content_v2.Redirect]:
         """Get All Redirects: ``GET /v2/redirects``."""
-        return self._items("all", (), options)
+        return cast("AsyncIterator[store_content_v2.Redirect]", self._items("all", (), options))
 
-    async def create(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    async def create(
+        self, data: store_content_v2.Redirect, **options: Unpack[WriteOptions]
+    ) -> store_content_v2.Redirect:
         """Create a Redirect: ``POST /v2/redirects``."""
-        return await self._object("create", (), data, options)
+        return cast("store_content_v2.Redirect", await self._object("create", (), data, options))
 
     async def delete(self, redirect_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete a Redirect: ``DELETE /v2/redirects/{redirect_id}``."""
@@ -38,14 +41,27 @@ class AsyncRedirectsV2(AsyncGroup[AsyncV2API]):
         """Delete All Redirects: ``DELETE /v2/redirects``."""
         return await self._any("delete_many", (), None, options)
 
-    async def get(self, redirect_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get(
+        self, redirect_id: ID, **options: Unpack[CallOptions]
+    ) -> store_content_v2.Redirect:
         """Get a Redirect: ``GET /v2/redirects/{redirect_id}``."""
-        return await self._object("get", (redirect_id,), None, options)
+        return cast(
+            "store_content_v2.Redirect", await self._object("get", (redirect_id,), None, options)
+        )
 
-    async def get_count(self, **options: Unpack[CallOptions]) -> JSON:
+    async def get_count(self, **options: Unpack[CallOptions]) -> store_content_v2.CountResponse:
         """Get a Count of Redirects: ``GET /v2/redirects/count``."""
-        return await self._object("get_count", (), None, options)
+        return cast(
+            "store_content_v2.CountResponse", await self._object("get_count", (), None, options)
+        )
 
-    async def update(self, redirect_id: ID, data: Body, **options: Unpack[CallOptions]) -> JSON:
+    async def update(
+        self,
+        redirect_id: ID,
+        data: store_content_v2.UpdateRedirectBody,
+        **options: Unpack[CallOptions],
+    ) -> store_content_v2.Redirect:
         """Update a Redirect: ``PUT /v2/redirects/{redirect_id}``."""
-        return await self._object("update", (redirect_id,), data, options)
+        return cast(
+            "store_content_v2.Redirect", await self._object("update", (redirect_id,), data, options)
+        )

@@ -3,16 +3,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
-from ._base import ID, JSON, AsyncGroup, Body
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import redirects_v3
 
 __all__ = ["AsyncRedirectsV3"]
 
@@ -22,15 +23,22 @@ class AsyncRedirectsV3(AsyncGroup[AsyncV3API]):
 
     group = "redirects_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[redirects_v3.T301RedirectRead]:
         """Get Redirects: ``GET /v3/storefront/redirects``."""
-        return self._items("all", (), options)
+        return cast("AsyncIterator[redirects_v3.T301RedirectRead]", self._items("all", (), options))
 
-    def all_imex_jobs(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all_imex_jobs(
+        self, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[redirects_v3.T301RedirectImportExportJobRead]:
         """Get Redirect Import-Export Jobs: ``GET /v3/storefront/redirects/imex/jobs``."""
-        return self._items("all_imex_jobs", (), options)
+        return cast(
+            "AsyncIterator[redirects_v3.T301RedirectImportExportJobRead]",
+            self._items("all_imex_jobs", (), options),
+        )
 
-    async def create_export_job(self, data: Body, **options: Unpack[WriteOptions]) -> Any:
+    async def create_export_job(
+        self, data: redirects_v3.CreateRedirectExportJobBody, **options: Unpack[WriteOptions]
+    ) -> Any:
         """Create Redirects Export Job: ``POST /v3/storefront/redirects/imex/export``."""
         return await self._any("create_export_job", (), data, options)
 
@@ -61,7 +69,10 @@ class AsyncRedirectsV3(AsyncGroup[AsyncV3API]):
         return await self._any("import_events", (import_uuid,), None, options)
 
     async def update_many(
-        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self, data: redirects_v3.UpsertRedirectsBody | None = None, **options: Unpack[CallOptions]
+    ) -> list[redirects_v3.T301RedirectRead]:
         """Upsert Redirects: ``PUT /v3/storefront/redirects``."""
-        return await self._list("update_many", (), data, options)
+        return cast(
+            "list[redirects_v3.T301RedirectRead]",
+            await self._list("update_many", (), data, options),
+        )

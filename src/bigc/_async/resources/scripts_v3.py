@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
-from ._base import ID, JSON, AsyncGroup, Body
+from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import scripts_v3
 
 __all__ = ["AsyncScriptsV3"]
 
@@ -22,22 +23,30 @@ class AsyncScriptsV3(AsyncGroup[AsyncV3API]):
 
     group = "scripts_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[scripts_v3.ScriptFull]:
         """Get All Scripts: ``GET /v3/content/scripts``."""
-        return self._items("all", (), options)
+        return cast("AsyncIterator[scripts_v3.ScriptFull]", self._items("all", (), options))
 
-    async def create(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    async def create(
+        self, data: scripts_v3.ScriptPost, **options: Unpack[WriteOptions]
+    ) -> scripts_v3.ScriptFull:
         """Create a Script: ``POST /v3/content/scripts``."""
-        return await self._object("create", (), data, options)
+        return cast("scripts_v3.ScriptFull", await self._object("create", (), data, options))
 
     async def delete(self, script_uuid: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete a Script: ``DELETE /v3/content/scripts/{script_uuid}``."""
         return await self._any("delete", (script_uuid,), None, options)
 
-    async def get(self, script_uuid: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get(self, script_uuid: ID, **options: Unpack[CallOptions]) -> scripts_v3.ScriptFull:
         """Get a Script: ``GET /v3/content/scripts/{script_uuid}``."""
-        return await self._object("get", (script_uuid,), None, options)
+        return cast(
+            "scripts_v3.ScriptFull", await self._object("get", (script_uuid,), None, options)
+        )
 
-    async def update(self, script_uuid: ID, data: Body, **options: Unpack[CallOptions]) -> JSON:
+    async def update(
+        self, script_uuid: ID, data: scripts_v3.ScriptPut, **options: Unpack[CallOptions]
+    ) -> scripts_v3.ScriptFull:
         """Update a Script: ``PUT /v3/content/scripts/{script_uuid}``."""
-        return await self._object("update", (script_uuid,), data, options)
+        return cast(
+            "scripts_v3.ScriptFull", await self._object("update", (script_uuid,), data, options)
+        )

@@ -3,16 +3,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
-from ._base import ID, JSON, AsyncGroup, Body
+from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import segments_v3
 
 __all__ = ["AsyncSegmentsV3"]
 
@@ -22,29 +23,40 @@ class AsyncSegmentsV3(AsyncGroup[AsyncV3API]):
 
     group = "segments_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[segments_v3.Segment]:
         """Get All Segments: ``GET /v3/segments``."""
-        return self._items("all", (), options)
+        return cast("AsyncIterator[segments_v3.Segment]", self._items("all", (), options))
 
     def all_shopper_profiles(
         self, segment_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[JSON]:
+    ) -> AsyncIterator[segments_v3.ShopperProfile]:
         """Get All Shopper Profiles in a Segment:
         ``GET /v3/segments/{segment_id}/shopper-profiles``.
         """
-        return self._items("all_shopper_profiles", (segment_id,), options)
+        return cast(
+            "AsyncIterator[segments_v3.ShopperProfile]",
+            self._items("all_shopper_profiles", (segment_id,), options),
+        )
 
-    async def create(self, data: Body, **options: Unpack[WriteOptions]) -> list[JSON]:
+    async def create(
+        self, data: segments_v3.SegmentsPostRequest, **options: Unpack[WriteOptions]
+    ) -> list[segments_v3.Segment]:
         """Create Segments: ``POST /v3/segments``."""
-        return await self._list("create", (), data, options)
+        return cast("list[segments_v3.Segment]", await self._list("create", (), data, options))
 
     async def create_shopper_profiles(
-        self, segment_id: ID, data: Sequence[Body] | None = None, **options: Unpack[WriteOptions]
-    ) -> list[JSON]:
+        self,
+        segment_id: ID,
+        data: segments_v3.ShopperProfilesAddRequest | None = None,
+        **options: Unpack[WriteOptions],
+    ) -> list[segments_v3.ShopperProfile]:
         """Add Shopper Profiles to a Segment:
         ``POST /v3/segments/{segment_id}/shopper-profiles``.
         """
-        return await self._list("create_shopper_profiles", (segment_id,), data, options)
+        return cast(
+            "list[segments_v3.ShopperProfile]",
+            await self._list("create_shopper_profiles", (segment_id,), data, options),
+        )
 
     async def delete_many(self, **options: Unpack[CallOptions]) -> Any:
         """Delete Segments: ``DELETE /v3/segments``."""
@@ -56,6 +68,8 @@ class AsyncSegmentsV3(AsyncGroup[AsyncV3API]):
         """
         return await self._any("delete_shopper_profiles", (segment_id,), None, options)
 
-    async def update_many(self, data: Sequence[Body], **options: Unpack[CallOptions]) -> list[JSON]:
+    async def update_many(
+        self, data: segments_v3.SegmentsPutRequest, **options: Unpack[CallOptions]
+    ) -> list[segments_v3.Segment]:
         """Update Segments: ``PUT /v3/segments``."""
-        return await self._list("update_many", (), data, options)
+        return cast("list[segments_v3.Segment]", await self._list("update_many", (), data, options))

@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV2API
-from ._base import ID, JSON, AsyncGroup, Body
+from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import shipping_v2
 
 __all__ = ["AsyncShippingV2"]
 
@@ -22,31 +23,53 @@ class AsyncShippingV2(AsyncGroup[AsyncV2API]):
 
     group = "shipping_v2"
 
-    def all_zone_methods(self, zone_id: ID, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all_zone_methods(
+        self, zone_id: ID, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[shipping_v2.ShippingMethodFull]:
         """Get All Shipping Methods in a Zone: ``GET /v2/shipping/zones/{zone_id}/methods``."""
-        return self._items("all_zone_methods", (zone_id,), options)
+        return cast(
+            "AsyncIterator[shipping_v2.ShippingMethodFull]",
+            self._items("all_zone_methods", (zone_id,), options),
+        )
 
-    def all_zones(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all_zones(
+        self, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[shipping_v2.GetShippingZonesResult]:
         """Get All Shipping Zones: ``GET /v2/shipping/zones``."""
-        return self._items("all_zones", (), options)
+        return cast(
+            "AsyncIterator[shipping_v2.GetShippingZonesResult]",
+            self._items("all_zones", (), options),
+        )
 
     async def create_carrier_connection(
-        self, data: Body | None = None, **options: Unpack[WriteOptions]
+        self, data: shipping_v2.CarrierConnection | None = None, **options: Unpack[WriteOptions]
     ) -> Any:
         """Create a Carrier Connection: ``POST /v2/shipping/carrier/connection``."""
         return await self._any("create_carrier_connection", (), data, options)
 
-    async def create_zone(self, data: Body | None = None, **options: Unpack[WriteOptions]) -> JSON:
+    async def create_zone(
+        self,
+        data: shipping_v2.CreateShippingZonesBody | None = None,
+        **options: Unpack[WriteOptions],
+    ) -> shipping_v2.CreateShippingZonesResult:
         """Create a Shipping Zone: ``POST /v2/shipping/zones``."""
-        return await self._object("create_zone", (), data, options)
+        return cast(
+            "shipping_v2.CreateShippingZonesResult",
+            await self._object("create_zone", (), data, options),
+        )
 
     async def create_zone_method(
-        self, zone_id: ID, data: Body, **options: Unpack[WriteOptions]
-    ) -> JSON:
+        self, zone_id: ID, data: shipping_v2.ShippingMethodBase, **options: Unpack[WriteOptions]
+    ) -> shipping_v2.ShippingMethodFull:
         """Create a Shipping Method: ``POST /v2/shipping/zones/{zone_id}/methods``."""
-        return await self._object("create_zone_method", (zone_id,), data, options)
+        return cast(
+            "shipping_v2.ShippingMethodFull",
+            await self._object("create_zone_method", (zone_id,), data, options),
+        )
 
-    async def delete_carrier_connection(self, data: Body, **options: Unpack[CallOptions]) -> Any:
+    async def delete_carrier_connection(
+        self, data: shipping_v2.DeleteCarrierConnectionBody, **options: Unpack[CallOptions]
+    ) -> Any:
         """Delete a Carrier Connection: ``DELETE /v2/shipping/carrier/connection``."""
         return await self._any("delete_carrier_connection", (), data, options)
 
@@ -60,28 +83,48 @@ class AsyncShippingV2(AsyncGroup[AsyncV2API]):
         """Delete a Shipping Method: ``DELETE /v2/shipping/zones/{zone_id}/methods/{method_id}``."""
         return await self._any("delete_zone_method", (zone_id, method_id), None, options)
 
-    async def get_zone(self, zone_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get_zone(
+        self, zone_id: ID, **options: Unpack[CallOptions]
+    ) -> shipping_v2.GetShippingZoneResult:
         """Get a Shipping Zone: ``GET /v2/shipping/zones/{zone_id}``."""
-        return await self._object("get_zone", (zone_id,), None, options)
+        return cast(
+            "shipping_v2.GetShippingZoneResult",
+            await self._object("get_zone", (zone_id,), None, options),
+        )
 
     async def get_zone_method(
         self, zone_id: ID, method_id: ID, **options: Unpack[CallOptions]
-    ) -> JSON:
+    ) -> shipping_v2.GetShippingMethodResult:
         """Get a Shipping Method: ``GET /v2/shipping/zones/{zone_id}/methods/{method_id}``."""
-        return await self._object("get_zone_method", (zone_id, method_id), None, options)
+        return cast(
+            "shipping_v2.GetShippingMethodResult",
+            await self._object("get_zone_method", (zone_id, method_id), None, options),
+        )
 
     async def update_carrier_connection(
-        self, data: Body | None = None, **options: Unpack[CallOptions]
+        self, data: shipping_v2.CarrierConnection | None = None, **options: Unpack[CallOptions]
     ) -> Any:
         """Update a Carrier Connection: ``PUT /v2/shipping/carrier/connection``."""
         return await self._any("update_carrier_connection", (), data, options)
 
-    async def update_zone(self, zone_id: ID, data: Body, **options: Unpack[CallOptions]) -> JSON:
+    async def update_zone(
+        self, zone_id: ID, data: shipping_v2.UpdateShippingZoneBody, **options: Unpack[CallOptions]
+    ) -> shipping_v2.UpdateShippingZoneResult:
         """Update a Shipping Zone: ``PUT /v2/shipping/zones/{zone_id}``."""
-        return await self._object("update_zone", (zone_id,), data, options)
+        return cast(
+            "shipping_v2.UpdateShippingZoneResult",
+            await self._object("update_zone", (zone_id,), data, options),
+        )
 
     async def update_zone_method(
-        self, zone_id: ID, method_id: ID, data: Body, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        zone_id: ID,
+        method_id: ID,
+        data: shipping_v2.ShippingMethodBase,
+        **options: Unpack[CallOptions],
+    ) -> shipping_v2.ShippingMethodFull:
         """Update a Shipping Method: ``PUT /v2/shipping/zones/{zone_id}/methods/{method_id}``."""
-        return await self._object("update_zone_method", (zone_id, method_id), data, options)
+        return cast(
+            "shipping_v2.ShippingMethodFull",
+            await self._object("update_zone_method", (zone_id, method_id), data, options),
+        )

@@ -3,16 +3,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
-from ._base import ID, JSON, AsyncGroup, Body
+from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import segments_v3
 
 __all__ = ["AsyncShopperProfilesV3"]
 
@@ -22,23 +23,28 @@ class AsyncShopperProfilesV3(AsyncGroup[AsyncV3API]):
 
     group = "shopper_profiles_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[segments_v3.ShopperProfile]:
         """Get All Shopper Profiles: ``GET /v3/shopper-profiles``."""
-        return self._items("all", (), options)
+        return cast("AsyncIterator[segments_v3.ShopperProfile]", self._items("all", (), options))
 
     def all_segments(
         self, shopper_profile_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[JSON]:
+    ) -> AsyncIterator[segments_v3.Segment]:
         """Get All Segments for a Shopper Profile:
         ``GET /v3/shopper-profiles/{shopper_profile_id}/segments``.
         """
-        return self._items("all_segments", (shopper_profile_id,), options)
+        return cast(
+            "AsyncIterator[segments_v3.Segment]",
+            self._items("all_segments", (shopper_profile_id,), options),
+        )
 
     async def create_many(
-        self, data: Sequence[Body], **options: Unpack[WriteOptions]
-    ) -> list[JSON]:
+        self, data: segments_v3.ShopperProfilesPostRequest, **options: Unpack[WriteOptions]
+    ) -> list[segments_v3.ShopperProfile]:
         """Create Shopper Profiles: ``POST /v3/shopper-profiles``."""
-        return await self._list("create_many", (), data, options)
+        return cast(
+            "list[segments_v3.ShopperProfile]", await self._list("create_many", (), data, options)
+        )
 
     async def delete_many(self, **options: Unpack[CallOptions]) -> Any:
         """Delete Shopper Profiles: ``DELETE /v3/shopper-profiles``."""

@@ -3,16 +3,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
-from ._base import ID, JSON, AsyncGroup, Body
+from ._base import ID, JSON, AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import sites_v3
 
 __all__ = ["AsyncSitesV3"]
 
@@ -22,25 +23,40 @@ class AsyncSitesV3(AsyncGroup[AsyncV3API]):
 
     group = "sites_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[sites_v3.Site]:
         """Get Sites: ``GET /v3/sites``."""
-        return self._items("all", (), options)
+        return cast("AsyncIterator[sites_v3.Site]", self._items("all", (), options))
 
-    def all_certificates(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all_certificates(
+        self, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[sites_v3.InstalledCertificateDetail]:
         """Get Site Certificates: ``GET /v3/sites/certificates``."""
-        return self._items("all_certificates", (), options)
+        return cast(
+            "AsyncIterator[sites_v3.InstalledCertificateDetail]",
+            self._items("all_certificates", (), options),
+        )
 
-    def all_routes(self, site_id: ID, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all_routes(
+        self, site_id: ID, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[sites_v3.SiteRouteFull]:
         """Get a Site's Routes: ``GET /v3/sites/{site_id}/routes``."""
-        return self._items("all_routes", (site_id,), options)
+        return cast(
+            "AsyncIterator[sites_v3.SiteRouteFull]", self._items("all_routes", (site_id,), options)
+        )
 
-    async def create(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    async def create(
+        self, data: sites_v3.PostSite, **options: Unpack[WriteOptions]
+    ) -> sites_v3.Site:
         """Create a Site: ``POST /v3/sites``."""
-        return await self._object("create", (), data, options)
+        return cast("sites_v3.Site", await self._object("create", (), data, options))
 
-    async def create_route(self, site_id: ID, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    async def create_route(
+        self, site_id: ID, data: sites_v3.SiteRouteBase, **options: Unpack[WriteOptions]
+    ) -> sites_v3.SiteRouteFull:
         """Create a Site Route: ``POST /v3/sites/{site_id}/routes``."""
-        return await self._object("create_route", (site_id,), data, options)
+        return cast(
+            "sites_v3.SiteRouteFull", await self._object("create_route", (site_id,), data, options)
+        )
 
     async def delete(self, site_id: ID, **options: Unpack[CallOptions]) -> JSON | None:
         """Delete a Site: ``DELETE /v3/sites/{site_id}``."""
@@ -50,24 +66,39 @@ class AsyncSitesV3(AsyncGroup[AsyncV3API]):
         """Delete a Site Route: ``DELETE /v3/sites/{site_id}/routes/{route_id}``."""
         return await self._any("delete_route", (site_id, route_id), None, options)
 
-    async def get(self, site_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get(self, site_id: ID, **options: Unpack[CallOptions]) -> sites_v3.Site:
         """Get a Site: ``GET /v3/sites/{site_id}``."""
-        return await self._object("get", (site_id,), None, options)
+        return cast("sites_v3.Site", await self._object("get", (site_id,), None, options))
 
-    async def get_certificate(self, site_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get_certificate(
+        self, site_id: ID, **options: Unpack[CallOptions]
+    ) -> sites_v3.GetSiteCertificateResult:
         """Get a Site's SSL TLS Certificate Information: ``GET /v3/sites/{site_id}/certificate``."""
-        return await self._object("get_certificate", (site_id,), None, options)
+        return cast(
+            "sites_v3.GetSiteCertificateResult",
+            await self._object("get_certificate", (site_id,), None, options),
+        )
 
-    async def get_route(self, site_id: ID, route_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get_route(
+        self, site_id: ID, route_id: ID, **options: Unpack[CallOptions]
+    ) -> sites_v3.SiteRouteFull:
         """Get a Site Route: ``GET /v3/sites/{site_id}/routes/{route_id}``."""
-        return await self._object("get_route", (site_id, route_id), None, options)
+        return cast(
+            "sites_v3.SiteRouteFull",
+            await self._object("get_route", (site_id, route_id), None, options),
+        )
 
-    async def update(self, site_id: ID, data: Body, **options: Unpack[CallOptions]) -> JSON:
+    async def update(
+        self, site_id: ID, data: sites_v3.PutSite, **options: Unpack[CallOptions]
+    ) -> sites_v3.Site:
         """Update a Site: ``PUT /v3/sites/{site_id}``."""
-        return await self._object("update", (site_id,), data, options)
+        return cast("sites_v3.Site", await self._object("update", (site_id,), data, options))
 
     async def update_certificate(
-        self, site_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
+        self,
+        site_id: ID,
+        data: sites_v3.InstallCertificateData | None = None,
+        **options: Unpack[CallOptions],
     ) -> JSON:
         """Upsert a Site's SSL TLS Certificate Information:
         ``PUT /v3/sites/{site_id}/certificate``.
@@ -75,13 +106,26 @@ class AsyncSitesV3(AsyncGroup[AsyncV3API]):
         return await self._object("update_certificate", (site_id,), data, options)
 
     async def update_route(
-        self, site_id: ID, route_id: ID, data: Body, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        site_id: ID,
+        route_id: ID,
+        data: sites_v3.SiteRoutesRouteBase,
+        **options: Unpack[CallOptions],
+    ) -> sites_v3.SiteRouteFull:
         """Update a Site Route: ``PUT /v3/sites/{site_id}/routes/{route_id}``."""
-        return await self._object("update_route", (site_id, route_id), data, options)
+        return cast(
+            "sites_v3.SiteRouteFull",
+            await self._object("update_route", (site_id, route_id), data, options),
+        )
 
     async def update_routes(
-        self, site_id: ID, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self,
+        site_id: ID,
+        data: sites_v3.UpdateSiteRoutesBody | None = None,
+        **options: Unpack[CallOptions],
+    ) -> list[sites_v3.SiteRouteFull]:
         """Update a Site's Routes: ``PUT /v3/sites/{site_id}/routes``."""
-        return await self._list("update_routes", (site_id,), data, options)
+        return cast(
+            "list[sites_v3.SiteRouteFull]",
+            await self._list("update_routes", (site_id,), data, options),
+        )

@@ -3,15 +3,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .._api import AsyncV2API
-from ._base import JSON, AsyncGroup
+from ._base import AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions
+    from bigc.types import store_information_v2
 
 __all__ = ["AsyncStoreInformationV2"]
 
@@ -21,10 +22,17 @@ class AsyncStoreInformationV2(AsyncGroup[AsyncV2API]):
 
     group = "store_information_v2"
 
-    async def get_store(self, **options: Unpack[CallOptions]) -> JSON:
+    async def get_store(
+        self, **options: Unpack[CallOptions]
+    ) -> store_information_v2.StoreInformation:
         """Get Store Information: ``GET /v2/store``."""
-        return await self._object("get_store", (), None, options)
+        return cast(
+            "store_information_v2.StoreInformation",
+            await self._object("get_store", (), None, options),
+        )
 
-    async def get_time(self, **options: Unpack[CallOptions]) -> JSON:
+    async def get_time(self, **options: Unpack[CallOptions]) -> store_information_v2.TimeStampFull:
         """Get System Timestamp: ``GET /v2/time``."""
-        return await self._object("get_time", (), None, options)
+        return cast(
+            "store_information_v2.TimeStampFull", await self._object("get_time", (), None, options)
+        )

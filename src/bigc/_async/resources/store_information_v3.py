@@ -3,16 +3,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
-from ._base import ID, JSON, AsyncGroup, Body
+from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import store_information_v3
 
 __all__ = ["AsyncStoreInformationV3"]
 
@@ -22,38 +23,67 @@ class AsyncStoreInformationV3(AsyncGroup[AsyncV3API]):
 
     group = "store_information_v3"
 
-    def all_metafields(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all_metafields(
+        self, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[store_information_v3.Metafield]:
         """Get All Store Metafields: ``GET /v3/store/metafields``."""
-        return self._items("all_metafields", (), options)
+        return cast(
+            "AsyncIterator[store_information_v3.Metafield]",
+            self._items("all_metafields", (), options),
+        )
 
     async def create_metafields(
-        self, data: Sequence[Body], **options: Unpack[WriteOptions]
-    ) -> list[JSON]:
+        self, data: store_information_v3.CreateStoresMetafieldsBody, **options: Unpack[WriteOptions]
+    ) -> list[store_information_v3.Metafield]:
         """Create multiple Metafields: ``POST /v3/store/metafields``."""
-        return await self._list("create_metafields", (), data, options)
+        return cast(
+            "list[store_information_v3.Metafield]",
+            await self._list("create_metafields", (), data, options),
+        )
 
     async def delete_metafield(self, metafield_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete a Metafield: ``DELETE /v3/store/metafields/{metafield_id}``."""
         return await self._any("delete_metafield", (metafield_id,), None, options)
 
     async def delete_metafields(
-        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self,
+        data: store_information_v3.DeleteStoreMetafieldsBody | None = None,
+        **options: Unpack[CallOptions],
+    ) -> list[store_information_v3.DeleteStoreMetafieldsResult]:
         """Delete multiple metafields: ``DELETE /v3/store/metafields``."""
-        return await self._list("delete_metafields", (), data, options)
+        return cast(
+            "list[store_information_v3.DeleteStoreMetafieldsResult]",
+            await self._list("delete_metafields", (), data, options),
+        )
 
-    async def get_metafield(self, metafield_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get_metafield(
+        self, metafield_id: ID, **options: Unpack[CallOptions]
+    ) -> store_information_v3.Metafield:
         """Get a Store Metafield: ``GET /v3/store/metafields/{metafield_id}``."""
-        return await self._object("get_metafield", (metafield_id,), None, options)
+        return cast(
+            "store_information_v3.Metafield",
+            await self._object("get_metafield", (metafield_id,), None, options),
+        )
 
     async def update_metafield(
-        self, metafield_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        metafield_id: ID,
+        data: store_information_v3.MetafieldBasePostPut | None = None,
+        **options: Unpack[CallOptions],
+    ) -> store_information_v3.Metafield:
         """Update a Store Metafield: ``PUT /v3/store/metafields/{metafield_id}``."""
-        return await self._object("update_metafield", (metafield_id,), data, options)
+        return cast(
+            "store_information_v3.Metafield",
+            await self._object("update_metafield", (metafield_id,), data, options),
+        )
 
     async def update_metafields(
-        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self,
+        data: store_information_v3.UpdateStoreMetafieldsBody | None = None,
+        **options: Unpack[CallOptions],
+    ) -> list[store_information_v3.Metafield]:
         """Update multiple metafields: ``PUT /v3/store/metafields``."""
-        return await self._list("update_metafields", (), data, options)
+        return cast(
+            "list[store_information_v3.Metafield]",
+            await self._list("update_metafields", (), data, options),
+        )

@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .._api import AsyncV3API
-from ._base import JSON, AsyncGroup
+from ._base import AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import ListOptions
+    from bigc.types import store_logs_v3
 
 __all__ = ["AsyncStoreLogsV3"]
 
@@ -22,6 +23,6 @@ class AsyncStoreLogsV3(AsyncGroup[AsyncV3API]):
 
     group = "store_logs_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[store_logs_v3.SystemLog]:
         """Get System Logs: ``GET /v3/store/systemlogs``."""
-        return self._items("all", (), options)
+        return cast("AsyncIterator[store_logs_v3.SystemLog]", self._items("all", (), options))

@@ -3,15 +3,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
-from ._base import JSON, AsyncGroup, Body
+from ._base import AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, WriteOptions
+    from bigc.types import storefront_tokens_v3
 
 __all__ = ["AsyncStorefrontTokensV3"]
 
@@ -22,20 +23,35 @@ class AsyncStorefrontTokensV3(AsyncGroup[AsyncV3API]):
     group = "storefront_tokens_v3"
 
     async def create_api_token(
-        self, data: Body | None = None, **options: Unpack[WriteOptions]
-    ) -> JSON:
+        self,
+        data: storefront_tokens_v3.CreateTokenBody | None = None,
+        **options: Unpack[WriteOptions],
+    ) -> storefront_tokens_v3.TokenBase:
         """Create a Token: ``POST /v3/storefront/api-token``."""
-        return await self._object("create_api_token", (), data, options)
+        return cast(
+            "storefront_tokens_v3.TokenBase",
+            await self._object("create_api_token", (), data, options),
+        )
 
     async def create_api_token_customer_impersonation(
-        self, data: Body | None = None, **options: Unpack[WriteOptions]
-    ) -> JSON:
+        self,
+        data: storefront_tokens_v3.TokenPostImpersonation | None = None,
+        **options: Unpack[WriteOptions],
+    ) -> storefront_tokens_v3.TokenBase:
         """Create a Token: ``POST /v3/storefront/api-token-customer-impersonation``."""
-        return await self._object("create_api_token_customer_impersonation", (), data, options)
+        return cast(
+            "storefront_tokens_v3.TokenBase",
+            await self._object("create_api_token_customer_impersonation", (), data, options),
+        )
 
-    async def create_api_token_private(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    async def create_api_token_private(
+        self, data: storefront_tokens_v3.TokenPostPrivate, **options: Unpack[WriteOptions]
+    ) -> storefront_tokens_v3.TokenBase:
         """Create a Private API Token: ``POST /v3/storefront/api-token-private``."""
-        return await self._object("create_api_token_private", (), data, options)
+        return cast(
+            "storefront_tokens_v3.TokenBase",
+            await self._object("create_api_token_private", (), data, options),
+        )
 
     async def delete_api_token(self, **options: Unpack[CallOptions]) -> Any:
         """Revoke a Token: ``DELETE /v3/storefront/api-token``."""

@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
-from ._base import ID, JSON, AsyncGroup, Body
+from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import subscribers_v3
 
 __all__ = ["AsyncSubscribersV3"]
 
@@ -22,13 +23,17 @@ class AsyncSubscribersV3(AsyncGroup[AsyncV3API]):
 
     group = "subscribers_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[subscribers_v3.SubscriberFull]:
         """Get Subscribers: ``GET /v3/customers/subscribers``."""
-        return self._items("all", (), options)
+        return cast("AsyncIterator[subscribers_v3.SubscriberFull]", self._items("all", (), options))
 
-    async def create(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    async def create(
+        self, data: subscribers_v3.SubscriberPost, **options: Unpack[WriteOptions]
+    ) -> subscribers_v3.SubscriberFull:
         """Create a Subscriber: ``POST /v3/customers/subscribers``."""
-        return await self._object("create", (), data, options)
+        return cast(
+            "subscribers_v3.SubscriberFull", await self._object("create", (), data, options)
+        )
 
     async def delete(self, subscriber_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete a Subscriber: ``DELETE /v3/customers/subscribers/{subscriber_id}``."""
@@ -38,10 +43,20 @@ class AsyncSubscribersV3(AsyncGroup[AsyncV3API]):
         """Delete Subscribers: ``DELETE /v3/customers/subscribers``."""
         return await self._any("delete_many", (), None, options)
 
-    async def get(self, subscriber_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get(
+        self, subscriber_id: ID, **options: Unpack[CallOptions]
+    ) -> subscribers_v3.SubscriberFull:
         """Get a Subscriber: ``GET /v3/customers/subscribers/{subscriber_id}``."""
-        return await self._object("get", (subscriber_id,), None, options)
+        return cast(
+            "subscribers_v3.SubscriberFull",
+            await self._object("get", (subscriber_id,), None, options),
+        )
 
-    async def update(self, subscriber_id: ID, data: Body, **options: Unpack[CallOptions]) -> JSON:
+    async def update(
+        self, subscriber_id: ID, data: subscribers_v3.SubscriberPut, **options: Unpack[CallOptions]
+    ) -> subscribers_v3.SubscriberFull:
         """Update a Subscriber: ``PUT /v3/customers/subscribers/{subscriber_id}``."""
-        return await self._object("update", (subscriber_id,), data, options)
+        return cast(
+            "subscribers_v3.SubscriberFull",
+            await self._object("update", (subscriber_id,), data, options),
+        )

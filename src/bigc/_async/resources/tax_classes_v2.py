@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .._api import AsyncV2API
-from ._base import ID, JSON, AsyncGroup
+from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions
+    from bigc.types import tax_classes_v2
 
 __all__ = ["AsyncTaxClassesV2"]
 
@@ -22,10 +23,14 @@ class AsyncTaxClassesV2(AsyncGroup[AsyncV2API]):
 
     group = "tax_classes_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[tax_classes_v2.TaxClassFull]:
         """Get All Tax Classes: ``GET /v2/tax_classes``."""
-        return self._items("all", (), options)
+        return cast("AsyncIterator[tax_classes_v2.TaxClassFull]", self._items("all", (), options))
 
-    async def get(self, tax_class_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get(
+        self, tax_class_id: ID, **options: Unpack[CallOptions]
+    ) -> tax_classes_v2.TaxClassFull:
         """Get a Tax Class: ``GET /v2/tax_classes/{tax_class_id}``."""
-        return await self._object("get", (tax_class_id,), None, options)
+        return cast(
+            "tax_classes_v2.TaxClassFull", await self._object("get", (tax_class_id,), None, options)
+        )

@@ -3,16 +3,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
-from ._base import JSON, AsyncGroup, Body
+from ._base import AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, WriteOptions
+    from bigc.types import tax_classes_v3
 
 __all__ = ["AsyncTaxClassesV3"]
 
@@ -23,15 +23,23 @@ class AsyncTaxClassesV3(AsyncGroup[AsyncV3API]):
     group = "tax_classes_v3"
 
     async def create_many(
-        self, data: Sequence[Body], **options: Unpack[WriteOptions]
-    ) -> list[JSON]:
+        self, data: tax_classes_v3.TaxClassCreateBatch, **options: Unpack[WriteOptions]
+    ) -> list[tax_classes_v3.TaxClassResource]:
         """Create tax classes: ``POST /v3/tax/classes``."""
-        return await self._list("create_many", (), data, options)
+        return cast(
+            "list[tax_classes_v3.TaxClassResource]",
+            await self._list("create_many", (), data, options),
+        )
 
     async def delete_many(self, **options: Unpack[CallOptions]) -> Any:
         """Delete tax classes: ``DELETE /v3/tax/classes``."""
         return await self._any("delete_many", (), None, options)
 
-    async def update_many(self, data: Sequence[Body], **options: Unpack[CallOptions]) -> list[JSON]:
+    async def update_many(
+        self, data: tax_classes_v3.TaxClassUpdateBatch, **options: Unpack[CallOptions]
+    ) -> list[tax_classes_v3.TaxClassResource]:
         """Update tax classes: ``PUT /v3/tax/classes``."""
-        return await self._list("update_many", (), data, options)
+        return cast(
+            "list[tax_classes_v3.TaxClassResource]",
+            await self._list("update_many", (), data, options),
+        )

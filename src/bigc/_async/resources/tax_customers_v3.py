@@ -3,16 +3,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
-from ._base import JSON, AsyncGroup, Body
+from ._base import AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions
+    from bigc.types import tax_customers_v3
 
 __all__ = ["AsyncTaxCustomersV3"]
 
@@ -22,14 +23,18 @@ class AsyncTaxCustomersV3(AsyncGroup[AsyncV3API]):
 
     group = "tax_customers_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[tax_customers_v3.TaxCustomer]:
         """Get Tax Customers: ``GET /v3/tax/customers``."""
-        return self._items("all", (), options)
+        return cast("AsyncIterator[tax_customers_v3.TaxCustomer]", self._items("all", (), options))
 
     async def delete_many(self, **options: Unpack[CallOptions]) -> Any:
         """Delete Tax Customers: ``DELETE /v3/tax/customers``."""
         return await self._any("delete_many", (), None, options)
 
-    async def update_many(self, data: Sequence[Body], **options: Unpack[CallOptions]) -> list[JSON]:
+    async def update_many(
+        self, data: tax_customers_v3.UpdateTaxCustomersBody, **options: Unpack[CallOptions]
+    ) -> list[tax_customers_v3.TaxCustomer]:
         """Update Tax Customers: ``PUT /v3/tax/customers``."""
-        return await self._list("update_many", (), data, options)
+        return cast(
+            "list[tax_customers_v3.TaxCustomer]", await self._list("update_many", (), data, options)
+        )

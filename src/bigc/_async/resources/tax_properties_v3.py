@@ -3,16 +3,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
-from ._base import JSON, AsyncGroup, Body
+from ._base import AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import tax_properties_v3
 
 __all__ = ["AsyncTaxPropertiesV3"]
 
@@ -22,19 +23,31 @@ class AsyncTaxPropertiesV3(AsyncGroup[AsyncV3API]):
 
     group = "tax_properties_v3"
 
-    def all_product_properties(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all_product_properties(
+        self, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[tax_properties_v3.ProductTaxProperty]:
         """Get Product Tax Properties: ``GET /v3/tax/products/properties``."""
-        return self._items("all_product_properties", (), options)
+        return cast(
+            "AsyncIterator[tax_properties_v3.ProductTaxProperty]",
+            self._items("all_product_properties", (), options),
+        )
 
-    def all_properties(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all_properties(
+        self, **options: Unpack[ListOptions]
+    ) -> AsyncIterator[tax_properties_v3.Property]:
         """Get Tax Properties: ``GET /v3/tax/properties``."""
-        return self._items("all_properties", (), options)
+        return cast(
+            "AsyncIterator[tax_properties_v3.Property]", self._items("all_properties", (), options)
+        )
 
     async def create_properties(
-        self, data: Sequence[Body], **options: Unpack[WriteOptions]
-    ) -> list[JSON]:
+        self, data: tax_properties_v3.CreateTaxPropertiesBody, **options: Unpack[WriteOptions]
+    ) -> list[tax_properties_v3.Property]:
         """Create Tax Properties: ``POST /v3/tax/properties``."""
-        return await self._list("create_properties", (), data, options)
+        return cast(
+            "list[tax_properties_v3.Property]",
+            await self._list("create_properties", (), data, options),
+        )
 
     async def delete_product_properties(self, **options: Unpack[CallOptions]) -> Any:
         """Delete Product Tax Properties: ``DELETE /v3/tax/products/properties``."""
@@ -45,13 +58,19 @@ class AsyncTaxPropertiesV3(AsyncGroup[AsyncV3API]):
         return await self._any("delete_properties", (), None, options)
 
     async def update_product_properties(
-        self, data: Sequence[Body], **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self, data: tax_properties_v3.UpdateProductTaxPropertiesBody, **options: Unpack[CallOptions]
+    ) -> list[tax_properties_v3.ProductTaxProperty]:
         """Update Product Tax Properties: ``PUT /v3/tax/products/properties``."""
-        return await self._list("update_product_properties", (), data, options)
+        return cast(
+            "list[tax_properties_v3.ProductTaxProperty]",
+            await self._list("update_product_properties", (), data, options),
+        )
 
     async def update_properties(
-        self, data: Sequence[Body], **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self, data: tax_properties_v3.UpdateTaxPropertiesBody, **options: Unpack[CallOptions]
+    ) -> list[tax_properties_v3.Property]:
         """Update Tax Properties: ``PUT /v3/tax/properties``."""
-        return await self._list("update_properties", (), data, options)
+        return cast(
+            "list[tax_properties_v3.Property]",
+            await self._list("update_properties", (), data, options),
+        )

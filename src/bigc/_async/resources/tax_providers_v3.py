@@ -3,15 +3,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .._api import AsyncV3API
-from ._base import ID, JSON, AsyncGroup, Body
+from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions
+    from bigc.types import tax_v3
 
 __all__ = ["AsyncTaxProvidersV3"]
 
@@ -23,16 +24,30 @@ class AsyncTaxProvidersV3(AsyncGroup[AsyncV3API]):
 
     async def delete_connection(
         self, provider_id: ID, **options: Unpack[CallOptions]
-    ) -> JSON | None:
+    ) -> tax_v3.DeleteTaxProviderConnectionResult | None:
         """Delete a Connection: ``DELETE /v3/tax/providers/{provider_id}/connection``."""
-        return await self._optional("delete_connection", (provider_id,), None, options)
+        return cast(
+            "tax_v3.DeleteTaxProviderConnectionResult | None",
+            await self._optional("delete_connection", (provider_id,), None, options),
+        )
 
-    async def get_connection(self, provider_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get_connection(
+        self, provider_id: ID, **options: Unpack[CallOptions]
+    ) -> tax_v3.GetTaxProviderConnectionResult:
         """Get Connection Status: ``GET /v3/tax/providers/{provider_id}/connection``."""
-        return await self._object("get_connection", (provider_id,), None, options)
+        return cast(
+            "tax_v3.GetTaxProviderConnectionResult",
+            await self._object("get_connection", (provider_id,), None, options),
+        )
 
     async def update_connection(
-        self, provider_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        provider_id: ID,
+        data: tax_v3.UpdateTaxProviderConnectionBody | None = None,
+        **options: Unpack[CallOptions],
+    ) -> tax_v3.UpdateTaxProviderConnectionResult:
         """Update a Connection: ``PUT /v3/tax/providers/{provider_id}/connection``."""
-        return await self._object("update_connection", (provider_id,), data, options)
+        return cast(
+            "tax_v3.UpdateTaxProviderConnectionResult",
+            await self._object("update_connection", (provider_id,), data, options),
+        )

@@ -3,16 +3,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
-from ._base import JSON, AsyncGroup, Body
+from ._base import AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import tax_rates_zones_v3
 
 __all__ = ["AsyncTaxRatesV3"]
 
@@ -22,20 +23,26 @@ class AsyncTaxRatesV3(AsyncGroup[AsyncV3API]):
 
     group = "tax_rates_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[tax_rates_zones_v3.TaxRate]:
         """Get Tax Rates: ``GET /v3/tax/rates``."""
-        return self._items("all", (), options)
+        return cast("AsyncIterator[tax_rates_zones_v3.TaxRate]", self._items("all", (), options))
 
     async def create_many(
-        self, data: Sequence[Body], **options: Unpack[WriteOptions]
-    ) -> list[JSON]:
+        self, data: tax_rates_zones_v3.CreateTaxRatesBody, **options: Unpack[WriteOptions]
+    ) -> list[tax_rates_zones_v3.TaxRate]:
         """Create Tax Rates: ``POST /v3/tax/rates``."""
-        return await self._list("create_many", (), data, options)
+        return cast(
+            "list[tax_rates_zones_v3.TaxRate]", await self._list("create_many", (), data, options)
+        )
 
     async def delete_many(self, **options: Unpack[CallOptions]) -> Any:
         """Delete Tax Rates: ``DELETE /v3/tax/rates``."""
         return await self._any("delete_many", (), None, options)
 
-    async def update_many(self, data: Sequence[Body], **options: Unpack[CallOptions]) -> list[JSON]:
+    async def update_many(
+        self, data: tax_rates_zones_v3.UpdateTaxRatesBody, **options: Unpack[CallOptions]
+    ) -> list[tax_rates_zones_v3.TaxRate]:
         """Update Tax Rates: ``PUT /v3/tax/rates``."""
-        return await self._list("update_many", (), data, options)
+        return cast(
+            "list[tax_rates_zones_v3.TaxRate]", await self._list("update_many", (), data, options)
+        )

@@ -3,15 +3,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .._api import AsyncV3API
-from ._base import JSON, AsyncGroup, Body
+from ._base import AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions
+    from bigc.types import tax_settings_v3
 
 __all__ = ["AsyncTaxSettingsV3"]
 
@@ -21,10 +22,12 @@ class AsyncTaxSettingsV3(AsyncGroup[AsyncV3API]):
 
     group = "tax_settings_v3"
 
-    async def get(self, **options: Unpack[CallOptions]) -> JSON:
+    async def get(self, **options: Unpack[CallOptions]) -> tax_settings_v3.TaxSettings:
         """Get Tax Settings: ``GET /v3/tax/settings``."""
-        return await self._object("get", (), None, options)
+        return cast("tax_settings_v3.TaxSettings", await self._object("get", (), None, options))
 
-    async def update(self, data: Body, **options: Unpack[CallOptions]) -> JSON:
+    async def update(
+        self, data: tax_settings_v3.TaxSettings, **options: Unpack[CallOptions]
+    ) -> tax_settings_v3.TaxSettings:
         """Update Tax Settings: ``PUT /v3/tax/settings``."""
-        return await self._object("update", (), data, options)
+        return cast("tax_settings_v3.TaxSettings", await self._object("update", (), data, options))

@@ -3,16 +3,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .._api import AsyncV3API
-from ._base import JSON, AsyncGroup, Body
+from ._base import AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import WriteOptions
+    from bigc.types import tax_zone_check_v3
 
 __all__ = ["AsyncTaxZoneCheckV3"]
 
@@ -22,6 +22,8 @@ class AsyncTaxZoneCheckV3(AsyncGroup[AsyncV3API]):
 
     group = "tax_zone_check_v3"
 
-    async def check(self, data: Sequence[Body], **options: Unpack[WriteOptions]) -> list[JSON]:
+    async def check(
+        self, data: tax_zone_check_v3.ZoneCheckBody, **options: Unpack[WriteOptions]
+    ) -> list[tax_zone_check_v3.TaxZone]:
         """Check zone given an address: ``POST /v3/tax/zonecheck``."""
-        return await self._list("check", (), data, options)
+        return cast("list[tax_zone_check_v3.TaxZone]", await self._list("check", (), data, options))

@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
-from ._base import ID, JSON, AsyncGroup, Body
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import themes_v3
 
 __all__ = ["AsyncThemesV3"]
 
@@ -22,19 +23,24 @@ class AsyncThemesV3(AsyncGroup[AsyncV3API]):
 
     group = "themes_v3"
 
-    async def activate(self, data: Body, **options: Unpack[WriteOptions]) -> Any:
+    async def activate(self, data: themes_v3.Activate, **options: Unpack[WriteOptions]) -> Any:
         """Activate a Theme: ``POST /v3/themes/actions/activate``."""
         return await self._any("activate", (), data, options)
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[themes_v3.GetStoreThemesResult]:
         """Get all Themes: ``GET /v3/themes``."""
-        return self._items("all", (), options)
+        return cast(
+            "AsyncIterator[themes_v3.GetStoreThemesResult]", self._items("all", (), options)
+        )
 
     def all_configurations(
         self, theme_uuid: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[JSON]:
+    ) -> AsyncIterator[themes_v3.ThemeConfigurationFull]:
         """Get Theme Configuration: ``GET /v3/themes/{theme_uuid}/configurations``."""
-        return self._items("all_configurations", (theme_uuid,), options)
+        return cast(
+            "AsyncIterator[themes_v3.ThemeConfigurationFull]",
+            self._items("all_configurations", (theme_uuid,), options),
+        )
 
     async def create(self, data: Body, **options: Unpack[WriteOptions]) -> Any:
         """Upload a Theme: ``POST /v3/themes``."""
@@ -44,24 +50,39 @@ class AsyncThemesV3(AsyncGroup[AsyncV3API]):
         """Delete a Theme: ``DELETE /v3/themes/{theme_uuid}``."""
         return await self._any("delete", (theme_uuid,), None, options)
 
-    async def download(self, theme_uuid: ID, data: Body, **options: Unpack[WriteOptions]) -> Any:
+    async def download(
+        self, theme_uuid: ID, data: themes_v3.WhichThemeToDownload, **options: Unpack[WriteOptions]
+    ) -> Any:
         """Download a Theme: ``POST /v3/themes/{theme_uuid}/actions/download``."""
         return await self._any("download", (theme_uuid,), data, options)
 
-    async def get(self, theme_uuid: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get(self, theme_uuid: ID, **options: Unpack[CallOptions]) -> themes_v3.Theme:
         """Get a Theme: ``GET /v3/themes/{theme_uuid}``."""
-        return await self._object("get", (theme_uuid,), None, options)
+        return cast("themes_v3.Theme", await self._object("get", (theme_uuid,), None, options))
 
-    async def get_custom_template(self, version_uuid: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get_custom_template(
+        self, version_uuid: ID, **options: Unpack[CallOptions]
+    ) -> themes_v3.GetThemeCustomTemplatesResult:
         """Get Custom Templates: ``GET /v3/themes/custom-templates/{version_uuid}``."""
-        return await self._object("get_custom_template", (version_uuid,), None, options)
+        return cast(
+            "themes_v3.GetThemeCustomTemplatesResult",
+            await self._object("get_custom_template", (version_uuid,), None, options),
+        )
 
-    async def get_job(self, job_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get_job(
+        self, job_id: ID, **options: Unpack[CallOptions]
+    ) -> themes_v3.GetStoreThemeJobResult:
         """Get a Theme Job: ``GET /v3/themes/jobs/{job_id}``."""
-        return await self._object("get_job", (job_id,), None, options)
+        return cast(
+            "themes_v3.GetStoreThemeJobResult",
+            await self._object("get_job", (job_id,), None, options),
+        )
 
     async def validate_configuration(
-        self, theme_uuid: ID, data: Body | None = None, **options: Unpack[WriteOptions]
+        self,
+        theme_uuid: ID,
+        data: themes_v3.ThemeConfigurationWrite | None = None,
+        **options: Unpack[WriteOptions],
     ) -> Any:
         """Validate Theme Configuration:
         ``POST /v3/themes/{theme_uuid}/configurations/validate``.

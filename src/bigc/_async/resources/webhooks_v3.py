@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
-from ._base import ID, JSON, AsyncGroup, Body
+from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import webhooks_v3
 
 __all__ = ["AsyncWebhooksV3"]
 
@@ -22,32 +23,53 @@ class AsyncWebhooksV3(AsyncGroup[AsyncV3API]):
 
     group = "webhooks_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[webhooks_v3.GetWebhooksResult]:
         """Get Webhooks: ``GET /v3/hooks``."""
-        return self._items("all", (), options)
+        return cast("AsyncIterator[webhooks_v3.GetWebhooksResult]", self._items("all", (), options))
 
-    def all_admin(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
-        """Get Admin Info: ``GET /v3/hooks/admin``."""
-        return self._items("all_admin", (), options)
-
-    async def create(self, data: Body | None = None, **options: Unpack[WriteOptions]) -> JSON:
+    async def create(
+        self, data: webhooks_v3.WebhookBase | None = None, **options: Unpack[WriteOptions]
+    ) -> webhooks_v3.WebhookFull:
         """Create a Webhook: ``POST /v3/hooks``."""
-        return await self._object("create", (), data, options)
+        return cast("webhooks_v3.WebhookFull", await self._object("create", (), data, options))
 
-    async def delete(self, webhook_id: ID, **options: Unpack[CallOptions]) -> JSON | None:
+    async def delete(
+        self, webhook_id: ID, **options: Unpack[CallOptions]
+    ) -> webhooks_v3.DeleteWebhookResult | None:
         """Delete a Webhook: ``DELETE /v3/hooks/{webhook_id}``."""
-        return await self._optional("delete", (webhook_id,), None, options)
+        return cast(
+            "webhooks_v3.DeleteWebhookResult | None",
+            await self._optional("delete", (webhook_id,), None, options),
+        )
 
-    async def get(self, webhook_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get(
+        self, webhook_id: ID, **options: Unpack[CallOptions]
+    ) -> webhooks_v3.GetWebhookResult:
         """Get a Webhook: ``GET /v3/hooks/{webhook_id}``."""
-        return await self._object("get", (webhook_id,), None, options)
+        return cast(
+            "webhooks_v3.GetWebhookResult", await self._object("get", (webhook_id,), None, options)
+        )
+
+    async def get_admin(self, **options: Unpack[CallOptions]) -> webhooks_v3.GetHooksAdminResult:
+        """Get Admin Info: ``GET /v3/hooks/admin``."""
+        return cast(
+            "webhooks_v3.GetHooksAdminResult", await self._object("get_admin", (), None, options)
+        )
 
     async def update(
-        self, webhook_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        webhook_id: ID,
+        data: webhooks_v3.WebhookPut | None = None,
+        **options: Unpack[CallOptions],
+    ) -> webhooks_v3.UpdateWebhookResult:
         """Update a Webhook: ``PUT /v3/hooks/{webhook_id}``."""
-        return await self._object("update", (webhook_id,), data, options)
+        return cast(
+            "webhooks_v3.UpdateWebhookResult",
+            await self._object("update", (webhook_id,), data, options),
+        )
 
-    async def update_admin(self, data: Body, **options: Unpack[CallOptions]) -> Any:
+    async def update_admin(
+        self, data: webhooks_v3.UpdateHooksAdminBody, **options: Unpack[CallOptions]
+    ) -> Any:
         """Upsert Email Notifications: ``PUT /v3/hooks/admin``."""
         return await self._any("update_admin", (), data, options)

@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
-from ._base import ID, JSON, AsyncGroup, Body
+from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import wishlists_v3
 
 __all__ = ["AsyncWishlistsV3"]
 
@@ -22,19 +23,27 @@ class AsyncWishlistsV3(AsyncGroup[AsyncV3API]):
 
     group = "wishlists_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[wishlists_v3.WishlistFull]:
         """Get All Wishlists: ``GET /v3/wishlists``."""
-        return self._items("all", (), options)
+        return cast("AsyncIterator[wishlists_v3.WishlistFull]", self._items("all", (), options))
 
-    async def create(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    async def create(
+        self, data: wishlists_v3.WishlistPost, **options: Unpack[WriteOptions]
+    ) -> wishlists_v3.WishlistFull:
         """Create a Wishlist: ``POST /v3/wishlists``."""
-        return await self._object("create", (), data, options)
+        return cast("wishlists_v3.WishlistFull", await self._object("create", (), data, options))
 
     async def create_item(
-        self, wishlist_id: ID, data: Body | None = None, **options: Unpack[WriteOptions]
-    ) -> JSON:
+        self,
+        wishlist_id: ID,
+        data: wishlists_v3.WishlistItemPost | None = None,
+        **options: Unpack[WriteOptions],
+    ) -> wishlists_v3.WishlistFull:
         """Add Wishlist Item: ``POST /v3/wishlists/{wishlist_id}/items``."""
-        return await self._object("create_item", (wishlist_id,), data, options)
+        return cast(
+            "wishlists_v3.WishlistFull",
+            await self._object("create_item", (wishlist_id,), data, options),
+        )
 
     async def delete(self, wishlist_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete a Wishlist: ``DELETE /v3/wishlists/{wishlist_id}``."""
@@ -42,14 +51,25 @@ class AsyncWishlistsV3(AsyncGroup[AsyncV3API]):
 
     async def delete_item(
         self, wishlist_id: ID, item_id: ID, **options: Unpack[CallOptions]
-    ) -> JSON | None:
+    ) -> wishlists_v3.WishlistFull | None:
         """Delete Wishlist Item: ``DELETE /v3/wishlists/{wishlist_id}/items/{item_id}``."""
-        return await self._optional("delete_item", (wishlist_id, item_id), None, options)
+        return cast(
+            "wishlists_v3.WishlistFull | None",
+            await self._optional("delete_item", (wishlist_id, item_id), None, options),
+        )
 
-    async def get(self, wishlist_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    async def get(
+        self, wishlist_id: ID, **options: Unpack[CallOptions]
+    ) -> wishlists_v3.WishlistFull:
         """Get a Wishlist: ``GET /v3/wishlists/{wishlist_id}``."""
-        return await self._object("get", (wishlist_id,), None, options)
+        return cast(
+            "wishlists_v3.WishlistFull", await self._object("get", (wishlist_id,), None, options)
+        )
 
-    async def update(self, wishlist_id: ID, data: Body, **options: Unpack[CallOptions]) -> JSON:
+    async def update(
+        self, wishlist_id: ID, data: wishlists_v3.WishlistPut, **options: Unpack[CallOptions]
+    ) -> wishlists_v3.WishlistFull:
         """Update a Wishlist: ``PUT /v3/wishlists/{wishlist_id}``."""
-        return await self._object("update", (wishlist_id,), data, options)
+        return cast(
+            "wishlists_v3.WishlistFull", await self._object("update", (wishlist_id,), data, options)
+        )

@@ -5,15 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
-from ._base import ID, JSON, Body, Group
+from ._base import ID, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import abandoned_cart_emails_v3
 
 __all__ = ["AbandonedCartEmailsV3"]
 
@@ -23,13 +24,25 @@ class AbandonedCartEmailsV3(Group[V3API]):
 
     group = "abandoned_cart_emails_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(
+        self, **options: Unpack[ListOptions]
+    ) -> Iterator[abandoned_cart_emails_v3.AbandondedCartEmail]:
         """Get all abandoned cart email templates: ``GET /v3/marketing/abandoned-cart-emails``."""
-        return self._items("all", (), options)
+        return cast(
+            "Iterator[abandoned_cart_emails_v3.AbandondedCartEmail]",
+            self._items("all", (), options),
+        )
 
-    def create(self, data: Body | None = None, **options: Unpack[WriteOptions]) -> JSON:
+    def create(
+        self,
+        data: abandoned_cart_emails_v3.AbandondedCartEmailPayload | None = None,
+        **options: Unpack[WriteOptions],
+    ) -> abandoned_cart_emails_v3.AbandondedCartEmail:
         """Create abandoned cart email template: ``POST /v3/marketing/abandoned-cart-emails``."""
-        return self._object("create", (), data, options)
+        return cast(
+            "abandoned_cart_emails_v3.AbandondedCartEmail",
+            self._object("create", (), data, options),
+        )
 
     def delete(self, abandoned_cart_email_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete email template:
@@ -37,11 +50,16 @@ class AbandonedCartEmailsV3(Group[V3API]):
         """
         return self._any("delete", (abandoned_cart_email_id,), None, options)
 
-    def get(self, abandoned_cart_email_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get(
+        self, abandoned_cart_email_id: ID, **options: Unpack[CallOptions]
+    ) -> abandoned_cart_emails_v3.AbandondedCartEmail:
         """Get an email template:
         ``GET /v3/marketing/abandoned-cart-emails/{abandoned_cart_email_id}``.
         """
-        return self._object("get", (abandoned_cart_email_id,), None, options)
+        return cast(
+            "abandoned_cart_emails_v3.AbandondedCartEmail",
+            self._object("get", (abandoned_cart_email_id,), None, options),
+        )
 
     def get_default(self, **options: Unpack[CallOptions]) -> Any:
         """Get default email template: ``GET /v3/marketing/abandoned-cart-emails/default``."""
@@ -52,13 +70,23 @@ class AbandonedCartEmailsV3(Group[V3API]):
         return self._any("get_settings", (), None, options)
 
     def update(
-        self, abandoned_cart_email_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        abandoned_cart_email_id: ID,
+        data: abandoned_cart_emails_v3.AbandondedCartEmailPayload | None = None,
+        **options: Unpack[CallOptions],
+    ) -> abandoned_cart_emails_v3.AbandondedCartEmail:
         """Update an email template:
         ``PUT /v3/marketing/abandoned-cart-emails/{abandoned_cart_email_id}``.
         """
-        return self._object("update", (abandoned_cart_email_id,), data, options)
+        return cast(
+            "abandoned_cart_emails_v3.AbandondedCartEmail",
+            self._object("update", (abandoned_cart_email_id,), data, options),
+        )
 
-    def update_settings(self, data: Body | None = None, **options: Unpack[CallOptions]) -> Any:
+    def update_settings(
+        self,
+        data: abandoned_cart_emails_v3.AbandonedCartSettings | None = None,
+        **options: Unpack[CallOptions],
+    ) -> Any:
         """Update email template settings: ``PUT /v3/marketing/abandoned-cart-emails/settings``."""
         return self._any("update_settings", (), data, options)

@@ -5,15 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V2API
-from ._base import ID, JSON, Body, Group
+from ._base import ID, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import marketing_v2
 
 __all__ = ["BannersV2"]
 
@@ -23,13 +24,15 @@ class BannersV2(Group[V2API]):
 
     group = "banners_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> Iterator[marketing_v2.BannerFull]:
         """Get All Banners: ``GET /v2/banners``."""
-        return self._items("all", (), options)
+        return cast("Iterator[marketing_v2.BannerFull]", self._items("all", (), options))
 
-    def create(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    def create(
+        self, data: marketing_v2.BannerBase, **options: Unpack[WriteOptions]
+    ) -> marketing_v2.BannerFull:
         """Create a Banner: ``POST /v2/banners``."""
-        return self._object("create", (), data, options)
+        return cast("marketing_v2.BannerFull", self._object("create", (), data, options))
 
     def delete(self, banner_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete a Banner: ``DELETE /v2/banners/{banner_id}``."""
@@ -39,14 +42,18 @@ class BannersV2(Group[V2API]):
         """Delete All Banners: ``DELETE /v2/banners``."""
         return self._any("delete_many", (), None, options)
 
-    def get(self, banner_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get(self, banner_id: ID, **options: Unpack[CallOptions]) -> marketing_v2.BannerFull:
         """Get a Banner: ``GET /v2/banners/{banner_id}``."""
-        return self._object("get", (banner_id,), None, options)
+        return cast("marketing_v2.BannerFull", self._object("get", (banner_id,), None, options))
 
-    def get_count(self, **options: Unpack[CallOptions]) -> JSON:
+    def get_count(self, **options: Unpack[CallOptions]) -> marketing_v2.GetBannersCountResult:
         """Get a Count of Store Banners: ``GET /v2/banners/count``."""
-        return self._object("get_count", (), None, options)
+        return cast(
+            "marketing_v2.GetBannersCountResult", self._object("get_count", (), None, options)
+        )
 
-    def update(self, banner_id: ID, data: Body, **options: Unpack[CallOptions]) -> JSON:
+    def update(
+        self, banner_id: ID, data: marketing_v2.BannerPut, **options: Unpack[CallOptions]
+    ) -> marketing_v2.BannerFull:
         """Update a Banner: ``PUT /v2/banners/{banner_id}``."""
-        return self._object("update", (banner_id,), data, options)
+        return cast("marketing_v2.BannerFull", self._object("update", (banner_id,), data, options))

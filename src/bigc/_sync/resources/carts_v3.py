@@ -4,16 +4,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
-from ._base import ID, JSON, Body, Group
+from ._base import ID, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import carts_v3
 
 __all__ = ["CartsV3"]
 
@@ -23,40 +24,68 @@ class CartsV3(Group[V3API]):
 
     group = "carts_v3"
 
-    def add_line_items(self, cart_id: ID, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    def add_line_items(
+        self, cart_id: ID, data: carts_v3.CartLineItemUpdatePost, **options: Unpack[WriteOptions]
+    ) -> carts_v3.CartFull:
         """Add Cart Line Items: ``POST /v3/carts/{cart_id}/items``."""
-        return self._object("add_line_items", (cart_id,), data, options)
+        return cast("carts_v3.CartFull", self._object("add_line_items", (cart_id,), data, options))
 
-    def all_metafields(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all_cart_metafields(self, **options: Unpack[ListOptions]) -> Iterator[carts_v3.Metafield]:
         """Get All Cart Metafields: ``GET /v3/carts/metafields``."""
-        return self._items("all_metafields", (), options)
+        return cast("Iterator[carts_v3.Metafield]", self._items("all_cart_metafields", (), options))
 
-    def create(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    def all_metafields(
+        self, cart_id: ID, **options: Unpack[ListOptions]
+    ) -> Iterator[carts_v3.Metafield]:
+        """Get Cart Metafields: ``GET /v3/carts/{cart_id}/metafields``."""
+        return cast(
+            "Iterator[carts_v3.Metafield]", self._items("all_metafields", (cart_id,), options)
+        )
+
+    def create(
+        self, data: carts_v3.CartCreatePostData, **options: Unpack[WriteOptions]
+    ) -> carts_v3.CartFull:
         """Create a Cart: ``POST /v3/carts``."""
-        return self._object("create", (), data, options)
+        return cast("carts_v3.CartFull", self._object("create", (), data, options))
 
-    def create_metafield(self, cart_id: ID, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    def create_metafield(
+        self, cart_id: ID, data: carts_v3.MetafieldBasePost, **options: Unpack[WriteOptions]
+    ) -> carts_v3.Metafield:
         """Create a Cart Metafield: ``POST /v3/carts/{cart_id}/metafields``."""
-        return self._object("create_metafield", (cart_id,), data, options)
+        return cast(
+            "carts_v3.Metafield", self._object("create_metafield", (cart_id,), data, options)
+        )
 
     def create_metafields(
-        self, data: Sequence[Body] | None = None, **options: Unpack[WriteOptions]
-    ) -> list[JSON]:
+        self,
+        data: carts_v3.CreateCartsMetafieldsBody | None = None,
+        **options: Unpack[WriteOptions],
+    ) -> list[carts_v3.Metafield]:
         """Create multiple Metafields: ``POST /v3/carts/metafields``."""
-        return self._list("create_metafields", (), data, options)
+        return cast("list[carts_v3.Metafield]", self._list("create_metafields", (), data, options))
 
     def create_redirect_url(
-        self, cart_id: ID, data: Body | None = None, **options: Unpack[WriteOptions]
-    ) -> JSON:
+        self,
+        cart_id: ID,
+        data: carts_v3.RedirectUrlsPost | None = None,
+        **options: Unpack[WriteOptions],
+    ) -> carts_v3.CreateCartRedirectURLResult:
         """Create Cart Redirect URL: ``POST /v3/carts/{cart_id}/redirect_urls``."""
-        return self._object("create_redirect_url", (cart_id,), data, options)
+        return cast(
+            "carts_v3.CreateCartRedirectURLResult",
+            self._object("create_redirect_url", (cart_id,), data, options),
+        )
 
     def delete(self, cart_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete a Cart: ``DELETE /v3/carts/{cart_id}``."""
         return self._any("delete", (cart_id,), None, options)
 
     def delete_line_item(
-        self, cart_id: ID, item_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
+        self,
+        cart_id: ID,
+        item_id: ID,
+        data: carts_v3.CartLineItemDelete | None = None,
+        **options: Unpack[CallOptions],
     ) -> Any:
         """Delete Cart Line Item: ``DELETE /v3/carts/{cart_id}/items/{item_id}``."""
         return self._any("delete_line_item", (cart_id, item_id), data, options)
@@ -68,59 +97,92 @@ class CartsV3(Group[V3API]):
         return self._any("delete_metafield", (cart_id, metafield_id), None, options)
 
     def delete_metafields(
-        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self, data: carts_v3.DeleteCartsMetafieldsBody | None = None, **options: Unpack[CallOptions]
+    ) -> list[carts_v3.DeleteCartsMetafieldsResult]:
         """Delete multiple Metafields: ``DELETE /v3/carts/metafields``."""
-        return self._list("delete_metafields", (), data, options)
+        return cast(
+            "list[carts_v3.DeleteCartsMetafieldsResult]",
+            self._list("delete_metafields", (), data, options),
+        )
 
-    def get(self, cart_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get(self, cart_id: ID, **options: Unpack[CallOptions]) -> carts_v3.CartFull:
         """Get a Cart: ``GET /v3/carts/{cart_id}``."""
-        return self._object("get", (cart_id,), None, options)
+        return cast("carts_v3.CartFull", self._object("get", (cart_id,), None, options))
 
-    def get_cart_metafield(self, cart_id: ID, **options: Unpack[CallOptions]) -> JSON:
-        """Get Cart Metafields: ``GET /v3/carts/{cart_id}/metafields``."""
-        return self._object("get_cart_metafield", (cart_id,), None, options)
-
-    def get_metafield(self, cart_id: ID, metafield_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get_metafield(
+        self, cart_id: ID, metafield_id: ID, **options: Unpack[CallOptions]
+    ) -> carts_v3.Metafield:
         """Get a Cart Metafield: ``GET /v3/carts/{cart_id}/metafields/{metafield_id}``."""
-        return self._object("get_metafield", (cart_id, metafield_id), None, options)
+        return cast(
+            "carts_v3.Metafield",
+            self._object("get_metafield", (cart_id, metafield_id), None, options),
+        )
 
-    def get_settings(self, **options: Unpack[CallOptions]) -> JSON:
+    def get_settings(self, **options: Unpack[CallOptions]) -> carts_v3.CartSettings:
         """Get Global Cart Settings: ``GET /v3/carts/settings``."""
-        return self._object("get_settings", (), None, options)
+        return cast("carts_v3.CartSettings", self._object("get_settings", (), None, options))
 
-    def get_settings_channel(self, channel_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get_settings_channel(
+        self, channel_id: ID, **options: Unpack[CallOptions]
+    ) -> carts_v3.ChannelCartSettings:
         """Get Channel Cart Settings: ``GET /v3/carts/settings/channels/{channel_id}``."""
-        return self._object("get_settings_channel", (channel_id,), None, options)
+        return cast(
+            "carts_v3.ChannelCartSettings",
+            self._object("get_settings_channel", (channel_id,), None, options),
+        )
 
-    def update(self, cart_id: ID, data: Body, **options: Unpack[CallOptions]) -> JSON:
+    def update(
+        self, cart_id: ID, data: carts_v3.CartUpdatePutRequestData, **options: Unpack[CallOptions]
+    ) -> carts_v3.CartFull:
         """Update Customer ID: ``PUT /v3/carts/{cart_id}``."""
-        return self._object("update", (cart_id,), data, options)
+        return cast("carts_v3.CartFull", self._object("update", (cart_id,), data, options))
 
     def update_line_item(
-        self, cart_id: ID, item_id: ID, data: Body, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        cart_id: ID,
+        item_id: ID,
+        data: carts_v3.CartLineItemUpdatePut,
+        **options: Unpack[CallOptions],
+    ) -> carts_v3.CartFull:
         """Update Cart Line Item: ``PUT /v3/carts/{cart_id}/items/{item_id}``."""
-        return self._object("update_line_item", (cart_id, item_id), data, options)
+        return cast(
+            "carts_v3.CartFull",
+            self._object("update_line_item", (cart_id, item_id), data, options),
+        )
 
     def update_metafield(
-        self, cart_id: ID, metafield_id: ID, data: Body, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        cart_id: ID,
+        metafield_id: ID,
+        data: carts_v3.MetafieldBasePost,
+        **options: Unpack[CallOptions],
+    ) -> carts_v3.Metafield:
         """Update a Cart Metafield: ``PUT /v3/carts/{cart_id}/metafields/{metafield_id}``."""
-        return self._object("update_metafield", (cart_id, metafield_id), data, options)
+        return cast(
+            "carts_v3.Metafield",
+            self._object("update_metafield", (cart_id, metafield_id), data, options),
+        )
 
     def update_metafields(
-        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self, data: carts_v3.UpdateCartsMetafieldsBody | None = None, **options: Unpack[CallOptions]
+    ) -> list[carts_v3.Metafield]:
         """Update multiple Metafields: ``PUT /v3/carts/metafields``."""
-        return self._list("update_metafields", (), data, options)
+        return cast("list[carts_v3.Metafield]", self._list("update_metafields", (), data, options))
 
-    def update_settings(self, data: Body, **options: Unpack[CallOptions]) -> JSON:
+    def update_settings(
+        self, data: carts_v3.GlobalCartSettingsRequest, **options: Unpack[CallOptions]
+    ) -> carts_v3.CartSettings:
         """Update Global Cart Settings: ``PUT /v3/carts/settings``."""
-        return self._object("update_settings", (), data, options)
+        return cast("carts_v3.CartSettings", self._object("update_settings", (), data, options))
 
     def update_settings_channel(
-        self, channel_id: ID, data: Body, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        channel_id: ID,
+        data: carts_v3.ChannelCartSettingsRequest,
+        **options: Unpack[CallOptions],
+    ) -> carts_v3.ChannelCartSettings:
         """Update Channel Cart Settings: ``PUT /v3/carts/settings/channels/{channel_id}``."""
-        return self._object("update_settings_channel", (channel_id,), data, options)
+        return cast(
+            "carts_v3.ChannelCartSettings",
+            self._object("update_settings_channel", (channel_id,), data, options),
+        )

@@ -4,16 +4,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
-from ._base import ID, JSON, Body, Group
+from ._base import ID, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import category_trees_catalog_v3
 
 __all__ = ["CategoryTreesV3"]
 
@@ -23,23 +24,36 @@ class CategoryTreesV3(Group[V3API]):
 
     group = "category_trees_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> Iterator[category_trees_catalog_v3.Tree]:
         """Get all category trees: ``GET /v3/catalog/trees``."""
-        return self._items("all", (), options)
+        return cast("Iterator[category_trees_catalog_v3.Tree]", self._items("all", (), options))
 
-    def all_categories(self, tree_id: ID, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all_categories(
+        self, tree_id: ID, **options: Unpack[ListOptions]
+    ) -> Iterator[category_trees_catalog_v3.CategoryNode]:
         """Get a category tree: ``GET /v3/catalog/trees/{tree_id}/categories``."""
-        return self._items("all_categories", (tree_id,), options)
+        return cast(
+            "Iterator[category_trees_catalog_v3.CategoryNode]",
+            self._items("all_categories", (tree_id,), options),
+        )
 
-    def all_tree_categories(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all_tree_categories(
+        self, **options: Unpack[ListOptions]
+    ) -> Iterator[category_trees_catalog_v3.GetCategories]:
         """Get All Categories: ``GET /v3/catalog/trees/categories``."""
-        return self._items("all_tree_categories", (), options)
+        return cast(
+            "Iterator[category_trees_catalog_v3.GetCategories]",
+            self._items("all_tree_categories", (), options),
+        )
 
     def create_categories(
-        self, data: Sequence[Body], **options: Unpack[WriteOptions]
-    ) -> list[JSON]:
+        self, data: category_trees_catalog_v3.CreateCategories, **options: Unpack[WriteOptions]
+    ) -> list[category_trees_catalog_v3.GetCategories]:
         """Create Categories: ``POST /v3/catalog/trees/categories``."""
-        return self._list("create_categories", (), data, options)
+        return cast(
+            "list[category_trees_catalog_v3.GetCategories]",
+            self._list("create_categories", (), data, options),
+        )
 
     def delete_categories(self, **options: Unpack[CallOptions]) -> Any:
         """Delete categories: ``DELETE /v3/catalog/trees/categories``."""
@@ -49,10 +63,19 @@ class CategoryTreesV3(Group[V3API]):
         """Delete category trees: ``DELETE /v3/catalog/trees``."""
         return self._any("delete_many", (), None, options)
 
-    def update_categories(self, data: Sequence[Body], **options: Unpack[CallOptions]) -> Any:
+    def update_categories(
+        self, data: category_trees_catalog_v3.UpdateCategories, **options: Unpack[CallOptions]
+    ) -> Any:
         """Update Categories: ``PUT /v3/catalog/trees/categories``."""
         return self._any("update_categories", (), data, options)
 
-    def update_many(self, data: Sequence[Body], **options: Unpack[CallOptions]) -> list[JSON]:
+    def update_many(
+        self,
+        data: category_trees_catalog_v3.CategoryTreeListRequest,
+        **options: Unpack[CallOptions],
+    ) -> list[category_trees_catalog_v3.Tree]:
         """Upsert category trees: ``PUT /v3/catalog/trees``."""
-        return self._list("update_many", (), data, options)
+        return cast(
+            "list[category_trees_catalog_v3.Tree]",
+            self._list("update_many", (), data, options),
+        )

@@ -4,16 +4,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
-from ._base import ID, JSON, Body, Group
+from ._base import ID, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, WriteOptions
+    from bigc.types import checkouts_v3
 
 __all__ = ["CheckoutsV3"]
 
@@ -24,39 +24,68 @@ class CheckoutsV3(Group[V3API]):
     group = "checkouts_v3"
 
     def add_billing_address(
-        self, checkout_id: ID, data: Body, **options: Unpack[WriteOptions]
-    ) -> JSON:
+        self, checkout_id: ID, data: checkouts_v3.AddressProperties, **options: Unpack[WriteOptions]
+    ) -> checkouts_v3.Checkout:
         """Add Checkout Billing Address: ``POST /v3/checkouts/{checkout_id}/billing-address``."""
-        return self._object("add_billing_address", (checkout_id,), data, options)
+        return cast(
+            "checkouts_v3.Checkout",
+            self._object("add_billing_address", (checkout_id,), data, options),
+        )
 
     def add_consignments(
-        self, checkout_id: ID, data: Sequence[Body] | None = None, **options: Unpack[WriteOptions]
-    ) -> JSON:
+        self,
+        checkout_id: ID,
+        data: checkouts_v3.CreateConsignmentRequest | None = None,
+        **options: Unpack[WriteOptions],
+    ) -> checkouts_v3.Checkout:
         """Add Consignment to Checkout: ``POST /v3/checkouts/{checkout_id}/consignments``."""
-        return self._object("add_consignments", (checkout_id,), data, options)
+        return cast(
+            "checkouts_v3.Checkout",
+            self._object("add_consignments", (checkout_id,), data, options),
+        )
 
     def add_coupon(
-        self, checkout_id: ID, data: Body | str, **options: Unpack[WriteOptions]
-    ) -> JSON:
+        self,
+        checkout_id: ID,
+        data: checkouts_v3.CouponCodeRequest | str,
+        **options: Unpack[WriteOptions],
+    ) -> checkouts_v3.Checkout:
         """Add Coupon to Checkout: ``POST /v3/checkouts/{checkout_id}/coupons``."""
-        return self._object("add_coupon", (checkout_id,), data, options)
+        return cast(
+            "checkouts_v3.Checkout", self._object("add_coupon", (checkout_id,), data, options)
+        )
 
     def add_discounts(
-        self, checkout_id: ID, data: Body | None = None, **options: Unpack[WriteOptions]
-    ) -> JSON:
+        self,
+        checkout_id: ID,
+        data: checkouts_v3.AddCheckoutDiscountBody | None = None,
+        **options: Unpack[WriteOptions],
+    ) -> checkouts_v3.Checkout:
         """Add Discount to Checkout: ``POST /v3/checkouts/{checkout_id}/discounts``."""
-        return self._object("add_discounts", (checkout_id,), data, options)
+        return cast(
+            "checkouts_v3.Checkout",
+            self._object("add_discounts", (checkout_id,), data, options),
+        )
 
-    def create_fee(self, checkout_id: ID, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    def create_fee(
+        self, checkout_id: ID, data: checkouts_v3.AddFeesRequest, **options: Unpack[WriteOptions]
+    ) -> checkouts_v3.Checkout:
         """Add order level fees to a checkout: ``POST /v3/checkouts/{checkout_id}/fees``."""
-        return self._object("create_fee", (checkout_id,), data, options)
+        return cast(
+            "checkouts_v3.Checkout", self._object("create_fee", (checkout_id,), data, options)
+        )
 
-    def create_order(self, checkout_id: ID, **options: Unpack[WriteOptions]) -> JSON:
+    def create_order(self, checkout_id: ID, **options: Unpack[WriteOptions]) -> checkouts_v3.Order:
         """Create an Order: ``POST /v3/checkouts/{checkout_id}/orders``."""
-        return self._object("create_order", (checkout_id,), None, options)
+        return cast(
+            "checkouts_v3.Order", self._object("create_order", (checkout_id,), None, options)
+        )
 
     def create_token(
-        self, checkout_id: ID, data: Body | None = None, **options: Unpack[WriteOptions]
+        self,
+        checkout_id: ID,
+        data: checkouts_v3.CreateCheckoutTokenBody | None = None,
+        **options: Unpack[WriteOptions],
     ) -> Any:
         """Create Checkout Token: ``POST /v3/checkouts/{checkout_id}/token``."""
         return self._any("create_token", (checkout_id,), data, options)
@@ -65,76 +94,123 @@ class CheckoutsV3(Group[V3API]):
         self,
         checkout_id: ID,
         consignment_id: ID,
-        data: Body | None = None,
+        data: checkouts_v3.DeleteConsignmentRequest | None = None,
         **options: Unpack[CallOptions],
-    ) -> JSON | None:
+    ) -> checkouts_v3.Checkout | None:
         """Delete Checkout Consignment:
         ``DELETE /v3/checkouts/{checkout_id}/consignments/{consignment_id}``.
         """
-        return self._optional("delete_consignment", (checkout_id, consignment_id), data, options)
+        return cast(
+            "checkouts_v3.Checkout | None",
+            self._optional("delete_consignment", (checkout_id, consignment_id), data, options),
+        )
 
     def delete_coupon(
         self,
         checkout_id: ID,
         coupon_code: ID,
-        data: Body | None = None,
+        data: checkouts_v3.DeleteCouponCodeRequest | None = None,
         **options: Unpack[CallOptions],
-    ) -> JSON | None:
+    ) -> checkouts_v3.Checkout | None:
         """Delete Checkout Coupon: ``DELETE /v3/checkouts/{checkout_id}/coupons/{coupon_code}``."""
-        return self._optional("delete_coupon", (checkout_id, coupon_code), data, options)
+        return cast(
+            "checkouts_v3.Checkout | None",
+            self._optional("delete_coupon", (checkout_id, coupon_code), data, options),
+        )
 
     def delete_fees(
-        self, checkout_id: ID, data: Body, **options: Unpack[CallOptions]
-    ) -> JSON | None:
+        self, checkout_id: ID, data: checkouts_v3.DeleteFeesRequest, **options: Unpack[CallOptions]
+    ) -> checkouts_v3.Checkout | None:
         """Delete order level fees from a checkout: ``DELETE /v3/checkouts/{checkout_id}/fees``."""
-        return self._optional("delete_fees", (checkout_id,), data, options)
+        return cast(
+            "checkouts_v3.Checkout | None",
+            self._optional("delete_fees", (checkout_id,), data, options),
+        )
 
-    def get(self, checkout_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get(self, checkout_id: ID, **options: Unpack[CallOptions]) -> checkouts_v3.Checkout:
         """Get a Checkout: ``GET /v3/checkouts/{checkout_id}``."""
-        return self._object("get", (checkout_id,), None, options)
+        return cast("checkouts_v3.Checkout", self._object("get", (checkout_id,), None, options))
 
-    def get_settings(self, **options: Unpack[CallOptions]) -> JSON:
+    def get_settings(self, **options: Unpack[CallOptions]) -> checkouts_v3.CheckoutsSettings:
         """Get Checkout Settings: ``GET /v3/checkouts/settings``."""
-        return self._object("get_settings", (), None, options)
+        return cast(
+            "checkouts_v3.CheckoutsSettings", self._object("get_settings", (), None, options)
+        )
 
-    def get_settings_channel(self, channel_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get_settings_channel(
+        self, channel_id: ID, **options: Unpack[CallOptions]
+    ) -> checkouts_v3.ChannelCheckoutsSettings:
         """Get Channel-Specific Checkout Settings:
         ``GET /v3/checkouts/settings/channels/{channel_id}``.
         """
-        return self._object("get_settings_channel", (channel_id,), None, options)
+        return cast(
+            "checkouts_v3.ChannelCheckoutsSettings",
+            self._object("get_settings_channel", (channel_id,), None, options),
+        )
 
-    def update(self, checkout_id: ID, data: Body, **options: Unpack[CallOptions]) -> JSON:
+    def update(
+        self, checkout_id: ID, data: checkouts_v3.CheckoutPut, **options: Unpack[CallOptions]
+    ) -> checkouts_v3.Checkout:
         """Update Customer Messages: ``PUT /v3/checkouts/{checkout_id}``."""
-        return self._object("update", (checkout_id,), data, options)
+        return cast("checkouts_v3.Checkout", self._object("update", (checkout_id,), data, options))
 
     def update_billing_address(
-        self, checkout_id: ID, address_id: ID, data: Body, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        checkout_id: ID,
+        address_id: ID,
+        data: checkouts_v3.AddressProperties,
+        **options: Unpack[CallOptions],
+    ) -> checkouts_v3.Checkout:
         """Update Checkout Billing Address:
         ``PUT /v3/checkouts/{checkout_id}/billing-address/{address_id}``.
         """
-        return self._object("update_billing_address", (checkout_id, address_id), data, options)
+        return cast(
+            "checkouts_v3.Checkout",
+            self._object("update_billing_address", (checkout_id, address_id), data, options),
+        )
 
     def update_consignment(
-        self, checkout_id: ID, consignment_id: ID, data: Body, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        checkout_id: ID,
+        consignment_id: ID,
+        data: checkouts_v3.UpdateConsignmentRequest,
+        **options: Unpack[CallOptions],
+    ) -> checkouts_v3.Checkout:
         """Update Checkout Consignment:
         ``PUT /v3/checkouts/{checkout_id}/consignments/{consignment_id}``.
         """
-        return self._object("update_consignment", (checkout_id, consignment_id), data, options)
+        return cast(
+            "checkouts_v3.Checkout",
+            self._object("update_consignment", (checkout_id, consignment_id), data, options),
+        )
 
-    def update_fee(self, checkout_id: ID, data: Body, **options: Unpack[CallOptions]) -> JSON:
+    def update_fee(
+        self, checkout_id: ID, data: checkouts_v3.UpdateFeesRequest, **options: Unpack[CallOptions]
+    ) -> checkouts_v3.Checkout:
         """Update order level fees in a checkout: ``PUT /v3/checkouts/{checkout_id}/fees``."""
-        return self._object("update_fee", (checkout_id,), data, options)
+        return cast(
+            "checkouts_v3.Checkout", self._object("update_fee", (checkout_id,), data, options)
+        )
 
-    def update_settings(self, data: Body, **options: Unpack[CallOptions]) -> JSON:
+    def update_settings(
+        self, data: checkouts_v3.CheckoutsSettingsRequest, **options: Unpack[CallOptions]
+    ) -> checkouts_v3.CheckoutsSettings:
         """Update Checkout Settings: ``PUT /v3/checkouts/settings``."""
-        return self._object("update_settings", (), data, options)
+        return cast(
+            "checkouts_v3.CheckoutsSettings",
+            self._object("update_settings", (), data, options),
+        )
 
     def update_settings_channel(
-        self, channel_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        channel_id: ID,
+        data: checkouts_v3.ChannelCheckoutsSettings | None = None,
+        **options: Unpack[CallOptions],
+    ) -> checkouts_v3.ChannelCheckoutsSettings:
         """Update Channel-Specific Checkout Settings:
         ``PUT /v3/checkouts/settings/channels/{channel_id}``.
         """
-        return self._object("update_settings_channel", (channel_id,), data, options)
+        return cast(
+            "checkouts_v3.ChannelCheckoutsSettings",
+            self._object("update_settings_channel", (channel_id,), data, options),
+        )

@@ -5,15 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .._api import V2API
-from ._base import ID, JSON, Group
+from ._base import ID, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions
+    from bigc.types import geography_v2
 
 __all__ = ["CountriesV2"]
 
@@ -23,34 +24,57 @@ class CountriesV2(Group[V2API]):
 
     group = "countries_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> Iterator[geography_v2.CountryFull]:
         """Get All Countries: ``GET /v2/countries``."""
-        return self._items("all", (), options)
+        return cast("Iterator[geography_v2.CountryFull]", self._items("all", (), options))
 
-    def all_country_states(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all_country_states(
+        self, **options: Unpack[ListOptions]
+    ) -> Iterator[geography_v2.CountriesStateFull]:
         """Get All States: ``GET /v2/countries/states``."""
-        return self._items("all_country_states", (), options)
+        return cast(
+            "Iterator[geography_v2.CountriesStateFull]",
+            self._items("all_country_states", (), options),
+        )
 
-    def all_states(self, country_id: ID, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all_states(
+        self, country_id: ID, **options: Unpack[ListOptions]
+    ) -> Iterator[geography_v2.CountriesStateFull]:
         """Get All Country's States: ``GET /v2/countries/{country_id}/states``."""
-        return self._items("all_states", (country_id,), options)
+        return cast(
+            "Iterator[geography_v2.CountriesStateFull]",
+            self._items("all_states", (country_id,), options),
+        )
 
-    def get(self, country_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get(self, country_id: ID, **options: Unpack[CallOptions]) -> geography_v2.CountryFull:
         """Get a Country: ``GET /v2/countries/{country_id}``."""
-        return self._object("get", (country_id,), None, options)
+        return cast("geography_v2.CountryFull", self._object("get", (country_id,), None, options))
 
-    def get_count(self, **options: Unpack[CallOptions]) -> JSON:
+    def get_count(self, **options: Unpack[CallOptions]) -> geography_v2.CountFull:
         """Get a Count of All Countries: ``GET /v2/countries/count``."""
-        return self._object("get_count", (), None, options)
+        return cast("geography_v2.CountFull", self._object("get_count", (), None, options))
 
-    def get_country_state_count(self, **options: Unpack[CallOptions]) -> JSON:
+    def get_country_state_count(self, **options: Unpack[CallOptions]) -> geography_v2.CountFull:
         """Get a Count of All States: ``GET /v2/countries/states/count``."""
-        return self._object("get_country_state_count", (), None, options)
+        return cast(
+            "geography_v2.CountFull",
+            self._object("get_country_state_count", (), None, options),
+        )
 
-    def get_state(self, country_id: ID, state_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get_state(
+        self, country_id: ID, state_id: ID, **options: Unpack[CallOptions]
+    ) -> geography_v2.CountriesStateFull:
         """Get a Country's State: ``GET /v2/countries/{country_id}/states/{state_id}``."""
-        return self._object("get_state", (country_id, state_id), None, options)
+        return cast(
+            "geography_v2.CountriesStateFull",
+            self._object("get_state", (country_id, state_id), None, options),
+        )
 
-    def get_state_count(self, country_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get_state_count(
+        self, country_id: ID, **options: Unpack[CallOptions]
+    ) -> geography_v2.CountFull:
         """Get a Count of Country's States: ``GET /v2/countries/{country_id}/states/count``."""
-        return self._object("get_state_count", (country_id,), None, options)
+        return cast(
+            "geography_v2.CountFull",
+            self._object("get_state_count", (country_id,), None, options),
+        )

@@ -5,15 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V2API
-from ._base import ID, JSON, Body, Group
+from ._base import ID, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import marketing_v2
 
 __all__ = ["CouponsV2"]
 
@@ -23,13 +24,15 @@ class CouponsV2(Group[V2API]):
 
     group = "coupons_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> Iterator[marketing_v2.CouponFull]:
         """Get All Coupons: ``GET /v2/coupons``."""
-        return self._items("all", (), options)
+        return cast("Iterator[marketing_v2.CouponFull]", self._items("all", (), options))
 
-    def create(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    def create(
+        self, data: marketing_v2.CouponBase, **options: Unpack[WriteOptions]
+    ) -> marketing_v2.CouponFull:
         """Create a New Coupon: ``POST /v2/coupons``."""
-        return self._object("create", (), data, options)
+        return cast("marketing_v2.CouponFull", self._object("create", (), data, options))
 
     def delete(self, coupon_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete a Coupon: ``DELETE /v2/coupons/{coupon_id}``."""
@@ -39,10 +42,14 @@ class CouponsV2(Group[V2API]):
         """Delete All Coupons: ``DELETE /v2/coupons``."""
         return self._any("delete_many", (), None, options)
 
-    def get_count(self, **options: Unpack[CallOptions]) -> JSON:
+    def get_count(self, **options: Unpack[CallOptions]) -> marketing_v2.GetCouponsCountResult:
         """Get a Count of Coupons: ``GET /v2/coupons/count``."""
-        return self._object("get_count", (), None, options)
+        return cast(
+            "marketing_v2.GetCouponsCountResult", self._object("get_count", (), None, options)
+        )
 
-    def update(self, coupon_id: ID, data: Body, **options: Unpack[CallOptions]) -> JSON:
+    def update(
+        self, coupon_id: ID, data: marketing_v2.CouponBase, **options: Unpack[CallOptions]
+    ) -> marketing_v2.CouponFull:
         """Update a Coupon: ``PUT /v2/coupons/{coupon_id}``."""
-        return self._object("update", (coupon_id,), data, options)
+        return cast("marketing_v2.CouponFull", self._object("update", (coupon_id,), data, options))

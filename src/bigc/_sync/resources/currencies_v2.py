@@ -5,15 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .._api import V2API
-from ._base import ID, JSON, Body, Group
+from ._base import ID, JSON, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import currencies_v2
 
 __all__ = ["CurrenciesV2"]
 
@@ -23,13 +24,15 @@ class CurrenciesV2(Group[V2API]):
 
     group = "currencies_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> Iterator[currencies_v2.CurrencyFull]:
         """Get All Currencies: ``GET /v2/currencies``."""
-        return self._items("all", (), options)
+        return cast("Iterator[currencies_v2.CurrencyFull]", self._items("all", (), options))
 
-    def create(self, data: Body | None = None, **options: Unpack[WriteOptions]) -> JSON:
+    def create(
+        self, data: currencies_v2.CurrencyPost | None = None, **options: Unpack[WriteOptions]
+    ) -> currencies_v2.CurrencyFull:
         """Create a Currency: ``POST /v2/currencies``."""
-        return self._object("create", (), data, options)
+        return cast("currencies_v2.CurrencyFull", self._object("create", (), data, options))
 
     def delete(self, currency_id: ID, **options: Unpack[CallOptions]) -> JSON | None:
         """Delete a Currency: ``DELETE /v2/currencies/{currency_id}``."""
@@ -39,12 +42,20 @@ class CurrenciesV2(Group[V2API]):
         """Delete All Currencies: ``DELETE /v2/currencies``."""
         return self._optional("delete_many", (), None, options)
 
-    def get(self, currency_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get(self, currency_id: ID, **options: Unpack[CallOptions]) -> currencies_v2.CurrencyFull:
         """Get a Currency: ``GET /v2/currencies/{currency_id}``."""
-        return self._object("get", (currency_id,), None, options)
+        return cast(
+            "currencies_v2.CurrencyFull", self._object("get", (currency_id,), None, options)
+        )
 
     def update(
-        self, currency_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        currency_id: ID,
+        data: currencies_v2.CurrencyPut | None = None,
+        **options: Unpack[CallOptions],
+    ) -> currencies_v2.CurrencyFull:
         """Update a Currency: ``PUT /v2/currencies/{currency_id}``."""
-        return self._object("update", (currency_id,), data, options)
+        return cast(
+            "currencies_v2.CurrencyFull",
+            self._object("update", (currency_id,), data, options),
+        )

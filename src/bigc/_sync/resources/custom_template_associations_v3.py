@@ -4,16 +4,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
-from ._base import JSON, Body, Group
+from ._base import Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions
+    from bigc.types import custom_template_associations_v3
 
 __all__ = ["CustomTemplateAssociationsV3"]
 
@@ -23,9 +24,14 @@ class CustomTemplateAssociationsV3(Group[V3API]):
 
     group = "custom_template_associations_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(
+        self, **options: Unpack[ListOptions]
+    ) -> Iterator[custom_template_associations_v3.CustomTemplateAssociation]:
         """Get Custom Template Associations: ``GET /v3/storefront/custom-template-associations``."""
-        return self._items("all", (), options)
+        return cast(
+            "Iterator[custom_template_associations_v3.CustomTemplateAssociation]",
+            self._items("all", (), options),
+        )
 
     def delete_many(self, **options: Unpack[CallOptions]) -> Any:
         """Delete Custom Template Associations:
@@ -34,7 +40,9 @@ class CustomTemplateAssociationsV3(Group[V3API]):
         return self._any("delete_many", (), None, options)
 
     def update_many(
-        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
+        self,
+        data: custom_template_associations_v3.UpsertCustomTemplateAssociationsBody | None = None,
+        **options: Unpack[CallOptions],
     ) -> Any:
         """Upsert Custom Template Associations:
         ``PUT /v3/storefront/custom-template-associations``.

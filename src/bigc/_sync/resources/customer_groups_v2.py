@@ -5,15 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V2API
-from ._base import ID, JSON, Body, Group
+from ._base import ID, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import customers_v2
 
 __all__ = ["CustomerGroupsV2"]
 
@@ -23,28 +24,41 @@ class CustomerGroupsV2(Group[V2API]):
 
     group = "customer_groups_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> Iterator[customers_v2.CustomerGroupFull]:
         """Get All Customer Groups: ``GET /v2/customer_groups``."""
-        return self._items("all", (), options)
+        return cast("Iterator[customers_v2.CustomerGroupFull]", self._items("all", (), options))
 
-    def create(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    def create(
+        self, data: customers_v2.CustomerGroupPostPut, **options: Unpack[WriteOptions]
+    ) -> customers_v2.CustomerGroupFull:
         """Create a Customer Group: ``POST /v2/customer_groups``."""
-        return self._object("create", (), data, options)
+        return cast("customers_v2.CustomerGroupFull", self._object("create", (), data, options))
 
     def delete(self, customer_group_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete a Customer Group: ``DELETE /v2/customer_groups/{customer_group_id}``."""
         return self._any("delete", (customer_group_id,), None, options)
 
-    def get(self, customer_group_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get(
+        self, customer_group_id: ID, **options: Unpack[CallOptions]
+    ) -> customers_v2.CustomerGroupFull:
         """Get a Customer Group: ``GET /v2/customer_groups/{customer_group_id}``."""
-        return self._object("get", (customer_group_id,), None, options)
+        return cast(
+            "customers_v2.CustomerGroupFull",
+            self._object("get", (customer_group_id,), None, options),
+        )
 
-    def get_count(self, **options: Unpack[CallOptions]) -> JSON:
+    def get_count(self, **options: Unpack[CallOptions]) -> customers_v2.CountFull:
         """Get a Count of Customer Groups: ``GET /v2/customer_groups/count``."""
-        return self._object("get_count", (), None, options)
+        return cast("customers_v2.CountFull", self._object("get_count", (), None, options))
 
     def update(
-        self, customer_group_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        customer_group_id: ID,
+        data: customers_v2.CustomerGroupPostPut | None = None,
+        **options: Unpack[CallOptions],
+    ) -> customers_v2.CustomerGroupFull:
         """Update a Customer Group: ``PUT /v2/customer_groups/{customer_group_id}``."""
-        return self._object("update", (customer_group_id,), data, options)
+        return cast(
+            "customers_v2.CustomerGroupFull",
+            self._object("update", (customer_group_id,), data, options),
+        )

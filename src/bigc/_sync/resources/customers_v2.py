@@ -5,15 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V2API
-from ._base import ID, JSON, Body, Group
+from ._base import ID, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import customers_v2
 
 __all__ = ["CustomersV2"]
 
@@ -23,21 +24,36 @@ class CustomersV2(Group[V2API]):
 
     group = "customers_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> Iterator[customers_v2.CustomerFull]:
         """Get All Customers: ``GET /v2/customers``."""
-        return self._items("all", (), options)
+        return cast("Iterator[customers_v2.CustomerFull]", self._items("all", (), options))
 
-    def all_addresses(self, customer_id: ID, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all_addresses(
+        self, customer_id: ID, **options: Unpack[ListOptions]
+    ) -> Iterator[customers_v2.CustomerAddressFull]:
         """Get All Customer Addresses: ``GET /v2/customers/{customer_id}/addresses``."""
-        return self._items("all_addresses", (customer_id,), options)
+        return cast(
+            "Iterator[customers_v2.CustomerAddressFull]",
+            self._items("all_addresses", (customer_id,), options),
+        )
 
-    def create(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    def create(
+        self, data: customers_v2.CreateCustomerBody, **options: Unpack[WriteOptions]
+    ) -> customers_v2.CustomerFull:
         """Create a New Customer: ``POST /v2/customers``."""
-        return self._object("create", (), data, options)
+        return cast("customers_v2.CustomerFull", self._object("create", (), data, options))
 
-    def create_address(self, customer_id: ID, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    def create_address(
+        self,
+        customer_id: ID,
+        data: customers_v2.CustomerAddressBase,
+        **options: Unpack[WriteOptions],
+    ) -> customers_v2.CustomerAddressFull:
         """Create a Customer Address: ``POST /v2/customers/{customer_id}/addresses``."""
-        return self._object("create_address", (customer_id,), data, options)
+        return cast(
+            "customers_v2.CustomerAddressFull",
+            self._object("create_address", (customer_id,), data, options),
+        )
 
     def delete(self, customer_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete a Customer: ``DELETE /v2/customers/{customer_id}``."""
@@ -59,44 +75,70 @@ class CustomersV2(Group[V2API]):
         """Delete Customers: ``DELETE /v2/customers``."""
         return self._any("delete_many", (), None, options)
 
-    def get(self, customer_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get(self, customer_id: ID, **options: Unpack[CallOptions]) -> customers_v2.CustomerFull:
         """Get a Customer: ``GET /v2/customers/{customer_id}``."""
-        return self._object("get", (customer_id,), None, options)
+        return cast("customers_v2.CustomerFull", self._object("get", (customer_id,), None, options))
 
     def get_address(
         self, customer_id: ID, customer_address_id: ID, **options: Unpack[CallOptions]
-    ) -> JSON:
+    ) -> customers_v2.CustomerAddressFull:
         """Get a Customer Address:
         ``GET /v2/customers/{customer_id}/addresses/{customer_address_id}``.
         """
-        return self._object("get_address", (customer_id, customer_address_id), None, options)
+        return cast(
+            "customers_v2.CustomerAddressFull",
+            self._object("get_address", (customer_id, customer_address_id), None, options),
+        )
 
-    def get_address_count(self, customer_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get_address_count(
+        self, customer_id: ID, **options: Unpack[CallOptions]
+    ) -> customers_v2.CountFull:
         """Get a Count of Customer Addresses:
         ``GET /v2/customers/{customer_id}/addresses/count``.
         """
-        return self._object("get_address_count", (customer_id,), None, options)
+        return cast(
+            "customers_v2.CountFull",
+            self._object("get_address_count", (customer_id,), None, options),
+        )
 
-    def get_count(self, **options: Unpack[CallOptions]) -> JSON:
+    def get_count(self, **options: Unpack[CallOptions]) -> customers_v2.CountFull:
         """Get a Count of Customers: ``GET /v2/customers/count``."""
-        return self._object("get_count", (), None, options)
+        return cast("customers_v2.CountFull", self._object("get_count", (), None, options))
 
     def update(
-        self, customer_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        customer_id: ID,
+        data: customers_v2.CustomerPut | None = None,
+        **options: Unpack[CallOptions],
+    ) -> customers_v2.CustomerBase:
         """Update a Customer: ``PUT /v2/customers/{customer_id}``."""
-        return self._object("update", (customer_id,), data, options)
+        return cast(
+            "customers_v2.CustomerBase", self._object("update", (customer_id,), data, options)
+        )
 
     def update_address(
-        self, customer_id: ID, customer_address_id: ID, data: Body, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        customer_id: ID,
+        customer_address_id: ID,
+        data: customers_v2.UpdateCustomerAddressBody,
+        **options: Unpack[CallOptions],
+    ) -> customers_v2.CustomerAddressFull:
         """Update a Customer Address:
         ``PUT /v2/customers/{customer_id}/addresses/{customer_address_id}``.
         """
-        return self._object("update_address", (customer_id, customer_address_id), data, options)
+        return cast(
+            "customers_v2.CustomerAddressFull",
+            self._object("update_address", (customer_id, customer_address_id), data, options),
+        )
 
     def validate_password(
-        self, customer_id: ID, data: Body, **options: Unpack[WriteOptions]
-    ) -> JSON:
+        self,
+        customer_id: ID,
+        data: customers_v2.ValidateCustomerPasswordBody,
+        **options: Unpack[WriteOptions],
+    ) -> customers_v2.ValidatePassword:
         """Validate a Password: ``POST /v2/customers/{customer_id}/validate``."""
-        return self._object("validate_password", (customer_id,), data, options)
+        return cast(
+            "customers_v2.ValidatePassword",
+            self._object("validate_password", (customer_id,), data, options),
+        )

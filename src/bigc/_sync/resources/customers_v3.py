@@ -5,15 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
-from ._base import ID, JSON, Body, Group
+from ._base import ID, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import customers_v3
 
 __all__ = ["CustomersV3"]
 
@@ -23,67 +24,121 @@ class CustomersV3(Group[V3API]):
 
     group = "customers_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> Iterator[customers_v3.CustomerFull]:
         """Get All Customers: ``GET /v3/customers``."""
-        return self._items("all", (), options)
+        return cast("Iterator[customers_v3.CustomerFull]", self._items("all", (), options))
 
-    def all_addresses(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all_addresses(
+        self, **options: Unpack[ListOptions]
+    ) -> Iterator[customers_v3.GetCustomersAddressesResult]:
         """Get All Customer Addresses: ``GET /v3/customers/addresses``."""
-        return self._items("all_addresses", (), options)
+        return cast(
+            "Iterator[customers_v3.GetCustomersAddressesResult]",
+            self._items("all_addresses", (), options),
+        )
 
-    def all_attribute_values(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all_attribute_values(
+        self, **options: Unpack[ListOptions]
+    ) -> Iterator[customers_v3.GetCustomersAttributeValuesResult]:
         """Get All Customer Attribute Values: ``GET /v3/customers/attribute-values``."""
-        return self._items("all_attribute_values", (), options)
+        return cast(
+            "Iterator[customers_v3.GetCustomersAttributeValuesResult]",
+            self._items("all_attribute_values", (), options),
+        )
 
-    def all_attributes(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all_attributes(
+        self, **options: Unpack[ListOptions]
+    ) -> Iterator[customers_v3.GetCustomersAttributesResult]:
         """Get All Customer Attributes: ``GET /v3/customers/attributes``."""
-        return self._items("all_attributes", (), options)
+        return cast(
+            "Iterator[customers_v3.GetCustomersAttributesResult]",
+            self._items("all_attributes", (), options),
+        )
 
-    def all_customer_metafields(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all_customer_metafields(
+        self, **options: Unpack[ListOptions]
+    ) -> Iterator[customers_v3.Metafield]:
         """Get All Customer Metafields: ``GET /v3/customers/metafields``."""
-        return self._items("all_customer_metafields", (), options)
+        return cast(
+            "Iterator[customers_v3.Metafield]",
+            self._items("all_customer_metafields", (), options),
+        )
 
-    def all_form_field_values(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all_form_field_values(
+        self, **options: Unpack[ListOptions]
+    ) -> Iterator[customers_v3.GetCustomersFormFieldValuesResult]:
         """Get Customer Form Field Values: ``GET /v3/customers/form-field-values``."""
-        return self._items("all_form_field_values", (), options)
+        return cast(
+            "Iterator[customers_v3.GetCustomersFormFieldValuesResult]",
+            self._items("all_form_field_values", (), options),
+        )
 
-    def all_metafields(self, customer_id: ID, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all_metafields(
+        self, customer_id: ID, **options: Unpack[ListOptions]
+    ) -> Iterator[customers_v3.MetafieldFull]:
         """Get Customer Metafields: ``GET /v3/customers/{customer_id}/metafields``."""
-        return self._items("all_metafields", (customer_id,), options)
+        return cast(
+            "Iterator[customers_v3.MetafieldFull]",
+            self._items("all_metafields", (customer_id,), options),
+        )
 
-    def create(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    def create(
+        self, data: customers_v3.CustomerPost, **options: Unpack[WriteOptions]
+    ) -> customers_v3.CustomerFull:
         """Create Customers: ``POST /v3/customers``."""
-        return self._batch_one("create", (), data, options)
+        return cast("customers_v3.CustomerFull", self._batch_one("create", (), data, options))
 
-    def create_address(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    def create_address(
+        self, data: customers_v3.AddressPost, **options: Unpack[WriteOptions]
+    ) -> customers_v3.CreateCustomersAddressesResult:
         """Create a Customer Address: ``POST /v3/customers/addresses``."""
-        return self._batch_one("create_address", (), data, options)
+        return cast(
+            "customers_v3.CreateCustomersAddressesResult",
+            self._batch_one("create_address", (), data, options),
+        )
 
-    def create_addresses(self, data: Sequence[Body], **options: Unpack[WriteOptions]) -> list[JSON]:
+    def create_addresses(
+        self, data: customers_v3.CreateCustomersAddressesBody, **options: Unpack[WriteOptions]
+    ) -> list[customers_v3.CreateCustomersAddressesResult]:
         """Create a Customer Address: ``POST /v3/customers/addresses``."""
-        return self._list("create_addresses", (), data, options)
+        return cast(
+            "list[customers_v3.CreateCustomersAddressesResult]",
+            self._list("create_addresses", (), data, options),
+        )
 
     def create_attributes(
-        self, data: Sequence[Body], **options: Unpack[WriteOptions]
-    ) -> list[JSON]:
+        self, data: customers_v3.CreateCustomersAttributesBody, **options: Unpack[WriteOptions]
+    ) -> list[customers_v3.CreateCustomersAttributesResult]:
         """Create a Customer Attribute: ``POST /v3/customers/attributes``."""
-        return self._list("create_attributes", (), data, options)
+        return cast(
+            "list[customers_v3.CreateCustomersAttributesResult]",
+            self._list("create_attributes", (), data, options),
+        )
 
-    def create_many(self, data: Sequence[Body], **options: Unpack[WriteOptions]) -> list[JSON]:
+    def create_many(
+        self, data: customers_v3.CreateCustomersBody, **options: Unpack[WriteOptions]
+    ) -> list[customers_v3.CustomerFull]:
         """Create Customers: ``POST /v3/customers``."""
-        return self._list("create_many", (), data, options)
+        return cast("list[customers_v3.CustomerFull]", self._list("create_many", (), data, options))
 
     def create_metafield(
-        self, customer_id: ID, data: Body, **options: Unpack[WriteOptions]
-    ) -> list[JSON]:
+        self, customer_id: ID, data: customers_v3.MetafieldBasePost, **options: Unpack[WriteOptions]
+    ) -> list[customers_v3.Metafield]:
         """Create Customer Metafields: ``POST /v3/customers/{customer_id}/metafields``."""
-        return self._list("create_metafield", (customer_id,), data, options)
+        return cast(
+            "list[customers_v3.Metafield]",
+            self._list("create_metafield", (customer_id,), data, options),
+        )
 
     def create_metafields(
-        self, data: Sequence[Body] | None = None, **options: Unpack[WriteOptions]
-    ) -> list[JSON]:
+        self,
+        data: customers_v3.CreateCustomersMetafieldsBody | None = None,
+        **options: Unpack[WriteOptions],
+    ) -> list[customers_v3.Metafield]:
         """Create Multiple Metafields: ``POST /v3/customers/metafields``."""
-        return self._list("create_metafields", (), data, options)
+        return cast(
+            "list[customers_v3.Metafield]", self._list("create_metafields", (), data, options)
+        )
 
     def delete(self, customer_id: ID, **options: Unpack[CallOptions]) -> None:
         """Delete Customers: ``DELETE /v3/customers``."""
@@ -121,17 +176,27 @@ class CustomersV3(Group[V3API]):
         """
         return self._any("delete_metafield", (customer_id, metafield_id), None, options)
 
-    def delete_metafields(self, **options: Unpack[CallOptions]) -> list[JSON]:
+    def delete_metafields(
+        self, **options: Unpack[CallOptions]
+    ) -> list[customers_v3.DeleteCustomersMetafieldsResult]:
         """Delete Multiple Metafields: ``DELETE /v3/customers/metafields``."""
-        return self._list("delete_metafields", (), None, options)
+        return cast(
+            "list[customers_v3.DeleteCustomersMetafieldsResult]",
+            self._list("delete_metafields", (), None, options),
+        )
 
-    def get(self, customer_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get(self, customer_id: ID, **options: Unpack[CallOptions]) -> customers_v3.CustomerFull:
         """Get All Customers: ``GET /v3/customers``."""
-        return self._find("get", customer_id, options)
+        return cast("customers_v3.CustomerFull", self._find("get", customer_id, options))
 
-    def get_address(self, address_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get_address(
+        self, address_id: ID, **options: Unpack[CallOptions]
+    ) -> customers_v3.GetCustomersAddressesResult:
         """Get All Customer Addresses: ``GET /v3/customers/addresses``."""
-        return self._find("get_address", address_id, options)
+        return cast(
+            "customers_v3.GetCustomersAddressesResult",
+            self._find("get_address", address_id, options),
+        )
 
     def get_consent(self, customer_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Get Customer Consent: ``GET /v3/customers/{customer_id}/consent``."""
@@ -139,104 +204,169 @@ class CustomersV3(Group[V3API]):
 
     def get_metafield(
         self, customer_id: ID, metafield_id: ID, **options: Unpack[CallOptions]
-    ) -> JSON:
+    ) -> customers_v3.MetafieldFull:
         """Get a Customer Metafield:
         ``GET /v3/customers/{customer_id}/metafields/{metafield_id}``.
         """
-        return self._object("get_metafield", (customer_id, metafield_id), None, options)
+        return cast(
+            "customers_v3.MetafieldFull",
+            self._object("get_metafield", (customer_id, metafield_id), None, options),
+        )
 
-    def get_settings(self, **options: Unpack[CallOptions]) -> JSON:
+    def get_settings(self, **options: Unpack[CallOptions]) -> customers_v3.CustomerSettingsObject:
         """Get Customer Settings: ``GET /v3/customers/settings``."""
-        return self._object("get_settings", (), None, options)
+        return cast(
+            "customers_v3.CustomerSettingsObject",
+            self._object("get_settings", (), None, options),
+        )
 
-    def get_settings_channel(self, channel_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get_settings_channel(
+        self, channel_id: ID, **options: Unpack[CallOptions]
+    ) -> customers_v3.CustomerChannelSettingsObject:
         """Get Customer Settings per Channel:
         ``GET /v3/customers/settings/channels/{channel_id}``.
         """
-        return self._object("get_settings_channel", (channel_id,), None, options)
+        return cast(
+            "customers_v3.CustomerChannelSettingsObject",
+            self._object("get_settings_channel", (channel_id,), None, options),
+        )
 
     def get_stored_instrument(self, customer_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Get Stored Instruments: ``GET /v3/customers/{customer_id}/stored-instruments``."""
         return self._any("get_stored_instrument", (customer_id,), None, options)
 
-    def update(self, customer_id: ID, data: Body, **options: Unpack[CallOptions]) -> JSON:
+    def update(
+        self, customer_id: ID, data: customers_v3.CustomerPut, **options: Unpack[CallOptions]
+    ) -> customers_v3.CustomerFull:
         """Update Customers: ``PUT /v3/customers``."""
-        return self._batch_one("update", (customer_id,), data, options)
+        return cast(
+            "customers_v3.CustomerFull",
+            self._batch_one("update", (customer_id,), data, options),
+        )
 
-    def update_address(self, address_id: ID, data: Body, **options: Unpack[CallOptions]) -> JSON:
+    def update_address(
+        self, address_id: ID, data: customers_v3.AddressPut, **options: Unpack[CallOptions]
+    ) -> customers_v3.UpdateCustomersAddressesResult:
         """Update a Customer Address: ``PUT /v3/customers/addresses``."""
-        return self._batch_one("update_address", (address_id,), data, options)
+        return cast(
+            "customers_v3.UpdateCustomersAddressesResult",
+            self._batch_one("update_address", (address_id,), data, options),
+        )
 
-    def update_addresses(self, data: Sequence[Body], **options: Unpack[CallOptions]) -> list[JSON]:
+    def update_addresses(
+        self, data: customers_v3.UpdateCustomersAddressesBody, **options: Unpack[CallOptions]
+    ) -> list[customers_v3.UpdateCustomersAddressesResult]:
         """Update a Customer Address: ``PUT /v3/customers/addresses``."""
-        return self._list("update_addresses", (), data, options)
+        return cast(
+            "list[customers_v3.UpdateCustomersAddressesResult]",
+            self._list("update_addresses", (), data, options),
+        )
 
     def update_attribute_values(
-        self, data: Sequence[Body], **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self, data: customers_v3.UpsertCustomersAttributeValuesBody, **options: Unpack[CallOptions]
+    ) -> list[customers_v3.UpsertCustomersAttributeValuesResult]:
         """Upsert Customer Attribute Values: ``PUT /v3/customers/attribute-values``."""
-        return self._list("update_attribute_values", (), data, options)
+        return cast(
+            "list[customers_v3.UpsertCustomersAttributeValuesResult]",
+            self._list("update_attribute_values", (), data, options),
+        )
 
-    def update_attributes(self, data: Sequence[Body], **options: Unpack[CallOptions]) -> list[JSON]:
+    def update_attributes(
+        self, data: customers_v3.UpdateCustomersAttributesBody, **options: Unpack[CallOptions]
+    ) -> list[customers_v3.UpdateCustomersAttributesResult]:
         """Update a Customer Attribute: ``PUT /v3/customers/attributes``."""
-        return self._list("update_attributes", (), data, options)
+        return cast(
+            "list[customers_v3.UpdateCustomersAttributesResult]",
+            self._list("update_attributes", (), data, options),
+        )
 
     def update_consent(
-        self, customer_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
+        self,
+        customer_id: ID,
+        data: customers_v3.DeclareCustomerConsentRequest | None = None,
+        **options: Unpack[CallOptions],
     ) -> Any:
         """Update Customer Consent: ``PUT /v3/customers/{customer_id}/consent``."""
         return self._any("update_consent", (customer_id,), data, options)
 
     def update_form_field(
-        self, customer_id: ID, data: Body, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self, customer_id: ID, data: customers_v3.FormFieldValueFull, **options: Unpack[CallOptions]
+    ) -> customers_v3.UpdateCustomerFormFieldValuesResult:
         """Upsert Customer Form Field Values (Deprecated):
         ``PUT /v3/customers/form-field-values``.
         """
-        return self._batch_one("update_form_field", (customer_id,), data, options)
+        return cast(
+            "customers_v3.UpdateCustomerFormFieldValuesResult",
+            self._batch_one("update_form_field", (customer_id,), data, options),
+        )
 
     def update_form_fields(
-        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self,
+        data: customers_v3.UpdateCustomerFormFieldValuesBody | None = None,
+        **options: Unpack[CallOptions],
+    ) -> list[customers_v3.UpdateCustomerFormFieldValuesResult]:
         """Upsert Customer Form Field Values (Deprecated):
         ``PUT /v3/customers/form-field-values``.
         """
-        return self._list("update_form_fields", (), data, options)
+        return cast(
+            "list[customers_v3.UpdateCustomerFormFieldValuesResult]",
+            self._list("update_form_fields", (), data, options),
+        )
 
     def update_many(
-        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self, data: customers_v3.UpdateCustomersBody | None = None, **options: Unpack[CallOptions]
+    ) -> list[customers_v3.CustomerFull]:
         """Update Customers: ``PUT /v3/customers``."""
-        return self._list("update_many", (), data, options)
+        return cast("list[customers_v3.CustomerFull]", self._list("update_many", (), data, options))
 
     def update_metafield(
         self,
         customer_id: ID,
         metafield_id: ID,
-        data: Body | None = None,
+        data: customers_v3.UpdateCustomerMetafieldBody | None = None,
         **options: Unpack[CallOptions],
-    ) -> list[JSON]:
+    ) -> list[customers_v3.Metafield]:
         """Update a Metafield: ``PUT /v3/customers/{customer_id}/metafields/{metafield_id}``."""
-        return self._list("update_metafield", (customer_id, metafield_id), data, options)
+        return cast(
+            "list[customers_v3.Metafield]",
+            self._list("update_metafield", (customer_id, metafield_id), data, options),
+        )
 
     def update_metafields(
-        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self,
+        data: customers_v3.UpdateCustomersMetafieldsBody | None = None,
+        **options: Unpack[CallOptions],
+    ) -> list[customers_v3.Metafield]:
         """Update Multiple Metafields: ``PUT /v3/customers/metafields``."""
-        return self._list("update_metafields", (), data, options)
+        return cast(
+            "list[customers_v3.Metafield]", self._list("update_metafields", (), data, options)
+        )
 
-    def update_settings(self, data: Body, **options: Unpack[CallOptions]) -> JSON:
+    def update_settings(
+        self, data: customers_v3.CustomerSettingsObject, **options: Unpack[CallOptions]
+    ) -> customers_v3.CustomerSettingsObject:
         """Update Customer Settings: ``PUT /v3/customers/settings``."""
-        return self._object("update_settings", (), data, options)
+        return cast(
+            "customers_v3.CustomerSettingsObject",
+            self._object("update_settings", (), data, options),
+        )
 
     def update_settings_channel(
-        self, channel_id: ID, data: Body, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        channel_id: ID,
+        data: customers_v3.CustomerChannelSettingsObject,
+        **options: Unpack[CallOptions],
+    ) -> customers_v3.CustomerSettingsObject:
         """Update Customer Settings per Channel:
         ``PUT /v3/customers/settings/channels/{channel_id}``.
         """
-        return self._object("update_settings_channel", (channel_id,), data, options)
+        return cast(
+            "customers_v3.CustomerSettingsObject",
+            self._object("update_settings_channel", (channel_id,), data, options),
+        )
 
-    def validate_credentials(self, data: Body, **options: Unpack[WriteOptions]) -> Any:
+    def validate_credentials(
+        self, data: customers_v3.ValidateCustomerCredentialsObject, **options: Unpack[WriteOptions]
+    ) -> Any:
         """Validate a customer credentials: ``POST /v3/customers/validate-credentials``."""
         return self._any("validate_credentials", (), data, options)

@@ -5,15 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
-from ._base import ID, JSON, Body, Group
+from ._base import ID, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions
+    from bigc.types import email_templates_v3
 
 __all__ = ["EmailTemplatesV3"]
 
@@ -23,9 +24,9 @@ class EmailTemplatesV3(Group[V3API]):
 
     group = "email_templates_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> Iterator[email_templates_v3.EmailTemplate]:
         """Get Email Templates: ``GET /v3/marketing/email-templates``."""
-        return self._items("all", (), options)
+        return cast("Iterator[email_templates_v3.EmailTemplate]", self._items("all", (), options))
 
     def delete(self, template_name: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete Email Template Override:
@@ -33,12 +34,23 @@ class EmailTemplatesV3(Group[V3API]):
         """
         return self._any("delete", (template_name,), None, options)
 
-    def get(self, template_name: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get(
+        self, template_name: ID, **options: Unpack[CallOptions]
+    ) -> email_templates_v3.EmailTemplate:
         """Get an Email Template: ``GET /v3/marketing/email-templates/{template_name}``."""
-        return self._object("get", (template_name,), None, options)
+        return cast(
+            "email_templates_v3.EmailTemplate",
+            self._object("get", (template_name,), None, options),
+        )
 
     def update(
-        self, template_name: ID, data: Body | None = None, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        template_name: ID,
+        data: email_templates_v3.EmailTemplate | None = None,
+        **options: Unpack[CallOptions],
+    ) -> email_templates_v3.EmailTemplate:
         """Update a Template: ``PUT /v3/marketing/email-templates/{template_name}``."""
-        return self._object("update", (template_name,), data, options)
+        return cast(
+            "email_templates_v3.EmailTemplate",
+            self._object("update", (template_name,), data, options),
+        )

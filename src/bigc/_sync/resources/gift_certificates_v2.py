@@ -5,15 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V2API
-from ._base import ID, JSON, Body, Group
+from ._base import ID, JSON, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import marketing_v2
 
 __all__ = ["GiftCertificatesV2"]
 
@@ -23,13 +24,15 @@ class GiftCertificatesV2(Group[V2API]):
 
     group = "gift_certificates_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> Iterator[marketing_v2.GiftCertificateFull]:
         """Get All Gift Certificates: ``GET /v2/gift_certificates``."""
-        return self._items("all", (), options)
+        return cast("Iterator[marketing_v2.GiftCertificateFull]", self._items("all", (), options))
 
-    def create(self, data: Body | None = None, **options: Unpack[WriteOptions]) -> JSON:
+    def create(
+        self, data: marketing_v2.GiftCertificatePost | None = None, **options: Unpack[WriteOptions]
+    ) -> marketing_v2.GiftCertificateFull:
         """Create a Gift Certificate: ``POST /v2/gift_certificates``."""
-        return self._object("create", (), data, options)
+        return cast("marketing_v2.GiftCertificateFull", self._object("create", (), data, options))
 
     def delete(self, gift_certificate_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete a Gift Certificate: ``DELETE /v2/gift_certificates/{gift_certificate_id}``."""
@@ -39,12 +42,23 @@ class GiftCertificatesV2(Group[V2API]):
         """Delete All Gift Certificates: ``DELETE /v2/gift_certificates``."""
         return self._optional("delete_many", (), None, options)
 
-    def get(self, gift_certificate_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get(
+        self, gift_certificate_id: ID, **options: Unpack[CallOptions]
+    ) -> marketing_v2.GiftCertificateFull:
         """Get a Gift Certificate: ``GET /v2/gift_certificates/{gift_certificate_id}``."""
-        return self._object("get", (gift_certificate_id,), None, options)
+        return cast(
+            "marketing_v2.GiftCertificateFull",
+            self._object("get", (gift_certificate_id,), None, options),
+        )
 
     def update(
-        self, gift_certificate_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        gift_certificate_id: ID,
+        data: marketing_v2.GiftCertificatePut | None = None,
+        **options: Unpack[CallOptions],
+    ) -> marketing_v2.GiftCertificateFull:
         """Update a Gift Certificate: ``PUT /v2/gift_certificates/{gift_certificate_id}``."""
-        return self._object("update", (gift_certificate_id,), data, options)
+        return cast(
+            "marketing_v2.GiftCertificateFull",
+            self._object("update", (gift_certificate_id,), data, options),
+        )

@@ -4,16 +4,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
-from ._base import ID, JSON, Body, Group
+from ._base import ID, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import locations_v3
 
 __all__ = ["LocationsV3"]
 
@@ -23,33 +24,52 @@ class LocationsV3(Group[V3API]):
 
     group = "locations_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> Iterator[locations_v3.LocationResponse]:
         """Get Locations: ``GET /v3/inventory/locations``."""
-        return self._items("all", (), options)
+        return cast("Iterator[locations_v3.LocationResponse]", self._items("all", (), options))
 
-    def all_location_metafields(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all_location_metafields(
+        self, **options: Unpack[ListOptions]
+    ) -> Iterator[locations_v3.Metafield]:
         """Get All Metafields: ``GET /v3/inventory/locations/metafields``."""
-        return self._items("all_location_metafields", (), options)
+        return cast(
+            "Iterator[locations_v3.Metafield]",
+            self._items("all_location_metafields", (), options),
+        )
 
-    def all_metafields(self, location_id: ID, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all_metafields(
+        self, location_id: ID, **options: Unpack[ListOptions]
+    ) -> Iterator[locations_v3.Metafield]:
         """Get Metafields: ``GET /v3/inventory/locations/{location_id}/metafields``."""
-        return self._items("all_metafields", (location_id,), options)
+        return cast(
+            "Iterator[locations_v3.Metafield]",
+            self._items("all_metafields", (location_id,), options),
+        )
 
-    def create(self, data: Body, **options: Unpack[WriteOptions]) -> Any:
+    def create(
+        self, data: locations_v3.LocationsCreateRequest, **options: Unpack[WriteOptions]
+    ) -> Any:
         """Create Locations: ``POST /v3/inventory/locations``."""
         return self._any("create", (), data, options)
 
     def create_metafield(
-        self, location_id: ID, data: Body, **options: Unpack[WriteOptions]
-    ) -> JSON:
+        self, location_id: ID, data: locations_v3.MetafieldBase, **options: Unpack[WriteOptions]
+    ) -> locations_v3.Metafield:
         """Create a Metafield: ``POST /v3/inventory/locations/{location_id}/metafields``."""
-        return self._object("create_metafield", (location_id,), data, options)
+        return cast(
+            "locations_v3.Metafield",
+            self._object("create_metafield", (location_id,), data, options),
+        )
 
     def create_metafields(
-        self, data: Sequence[Body] | None = None, **options: Unpack[WriteOptions]
-    ) -> list[JSON]:
+        self,
+        data: locations_v3.CreateLocationsMetafieldsBody | None = None,
+        **options: Unpack[WriteOptions],
+    ) -> list[locations_v3.Metafield]:
         """Create multiple Metafields: ``POST /v3/inventory/locations/metafields``."""
-        return self._list("create_metafields", (), data, options)
+        return cast(
+            "list[locations_v3.Metafield]", self._list("create_metafields", (), data, options)
+        )
 
     def delete_many(self, **options: Unpack[CallOptions]) -> Any:
         """Delete Locations: ``DELETE /v3/inventory/locations``."""
@@ -64,33 +84,54 @@ class LocationsV3(Group[V3API]):
         return self._any("delete_metafield", (location_id, metafield_id), None, options)
 
     def delete_metafields(
-        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self,
+        data: locations_v3.DeleteLocationsMetafieldsBody | None = None,
+        **options: Unpack[CallOptions],
+    ) -> list[locations_v3.DeleteLocationsMetafieldsResult]:
         """Delete Multiple Metafields: ``DELETE /v3/inventory/locations/metafields``."""
-        return self._list("delete_metafields", (), data, options)
+        return cast(
+            "list[locations_v3.DeleteLocationsMetafieldsResult]",
+            self._list("delete_metafields", (), data, options),
+        )
 
     def get_metafield(
         self, location_id: ID, metafield_id: ID, **options: Unpack[CallOptions]
-    ) -> JSON:
+    ) -> locations_v3.Metafield:
         """Get a Metafield:
         ``GET /v3/inventory/locations/{location_id}/metafields/{metafield_id}``.
         """
-        return self._object("get_metafield", (location_id, metafield_id), None, options)
+        return cast(
+            "locations_v3.Metafield",
+            self._object("get_metafield", (location_id, metafield_id), None, options),
+        )
 
-    def update_many(self, data: Sequence[Body], **options: Unpack[CallOptions]) -> Any:
+    def update_many(
+        self, data: locations_v3.LocationsUpdateRequest, **options: Unpack[CallOptions]
+    ) -> Any:
         """Update Locations: ``PUT /v3/inventory/locations``."""
         return self._any("update_many", (), data, options)
 
     def update_metafield(
-        self, location_id: ID, metafield_id: ID, data: Body, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        location_id: ID,
+        metafield_id: ID,
+        data: locations_v3.MetafieldBase,
+        **options: Unpack[CallOptions],
+    ) -> locations_v3.Metafield:
         """Update a Metafield:
         ``PUT /v3/inventory/locations/{location_id}/metafields/{metafield_id}``.
         """
-        return self._object("update_metafield", (location_id, metafield_id), data, options)
+        return cast(
+            "locations_v3.Metafield",
+            self._object("update_metafield", (location_id, metafield_id), data, options),
+        )
 
     def update_metafields(
-        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self,
+        data: locations_v3.UpdateLocationsMetafieldsBody | None = None,
+        **options: Unpack[CallOptions],
+    ) -> list[locations_v3.Metafield]:
         """Update multiple Metafields: ``PUT /v3/inventory/locations/metafields``."""
-        return self._list("update_metafields", (), data, options)
+        return cast(
+            "list[locations_v3.Metafield]", self._list("update_metafields", (), data, options)
+        )

@@ -4,16 +4,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
-from ._base import ID, JSON, Body, Group
+from ._base import ID, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import orders_v3
 
 __all__ = ["OrderMetafieldsV3"]
 
@@ -23,46 +24,77 @@ class OrderMetafieldsV3(Group[V3API]):
 
     group = "order_metafields_v3"
 
-    def all(self, order_id: ID, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(self, order_id: ID, **options: Unpack[ListOptions]) -> Iterator[orders_v3.Metafield]:
         """Get Order Metafields: ``GET /v3/orders/{order_id}/metafields``."""
-        return self._items("all", (order_id,), options)
+        return cast("Iterator[orders_v3.Metafield]", self._items("all", (order_id,), options))
 
-    def all_order_metafields(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all_order_metafields(self, **options: Unpack[ListOptions]) -> Iterator[orders_v3.Metafield]:
         """Get All Order Metafields: ``GET /v3/orders/metafields``."""
-        return self._items("all_order_metafields", (), options)
+        return cast(
+            "Iterator[orders_v3.Metafield]", self._items("all_order_metafields", (), options)
+        )
 
-    def create(self, order_id: ID, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    def create(
+        self, order_id: ID, data: orders_v3.MetafieldBasePost, **options: Unpack[WriteOptions]
+    ) -> orders_v3.Metafield:
         """Create Metafields: ``POST /v3/orders/{order_id}/metafields``."""
-        return self._object("create", (order_id,), data, options)
+        return cast("orders_v3.Metafield", self._object("create", (order_id,), data, options))
 
     def create_order_metafields(
-        self, data: Sequence[Body] | None = None, **options: Unpack[WriteOptions]
-    ) -> list[JSON]:
+        self,
+        data: orders_v3.CreateOrdersMetafieldsBody | None = None,
+        **options: Unpack[WriteOptions],
+    ) -> list[orders_v3.Metafield]:
         """Create multiple Metafields: ``POST /v3/orders/metafields``."""
-        return self._list("create_order_metafields", (), data, options)
+        return cast(
+            "list[orders_v3.Metafield]",
+            self._list("create_order_metafields", (), data, options),
+        )
 
     def delete(self, order_id: ID, metafield_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete a Metafield: ``DELETE /v3/orders/{order_id}/metafields/{metafield_id}``."""
         return self._any("delete", (order_id, metafield_id), None, options)
 
     def delete_order_metafields(
-        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self,
+        data: orders_v3.DeleteOrdersMetafieldsBody | None = None,
+        **options: Unpack[CallOptions],
+    ) -> list[orders_v3.DeleteOrdersMetafieldsResult]:
         """Delete Multiple Metafields: ``DELETE /v3/orders/metafields``."""
-        return self._list("delete_order_metafields", (), data, options)
+        return cast(
+            "list[orders_v3.DeleteOrdersMetafieldsResult]",
+            self._list("delete_order_metafields", (), data, options),
+        )
 
-    def get(self, order_id: ID, metafield_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get(
+        self, order_id: ID, metafield_id: ID, **options: Unpack[CallOptions]
+    ) -> orders_v3.Metafield:
         """Get a Metafield: ``GET /v3/orders/{order_id}/metafields/{metafield_id}``."""
-        return self._object("get", (order_id, metafield_id), None, options)
+        return cast(
+            "orders_v3.Metafield",
+            self._object("get", (order_id, metafield_id), None, options),
+        )
 
     def update(
-        self, order_id: ID, metafield_id: ID, data: Body, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        order_id: ID,
+        metafield_id: ID,
+        data: orders_v3.MetafieldPut,
+        **options: Unpack[CallOptions],
+    ) -> orders_v3.Metafield:
         """Update a Metafield: ``PUT /v3/orders/{order_id}/metafields/{metafield_id}``."""
-        return self._object("update", (order_id, metafield_id), data, options)
+        return cast(
+            "orders_v3.Metafield",
+            self._object("update", (order_id, metafield_id), data, options),
+        )
 
     def update_order_metafields(
-        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self,
+        data: orders_v3.UpdateOrdersMetafieldsBody | None = None,
+        **options: Unpack[CallOptions],
+    ) -> list[orders_v3.Metafield]:
         """Update multiple Metafields: ``PUT /v3/orders/metafields``."""
-        return self._list("update_order_metafields", (), data, options)
+        return cast(
+            "list[orders_v3.Metafield]",
+            self._list("update_order_metafields", (), data, options),
+        )

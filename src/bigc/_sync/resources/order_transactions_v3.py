@@ -5,15 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .._api import V3API
-from ._base import ID, JSON, Group
+from ._base import ID, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import ListOptions
+    from bigc.types import orders_v3
 
 __all__ = ["OrderTransactionsV3"]
 
@@ -23,6 +24,6 @@ class OrderTransactionsV3(Group[V3API]):
 
     group = "order_transactions_v3"
 
-    def all(self, order_id: ID, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(self, order_id: ID, **options: Unpack[ListOptions]) -> Iterator[orders_v3.Transaction]:
         """Get Transactions: ``GET /v3/orders/{order_id}/transactions``."""
-        return self._items("all", (order_id,), options)
+        return cast("Iterator[orders_v3.Transaction]", self._items("all", (order_id,), options))

@@ -5,15 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V2API
-from ._base import ID, JSON, Body, Group
+from ._base import ID, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import orders_v2
 
 __all__ = ["OrdersV2"]
 
@@ -23,67 +24,116 @@ class OrdersV2(Group[V2API]):
 
     group = "orders_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> Iterator[orders_v2.OrderResp]:
         """Get All Orders: ``GET /v2/orders``."""
-        return self._items("all", (), options)
+        return cast("Iterator[orders_v2.OrderResp]", self._items("all", (), options))
 
     def all_consignment_shipping_quotes(
         self, order_id: ID, shipping_consignment_id: ID, **options: Unpack[CallOptions]
-    ) -> JSON:
+    ) -> orders_v2.ShippingQuotesBase:
         """Get Consignment Shipping Quotes."""
-        return self._object(
-            "all_consignment_shipping_quotes", (order_id, shipping_consignment_id), None, options
+        return cast(
+            "orders_v2.ShippingQuotesBase",
+            self._object(
+                "all_consignment_shipping_quotes",
+                (order_id, shipping_consignment_id),
+                None,
+                options,
+            ),
         )
 
-    def all_coupons(self, order_id: ID, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all_coupons(
+        self, order_id: ID, **options: Unpack[ListOptions]
+    ) -> Iterator[orders_v2.OrderCouponsBase]:
         """List Order Coupons: ``GET /v2/orders/{order_id}/coupons``."""
-        return self._items("all_coupons", (order_id,), options)
+        return cast(
+            "Iterator[orders_v2.OrderCouponsBase]",
+            self._items("all_coupons", (order_id,), options),
+        )
 
-    def all_messages(self, order_id: ID, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all_messages(
+        self, order_id: ID, **options: Unpack[ListOptions]
+    ) -> Iterator[orders_v2.GetOrderMessagesResult]:
         """Get Order Messages: ``GET /v2/orders/{order_id}/messages``."""
-        return self._items("all_messages", (order_id,), options)
+        return cast(
+            "Iterator[orders_v2.GetOrderMessagesResult]",
+            self._items("all_messages", (order_id,), options),
+        )
 
-    def all_order_statuses(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all_order_statuses(
+        self, **options: Unpack[ListOptions]
+    ) -> Iterator[orders_v2.OrderStatusBase]:
         """Get All Order Statuses: ``GET /v2/order_statuses``."""
-        return self._items("all_order_statuses", (), options)
+        return cast(
+            "Iterator[orders_v2.OrderStatusBase]",
+            self._items("all_order_statuses", (), options),
+        )
 
-    def all_products(self, order_id: ID, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all_products(
+        self, order_id: ID, **options: Unpack[ListOptions]
+    ) -> Iterator[orders_v2.OrderProducts]:
         """List Order Products: ``GET /v2/orders/{order_id}/products``."""
-        return self._items("all_products", (order_id,), options)
+        return cast(
+            "Iterator[orders_v2.OrderProducts]",
+            self._items("all_products", (order_id,), options),
+        )
 
-    def all_shipments(self, order_id: ID, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all_shipments(
+        self, order_id: ID, **options: Unpack[ListOptions]
+    ) -> Iterator[orders_v2.OrderShipment]:
         """Get Order Shipments: ``GET /v2/orders/{order_id}/shipments``."""
-        return self._items("all_shipments", (order_id,), options)
+        return cast(
+            "Iterator[orders_v2.OrderShipment]",
+            self._items("all_shipments", (order_id,), options),
+        )
 
     def all_shipping_addresses(
         self, order_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[JSON]:
+    ) -> Iterator[orders_v2.OrderShippingAddress]:
         """Get Order Shipping Addresses: ``GET /v2/orders/{order_id}/shipping_addresses``."""
-        return self._items("all_shipping_addresses", (order_id,), options)
+        return cast(
+            "Iterator[orders_v2.OrderShippingAddress]",
+            self._items("all_shipping_addresses", (order_id,), options),
+        )
 
     def all_shipping_quotes(
         self, order_id: ID, shipping_address_id: ID, **options: Unpack[CallOptions]
-    ) -> JSON:
+    ) -> orders_v2.ShippingQuotesBase:
         """Get Order Shipping Quotes:
         ``GET /v2/orders/{order_id}/shipping_addresses/{shipping_address_id}/shipping_quotes``.
         """
-        return self._object("all_shipping_quotes", (order_id, shipping_address_id), None, options)
+        return cast(
+            "orders_v2.ShippingQuotesBase",
+            self._object("all_shipping_quotes", (order_id, shipping_address_id), None, options),
+        )
 
-    def all_taxes(self, order_id: ID, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all_taxes(
+        self, order_id: ID, **options: Unpack[ListOptions]
+    ) -> Iterator[orders_v2.OrderTaxesBase]:
         """Get All Order Taxes: ``GET /v2/orders/{order_id}/taxes``."""
-        return self._items("all_taxes", (order_id,), options)
+        return cast(
+            "Iterator[orders_v2.OrderTaxesBase]",
+            self._items("all_taxes", (order_id,), options),
+        )
 
     def archive(self, order_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Archive an Order: ``DELETE /v2/orders/{order_id}``."""
         return self._any("archive", (order_id,), None, options)
 
-    def create(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    def create(
+        self, data: orders_v2.OrderPost, **options: Unpack[WriteOptions]
+    ) -> orders_v2.OrderResp:
         """Create an Order: ``POST /v2/orders``."""
-        return self._object("create", (), data, options)
+        return cast("orders_v2.OrderResp", self._object("create", (), data, options))
 
-    def create_shipment(self, order_id: ID, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    def create_shipment(
+        self, order_id: ID, data: orders_v2.OrderShipmentPost, **options: Unpack[WriteOptions]
+    ) -> orders_v2.OrderShipment:
         """Create Order Shipment: ``POST /v2/orders/{order_id}/shipments``."""
-        return self._object("create_shipment", (order_id,), data, options)
+        return cast(
+            "orders_v2.OrderShipment",
+            self._object("create_shipment", (order_id,), data, options),
+        )
 
     def delete(self, order_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Archive an Order: ``DELETE /v2/orders/{order_id}``."""
@@ -101,60 +151,102 @@ class OrdersV2(Group[V2API]):
         """Delete Order Shipments: ``DELETE /v2/orders/{order_id}/shipments``."""
         return self._any("delete_shipments", (order_id,), None, options)
 
-    def get(self, order_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get(self, order_id: ID, **options: Unpack[CallOptions]) -> orders_v2.OrderResp:
         """Get an Order: ``GET /v2/orders/{order_id}``."""
-        return self._object("get", (order_id,), None, options)
+        return cast("orders_v2.OrderResp", self._object("get", (order_id,), None, options))
 
-    def get_consignment(self, order_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get_consignment(
+        self, order_id: ID, **options: Unpack[CallOptions]
+    ) -> orders_v2.OrderConsignmentGet:
         """Get Consignments: ``GET /v2/orders/{order_id}/consignments``."""
-        return self._object("get_consignment", (order_id,), None, options)
+        return cast(
+            "orders_v2.OrderConsignmentGet",
+            self._object("get_consignment", (order_id,), None, options),
+        )
 
-    def get_count(self, **options: Unpack[CallOptions]) -> JSON:
+    def get_count(self, **options: Unpack[CallOptions]) -> orders_v2.OrdersCountFull:
         """Get a Count of Orders: ``GET /v2/orders/count``."""
-        return self._object("get_count", (), None, options)
+        return cast("orders_v2.OrdersCountFull", self._object("get_count", (), None, options))
 
-    def get_fee(self, order_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get_fee(self, order_id: ID, **options: Unpack[CallOptions]) -> orders_v2.OrderFeesResp:
         """Get Fees: ``GET /v2/orders/{order_id}/fees``."""
-        return self._object("get_fee", (order_id,), None, options)
+        return cast("orders_v2.OrderFeesResp", self._object("get_fee", (order_id,), None, options))
 
-    def get_order_statuses(self, status_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get_order_statuses(
+        self, status_id: ID, **options: Unpack[CallOptions]
+    ) -> orders_v2.OrderStatusBase:
         """Get a Single Order Status by ID: ``GET /v2/order_statuses/{status_id}``."""
-        return self._object("get_order_statuses", (status_id,), None, options)
+        return cast(
+            "orders_v2.OrderStatusBase",
+            self._object("get_order_statuses", (status_id,), None, options),
+        )
 
-    def get_product(self, order_id: ID, product_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get_product(
+        self, order_id: ID, product_id: ID, **options: Unpack[CallOptions]
+    ) -> orders_v2.OrderProducts:
         """Get an Order Product: ``GET /v2/orders/{order_id}/products/{product_id}``."""
-        return self._object("get_product", (order_id, product_id), None, options)
+        return cast(
+            "orders_v2.OrderProducts",
+            self._object("get_product", (order_id, product_id), None, options),
+        )
 
-    def get_shipment(self, order_id: ID, shipment_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get_shipment(
+        self, order_id: ID, shipment_id: ID, **options: Unpack[CallOptions]
+    ) -> orders_v2.OrderShipment:
         """Get a Shipment: ``GET /v2/orders/{order_id}/shipments/{shipment_id}``."""
-        return self._object("get_shipment", (order_id, shipment_id), None, options)
+        return cast(
+            "orders_v2.OrderShipment",
+            self._object("get_shipment", (order_id, shipment_id), None, options),
+        )
 
-    def get_shipment_count(self, order_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get_shipment_count(
+        self, order_id: ID, **options: Unpack[CallOptions]
+    ) -> orders_v2.OrderCount:
         """Get Count of Order Shipments: ``GET /v2/orders/{order_id}/shipments/count``."""
-        return self._object("get_shipment_count", (order_id,), None, options)
+        return cast(
+            "orders_v2.OrderCount",
+            self._object("get_shipment_count", (order_id,), None, options),
+        )
 
     def get_shipping_address(
         self, order_id: ID, address_id: ID, **options: Unpack[CallOptions]
-    ) -> JSON:
+    ) -> orders_v2.OrderShippingAddress:
         """Get a Shipping Address: ``GET /v2/orders/{order_id}/shipping_addresses/{address_id}``."""
-        return self._object("get_shipping_address", (order_id, address_id), None, options)
+        return cast(
+            "orders_v2.OrderShippingAddress",
+            self._object("get_shipping_address", (order_id, address_id), None, options),
+        )
 
     def update(
-        self, order_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self, order_id: ID, data: orders_v2.OrderPut | None = None, **options: Unpack[CallOptions]
+    ) -> orders_v2.OrderResp:
         """Update an Order: ``PUT /v2/orders/{order_id}``."""
-        return self._object("update", (order_id,), data, options)
+        return cast("orders_v2.OrderResp", self._object("update", (order_id,), data, options))
 
     def update_shipment(
-        self, order_id: ID, shipment_id: ID, data: Body, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        order_id: ID,
+        shipment_id: ID,
+        data: orders_v2.OrderShipmentPut,
+        **options: Unpack[CallOptions],
+    ) -> orders_v2.OrderShipment:
         """Update a Shipment: ``PUT /v2/orders/{order_id}/shipments/{shipment_id}``."""
-        return self._object("update_shipment", (order_id, shipment_id), data, options)
+        return cast(
+            "orders_v2.OrderShipment",
+            self._object("update_shipment", (order_id, shipment_id), data, options),
+        )
 
     def update_shipping_address(
-        self, order_id: ID, address_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        order_id: ID,
+        address_id: ID,
+        data: orders_v2.ShippingAddressPut | None = None,
+        **options: Unpack[CallOptions],
+    ) -> orders_v2.OrderShippingAddress:
         """Update a Shipping Address:
         ``PUT /v2/orders/{order_id}/shipping_addresses/{address_id}``.
         """
-        return self._object("update_shipping_address", (order_id, address_id), data, options)
+        return cast(
+            "orders_v2.OrderShippingAddress",
+            self._object("update_shipping_address", (order_id, address_id), data, options),
+        )

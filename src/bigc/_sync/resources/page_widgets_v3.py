@@ -4,16 +4,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
-from ._base import JSON, Body, Group
+from ._base import Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-    from bigc._options import ListOptions, WriteOptions
+    from bigc._options import CallOptions, WriteOptions
+    from bigc.types import page_widgets_v3
 
 __all__ = ["PageWidgetsV3"]
 
@@ -23,10 +23,12 @@ class PageWidgetsV3(Group[V3API]):
 
     group = "page_widgets_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
-        """Get a page snapshot: ``GET /v3/content/page-widgets``."""
-        return self._items("all", (), options)
-
-    def create(self, data: Body | None = None, **options: Unpack[WriteOptions]) -> Any:
+    def create(
+        self, data: page_widgets_v3.Publish | None = None, **options: Unpack[WriteOptions]
+    ) -> Any:
         """Publish or overwrite page content: ``POST /v3/content/page-widgets``."""
         return self._any("create", (), data, options)
+
+    def get(self, **options: Unpack[CallOptions]) -> page_widgets_v3.GetPageWidgetsResult:
+        """Get a page snapshot: ``GET /v3/content/page-widgets``."""
+        return cast("page_widgets_v3.GetPageWidgetsResult", self._object("get", (), None, options))

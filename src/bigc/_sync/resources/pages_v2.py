@@ -5,15 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V2API
-from ._base import ID, JSON, Body, Group
+from ._base import ID, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import store_content_v2
 
 __all__ = ["PagesV2"]
 
@@ -23,22 +24,29 @@ class PagesV2(Group[V2API]):
 
     group = "pages_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> Iterator[store_content_v2.PageFull]:
         """Get All Pages (Deprecated): ``GET /v2/pages``."""
-        return self._items("all", (), options)
+        return cast("Iterator[store_content_v2.PageFull]", self._items("all", (), options))
 
-    def create(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    def create(
+        self, data: store_content_v2.PageBase, **options: Unpack[WriteOptions]
+    ) -> store_content_v2.PageFull:
         """Create a Page (Deprecated): ``POST /v2/pages``."""
-        return self._object("create", (), data, options)
+        return cast("store_content_v2.PageFull", self._object("create", (), data, options))
 
     def delete(self, page_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete a Page (Deprecated): ``DELETE /v2/pages/{page_id}``."""
         return self._any("delete", (page_id,), None, options)
 
-    def get(self, page_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get(self, page_id: ID, **options: Unpack[CallOptions]) -> store_content_v2.PageFull:
         """Get A Page (Deprecated): ``GET /v2/pages/{page_id}``."""
-        return self._object("get", (page_id,), None, options)
+        return cast("store_content_v2.PageFull", self._object("get", (page_id,), None, options))
 
-    def update(self, page_id: ID, data: Body | None = None, **options: Unpack[CallOptions]) -> JSON:
+    def update(
+        self,
+        page_id: ID,
+        data: store_content_v2.PageFull | None = None,
+        **options: Unpack[CallOptions],
+    ) -> store_content_v2.PageFull:
         """Update a Page (Deprecated): ``PUT /v2/pages/{page_id}``."""
-        return self._object("update", (page_id,), data, options)
+        return cast("store_content_v2.PageFull", self._object("update", (page_id,), data, options))

@@ -5,15 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
-from ._base import ID, JSON, Body, Group
+from ._base import ID, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import pages_v3
 
 __all__ = ["PagesV3"]
 
@@ -23,17 +24,15 @@ class PagesV3(Group[V3API]):
 
     group = "pages_v3"
 
-    def all(self, page_id: ID, **options: Unpack[ListOptions]) -> Iterator[JSON]:
-        """Get a Page: ``GET /v3/content/pages/{page_id}``."""
-        return self._items("all", (page_id,), options)
-
-    def all_page(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> Iterator[pages_v3.GetPagesResult]:
         """Get Pages: ``GET /v3/content/pages``."""
-        return self._items("all_page", (), options)
+        return cast("Iterator[pages_v3.GetPagesResult]", self._items("all", (), options))
 
-    def create(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    def create(
+        self, data: pages_v3.CreatePagesBody, **options: Unpack[WriteOptions]
+    ) -> pages_v3.CreatePagesResult:
         """Create Pages: ``POST /v3/content/pages``."""
-        return self._object("create", (), data, options)
+        return cast("pages_v3.CreatePagesResult", self._object("create", (), data, options))
 
     def delete(self, page_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete a Page: ``DELETE /v3/content/pages/{page_id}``."""
@@ -43,10 +42,20 @@ class PagesV3(Group[V3API]):
         """Delete Pages: ``DELETE /v3/content/pages``."""
         return self._any("delete_many", (), None, options)
 
-    def update(self, page_id: ID, data: Body, **options: Unpack[CallOptions]) -> JSON:
-        """Update a Page: ``PUT /v3/content/pages/{page_id}``."""
-        return self._object("update", (page_id,), data, options)
+    def get(self, page_id: ID, **options: Unpack[CallOptions]) -> pages_v3.GetPageResult:
+        """Get a Page: ``GET /v3/content/pages/{page_id}``."""
+        return cast("pages_v3.GetPageResult", self._object("get", (page_id,), None, options))
 
-    def update_many(self, data: Body | None = None, **options: Unpack[CallOptions]) -> list[JSON]:
+    def update(
+        self, page_id: ID, data: pages_v3.PagePutObj, **options: Unpack[CallOptions]
+    ) -> pages_v3.UpdatePageResult:
+        """Update a Page: ``PUT /v3/content/pages/{page_id}``."""
+        return cast("pages_v3.UpdatePageResult", self._object("update", (page_id,), data, options))
+
+    def update_many(
+        self, data: pages_v3.UpdatePagesBody | None = None, **options: Unpack[CallOptions]
+    ) -> list[pages_v3.UpdatePagesResult]:
         """Update Pages: ``PUT /v3/content/pages``."""
-        return self._list("update_many", (), data, options)
+        return cast(
+            "list[pages_v3.UpdatePagesResult]", self._list("update_many", (), data, options)
+        )

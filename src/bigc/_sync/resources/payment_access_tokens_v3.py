@@ -4,15 +4,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .._api import V3API
-from ._base import JSON, Body, Group
+from ._base import Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import WriteOptions
+    from bigc.types import access_tokens_payments_v3
 
 __all__ = ["PaymentAccessTokensV3"]
 
@@ -22,6 +23,13 @@ class PaymentAccessTokensV3(Group[V3API]):
 
     group = "payment_access_tokens_v3"
 
-    def create(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    def create(
+        self,
+        data: access_tokens_payments_v3.CreatePaymentAccessTokenBody,
+        **options: Unpack[WriteOptions],
+    ) -> access_tokens_payments_v3.CreatePaymentAccessTokenResult:
         """Create Payment Access Token: ``POST /v3/payments/access_tokens``."""
-        return self._object("create", (), data, options)
+        return cast(
+            "access_tokens_payments_v3.CreatePaymentAccessTokenResult",
+            self._object("create", (), data, options),
+        )

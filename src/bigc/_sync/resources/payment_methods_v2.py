@@ -5,15 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .._api import V2API
-from ._base import JSON, Group
+from ._base import Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import ListOptions
+    from bigc.types import methods_payments_v2
 
 __all__ = ["PaymentMethodsV2"]
 
@@ -23,6 +24,6 @@ class PaymentMethodsV2(Group[V2API]):
 
     group = "payment_methods_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> Iterator[methods_payments_v2.PaymentBase]:
         """Get All Payment Methods: ``GET /v2/payments/methods``."""
-        return self._items("all", (), options)
+        return cast("Iterator[methods_payments_v2.PaymentBase]", self._items("all", (), options))

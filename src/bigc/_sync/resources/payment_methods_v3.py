@@ -5,15 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .._api import V3API
-from ._base import JSON, Group
+from ._base import Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import ListOptions
+    from bigc.types import accepted_methods_payments_v3
 
 __all__ = ["PaymentMethodsV3"]
 
@@ -23,6 +24,11 @@ class PaymentMethodsV3(Group[V3API]):
 
     group = "payment_methods_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(
+        self, **options: Unpack[ListOptions]
+    ) -> Iterator[accepted_methods_payments_v3.PaymentMethodFull]:
         """Get Accepted Payment Methods: ``GET /v3/payments/methods``."""
-        return self._items("all", (), options)
+        return cast(
+            "Iterator[accepted_methods_payments_v3.PaymentMethodFull]",
+            self._items("all", (), options),
+        )

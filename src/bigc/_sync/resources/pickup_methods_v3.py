@@ -4,16 +4,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
-from ._base import JSON, Body, Group
+from ._base import Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import pickup_methods_v3
 
 __all__ = ["PickupMethodsV3"]
 
@@ -23,18 +24,32 @@ class PickupMethodsV3(Group[V3API]):
 
     group = "pickup_methods_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(
+        self, **options: Unpack[ListOptions]
+    ) -> Iterator[pickup_methods_v3.PickupMethodResponse]:
         """Get Pickup Methods: ``GET /v3/pickup/methods``."""
-        return self._items("all", (), options)
+        return cast(
+            "Iterator[pickup_methods_v3.PickupMethodResponse]", self._items("all", (), options)
+        )
 
-    def create_many(self, data: Sequence[Body], **options: Unpack[WriteOptions]) -> list[JSON]:
+    def create_many(
+        self, data: pickup_methods_v3.PostPickupMethodsBody, **options: Unpack[WriteOptions]
+    ) -> list[pickup_methods_v3.PickupMethodResponse]:
         """Create Pickup Methods: ``POST /v3/pickup/methods``."""
-        return self._list("create_many", (), data, options)
+        return cast(
+            "list[pickup_methods_v3.PickupMethodResponse]",
+            self._list("create_many", (), data, options),
+        )
 
     def delete_many(self, **options: Unpack[CallOptions]) -> Any:
         """Delete Pickup Methods: ``DELETE /v3/pickup/methods``."""
         return self._any("delete_many", (), None, options)
 
-    def update_many(self, data: Sequence[Body], **options: Unpack[CallOptions]) -> list[JSON]:
+    def update_many(
+        self, data: pickup_methods_v3.PutPickupMethodsBody, **options: Unpack[CallOptions]
+    ) -> list[pickup_methods_v3.PickupMethodResponse]:
         """Update Pickup Methods: ``PUT /v3/pickup/methods``."""
-        return self._list("update_many", (), data, options)
+        return cast(
+            "list[pickup_methods_v3.PickupMethodResponse]",
+            self._list("update_many", (), data, options),
+        )

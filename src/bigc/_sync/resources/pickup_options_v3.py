@@ -7,12 +7,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .._api import V3API
-from ._base import Body, Group
+from ._base import Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import WriteOptions
+    from bigc.types import pickup_options_v3
 
 __all__ = ["PickupOptionsV3"]
 
@@ -22,6 +23,8 @@ class PickupOptionsV3(Group[V3API]):
 
     group = "pickup_options_v3"
 
-    def create(self, data: Body, **options: Unpack[WriteOptions]) -> Any:
+    def create(
+        self, data: pickup_options_v3.PickupRequestPayload, **options: Unpack[WriteOptions]
+    ) -> Any:
         """Find Available Pickup Options: ``POST /v3/pickup/options``."""
         return self._any("create", (), data, options)

@@ -4,16 +4,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
-from ._base import ID, JSON, Body, Group
+from ._base import ID, JSON, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import price_lists_v3
 
 __all__ = ["PriceListsV3"]
 
@@ -23,42 +24,66 @@ class PriceListsV3(Group[V3API]):
 
     group = "price_lists_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> Iterator[price_lists_v3.GetPriceListsResult]:
         """Get All Price Lists: ``GET /v3/pricelists``."""
-        return self._items("all", (), options)
+        return cast("Iterator[price_lists_v3.GetPriceListsResult]", self._items("all", (), options))
 
-    def all_assignments(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all_assignments(
+        self, **options: Unpack[ListOptions]
+    ) -> Iterator[price_lists_v3.AssignmentForGetResponse]:
         """Get Price List Assignments: ``GET /v3/pricelists/assignments``."""
-        return self._items("all_assignments", (), options)
+        return cast(
+            "Iterator[price_lists_v3.AssignmentForGetResponse]",
+            self._items("all_assignments", (), options),
+        )
 
-    def all_records(self, price_list_id: ID, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all_records(
+        self, price_list_id: ID, **options: Unpack[ListOptions]
+    ) -> Iterator[price_lists_v3.GetPriceListRecordsResult]:
         """Get All Price List Records: ``GET /v3/pricelists/{price_list_id}/records``."""
-        return self._items("all_records", (price_list_id,), options)
+        return cast(
+            "Iterator[price_lists_v3.GetPriceListRecordsResult]",
+            self._items("all_records", (price_list_id,), options),
+        )
 
     def all_variant_records(
         self, price_list_id: ID, variant_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[JSON]:
+    ) -> Iterator[price_lists_v3.GetPriceListRecordsByVariantIdResult]:
         """Get Price Records by Variant:
         ``GET /v3/pricelists/{price_list_id}/records/{variant_id}``.
         """
-        return self._items("all_variant_records", (price_list_id, variant_id), options)
+        return cast(
+            "Iterator[price_lists_v3.GetPriceListRecordsByVariantIdResult]",
+            self._items("all_variant_records", (price_list_id, variant_id), options),
+        )
 
-    def create(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    def create(
+        self, data: price_lists_v3.CreatePriceListBody, **options: Unpack[WriteOptions]
+    ) -> price_lists_v3.CreatePriceListResult:
         """Create a Price List: ``POST /v3/pricelists``."""
-        return self._object("create", (), data, options)
+        return cast(
+            "price_lists_v3.CreatePriceListResult", self._object("create", (), data, options)
+        )
 
-    def create_assignments(self, data: Sequence[Body], **options: Unpack[WriteOptions]) -> Any:
+    def create_assignments(
+        self,
+        data: price_lists_v3.CreateBatchPriceListAssignmentsRequest,
+        **options: Unpack[WriteOptions],
+    ) -> Any:
         """Create Price List Assignments: ``POST /v3/pricelists/assignments``."""
         return self._any("create_assignments", (), data, options)
 
     def create_pricelist_records(
-        self, data: Sequence[Body], **options: Unpack[WriteOptions]
+        self, data: price_lists_v3.CreatePriceListsRecordsBody, **options: Unpack[WriteOptions]
     ) -> JSON:
         """Create Batch of Price Lists Records: ``POST /v3/pricelists/records``."""
         return self._object("create_pricelist_records", (), data, options)
 
     def create_records(
-        self, price_list_id: ID, data: Sequence[Body], **options: Unpack[WriteOptions]
+        self,
+        price_list_id: ID,
+        data: price_lists_v3.CreatePriceListRecordsBody,
+        **options: Unpack[WriteOptions],
     ) -> JSON:
         """Create Price List Records: ``POST /v3/pricelists/{price_list_id}/records``."""
         return self._object("create_records", (price_list_id,), data, options)
@@ -87,30 +112,52 @@ class PriceListsV3(Group[V3API]):
         """Delete a Price List Record: ``DELETE /v3/pricelists/{price_list_id}/records``."""
         return self._any("delete_records", (price_list_id,), None, options)
 
-    def get(self, price_list_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get(
+        self, price_list_id: ID, **options: Unpack[CallOptions]
+    ) -> price_lists_v3.GetPriceListResult:
         """Get a Price List: ``GET /v3/pricelists/{price_list_id}``."""
-        return self._object("get", (price_list_id,), None, options)
+        return cast(
+            "price_lists_v3.GetPriceListResult",
+            self._object("get", (price_list_id,), None, options),
+        )
 
     def get_record(
         self, price_list_id: ID, variant_id: ID, currency_code: ID, **options: Unpack[CallOptions]
-    ) -> JSON:
+    ) -> price_lists_v3.GetPriceListRecordResult:
         """Get a Price Record by Currency Code:
         ``GET /v3/pricelists/{price_list_id}/records/{variant_id}/{currency_code}``.
         """
-        return self._object("get_record", (price_list_id, variant_id, currency_code), None, options)
+        return cast(
+            "price_lists_v3.GetPriceListRecordResult",
+            self._object("get_record", (price_list_id, variant_id, currency_code), None, options),
+        )
 
-    def update(self, price_list_id: ID, data: Body, **options: Unpack[CallOptions]) -> JSON:
+    def update(
+        self,
+        price_list_id: ID,
+        data: price_lists_v3.UpdatePriceListBody,
+        **options: Unpack[CallOptions],
+    ) -> price_lists_v3.UpdatePriceListResult:
         """Update a Price List: ``PUT /v3/pricelists/{price_list_id}``."""
-        return self._object("update", (price_list_id,), data, options)
+        return cast(
+            "price_lists_v3.UpdatePriceListResult",
+            self._object("update", (price_list_id,), data, options),
+        )
 
     def update_assignment(
-        self, price_list_id: ID, data: Body, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        price_list_id: ID,
+        data: price_lists_v3.AssignmentForPutRequest,
+        **options: Unpack[CallOptions],
+    ) -> price_lists_v3.UpsertPriceListAssignmentResult:
         """Upsert Price List Assignment: ``PUT /v3/pricelists/{price_list_id}/assignments``."""
-        return self._object("update_assignment", (price_list_id,), data, options)
+        return cast(
+            "price_lists_v3.UpsertPriceListAssignmentResult",
+            self._object("update_assignment", (price_list_id,), data, options),
+        )
 
     def update_pricelist_records(
-        self, data: Sequence[Body], **options: Unpack[CallOptions]
+        self, data: price_lists_v3.UpsertPriceListsRecordsBody, **options: Unpack[CallOptions]
     ) -> JSON:
         """Create or Update Batch of Price Lists Records: ``PUT /v3/pricelists/records``."""
         return self._object("update_pricelist_records", (), data, options)
@@ -120,18 +167,24 @@ class PriceListsV3(Group[V3API]):
         price_list_id: ID,
         variant_id: ID,
         currency_code: ID,
-        data: Body,
+        data: price_lists_v3.SetPriceListRecordBody,
         **options: Unpack[CallOptions],
-    ) -> JSON:
+    ) -> price_lists_v3.SetPriceListRecordResult:
         """Set Price List Record by Currency Code:
         ``PUT /v3/pricelists/{price_list_id}/records/{variant_id}/{currency_code}``.
         """
-        return self._object(
-            "update_record", (price_list_id, variant_id, currency_code), data, options
+        return cast(
+            "price_lists_v3.SetPriceListRecordResult",
+            self._object(
+                "update_record", (price_list_id, variant_id, currency_code), data, options
+            ),
         )
 
     def update_records(
-        self, price_list_id: ID, data: Sequence[Body], **options: Unpack[CallOptions]
+        self,
+        price_list_id: ID,
+        data: price_lists_v3.UpsertPriceListRecordsBody,
+        **options: Unpack[CallOptions],
     ) -> JSON:
         """Upsert Price List Records: ``PUT /v3/pricelists/{price_list_id}/records``."""
         return self._object("update_records", (price_list_id,), data, options)

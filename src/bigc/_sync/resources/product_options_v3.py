@@ -5,15 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
-from ._base import ID, JSON, Body, Group
+from ._base import ID, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import product_variant_options_catalog_v3
 
 __all__ = ["ProductOptionsV3"]
 
@@ -23,29 +24,52 @@ class ProductOptionsV3(Group[V3API]):
 
     group = "product_options_v3"
 
-    def all(self, product_id: ID, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(
+        self, product_id: ID, **options: Unpack[ListOptions]
+    ) -> Iterator[product_variant_options_catalog_v3.ProductOptionFull]:
         """Get All Product Variant Options: ``GET /v3/catalog/products/{product_id}/options``."""
-        return self._items("all", (product_id,), options)
+        return cast(
+            "Iterator[product_variant_options_catalog_v3.ProductOptionFull]",
+            self._items("all", (product_id,), options),
+        )
 
     def all_values(
         self, product_id: ID, option_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[JSON]:
+    ) -> Iterator[product_variant_options_catalog_v3.GetProductVariantOptionValuesResult]:
         """Get All Product Variant Option Values:
         ``GET /v3/catalog/products/{product_id}/options/{option_id}/values``.
         """
-        return self._items("all_values", (product_id, option_id), options)
+        return cast(
+            "Iterator[product_variant_options_catalog_v3.GetProductVariantOptionValuesResult]",
+            self._items("all_values", (product_id, option_id), options),
+        )
 
-    def create(self, product_id: ID, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    def create(
+        self,
+        product_id: ID,
+        data: product_variant_options_catalog_v3.CreateProductVariantOptionBody,
+        **options: Unpack[WriteOptions],
+    ) -> product_variant_options_catalog_v3.CreateProductVariantOptionResult:
         """Create a Product Variant Option: ``POST /v3/catalog/products/{product_id}/options``."""
-        return self._object("create", (product_id,), data, options)
+        return cast(
+            "product_variant_options_catalog_v3.CreateProductVariantOptionResult",
+            self._object("create", (product_id,), data, options),
+        )
 
     def create_value(
-        self, product_id: ID, option_id: ID, data: Body, **options: Unpack[WriteOptions]
-    ) -> JSON:
+        self,
+        product_id: ID,
+        option_id: ID,
+        data: product_variant_options_catalog_v3.CreateProductVariantOptionValueBody,
+        **options: Unpack[WriteOptions],
+    ) -> product_variant_options_catalog_v3.CreateProductVariantOptionValueResult:
         """Create a Product Variant Option Value:
         ``POST /v3/catalog/products/{product_id}/options/{option_id}/values``.
         """
-        return self._object("create_value", (product_id, option_id), data, options)
+        return cast(
+            "product_variant_options_catalog_v3.CreateProductVariantOptionValueResult",
+            self._object("create_value", (product_id, option_id), data, options),
+        )
 
     def delete(self, product_id: ID, option_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete a Product Variant Option:
@@ -61,37 +85,55 @@ class ProductOptionsV3(Group[V3API]):
         """
         return self._any("delete_value", (product_id, option_id, value_id), None, options)
 
-    def get(self, product_id: ID, option_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get(
+        self, product_id: ID, option_id: ID, **options: Unpack[CallOptions]
+    ) -> product_variant_options_catalog_v3.ProductOptionFull:
         """Get a Product Variant Option:
         ``GET /v3/catalog/products/{product_id}/options/{option_id}``.
         """
-        return self._object("get", (product_id, option_id), None, options)
+        return cast(
+            "product_variant_options_catalog_v3.ProductOptionFull",
+            self._object("get", (product_id, option_id), None, options),
+        )
 
     def get_value(
         self, product_id: ID, option_id: ID, value_id: ID, **options: Unpack[CallOptions]
-    ) -> JSON:
+    ) -> product_variant_options_catalog_v3.GetProductVariantOptionValueResult:
         """Get a Product Variant Option Value:
         ``GET /v3/catalog/products/{product_id}/options/{option_id}/values/{value_id}``.
         """
-        return self._object("get_value", (product_id, option_id, value_id), None, options)
+        return cast(
+            "product_variant_options_catalog_v3.GetProductVariantOptionValueResult",
+            self._object("get_value", (product_id, option_id, value_id), None, options),
+        )
 
     def update(
-        self, product_id: ID, option_id: ID, data: Body, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        product_id: ID,
+        option_id: ID,
+        data: product_variant_options_catalog_v3.UpdateProductVariantOptionBody,
+        **options: Unpack[CallOptions],
+    ) -> product_variant_options_catalog_v3.UpdateProductVariantOptionResult:
         """Update a Product Variant Option:
         ``PUT /v3/catalog/products/{product_id}/options/{option_id}``.
         """
-        return self._object("update", (product_id, option_id), data, options)
+        return cast(
+            "product_variant_options_catalog_v3.UpdateProductVariantOptionResult",
+            self._object("update", (product_id, option_id), data, options),
+        )
 
     def update_value(
         self,
         product_id: ID,
         option_id: ID,
         value_id: ID,
-        data: Body,
+        data: product_variant_options_catalog_v3.UpdateProductVariantOptionValueBody,
         **options: Unpack[CallOptions],
-    ) -> JSON:
+    ) -> product_variant_options_catalog_v3.UpdateProductVariantOptionValueResult:
         """Update a Product Variant Option Value:
         ``PUT /v3/catalog/products/{product_id}/options/{option_id}/values/{value_id}``.
         """
-        return self._object("update_value", (product_id, option_id, value_id), data, options)
+        return cast(
+            "product_variant_options_catalog_v3.UpdateProductVariantOptionValueResult",
+            self._object("update_value", (product_id, option_id, value_id), data, options),
+        )

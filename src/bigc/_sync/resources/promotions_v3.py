@@ -5,15 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
-from ._base import ID, JSON, Body, Group
+from ._base import ID, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import promotions_v3
 
 __all__ = ["PromotionsV3"]
 
@@ -23,25 +24,47 @@ class PromotionsV3(Group[V3API]):
 
     group = "promotions_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> Iterator[promotions_v3.GetPromotionsResult]:
         """Get All Promotions: ``GET /v3/promotions``."""
-        return self._items("all", (), options)
+        return cast("Iterator[promotions_v3.GetPromotionsResult]", self._items("all", (), options))
 
-    def all_codes(self, promotion_id: ID, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all_codes(
+        self, promotion_id: ID, **options: Unpack[ListOptions]
+    ) -> Iterator[promotions_v3.CouponCode]:
         """Get Coupon Codes: ``GET /v3/promotions/{promotion_id}/codes``."""
-        return self._items("all_codes", (promotion_id,), options)
+        return cast(
+            "Iterator[promotions_v3.CouponCode]",
+            self._items("all_codes", (promotion_id,), options),
+        )
 
-    def all_promotion_codes(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all_promotion_codes(
+        self, **options: Unpack[ListOptions]
+    ) -> Iterator[promotions_v3.CouponCode]:
         """Get A Coupon Code: ``GET /v3/promotions/codes``."""
-        return self._items("all_promotion_codes", (), options)
+        return cast(
+            "Iterator[promotions_v3.CouponCode]",
+            self._items("all_promotion_codes", (), options),
+        )
 
-    def create(self, data: Body | None = None, **options: Unpack[WriteOptions]) -> JSON:
+    def create(
+        self, data: promotions_v3.CreatePromotionBody | None = None, **options: Unpack[WriteOptions]
+    ) -> promotions_v3.CreatePromotionResult:
         """Create Promotion: ``POST /v3/promotions``."""
-        return self._object("create", (), data, options)
+        return cast(
+            "promotions_v3.CreatePromotionResult", self._object("create", (), data, options)
+        )
 
-    def create_code(self, promotion_id: ID, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    def create_code(
+        self,
+        promotion_id: ID,
+        data: promotions_v3.CreatePromotionCodeBody,
+        **options: Unpack[WriteOptions],
+    ) -> promotions_v3.CouponCode:
         """Create A Coupon Code: ``POST /v3/promotions/{promotion_id}/codes``."""
-        return self._object("create_code", (promotion_id,), data, options)
+        return cast(
+            "promotions_v3.CouponCode",
+            self._object("create_code", (promotion_id,), data, options),
+        )
 
     def delete(self, promotion_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete Promotion: ``DELETE /v3/promotions/{promotion_id}``."""
@@ -63,16 +86,35 @@ class PromotionsV3(Group[V3API]):
         """Delete A Coupon Code: ``DELETE /v3/promotions/codes``."""
         return self._any("delete_promotion_codes", (), None, options)
 
-    def generate_codes(self, promotion_id: ID, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    def generate_codes(
+        self,
+        promotion_id: ID,
+        data: promotions_v3.GeneratePromotionCodesBatchBody,
+        **options: Unpack[WriteOptions],
+    ) -> promotions_v3.GeneratePromotionCodesBatchResult:
         """Generate Multiple Coupon Codes: ``POST /v3/promotions/{promotion_id}/codegen``."""
-        return self._object("generate_codes", (promotion_id,), data, options)
+        return cast(
+            "promotions_v3.GeneratePromotionCodesBatchResult",
+            self._object("generate_codes", (promotion_id,), data, options),
+        )
 
-    def get(self, promotion_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get(
+        self, promotion_id: ID, **options: Unpack[CallOptions]
+    ) -> promotions_v3.GetPromotionResult:
         """Get Promotion: ``GET /v3/promotions/{promotion_id}``."""
-        return self._object("get", (promotion_id,), None, options)
+        return cast(
+            "promotions_v3.GetPromotionResult",
+            self._object("get", (promotion_id,), None, options),
+        )
 
     def update(
-        self, promotion_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        promotion_id: ID,
+        data: promotions_v3.UpdatePromotionBody | None = None,
+        **options: Unpack[CallOptions],
+    ) -> promotions_v3.UpdatePromotionResult:
         """Update Promotion: ``PUT /v3/promotions/{promotion_id}``."""
-        return self._object("update", (promotion_id,), data, options)
+        return cast(
+            "promotions_v3.UpdatePromotionResult",
+            self._object("update", (promotion_id,), data, options),
+        )

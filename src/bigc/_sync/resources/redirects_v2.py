@@ -5,15 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V2API
-from ._base import ID, JSON, Body, Group
+from ._base import ID, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import store_content_v2
 
 __all__ = ["RedirectsV2"]
 
@@ -23,13 +24,15 @@ class RedirectsV2(Group[V2API]):
 
     group = "redirects_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> Iterator[store_content_v2.Redirect]:
         """Get All Redirects: ``GET /v2/redirects``."""
-        return self._items("all", (), options)
+        return cast("Iterator[store_content_v2.Redirect]", self._items("all", (), options))
 
-    def create(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    def create(
+        self, data: store_content_v2.Redirect, **options: Unpack[WriteOptions]
+    ) -> store_content_v2.Redirect:
         """Create a Redirect: ``POST /v2/redirects``."""
-        return self._object("create", (), data, options)
+        return cast("store_content_v2.Redirect", self._object("create", (), data, options))
 
     def delete(self, redirect_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete a Redirect: ``DELETE /v2/redirects/{redirect_id}``."""
@@ -39,14 +42,21 @@ class RedirectsV2(Group[V2API]):
         """Delete All Redirects: ``DELETE /v2/redirects``."""
         return self._any("delete_many", (), None, options)
 
-    def get(self, redirect_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get(self, redirect_id: ID, **options: Unpack[CallOptions]) -> store_content_v2.Redirect:
         """Get a Redirect: ``GET /v2/redirects/{redirect_id}``."""
-        return self._object("get", (redirect_id,), None, options)
+        return cast("store_content_v2.Redirect", self._object("get", (redirect_id,), None, options))
 
-    def get_count(self, **options: Unpack[CallOptions]) -> JSON:
+    def get_count(self, **options: Unpack[CallOptions]) -> store_content_v2.CountResponse:
         """Get a Count of Redirects: ``GET /v2/redirects/count``."""
-        return self._object("get_count", (), None, options)
+        return cast("store_content_v2.CountResponse", self._object("get_count", (), None, options))
 
-    def update(self, redirect_id: ID, data: Body, **options: Unpack[CallOptions]) -> JSON:
+    def update(
+        self,
+        redirect_id: ID,
+        data: store_content_v2.UpdateRedirectBody,
+        **options: Unpack[CallOptions],
+    ) -> store_content_v2.Redirect:
         """Update a Redirect: ``PUT /v2/redirects/{redirect_id}``."""
-        return self._object("update", (redirect_id,), data, options)
+        return cast(
+            "store_content_v2.Redirect", self._object("update", (redirect_id,), data, options)
+        )

@@ -4,16 +4,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
-from ._base import ID, JSON, Body, Group
+from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import redirects_v3
 
 __all__ = ["RedirectsV3"]
 
@@ -23,15 +24,22 @@ class RedirectsV3(Group[V3API]):
 
     group = "redirects_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> Iterator[redirects_v3.T301RedirectRead]:
         """Get Redirects: ``GET /v3/storefront/redirects``."""
-        return self._items("all", (), options)
+        return cast("Iterator[redirects_v3.T301RedirectRead]", self._items("all", (), options))
 
-    def all_imex_jobs(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all_imex_jobs(
+        self, **options: Unpack[ListOptions]
+    ) -> Iterator[redirects_v3.T301RedirectImportExportJobRead]:
         """Get Redirect Import-Export Jobs: ``GET /v3/storefront/redirects/imex/jobs``."""
-        return self._items("all_imex_jobs", (), options)
+        return cast(
+            "Iterator[redirects_v3.T301RedirectImportExportJobRead]",
+            self._items("all_imex_jobs", (), options),
+        )
 
-    def create_export_job(self, data: Body, **options: Unpack[WriteOptions]) -> Any:
+    def create_export_job(
+        self, data: redirects_v3.CreateRedirectExportJobBody, **options: Unpack[WriteOptions]
+    ) -> Any:
         """Create Redirects Export Job: ``POST /v3/storefront/redirects/imex/export``."""
         return self._any("create_export_job", (), data, options)
 
@@ -62,7 +70,10 @@ class RedirectsV3(Group[V3API]):
         return self._any("import_events", (import_uuid,), None, options)
 
     def update_many(
-        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self, data: redirects_v3.UpsertRedirectsBody | None = None, **options: Unpack[CallOptions]
+    ) -> list[redirects_v3.T301RedirectRead]:
         """Upsert Redirects: ``PUT /v3/storefront/redirects``."""
-        return self._list("update_many", (), data, options)
+        return cast(
+            "list[redirects_v3.T301RedirectRead]",
+            self._list("update_many", (), data, options),
+        )

@@ -5,15 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
-from ._base import ID, JSON, Body, Group
+from ._base import ID, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import scripts_v3
 
 __all__ = ["ScriptsV3"]
 
@@ -23,22 +24,26 @@ class ScriptsV3(Group[V3API]):
 
     group = "scripts_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> Iterator[scripts_v3.ScriptFull]:
         """Get All Scripts: ``GET /v3/content/scripts``."""
-        return self._items("all", (), options)
+        return cast("Iterator[scripts_v3.ScriptFull]", self._items("all", (), options))
 
-    def create(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    def create(
+        self, data: scripts_v3.ScriptPost, **options: Unpack[WriteOptions]
+    ) -> scripts_v3.ScriptFull:
         """Create a Script: ``POST /v3/content/scripts``."""
-        return self._object("create", (), data, options)
+        return cast("scripts_v3.ScriptFull", self._object("create", (), data, options))
 
     def delete(self, script_uuid: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete a Script: ``DELETE /v3/content/scripts/{script_uuid}``."""
         return self._any("delete", (script_uuid,), None, options)
 
-    def get(self, script_uuid: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get(self, script_uuid: ID, **options: Unpack[CallOptions]) -> scripts_v3.ScriptFull:
         """Get a Script: ``GET /v3/content/scripts/{script_uuid}``."""
-        return self._object("get", (script_uuid,), None, options)
+        return cast("scripts_v3.ScriptFull", self._object("get", (script_uuid,), None, options))
 
-    def update(self, script_uuid: ID, data: Body, **options: Unpack[CallOptions]) -> JSON:
+    def update(
+        self, script_uuid: ID, data: scripts_v3.ScriptPut, **options: Unpack[CallOptions]
+    ) -> scripts_v3.ScriptFull:
         """Update a Script: ``PUT /v3/content/scripts/{script_uuid}``."""
-        return self._object("update", (script_uuid,), data, options)
+        return cast("scripts_v3.ScriptFull", self._object("update", (script_uuid,), data, options))

@@ -4,16 +4,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
-from ._base import ID, JSON, Body, Group
+from ._base import ID, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import segments_v3
 
 __all__ = ["ShopperProfilesV3"]
 
@@ -23,21 +24,28 @@ class ShopperProfilesV3(Group[V3API]):
 
     group = "shopper_profiles_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> Iterator[segments_v3.ShopperProfile]:
         """Get All Shopper Profiles: ``GET /v3/shopper-profiles``."""
-        return self._items("all", (), options)
+        return cast("Iterator[segments_v3.ShopperProfile]", self._items("all", (), options))
 
     def all_segments(
         self, shopper_profile_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[JSON]:
+    ) -> Iterator[segments_v3.Segment]:
         """Get All Segments for a Shopper Profile:
         ``GET /v3/shopper-profiles/{shopper_profile_id}/segments``.
         """
-        return self._items("all_segments", (shopper_profile_id,), options)
+        return cast(
+            "Iterator[segments_v3.Segment]",
+            self._items("all_segments", (shopper_profile_id,), options),
+        )
 
-    def create_many(self, data: Sequence[Body], **options: Unpack[WriteOptions]) -> list[JSON]:
+    def create_many(
+        self, data: segments_v3.ShopperProfilesPostRequest, **options: Unpack[WriteOptions]
+    ) -> list[segments_v3.ShopperProfile]:
         """Create Shopper Profiles: ``POST /v3/shopper-profiles``."""
-        return self._list("create_many", (), data, options)
+        return cast(
+            "list[segments_v3.ShopperProfile]", self._list("create_many", (), data, options)
+        )
 
     def delete_many(self, **options: Unpack[CallOptions]) -> Any:
         """Delete Shopper Profiles: ``DELETE /v3/shopper-profiles``."""

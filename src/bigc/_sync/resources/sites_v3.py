@@ -4,16 +4,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
-from ._base import ID, JSON, Body, Group
+from ._base import ID, JSON, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import sites_v3
 
 __all__ = ["SitesV3"]
 
@@ -23,25 +24,38 @@ class SitesV3(Group[V3API]):
 
     group = "sites_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> Iterator[sites_v3.Site]:
         """Get Sites: ``GET /v3/sites``."""
-        return self._items("all", (), options)
+        return cast("Iterator[sites_v3.Site]", self._items("all", (), options))
 
-    def all_certificates(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all_certificates(
+        self, **options: Unpack[ListOptions]
+    ) -> Iterator[sites_v3.InstalledCertificateDetail]:
         """Get Site Certificates: ``GET /v3/sites/certificates``."""
-        return self._items("all_certificates", (), options)
+        return cast(
+            "Iterator[sites_v3.InstalledCertificateDetail]",
+            self._items("all_certificates", (), options),
+        )
 
-    def all_routes(self, site_id: ID, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all_routes(
+        self, site_id: ID, **options: Unpack[ListOptions]
+    ) -> Iterator[sites_v3.SiteRouteFull]:
         """Get a Site's Routes: ``GET /v3/sites/{site_id}/routes``."""
-        return self._items("all_routes", (site_id,), options)
+        return cast(
+            "Iterator[sites_v3.SiteRouteFull]", self._items("all_routes", (site_id,), options)
+        )
 
-    def create(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    def create(self, data: sites_v3.PostSite, **options: Unpack[WriteOptions]) -> sites_v3.Site:
         """Create a Site: ``POST /v3/sites``."""
-        return self._object("create", (), data, options)
+        return cast("sites_v3.Site", self._object("create", (), data, options))
 
-    def create_route(self, site_id: ID, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    def create_route(
+        self, site_id: ID, data: sites_v3.SiteRouteBase, **options: Unpack[WriteOptions]
+    ) -> sites_v3.SiteRouteFull:
         """Create a Site Route: ``POST /v3/sites/{site_id}/routes``."""
-        return self._object("create_route", (site_id,), data, options)
+        return cast(
+            "sites_v3.SiteRouteFull", self._object("create_route", (site_id,), data, options)
+        )
 
     def delete(self, site_id: ID, **options: Unpack[CallOptions]) -> JSON | None:
         """Delete a Site: ``DELETE /v3/sites/{site_id}``."""
@@ -51,24 +65,39 @@ class SitesV3(Group[V3API]):
         """Delete a Site Route: ``DELETE /v3/sites/{site_id}/routes/{route_id}``."""
         return self._any("delete_route", (site_id, route_id), None, options)
 
-    def get(self, site_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get(self, site_id: ID, **options: Unpack[CallOptions]) -> sites_v3.Site:
         """Get a Site: ``GET /v3/sites/{site_id}``."""
-        return self._object("get", (site_id,), None, options)
+        return cast("sites_v3.Site", self._object("get", (site_id,), None, options))
 
-    def get_certificate(self, site_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get_certificate(
+        self, site_id: ID, **options: Unpack[CallOptions]
+    ) -> sites_v3.GetSiteCertificateResult:
         """Get a Site's SSL TLS Certificate Information: ``GET /v3/sites/{site_id}/certificate``."""
-        return self._object("get_certificate", (site_id,), None, options)
+        return cast(
+            "sites_v3.GetSiteCertificateResult",
+            self._object("get_certificate", (site_id,), None, options),
+        )
 
-    def get_route(self, site_id: ID, route_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get_route(
+        self, site_id: ID, route_id: ID, **options: Unpack[CallOptions]
+    ) -> sites_v3.SiteRouteFull:
         """Get a Site Route: ``GET /v3/sites/{site_id}/routes/{route_id}``."""
-        return self._object("get_route", (site_id, route_id), None, options)
+        return cast(
+            "sites_v3.SiteRouteFull",
+            self._object("get_route", (site_id, route_id), None, options),
+        )
 
-    def update(self, site_id: ID, data: Body, **options: Unpack[CallOptions]) -> JSON:
+    def update(
+        self, site_id: ID, data: sites_v3.PutSite, **options: Unpack[CallOptions]
+    ) -> sites_v3.Site:
         """Update a Site: ``PUT /v3/sites/{site_id}``."""
-        return self._object("update", (site_id,), data, options)
+        return cast("sites_v3.Site", self._object("update", (site_id,), data, options))
 
     def update_certificate(
-        self, site_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
+        self,
+        site_id: ID,
+        data: sites_v3.InstallCertificateData | None = None,
+        **options: Unpack[CallOptions],
     ) -> JSON:
         """Upsert a Site's SSL TLS Certificate Information:
         ``PUT /v3/sites/{site_id}/certificate``.
@@ -76,13 +105,26 @@ class SitesV3(Group[V3API]):
         return self._object("update_certificate", (site_id,), data, options)
 
     def update_route(
-        self, site_id: ID, route_id: ID, data: Body, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        site_id: ID,
+        route_id: ID,
+        data: sites_v3.SiteRoutesRouteBase,
+        **options: Unpack[CallOptions],
+    ) -> sites_v3.SiteRouteFull:
         """Update a Site Route: ``PUT /v3/sites/{site_id}/routes/{route_id}``."""
-        return self._object("update_route", (site_id, route_id), data, options)
+        return cast(
+            "sites_v3.SiteRouteFull",
+            self._object("update_route", (site_id, route_id), data, options),
+        )
 
     def update_routes(
-        self, site_id: ID, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self,
+        site_id: ID,
+        data: sites_v3.UpdateSiteRoutesBody | None = None,
+        **options: Unpack[CallOptions],
+    ) -> list[sites_v3.SiteRouteFull]:
         """Update a Site's Routes: ``PUT /v3/sites/{site_id}/routes``."""
-        return self._list("update_routes", (site_id,), data, options)
+        return cast(
+            "list[sites_v3.SiteRouteFull]",
+            self._list("update_routes", (site_id,), data, options),
+        )

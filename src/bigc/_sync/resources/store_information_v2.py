@@ -4,15 +4,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .._api import V2API
-from ._base import JSON, Group
+from ._base import Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions
+    from bigc.types import store_information_v2
 
 __all__ = ["StoreInformationV2"]
 
@@ -22,10 +23,15 @@ class StoreInformationV2(Group[V2API]):
 
     group = "store_information_v2"
 
-    def get_store(self, **options: Unpack[CallOptions]) -> JSON:
+    def get_store(self, **options: Unpack[CallOptions]) -> store_information_v2.StoreInformation:
         """Get Store Information: ``GET /v2/store``."""
-        return self._object("get_store", (), None, options)
+        return cast(
+            "store_information_v2.StoreInformation",
+            self._object("get_store", (), None, options),
+        )
 
-    def get_time(self, **options: Unpack[CallOptions]) -> JSON:
+    def get_time(self, **options: Unpack[CallOptions]) -> store_information_v2.TimeStampFull:
         """Get System Timestamp: ``GET /v2/time``."""
-        return self._object("get_time", (), None, options)
+        return cast(
+            "store_information_v2.TimeStampFull", self._object("get_time", (), None, options)
+        )

@@ -5,15 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .._api import V3API
-from ._base import JSON, Group
+from ._base import Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import ListOptions
+    from bigc.types import store_logs_v3
 
 __all__ = ["StoreLogsV3"]
 
@@ -23,6 +24,6 @@ class StoreLogsV3(Group[V3API]):
 
     group = "store_logs_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> Iterator[store_logs_v3.SystemLog]:
         """Get System Logs: ``GET /v3/store/systemlogs``."""
-        return self._items("all", (), options)
+        return cast("Iterator[store_logs_v3.SystemLog]", self._items("all", (), options))

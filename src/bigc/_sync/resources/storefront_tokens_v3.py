@@ -4,15 +4,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
-from ._base import JSON, Body, Group
+from ._base import Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, WriteOptions
+    from bigc.types import storefront_tokens_v3
 
 __all__ = ["StorefrontTokensV3"]
 
@@ -22,19 +23,36 @@ class StorefrontTokensV3(Group[V3API]):
 
     group = "storefront_tokens_v3"
 
-    def create_api_token(self, data: Body | None = None, **options: Unpack[WriteOptions]) -> JSON:
+    def create_api_token(
+        self,
+        data: storefront_tokens_v3.CreateTokenBody | None = None,
+        **options: Unpack[WriteOptions],
+    ) -> storefront_tokens_v3.TokenBase:
         """Create a Token: ``POST /v3/storefront/api-token``."""
-        return self._object("create_api_token", (), data, options)
+        return cast(
+            "storefront_tokens_v3.TokenBase",
+            self._object("create_api_token", (), data, options),
+        )
 
     def create_api_token_customer_impersonation(
-        self, data: Body | None = None, **options: Unpack[WriteOptions]
-    ) -> JSON:
+        self,
+        data: storefront_tokens_v3.TokenPostImpersonation | None = None,
+        **options: Unpack[WriteOptions],
+    ) -> storefront_tokens_v3.TokenBase:
         """Create a Token: ``POST /v3/storefront/api-token-customer-impersonation``."""
-        return self._object("create_api_token_customer_impersonation", (), data, options)
+        return cast(
+            "storefront_tokens_v3.TokenBase",
+            self._object("create_api_token_customer_impersonation", (), data, options),
+        )
 
-    def create_api_token_private(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    def create_api_token_private(
+        self, data: storefront_tokens_v3.TokenPostPrivate, **options: Unpack[WriteOptions]
+    ) -> storefront_tokens_v3.TokenBase:
         """Create a Private API Token: ``POST /v3/storefront/api-token-private``."""
-        return self._object("create_api_token_private", (), data, options)
+        return cast(
+            "storefront_tokens_v3.TokenBase",
+            self._object("create_api_token_private", (), data, options),
+        )
 
     def delete_api_token(self, **options: Unpack[CallOptions]) -> Any:
         """Revoke a Token: ``DELETE /v3/storefront/api-token``."""

@@ -5,15 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
-from ._base import ID, JSON, Body, Group
+from ._base import ID, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import subscribers_v3
 
 __all__ = ["SubscribersV3"]
 
@@ -23,13 +24,15 @@ class SubscribersV3(Group[V3API]):
 
     group = "subscribers_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> Iterator[subscribers_v3.SubscriberFull]:
         """Get Subscribers: ``GET /v3/customers/subscribers``."""
-        return self._items("all", (), options)
+        return cast("Iterator[subscribers_v3.SubscriberFull]", self._items("all", (), options))
 
-    def create(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    def create(
+        self, data: subscribers_v3.SubscriberPost, **options: Unpack[WriteOptions]
+    ) -> subscribers_v3.SubscriberFull:
         """Create a Subscriber: ``POST /v3/customers/subscribers``."""
-        return self._object("create", (), data, options)
+        return cast("subscribers_v3.SubscriberFull", self._object("create", (), data, options))
 
     def delete(self, subscriber_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete a Subscriber: ``DELETE /v3/customers/subscribers/{subscriber_id}``."""
@@ -39,10 +42,20 @@ class SubscribersV3(Group[V3API]):
         """Delete Subscribers: ``DELETE /v3/customers/subscribers``."""
         return self._any("delete_many", (), None, options)
 
-    def get(self, subscriber_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get(
+        self, subscriber_id: ID, **options: Unpack[CallOptions]
+    ) -> subscribers_v3.SubscriberFull:
         """Get a Subscriber: ``GET /v3/customers/subscribers/{subscriber_id}``."""
-        return self._object("get", (subscriber_id,), None, options)
+        return cast(
+            "subscribers_v3.SubscriberFull",
+            self._object("get", (subscriber_id,), None, options),
+        )
 
-    def update(self, subscriber_id: ID, data: Body, **options: Unpack[CallOptions]) -> JSON:
+    def update(
+        self, subscriber_id: ID, data: subscribers_v3.SubscriberPut, **options: Unpack[CallOptions]
+    ) -> subscribers_v3.SubscriberFull:
         """Update a Subscriber: ``PUT /v3/customers/subscribers/{subscriber_id}``."""
-        return self._object("update", (subscriber_id,), data, options)
+        return cast(
+            "subscribers_v3.SubscriberFull",
+            self._object("update", (subscriber_id,), data, options),
+        )

@@ -5,15 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .._api import V2API
-from ._base import ID, JSON, Group
+from ._base import ID, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions
+    from bigc.types import tax_classes_v2
 
 __all__ = ["TaxClassesV2"]
 
@@ -23,10 +24,12 @@ class TaxClassesV2(Group[V2API]):
 
     group = "tax_classes_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> Iterator[tax_classes_v2.TaxClassFull]:
         """Get All Tax Classes: ``GET /v2/tax_classes``."""
-        return self._items("all", (), options)
+        return cast("Iterator[tax_classes_v2.TaxClassFull]", self._items("all", (), options))
 
-    def get(self, tax_class_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get(self, tax_class_id: ID, **options: Unpack[CallOptions]) -> tax_classes_v2.TaxClassFull:
         """Get a Tax Class: ``GET /v2/tax_classes/{tax_class_id}``."""
-        return self._object("get", (tax_class_id,), None, options)
+        return cast(
+            "tax_classes_v2.TaxClassFull", self._object("get", (tax_class_id,), None, options)
+        )

@@ -4,16 +4,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
-from ._base import JSON, Body, Group
+from ._base import Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, WriteOptions
+    from bigc.types import tax_classes_v3
 
 __all__ = ["TaxClassesV3"]
 
@@ -23,14 +23,24 @@ class TaxClassesV3(Group[V3API]):
 
     group = "tax_classes_v3"
 
-    def create_many(self, data: Sequence[Body], **options: Unpack[WriteOptions]) -> list[JSON]:
+    def create_many(
+        self, data: tax_classes_v3.TaxClassCreateBatch, **options: Unpack[WriteOptions]
+    ) -> list[tax_classes_v3.TaxClassResource]:
         """Create tax classes: ``POST /v3/tax/classes``."""
-        return self._list("create_many", (), data, options)
+        return cast(
+            "list[tax_classes_v3.TaxClassResource]",
+            self._list("create_many", (), data, options),
+        )
 
     def delete_many(self, **options: Unpack[CallOptions]) -> Any:
         """Delete tax classes: ``DELETE /v3/tax/classes``."""
         return self._any("delete_many", (), None, options)
 
-    def update_many(self, data: Sequence[Body], **options: Unpack[CallOptions]) -> list[JSON]:
+    def update_many(
+        self, data: tax_classes_v3.TaxClassUpdateBatch, **options: Unpack[CallOptions]
+    ) -> list[tax_classes_v3.TaxClassResource]:
         """Update tax classes: ``PUT /v3/tax/classes``."""
-        return self._list("update_many", (), data, options)
+        return cast(
+            "list[tax_classes_v3.TaxClassResource]",
+            self._list("update_many", (), data, options),
+        )

@@ -4,16 +4,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
-from ._base import JSON, Body, Group
+from ._base import Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions
+    from bigc.types import tax_customers_v3
 
 __all__ = ["TaxCustomersV3"]
 
@@ -23,14 +24,18 @@ class TaxCustomersV3(Group[V3API]):
 
     group = "tax_customers_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> Iterator[tax_customers_v3.TaxCustomer]:
         """Get Tax Customers: ``GET /v3/tax/customers``."""
-        return self._items("all", (), options)
+        return cast("Iterator[tax_customers_v3.TaxCustomer]", self._items("all", (), options))
 
     def delete_many(self, **options: Unpack[CallOptions]) -> Any:
         """Delete Tax Customers: ``DELETE /v3/tax/customers``."""
         return self._any("delete_many", (), None, options)
 
-    def update_many(self, data: Sequence[Body], **options: Unpack[CallOptions]) -> list[JSON]:
+    def update_many(
+        self, data: tax_customers_v3.UpdateTaxCustomersBody, **options: Unpack[CallOptions]
+    ) -> list[tax_customers_v3.TaxCustomer]:
         """Update Tax Customers: ``PUT /v3/tax/customers``."""
-        return self._list("update_many", (), data, options)
+        return cast(
+            "list[tax_customers_v3.TaxCustomer]", self._list("update_many", (), data, options)
+        )

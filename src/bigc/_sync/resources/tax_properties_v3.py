@@ -4,16 +4,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
-from ._base import JSON, Body, Group
+from ._base import Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import tax_properties_v3
 
 __all__ = ["TaxPropertiesV3"]
 
@@ -23,19 +24,31 @@ class TaxPropertiesV3(Group[V3API]):
 
     group = "tax_properties_v3"
 
-    def all_product_properties(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all_product_properties(
+        self, **options: Unpack[ListOptions]
+    ) -> Iterator[tax_properties_v3.ProductTaxProperty]:
         """Get Product Tax Properties: ``GET /v3/tax/products/properties``."""
-        return self._items("all_product_properties", (), options)
+        return cast(
+            "Iterator[tax_properties_v3.ProductTaxProperty]",
+            self._items("all_product_properties", (), options),
+        )
 
-    def all_properties(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all_properties(
+        self, **options: Unpack[ListOptions]
+    ) -> Iterator[tax_properties_v3.Property]:
         """Get Tax Properties: ``GET /v3/tax/properties``."""
-        return self._items("all_properties", (), options)
+        return cast(
+            "Iterator[tax_properties_v3.Property]", self._items("all_properties", (), options)
+        )
 
     def create_properties(
-        self, data: Sequence[Body], **options: Unpack[WriteOptions]
-    ) -> list[JSON]:
+        self, data: tax_properties_v3.CreateTaxPropertiesBody, **options: Unpack[WriteOptions]
+    ) -> list[tax_properties_v3.Property]:
         """Create Tax Properties: ``POST /v3/tax/properties``."""
-        return self._list("create_properties", (), data, options)
+        return cast(
+            "list[tax_properties_v3.Property]",
+            self._list("create_properties", (), data, options),
+        )
 
     def delete_product_properties(self, **options: Unpack[CallOptions]) -> Any:
         """Delete Product Tax Properties: ``DELETE /v3/tax/products/properties``."""
@@ -46,11 +59,19 @@ class TaxPropertiesV3(Group[V3API]):
         return self._any("delete_properties", (), None, options)
 
     def update_product_properties(
-        self, data: Sequence[Body], **options: Unpack[CallOptions]
-    ) -> list[JSON]:
+        self, data: tax_properties_v3.UpdateProductTaxPropertiesBody, **options: Unpack[CallOptions]
+    ) -> list[tax_properties_v3.ProductTaxProperty]:
         """Update Product Tax Properties: ``PUT /v3/tax/products/properties``."""
-        return self._list("update_product_properties", (), data, options)
+        return cast(
+            "list[tax_properties_v3.ProductTaxProperty]",
+            self._list("update_product_properties", (), data, options),
+        )
 
-    def update_properties(self, data: Sequence[Body], **options: Unpack[CallOptions]) -> list[JSON]:
+    def update_properties(
+        self, data: tax_properties_v3.UpdateTaxPropertiesBody, **options: Unpack[CallOptions]
+    ) -> list[tax_properties_v3.Property]:
         """Update Tax Properties: ``PUT /v3/tax/properties``."""
-        return self._list("update_properties", (), data, options)
+        return cast(
+            "list[tax_properties_v3.Property]",
+            self._list("update_properties", (), data, options),
+        )

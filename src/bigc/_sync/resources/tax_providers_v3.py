@@ -4,15 +4,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .._api import V3API
-from ._base import ID, JSON, Body, Group
+from ._base import ID, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions
+    from bigc.types import tax_v3
 
 __all__ = ["TaxProvidersV3"]
 
@@ -22,16 +23,32 @@ class TaxProvidersV3(Group[V3API]):
 
     group = "tax_providers_v3"
 
-    def delete_connection(self, provider_id: ID, **options: Unpack[CallOptions]) -> JSON | None:
+    def delete_connection(
+        self, provider_id: ID, **options: Unpack[CallOptions]
+    ) -> tax_v3.DeleteTaxProviderConnectionResult | None:
         """Delete a Connection: ``DELETE /v3/tax/providers/{provider_id}/connection``."""
-        return self._optional("delete_connection", (provider_id,), None, options)
+        return cast(
+            "tax_v3.DeleteTaxProviderConnectionResult | None",
+            self._optional("delete_connection", (provider_id,), None, options),
+        )
 
-    def get_connection(self, provider_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get_connection(
+        self, provider_id: ID, **options: Unpack[CallOptions]
+    ) -> tax_v3.GetTaxProviderConnectionResult:
         """Get Connection Status: ``GET /v3/tax/providers/{provider_id}/connection``."""
-        return self._object("get_connection", (provider_id,), None, options)
+        return cast(
+            "tax_v3.GetTaxProviderConnectionResult",
+            self._object("get_connection", (provider_id,), None, options),
+        )
 
     def update_connection(
-        self, provider_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        provider_id: ID,
+        data: tax_v3.UpdateTaxProviderConnectionBody | None = None,
+        **options: Unpack[CallOptions],
+    ) -> tax_v3.UpdateTaxProviderConnectionResult:
         """Update a Connection: ``PUT /v3/tax/providers/{provider_id}/connection``."""
-        return self._object("update_connection", (provider_id,), data, options)
+        return cast(
+            "tax_v3.UpdateTaxProviderConnectionResult",
+            self._object("update_connection", (provider_id,), data, options),
+        )

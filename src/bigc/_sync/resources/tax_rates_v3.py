@@ -4,16 +4,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
-from ._base import JSON, Body, Group
+from ._base import Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import tax_rates_zones_v3
 
 __all__ = ["TaxRatesV3"]
 
@@ -23,18 +24,26 @@ class TaxRatesV3(Group[V3API]):
 
     group = "tax_rates_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> Iterator[tax_rates_zones_v3.TaxRate]:
         """Get Tax Rates: ``GET /v3/tax/rates``."""
-        return self._items("all", (), options)
+        return cast("Iterator[tax_rates_zones_v3.TaxRate]", self._items("all", (), options))
 
-    def create_many(self, data: Sequence[Body], **options: Unpack[WriteOptions]) -> list[JSON]:
+    def create_many(
+        self, data: tax_rates_zones_v3.CreateTaxRatesBody, **options: Unpack[WriteOptions]
+    ) -> list[tax_rates_zones_v3.TaxRate]:
         """Create Tax Rates: ``POST /v3/tax/rates``."""
-        return self._list("create_many", (), data, options)
+        return cast(
+            "list[tax_rates_zones_v3.TaxRate]", self._list("create_many", (), data, options)
+        )
 
     def delete_many(self, **options: Unpack[CallOptions]) -> Any:
         """Delete Tax Rates: ``DELETE /v3/tax/rates``."""
         return self._any("delete_many", (), None, options)
 
-    def update_many(self, data: Sequence[Body], **options: Unpack[CallOptions]) -> list[JSON]:
+    def update_many(
+        self, data: tax_rates_zones_v3.UpdateTaxRatesBody, **options: Unpack[CallOptions]
+    ) -> list[tax_rates_zones_v3.TaxRate]:
         """Update Tax Rates: ``PUT /v3/tax/rates``."""
-        return self._list("update_many", (), data, options)
+        return cast(
+            "list[tax_rates_zones_v3.TaxRate]", self._list("update_many", (), data, options)
+        )

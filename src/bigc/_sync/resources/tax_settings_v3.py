@@ -4,15 +4,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .._api import V3API
-from ._base import JSON, Body, Group
+from ._base import Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions
+    from bigc.types import tax_settings_v3
 
 __all__ = ["TaxSettingsV3"]
 
@@ -22,10 +23,12 @@ class TaxSettingsV3(Group[V3API]):
 
     group = "tax_settings_v3"
 
-    def get(self, **options: Unpack[CallOptions]) -> JSON:
+    def get(self, **options: Unpack[CallOptions]) -> tax_settings_v3.TaxSettings:
         """Get Tax Settings: ``GET /v3/tax/settings``."""
-        return self._object("get", (), None, options)
+        return cast("tax_settings_v3.TaxSettings", self._object("get", (), None, options))
 
-    def update(self, data: Body, **options: Unpack[CallOptions]) -> JSON:
+    def update(
+        self, data: tax_settings_v3.TaxSettings, **options: Unpack[CallOptions]
+    ) -> tax_settings_v3.TaxSettings:
         """Update Tax Settings: ``PUT /v3/tax/settings``."""
-        return self._object("update", (), data, options)
+        return cast("tax_settings_v3.TaxSettings", self._object("update", (), data, options))

@@ -4,16 +4,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .._api import V3API
-from ._base import JSON, Body, Group
+from ._base import Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import WriteOptions
+    from bigc.types import tax_zone_check_v3
 
 __all__ = ["TaxZoneCheckV3"]
 
@@ -23,6 +23,8 @@ class TaxZoneCheckV3(Group[V3API]):
 
     group = "tax_zone_check_v3"
 
-    def check(self, data: Sequence[Body], **options: Unpack[WriteOptions]) -> list[JSON]:
+    def check(
+        self, data: tax_zone_check_v3.ZoneCheckBody, **options: Unpack[WriteOptions]
+    ) -> list[tax_zone_check_v3.TaxZone]:
         """Check zone given an address: ``POST /v3/tax/zonecheck``."""
-        return self._list("check", (), data, options)
+        return cast("list[tax_zone_check_v3.TaxZone]", self._list("check", (), data, options))

@@ -5,15 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
-from ._base import ID, JSON, Body, Group
+from ._base import ID, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import webhooks_v3
 
 __all__ = ["WebhooksV3"]
 
@@ -23,32 +24,49 @@ class WebhooksV3(Group[V3API]):
 
     group = "webhooks_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> Iterator[webhooks_v3.GetWebhooksResult]:
         """Get Webhooks: ``GET /v3/hooks``."""
-        return self._items("all", (), options)
+        return cast("Iterator[webhooks_v3.GetWebhooksResult]", self._items("all", (), options))
 
-    def all_admin(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
-        """Get Admin Info: ``GET /v3/hooks/admin``."""
-        return self._items("all_admin", (), options)
-
-    def create(self, data: Body | None = None, **options: Unpack[WriteOptions]) -> JSON:
+    def create(
+        self, data: webhooks_v3.WebhookBase | None = None, **options: Unpack[WriteOptions]
+    ) -> webhooks_v3.WebhookFull:
         """Create a Webhook: ``POST /v3/hooks``."""
-        return self._object("create", (), data, options)
+        return cast("webhooks_v3.WebhookFull", self._object("create", (), data, options))
 
-    def delete(self, webhook_id: ID, **options: Unpack[CallOptions]) -> JSON | None:
+    def delete(
+        self, webhook_id: ID, **options: Unpack[CallOptions]
+    ) -> webhooks_v3.DeleteWebhookResult | None:
         """Delete a Webhook: ``DELETE /v3/hooks/{webhook_id}``."""
-        return self._optional("delete", (webhook_id,), None, options)
+        return cast(
+            "webhooks_v3.DeleteWebhookResult | None",
+            self._optional("delete", (webhook_id,), None, options),
+        )
 
-    def get(self, webhook_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get(self, webhook_id: ID, **options: Unpack[CallOptions]) -> webhooks_v3.GetWebhookResult:
         """Get a Webhook: ``GET /v3/hooks/{webhook_id}``."""
-        return self._object("get", (webhook_id,), None, options)
+        return cast(
+            "webhooks_v3.GetWebhookResult", self._object("get", (webhook_id,), None, options)
+        )
+
+    def get_admin(self, **options: Unpack[CallOptions]) -> webhooks_v3.GetHooksAdminResult:
+        """Get Admin Info: ``GET /v3/hooks/admin``."""
+        return cast("webhooks_v3.GetHooksAdminResult", self._object("get_admin", (), None, options))
 
     def update(
-        self, webhook_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
-    ) -> JSON:
+        self,
+        webhook_id: ID,
+        data: webhooks_v3.WebhookPut | None = None,
+        **options: Unpack[CallOptions],
+    ) -> webhooks_v3.UpdateWebhookResult:
         """Update a Webhook: ``PUT /v3/hooks/{webhook_id}``."""
-        return self._object("update", (webhook_id,), data, options)
+        return cast(
+            "webhooks_v3.UpdateWebhookResult",
+            self._object("update", (webhook_id,), data, options),
+        )
 
-    def update_admin(self, data: Body, **options: Unpack[CallOptions]) -> Any:
+    def update_admin(
+        self, data: webhooks_v3.UpdateHooksAdminBody, **options: Unpack[CallOptions]
+    ) -> Any:
         """Upsert Email Notifications: ``PUT /v3/hooks/admin``."""
         return self._any("update_admin", (), data, options)

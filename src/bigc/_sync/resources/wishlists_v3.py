@@ -5,15 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
-from ._base import ID, JSON, Body, Group
+from ._base import ID, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc.types import wishlists_v3
 
 __all__ = ["WishlistsV3"]
 
@@ -23,19 +24,27 @@ class WishlistsV3(Group[V3API]):
 
     group = "wishlists_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[JSON]:
+    def all(self, **options: Unpack[ListOptions]) -> Iterator[wishlists_v3.WishlistFull]:
         """Get All Wishlists: ``GET /v3/wishlists``."""
-        return self._items("all", (), options)
+        return cast("Iterator[wishlists_v3.WishlistFull]", self._items("all", (), options))
 
-    def create(self, data: Body, **options: Unpack[WriteOptions]) -> JSON:
+    def create(
+        self, data: wishlists_v3.WishlistPost, **options: Unpack[WriteOptions]
+    ) -> wishlists_v3.WishlistFull:
         """Create a Wishlist: ``POST /v3/wishlists``."""
-        return self._object("create", (), data, options)
+        return cast("wishlists_v3.WishlistFull", self._object("create", (), data, options))
 
     def create_item(
-        self, wishlist_id: ID, data: Body | None = None, **options: Unpack[WriteOptions]
-    ) -> JSON:
+        self,
+        wishlist_id: ID,
+        data: wishlists_v3.WishlistItemPost | None = None,
+        **options: Unpack[WriteOptions],
+    ) -> wishlists_v3.WishlistFull:
         """Add Wishlist Item: ``POST /v3/wishlists/{wishlist_id}/items``."""
-        return self._object("create_item", (wishlist_id,), data, options)
+        return cast(
+            "wishlists_v3.WishlistFull",
+            self._object("create_item", (wishlist_id,), data, options),
+        )
 
     def delete(self, wishlist_id: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete a Wishlist: ``DELETE /v3/wishlists/{wishlist_id}``."""
@@ -43,14 +52,21 @@ class WishlistsV3(Group[V3API]):
 
     def delete_item(
         self, wishlist_id: ID, item_id: ID, **options: Unpack[CallOptions]
-    ) -> JSON | None:
+    ) -> wishlists_v3.WishlistFull | None:
         """Delete Wishlist Item: ``DELETE /v3/wishlists/{wishlist_id}/items/{item_id}``."""
-        return self._optional("delete_item", (wishlist_id, item_id), None, options)
+        return cast(
+            "wishlists_v3.WishlistFull | None",
+            self._optional("delete_item", (wishlist_id, item_id), None, options),
+        )
 
-    def get(self, wishlist_id: ID, **options: Unpack[CallOptions]) -> JSON:
+    def get(self, wishlist_id: ID, **options: Unpack[CallOptions]) -> wishlists_v3.WishlistFull:
         """Get a Wishlist: ``GET /v3/wishlists/{wishlist_id}``."""
-        return self._object("get", (wishlist_id,), None, options)
+        return cast("wishlists_v3.WishlistFull", self._object("get", (wishlist_id,), None, options))
 
-    def update(self, wishlist_id: ID, data: Body, **options: Unpack[CallOptions]) -> JSON:
+    def update(
+        self, wishlist_id: ID, data: wishlists_v3.WishlistPut, **options: Unpack[CallOptions]
+    ) -> wishlists_v3.WishlistFull:
         """Update a Wishlist: ``PUT /v3/wishlists/{wishlist_id}``."""
-        return self._object("update", (wishlist_id,), data, options)
+        return cast(
+            "wishlists_v3.WishlistFull", self._object("update", (wishlist_id,), data, options)
+        )
