@@ -23,6 +23,7 @@ Usage: ``python scripts/build_spec_store.py [--check] [SPECS_DIR]`` (default
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -54,6 +55,7 @@ FORMATS = {
     "uri": "https://example.com/",
     "url": "https://example.com/",
 }
+PATTERN_CANDIDATES = ("+15555550100", "example", "example-1", "EX1", "1", "#ffffff", "US")
 PAGING = {"offset_pages": "offset", "cursor_pages": "cursor", "v2_pages": "v2"}
 FILTER_KINDS = {"integer": "int", "number": "num", "boolean": "bool", "string": "str"}
 CONTROL = {"page", "limit", "after", "before", "include", "include_fields", "exclude_fields"}
@@ -171,6 +173,9 @@ def scalar(schema: Mapping[str, Any], kind: str | None) -> Any:
         return int(value) if kind == "integer" else float(value)
     if kind == "string" or kind is None:
         text = FORMATS.get(schema.get("format", ""), "example")
+        if "pattern" in schema:  # the first of a few common shapes that fits
+            fits = [c for c in PATTERN_CANDIDATES if re.search(schema["pattern"], c)]
+            text = fits[0] if fits else text
         length = schema.get("minLength", 0)
         limit = schema.get("maxLength")
         text = text.ljust(length, "x")

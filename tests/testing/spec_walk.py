@@ -10,7 +10,7 @@ operation's response schema in the official OpenAPI file, with openapi-core.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -22,20 +22,33 @@ from openapi_core.testing import MockRequest, MockResponse
 
 from bigc._endpoint_table import ENDPOINTS
 from bigc._endpoints import Endpoint
+from bigc.testing import FakeStore
 from bigc.testing._spec_routes import Operation, spec_routes
 from tests.spec_index import SPECS_DIR
 
 HOST = "https://api.bigcommerce.com"
+HEADERS = {"X-Auth-Token": "t", "Content-Type": "application/json"}
 Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Hand-written resources are stricter than their spec's required fields.
+BODIES = {
+    "POST /v3/carts": {"line_items": [{"product_id": 1, "quantity": 1}]},
+    "POST /v2/customer_groups": {"name": "Wholesale"},
+    "POST /v2/orders": {
+        "billing_address": {"first_name": "Jane", "email": "jane@example.com"},
+        "products": [{"product_id": 1, "quantity": 1}],
+    },
+}
+# Collections whose items are another collection's: a cart's checkout has the cart's ID.
+ALIASES = {("v3", "/checkouts"): "/carts"}
+Send = Callable[[str, str, Any], tuple[int, bytes, str]]  # (method, /vN/path, body)
 # Deletes last, deepest paths first, so parents outlive what is under them.
 ORDER = {"POST": 0, "GET": 1, "PUT": 2, "PATCH": 2, "DELETE": 3}
 
 
-def rows() -> list[Endpoint]:
-    """One row per HTTP operation (several methods may share one), in walking order."""
-    unique = {(r.http_method, r.api, r.path): r for r in reversed(ENDPOINTS)}
+def in_walking_order(rows: Iterable[Endpoint]) -> list[Endpoint]:
+    """Creates first, then reads and updates, shallow paths first; deletes last, deepest first."""
     return sorted(
-        unique.values(),
+        rows,
         key=lambda r: (
             ORDER[r.http_method] == 3,
             -r.path.count("/") if r.http_method == "DELETE" else r.path.count("/"),
@@ -43,6 +56,29 @@ def rows() -> list[Endpoint]:
             ORDER[r.http_method],
         ),
     )
+
+
+def rows() -> list[Endpoint]:
+    """One row per HTTP operation (several methods may share one), in walking order."""
+    return in_walking_order({(r.http_method, r.api, r.path): r for r in ENDPOINTS}.values())
+
+
+def sender(store: FakeStore) -> Send:
+    """``Send`` straight to a store's ``handle()``."""
+
+    def send(method: str, path: str, body: object) -> tuple[int, bytes, str]:
+        raw = b"" if body is None else json.dumps(body).encode()
+        reply = store.handle(method, f"/stores/abc{path}", HEADERS, raw)
+        media = dict(reply.headers).get("Content-Type", "application/json")
+        return reply.status, reply.body, media
+
+    return send
+
+
+def hand_written(store: FakeStore, row: Endpoint) -> bool:
+    """Whether the store serves a row with a hand-written route."""
+    found = store._router.match(f"/{row.api}{row.path}".strip("/").split("/"))
+    return found is not None and row.http_method in found[0]
 
 
 def operation(row: Endpoint) -> Operation:
@@ -87,16 +123,14 @@ class Sent:
     content_type: str
 
 
-Send = Callable[[str, str, Any], tuple[int, bytes, str]]
-
-
 class Walk:
     """Calls every operation once, on items that exist; ``send(method, /vN/path, body)``."""
 
     def __init__(self, send: Send, skip: Callable[[Endpoint], bool] = lambda row: False) -> None:
         self.send = send
         self.skip = skip
-        self.ids: dict[str, str] = {}  # concrete collection path -> an item's ID
+        self.ids: dict[tuple[str, str], str] = {}  # (api, concrete collection path) -> an ID
+        self.made = 0
 
     def run(self) -> Iterator[Sent]:
         for row in rows():
@@ -127,14 +161,32 @@ class Walk:
         op = operation(row)
         if op.body == "none":
             return None
-        example = op.example
+        example = BODIES.get(f"{row.http_method} /{row.api}{row.path}", op.example)
         if op.role in ("update_many", "delete_many") and isinstance(example, dict):
             item_id = self.item_in(row.api, path)
             if item_id is not None:
                 id_key = op.collection.id_key
                 typed = item_id if op.types.get(id_key) == ("string",) else _typed(item_id)
                 example = {**example, id_key: typed}
+        example = self.fresh(example)
         return [example] if op.body == "list" and not isinstance(example, list) else example
+
+    def fresh(self, value: Any) -> Any:
+        """The example with names and emails made unique (stores refuse duplicates)."""
+        if isinstance(value, list):
+            return [self.fresh(v) for v in value]
+        if not isinstance(value, dict):
+            return value
+        self.made += 1
+        unique = {
+            "email": f"user{self.made}@example.com",
+            "name": f"{value.get('name')} {self.made}",
+            "sku": f"SKU-{self.made}",
+        }
+        return {
+            k: unique[k] if k in unique and isinstance(v, str) else self.fresh(v)
+            for k, v in value.items()
+        }
 
     def concrete(self, api: str, template: str) -> str | None:
         """``template`` with each parameter replaced by the ID of an existing item."""
@@ -150,12 +202,19 @@ class Walk:
         return built
 
     def item_in(self, api: str, collection: str) -> str | None:
-        if collection in self.ids:
-            return self.ids[collection]
+        if (api, collection) in self.ids:
+            return self.ids[api, collection]
+        if (api, collection) in ALIASES:
+            return self.item_in(api, ALIASES[api, collection])
         template = _template_of(api, collection)
-        found = self._created(api, collection, template) or self._listed(api, collection)
+        found = (
+            self._created(api, collection, template)
+            or self._listed(api, collection)
+            or _seeded(api, template or collection)
+            or "1"  # items that exist at any ID (settings per channel, say)
+        )
         if found is not None:
-            self.ids[collection] = found
+            self.ids[api, collection] = found
         return found
 
     def _created(self, api: str, collection: str, template: str | None) -> str | None:
@@ -200,6 +259,17 @@ def _first_id(answer: Any, id_key: str) -> str | None:
         if data.get(key) not in (None, ""):
             return str(data[key])
     return None
+
+
+def _seeded(api: str, template: str) -> str | None:
+    """The ID of the spec's example item, which a collection nobody can add to holds."""
+    match = spec_routes().match([api, *f"{template}/{{id}}".strip("/").split("/")])
+    ops = match[0] if match else {}
+    if "GET" not in ops:
+        return None
+    collection = ops["GET"].collection
+    value = collection.sample.get(collection.id_key)
+    return None if value in (None, "") else str(value)
 
 
 def _typed(item_id: str) -> int | str:

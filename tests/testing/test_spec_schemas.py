@@ -8,15 +8,10 @@ response schema the spec declares for its status.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from bigc._endpoints import Endpoint
 from bigc.testing import FakeStore
-from tests.testing.spec_walk import Sent, Walk, check_answer
-
-HEADERS = {"X-Auth-Token": "t", "Content-Type": "application/json"}
+from tests.testing.spec_walk import Sent, Walk, check_answer, hand_written, sender
 
 # Where the official files contradict themselves, so that no answer can satisfy
 # every operation of one resource (strict xfail: fixing one turns the test red).
@@ -33,18 +28,8 @@ TWO_ID_ITEMS = "/pricelists/{price_list_id}/records/{variant_id}/{currency_code}
 
 def _walk() -> list[Sent]:
     store = FakeStore.with_sample_data(products=3, customers=3, orders=3, seed=2)
-
-    def send(method: str, path: str, body: object) -> tuple[int, bytes, str]:
-        raw = b"" if body is None else json.dumps(body).encode()
-        reply = store.handle(method, f"/stores/abc{path}", HEADERS, raw)
-        media = dict(reply.headers).get("Content-Type", "application/json")
-        return reply.status, reply.body, media
-
-    def hand_written(row: Endpoint) -> bool:
-        found = store._router.match(f"/{row.api}{row.path}".strip("/").split("/"))
-        return found is not None and row.http_method in found[0]
-
-    return [s for s in Walk(send, hand_written).run() if s.row.path != TWO_ID_ITEMS]
+    walk = Walk(sender(store), lambda row: hand_written(store, row))
+    return [s for s in walk.run() if s.row.path != TWO_ID_ITEMS]
 
 
 SENT = _walk()

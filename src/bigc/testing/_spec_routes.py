@@ -153,20 +153,24 @@ def _collections(by_path: Mapping[str, Mapping[str, dict[str, Any]]]) -> dict[st
     result = {}
     for key, found in samples.items():
         sample = min(found, key=lambda item: item[0])[1]
-        id_key = _id_key(sample, params.get(key, "id"))
+        id_key = _id_key(sample, params.get(key), key in creatable)
         result[key] = Collection(key, sample, id_key, key in creatable)
     return result
 
 
-def _id_key(sample: Mapping[str, Any], param: str) -> str:
+def _id_key(sample: Mapping[str, Any], param: str | None, creatable: bool) -> str:
     """The field an item's path parameter names: ``{variant_id}`` is ``variant_id``
-    where items have one, else ``id`` (or ``uuid``, ``code``…)."""
-    if param in sample and param != "name":
+    where items have one, else ``id`` (or ``uuid``, ``code``). Items that are neither
+    created nor have a path of their own (assignments) are told apart by the first
+    ``…_id`` field they have."""
+    if param is not None and param in sample and param != "name":
         return param
-    for name in ("id", "uuid", "code", "name"):
+    for name in ("id", "uuid", "code"):
         if name in sample:
             return name
-    return next((k for k in sample if k.endswith(("_id", "_uuid"))), "id")
+    if param is None and not creatable:
+        return next((k for k in sample if k.endswith(("_id", "_uuid"))), "id")
+    return "id"
 
 
 def _role(
@@ -194,6 +198,11 @@ def _role(
     return "delete_many" if listed or has_items else "clear"
 
 
+# Items that nothing creates and that carry no ID (an email template by its name, a
+# channel's settings) exist at every path, each kept like a singleton.
+_AS_SINGLETON = {"get": "read", "update": "write", "delete": "clear"}
+
+
 def _operation(entry: Mapping[str, Any], role: str, routes: SpecRoutes) -> Operation:
     template = template_of(entry["path"])
     key = collection_key(template)
@@ -201,6 +210,9 @@ def _operation(entry: Mapping[str, Any], role: str, routes: SpecRoutes) -> Opera
     collection = routes.collections.get(key) or Collection(
         key, sample if isinstance(sample, Mapping) else {}, "id", False
     )
+    if not collection.creatable and collection.id_key not in collection.sample:
+        role = _AS_SINGLETON.get(role, role)
+        collection = Collection(entry["path"], collection.sample, collection.id_key, False)
     return Operation(
         method=entry["method"],
         path=entry["path"],
