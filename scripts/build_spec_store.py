@@ -257,6 +257,10 @@ class Builder:
             result["answer"] = "list"
             result["sample"] = data[0] if isinstance(data, list) and data else sample(item_schema)
             result["paging"] = PAGING.get(row.result, "none")
+        elif row.is_list and isinstance(data, Mapping):
+            # The file declares one object where BigCommerce (and the client) read a list.
+            result.update(answer="list", sample=data, paging=PAGING.get(row.result, "none"))
+            result["declared"] = "object"
         elif type_of(data_schema) == "object" or isinstance(data, Mapping):
             result["answer"] = "object"
             result["sample"] = data

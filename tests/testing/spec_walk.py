@@ -33,6 +33,9 @@ Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 BODIES = {
     "POST /v3/carts": {"line_items": [{"product_id": 1, "quantity": 1}]},
     "POST /v2/customer_groups": {"name": "Wholesale"},
+    "PUT /v3/carts/{cart_id}": {"customer_id": 1},
+    "POST /v3/catalog/products/{product_id}/variants": {"sku": "SKU-NEW", "option_values": []},
+    "POST /v3/checkouts/{checkout_id}/coupons": {"coupon_code": "SAVE10"},
     "POST /v2/orders": {
         "billing_address": {"first_name": "Jane", "email": "jane@example.com"},
         "products": [{"product_id": 1, "quantity": 1}],
@@ -154,7 +157,9 @@ class Walk:
         for name in op.filters:
             if isinstance(item, dict) and item.get(name) not in (None, ""):
                 return f"?{name}:in={item[name]}" if name == "id" else f"?{name}={item[name]}"
-        return ""
+        # Nothing left to delete (the item went before): name the one created earlier.
+        known = self.ids.get((row.api, path), "1")
+        return f"?id:in={known}" if "id" in op.filters else f"?{next(iter(op.filters))}={known}"
 
     def body(self, row: Endpoint, path: str) -> Any:
         """The spec's example body; a batch update names an item that exists."""
@@ -210,7 +215,7 @@ class Walk:
         found = (
             self._created(api, collection, template)
             or self._listed(api, collection)
-            or _seeded(api, template or collection)
+            or _seeded(api, collection)
             or "1"  # items that exist at any ID (settings per channel, say)
         )
         if found is not None:
@@ -261,14 +266,14 @@ def _first_id(answer: Any, id_key: str) -> str | None:
     return None
 
 
-def _seeded(api: str, template: str) -> str | None:
+def _seeded(api: str, collection: str) -> str | None:
     """The ID of the spec's example item, which a collection nobody can add to holds."""
-    match = spec_routes().match([api, *f"{template}/{{id}}".strip("/").split("/")])
+    match = spec_routes().match([api, *f"{collection}/{{id}}".strip("/").split("/")])
     ops = match[0] if match else {}
     if "GET" not in ops:
         return None
-    collection = ops["GET"].collection
-    value = collection.sample.get(collection.id_key)
+    items = ops["GET"].collection
+    value = items.sample.get(items.id_key)
     return None if value in (None, "") else str(value)
 
 

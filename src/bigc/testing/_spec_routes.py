@@ -63,6 +63,7 @@ class Operation:
     example: Any = None
     items: str = "object"  # what a list body holds
     media: str = "application/json"
+    declared: str = ""  # "object": the file declares one object for what is a list
 
     @property
     def key(self) -> str:
@@ -233,6 +234,7 @@ def _operation(entry: Mapping[str, Any], role: str, routes: SpecRoutes) -> Opera
         example=entry.get("example"),
         items=entry.get("items", "object"),
         media=entry.get("media", "application/json"),
+        declared=entry.get("declared", ""),
     )
 
 

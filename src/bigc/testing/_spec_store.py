@@ -353,8 +353,10 @@ def _render(op: Operation, record: Record) -> Record:
 
 def _answer(op: Operation, data: Any, call: Call | None = None) -> Reply:
     """``data`` shaped as the operation declares: enveloped, bare or no body."""
-    if op.answer == "none" or op.status == 204:
+    if op.status == 204 or (op.answer == "none" and not isinstance(data, dict)):
         return Reply(op.status)
+    if op.answer == "none":  # a 200 the spec leaves empty: show what was written
+        return json_reply(op.status, {"data": data, "meta": {}} if op.api == "v3" else data)
     if op.answer == "value" or (op.answer == "object" and isinstance(data, list)):
         data = copy.deepcopy(op.sample)  # what a batch answers (a transaction ID, say)
     elif op.answer == "list" and not isinstance(data, list):
@@ -364,22 +366,25 @@ def _answer(op: Operation, data: Any, call: Call | None = None) -> Reply:
     if not op.envelope:
         return json_reply(op.status, data)
     meta = dict(op.meta or {})
-    if "pagination" in meta and isinstance(data, list):
-        meta["pagination"] = _one_page(len(data), call)
+    if isinstance(data, list):
+        _one_page(meta, len(data), call)
     return json_reply(op.status, {"data": data, "meta": meta})
 
 
-def _one_page(count: int, call: Call | None) -> dict[str, Any]:
-    """The pagination block of an unpaged list: everything on page 1."""
+def _one_page(meta: dict[str, Any], count: int, call: Call | None) -> None:
+    """The paging blocks of an unpaged list: everything on one page, no next one."""
     per_page = max(count, page_and_limit(call)[1] if call else count, 1)
-    return {
-        "total": count,
-        "count": count,
-        "per_page": per_page,
-        "current_page": 1,
-        "total_pages": 1,
-        "links": {"current": "?page=1"},
-    }
+    if "pagination" in meta:
+        meta["pagination"] = {
+            "total": count,
+            "count": count,
+            "per_page": per_page,
+            "current_page": 1,
+            "total_pages": 1,
+            "links": {"current": "?page=1"},
+        }
+    if "cursor_pagination" in meta:
+        meta["cursor_pagination"] = {"count": count, "per_page": per_page, "links": {}}
 
 
 _Role = Callable[[SpecStore, Operation, Call, list[Record]], Reply]
