@@ -95,7 +95,9 @@ class SpecRoutes:
         templates = {path: template_of(path) for path in by_path}
         parents = {t[:-1] for t in templates.values() if t[-1] is None}  # paths with items
         self.operations: list[Operation] = []
-        self._index: dict[tuple[int, str, str], list[tuple[Template, dict[str, Operation]]]] = {}
+        self._index: dict[tuple[int, str, str], list[tuple[int, Template, dict[str, Operation]]]]
+        self._index = {}
+        self._static: dict[Template, dict[str, Operation]] = {}
         for path, methods in by_path.items():
             template = templates[path]
             listed = methods.get("GET", {}).get("answer") == "list"
@@ -104,17 +106,33 @@ class SpecRoutes:
                 for method, entry in methods.items()
             }
             self.operations.extend(ops.values())
+            if None not in template:  # a path of words only: found by a dict lookup
+                self._static[template] = ops
+                continue
             bucket = self._index.setdefault(_bucket(template), [])
-            bucket.append((template, ops))
+            bucket.append((template.count(None), template, ops))
         for bucket in self._index.values():  # a word beats a parameter
-            bucket.sort(key=lambda item: sum(p is None for p in item[0]))
+            bucket.sort(key=lambda item: item[0])
 
-    def match(self, segments: list[str]) -> tuple[dict[str, Operation], tuple[str, ...]] | None:
-        """The operations by method at this path and its arguments, or None."""
-        if len(segments) < 2:
+    def match(
+        self, segments: list[str], fewer_than: int = 99
+    ) -> tuple[dict[str, Operation], tuple[str, ...]] | None:
+        """The operations by method at this path and its arguments, or None.
+
+        ``fewer_than``: only templates with fewer parameters count (a route found
+        elsewhere with that many already fits as specifically).
+        """
+        if fewer_than < 1:
+            return None
+        static = self._static.get(tuple(segments))
+        if static is not None:
+            return static, ()
+        if len(segments) < 2 or fewer_than < 2:
             return None
         key = (len(segments), segments[0], segments[1])
-        for template, ops in self._index.get(key, ()):
+        for params, template, ops in self._index.get(key, ()):
+            if params >= fewer_than:
+                return None
             args: list[str] = []
             for want, got in zip(template, segments, strict=True):
                 if want is None:

@@ -68,14 +68,13 @@ class SpecStore:
     def fallback(self, method: str, segments: list[str], found: Found | None) -> Found | None:
         """The hand-written route if it serves ``method`` here at least as specifically,
         else the spec-driven one (else ``found`` as it was: a 404 or 405)."""
-        if found is not None and method in found[0] and not found[1]:
-            return found  # a hand-written path without parameters: nothing is more specific
-        spec = self._routes.match(segments)
+        served = found is not None and method in found[0]
+        # Where a hand-written route serves the method, only a more specific one can win.
+        spec = self._routes.match(segments, len(found[1]) if found and served else 99)
         if spec is None:
             return found
         ops, args = spec
-        served = found is not None and method in found[0]
-        if found is not None and (method not in ops or (served and len(found[1]) <= len(args))):
+        if found is not None and method not in ops:
             return found
         return {m: partial(self._serve, op) for m, op in ops.items()}, args
 
