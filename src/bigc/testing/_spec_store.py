@@ -78,6 +78,14 @@ class SpecStore:
             return found
         return {m: partial(self._serve, op) for m, op in ops.items()}, args
 
+    def serves(self, method: str, template: str) -> bool:
+        """Whether this layer (not a hand-written route) answers ``method`` on a path
+        template such as ``/v3/catalog/brands/{brand_id}/metafields``."""
+        segments = ["1" if p.startswith("{") else p for p in template.strip("/").split("/")]
+        found = self.fallback(method, segments, self._router.match(segments))
+        handler = found[0].get(method) if found else None
+        return isinstance(handler, partial) and handler.func == self._serve
+
     # -- one operation ----------------------------------------------------------------
 
     def _serve(self, op: Operation, call: Call) -> Reply:
