@@ -199,7 +199,7 @@ async def async_memory(args: Any) -> dict[str, Any]:
             count += 1
             if count == args.items:
                 break
-        await products.aclose()  # type: ignore[attr-defined]
+        await products.aclose()
         elapsed = time.perf_counter() - started
         peak = benchlib.max_rss_kib()
     return {"base_kib": base, "peak_kib": peak, "items": count, "elapsed": elapsed}

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -149,12 +149,22 @@ class Spec:
         if "requestBody" not in op:
             return "none"
         content = self.resolve(op["requestBody"]).get("content", {})
-        if not any("json" in kind for kind in content) and any(
-            kind.startswith("multipart/") for kind in content
-        ):
+        forms = [
+            m.get("schema", {}) for kind, m in content.items() if kind.startswith("multipart/")
+        ]
+        json_too = any("json" in kind for kind in content)
+        if forms and (not json_too or any(self.has_file(form) for form in forms)):
             return "multipart"
         types = set().union(*(self.types(m.get("schema", {})) for m in content.values()))
         return "list" if types == {"array"} else "object"
+
+    def has_file(self, schema: Any) -> bool:
+        """Whether a form's schema has a file field (``format: binary``, or named ``*file``)."""
+        props = self.properties(schema).items()
+        return any(
+            self.resolve(p).get("format") == "binary" or name.lower().endswith("file")
+            for name, p in props
+        )
 
     def body_required(self, op: Mapping[str, Any], item: Mapping[str, Any]) -> bool:
         for param in self.parameters(op, item):
@@ -401,7 +411,7 @@ def _separate(rows: list[Endpoint], bases: dict[str, str]) -> list[Endpoint]:
         if len(rivals) == 2 and len(row.args) < max(len(r.args) for r in rivals):
             noun = singular(snake(segments(bases[row.group])[-1]))
             verb, _, rest = row.method.partition("_")
-            row = replace(row, method=f"{verb}_{noun}_{rest}" if rest else f"{verb}_{noun}")
+            row = row._replace(method=f"{verb}_{noun}_{rest}" if rest else f"{verb}_{noun}")
         out.append(row)
     return out
 
@@ -416,9 +426,9 @@ def build(specs_dir: Path) -> list[Endpoint]:
     named = {(r.group, r.method): i for i, r in enumerate(rows)}
     for special in SPECIALS:
         base = by_op[(special.group, special.operation_id)]
-        row = replace(
-            base,
+        row = base._replace(
             method=special.method,
+            summary=SPECIAL_SUMMARIES.get(special.kind, "{}").format(base.summary),
             args=special.args,
             kind=special.kind,
             detail=special.detail,
@@ -470,7 +480,7 @@ def _wrapped(text: str, indent: str, width: int = 99) -> list[str]:
 
 
 def render(rows: list[Endpoint]) -> str:
-    fields = [f for f in Endpoint.__dataclass_fields__ if f != "summary"]
+    fields = [f for f in Endpoint._fields if f != "summary"]
     defaults = {"kind": "request", "detail": "", "envelope": True, "body_required": True}
     out = [
         '"""The endpoint table: one row per operation of the REST management API.',
@@ -495,12 +505,12 @@ def render(rows: list[Endpoint]) -> str:
             if name in defaults and value == defaults[name]:
                 continue
             out.append(f"        {name}={_literal(value)},")
-        lines = _wrapped(row.summary, "        ")
-        if len(lines) == 1:
-            out.append(f"        summary={lines[0].strip()},")
+        one = f"        summary={_literal(row.summary)},"
+        if len(one) <= 100:
+            out.append(one)
         else:
             out.append("        summary=(")
-            out.extend("    " + line for line in lines)
+            out.extend(_wrapped(row.summary, "            "))
             out.append("        ),")
         out.append("    ),")
     out += [")", "# fmt: on", ""]

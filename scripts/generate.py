@@ -147,7 +147,7 @@ def result_type(row: Endpoint) -> str | None:
 def returns(row: Endpoint) -> str:
     item = result_type(row)
     if row.is_list:
-        return f"AsyncIterator[{item or 'JSON'}]"
+        return f"AsyncPages[{item or 'JSON'}]"
     if row.kind in ("delete_ids", "delete_one"):
         return "None"
     if row.kind in ("find", "batch_one"):
@@ -260,7 +260,7 @@ def group_module(group: str, rows: list[Endpoint]) -> str:
     mixins = MIXINS.get(group, [])
     imports = {"Any"} if any(returns(r) == "Any" for r in rows) else set()
     needs_sequence = any("Sequence[" in " ".join(parameters(r)) for r in rows)
-    needs_iterator = any(r.is_list for r in rows)
+    needs_pages = any(r.is_list for r in rows)
     used = " ".join(" ".join(parameters(r)) + returns(r) for r in rows)
     base_names = [
         n
@@ -268,9 +268,7 @@ def group_module(group: str, rows: list[Endpoint]) -> str:
         if re.search(rf"\b{n}\b", used) or n == "AsyncGroup"
     ]
     options = sorted({option_type(r) for r in rows})
-    abc = [
-        n for n, need in (("AsyncIterator", needs_iterator), ("Sequence", needs_sequence)) if need
-    ]
+    abc = ["Sequence"] if needs_sequence else []
     out = [
         HEADER.rstrip("\n"),
         f'"""{title(group)}: {paths_line(rows)}."""',
@@ -286,9 +284,12 @@ def group_module(group: str, rows: list[Endpoint]) -> str:
     out.append(f"from typing import {', '.join(typing)}")
     out.append("")
     out.append(f"from .._api import Async{api.upper()}API")
-    for module, mixin in mixins:
-        out.append(f"from .{module} import {mixin}")
-    out.append(f"from ._base import {', '.join(base_names)}")
+    if needs_pages:
+        out.append("from .._pages import AsyncPages")
+    relative = [(module, mixin) for module, mixin in mixins]
+    relative.append(("_base", ", ".join(base_names)))
+    for module, names in sorted(relative):
+        out.append(f"from .{module} import {names}")
     modules = sorted(
         {m.split(".")[0] for r in rows for m in re.findall(r"\b\w+\.\w+", used_types(r))}
     )
@@ -333,26 +334,52 @@ def paths_line(rows: list[Endpoint]) -> str:
 def init_module(groups: dict[str, list[Endpoint]]) -> str:
     out = [
         HEADER.rstrip("\n"),
-        '"""The resource groups, one per resource of the REST management API."""',
+        '"""The resource groups, one per resource of the REST management API.',
+        "",
+        "A client creates each group the first time it is used, importing its module",
+        "then: ``import bigc`` loads none of them.",
+        '"""',
         "",
         "from __future__ import annotations",
         "",
-        "from .._api import AsyncV2API, AsyncV3API",
+        "import importlib",
+        "from typing import TYPE_CHECKING, Any",
+        "",
+        "if TYPE_CHECKING:",
+        "    from .._api import AsyncV2API, AsyncV3API",
     ]
     for group in groups:
-        out.append(f"from .{group} import {class_name(group)}")
-    names = ['"AsyncResourceGroups"', *[f'"{class_name(g)}"' for g in groups]]
-    out += ["", "__all__ = ["] + [f"    {n}," for n in sorted(names)] + ["]", "", ""]
+        out.append(f"    from .{group} import {class_name(group)}")
+    out += ["", '__all__ = ["GROUPS", "AsyncResourceGroups"]', ""]
+    out.append("# group -> (class, API version); the group's module has the group's name")
+    out.append("GROUPS: dict[str, tuple[str, str]] = {")
+    for group, rows in groups.items():
+        out.append(f'    "{group}": ("{class_name(group)}", "{rows[0].api}"),')
+    out += ["}", "", ""]
     out += [
         "class AsyncResourceGroups:",
         '    """The resource groups of a client: ``api.products_v3``, ``api.orders_v2``..."""',
         "",
+        "    api_v2: AsyncV2API",
+        "    api_v3: AsyncV3API",
     ]
     for group in groups:
         out.append(f"    {group}: {class_name(group)}")
-    out += ["", "    def _bind_groups(self, v2: AsyncV2API, v3: AsyncV3API) -> None:"]
-    for group, rows in groups.items():
-        out.append(f"        self.{group} = {class_name(group)}({rows[0].api})")
+    out += [
+        "",
+        "    if not TYPE_CHECKING:  # type checkers see the attributes above, not this",
+        "",
+        "        def __getattr__(self, name: str) -> Any:",
+        '            """Create a group on first use (and keep it)."""',
+        "            if name not in GROUPS:",
+        '                message = f"{type(self).__name__!r} object has no attribute {name!r}"',
+        "                raise AttributeError(message)",
+        "            class_name, version = GROUPS[name]",
+        '            module = importlib.import_module(f"{__name__}.{name}")',
+        '            group = getattr(module, class_name)(getattr(self, f"api_{version}"))',
+        "            setattr(self, name, group)",
+        "            return group",
+    ]
     return "\n".join(out) + "\n"
 
 

@@ -122,6 +122,18 @@ class Operation:
                 return bool(param.get("required"))
         return bool(self.resolve(self.spec.get("requestBody", {})).get("required"))
 
+    def check_sent(self, query: set[str], body: Any) -> None:
+        """Assert that a request with these query keys and JSON body fits the operation."""
+        unknown = query - self.query_names
+        assert not unknown, f"query {sorted(unknown)} not documented for {self.template}"
+        body_types = self.body_types
+        if body is None:
+            assert not self.body_required, f"{self.template} requires a body"
+            return
+        assert body_types is not None, f"{self.template} takes no body"
+        sent = "array" if isinstance(body, list) else "object"
+        assert not body_types or sent in body_types, (sent, body_types)
+
     def _json_types(self, schema: Any) -> Iterator[str]:
         schema = self.resolve(schema)
         if isinstance(schema.get("type"), str):

@@ -7,6 +7,7 @@
 
 from bigc import data, exceptions, utils
 from bigc._async._client import AsyncBigCommerceAPI
+from bigc._async._pages import AsyncPages
 from bigc._config import ClientConfig
 from bigc._endpoint_table import ENDPOINTS
 from bigc._endpoints import Endpoint
@@ -15,6 +16,7 @@ from bigc._options import CallOptions, ListOptions, WriteOptions
 from bigc._ratelimit import RateLimitStatus
 from bigc._retry import RetryPolicy
 from bigc._sync._client import BigCommerceAPI
+from bigc._sync._pages import Pages
 from bigc.exceptions import BigCommerceException
 
 __version__ = "2.0.0.dev0"
@@ -22,6 +24,7 @@ __version__ = "2.0.0.dev0"
 __all__ = [
     "ENDPOINTS",
     "AsyncBigCommerceAPI",
+    "AsyncPages",
     "AsyncTransport",
     "BigCommerceAPI",
     "BigCommerceException",
@@ -30,6 +33,7 @@ __all__ = [
     "Endpoint",
     "Headers",
     "ListOptions",
+    "Pages",
     "RateLimitStatus",
     "Request",
     "Response",

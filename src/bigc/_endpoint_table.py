@@ -3144,7 +3144,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         spec_file="customers.v3.yml",
         spec_path="/customers",
         kind="batch_one",
-        summary="Create Customers",
+        summary="Create Customers: a batch of one, returning the one item",
     ),
     Endpoint(
         group="customers_v3",
@@ -3160,7 +3160,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         spec_file="customers.v3.yml",
         spec_path="/customers/addresses",
         kind="batch_one",
-        summary="Create a Customer Address",
+        summary="Create a Customer Address: a batch of one, returning the one item",
     ),
     Endpoint(
         group="customers_v3",
@@ -3253,7 +3253,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         spec_path="/customers",
         kind="delete_one",
         body_required=False,
-        summary="Delete Customers",
+        summary="Delete Customers: one item, by id:in",
     ),
     Endpoint(
         group="customers_v3",
@@ -3270,7 +3270,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         spec_path="/customers/addresses",
         kind="delete_one",
         body_required=False,
-        summary="Delete a Customer Address",
+        summary="Delete a Customer Address: one item, by id:in",
     ),
     Endpoint(
         group="customers_v3",
@@ -3287,7 +3287,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         spec_path="/customers/addresses",
         kind="delete_ids",
         body_required=False,
-        summary="Delete a Customer Address",
+        summary="Delete a Customer Address, by id:in (IDs, or params={'id:in': [...]})",
     ),
     Endpoint(
         group="customers_v3",
@@ -3336,7 +3336,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         spec_path="/customers",
         kind="delete_ids",
         body_required=False,
-        summary="Delete Customers",
+        summary="Delete Customers, by id:in (IDs, or params={'id:in': [...]})",
     ),
     Endpoint(
         group="customers_v3",
@@ -3386,7 +3386,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         kind="find",
         detail="customer",
         body_required=False,
-        summary="Get All Customers",
+        summary="One item by ID, looked up through the list's id:in filter",
     ),
     Endpoint(
         group="customers_v3",
@@ -3404,7 +3404,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         kind="find",
         detail="customer address",
         body_required=False,
-        summary="Get All Customer Addresses",
+        summary="One item by ID, looked up through the list's id:in filter",
     ),
     Endpoint(
         group="customers_v3",
@@ -3504,7 +3504,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         kind="batch_one",
         detail="id",
         body_required=False,
-        summary="Update Customers",
+        summary="Update Customers: a batch of one, returning the one item",
     ),
     Endpoint(
         group="customers_v3",
@@ -3521,7 +3521,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         spec_path="/customers/addresses",
         kind="batch_one",
         detail="id",
-        summary="Update a Customer Address",
+        summary="Update a Customer Address: a batch of one, returning the one item",
     ),
     Endpoint(
         group="customers_v3",
@@ -3601,7 +3601,10 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         kind="batch_one",
         detail="customer_id",
         body_required=False,
-        summary="Upsert Customer Form Field Values (Deprecated)",
+        summary=(
+            "Upsert Customer Form Field Values (Deprecated): a batch of one, returning the one "
+            "item"
+        ),
     ),
     Endpoint(
         group="customers_v3",
@@ -4936,7 +4939,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         kind="either",
         detail="all_store_refunds",
         body_required=False,
-        summary="Get Refunds for Order",
+        summary="Get Refunds for Order (without an ID: every order's)",
     ),
     Endpoint(
         group="orders_v3",
@@ -5036,7 +5039,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         kind="find",
         detail="refund",
         body_required=False,
-        summary="Get All Refunds",
+        summary="One item by ID, looked up through the list's id:in filter",
     ),
     Endpoint(
         group="orders_v3",
@@ -6696,7 +6699,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         api="v3",
         path="/catalog/products/{product_id}/images",
         args=("product_id",),
-        body="object",
+        body="multipart",
         result="object",
         retryable=False,
         operation_id="createProductImage",
@@ -7198,7 +7201,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         api="v3",
         path="/catalog/products/{product_id}/images/{image_id}",
         args=("product_id", "image_id"),
-        body="object",
+        body="multipart",
         result="object",
         retryable=True,
         operation_id="updateProductImage",

@@ -13,8 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from urllib3.filepost import encode_multipart_formdata
-
 __all__ = ["EncodedBody", "has_file", "multipart_body"]
 
 
@@ -57,6 +55,8 @@ def _field(name: str, value: Any) -> Any:
 
 def multipart_body(data: Mapping[str, Any]) -> EncodedBody:
     """``data`` as a ``multipart/form-data`` body: files as file parts, the rest as text."""
+    from urllib3.filepost import encode_multipart_formdata  # only when uploading
+
     fields = {str(name): _field(str(name), value) for name, value in data.items()}
     content, content_type = encode_multipart_formdata(fields)
     return EncodedBody(content, content_type)

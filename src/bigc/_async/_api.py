@@ -19,12 +19,14 @@ from bigc._pagination import (
     v2_items,
     v3_items,
 )
+from bigc._progress import ListProgress
 from bigc._responses import decode_v2, decode_v3
 from bigc._retry import RetryPolicy, check_retries
 from bigc._urls import validate_path
 from bigc.exceptions import InvalidResponseError
 
 from ._backend import Lookahead, ordered_map
+from ._pages import AsyncPages
 from ._session import AsyncSession
 
 __all__ = ["AsyncV2API", "AsyncV3API"]
@@ -185,7 +187,7 @@ class AsyncAPIVersion:
     async def _get_page(
         self, path: str, params: Mapping[str, Any], options: _PageOptions
     ) -> Response:
-        return await self._session.send(
+        response = await self._session.send(
             "GET",
             self.version,
             path,
@@ -195,12 +197,23 @@ class AsyncAPIVersion:
             retries=options.retries,
             retry_policy=options.retry_policy,
         )
+        options.progress.seen(response)
+        return response
 
 
 class _PageOptions:
     """The per-call options of one ``get_many``, checked before the first request."""
 
-    __slots__ = ("concurrency", "headers", "limit", "params", "retries", "retry_policy", "timeout")
+    __slots__ = (
+        "concurrency",
+        "headers",
+        "limit",
+        "params",
+        "progress",
+        "retries",
+        "retry_policy",
+        "timeout",
+    )
 
     def __init__(
         self,
@@ -217,6 +230,7 @@ class _PageOptions:
         validate_path(path)
         check_retries("GET", retries)
         self.limit = page_size_of(page_size)
+        self.progress = ListProgress(self.limit)
         self.params = base_params(params)
         self.headers = headers
         self.timeout = timeout
@@ -244,7 +258,7 @@ class AsyncV2API(AsyncAPIVersion):
         retry_policy: RetryPolicy | None = None,
         concurrency: int | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> AsyncIterator[Any]:
+    ) -> AsyncPages[Any]:
         """Iterate over every item of a v2 list, page by page (``page``/``limit``).
 
         v2 answers do not say how many pages there are. The first page is read
@@ -263,7 +277,7 @@ class AsyncV2API(AsyncAPIVersion):
             concurrency,
             headers,
         )
-        return self._iterate(path, options)
+        return AsyncPages(self._iterate(path, options), options.progress)
 
     async def _iterate(self, path: str, options: _PageOptions) -> AsyncIterator[Any]:
         async def fetch(page: int) -> list[Any]:
@@ -306,7 +320,7 @@ class AsyncV3API(AsyncAPIVersion):
         concurrency: int | None = None,
         cursor: bool = False,
         headers: Mapping[str, str] | None = None,
-    ) -> AsyncIterator[Any]:
+    ) -> AsyncPages[Any]:
         """Iterate over every item of a v3 list.
 
         Offset lists read the first page, learn ``total_pages`` from
@@ -326,8 +340,8 @@ class AsyncV3API(AsyncAPIVersion):
             headers,
         )
         if cursor:
-            return self._iterate_cursor(path, options)
-        return self._iterate_offset(path, options)
+            return AsyncPages(self._iterate_cursor(path, options), options.progress)
+        return AsyncPages(self._iterate_offset(path, options), options.progress)
 
     async def _iterate_offset(self, path: str, options: _PageOptions) -> AsyncIterator[Any]:
         async def fetch(page: int) -> list[Any]:

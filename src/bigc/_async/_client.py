@@ -60,7 +60,6 @@ class AsyncBigCommerceAPI(AsyncResourceGroups):
         self._session = session
         self.api_v2 = AsyncV2API(session)
         self.api_v3 = AsyncV3API(session)
-        self._bind_groups(self.api_v2, self.api_v3)
 
     def with_options(
         self,

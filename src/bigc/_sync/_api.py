@@ -20,12 +20,14 @@ from bigc._pagination import (
     v2_items,
     v3_items,
 )
+from bigc._progress import ListProgress
 from bigc._responses import decode_v2, decode_v3
 from bigc._retry import RetryPolicy, check_retries
 from bigc._urls import validate_path
 from bigc.exceptions import InvalidResponseError
 
 from ._backend import Lookahead, ordered_map
+from ._pages import Pages
 from ._session import Session
 
 __all__ = ["V2API", "V3API"]
@@ -184,7 +186,7 @@ class APIVersion:
         )
 
     def _get_page(self, path: str, params: Mapping[str, Any], options: _PageOptions) -> Response:
-        return self._session.send(
+        response = self._session.send(
             "GET",
             self.version,
             path,
@@ -194,12 +196,23 @@ class APIVersion:
             retries=options.retries,
             retry_policy=options.retry_policy,
         )
+        options.progress.seen(response)
+        return response
 
 
 class _PageOptions:
     """The per-call options of one ``get_many``, checked before the first request."""
 
-    __slots__ = ("concurrency", "headers", "limit", "params", "retries", "retry_policy", "timeout")
+    __slots__ = (
+        "concurrency",
+        "headers",
+        "limit",
+        "params",
+        "progress",
+        "retries",
+        "retry_policy",
+        "timeout",
+    )
 
     def __init__(
         self,
@@ -216,6 +229,7 @@ class _PageOptions:
         validate_path(path)
         check_retries("GET", retries)
         self.limit = page_size_of(page_size)
+        self.progress = ListProgress(self.limit)
         self.params = base_params(params)
         self.headers = headers
         self.timeout = timeout
@@ -243,7 +257,7 @@ class V2API(APIVersion):
         retry_policy: RetryPolicy | None = None,
         concurrency: int | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> Iterator[Any]:
+    ) -> Pages[Any]:
         """Iterate over every item of a v2 list, page by page (``page``/``limit``).
 
         v2 answers do not say how many pages there are. The first page is read
@@ -262,7 +276,7 @@ class V2API(APIVersion):
             concurrency,
             headers,
         )
-        return self._iterate(path, options)
+        return Pages(self._iterate(path, options), options.progress)
 
     def _iterate(self, path: str, options: _PageOptions) -> Iterator[Any]:
         def fetch(page: int) -> list[Any]:
@@ -305,7 +319,7 @@ class V3API(APIVersion):
         concurrency: int | None = None,
         cursor: bool = False,
         headers: Mapping[str, str] | None = None,
-    ) -> Iterator[Any]:
+    ) -> Pages[Any]:
         """Iterate over every item of a v3 list.
 
         Offset lists read the first page, learn ``total_pages`` from
@@ -325,8 +339,8 @@ class V3API(APIVersion):
             headers,
         )
         if cursor:
-            return self._iterate_cursor(path, options)
-        return self._iterate_offset(path, options)
+            return Pages(self._iterate_cursor(path, options), options.progress)
+        return Pages(self._iterate_offset(path, options), options.progress)
 
     def _iterate_offset(self, path: str, options: _PageOptions) -> Iterator[Any]:
         def fetch(page: int) -> list[Any]:

@@ -61,7 +61,6 @@ class BigCommerceAPI(ResourceGroups):
         self._session = session
         self.api_v2 = V2API(session)
         self.api_v3 = V3API(session)
-        self._bind_groups(self.api_v2, self.api_v3)
 
     def with_options(
         self,

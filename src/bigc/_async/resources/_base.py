@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 from bigc._endpoints import Endpoint, endpoints_of
 from bigc._multipart import EncodedBody, has_file, multipart_body
 from bigc._options import CALL_KEYS, LIST_KEYS, WRITE_KEYS, check_options
+from bigc._progress import ListProgress
 from bigc._responses import decode_v2, decode_v3, expect_dict, expect_list
 from bigc._urls import build_path, escape_id
 from bigc.exceptions import DoesNotExistError
 
 from .._api import AsyncV2API, AsyncV3API
+from .._pages import AsyncPages
 
 if TYPE_CHECKING:
     from bigc._models import Response
@@ -178,14 +180,15 @@ class AsyncGroup(Generic[API]):
         result = await self._send(row, path, data, options)
         return expect_list(result, f"{row.http_method} {path}")
 
-    def _items(self, name: str, ids: tuple[Any, ...], options: Options) -> AsyncIterator[JSON]:
+    def _items(self, name: str, ids: tuple[Any, ...], options: Options) -> AsyncPages[JSON]:
         """Every item of a list, lazily: paged as the row says, or one request."""
         row = self._rows[name]
         if row.kind == "either" and ids[0] is None:
             return self._items(row.detail, (), options)
         row, path = self._start(name, ids, options)
         if row.result == "unpaged":
-            return self._unpaged(row, path, options)
+            progress = ListProgress()
+            return AsyncPages(self._unpaged(row, path, options, progress), progress)
         paging = {k: options.get(k) for k in ("page_size", "concurrency")}
         keys = ("params", "headers", "timeout", "retries", "retry_policy")
         call = {k: options.get(k) for k in keys}
@@ -194,10 +197,13 @@ class AsyncGroup(Generic[API]):
             return self._api.get_many(path, **paging, **call, cursor=cursor)
         return self._api.get_many(path, **paging, **call)
 
-    async def _unpaged(self, row: Endpoint, path: str, options: Options) -> AsyncIterator[JSON]:
+    async def _unpaged(
+        self, row: Endpoint, path: str, options: Options, progress: ListProgress
+    ) -> AsyncIterator[JSON]:
         """The items of a list endpoint that has no pagination: one request, when iterated."""
-        items = await self._send(row, path, None, options)
-        for item in expect_list(items, f"GET {path}"):
+        items = expect_list(await self._send(row, path, None, options), f"GET {path}")
+        progress.finished(len(items))
+        for item in items:
             yield item
 
     async def _find(self, name: str, item_id: ID, options: Options) -> JSON:

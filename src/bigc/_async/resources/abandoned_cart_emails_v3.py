@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
@@ -25,10 +25,10 @@ class AsyncAbandonedCartEmailsV3(AsyncGroup[AsyncV3API]):
 
     def all(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[abandoned_cart_emails_v3.AbandondedCartEmail]:
+    ) -> AsyncPages[abandoned_cart_emails_v3.AbandondedCartEmail]:
         """Get all abandoned cart email templates: ``GET /v3/marketing/abandoned-cart-emails``."""
         return cast(
-            "AsyncIterator[abandoned_cart_emails_v3.AbandondedCartEmail]",
+            "AsyncPages[abandoned_cart_emails_v3.AbandondedCartEmail]",
             self._items("all", (), options),
         )
 

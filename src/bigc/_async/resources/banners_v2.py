@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV2API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
@@ -23,9 +23,9 @@ class AsyncBannersV2(AsyncGroup[AsyncV2API]):
 
     group = "banners_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[marketing_v2.BannerFull]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncPages[marketing_v2.BannerFull]:
         """Get All Banners: ``GET /v2/banners``."""
-        return cast("AsyncIterator[marketing_v2.BannerFull]", self._items("all", (), options))
+        return cast("AsyncPages[marketing_v2.BannerFull]", self._items("all", (), options))
 
     async def create(
         self, data: marketing_v2.BannerBase, **options: Unpack[WriteOptions]

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV2API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
@@ -25,17 +25,15 @@ class AsyncBlogV2(AsyncGroup[AsyncV2API]):
 
     def all_posts(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[store_content_v2.BlogPostFull]:
+    ) -> AsyncPages[store_content_v2.BlogPostFull]:
         """Get All Blog Posts: ``GET /v2/blog/posts``."""
         return cast(
-            "AsyncIterator[store_content_v2.BlogPostFull]", self._items("all_posts", (), options)
+            "AsyncPages[store_content_v2.BlogPostFull]", self._items("all_posts", (), options)
         )
 
-    def all_tags(self, **options: Unpack[ListOptions]) -> AsyncIterator[store_content_v2.BlogTags]:
+    def all_tags(self, **options: Unpack[ListOptions]) -> AsyncPages[store_content_v2.BlogTags]:
         """Get All Blog Tags: ``GET /v2/blog/tags``."""
-        return cast(
-            "AsyncIterator[store_content_v2.BlogTags]", self._items("all_tags", (), options)
-        )
+        return cast("AsyncPages[store_content_v2.BlogTags]", self._items("all_tags", (), options))
 
     async def create_post(
         self, data: store_content_v2.BlogPostBasePost, **options: Unpack[WriteOptions]

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
@@ -23,25 +23,25 @@ class AsyncBrandsV3(AsyncGroup[AsyncV3API]):
 
     group = "brands_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[brands_catalog_v3.BrandFull]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncPages[brands_catalog_v3.BrandFull]:
         """Get All Brands: ``GET /v3/catalog/brands``."""
-        return cast("AsyncIterator[brands_catalog_v3.BrandFull]", self._items("all", (), options))
+        return cast("AsyncPages[brands_catalog_v3.BrandFull]", self._items("all", (), options))
 
     def all_brand_metafields(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[brands_catalog_v3.Metafield]:
+    ) -> AsyncPages[brands_catalog_v3.Metafield]:
         """Get All Brand Metafields: ``GET /v3/catalog/brands/metafields``."""
         return cast(
-            "AsyncIterator[brands_catalog_v3.Metafield]",
+            "AsyncPages[brands_catalog_v3.Metafield]",
             self._items("all_brand_metafields", (), options),
         )
 
     def all_metafields(
         self, brand_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[brands_catalog_v3.MetafieldFull]:
+    ) -> AsyncPages[brands_catalog_v3.MetafieldFull]:
         """Get brand metafields: ``GET /v3/catalog/brands/{brand_id}/metafields``."""
         return cast(
-            "AsyncIterator[brands_catalog_v3.MetafieldFull]",
+            "AsyncPages[brands_catalog_v3.MetafieldFull]",
             self._items("all_metafields", (brand_id,), options),
         )
 

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
@@ -31,20 +31,18 @@ class AsyncCartsV3(AsyncGroup[AsyncV3API]):
             "carts_v3.CartFull", await self._object("add_line_items", (cart_id,), data, options)
         )
 
-    def all_cart_metafields(
-        self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[carts_v3.Metafield]:
+    def all_cart_metafields(self, **options: Unpack[ListOptions]) -> AsyncPages[carts_v3.Metafield]:
         """Get All Cart Metafields: ``GET /v3/carts/metafields``."""
         return cast(
-            "AsyncIterator[carts_v3.Metafield]", self._items("all_cart_metafields", (), options)
+            "AsyncPages[carts_v3.Metafield]", self._items("all_cart_metafields", (), options)
         )
 
     def all_metafields(
         self, cart_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[carts_v3.Metafield]:
+    ) -> AsyncPages[carts_v3.Metafield]:
         """Get Cart Metafields: ``GET /v3/carts/{cart_id}/metafields``."""
         return cast(
-            "AsyncIterator[carts_v3.Metafield]", self._items("all_metafields", (cart_id,), options)
+            "AsyncPages[carts_v3.Metafield]", self._items("all_metafields", (cart_id,), options)
         )
 
     async def create(

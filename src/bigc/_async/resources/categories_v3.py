@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
@@ -23,38 +23,36 @@ class AsyncCategoriesV3(AsyncGroup[AsyncV3API]):
 
     group = "categories_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[categories_catalog_v3.Category]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncPages[categories_catalog_v3.Category]:
         """Get All Categories: ``GET /v3/catalog/categories``."""
-        return cast(
-            "AsyncIterator[categories_catalog_v3.Category]", self._items("all", (), options)
-        )
+        return cast("AsyncPages[categories_catalog_v3.Category]", self._items("all", (), options))
 
     def all_category_metafields(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[categories_catalog_v3.Metafield]:
+    ) -> AsyncPages[categories_catalog_v3.Metafield]:
         """Get All Category Metafields: ``GET /v3/catalog/categories/metafields``."""
         return cast(
-            "AsyncIterator[categories_catalog_v3.Metafield]",
+            "AsyncPages[categories_catalog_v3.Metafield]",
             self._items("all_category_metafields", (), options),
         )
 
     def all_metafields(
         self, category_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[categories_catalog_v3.MetafieldFull]:
+    ) -> AsyncPages[categories_catalog_v3.MetafieldFull]:
         """Get Category Metafields: ``GET /v3/catalog/categories/{category_id}/metafields``."""
         return cast(
-            "AsyncIterator[categories_catalog_v3.MetafieldFull]",
+            "AsyncPages[categories_catalog_v3.MetafieldFull]",
             self._items("all_metafields", (category_id,), options),
         )
 
     def all_product_sort_order(
         self, category_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[categories_catalog_v3.ProductSortOrder]:
+    ) -> AsyncPages[categories_catalog_v3.ProductSortOrder]:
         """Get Product Sort Order:
         ``GET /v3/catalog/categories/{category_id}/products/sort-order``.
         """
         return cast(
-            "AsyncIterator[categories_catalog_v3.ProductSortOrder]",
+            "AsyncPages[categories_catalog_v3.ProductSortOrder]",
             self._items("all_product_sort_order", (category_id,), options),
         )
 

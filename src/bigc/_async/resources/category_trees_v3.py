@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
@@ -23,27 +23,25 @@ class AsyncCategoryTreesV3(AsyncGroup[AsyncV3API]):
 
     group = "category_trees_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[category_trees_catalog_v3.Tree]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncPages[category_trees_catalog_v3.Tree]:
         """Get all category trees: ``GET /v3/catalog/trees``."""
-        return cast(
-            "AsyncIterator[category_trees_catalog_v3.Tree]", self._items("all", (), options)
-        )
+        return cast("AsyncPages[category_trees_catalog_v3.Tree]", self._items("all", (), options))
 
     def all_categories(
         self, tree_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[category_trees_catalog_v3.CategoryNode]:
+    ) -> AsyncPages[category_trees_catalog_v3.CategoryNode]:
         """Get a category tree: ``GET /v3/catalog/trees/{tree_id}/categories``."""
         return cast(
-            "AsyncIterator[category_trees_catalog_v3.CategoryNode]",
+            "AsyncPages[category_trees_catalog_v3.CategoryNode]",
             self._items("all_categories", (tree_id,), options),
         )
 
     def all_tree_categories(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[category_trees_catalog_v3.GetCategories]:
+    ) -> AsyncPages[category_trees_catalog_v3.GetCategories]:
         """Get All Categories: ``GET /v3/catalog/trees/categories``."""
         return cast(
-            "AsyncIterator[category_trees_catalog_v3.GetCategories]",
+            "AsyncPages[category_trees_catalog_v3.GetCategories]",
             self._items("all_tree_categories", (), options),
         )
 

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import ID, JSON, AsyncGroup
 
 if TYPE_CHECKING:
@@ -25,37 +25,32 @@ class AsyncChannelsV3(AsyncGroup[AsyncV3API]):
 
     def all(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[channels_v3.ChannelWithoutCurrencies]:
+    ) -> AsyncPages[channels_v3.ChannelWithoutCurrencies]:
         """Get All Channels: ``GET /v3/channels``."""
         return cast(
-            "AsyncIterator[channels_v3.ChannelWithoutCurrencies]", self._items("all", (), options)
+            "AsyncPages[channels_v3.ChannelWithoutCurrencies]", self._items("all", (), options)
         )
 
     def all_currency_assignments(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[channels_v3.CurrencyNotRequiredWithChannelId]:
+    ) -> AsyncPages[channels_v3.CurrencyNotRequiredWithChannelId]:
         """Get All Channels Currency Assignments: ``GET /v3/channels/currency-assignments``."""
         return cast(
-            "AsyncIterator[channels_v3.CurrencyNotRequiredWithChannelId]",
+            "AsyncPages[channels_v3.CurrencyNotRequiredWithChannelId]",
             self._items("all_currency_assignments", (), options),
         )
 
     def all_listings(
         self, channel_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[channels_v3.Listing]:
+    ) -> AsyncPages[channels_v3.Listing]:
         """Get Channel Listings: ``GET /v3/channels/{channel_id}/listings``."""
         return cast(
-            "AsyncIterator[channels_v3.Listing]",
-            self._items("all_listings", (channel_id,), options),
+            "AsyncPages[channels_v3.Listing]", self._items("all_listings", (channel_id,), options)
         )
 
-    def all_metafields(
-        self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[channels_v3.Metafield]:
+    def all_metafields(self, **options: Unpack[ListOptions]) -> AsyncPages[channels_v3.Metafield]:
         """Get All Channel Metafields: ``GET /v3/channels/metafields``."""
-        return cast(
-            "AsyncIterator[channels_v3.Metafield]", self._items("all_metafields", (), options)
-        )
+        return cast("AsyncPages[channels_v3.Metafield]", self._items("all_metafields", (), options))
 
     async def create(
         self, data: channels_v3.CreateChannelReq, **options: Unpack[WriteOptions]

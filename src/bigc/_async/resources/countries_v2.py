@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, cast
 
 from .._api import AsyncV2API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
@@ -23,25 +23,25 @@ class AsyncCountriesV2(AsyncGroup[AsyncV2API]):
 
     group = "countries_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[geography_v2.CountryFull]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncPages[geography_v2.CountryFull]:
         """Get All Countries: ``GET /v2/countries``."""
-        return cast("AsyncIterator[geography_v2.CountryFull]", self._items("all", (), options))
+        return cast("AsyncPages[geography_v2.CountryFull]", self._items("all", (), options))
 
     def all_country_states(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[geography_v2.CountriesStateFull]:
+    ) -> AsyncPages[geography_v2.CountriesStateFull]:
         """Get All States: ``GET /v2/countries/states``."""
         return cast(
-            "AsyncIterator[geography_v2.CountriesStateFull]",
+            "AsyncPages[geography_v2.CountriesStateFull]",
             self._items("all_country_states", (), options),
         )
 
     def all_states(
         self, country_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[geography_v2.CountriesStateFull]:
+    ) -> AsyncPages[geography_v2.CountriesStateFull]:
         """Get All Country's States: ``GET /v2/countries/{country_id}/states``."""
         return cast(
-            "AsyncIterator[geography_v2.CountriesStateFull]",
+            "AsyncPages[geography_v2.CountriesStateFull]",
             self._items("all_states", (country_id,), options),
         )
 

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV2API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
@@ -23,9 +23,9 @@ class AsyncCouponsV2(AsyncGroup[AsyncV2API]):
 
     group = "coupons_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[marketing_v2.CouponFull]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncPages[marketing_v2.CouponFull]:
         """Get All Coupons: ``GET /v2/coupons``."""
-        return cast("AsyncIterator[marketing_v2.CouponFull]", self._items("all", (), options))
+        return cast("AsyncPages[marketing_v2.CouponFull]", self._items("all", (), options))
 
     async def create(
         self, data: marketing_v2.CouponBase, **options: Unpack[WriteOptions]

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, cast
 
 from .._api import AsyncV2API
+from .._pages import AsyncPages
 from ._base import ID, JSON, AsyncGroup
 
 if TYPE_CHECKING:
@@ -23,9 +23,9 @@ class AsyncCurrenciesV2(AsyncGroup[AsyncV2API]):
 
     group = "currencies_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[currencies_v2.CurrencyFull]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncPages[currencies_v2.CurrencyFull]:
         """Get All Currencies: ``GET /v2/currencies``."""
-        return cast("AsyncIterator[currencies_v2.CurrencyFull]", self._items("all", (), options))
+        return cast("AsyncPages[currencies_v2.CurrencyFull]", self._items("all", (), options))
 
     async def create(
         self, data: currencies_v2.CurrencyPost | None = None, **options: Unpack[WriteOptions]

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import AsyncGroup
 
 if TYPE_CHECKING:
@@ -25,10 +25,10 @@ class AsyncCustomTemplateAssociationsV3(AsyncGroup[AsyncV3API]):
 
     def all(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[custom_template_associations_v3.CustomTemplateAssociation]:
+    ) -> AsyncPages[custom_template_associations_v3.CustomTemplateAssociation]:
         """Get Custom Template Associations: ``GET /v3/storefront/custom-template-associations``."""
         return cast(
-            "AsyncIterator[custom_template_associations_v3.CustomTemplateAssociation]",
+            "AsyncPages[custom_template_associations_v3.CustomTemplateAssociation]",
             self._items("all", (), options),
         )
 

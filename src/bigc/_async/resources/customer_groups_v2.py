@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV2API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
@@ -23,11 +23,9 @@ class AsyncCustomerGroupsV2(AsyncGroup[AsyncV2API]):
 
     group = "customer_groups_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[customers_v2.CustomerGroupFull]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncPages[customers_v2.CustomerGroupFull]:
         """Get All Customer Groups: ``GET /v2/customer_groups``."""
-        return cast(
-            "AsyncIterator[customers_v2.CustomerGroupFull]", self._items("all", (), options)
-        )
+        return cast("AsyncPages[customers_v2.CustomerGroupFull]", self._items("all", (), options))
 
     async def create(
         self, data: customers_v2.CustomerGroupPostPut, **options: Unpack[WriteOptions]

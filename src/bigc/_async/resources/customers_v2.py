@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV2API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
@@ -23,16 +23,16 @@ class AsyncCustomersV2(AsyncGroup[AsyncV2API]):
 
     group = "customers_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[customers_v2.CustomerFull]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncPages[customers_v2.CustomerFull]:
         """Get All Customers: ``GET /v2/customers``."""
-        return cast("AsyncIterator[customers_v2.CustomerFull]", self._items("all", (), options))
+        return cast("AsyncPages[customers_v2.CustomerFull]", self._items("all", (), options))
 
     def all_addresses(
         self, customer_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[customers_v2.CustomerAddressFull]:
+    ) -> AsyncPages[customers_v2.CustomerAddressFull]:
         """Get All Customer Addresses: ``GET /v2/customers/{customer_id}/addresses``."""
         return cast(
-            "AsyncIterator[customers_v2.CustomerAddressFull]",
+            "AsyncPages[customers_v2.CustomerAddressFull]",
             self._items("all_addresses", (customer_id,), options),
         )
 

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
@@ -23,13 +23,9 @@ class AsyncEmailTemplatesV3(AsyncGroup[AsyncV3API]):
 
     group = "email_templates_v3"
 
-    def all(
-        self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[email_templates_v3.EmailTemplate]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncPages[email_templates_v3.EmailTemplate]:
         """Get Email Templates: ``GET /v3/marketing/email-templates``."""
-        return cast(
-            "AsyncIterator[email_templates_v3.EmailTemplate]", self._items("all", (), options)
-        )
+        return cast("AsyncPages[email_templates_v3.EmailTemplate]", self._items("all", (), options))
 
     async def delete(self, template_name: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete Email Template Override:

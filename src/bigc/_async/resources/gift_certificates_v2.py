@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV2API
+from .._pages import AsyncPages
 from ._base import ID, JSON, AsyncGroup
 
 if TYPE_CHECKING:
@@ -23,13 +23,9 @@ class AsyncGiftCertificatesV2(AsyncGroup[AsyncV2API]):
 
     group = "gift_certificates_v2"
 
-    def all(
-        self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[marketing_v2.GiftCertificateFull]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncPages[marketing_v2.GiftCertificateFull]:
         """Get All Gift Certificates: ``GET /v2/gift_certificates``."""
-        return cast(
-            "AsyncIterator[marketing_v2.GiftCertificateFull]", self._items("all", (), options)
-        )
+        return cast("AsyncPages[marketing_v2.GiftCertificateFull]", self._items("all", (), options))
 
     async def create(
         self, data: marketing_v2.GiftCertificatePost | None = None, **options: Unpack[WriteOptions]

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
@@ -25,10 +25,10 @@ class AsyncHostingV3(AsyncGroup[AsyncV3API]):
 
     def all_projects(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[infrastructure_hosting_v3.Project]:
+    ) -> AsyncPages[infrastructure_hosting_v3.Project]:
         """List Projects: ``GET /v3/infrastructure/projects``."""
         return cast(
-            "AsyncIterator[infrastructure_hosting_v3.Project]",
+            "AsyncPages[infrastructure_hosting_v3.Project]",
             self._items("all_projects", (), options),
         )
 

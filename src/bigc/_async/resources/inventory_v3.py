@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
@@ -35,18 +35,16 @@ class AsyncInventoryV3(AsyncGroup[AsyncV3API]):
         """Relative Adjustment: ``POST /v3/inventory/adjustments/relative``."""
         return await self._any("adjust_relative", (), data, options)
 
-    def all_items(self, **options: Unpack[ListOptions]) -> AsyncIterator[inventory_v3.ItemResponse]:
+    def all_items(self, **options: Unpack[ListOptions]) -> AsyncPages[inventory_v3.ItemResponse]:
         """Get Inventory at Locations: ``GET /v3/inventory/items``."""
-        return cast(
-            "AsyncIterator[inventory_v3.ItemResponse]", self._items("all_items", (), options)
-        )
+        return cast("AsyncPages[inventory_v3.ItemResponse]", self._items("all_items", (), options))
 
     def all_location_items(
         self, location_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[inventory_v3.LocationItemsResponse]:
+    ) -> AsyncPages[inventory_v3.LocationItemsResponse]:
         """Get Inventory at a Location: ``GET /v3/inventory/locations/{location_id}/items``."""
         return cast(
-            "AsyncIterator[inventory_v3.LocationItemsResponse]",
+            "AsyncPages[inventory_v3.LocationItemsResponse]",
             self._items("all_location_items", (location_id,), options),
         )
 

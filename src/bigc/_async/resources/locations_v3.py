@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
@@ -23,25 +23,25 @@ class AsyncLocationsV3(AsyncGroup[AsyncV3API]):
 
     group = "locations_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[locations_v3.LocationResponse]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncPages[locations_v3.LocationResponse]:
         """Get Locations: ``GET /v3/inventory/locations``."""
-        return cast("AsyncIterator[locations_v3.LocationResponse]", self._items("all", (), options))
+        return cast("AsyncPages[locations_v3.LocationResponse]", self._items("all", (), options))
 
     def all_location_metafields(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[locations_v3.Metafield]:
+    ) -> AsyncPages[locations_v3.Metafield]:
         """Get All Metafields: ``GET /v3/inventory/locations/metafields``."""
         return cast(
-            "AsyncIterator[locations_v3.Metafield]",
+            "AsyncPages[locations_v3.Metafield]",
             self._items("all_location_metafields", (), options),
         )
 
     def all_metafields(
         self, location_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[locations_v3.Metafield]:
+    ) -> AsyncPages[locations_v3.Metafield]:
         """Get Metafields: ``GET /v3/inventory/locations/{location_id}/metafields``."""
         return cast(
-            "AsyncIterator[locations_v3.Metafield]",
+            "AsyncPages[locations_v3.Metafield]",
             self._items("all_metafields", (location_id,), options),
         )
 

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
@@ -23,18 +23,16 @@ class AsyncOrderMetafieldsV3(AsyncGroup[AsyncV3API]):
 
     group = "order_metafields_v3"
 
-    def all(
-        self, order_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[orders_v3.Metafield]:
+    def all(self, order_id: ID, **options: Unpack[ListOptions]) -> AsyncPages[orders_v3.Metafield]:
         """Get Order Metafields: ``GET /v3/orders/{order_id}/metafields``."""
-        return cast("AsyncIterator[orders_v3.Metafield]", self._items("all", (order_id,), options))
+        return cast("AsyncPages[orders_v3.Metafield]", self._items("all", (order_id,), options))
 
     def all_order_metafields(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[orders_v3.Metafield]:
+    ) -> AsyncPages[orders_v3.Metafield]:
         """Get All Order Metafields: ``GET /v3/orders/metafields``."""
         return cast(
-            "AsyncIterator[orders_v3.Metafield]", self._items("all_order_metafields", (), options)
+            "AsyncPages[orders_v3.Metafield]", self._items("all_order_metafields", (), options)
         )
 
     async def create(

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
@@ -25,8 +25,6 @@ class AsyncOrderTransactionsV3(AsyncGroup[AsyncV3API]):
 
     def all(
         self, order_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[orders_v3.Transaction]:
+    ) -> AsyncPages[orders_v3.Transaction]:
         """Get Transactions: ``GET /v3/orders/{order_id}/transactions``."""
-        return cast(
-            "AsyncIterator[orders_v3.Transaction]", self._items("all", (order_id,), options)
-        )
+        return cast("AsyncPages[orders_v3.Transaction]", self._items("all", (order_id,), options))

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV2API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
@@ -23,9 +23,9 @@ class AsyncOrdersV2(AsyncGroup[AsyncV2API]):
 
     group = "orders_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[orders_v2.OrderResp]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncPages[orders_v2.OrderResp]:
         """Get All Orders: ``GET /v2/orders``."""
-        return cast("AsyncIterator[orders_v2.OrderResp]", self._items("all", (), options))
+        return cast("AsyncPages[orders_v2.OrderResp]", self._items("all", (), options))
 
     async def all_consignment_shipping_quotes(
         self, order_id: ID, shipping_consignment_id: ID, **options: Unpack[CallOptions]
@@ -43,55 +43,53 @@ class AsyncOrdersV2(AsyncGroup[AsyncV2API]):
 
     def all_coupons(
         self, order_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[orders_v2.OrderCouponsBase]:
+    ) -> AsyncPages[orders_v2.OrderCouponsBase]:
         """List Order Coupons: ``GET /v2/orders/{order_id}/coupons``."""
         return cast(
-            "AsyncIterator[orders_v2.OrderCouponsBase]",
+            "AsyncPages[orders_v2.OrderCouponsBase]",
             self._items("all_coupons", (order_id,), options),
         )
 
     def all_messages(
         self, order_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[orders_v2.GetOrderMessagesResult]:
+    ) -> AsyncPages[orders_v2.GetOrderMessagesResult]:
         """Get Order Messages: ``GET /v2/orders/{order_id}/messages``."""
         return cast(
-            "AsyncIterator[orders_v2.GetOrderMessagesResult]",
+            "AsyncPages[orders_v2.GetOrderMessagesResult]",
             self._items("all_messages", (order_id,), options),
         )
 
     def all_order_statuses(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[orders_v2.OrderStatusBase]:
+    ) -> AsyncPages[orders_v2.OrderStatusBase]:
         """Get All Order Statuses: ``GET /v2/order_statuses``."""
         return cast(
-            "AsyncIterator[orders_v2.OrderStatusBase]",
-            self._items("all_order_statuses", (), options),
+            "AsyncPages[orders_v2.OrderStatusBase]", self._items("all_order_statuses", (), options)
         )
 
     def all_products(
         self, order_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[orders_v2.OrderProducts]:
+    ) -> AsyncPages[orders_v2.OrderProducts]:
         """List Order Products: ``GET /v2/orders/{order_id}/products``."""
         return cast(
-            "AsyncIterator[orders_v2.OrderProducts]",
-            self._items("all_products", (order_id,), options),
+            "AsyncPages[orders_v2.OrderProducts]", self._items("all_products", (order_id,), options)
         )
 
     def all_shipments(
         self, order_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[orders_v2.OrderShipment]:
+    ) -> AsyncPages[orders_v2.OrderShipment]:
         """Get Order Shipments: ``GET /v2/orders/{order_id}/shipments``."""
         return cast(
-            "AsyncIterator[orders_v2.OrderShipment]",
+            "AsyncPages[orders_v2.OrderShipment]",
             self._items("all_shipments", (order_id,), options),
         )
 
     def all_shipping_addresses(
         self, order_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[orders_v2.OrderShippingAddress]:
+    ) -> AsyncPages[orders_v2.OrderShippingAddress]:
         """Get Order Shipping Addresses: ``GET /v2/orders/{order_id}/shipping_addresses``."""
         return cast(
-            "AsyncIterator[orders_v2.OrderShippingAddress]",
+            "AsyncPages[orders_v2.OrderShippingAddress]",
             self._items("all_shipping_addresses", (order_id,), options),
         )
 
@@ -110,11 +108,10 @@ class AsyncOrdersV2(AsyncGroup[AsyncV2API]):
 
     def all_taxes(
         self, order_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[orders_v2.OrderTaxesBase]:
+    ) -> AsyncPages[orders_v2.OrderTaxesBase]:
         """Get All Order Taxes: ``GET /v2/orders/{order_id}/taxes``."""
         return cast(
-            "AsyncIterator[orders_v2.OrderTaxesBase]",
-            self._items("all_taxes", (order_id,), options),
+            "AsyncPages[orders_v2.OrderTaxesBase]", self._items("all_taxes", (order_id,), options)
         )
 
     async def archive(self, order_id: ID, **options: Unpack[CallOptions]) -> Any:

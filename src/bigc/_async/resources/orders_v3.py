@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
@@ -25,26 +25,25 @@ class AsyncOrdersV3(AsyncGroup[AsyncV3API]):
 
     def all_order_refunds(
         self, order_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[orders_v3.Refund]:
+    ) -> AsyncPages[orders_v3.Refund]:
         """Get Refunds for Order: ``GET /v3/orders/{order_id}/payment_actions/refunds``."""
         return cast(
-            "AsyncIterator[orders_v3.Refund]",
-            self._items("all_order_refunds", (order_id,), options),
+            "AsyncPages[orders_v3.Refund]", self._items("all_order_refunds", (order_id,), options)
         )
 
     def all_refunds(
         self, order_id: ID | None = None, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[orders_v3.Refund]:
-        """Get Refunds for Order: ``GET /v3/orders/{order_id}/payment_actions/refunds``."""
+    ) -> AsyncPages[orders_v3.Refund]:
+        """Get Refunds for Order (without an ID: every order's):
+        ``GET /v3/orders/{order_id}/payment_actions/refunds``.
+        """
         return cast(
-            "AsyncIterator[orders_v3.Refund]", self._items("all_refunds", (order_id,), options)
+            "AsyncPages[orders_v3.Refund]", self._items("all_refunds", (order_id,), options)
         )
 
-    def all_store_refunds(self, **options: Unpack[ListOptions]) -> AsyncIterator[orders_v3.Refund]:
+    def all_store_refunds(self, **options: Unpack[ListOptions]) -> AsyncPages[orders_v3.Refund]:
         """Get All Refunds: ``GET /v3/orders/payment_actions/refunds``."""
-        return cast(
-            "AsyncIterator[orders_v3.Refund]", self._items("all_store_refunds", (), options)
-        )
+        return cast("AsyncPages[orders_v3.Refund]", self._items("all_store_refunds", (), options))
 
     async def capture_payment(self, order_id: ID, **options: Unpack[WriteOptions]) -> Any:
         """Capture order payment: ``POST /v3/orders/{order_id}/payment_actions/capture``."""
@@ -69,7 +68,9 @@ class AsyncOrdersV3(AsyncGroup[AsyncV3API]):
         return await self._any("get_order_settings_channel", (channel_id,), None, options)
 
     async def get_refund(self, refund_id: ID, **options: Unpack[CallOptions]) -> orders_v3.Refund:
-        """Get All Refunds: ``GET /v3/orders/payment_actions/refunds``."""
+        """One item by ID, looked up through the list's id:in filter:
+        ``GET /v3/orders/payment_actions/refunds``.
+        """
         return cast("orders_v3.Refund", await self._find("get_refund", refund_id, options))
 
     async def get_refund_by_id(

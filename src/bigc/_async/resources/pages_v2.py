@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV2API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
@@ -23,9 +23,9 @@ class AsyncPagesV2(AsyncGroup[AsyncV2API]):
 
     group = "pages_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[store_content_v2.PageFull]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncPages[store_content_v2.PageFull]:
         """Get All Pages (Deprecated): ``GET /v2/pages``."""
-        return cast("AsyncIterator[store_content_v2.PageFull]", self._items("all", (), options))
+        return cast("AsyncPages[store_content_v2.PageFull]", self._items("all", (), options))
 
     async def create(
         self, data: store_content_v2.PageBase, **options: Unpack[WriteOptions]

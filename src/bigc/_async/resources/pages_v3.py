@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
@@ -23,9 +23,9 @@ class AsyncPagesV3(AsyncGroup[AsyncV3API]):
 
     group = "pages_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[pages_v3.GetPagesResult]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncPages[pages_v3.GetPagesResult]:
         """Get Pages: ``GET /v3/content/pages``."""
-        return cast("AsyncIterator[pages_v3.GetPagesResult]", self._items("all", (), options))
+        return cast("AsyncPages[pages_v3.GetPagesResult]", self._items("all", (), options))
 
     async def create(
         self, data: pages_v3.CreatePagesBody, **options: Unpack[WriteOptions]

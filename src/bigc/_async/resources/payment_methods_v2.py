@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, cast
 
 from .._api import AsyncV2API
+from .._pages import AsyncPages
 from ._base import AsyncGroup
 
 if TYPE_CHECKING:
@@ -23,8 +23,6 @@ class AsyncPaymentMethodsV2(AsyncGroup[AsyncV2API]):
 
     group = "payment_methods_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[methods_payments_v2.PaymentBase]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncPages[methods_payments_v2.PaymentBase]:
         """Get All Payment Methods: ``GET /v2/payments/methods``."""
-        return cast(
-            "AsyncIterator[methods_payments_v2.PaymentBase]", self._items("all", (), options)
-        )
+        return cast("AsyncPages[methods_payments_v2.PaymentBase]", self._items("all", (), options))

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import AsyncGroup
 
 if TYPE_CHECKING:
@@ -25,9 +25,9 @@ class AsyncPaymentMethodsV3(AsyncGroup[AsyncV3API]):
 
     def all(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[accepted_methods_payments_v3.PaymentMethodFull]:
+    ) -> AsyncPages[accepted_methods_payments_v3.PaymentMethodFull]:
         """Get Accepted Payment Methods: ``GET /v3/payments/methods``."""
         return cast(
-            "AsyncIterator[accepted_methods_payments_v3.PaymentMethodFull]",
+            "AsyncPages[accepted_methods_payments_v3.PaymentMethodFull]",
             self._items("all", (), options),
         )

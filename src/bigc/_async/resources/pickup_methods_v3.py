@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import AsyncGroup
 
 if TYPE_CHECKING:
@@ -25,10 +25,10 @@ class AsyncPickupMethodsV3(AsyncGroup[AsyncV3API]):
 
     def all(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[pickup_methods_v3.PickupMethodResponse]:
+    ) -> AsyncPages[pickup_methods_v3.PickupMethodResponse]:
         """Get Pickup Methods: ``GET /v3/pickup/methods``."""
         return cast(
-            "AsyncIterator[pickup_methods_v3.PickupMethodResponse]", self._items("all", (), options)
+            "AsyncPages[pickup_methods_v3.PickupMethodResponse]", self._items("all", (), options)
         )
 
     async def create_many(

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import AsyncGroup
 
 if TYPE_CHECKING:
@@ -23,9 +23,9 @@ class AsyncPickupsV3(AsyncGroup[AsyncV3API]):
 
     group = "pickups_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[pickup_v3.Pickup]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncPages[pickup_v3.Pickup]:
         """Get Pickups: ``GET /v3/orders/pickups``."""
-        return cast("AsyncIterator[pickup_v3.Pickup]", self._items("all", (), options))
+        return cast("AsyncPages[pickup_v3.Pickup]", self._items("all", (), options))
 
     async def create_many(
         self, data: pickup_v3.PostPickupBody, **options: Unpack[WriteOptions]

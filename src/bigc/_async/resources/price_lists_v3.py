@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import ID, JSON, AsyncGroup
 
 if TYPE_CHECKING:
@@ -23,40 +23,38 @@ class AsyncPriceListsV3(AsyncGroup[AsyncV3API]):
 
     group = "price_lists_v3"
 
-    def all(
-        self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[price_lists_v3.GetPriceListsResult]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncPages[price_lists_v3.GetPriceListsResult]:
         """Get All Price Lists: ``GET /v3/pricelists``."""
         return cast(
-            "AsyncIterator[price_lists_v3.GetPriceListsResult]", self._items("all", (), options)
+            "AsyncPages[price_lists_v3.GetPriceListsResult]", self._items("all", (), options)
         )
 
     def all_assignments(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[price_lists_v3.AssignmentForGetResponse]:
+    ) -> AsyncPages[price_lists_v3.AssignmentForGetResponse]:
         """Get Price List Assignments: ``GET /v3/pricelists/assignments``."""
         return cast(
-            "AsyncIterator[price_lists_v3.AssignmentForGetResponse]",
+            "AsyncPages[price_lists_v3.AssignmentForGetResponse]",
             self._items("all_assignments", (), options),
         )
 
     def all_records(
         self, price_list_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[price_lists_v3.GetPriceListRecordsResult]:
+    ) -> AsyncPages[price_lists_v3.GetPriceListRecordsResult]:
         """Get All Price List Records: ``GET /v3/pricelists/{price_list_id}/records``."""
         return cast(
-            "AsyncIterator[price_lists_v3.GetPriceListRecordsResult]",
+            "AsyncPages[price_lists_v3.GetPriceListRecordsResult]",
             self._items("all_records", (price_list_id,), options),
         )
 
     def all_variant_records(
         self, price_list_id: ID, variant_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[price_lists_v3.GetPriceListRecordsByVariantIdResult]:
+    ) -> AsyncPages[price_lists_v3.GetPriceListRecordsByVariantIdResult]:
         """Get Price Records by Variant:
         ``GET /v3/pricelists/{price_list_id}/records/{variant_id}``.
         """
         return cast(
-            "AsyncIterator[price_lists_v3.GetPriceListRecordsByVariantIdResult]",
+            "AsyncPages[price_lists_v3.GetPriceListRecordsByVariantIdResult]",
             self._items("all_variant_records", (price_list_id, variant_id), options),
         )
 

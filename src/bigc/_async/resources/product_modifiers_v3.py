@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
@@ -25,21 +25,21 @@ class AsyncProductModifiersV3(AsyncGroup[AsyncV3API]):
 
     def all(
         self, product_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[product_modifiers_catalog_v3.ProductModifierFull]:
+    ) -> AsyncPages[product_modifiers_catalog_v3.ProductModifierFull]:
         """Get all product modifiers: ``GET /v3/catalog/products/{product_id}/modifiers``."""
         return cast(
-            "AsyncIterator[product_modifiers_catalog_v3.ProductModifierFull]",
+            "AsyncPages[product_modifiers_catalog_v3.ProductModifierFull]",
             self._items("all", (product_id,), options),
         )
 
     def all_values(
         self, product_id: ID, modifier_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[product_modifiers_catalog_v3.ProductModifierOptionValueFull]:
+    ) -> AsyncPages[product_modifiers_catalog_v3.ProductModifierOptionValueFull]:
         """Get all product modifier values:
         ``GET /v3/catalog/products/{product_id}/modifiers/{modifier_id}/values``.
         """
         return cast(
-            "AsyncIterator[product_modifiers_catalog_v3.ProductModifierOptionValueFull]",
+            "AsyncPages[product_modifiers_catalog_v3.ProductModifierOptionValueFull]",
             self._items("all_values", (product_id, modifier_id), options),
         )
 

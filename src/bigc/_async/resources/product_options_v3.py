@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
@@ -25,21 +25,21 @@ class AsyncProductOptionsV3(AsyncGroup[AsyncV3API]):
 
     def all(
         self, product_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[product_variant_options_catalog_v3.ProductOptionFull]:
+    ) -> AsyncPages[product_variant_options_catalog_v3.ProductOptionFull]:
         """Get All Product Variant Options: ``GET /v3/catalog/products/{product_id}/options``."""
         return cast(
-            "AsyncIterator[product_variant_options_catalog_v3.ProductOptionFull]",
+            "AsyncPages[product_variant_options_catalog_v3.ProductOptionFull]",
             self._items("all", (product_id,), options),
         )
 
     def all_values(
         self, product_id: ID, option_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[product_variant_options_catalog_v3.GetProductVariantOptionValuesResult]:
+    ) -> AsyncPages[product_variant_options_catalog_v3.GetProductVariantOptionValuesResult]:
         """Get All Product Variant Option Values:
         ``GET /v3/catalog/products/{product_id}/options/{option_id}/values``.
         """
         return cast(
-            "AsyncIterator[product_variant_options_catalog_v3.GetProductVariantOptionValuesResult]",
+            "AsyncPages[product_variant_options_catalog_v3.GetProductVariantOptionValuesResult]",
             self._items("all_values", (product_id, option_id), options),
         )
 

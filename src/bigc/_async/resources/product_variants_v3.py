@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
@@ -25,39 +25,39 @@ class AsyncProductVariantsV3(AsyncGroup[AsyncV3API]):
 
     def all(
         self, product_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[product_variants_catalog_v3.ProductVariantFull]:
+    ) -> AsyncPages[product_variants_catalog_v3.ProductVariantFull]:
         """Get all product variants: ``GET /v3/catalog/products/{product_id}/variants``."""
         return cast(
-            "AsyncIterator[product_variants_catalog_v3.ProductVariantFull]",
+            "AsyncPages[product_variants_catalog_v3.ProductVariantFull]",
             self._items("all", (product_id,), options),
         )
 
     def all_catalog_variant_metafields(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[product_variants_catalog_v3.Metafield]:
+    ) -> AsyncPages[product_variants_catalog_v3.Metafield]:
         """Get all product variant metafields: ``GET /v3/catalog/variants/metafields``."""
         return cast(
-            "AsyncIterator[product_variants_catalog_v3.Metafield]",
+            "AsyncPages[product_variants_catalog_v3.Metafield]",
             self._items("all_catalog_variant_metafields", (), options),
         )
 
     def all_catalog_variants(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[product_variants_catalog_v3.GetVariantsResult]:
+    ) -> AsyncPages[product_variants_catalog_v3.GetVariantsResult]:
         """Get all variants: ``GET /v3/catalog/variants``."""
         return cast(
-            "AsyncIterator[product_variants_catalog_v3.GetVariantsResult]",
+            "AsyncPages[product_variants_catalog_v3.GetVariantsResult]",
             self._items("all_catalog_variants", (), options),
         )
 
     def all_metafields(
         self, product_id: ID, variant_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[product_variants_catalog_v3.MetafieldFull]:
+    ) -> AsyncPages[product_variants_catalog_v3.MetafieldFull]:
         """Get Product Variant Metafields:
         ``GET /v3/catalog/products/{product_id}/variants/{variant_id}/metafields``.
         """
         return cast(
-            "AsyncIterator[product_variants_catalog_v3.MetafieldFull]",
+            "AsyncPages[product_variants_catalog_v3.MetafieldFull]",
             self._items("all_metafields", (product_id, variant_id), options),
         )
 

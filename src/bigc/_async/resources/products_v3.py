@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
-from ._base import ID, AsyncGroup
+from .._pages import AsyncPages
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -25,101 +25,101 @@ class AsyncProductsV3(AsyncGroup[AsyncV3API]):
 
     def all(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[products_catalog_v3.GetProductsResult]:
+    ) -> AsyncPages[products_catalog_v3.GetProductsResult]:
         """Get All Products: ``GET /v3/catalog/products``."""
         return cast(
-            "AsyncIterator[products_catalog_v3.GetProductsResult]", self._items("all", (), options)
+            "AsyncPages[products_catalog_v3.GetProductsResult]", self._items("all", (), options)
         )
 
     def all_bulk_pricing_rules(
         self, product_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[products_catalog_v3.GetAllBulkPricingRulesResult]:
+    ) -> AsyncPages[products_catalog_v3.GetAllBulkPricingRulesResult]:
         """Get all Bulk Pricing Rules:
         ``GET /v3/catalog/products/{product_id}/bulk-pricing-rules``.
         """
         return cast(
-            "AsyncIterator[products_catalog_v3.GetAllBulkPricingRulesResult]",
+            "AsyncPages[products_catalog_v3.GetAllBulkPricingRulesResult]",
             self._items("all_bulk_pricing_rules", (product_id,), options),
         )
 
     def all_category_assignments(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[products_catalog_v3.ProductCategoryAssignment]:
+    ) -> AsyncPages[products_catalog_v3.ProductCategoryAssignment]:
         """Get Products Category Assignments: ``GET /v3/catalog/products/category-assignments``."""
         return cast(
-            "AsyncIterator[products_catalog_v3.ProductCategoryAssignment]",
+            "AsyncPages[products_catalog_v3.ProductCategoryAssignment]",
             self._items("all_category_assignments", (), options),
         )
 
     def all_channel_assignments(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[products_catalog_v3.ProductChannelAssignment]:
+    ) -> AsyncPages[products_catalog_v3.ProductChannelAssignment]:
         """Get Products Channel Assignments: ``GET /v3/catalog/products/channel-assignments``."""
         return cast(
-            "AsyncIterator[products_catalog_v3.ProductChannelAssignment]",
+            "AsyncPages[products_catalog_v3.ProductChannelAssignment]",
             self._items("all_channel_assignments", (), options),
         )
 
     def all_complex_rules(
         self, product_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[products_catalog_v3.ComplexRuleBase]:
+    ) -> AsyncPages[products_catalog_v3.ComplexRuleBase]:
         """Get Complex Rules: ``GET /v3/catalog/products/{product_id}/complex-rules``."""
         return cast(
-            "AsyncIterator[products_catalog_v3.ComplexRuleBase]",
+            "AsyncPages[products_catalog_v3.ComplexRuleBase]",
             self._items("all_complex_rules", (product_id,), options),
         )
 
     def all_custom_fields(
         self, product_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[products_catalog_v3.CustomFieldData]:
+    ) -> AsyncPages[products_catalog_v3.CustomFieldData]:
         """Get Product Custom Fields: ``GET /v3/catalog/products/{product_id}/custom-fields``."""
         return cast(
-            "AsyncIterator[products_catalog_v3.CustomFieldData]",
+            "AsyncPages[products_catalog_v3.CustomFieldData]",
             self._items("all_custom_fields", (product_id,), options),
         )
 
     def all_images(
         self, product_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[products_catalog_v3.ProductImageFull]:
+    ) -> AsyncPages[products_catalog_v3.ProductImageFull]:
         """Get All Product Images: ``GET /v3/catalog/products/{product_id}/images``."""
         return cast(
-            "AsyncIterator[products_catalog_v3.ProductImageFull]",
+            "AsyncPages[products_catalog_v3.ProductImageFull]",
             self._items("all_images", (product_id,), options),
         )
 
     def all_metafields(
         self, product_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[products_catalog_v3.MetafieldFull]:
+    ) -> AsyncPages[products_catalog_v3.MetafieldFull]:
         """Get Product Metafields: ``GET /v3/catalog/products/{product_id}/metafields``."""
         return cast(
-            "AsyncIterator[products_catalog_v3.MetafieldFull]",
+            "AsyncPages[products_catalog_v3.MetafieldFull]",
             self._items("all_metafields", (product_id,), options),
         )
 
     def all_product_metafields(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[products_catalog_v3.Metafield]:
+    ) -> AsyncPages[products_catalog_v3.Metafield]:
         """Get All Product Metafields: ``GET /v3/catalog/products/metafields``."""
         return cast(
-            "AsyncIterator[products_catalog_v3.Metafield]",
+            "AsyncPages[products_catalog_v3.Metafield]",
             self._items("all_product_metafields", (), options),
         )
 
     def all_reviews(
         self, product_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[products_catalog_v3.GetProductReviewsResult]:
+    ) -> AsyncPages[products_catalog_v3.GetProductReviewsResult]:
         """Get Product Reviews: ``GET /v3/catalog/products/{product_id}/reviews``."""
         return cast(
-            "AsyncIterator[products_catalog_v3.GetProductReviewsResult]",
+            "AsyncPages[products_catalog_v3.GetProductReviewsResult]",
             self._items("all_reviews", (product_id,), options),
         )
 
     def all_videos(
         self, product_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[products_catalog_v3.ProductVideoFull]:
+    ) -> AsyncPages[products_catalog_v3.ProductVideoFull]:
         """Get All Product Videos: ``GET /v3/catalog/products/{product_id}/videos``."""
         return cast(
-            "AsyncIterator[products_catalog_v3.ProductVideoFull]",
+            "AsyncPages[products_catalog_v3.ProductVideoFull]",
             self._items("all_videos", (product_id,), options),
         )
 
@@ -172,10 +172,7 @@ class AsyncProductsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def create_image(
-        self,
-        product_id: ID,
-        data: products_catalog_v3.CreateProductImageBody,
-        **options: Unpack[WriteOptions],
+        self, product_id: ID, data: Body, **options: Unpack[WriteOptions]
     ) -> products_catalog_v3.CreateProductImageResult:
         """Create a Product Image: ``POST /v3/catalog/products/{product_id}/images``."""
         return cast(
@@ -485,11 +482,7 @@ class AsyncProductsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_image(
-        self,
-        product_id: ID,
-        image_id: ID,
-        data: products_catalog_v3.UpdateProductImageBody,
-        **options: Unpack[CallOptions],
+        self, product_id: ID, image_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> products_catalog_v3.UpdateProductImageResult:
         """Update a Product Image: ``PUT /v3/catalog/products/{product_id}/images/{image_id}``."""
         return cast(

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
@@ -23,30 +23,27 @@ class AsyncPromotionsV3(AsyncGroup[AsyncV3API]):
 
     group = "promotions_v3"
 
-    def all(
-        self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[promotions_v3.GetPromotionsResult]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncPages[promotions_v3.GetPromotionsResult]:
         """Get All Promotions: ``GET /v3/promotions``."""
         return cast(
-            "AsyncIterator[promotions_v3.GetPromotionsResult]", self._items("all", (), options)
+            "AsyncPages[promotions_v3.GetPromotionsResult]", self._items("all", (), options)
         )
 
     def all_codes(
         self, promotion_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[promotions_v3.CouponCode]:
+    ) -> AsyncPages[promotions_v3.CouponCode]:
         """Get Coupon Codes: ``GET /v3/promotions/{promotion_id}/codes``."""
         return cast(
-            "AsyncIterator[promotions_v3.CouponCode]",
+            "AsyncPages[promotions_v3.CouponCode]",
             self._items("all_codes", (promotion_id,), options),
         )
 
     def all_promotion_codes(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[promotions_v3.CouponCode]:
+    ) -> AsyncPages[promotions_v3.CouponCode]:
         """Get A Coupon Code: ``GET /v3/promotions/codes``."""
         return cast(
-            "AsyncIterator[promotions_v3.CouponCode]",
-            self._items("all_promotion_codes", (), options),
+            "AsyncPages[promotions_v3.CouponCode]", self._items("all_promotion_codes", (), options)
         )
 
     async def create(

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV2API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
@@ -23,9 +23,9 @@ class AsyncRedirectsV2(AsyncGroup[AsyncV2API]):
 
     group = "redirects_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[store_content_v2.Redirect]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncPages[store_content_v2.Redirect]:
         """Get All Redirects: ``GET /v2/redirects``."""
-        return cast("AsyncIterator[store_content_v2.Redirect]", self._items("all", (), options))
+        return cast("AsyncPages[store_content_v2.Redirect]", self._items("all", (), options))
 
     async def create(
         self, data: store_content_v2.Redirect, **options: Unpack[WriteOptions]

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
@@ -23,16 +23,16 @@ class AsyncRedirectsV3(AsyncGroup[AsyncV3API]):
 
     group = "redirects_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[redirects_v3.T301RedirectRead]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncPages[redirects_v3.T301RedirectRead]:
         """Get Redirects: ``GET /v3/storefront/redirects``."""
-        return cast("AsyncIterator[redirects_v3.T301RedirectRead]", self._items("all", (), options))
+        return cast("AsyncPages[redirects_v3.T301RedirectRead]", self._items("all", (), options))
 
     def all_imex_jobs(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[redirects_v3.T301RedirectImportExportJobRead]:
+    ) -> AsyncPages[redirects_v3.T301RedirectImportExportJobRead]:
         """Get Redirect Import-Export Jobs: ``GET /v3/storefront/redirects/imex/jobs``."""
         return cast(
-            "AsyncIterator[redirects_v3.T301RedirectImportExportJobRead]",
+            "AsyncPages[redirects_v3.T301RedirectImportExportJobRead]",
             self._items("all_imex_jobs", (), options),
         )
 

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
@@ -23,9 +23,9 @@ class AsyncScriptsV3(AsyncGroup[AsyncV3API]):
 
     group = "scripts_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[scripts_v3.ScriptFull]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncPages[scripts_v3.ScriptFull]:
         """Get All Scripts: ``GET /v3/content/scripts``."""
-        return cast("AsyncIterator[scripts_v3.ScriptFull]", self._items("all", (), options))
+        return cast("AsyncPages[scripts_v3.ScriptFull]", self._items("all", (), options))
 
     async def create(
         self, data: scripts_v3.ScriptPost, **options: Unpack[WriteOptions]

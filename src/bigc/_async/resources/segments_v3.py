@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
@@ -23,18 +23,18 @@ class AsyncSegmentsV3(AsyncGroup[AsyncV3API]):
 
     group = "segments_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[segments_v3.Segment]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncPages[segments_v3.Segment]:
         """Get All Segments: ``GET /v3/segments``."""
-        return cast("AsyncIterator[segments_v3.Segment]", self._items("all", (), options))
+        return cast("AsyncPages[segments_v3.Segment]", self._items("all", (), options))
 
     def all_shopper_profiles(
         self, segment_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[segments_v3.ShopperProfile]:
+    ) -> AsyncPages[segments_v3.ShopperProfile]:
         """Get All Shopper Profiles in a Segment:
         ``GET /v3/segments/{segment_id}/shopper-profiles``.
         """
         return cast(
-            "AsyncIterator[segments_v3.ShopperProfile]",
+            "AsyncPages[segments_v3.ShopperProfile]",
             self._items("all_shopper_profiles", (segment_id,), options),
         )
 

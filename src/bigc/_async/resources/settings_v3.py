@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
@@ -25,37 +25,36 @@ class AsyncSettingsV3(AsyncGroup[AsyncV3API]):
 
     def all_analytics(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[settings_v3.AnalyticsProvider]:
+    ) -> AsyncPages[settings_v3.AnalyticsProvider]:
         """Get All Web Analytics Providers: ``GET /v3/settings/analytics``."""
         return cast(
-            "AsyncIterator[settings_v3.AnalyticsProvider]",
-            self._items("all_analytics", (), options),
+            "AsyncPages[settings_v3.AnalyticsProvider]", self._items("all_analytics", (), options)
         )
 
     def all_search_filter_available(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[settings_v3.AvailableFilter]:
+    ) -> AsyncPages[settings_v3.AvailableFilter]:
         """Get Available Filters: ``GET /v3/settings/search/filters/available``."""
         return cast(
-            "AsyncIterator[settings_v3.AvailableFilter]",
+            "AsyncPages[settings_v3.AvailableFilter]",
             self._items("all_search_filter_available", (), options),
         )
 
     def all_search_filter_contexts(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[settings_v3.ConfiguredFiltersOverride]:
+    ) -> AsyncPages[settings_v3.ConfiguredFiltersOverride]:
         """Get Contextual Filters: ``GET /v3/settings/search/filters/contexts``."""
         return cast(
-            "AsyncIterator[settings_v3.ConfiguredFiltersOverride]",
+            "AsyncPages[settings_v3.ConfiguredFiltersOverride]",
             self._items("all_search_filter_contexts", (), options),
         )
 
     def all_search_filters(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[settings_v3.ConfiguredFilter]:
+    ) -> AsyncPages[settings_v3.ConfiguredFilter]:
         """Get Enabled Filters: ``GET /v3/settings/search/filters``."""
         return cast(
-            "AsyncIterator[settings_v3.ConfiguredFilter]",
+            "AsyncPages[settings_v3.ConfiguredFilter]",
             self._items("all_search_filters", (), options),
         )
 

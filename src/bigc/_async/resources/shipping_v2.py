@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV2API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
@@ -25,20 +25,19 @@ class AsyncShippingV2(AsyncGroup[AsyncV2API]):
 
     def all_zone_methods(
         self, zone_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[shipping_v2.ShippingMethodFull]:
+    ) -> AsyncPages[shipping_v2.ShippingMethodFull]:
         """Get All Shipping Methods in a Zone: ``GET /v2/shipping/zones/{zone_id}/methods``."""
         return cast(
-            "AsyncIterator[shipping_v2.ShippingMethodFull]",
+            "AsyncPages[shipping_v2.ShippingMethodFull]",
             self._items("all_zone_methods", (zone_id,), options),
         )
 
     def all_zones(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[shipping_v2.GetShippingZonesResult]:
+    ) -> AsyncPages[shipping_v2.GetShippingZonesResult]:
         """Get All Shipping Zones: ``GET /v2/shipping/zones``."""
         return cast(
-            "AsyncIterator[shipping_v2.GetShippingZonesResult]",
-            self._items("all_zones", (), options),
+            "AsyncPages[shipping_v2.GetShippingZonesResult]", self._items("all_zones", (), options)
         )
 
     async def create_carrier_connection(

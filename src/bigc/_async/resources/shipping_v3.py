@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
@@ -25,10 +25,10 @@ class AsyncShippingV3(AsyncGroup[AsyncV3API]):
 
     def all_product_customs_information(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[shipping_v3.CustomsInformation]:
+    ) -> AsyncPages[shipping_v3.CustomsInformation]:
         """Get Customs Information: ``GET /v3/shipping/products/customs-information``."""
         return cast(
-            "AsyncIterator[shipping_v3.CustomsInformation]",
+            "AsyncPages[shipping_v3.CustomsInformation]",
             self._items("all_product_customs_information", (), options),
         )
 

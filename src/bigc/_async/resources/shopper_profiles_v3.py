@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
@@ -23,18 +23,18 @@ class AsyncShopperProfilesV3(AsyncGroup[AsyncV3API]):
 
     group = "shopper_profiles_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[segments_v3.ShopperProfile]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncPages[segments_v3.ShopperProfile]:
         """Get All Shopper Profiles: ``GET /v3/shopper-profiles``."""
-        return cast("AsyncIterator[segments_v3.ShopperProfile]", self._items("all", (), options))
+        return cast("AsyncPages[segments_v3.ShopperProfile]", self._items("all", (), options))
 
     def all_segments(
         self, shopper_profile_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[segments_v3.Segment]:
+    ) -> AsyncPages[segments_v3.Segment]:
         """Get All Segments for a Shopper Profile:
         ``GET /v3/shopper-profiles/{shopper_profile_id}/segments``.
         """
         return cast(
-            "AsyncIterator[segments_v3.Segment]",
+            "AsyncPages[segments_v3.Segment]",
             self._items("all_segments", (shopper_profile_id,), options),
         )
 

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import ID, JSON, AsyncGroup
 
 if TYPE_CHECKING:
@@ -23,25 +23,25 @@ class AsyncSitesV3(AsyncGroup[AsyncV3API]):
 
     group = "sites_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[sites_v3.Site]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncPages[sites_v3.Site]:
         """Get Sites: ``GET /v3/sites``."""
-        return cast("AsyncIterator[sites_v3.Site]", self._items("all", (), options))
+        return cast("AsyncPages[sites_v3.Site]", self._items("all", (), options))
 
     def all_certificates(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[sites_v3.InstalledCertificateDetail]:
+    ) -> AsyncPages[sites_v3.InstalledCertificateDetail]:
         """Get Site Certificates: ``GET /v3/sites/certificates``."""
         return cast(
-            "AsyncIterator[sites_v3.InstalledCertificateDetail]",
+            "AsyncPages[sites_v3.InstalledCertificateDetail]",
             self._items("all_certificates", (), options),
         )
 
     def all_routes(
         self, site_id: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[sites_v3.SiteRouteFull]:
+    ) -> AsyncPages[sites_v3.SiteRouteFull]:
         """Get a Site's Routes: ``GET /v3/sites/{site_id}/routes``."""
         return cast(
-            "AsyncIterator[sites_v3.SiteRouteFull]", self._items("all_routes", (site_id,), options)
+            "AsyncPages[sites_v3.SiteRouteFull]", self._items("all_routes", (site_id,), options)
         )
 
     async def create(

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
@@ -25,11 +25,10 @@ class AsyncStoreInformationV3(AsyncGroup[AsyncV3API]):
 
     def all_metafields(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[store_information_v3.Metafield]:
+    ) -> AsyncPages[store_information_v3.Metafield]:
         """Get All Store Metafields: ``GET /v3/store/metafields``."""
         return cast(
-            "AsyncIterator[store_information_v3.Metafield]",
-            self._items("all_metafields", (), options),
+            "AsyncPages[store_information_v3.Metafield]", self._items("all_metafields", (), options)
         )
 
     async def create_metafields(

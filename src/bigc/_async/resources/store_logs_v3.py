@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import AsyncGroup
 
 if TYPE_CHECKING:
@@ -23,6 +23,6 @@ class AsyncStoreLogsV3(AsyncGroup[AsyncV3API]):
 
     group = "store_logs_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[store_logs_v3.SystemLog]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncPages[store_logs_v3.SystemLog]:
         """Get System Logs: ``GET /v3/store/systemlogs``."""
-        return cast("AsyncIterator[store_logs_v3.SystemLog]", self._items("all", (), options))
+        return cast("AsyncPages[store_logs_v3.SystemLog]", self._items("all", (), options))

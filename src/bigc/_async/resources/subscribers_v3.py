@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
@@ -23,9 +23,9 @@ class AsyncSubscribersV3(AsyncGroup[AsyncV3API]):
 
     group = "subscribers_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[subscribers_v3.SubscriberFull]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncPages[subscribers_v3.SubscriberFull]:
         """Get Subscribers: ``GET /v3/customers/subscribers``."""
-        return cast("AsyncIterator[subscribers_v3.SubscriberFull]", self._items("all", (), options))
+        return cast("AsyncPages[subscribers_v3.SubscriberFull]", self._items("all", (), options))
 
     async def create(
         self, data: subscribers_v3.SubscriberPost, **options: Unpack[WriteOptions]

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, cast
 
 from .._api import AsyncV2API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
@@ -23,9 +23,9 @@ class AsyncTaxClassesV2(AsyncGroup[AsyncV2API]):
 
     group = "tax_classes_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[tax_classes_v2.TaxClassFull]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncPages[tax_classes_v2.TaxClassFull]:
         """Get All Tax Classes: ``GET /v2/tax_classes``."""
-        return cast("AsyncIterator[tax_classes_v2.TaxClassFull]", self._items("all", (), options))
+        return cast("AsyncPages[tax_classes_v2.TaxClassFull]", self._items("all", (), options))
 
     async def get(
         self, tax_class_id: ID, **options: Unpack[CallOptions]

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import AsyncGroup
 
 if TYPE_CHECKING:
@@ -23,9 +23,9 @@ class AsyncTaxCustomersV3(AsyncGroup[AsyncV3API]):
 
     group = "tax_customers_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[tax_customers_v3.TaxCustomer]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncPages[tax_customers_v3.TaxCustomer]:
         """Get Tax Customers: ``GET /v3/tax/customers``."""
-        return cast("AsyncIterator[tax_customers_v3.TaxCustomer]", self._items("all", (), options))
+        return cast("AsyncPages[tax_customers_v3.TaxCustomer]", self._items("all", (), options))
 
     async def delete_many(self, **options: Unpack[CallOptions]) -> Any:
         """Delete Tax Customers: ``DELETE /v3/tax/customers``."""

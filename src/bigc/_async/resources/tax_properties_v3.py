@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import AsyncGroup
 
 if TYPE_CHECKING:
@@ -25,19 +25,19 @@ class AsyncTaxPropertiesV3(AsyncGroup[AsyncV3API]):
 
     def all_product_properties(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[tax_properties_v3.ProductTaxProperty]:
+    ) -> AsyncPages[tax_properties_v3.ProductTaxProperty]:
         """Get Product Tax Properties: ``GET /v3/tax/products/properties``."""
         return cast(
-            "AsyncIterator[tax_properties_v3.ProductTaxProperty]",
+            "AsyncPages[tax_properties_v3.ProductTaxProperty]",
             self._items("all_product_properties", (), options),
         )
 
     def all_properties(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[tax_properties_v3.Property]:
+    ) -> AsyncPages[tax_properties_v3.Property]:
         """Get Tax Properties: ``GET /v3/tax/properties``."""
         return cast(
-            "AsyncIterator[tax_properties_v3.Property]", self._items("all_properties", (), options)
+            "AsyncPages[tax_properties_v3.Property]", self._items("all_properties", (), options)
         )
 
     async def create_properties(

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import AsyncGroup
 
 if TYPE_CHECKING:
@@ -23,9 +23,9 @@ class AsyncTaxZonesV3(AsyncGroup[AsyncV3API]):
 
     group = "tax_zones_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[tax_rates_zones_v3.TaxZone]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncPages[tax_rates_zones_v3.TaxZone]:
         """Get Tax Zones: ``GET /v3/tax/zones``."""
-        return cast("AsyncIterator[tax_rates_zones_v3.TaxZone]", self._items("all", (), options))
+        return cast("AsyncPages[tax_rates_zones_v3.TaxZone]", self._items("all", (), options))
 
     async def create_many(
         self, data: tax_rates_zones_v3.CreateTaxZonesBody, **options: Unpack[WriteOptions]

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
@@ -27,18 +27,16 @@ class AsyncThemesV3(AsyncGroup[AsyncV3API]):
         """Activate a Theme: ``POST /v3/themes/actions/activate``."""
         return await self._any("activate", (), data, options)
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[themes_v3.GetStoreThemesResult]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncPages[themes_v3.GetStoreThemesResult]:
         """Get all Themes: ``GET /v3/themes``."""
-        return cast(
-            "AsyncIterator[themes_v3.GetStoreThemesResult]", self._items("all", (), options)
-        )
+        return cast("AsyncPages[themes_v3.GetStoreThemesResult]", self._items("all", (), options))
 
     def all_configurations(
         self, theme_uuid: ID, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[themes_v3.ThemeConfigurationFull]:
+    ) -> AsyncPages[themes_v3.ThemeConfigurationFull]:
         """Get Theme Configuration: ``GET /v3/themes/{theme_uuid}/configurations``."""
         return cast(
-            "AsyncIterator[themes_v3.ThemeConfigurationFull]",
+            "AsyncPages[themes_v3.ThemeConfigurationFull]",
             self._items("all_configurations", (theme_uuid,), options),
         )
 

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
@@ -23,9 +23,9 @@ class AsyncWebhooksV3(AsyncGroup[AsyncV3API]):
 
     group = "webhooks_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[webhooks_v3.GetWebhooksResult]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncPages[webhooks_v3.GetWebhooksResult]:
         """Get Webhooks: ``GET /v3/hooks``."""
-        return cast("AsyncIterator[webhooks_v3.GetWebhooksResult]", self._items("all", (), options))
+        return cast("AsyncPages[webhooks_v3.GetWebhooksResult]", self._items("all", (), options))
 
     async def create(
         self, data: webhooks_v3.WebhookBase | None = None, **options: Unpack[WriteOptions]

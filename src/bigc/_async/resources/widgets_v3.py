@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
@@ -25,30 +25,28 @@ class AsyncWidgetsV3(AsyncGroup[AsyncV3API]):
 
     def all_placements(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[widgets_v3.PlacementFull]:
+    ) -> AsyncPages[widgets_v3.PlacementFull]:
         """Get All Placements: ``GET /v3/content/placements``."""
         return cast(
-            "AsyncIterator[widgets_v3.PlacementFull]", self._items("all_placements", (), options)
+            "AsyncPages[widgets_v3.PlacementFull]", self._items("all_placements", (), options)
         )
 
-    def all_regions(self, **options: Unpack[ListOptions]) -> AsyncIterator[widgets_v3.ThemeRegion]:
+    def all_regions(self, **options: Unpack[ListOptions]) -> AsyncPages[widgets_v3.ThemeRegion]:
         """Get Theme Regions: ``GET /v3/content/regions``."""
-        return cast(
-            "AsyncIterator[widgets_v3.ThemeRegion]", self._items("all_regions", (), options)
-        )
+        return cast("AsyncPages[widgets_v3.ThemeRegion]", self._items("all_regions", (), options))
 
     def all_widget_templates(
         self, **options: Unpack[ListOptions]
-    ) -> AsyncIterator[widgets_v3.WidgetTemplateFull]:
+    ) -> AsyncPages[widgets_v3.WidgetTemplateFull]:
         """Get All Widget Templates: ``GET /v3/content/widget-templates``."""
         return cast(
-            "AsyncIterator[widgets_v3.WidgetTemplateFull]",
+            "AsyncPages[widgets_v3.WidgetTemplateFull]",
             self._items("all_widget_templates", (), options),
         )
 
-    def all_widgets(self, **options: Unpack[ListOptions]) -> AsyncIterator[widgets_v3.WidgetFull]:
+    def all_widgets(self, **options: Unpack[ListOptions]) -> AsyncPages[widgets_v3.WidgetFull]:
         """Get All Widgets: ``GET /v3/content/widgets``."""
-        return cast("AsyncIterator[widgets_v3.WidgetFull]", self._items("all_widgets", (), options))
+        return cast("AsyncPages[widgets_v3.WidgetFull]", self._items("all_widgets", (), options))
 
     async def create_placement(
         self, data: widgets_v3.PlacementPost, **options: Unpack[WriteOptions]

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
+from .._pages import AsyncPages
 from ._base import ID, AsyncGroup
 
 if TYPE_CHECKING:
@@ -23,9 +23,9 @@ class AsyncWishlistsV3(AsyncGroup[AsyncV3API]):
 
     group = "wishlists_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> AsyncIterator[wishlists_v3.WishlistFull]:
+    def all(self, **options: Unpack[ListOptions]) -> AsyncPages[wishlists_v3.WishlistFull]:
         """Get All Wishlists: ``GET /v3/wishlists``."""
-        return cast("AsyncIterator[wishlists_v3.WishlistFull]", self._items("all", (), options))
+        return cast("AsyncPages[wishlists_v3.WishlistFull]", self._items("all", (), options))
 
     async def create(
         self, data: wishlists_v3.WishlistPost, **options: Unpack[WriteOptions]

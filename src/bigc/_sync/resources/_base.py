@@ -16,11 +16,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 from bigc._endpoints import Endpoint, endpoints_of
 from bigc._multipart import EncodedBody, has_file, multipart_body
 from bigc._options import CALL_KEYS, LIST_KEYS, WRITE_KEYS, check_options
+from bigc._progress import ListProgress
 from bigc._responses import decode_v2, decode_v3, expect_dict, expect_list
 from bigc._urls import build_path, escape_id
 from bigc.exceptions import DoesNotExistError
 
 from .._api import V2API, V3API
+from .._pages import Pages
 
 if TYPE_CHECKING:
     from bigc._models import Response
@@ -177,14 +179,15 @@ class Group(Generic[API]):
         result = self._send(row, path, data, options)
         return expect_list(result, f"{row.http_method} {path}")
 
-    def _items(self, name: str, ids: tuple[Any, ...], options: Options) -> Iterator[JSON]:
+    def _items(self, name: str, ids: tuple[Any, ...], options: Options) -> Pages[JSON]:
         """Every item of a list, lazily: paged as the row says, or one request."""
         row = self._rows[name]
         if row.kind == "either" and ids[0] is None:
             return self._items(row.detail, (), options)
         row, path = self._start(name, ids, options)
         if row.result == "unpaged":
-            return self._unpaged(row, path, options)
+            progress = ListProgress()
+            return Pages(self._unpaged(row, path, options, progress), progress)
         paging = {k: options.get(k) for k in ("page_size", "concurrency")}
         keys = ("params", "headers", "timeout", "retries", "retry_policy")
         call = {k: options.get(k) for k in keys}
@@ -193,10 +196,13 @@ class Group(Generic[API]):
             return self._api.get_many(path, **paging, **call, cursor=cursor)
         return self._api.get_many(path, **paging, **call)
 
-    def _unpaged(self, row: Endpoint, path: str, options: Options) -> Iterator[JSON]:
+    def _unpaged(
+        self, row: Endpoint, path: str, options: Options, progress: ListProgress
+    ) -> Iterator[JSON]:
         """The items of a list endpoint that has no pagination: one request, when iterated."""
-        items = self._send(row, path, None, options)
-        yield from expect_list(items, f"GET {path}")
+        items = expect_list(self._send(row, path, None, options), f"GET {path}")
+        progress.finished(len(items))
+        yield from items
 
     def _find(self, name: str, item_id: ID, options: Options) -> JSON:
         """Look one item up through a list endpoint's ``id:in`` filter."""

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import ID, Group
 
 if TYPE_CHECKING:
@@ -26,10 +26,10 @@ class AbandonedCartEmailsV3(Group[V3API]):
 
     def all(
         self, **options: Unpack[ListOptions]
-    ) -> Iterator[abandoned_cart_emails_v3.AbandondedCartEmail]:
+    ) -> Pages[abandoned_cart_emails_v3.AbandondedCartEmail]:
         """Get all abandoned cart email templates: ``GET /v3/marketing/abandoned-cart-emails``."""
         return cast(
-            "Iterator[abandoned_cart_emails_v3.AbandondedCartEmail]",
+            "Pages[abandoned_cart_emails_v3.AbandondedCartEmail]",
             self._items("all", (), options),
         )
 

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V2API
+from .._pages import Pages
 from ._base import ID, Group
 
 if TYPE_CHECKING:
@@ -24,9 +24,9 @@ class BannersV2(Group[V2API]):
 
     group = "banners_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[marketing_v2.BannerFull]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[marketing_v2.BannerFull]:
         """Get All Banners: ``GET /v2/banners``."""
-        return cast("Iterator[marketing_v2.BannerFull]", self._items("all", (), options))
+        return cast("Pages[marketing_v2.BannerFull]", self._items("all", (), options))
 
     def create(
         self, data: marketing_v2.BannerBase, **options: Unpack[WriteOptions]

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V2API
+from .._pages import Pages
 from ._base import ID, Group
 
 if TYPE_CHECKING:
@@ -24,15 +24,13 @@ class BlogV2(Group[V2API]):
 
     group = "blog_v2"
 
-    def all_posts(self, **options: Unpack[ListOptions]) -> Iterator[store_content_v2.BlogPostFull]:
+    def all_posts(self, **options: Unpack[ListOptions]) -> Pages[store_content_v2.BlogPostFull]:
         """Get All Blog Posts: ``GET /v2/blog/posts``."""
-        return cast(
-            "Iterator[store_content_v2.BlogPostFull]", self._items("all_posts", (), options)
-        )
+        return cast("Pages[store_content_v2.BlogPostFull]", self._items("all_posts", (), options))
 
-    def all_tags(self, **options: Unpack[ListOptions]) -> Iterator[store_content_v2.BlogTags]:
+    def all_tags(self, **options: Unpack[ListOptions]) -> Pages[store_content_v2.BlogTags]:
         """Get All Blog Tags: ``GET /v2/blog/tags``."""
-        return cast("Iterator[store_content_v2.BlogTags]", self._items("all_tags", (), options))
+        return cast("Pages[store_content_v2.BlogTags]", self._items("all_tags", (), options))
 
     def create_post(
         self, data: store_content_v2.BlogPostBasePost, **options: Unpack[WriteOptions]

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
@@ -24,25 +24,25 @@ class BrandsV3(Group[V3API]):
 
     group = "brands_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[brands_catalog_v3.BrandFull]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[brands_catalog_v3.BrandFull]:
         """Get All Brands: ``GET /v3/catalog/brands``."""
-        return cast("Iterator[brands_catalog_v3.BrandFull]", self._items("all", (), options))
+        return cast("Pages[brands_catalog_v3.BrandFull]", self._items("all", (), options))
 
     def all_brand_metafields(
         self, **options: Unpack[ListOptions]
-    ) -> Iterator[brands_catalog_v3.Metafield]:
+    ) -> Pages[brands_catalog_v3.Metafield]:
         """Get All Brand Metafields: ``GET /v3/catalog/brands/metafields``."""
         return cast(
-            "Iterator[brands_catalog_v3.Metafield]",
+            "Pages[brands_catalog_v3.Metafield]",
             self._items("all_brand_metafields", (), options),
         )
 
     def all_metafields(
         self, brand_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[brands_catalog_v3.MetafieldFull]:
+    ) -> Pages[brands_catalog_v3.MetafieldFull]:
         """Get brand metafields: ``GET /v3/catalog/brands/{brand_id}/metafields``."""
         return cast(
-            "Iterator[brands_catalog_v3.MetafieldFull]",
+            "Pages[brands_catalog_v3.MetafieldFull]",
             self._items("all_metafields", (brand_id,), options),
         )
 

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import ID, Group
 
 if TYPE_CHECKING:
@@ -30,17 +30,15 @@ class CartsV3(Group[V3API]):
         """Add Cart Line Items: ``POST /v3/carts/{cart_id}/items``."""
         return cast("carts_v3.CartFull", self._object("add_line_items", (cart_id,), data, options))
 
-    def all_cart_metafields(self, **options: Unpack[ListOptions]) -> Iterator[carts_v3.Metafield]:
+    def all_cart_metafields(self, **options: Unpack[ListOptions]) -> Pages[carts_v3.Metafield]:
         """Get All Cart Metafields: ``GET /v3/carts/metafields``."""
-        return cast("Iterator[carts_v3.Metafield]", self._items("all_cart_metafields", (), options))
+        return cast("Pages[carts_v3.Metafield]", self._items("all_cart_metafields", (), options))
 
     def all_metafields(
         self, cart_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[carts_v3.Metafield]:
+    ) -> Pages[carts_v3.Metafield]:
         """Get Cart Metafields: ``GET /v3/carts/{cart_id}/metafields``."""
-        return cast(
-            "Iterator[carts_v3.Metafield]", self._items("all_metafields", (cart_id,), options)
-        )
+        return cast("Pages[carts_v3.Metafield]", self._items("all_metafields", (cart_id,), options))
 
     def create(
         self, data: carts_v3.CartCreatePostData, **options: Unpack[WriteOptions]

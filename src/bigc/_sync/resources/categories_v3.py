@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
@@ -24,36 +24,36 @@ class CategoriesV3(Group[V3API]):
 
     group = "categories_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[categories_catalog_v3.Category]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[categories_catalog_v3.Category]:
         """Get All Categories: ``GET /v3/catalog/categories``."""
-        return cast("Iterator[categories_catalog_v3.Category]", self._items("all", (), options))
+        return cast("Pages[categories_catalog_v3.Category]", self._items("all", (), options))
 
     def all_category_metafields(
         self, **options: Unpack[ListOptions]
-    ) -> Iterator[categories_catalog_v3.Metafield]:
+    ) -> Pages[categories_catalog_v3.Metafield]:
         """Get All Category Metafields: ``GET /v3/catalog/categories/metafields``."""
         return cast(
-            "Iterator[categories_catalog_v3.Metafield]",
+            "Pages[categories_catalog_v3.Metafield]",
             self._items("all_category_metafields", (), options),
         )
 
     def all_metafields(
         self, category_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[categories_catalog_v3.MetafieldFull]:
+    ) -> Pages[categories_catalog_v3.MetafieldFull]:
         """Get Category Metafields: ``GET /v3/catalog/categories/{category_id}/metafields``."""
         return cast(
-            "Iterator[categories_catalog_v3.MetafieldFull]",
+            "Pages[categories_catalog_v3.MetafieldFull]",
             self._items("all_metafields", (category_id,), options),
         )
 
     def all_product_sort_order(
         self, category_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[categories_catalog_v3.ProductSortOrder]:
+    ) -> Pages[categories_catalog_v3.ProductSortOrder]:
         """Get Product Sort Order:
         ``GET /v3/catalog/categories/{category_id}/products/sort-order``.
         """
         return cast(
-            "Iterator[categories_catalog_v3.ProductSortOrder]",
+            "Pages[categories_catalog_v3.ProductSortOrder]",
             self._items("all_product_sort_order", (category_id,), options),
         )
 

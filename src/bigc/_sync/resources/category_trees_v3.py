@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import ID, Group
 
 if TYPE_CHECKING:
@@ -24,25 +24,25 @@ class CategoryTreesV3(Group[V3API]):
 
     group = "category_trees_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[category_trees_catalog_v3.Tree]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[category_trees_catalog_v3.Tree]:
         """Get all category trees: ``GET /v3/catalog/trees``."""
-        return cast("Iterator[category_trees_catalog_v3.Tree]", self._items("all", (), options))
+        return cast("Pages[category_trees_catalog_v3.Tree]", self._items("all", (), options))
 
     def all_categories(
         self, tree_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[category_trees_catalog_v3.CategoryNode]:
+    ) -> Pages[category_trees_catalog_v3.CategoryNode]:
         """Get a category tree: ``GET /v3/catalog/trees/{tree_id}/categories``."""
         return cast(
-            "Iterator[category_trees_catalog_v3.CategoryNode]",
+            "Pages[category_trees_catalog_v3.CategoryNode]",
             self._items("all_categories", (tree_id,), options),
         )
 
     def all_tree_categories(
         self, **options: Unpack[ListOptions]
-    ) -> Iterator[category_trees_catalog_v3.GetCategories]:
+    ) -> Pages[category_trees_catalog_v3.GetCategories]:
         """Get All Categories: ``GET /v3/catalog/trees/categories``."""
         return cast(
-            "Iterator[category_trees_catalog_v3.GetCategories]",
+            "Pages[category_trees_catalog_v3.GetCategories]",
             self._items("all_tree_categories", (), options),
         )
 

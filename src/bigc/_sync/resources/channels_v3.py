@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import ID, JSON, Group
 
 if TYPE_CHECKING:
@@ -24,33 +24,30 @@ class ChannelsV3(Group[V3API]):
 
     group = "channels_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[channels_v3.ChannelWithoutCurrencies]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[channels_v3.ChannelWithoutCurrencies]:
         """Get All Channels: ``GET /v3/channels``."""
-        return cast(
-            "Iterator[channels_v3.ChannelWithoutCurrencies]", self._items("all", (), options)
-        )
+        return cast("Pages[channels_v3.ChannelWithoutCurrencies]", self._items("all", (), options))
 
     def all_currency_assignments(
         self, **options: Unpack[ListOptions]
-    ) -> Iterator[channels_v3.CurrencyNotRequiredWithChannelId]:
+    ) -> Pages[channels_v3.CurrencyNotRequiredWithChannelId]:
         """Get All Channels Currency Assignments: ``GET /v3/channels/currency-assignments``."""
         return cast(
-            "Iterator[channels_v3.CurrencyNotRequiredWithChannelId]",
+            "Pages[channels_v3.CurrencyNotRequiredWithChannelId]",
             self._items("all_currency_assignments", (), options),
         )
 
     def all_listings(
         self, channel_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[channels_v3.Listing]:
+    ) -> Pages[channels_v3.Listing]:
         """Get Channel Listings: ``GET /v3/channels/{channel_id}/listings``."""
         return cast(
-            "Iterator[channels_v3.Listing]",
-            self._items("all_listings", (channel_id,), options),
+            "Pages[channels_v3.Listing]", self._items("all_listings", (channel_id,), options)
         )
 
-    def all_metafields(self, **options: Unpack[ListOptions]) -> Iterator[channels_v3.Metafield]:
+    def all_metafields(self, **options: Unpack[ListOptions]) -> Pages[channels_v3.Metafield]:
         """Get All Channel Metafields: ``GET /v3/channels/metafields``."""
-        return cast("Iterator[channels_v3.Metafield]", self._items("all_metafields", (), options))
+        return cast("Pages[channels_v3.Metafield]", self._items("all_metafields", (), options))
 
     def create(
         self, data: channels_v3.CreateChannelReq, **options: Unpack[WriteOptions]

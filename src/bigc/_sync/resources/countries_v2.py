@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, cast
 
 from .._api import V2API
+from .._pages import Pages
 from ._base import ID, Group
 
 if TYPE_CHECKING:
@@ -24,25 +24,25 @@ class CountriesV2(Group[V2API]):
 
     group = "countries_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[geography_v2.CountryFull]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[geography_v2.CountryFull]:
         """Get All Countries: ``GET /v2/countries``."""
-        return cast("Iterator[geography_v2.CountryFull]", self._items("all", (), options))
+        return cast("Pages[geography_v2.CountryFull]", self._items("all", (), options))
 
     def all_country_states(
         self, **options: Unpack[ListOptions]
-    ) -> Iterator[geography_v2.CountriesStateFull]:
+    ) -> Pages[geography_v2.CountriesStateFull]:
         """Get All States: ``GET /v2/countries/states``."""
         return cast(
-            "Iterator[geography_v2.CountriesStateFull]",
+            "Pages[geography_v2.CountriesStateFull]",
             self._items("all_country_states", (), options),
         )
 
     def all_states(
         self, country_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[geography_v2.CountriesStateFull]:
+    ) -> Pages[geography_v2.CountriesStateFull]:
         """Get All Country's States: ``GET /v2/countries/{country_id}/states``."""
         return cast(
-            "Iterator[geography_v2.CountriesStateFull]",
+            "Pages[geography_v2.CountriesStateFull]",
             self._items("all_states", (country_id,), options),
         )
 

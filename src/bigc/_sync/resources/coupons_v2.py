@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V2API
+from .._pages import Pages
 from ._base import ID, Group
 
 if TYPE_CHECKING:
@@ -24,9 +24,9 @@ class CouponsV2(Group[V2API]):
 
     group = "coupons_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[marketing_v2.CouponFull]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[marketing_v2.CouponFull]:
         """Get All Coupons: ``GET /v2/coupons``."""
-        return cast("Iterator[marketing_v2.CouponFull]", self._items("all", (), options))
+        return cast("Pages[marketing_v2.CouponFull]", self._items("all", (), options))
 
     def create(
         self, data: marketing_v2.CouponBase, **options: Unpack[WriteOptions]

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, cast
 
 from .._api import V2API
+from .._pages import Pages
 from ._base import ID, JSON, Group
 
 if TYPE_CHECKING:
@@ -24,9 +24,9 @@ class CurrenciesV2(Group[V2API]):
 
     group = "currencies_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[currencies_v2.CurrencyFull]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[currencies_v2.CurrencyFull]:
         """Get All Currencies: ``GET /v2/currencies``."""
-        return cast("Iterator[currencies_v2.CurrencyFull]", self._items("all", (), options))
+        return cast("Pages[currencies_v2.CurrencyFull]", self._items("all", (), options))
 
     def create(
         self, data: currencies_v2.CurrencyPost | None = None, **options: Unpack[WriteOptions]

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import Group
 
 if TYPE_CHECKING:
@@ -26,10 +26,10 @@ class CustomTemplateAssociationsV3(Group[V3API]):
 
     def all(
         self, **options: Unpack[ListOptions]
-    ) -> Iterator[custom_template_associations_v3.CustomTemplateAssociation]:
+    ) -> Pages[custom_template_associations_v3.CustomTemplateAssociation]:
         """Get Custom Template Associations: ``GET /v3/storefront/custom-template-associations``."""
         return cast(
-            "Iterator[custom_template_associations_v3.CustomTemplateAssociation]",
+            "Pages[custom_template_associations_v3.CustomTemplateAssociation]",
             self._items("all", (), options),
         )
 

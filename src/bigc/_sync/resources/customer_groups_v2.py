@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V2API
+from .._pages import Pages
 from ._base import ID, Group
 
 if TYPE_CHECKING:
@@ -24,9 +24,9 @@ class CustomerGroupsV2(Group[V2API]):
 
     group = "customer_groups_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[customers_v2.CustomerGroupFull]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[customers_v2.CustomerGroupFull]:
         """Get All Customer Groups: ``GET /v2/customer_groups``."""
-        return cast("Iterator[customers_v2.CustomerGroupFull]", self._items("all", (), options))
+        return cast("Pages[customers_v2.CustomerGroupFull]", self._items("all", (), options))
 
     def create(
         self, data: customers_v2.CustomerGroupPostPut, **options: Unpack[WriteOptions]

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V2API
+from .._pages import Pages
 from ._base import ID, Group
 
 if TYPE_CHECKING:
@@ -24,16 +24,16 @@ class CustomersV2(Group[V2API]):
 
     group = "customers_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[customers_v2.CustomerFull]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[customers_v2.CustomerFull]:
         """Get All Customers: ``GET /v2/customers``."""
-        return cast("Iterator[customers_v2.CustomerFull]", self._items("all", (), options))
+        return cast("Pages[customers_v2.CustomerFull]", self._items("all", (), options))
 
     def all_addresses(
         self, customer_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[customers_v2.CustomerAddressFull]:
+    ) -> Pages[customers_v2.CustomerAddressFull]:
         """Get All Customer Addresses: ``GET /v2/customers/{customer_id}/addresses``."""
         return cast(
-            "Iterator[customers_v2.CustomerAddressFull]",
+            "Pages[customers_v2.CustomerAddressFull]",
             self._items("all_addresses", (customer_id,), options),
         )
 

@@ -4,10 +4,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import ID, Group
 
 if TYPE_CHECKING:
@@ -24,74 +25,76 @@ class CustomersV3(Group[V3API]):
 
     group = "customers_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[customers_v3.CustomerFull]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[customers_v3.CustomerFull]:
         """Get All Customers: ``GET /v3/customers``."""
-        return cast("Iterator[customers_v3.CustomerFull]", self._items("all", (), options))
+        return cast("Pages[customers_v3.CustomerFull]", self._items("all", (), options))
 
     def all_addresses(
         self, **options: Unpack[ListOptions]
-    ) -> Iterator[customers_v3.GetCustomersAddressesResult]:
+    ) -> Pages[customers_v3.GetCustomersAddressesResult]:
         """Get All Customer Addresses: ``GET /v3/customers/addresses``."""
         return cast(
-            "Iterator[customers_v3.GetCustomersAddressesResult]",
+            "Pages[customers_v3.GetCustomersAddressesResult]",
             self._items("all_addresses", (), options),
         )
 
     def all_attribute_values(
         self, **options: Unpack[ListOptions]
-    ) -> Iterator[customers_v3.GetCustomersAttributeValuesResult]:
+    ) -> Pages[customers_v3.GetCustomersAttributeValuesResult]:
         """Get All Customer Attribute Values: ``GET /v3/customers/attribute-values``."""
         return cast(
-            "Iterator[customers_v3.GetCustomersAttributeValuesResult]",
+            "Pages[customers_v3.GetCustomersAttributeValuesResult]",
             self._items("all_attribute_values", (), options),
         )
 
     def all_attributes(
         self, **options: Unpack[ListOptions]
-    ) -> Iterator[customers_v3.GetCustomersAttributesResult]:
+    ) -> Pages[customers_v3.GetCustomersAttributesResult]:
         """Get All Customer Attributes: ``GET /v3/customers/attributes``."""
         return cast(
-            "Iterator[customers_v3.GetCustomersAttributesResult]",
+            "Pages[customers_v3.GetCustomersAttributesResult]",
             self._items("all_attributes", (), options),
         )
 
     def all_customer_metafields(
         self, **options: Unpack[ListOptions]
-    ) -> Iterator[customers_v3.Metafield]:
+    ) -> Pages[customers_v3.Metafield]:
         """Get All Customer Metafields: ``GET /v3/customers/metafields``."""
         return cast(
-            "Iterator[customers_v3.Metafield]",
+            "Pages[customers_v3.Metafield]",
             self._items("all_customer_metafields", (), options),
         )
 
     def all_form_field_values(
         self, **options: Unpack[ListOptions]
-    ) -> Iterator[customers_v3.GetCustomersFormFieldValuesResult]:
+    ) -> Pages[customers_v3.GetCustomersFormFieldValuesResult]:
         """Get Customer Form Field Values: ``GET /v3/customers/form-field-values``."""
         return cast(
-            "Iterator[customers_v3.GetCustomersFormFieldValuesResult]",
+            "Pages[customers_v3.GetCustomersFormFieldValuesResult]",
             self._items("all_form_field_values", (), options),
         )
 
     def all_metafields(
         self, customer_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[customers_v3.MetafieldFull]:
+    ) -> Pages[customers_v3.MetafieldFull]:
         """Get Customer Metafields: ``GET /v3/customers/{customer_id}/metafields``."""
         return cast(
-            "Iterator[customers_v3.MetafieldFull]",
+            "Pages[customers_v3.MetafieldFull]",
             self._items("all_metafields", (customer_id,), options),
         )
 
     def create(
         self, data: customers_v3.CustomerPost, **options: Unpack[WriteOptions]
     ) -> customers_v3.CustomerFull:
-        """Create Customers: ``POST /v3/customers``."""
+        """Create Customers: a batch of one, returning the one item: ``POST /v3/customers``."""
         return cast("customers_v3.CustomerFull", self._batch_one("create", (), data, options))
 
     def create_address(
         self, data: customers_v3.AddressPost, **options: Unpack[WriteOptions]
     ) -> customers_v3.CreateCustomersAddressesResult:
-        """Create a Customer Address: ``POST /v3/customers/addresses``."""
+        """Create a Customer Address: a batch of one, returning the one item:
+        ``POST /v3/customers/addresses``.
+        """
         return cast(
             "customers_v3.CreateCustomersAddressesResult",
             self._batch_one("create_address", (), data, options),
@@ -141,17 +144,19 @@ class CustomersV3(Group[V3API]):
         )
 
     def delete(self, customer_id: ID, **options: Unpack[CallOptions]) -> None:
-        """Delete Customers: ``DELETE /v3/customers``."""
+        """Delete Customers: one item, by id:in: ``DELETE /v3/customers``."""
         self._delete_one("delete", customer_id, options)
 
     def delete_address(self, address_id: ID, **options: Unpack[CallOptions]) -> None:
-        """Delete a Customer Address: ``DELETE /v3/customers/addresses``."""
+        """Delete a Customer Address: one item, by id:in: ``DELETE /v3/customers/addresses``."""
         self._delete_one("delete_address", address_id, options)
 
     def delete_addresses(
         self, address_ids: Sequence[ID] | None = None, **options: Unpack[CallOptions]
     ) -> None:
-        """Delete a Customer Address: ``DELETE /v3/customers/addresses``."""
+        """Delete a Customer Address, by id:in (IDs, or params={'id:in': [...]}):
+        ``DELETE /v3/customers/addresses``.
+        """
         self._delete_ids("delete_addresses", address_ids, options)
 
     def delete_attribute_values(self, **options: Unpack[CallOptions]) -> Any:
@@ -165,7 +170,9 @@ class CustomersV3(Group[V3API]):
     def delete_many(
         self, customer_ids: Sequence[ID] | None = None, **options: Unpack[CallOptions]
     ) -> None:
-        """Delete Customers: ``DELETE /v3/customers``."""
+        """Delete Customers, by id:in (IDs, or params={'id:in': [...]}):
+        ``DELETE /v3/customers``.
+        """
         self._delete_ids("delete_many", customer_ids, options)
 
     def delete_metafield(
@@ -186,13 +193,15 @@ class CustomersV3(Group[V3API]):
         )
 
     def get(self, customer_id: ID, **options: Unpack[CallOptions]) -> customers_v3.CustomerFull:
-        """Get All Customers: ``GET /v3/customers``."""
+        """One item by ID, looked up through the list's id:in filter: ``GET /v3/customers``."""
         return cast("customers_v3.CustomerFull", self._find("get", customer_id, options))
 
     def get_address(
         self, address_id: ID, **options: Unpack[CallOptions]
     ) -> customers_v3.GetCustomersAddressesResult:
-        """Get All Customer Addresses: ``GET /v3/customers/addresses``."""
+        """One item by ID, looked up through the list's id:in filter:
+        ``GET /v3/customers/addresses``.
+        """
         return cast(
             "customers_v3.GetCustomersAddressesResult",
             self._find("get_address", address_id, options),
@@ -238,7 +247,7 @@ class CustomersV3(Group[V3API]):
     def update(
         self, customer_id: ID, data: customers_v3.CustomerPut, **options: Unpack[CallOptions]
     ) -> customers_v3.CustomerFull:
-        """Update Customers: ``PUT /v3/customers``."""
+        """Update Customers: a batch of one, returning the one item: ``PUT /v3/customers``."""
         return cast(
             "customers_v3.CustomerFull",
             self._batch_one("update", (customer_id,), data, options),
@@ -247,7 +256,9 @@ class CustomersV3(Group[V3API]):
     def update_address(
         self, address_id: ID, data: customers_v3.AddressPut, **options: Unpack[CallOptions]
     ) -> customers_v3.UpdateCustomersAddressesResult:
-        """Update a Customer Address: ``PUT /v3/customers/addresses``."""
+        """Update a Customer Address: a batch of one, returning the one item:
+        ``PUT /v3/customers/addresses``.
+        """
         return cast(
             "customers_v3.UpdateCustomersAddressesResult",
             self._batch_one("update_address", (address_id,), data, options),
@@ -292,7 +303,7 @@ class CustomersV3(Group[V3API]):
     def update_form_field(
         self, customer_id: ID, data: customers_v3.FormFieldValueFull, **options: Unpack[CallOptions]
     ) -> customers_v3.UpdateCustomerFormFieldValuesResult:
-        """Upsert Customer Form Field Values (Deprecated):
+        """Upsert Customer Form Field Values (Deprecated): a batch of one, returning the one item:
         ``PUT /v3/customers/form-field-values``.
         """
         return cast(

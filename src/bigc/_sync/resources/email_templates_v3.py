@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import ID, Group
 
 if TYPE_CHECKING:
@@ -24,9 +24,9 @@ class EmailTemplatesV3(Group[V3API]):
 
     group = "email_templates_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[email_templates_v3.EmailTemplate]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[email_templates_v3.EmailTemplate]:
         """Get Email Templates: ``GET /v3/marketing/email-templates``."""
-        return cast("Iterator[email_templates_v3.EmailTemplate]", self._items("all", (), options))
+        return cast("Pages[email_templates_v3.EmailTemplate]", self._items("all", (), options))
 
     def delete(self, template_name: ID, **options: Unpack[CallOptions]) -> Any:
         """Delete Email Template Override:

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V2API
+from .._pages import Pages
 from ._base import ID, JSON, Group
 
 if TYPE_CHECKING:
@@ -24,9 +24,9 @@ class GiftCertificatesV2(Group[V2API]):
 
     group = "gift_certificates_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[marketing_v2.GiftCertificateFull]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[marketing_v2.GiftCertificateFull]:
         """Get All Gift Certificates: ``GET /v2/gift_certificates``."""
-        return cast("Iterator[marketing_v2.GiftCertificateFull]", self._items("all", (), options))
+        return cast("Pages[marketing_v2.GiftCertificateFull]", self._items("all", (), options))
 
     def create(
         self, data: marketing_v2.GiftCertificatePost | None = None, **options: Unpack[WriteOptions]

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
@@ -26,10 +26,10 @@ class HostingV3(Group[V3API]):
 
     def all_projects(
         self, **options: Unpack[ListOptions]
-    ) -> Iterator[infrastructure_hosting_v3.Project]:
+    ) -> Pages[infrastructure_hosting_v3.Project]:
         """List Projects: ``GET /v3/infrastructure/projects``."""
         return cast(
-            "Iterator[infrastructure_hosting_v3.Project]",
+            "Pages[infrastructure_hosting_v3.Project]",
             self._items("all_projects", (), options),
         )
 

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import ID, Group
 
 if TYPE_CHECKING:
@@ -36,16 +36,16 @@ class InventoryV3(Group[V3API]):
         """Relative Adjustment: ``POST /v3/inventory/adjustments/relative``."""
         return self._any("adjust_relative", (), data, options)
 
-    def all_items(self, **options: Unpack[ListOptions]) -> Iterator[inventory_v3.ItemResponse]:
+    def all_items(self, **options: Unpack[ListOptions]) -> Pages[inventory_v3.ItemResponse]:
         """Get Inventory at Locations: ``GET /v3/inventory/items``."""
-        return cast("Iterator[inventory_v3.ItemResponse]", self._items("all_items", (), options))
+        return cast("Pages[inventory_v3.ItemResponse]", self._items("all_items", (), options))
 
     def all_location_items(
         self, location_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[inventory_v3.LocationItemsResponse]:
+    ) -> Pages[inventory_v3.LocationItemsResponse]:
         """Get Inventory at a Location: ``GET /v3/inventory/locations/{location_id}/items``."""
         return cast(
-            "Iterator[inventory_v3.LocationItemsResponse]",
+            "Pages[inventory_v3.LocationItemsResponse]",
             self._items("all_location_items", (location_id,), options),
         )
 

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import ID, Group
 
 if TYPE_CHECKING:
@@ -24,25 +24,25 @@ class LocationsV3(Group[V3API]):
 
     group = "locations_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[locations_v3.LocationResponse]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[locations_v3.LocationResponse]:
         """Get Locations: ``GET /v3/inventory/locations``."""
-        return cast("Iterator[locations_v3.LocationResponse]", self._items("all", (), options))
+        return cast("Pages[locations_v3.LocationResponse]", self._items("all", (), options))
 
     def all_location_metafields(
         self, **options: Unpack[ListOptions]
-    ) -> Iterator[locations_v3.Metafield]:
+    ) -> Pages[locations_v3.Metafield]:
         """Get All Metafields: ``GET /v3/inventory/locations/metafields``."""
         return cast(
-            "Iterator[locations_v3.Metafield]",
+            "Pages[locations_v3.Metafield]",
             self._items("all_location_metafields", (), options),
         )
 
     def all_metafields(
         self, location_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[locations_v3.Metafield]:
+    ) -> Pages[locations_v3.Metafield]:
         """Get Metafields: ``GET /v3/inventory/locations/{location_id}/metafields``."""
         return cast(
-            "Iterator[locations_v3.Metafield]",
+            "Pages[locations_v3.Metafield]",
             self._items("all_metafields", (location_id,), options),
         )
 

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import ID, Group
 
 if TYPE_CHECKING:
@@ -24,15 +24,13 @@ class OrderMetafieldsV3(Group[V3API]):
 
     group = "order_metafields_v3"
 
-    def all(self, order_id: ID, **options: Unpack[ListOptions]) -> Iterator[orders_v3.Metafield]:
+    def all(self, order_id: ID, **options: Unpack[ListOptions]) -> Pages[orders_v3.Metafield]:
         """Get Order Metafields: ``GET /v3/orders/{order_id}/metafields``."""
-        return cast("Iterator[orders_v3.Metafield]", self._items("all", (order_id,), options))
+        return cast("Pages[orders_v3.Metafield]", self._items("all", (order_id,), options))
 
-    def all_order_metafields(self, **options: Unpack[ListOptions]) -> Iterator[orders_v3.Metafield]:
+    def all_order_metafields(self, **options: Unpack[ListOptions]) -> Pages[orders_v3.Metafield]:
         """Get All Order Metafields: ``GET /v3/orders/metafields``."""
-        return cast(
-            "Iterator[orders_v3.Metafield]", self._items("all_order_metafields", (), options)
-        )
+        return cast("Pages[orders_v3.Metafield]", self._items("all_order_metafields", (), options))
 
     def create(
         self, order_id: ID, data: orders_v3.MetafieldBasePost, **options: Unpack[WriteOptions]

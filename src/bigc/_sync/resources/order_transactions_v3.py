@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import ID, Group
 
 if TYPE_CHECKING:
@@ -24,6 +24,6 @@ class OrderTransactionsV3(Group[V3API]):
 
     group = "order_transactions_v3"
 
-    def all(self, order_id: ID, **options: Unpack[ListOptions]) -> Iterator[orders_v3.Transaction]:
+    def all(self, order_id: ID, **options: Unpack[ListOptions]) -> Pages[orders_v3.Transaction]:
         """Get Transactions: ``GET /v3/orders/{order_id}/transactions``."""
-        return cast("Iterator[orders_v3.Transaction]", self._items("all", (order_id,), options))
+        return cast("Pages[orders_v3.Transaction]", self._items("all", (order_id,), options))

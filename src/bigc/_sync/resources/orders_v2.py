@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V2API
+from .._pages import Pages
 from ._base import ID, Group
 
 if TYPE_CHECKING:
@@ -24,9 +24,9 @@ class OrdersV2(Group[V2API]):
 
     group = "orders_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[orders_v2.OrderResp]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[orders_v2.OrderResp]:
         """Get All Orders: ``GET /v2/orders``."""
-        return cast("Iterator[orders_v2.OrderResp]", self._items("all", (), options))
+        return cast("Pages[orders_v2.OrderResp]", self._items("all", (), options))
 
     def all_consignment_shipping_quotes(
         self, order_id: ID, shipping_consignment_id: ID, **options: Unpack[CallOptions]
@@ -44,55 +44,53 @@ class OrdersV2(Group[V2API]):
 
     def all_coupons(
         self, order_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[orders_v2.OrderCouponsBase]:
+    ) -> Pages[orders_v2.OrderCouponsBase]:
         """List Order Coupons: ``GET /v2/orders/{order_id}/coupons``."""
         return cast(
-            "Iterator[orders_v2.OrderCouponsBase]",
+            "Pages[orders_v2.OrderCouponsBase]",
             self._items("all_coupons", (order_id,), options),
         )
 
     def all_messages(
         self, order_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[orders_v2.GetOrderMessagesResult]:
+    ) -> Pages[orders_v2.GetOrderMessagesResult]:
         """Get Order Messages: ``GET /v2/orders/{order_id}/messages``."""
         return cast(
-            "Iterator[orders_v2.GetOrderMessagesResult]",
+            "Pages[orders_v2.GetOrderMessagesResult]",
             self._items("all_messages", (order_id,), options),
         )
 
     def all_order_statuses(
         self, **options: Unpack[ListOptions]
-    ) -> Iterator[orders_v2.OrderStatusBase]:
+    ) -> Pages[orders_v2.OrderStatusBase]:
         """Get All Order Statuses: ``GET /v2/order_statuses``."""
         return cast(
-            "Iterator[orders_v2.OrderStatusBase]",
-            self._items("all_order_statuses", (), options),
+            "Pages[orders_v2.OrderStatusBase]", self._items("all_order_statuses", (), options)
         )
 
     def all_products(
         self, order_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[orders_v2.OrderProducts]:
+    ) -> Pages[orders_v2.OrderProducts]:
         """List Order Products: ``GET /v2/orders/{order_id}/products``."""
         return cast(
-            "Iterator[orders_v2.OrderProducts]",
-            self._items("all_products", (order_id,), options),
+            "Pages[orders_v2.OrderProducts]", self._items("all_products", (order_id,), options)
         )
 
     def all_shipments(
         self, order_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[orders_v2.OrderShipment]:
+    ) -> Pages[orders_v2.OrderShipment]:
         """Get Order Shipments: ``GET /v2/orders/{order_id}/shipments``."""
         return cast(
-            "Iterator[orders_v2.OrderShipment]",
+            "Pages[orders_v2.OrderShipment]",
             self._items("all_shipments", (order_id,), options),
         )
 
     def all_shipping_addresses(
         self, order_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[orders_v2.OrderShippingAddress]:
+    ) -> Pages[orders_v2.OrderShippingAddress]:
         """Get Order Shipping Addresses: ``GET /v2/orders/{order_id}/shipping_addresses``."""
         return cast(
-            "Iterator[orders_v2.OrderShippingAddress]",
+            "Pages[orders_v2.OrderShippingAddress]",
             self._items("all_shipping_addresses", (order_id,), options),
         )
 
@@ -109,11 +107,10 @@ class OrdersV2(Group[V2API]):
 
     def all_taxes(
         self, order_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[orders_v2.OrderTaxesBase]:
+    ) -> Pages[orders_v2.OrderTaxesBase]:
         """Get All Order Taxes: ``GET /v2/orders/{order_id}/taxes``."""
         return cast(
-            "Iterator[orders_v2.OrderTaxesBase]",
-            self._items("all_taxes", (order_id,), options),
+            "Pages[orders_v2.OrderTaxesBase]", self._items("all_taxes", (order_id,), options)
         )
 
     def archive(self, order_id: ID, **options: Unpack[CallOptions]) -> Any:

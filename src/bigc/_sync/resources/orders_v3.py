@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import ID, Group
 
 if TYPE_CHECKING:
@@ -26,22 +26,23 @@ class OrdersV3(Group[V3API]):
 
     def all_order_refunds(
         self, order_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[orders_v3.Refund]:
+    ) -> Pages[orders_v3.Refund]:
         """Get Refunds for Order: ``GET /v3/orders/{order_id}/payment_actions/refunds``."""
         return cast(
-            "Iterator[orders_v3.Refund]",
-            self._items("all_order_refunds", (order_id,), options),
+            "Pages[orders_v3.Refund]", self._items("all_order_refunds", (order_id,), options)
         )
 
     def all_refunds(
         self, order_id: ID | None = None, **options: Unpack[ListOptions]
-    ) -> Iterator[orders_v3.Refund]:
-        """Get Refunds for Order: ``GET /v3/orders/{order_id}/payment_actions/refunds``."""
-        return cast("Iterator[orders_v3.Refund]", self._items("all_refunds", (order_id,), options))
+    ) -> Pages[orders_v3.Refund]:
+        """Get Refunds for Order (without an ID: every order's):
+        ``GET /v3/orders/{order_id}/payment_actions/refunds``.
+        """
+        return cast("Pages[orders_v3.Refund]", self._items("all_refunds", (order_id,), options))
 
-    def all_store_refunds(self, **options: Unpack[ListOptions]) -> Iterator[orders_v3.Refund]:
+    def all_store_refunds(self, **options: Unpack[ListOptions]) -> Pages[orders_v3.Refund]:
         """Get All Refunds: ``GET /v3/orders/payment_actions/refunds``."""
-        return cast("Iterator[orders_v3.Refund]", self._items("all_store_refunds", (), options))
+        return cast("Pages[orders_v3.Refund]", self._items("all_store_refunds", (), options))
 
     def capture_payment(self, order_id: ID, **options: Unpack[WriteOptions]) -> Any:
         """Capture order payment: ``POST /v3/orders/{order_id}/payment_actions/capture``."""
@@ -62,7 +63,9 @@ class OrdersV3(Group[V3API]):
         return self._any("get_order_settings_channel", (channel_id,), None, options)
 
     def get_refund(self, refund_id: ID, **options: Unpack[CallOptions]) -> orders_v3.Refund:
-        """Get All Refunds: ``GET /v3/orders/payment_actions/refunds``."""
+        """One item by ID, looked up through the list's id:in filter:
+        ``GET /v3/orders/payment_actions/refunds``.
+        """
         return cast("orders_v3.Refund", self._find("get_refund", refund_id, options))
 
     def get_refund_by_id(

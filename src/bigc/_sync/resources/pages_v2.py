@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V2API
+from .._pages import Pages
 from ._base import ID, Group
 
 if TYPE_CHECKING:
@@ -24,9 +24,9 @@ class PagesV2(Group[V2API]):
 
     group = "pages_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[store_content_v2.PageFull]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[store_content_v2.PageFull]:
         """Get All Pages (Deprecated): ``GET /v2/pages``."""
-        return cast("Iterator[store_content_v2.PageFull]", self._items("all", (), options))
+        return cast("Pages[store_content_v2.PageFull]", self._items("all", (), options))
 
     def create(
         self, data: store_content_v2.PageBase, **options: Unpack[WriteOptions]

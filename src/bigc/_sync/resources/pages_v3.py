@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import ID, Group
 
 if TYPE_CHECKING:
@@ -24,9 +24,9 @@ class PagesV3(Group[V3API]):
 
     group = "pages_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[pages_v3.GetPagesResult]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[pages_v3.GetPagesResult]:
         """Get Pages: ``GET /v3/content/pages``."""
-        return cast("Iterator[pages_v3.GetPagesResult]", self._items("all", (), options))
+        return cast("Pages[pages_v3.GetPagesResult]", self._items("all", (), options))
 
     def create(
         self, data: pages_v3.CreatePagesBody, **options: Unpack[WriteOptions]

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, cast
 
 from .._api import V2API
+from .._pages import Pages
 from ._base import Group
 
 if TYPE_CHECKING:
@@ -24,6 +24,6 @@ class PaymentMethodsV2(Group[V2API]):
 
     group = "payment_methods_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[methods_payments_v2.PaymentBase]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[methods_payments_v2.PaymentBase]:
         """Get All Payment Methods: ``GET /v2/payments/methods``."""
-        return cast("Iterator[methods_payments_v2.PaymentBase]", self._items("all", (), options))
+        return cast("Pages[methods_payments_v2.PaymentBase]", self._items("all", (), options))

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import Group
 
 if TYPE_CHECKING:
@@ -26,9 +26,9 @@ class PaymentMethodsV3(Group[V3API]):
 
     def all(
         self, **options: Unpack[ListOptions]
-    ) -> Iterator[accepted_methods_payments_v3.PaymentMethodFull]:
+    ) -> Pages[accepted_methods_payments_v3.PaymentMethodFull]:
         """Get Accepted Payment Methods: ``GET /v3/payments/methods``."""
         return cast(
-            "Iterator[accepted_methods_payments_v3.PaymentMethodFull]",
+            "Pages[accepted_methods_payments_v3.PaymentMethodFull]",
             self._items("all", (), options),
         )

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import Group
 
 if TYPE_CHECKING:
@@ -24,12 +24,10 @@ class PickupMethodsV3(Group[V3API]):
 
     group = "pickup_methods_v3"
 
-    def all(
-        self, **options: Unpack[ListOptions]
-    ) -> Iterator[pickup_methods_v3.PickupMethodResponse]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[pickup_methods_v3.PickupMethodResponse]:
         """Get Pickup Methods: ``GET /v3/pickup/methods``."""
         return cast(
-            "Iterator[pickup_methods_v3.PickupMethodResponse]", self._items("all", (), options)
+            "Pages[pickup_methods_v3.PickupMethodResponse]", self._items("all", (), options)
         )
 
     def create_many(

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import Group
 
 if TYPE_CHECKING:
@@ -24,9 +24,9 @@ class PickupsV3(Group[V3API]):
 
     group = "pickups_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[pickup_v3.Pickup]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[pickup_v3.Pickup]:
         """Get Pickups: ``GET /v3/orders/pickups``."""
-        return cast("Iterator[pickup_v3.Pickup]", self._items("all", (), options))
+        return cast("Pages[pickup_v3.Pickup]", self._items("all", (), options))
 
     def create_many(
         self, data: pickup_v3.PostPickupBody, **options: Unpack[WriteOptions]

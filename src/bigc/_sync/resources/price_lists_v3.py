@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import ID, JSON, Group
 
 if TYPE_CHECKING:
@@ -24,36 +24,36 @@ class PriceListsV3(Group[V3API]):
 
     group = "price_lists_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[price_lists_v3.GetPriceListsResult]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[price_lists_v3.GetPriceListsResult]:
         """Get All Price Lists: ``GET /v3/pricelists``."""
-        return cast("Iterator[price_lists_v3.GetPriceListsResult]", self._items("all", (), options))
+        return cast("Pages[price_lists_v3.GetPriceListsResult]", self._items("all", (), options))
 
     def all_assignments(
         self, **options: Unpack[ListOptions]
-    ) -> Iterator[price_lists_v3.AssignmentForGetResponse]:
+    ) -> Pages[price_lists_v3.AssignmentForGetResponse]:
         """Get Price List Assignments: ``GET /v3/pricelists/assignments``."""
         return cast(
-            "Iterator[price_lists_v3.AssignmentForGetResponse]",
+            "Pages[price_lists_v3.AssignmentForGetResponse]",
             self._items("all_assignments", (), options),
         )
 
     def all_records(
         self, price_list_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[price_lists_v3.GetPriceListRecordsResult]:
+    ) -> Pages[price_lists_v3.GetPriceListRecordsResult]:
         """Get All Price List Records: ``GET /v3/pricelists/{price_list_id}/records``."""
         return cast(
-            "Iterator[price_lists_v3.GetPriceListRecordsResult]",
+            "Pages[price_lists_v3.GetPriceListRecordsResult]",
             self._items("all_records", (price_list_id,), options),
         )
 
     def all_variant_records(
         self, price_list_id: ID, variant_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[price_lists_v3.GetPriceListRecordsByVariantIdResult]:
+    ) -> Pages[price_lists_v3.GetPriceListRecordsByVariantIdResult]:
         """Get Price Records by Variant:
         ``GET /v3/pricelists/{price_list_id}/records/{variant_id}``.
         """
         return cast(
-            "Iterator[price_lists_v3.GetPriceListRecordsByVariantIdResult]",
+            "Pages[price_lists_v3.GetPriceListRecordsByVariantIdResult]",
             self._items("all_variant_records", (price_list_id, variant_id), options),
         )
 

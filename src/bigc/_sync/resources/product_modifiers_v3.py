@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
@@ -26,21 +26,21 @@ class ProductModifiersV3(Group[V3API]):
 
     def all(
         self, product_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[product_modifiers_catalog_v3.ProductModifierFull]:
+    ) -> Pages[product_modifiers_catalog_v3.ProductModifierFull]:
         """Get all product modifiers: ``GET /v3/catalog/products/{product_id}/modifiers``."""
         return cast(
-            "Iterator[product_modifiers_catalog_v3.ProductModifierFull]",
+            "Pages[product_modifiers_catalog_v3.ProductModifierFull]",
             self._items("all", (product_id,), options),
         )
 
     def all_values(
         self, product_id: ID, modifier_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[product_modifiers_catalog_v3.ProductModifierOptionValueFull]:
+    ) -> Pages[product_modifiers_catalog_v3.ProductModifierOptionValueFull]:
         """Get all product modifier values:
         ``GET /v3/catalog/products/{product_id}/modifiers/{modifier_id}/values``.
         """
         return cast(
-            "Iterator[product_modifiers_catalog_v3.ProductModifierOptionValueFull]",
+            "Pages[product_modifiers_catalog_v3.ProductModifierOptionValueFull]",
             self._items("all_values", (product_id, modifier_id), options),
         )
 

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import ID, Group
 
 if TYPE_CHECKING:
@@ -26,21 +26,21 @@ class ProductOptionsV3(Group[V3API]):
 
     def all(
         self, product_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[product_variant_options_catalog_v3.ProductOptionFull]:
+    ) -> Pages[product_variant_options_catalog_v3.ProductOptionFull]:
         """Get All Product Variant Options: ``GET /v3/catalog/products/{product_id}/options``."""
         return cast(
-            "Iterator[product_variant_options_catalog_v3.ProductOptionFull]",
+            "Pages[product_variant_options_catalog_v3.ProductOptionFull]",
             self._items("all", (product_id,), options),
         )
 
     def all_values(
         self, product_id: ID, option_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[product_variant_options_catalog_v3.GetProductVariantOptionValuesResult]:
+    ) -> Pages[product_variant_options_catalog_v3.GetProductVariantOptionValuesResult]:
         """Get All Product Variant Option Values:
         ``GET /v3/catalog/products/{product_id}/options/{option_id}/values``.
         """
         return cast(
-            "Iterator[product_variant_options_catalog_v3.GetProductVariantOptionValuesResult]",
+            "Pages[product_variant_options_catalog_v3.GetProductVariantOptionValuesResult]",
             self._items("all_values", (product_id, option_id), options),
         )
 

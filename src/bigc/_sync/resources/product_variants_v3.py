@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import ID, Group
 
 if TYPE_CHECKING:
@@ -26,39 +26,39 @@ class ProductVariantsV3(Group[V3API]):
 
     def all(
         self, product_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[product_variants_catalog_v3.ProductVariantFull]:
+    ) -> Pages[product_variants_catalog_v3.ProductVariantFull]:
         """Get all product variants: ``GET /v3/catalog/products/{product_id}/variants``."""
         return cast(
-            "Iterator[product_variants_catalog_v3.ProductVariantFull]",
+            "Pages[product_variants_catalog_v3.ProductVariantFull]",
             self._items("all", (product_id,), options),
         )
 
     def all_catalog_variant_metafields(
         self, **options: Unpack[ListOptions]
-    ) -> Iterator[product_variants_catalog_v3.Metafield]:
+    ) -> Pages[product_variants_catalog_v3.Metafield]:
         """Get all product variant metafields: ``GET /v3/catalog/variants/metafields``."""
         return cast(
-            "Iterator[product_variants_catalog_v3.Metafield]",
+            "Pages[product_variants_catalog_v3.Metafield]",
             self._items("all_catalog_variant_metafields", (), options),
         )
 
     def all_catalog_variants(
         self, **options: Unpack[ListOptions]
-    ) -> Iterator[product_variants_catalog_v3.GetVariantsResult]:
+    ) -> Pages[product_variants_catalog_v3.GetVariantsResult]:
         """Get all variants: ``GET /v3/catalog/variants``."""
         return cast(
-            "Iterator[product_variants_catalog_v3.GetVariantsResult]",
+            "Pages[product_variants_catalog_v3.GetVariantsResult]",
             self._items("all_catalog_variants", (), options),
         )
 
     def all_metafields(
         self, product_id: ID, variant_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[product_variants_catalog_v3.MetafieldFull]:
+    ) -> Pages[product_variants_catalog_v3.MetafieldFull]:
         """Get Product Variant Metafields:
         ``GET /v3/catalog/products/{product_id}/variants/{variant_id}/metafields``.
         """
         return cast(
-            "Iterator[product_variants_catalog_v3.MetafieldFull]",
+            "Pages[product_variants_catalog_v3.MetafieldFull]",
             self._items("all_metafields", (product_id, variant_id), options),
         )
 

@@ -4,11 +4,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
-from ._base import ID, Group
+from .._pages import Pages
+from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -24,103 +24,99 @@ class ProductsV3(Group[V3API]):
 
     group = "products_v3"
 
-    def all(
-        self, **options: Unpack[ListOptions]
-    ) -> Iterator[products_catalog_v3.GetProductsResult]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[products_catalog_v3.GetProductsResult]:
         """Get All Products: ``GET /v3/catalog/products``."""
-        return cast(
-            "Iterator[products_catalog_v3.GetProductsResult]", self._items("all", (), options)
-        )
+        return cast("Pages[products_catalog_v3.GetProductsResult]", self._items("all", (), options))
 
     def all_bulk_pricing_rules(
         self, product_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[products_catalog_v3.GetAllBulkPricingRulesResult]:
+    ) -> Pages[products_catalog_v3.GetAllBulkPricingRulesResult]:
         """Get all Bulk Pricing Rules:
         ``GET /v3/catalog/products/{product_id}/bulk-pricing-rules``.
         """
         return cast(
-            "Iterator[products_catalog_v3.GetAllBulkPricingRulesResult]",
+            "Pages[products_catalog_v3.GetAllBulkPricingRulesResult]",
             self._items("all_bulk_pricing_rules", (product_id,), options),
         )
 
     def all_category_assignments(
         self, **options: Unpack[ListOptions]
-    ) -> Iterator[products_catalog_v3.ProductCategoryAssignment]:
+    ) -> Pages[products_catalog_v3.ProductCategoryAssignment]:
         """Get Products Category Assignments: ``GET /v3/catalog/products/category-assignments``."""
         return cast(
-            "Iterator[products_catalog_v3.ProductCategoryAssignment]",
+            "Pages[products_catalog_v3.ProductCategoryAssignment]",
             self._items("all_category_assignments", (), options),
         )
 
     def all_channel_assignments(
         self, **options: Unpack[ListOptions]
-    ) -> Iterator[products_catalog_v3.ProductChannelAssignment]:
+    ) -> Pages[products_catalog_v3.ProductChannelAssignment]:
         """Get Products Channel Assignments: ``GET /v3/catalog/products/channel-assignments``."""
         return cast(
-            "Iterator[products_catalog_v3.ProductChannelAssignment]",
+            "Pages[products_catalog_v3.ProductChannelAssignment]",
             self._items("all_channel_assignments", (), options),
         )
 
     def all_complex_rules(
         self, product_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[products_catalog_v3.ComplexRuleBase]:
+    ) -> Pages[products_catalog_v3.ComplexRuleBase]:
         """Get Complex Rules: ``GET /v3/catalog/products/{product_id}/complex-rules``."""
         return cast(
-            "Iterator[products_catalog_v3.ComplexRuleBase]",
+            "Pages[products_catalog_v3.ComplexRuleBase]",
             self._items("all_complex_rules", (product_id,), options),
         )
 
     def all_custom_fields(
         self, product_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[products_catalog_v3.CustomFieldData]:
+    ) -> Pages[products_catalog_v3.CustomFieldData]:
         """Get Product Custom Fields: ``GET /v3/catalog/products/{product_id}/custom-fields``."""
         return cast(
-            "Iterator[products_catalog_v3.CustomFieldData]",
+            "Pages[products_catalog_v3.CustomFieldData]",
             self._items("all_custom_fields", (product_id,), options),
         )
 
     def all_images(
         self, product_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[products_catalog_v3.ProductImageFull]:
+    ) -> Pages[products_catalog_v3.ProductImageFull]:
         """Get All Product Images: ``GET /v3/catalog/products/{product_id}/images``."""
         return cast(
-            "Iterator[products_catalog_v3.ProductImageFull]",
+            "Pages[products_catalog_v3.ProductImageFull]",
             self._items("all_images", (product_id,), options),
         )
 
     def all_metafields(
         self, product_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[products_catalog_v3.MetafieldFull]:
+    ) -> Pages[products_catalog_v3.MetafieldFull]:
         """Get Product Metafields: ``GET /v3/catalog/products/{product_id}/metafields``."""
         return cast(
-            "Iterator[products_catalog_v3.MetafieldFull]",
+            "Pages[products_catalog_v3.MetafieldFull]",
             self._items("all_metafields", (product_id,), options),
         )
 
     def all_product_metafields(
         self, **options: Unpack[ListOptions]
-    ) -> Iterator[products_catalog_v3.Metafield]:
+    ) -> Pages[products_catalog_v3.Metafield]:
         """Get All Product Metafields: ``GET /v3/catalog/products/metafields``."""
         return cast(
-            "Iterator[products_catalog_v3.Metafield]",
+            "Pages[products_catalog_v3.Metafield]",
             self._items("all_product_metafields", (), options),
         )
 
     def all_reviews(
         self, product_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[products_catalog_v3.GetProductReviewsResult]:
+    ) -> Pages[products_catalog_v3.GetProductReviewsResult]:
         """Get Product Reviews: ``GET /v3/catalog/products/{product_id}/reviews``."""
         return cast(
-            "Iterator[products_catalog_v3.GetProductReviewsResult]",
+            "Pages[products_catalog_v3.GetProductReviewsResult]",
             self._items("all_reviews", (product_id,), options),
         )
 
     def all_videos(
         self, product_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[products_catalog_v3.ProductVideoFull]:
+    ) -> Pages[products_catalog_v3.ProductVideoFull]:
         """Get All Product Videos: ``GET /v3/catalog/products/{product_id}/videos``."""
         return cast(
-            "Iterator[products_catalog_v3.ProductVideoFull]",
+            "Pages[products_catalog_v3.ProductVideoFull]",
             self._items("all_videos", (product_id,), options),
         )
 
@@ -171,10 +167,7 @@ class ProductsV3(Group[V3API]):
         )
 
     def create_image(
-        self,
-        product_id: ID,
-        data: products_catalog_v3.CreateProductImageBody,
-        **options: Unpack[WriteOptions],
+        self, product_id: ID, data: Body, **options: Unpack[WriteOptions]
     ) -> products_catalog_v3.CreateProductImageResult:
         """Create a Product Image: ``POST /v3/catalog/products/{product_id}/images``."""
         return cast(
@@ -478,11 +471,7 @@ class ProductsV3(Group[V3API]):
         )
 
     def update_image(
-        self,
-        product_id: ID,
-        image_id: ID,
-        data: products_catalog_v3.UpdateProductImageBody,
-        **options: Unpack[CallOptions],
+        self, product_id: ID, image_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> products_catalog_v3.UpdateProductImageResult:
         """Update a Product Image: ``PUT /v3/catalog/products/{product_id}/images/{image_id}``."""
         return cast(

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import ID, Group
 
 if TYPE_CHECKING:
@@ -24,26 +24,25 @@ class PromotionsV3(Group[V3API]):
 
     group = "promotions_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[promotions_v3.GetPromotionsResult]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[promotions_v3.GetPromotionsResult]:
         """Get All Promotions: ``GET /v3/promotions``."""
-        return cast("Iterator[promotions_v3.GetPromotionsResult]", self._items("all", (), options))
+        return cast("Pages[promotions_v3.GetPromotionsResult]", self._items("all", (), options))
 
     def all_codes(
         self, promotion_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[promotions_v3.CouponCode]:
+    ) -> Pages[promotions_v3.CouponCode]:
         """Get Coupon Codes: ``GET /v3/promotions/{promotion_id}/codes``."""
         return cast(
-            "Iterator[promotions_v3.CouponCode]",
+            "Pages[promotions_v3.CouponCode]",
             self._items("all_codes", (promotion_id,), options),
         )
 
     def all_promotion_codes(
         self, **options: Unpack[ListOptions]
-    ) -> Iterator[promotions_v3.CouponCode]:
+    ) -> Pages[promotions_v3.CouponCode]:
         """Get A Coupon Code: ``GET /v3/promotions/codes``."""
         return cast(
-            "Iterator[promotions_v3.CouponCode]",
-            self._items("all_promotion_codes", (), options),
+            "Pages[promotions_v3.CouponCode]", self._items("all_promotion_codes", (), options)
         )
 
     def create(

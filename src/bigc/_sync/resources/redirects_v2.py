@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V2API
+from .._pages import Pages
 from ._base import ID, Group
 
 if TYPE_CHECKING:
@@ -24,9 +24,9 @@ class RedirectsV2(Group[V2API]):
 
     group = "redirects_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[store_content_v2.Redirect]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[store_content_v2.Redirect]:
         """Get All Redirects: ``GET /v2/redirects``."""
-        return cast("Iterator[store_content_v2.Redirect]", self._items("all", (), options))
+        return cast("Pages[store_content_v2.Redirect]", self._items("all", (), options))
 
     def create(
         self, data: store_content_v2.Redirect, **options: Unpack[WriteOptions]

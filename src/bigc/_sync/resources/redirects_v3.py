@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
@@ -24,16 +24,16 @@ class RedirectsV3(Group[V3API]):
 
     group = "redirects_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[redirects_v3.T301RedirectRead]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[redirects_v3.T301RedirectRead]:
         """Get Redirects: ``GET /v3/storefront/redirects``."""
-        return cast("Iterator[redirects_v3.T301RedirectRead]", self._items("all", (), options))
+        return cast("Pages[redirects_v3.T301RedirectRead]", self._items("all", (), options))
 
     def all_imex_jobs(
         self, **options: Unpack[ListOptions]
-    ) -> Iterator[redirects_v3.T301RedirectImportExportJobRead]:
+    ) -> Pages[redirects_v3.T301RedirectImportExportJobRead]:
         """Get Redirect Import-Export Jobs: ``GET /v3/storefront/redirects/imex/jobs``."""
         return cast(
-            "Iterator[redirects_v3.T301RedirectImportExportJobRead]",
+            "Pages[redirects_v3.T301RedirectImportExportJobRead]",
             self._items("all_imex_jobs", (), options),
         )
 

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import ID, Group
 
 if TYPE_CHECKING:
@@ -24,9 +24,9 @@ class ScriptsV3(Group[V3API]):
 
     group = "scripts_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[scripts_v3.ScriptFull]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[scripts_v3.ScriptFull]:
         """Get All Scripts: ``GET /v3/content/scripts``."""
-        return cast("Iterator[scripts_v3.ScriptFull]", self._items("all", (), options))
+        return cast("Pages[scripts_v3.ScriptFull]", self._items("all", (), options))
 
     def create(
         self, data: scripts_v3.ScriptPost, **options: Unpack[WriteOptions]

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import ID, Group
 
 if TYPE_CHECKING:
@@ -24,18 +24,18 @@ class SegmentsV3(Group[V3API]):
 
     group = "segments_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[segments_v3.Segment]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[segments_v3.Segment]:
         """Get All Segments: ``GET /v3/segments``."""
-        return cast("Iterator[segments_v3.Segment]", self._items("all", (), options))
+        return cast("Pages[segments_v3.Segment]", self._items("all", (), options))
 
     def all_shopper_profiles(
         self, segment_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[segments_v3.ShopperProfile]:
+    ) -> Pages[segments_v3.ShopperProfile]:
         """Get All Shopper Profiles in a Segment:
         ``GET /v3/segments/{segment_id}/shopper-profiles``.
         """
         return cast(
-            "Iterator[segments_v3.ShopperProfile]",
+            "Pages[segments_v3.ShopperProfile]",
             self._items("all_shopper_profiles", (segment_id,), options),
         )
 

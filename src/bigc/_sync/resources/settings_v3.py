@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
@@ -24,39 +24,36 @@ class SettingsV3(Group[V3API]):
 
     group = "settings_v3"
 
-    def all_analytics(
-        self, **options: Unpack[ListOptions]
-    ) -> Iterator[settings_v3.AnalyticsProvider]:
+    def all_analytics(self, **options: Unpack[ListOptions]) -> Pages[settings_v3.AnalyticsProvider]:
         """Get All Web Analytics Providers: ``GET /v3/settings/analytics``."""
         return cast(
-            "Iterator[settings_v3.AnalyticsProvider]",
-            self._items("all_analytics", (), options),
+            "Pages[settings_v3.AnalyticsProvider]", self._items("all_analytics", (), options)
         )
 
     def all_search_filter_available(
         self, **options: Unpack[ListOptions]
-    ) -> Iterator[settings_v3.AvailableFilter]:
+    ) -> Pages[settings_v3.AvailableFilter]:
         """Get Available Filters: ``GET /v3/settings/search/filters/available``."""
         return cast(
-            "Iterator[settings_v3.AvailableFilter]",
+            "Pages[settings_v3.AvailableFilter]",
             self._items("all_search_filter_available", (), options),
         )
 
     def all_search_filter_contexts(
         self, **options: Unpack[ListOptions]
-    ) -> Iterator[settings_v3.ConfiguredFiltersOverride]:
+    ) -> Pages[settings_v3.ConfiguredFiltersOverride]:
         """Get Contextual Filters: ``GET /v3/settings/search/filters/contexts``."""
         return cast(
-            "Iterator[settings_v3.ConfiguredFiltersOverride]",
+            "Pages[settings_v3.ConfiguredFiltersOverride]",
             self._items("all_search_filter_contexts", (), options),
         )
 
     def all_search_filters(
         self, **options: Unpack[ListOptions]
-    ) -> Iterator[settings_v3.ConfiguredFilter]:
+    ) -> Pages[settings_v3.ConfiguredFilter]:
         """Get Enabled Filters: ``GET /v3/settings/search/filters``."""
         return cast(
-            "Iterator[settings_v3.ConfiguredFilter]",
+            "Pages[settings_v3.ConfiguredFilter]",
             self._items("all_search_filters", (), options),
         )
 

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V2API
+from .._pages import Pages
 from ._base import ID, Group
 
 if TYPE_CHECKING:
@@ -26,20 +26,19 @@ class ShippingV2(Group[V2API]):
 
     def all_zone_methods(
         self, zone_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[shipping_v2.ShippingMethodFull]:
+    ) -> Pages[shipping_v2.ShippingMethodFull]:
         """Get All Shipping Methods in a Zone: ``GET /v2/shipping/zones/{zone_id}/methods``."""
         return cast(
-            "Iterator[shipping_v2.ShippingMethodFull]",
+            "Pages[shipping_v2.ShippingMethodFull]",
             self._items("all_zone_methods", (zone_id,), options),
         )
 
     def all_zones(
         self, **options: Unpack[ListOptions]
-    ) -> Iterator[shipping_v2.GetShippingZonesResult]:
+    ) -> Pages[shipping_v2.GetShippingZonesResult]:
         """Get All Shipping Zones: ``GET /v2/shipping/zones``."""
         return cast(
-            "Iterator[shipping_v2.GetShippingZonesResult]",
-            self._items("all_zones", (), options),
+            "Pages[shipping_v2.GetShippingZonesResult]", self._items("all_zones", (), options)
         )
 
     def create_carrier_connection(

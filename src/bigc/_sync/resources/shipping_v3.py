@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import ID, Group
 
 if TYPE_CHECKING:
@@ -26,10 +26,10 @@ class ShippingV3(Group[V3API]):
 
     def all_product_customs_information(
         self, **options: Unpack[ListOptions]
-    ) -> Iterator[shipping_v3.CustomsInformation]:
+    ) -> Pages[shipping_v3.CustomsInformation]:
         """Get Customs Information: ``GET /v3/shipping/products/customs-information``."""
         return cast(
-            "Iterator[shipping_v3.CustomsInformation]",
+            "Pages[shipping_v3.CustomsInformation]",
             self._items("all_product_customs_information", (), options),
         )
 

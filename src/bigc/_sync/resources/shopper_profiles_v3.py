@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import ID, Group
 
 if TYPE_CHECKING:
@@ -24,18 +24,18 @@ class ShopperProfilesV3(Group[V3API]):
 
     group = "shopper_profiles_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[segments_v3.ShopperProfile]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[segments_v3.ShopperProfile]:
         """Get All Shopper Profiles: ``GET /v3/shopper-profiles``."""
-        return cast("Iterator[segments_v3.ShopperProfile]", self._items("all", (), options))
+        return cast("Pages[segments_v3.ShopperProfile]", self._items("all", (), options))
 
     def all_segments(
         self, shopper_profile_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[segments_v3.Segment]:
+    ) -> Pages[segments_v3.Segment]:
         """Get All Segments for a Shopper Profile:
         ``GET /v3/shopper-profiles/{shopper_profile_id}/segments``.
         """
         return cast(
-            "Iterator[segments_v3.Segment]",
+            "Pages[segments_v3.Segment]",
             self._items("all_segments", (shopper_profile_id,), options),
         )
 

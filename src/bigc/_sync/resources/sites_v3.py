@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import ID, JSON, Group
 
 if TYPE_CHECKING:
@@ -24,26 +24,24 @@ class SitesV3(Group[V3API]):
 
     group = "sites_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[sites_v3.Site]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[sites_v3.Site]:
         """Get Sites: ``GET /v3/sites``."""
-        return cast("Iterator[sites_v3.Site]", self._items("all", (), options))
+        return cast("Pages[sites_v3.Site]", self._items("all", (), options))
 
     def all_certificates(
         self, **options: Unpack[ListOptions]
-    ) -> Iterator[sites_v3.InstalledCertificateDetail]:
+    ) -> Pages[sites_v3.InstalledCertificateDetail]:
         """Get Site Certificates: ``GET /v3/sites/certificates``."""
         return cast(
-            "Iterator[sites_v3.InstalledCertificateDetail]",
+            "Pages[sites_v3.InstalledCertificateDetail]",
             self._items("all_certificates", (), options),
         )
 
     def all_routes(
         self, site_id: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[sites_v3.SiteRouteFull]:
+    ) -> Pages[sites_v3.SiteRouteFull]:
         """Get a Site's Routes: ``GET /v3/sites/{site_id}/routes``."""
-        return cast(
-            "Iterator[sites_v3.SiteRouteFull]", self._items("all_routes", (site_id,), options)
-        )
+        return cast("Pages[sites_v3.SiteRouteFull]", self._items("all_routes", (site_id,), options))
 
     def create(self, data: sites_v3.PostSite, **options: Unpack[WriteOptions]) -> sites_v3.Site:
         """Create a Site: ``POST /v3/sites``."""

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import ID, Group
 
 if TYPE_CHECKING:
@@ -26,11 +26,10 @@ class StoreInformationV3(Group[V3API]):
 
     def all_metafields(
         self, **options: Unpack[ListOptions]
-    ) -> Iterator[store_information_v3.Metafield]:
+    ) -> Pages[store_information_v3.Metafield]:
         """Get All Store Metafields: ``GET /v3/store/metafields``."""
         return cast(
-            "Iterator[store_information_v3.Metafield]",
-            self._items("all_metafields", (), options),
+            "Pages[store_information_v3.Metafield]", self._items("all_metafields", (), options)
         )
 
     def create_metafields(

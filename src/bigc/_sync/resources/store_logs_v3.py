@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import Group
 
 if TYPE_CHECKING:
@@ -24,6 +24,6 @@ class StoreLogsV3(Group[V3API]):
 
     group = "store_logs_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[store_logs_v3.SystemLog]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[store_logs_v3.SystemLog]:
         """Get System Logs: ``GET /v3/store/systemlogs``."""
-        return cast("Iterator[store_logs_v3.SystemLog]", self._items("all", (), options))
+        return cast("Pages[store_logs_v3.SystemLog]", self._items("all", (), options))

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import ID, Group
 
 if TYPE_CHECKING:
@@ -24,9 +24,9 @@ class SubscribersV3(Group[V3API]):
 
     group = "subscribers_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[subscribers_v3.SubscriberFull]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[subscribers_v3.SubscriberFull]:
         """Get Subscribers: ``GET /v3/customers/subscribers``."""
-        return cast("Iterator[subscribers_v3.SubscriberFull]", self._items("all", (), options))
+        return cast("Pages[subscribers_v3.SubscriberFull]", self._items("all", (), options))
 
     def create(
         self, data: subscribers_v3.SubscriberPost, **options: Unpack[WriteOptions]

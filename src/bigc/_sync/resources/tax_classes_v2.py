@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, cast
 
 from .._api import V2API
+from .._pages import Pages
 from ._base import ID, Group
 
 if TYPE_CHECKING:
@@ -24,9 +24,9 @@ class TaxClassesV2(Group[V2API]):
 
     group = "tax_classes_v2"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[tax_classes_v2.TaxClassFull]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[tax_classes_v2.TaxClassFull]:
         """Get All Tax Classes: ``GET /v2/tax_classes``."""
-        return cast("Iterator[tax_classes_v2.TaxClassFull]", self._items("all", (), options))
+        return cast("Pages[tax_classes_v2.TaxClassFull]", self._items("all", (), options))
 
     def get(self, tax_class_id: ID, **options: Unpack[CallOptions]) -> tax_classes_v2.TaxClassFull:
         """Get a Tax Class: ``GET /v2/tax_classes/{tax_class_id}``."""

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import Group
 
 if TYPE_CHECKING:
@@ -24,9 +24,9 @@ class TaxCustomersV3(Group[V3API]):
 
     group = "tax_customers_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[tax_customers_v3.TaxCustomer]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[tax_customers_v3.TaxCustomer]:
         """Get Tax Customers: ``GET /v3/tax/customers``."""
-        return cast("Iterator[tax_customers_v3.TaxCustomer]", self._items("all", (), options))
+        return cast("Pages[tax_customers_v3.TaxCustomer]", self._items("all", (), options))
 
     def delete_many(self, **options: Unpack[CallOptions]) -> Any:
         """Delete Tax Customers: ``DELETE /v3/tax/customers``."""

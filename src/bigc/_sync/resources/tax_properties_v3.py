@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import Group
 
 if TYPE_CHECKING:
@@ -26,20 +26,16 @@ class TaxPropertiesV3(Group[V3API]):
 
     def all_product_properties(
         self, **options: Unpack[ListOptions]
-    ) -> Iterator[tax_properties_v3.ProductTaxProperty]:
+    ) -> Pages[tax_properties_v3.ProductTaxProperty]:
         """Get Product Tax Properties: ``GET /v3/tax/products/properties``."""
         return cast(
-            "Iterator[tax_properties_v3.ProductTaxProperty]",
+            "Pages[tax_properties_v3.ProductTaxProperty]",
             self._items("all_product_properties", (), options),
         )
 
-    def all_properties(
-        self, **options: Unpack[ListOptions]
-    ) -> Iterator[tax_properties_v3.Property]:
+    def all_properties(self, **options: Unpack[ListOptions]) -> Pages[tax_properties_v3.Property]:
         """Get Tax Properties: ``GET /v3/tax/properties``."""
-        return cast(
-            "Iterator[tax_properties_v3.Property]", self._items("all_properties", (), options)
-        )
+        return cast("Pages[tax_properties_v3.Property]", self._items("all_properties", (), options))
 
     def create_properties(
         self, data: tax_properties_v3.CreateTaxPropertiesBody, **options: Unpack[WriteOptions]

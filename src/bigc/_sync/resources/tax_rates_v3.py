@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import Group
 
 if TYPE_CHECKING:
@@ -24,9 +24,9 @@ class TaxRatesV3(Group[V3API]):
 
     group = "tax_rates_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[tax_rates_zones_v3.TaxRate]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[tax_rates_zones_v3.TaxRate]:
         """Get Tax Rates: ``GET /v3/tax/rates``."""
-        return cast("Iterator[tax_rates_zones_v3.TaxRate]", self._items("all", (), options))
+        return cast("Pages[tax_rates_zones_v3.TaxRate]", self._items("all", (), options))
 
     def create_many(
         self, data: tax_rates_zones_v3.CreateTaxRatesBody, **options: Unpack[WriteOptions]

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
@@ -28,16 +28,16 @@ class ThemesV3(Group[V3API]):
         """Activate a Theme: ``POST /v3/themes/actions/activate``."""
         return self._any("activate", (), data, options)
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[themes_v3.GetStoreThemesResult]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[themes_v3.GetStoreThemesResult]:
         """Get all Themes: ``GET /v3/themes``."""
-        return cast("Iterator[themes_v3.GetStoreThemesResult]", self._items("all", (), options))
+        return cast("Pages[themes_v3.GetStoreThemesResult]", self._items("all", (), options))
 
     def all_configurations(
         self, theme_uuid: ID, **options: Unpack[ListOptions]
-    ) -> Iterator[themes_v3.ThemeConfigurationFull]:
+    ) -> Pages[themes_v3.ThemeConfigurationFull]:
         """Get Theme Configuration: ``GET /v3/themes/{theme_uuid}/configurations``."""
         return cast(
-            "Iterator[themes_v3.ThemeConfigurationFull]",
+            "Pages[themes_v3.ThemeConfigurationFull]",
             self._items("all_configurations", (theme_uuid,), options),
         )
 

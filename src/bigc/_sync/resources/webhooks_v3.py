@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import ID, Group
 
 if TYPE_CHECKING:
@@ -24,9 +24,9 @@ class WebhooksV3(Group[V3API]):
 
     group = "webhooks_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[webhooks_v3.GetWebhooksResult]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[webhooks_v3.GetWebhooksResult]:
         """Get Webhooks: ``GET /v3/hooks``."""
-        return cast("Iterator[webhooks_v3.GetWebhooksResult]", self._items("all", (), options))
+        return cast("Pages[webhooks_v3.GetWebhooksResult]", self._items("all", (), options))
 
     def create(
         self, data: webhooks_v3.WebhookBase | None = None, **options: Unpack[WriteOptions]

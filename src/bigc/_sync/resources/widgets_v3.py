@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import ID, Group
 
 if TYPE_CHECKING:
@@ -24,28 +24,26 @@ class WidgetsV3(Group[V3API]):
 
     group = "widgets_v3"
 
-    def all_placements(self, **options: Unpack[ListOptions]) -> Iterator[widgets_v3.PlacementFull]:
+    def all_placements(self, **options: Unpack[ListOptions]) -> Pages[widgets_v3.PlacementFull]:
         """Get All Placements: ``GET /v3/content/placements``."""
-        return cast(
-            "Iterator[widgets_v3.PlacementFull]", self._items("all_placements", (), options)
-        )
+        return cast("Pages[widgets_v3.PlacementFull]", self._items("all_placements", (), options))
 
-    def all_regions(self, **options: Unpack[ListOptions]) -> Iterator[widgets_v3.ThemeRegion]:
+    def all_regions(self, **options: Unpack[ListOptions]) -> Pages[widgets_v3.ThemeRegion]:
         """Get Theme Regions: ``GET /v3/content/regions``."""
-        return cast("Iterator[widgets_v3.ThemeRegion]", self._items("all_regions", (), options))
+        return cast("Pages[widgets_v3.ThemeRegion]", self._items("all_regions", (), options))
 
     def all_widget_templates(
         self, **options: Unpack[ListOptions]
-    ) -> Iterator[widgets_v3.WidgetTemplateFull]:
+    ) -> Pages[widgets_v3.WidgetTemplateFull]:
         """Get All Widget Templates: ``GET /v3/content/widget-templates``."""
         return cast(
-            "Iterator[widgets_v3.WidgetTemplateFull]",
+            "Pages[widgets_v3.WidgetTemplateFull]",
             self._items("all_widget_templates", (), options),
         )
 
-    def all_widgets(self, **options: Unpack[ListOptions]) -> Iterator[widgets_v3.WidgetFull]:
+    def all_widgets(self, **options: Unpack[ListOptions]) -> Pages[widgets_v3.WidgetFull]:
         """Get All Widgets: ``GET /v3/content/widgets``."""
-        return cast("Iterator[widgets_v3.WidgetFull]", self._items("all_widgets", (), options))
+        return cast("Pages[widgets_v3.WidgetFull]", self._items("all_widgets", (), options))
 
     def create_placement(
         self, data: widgets_v3.PlacementPost, **options: Unpack[WriteOptions]

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
+from .._pages import Pages
 from ._base import ID, Group
 
 if TYPE_CHECKING:
@@ -24,9 +24,9 @@ class WishlistsV3(Group[V3API]):
 
     group = "wishlists_v3"
 
-    def all(self, **options: Unpack[ListOptions]) -> Iterator[wishlists_v3.WishlistFull]:
+    def all(self, **options: Unpack[ListOptions]) -> Pages[wishlists_v3.WishlistFull]:
         """Get All Wishlists: ``GET /v3/wishlists``."""
-        return cast("Iterator[wishlists_v3.WishlistFull]", self._items("all", (), options))
+        return cast("Pages[wishlists_v3.WishlistFull]", self._items("all", (), options))
 
     def create(
         self, data: wishlists_v3.WishlistPost, **options: Unpack[WriteOptions]
