@@ -118,6 +118,39 @@ def merged(schema: Mapping[str, Any]) -> dict[str, Any]:
     return result
 
 
+def rule(schema: Any, depth: int = 0) -> dict[str, Any]:
+    """What a request body must be, compactly: ``type`` (JSON types), ``enum``,
+    ``required`` and ``properties`` of an object, ``items`` of an array. Parts a
+    client may not send (``readOnly``) and parts of a ``oneOf`` are left open."""
+    schema = merged(schema)
+    found: dict[str, Any] = {}
+    kind = type_of(schema)
+    if kind in JSON_TYPES and not any(k in schema for k in ("oneOf", "anyOf")):
+        found["type"] = [kind, "null"] if schema.get("nullable") else [kind]
+    if schema.get("enum") and kind in ("string", "integer"):
+        found["enum"] = [v for v in schema["enum"] if v is not None]
+    if depth >= MAX_DEPTH:
+        return found
+    if kind == "object":
+        props = {
+            name: merged(prop)
+            for name, prop in sorted(schema.get("properties", {}).items())
+            if not merged(prop).get("readOnly")
+        }
+        # A required name the schema never declares (a flaw in a few files) is not enforced.
+        required = sorted(n for n in schema.get("required", []) if not props or n in props)
+        if required:
+            found["required"] = required
+        rules = {name: rule(prop, depth + 1) for name, prop in props.items()}
+        if any(rules.values()):
+            found["properties"] = {name: r for name, r in rules.items() if r}
+    if kind == "array" and schema.get("items"):
+        items = rule(schema["items"], depth + 1)
+        if items:
+            found["items"] = items
+    return found
+
+
 def type_of(schema: Mapping[str, Any]) -> str | None:
     kind = schema.get("type")
     if isinstance(kind, str):
@@ -208,6 +241,8 @@ class Builder:
         }
         entry.update(self.answer(row, doc.inline(schema), examples))
         entry.update(self.request(doc, op, params))
+        if entry.get("rule", {}).get("type") == ["array"]:
+            entry["body"] = "list"  # the JSON body is a list, whatever other media say
         filters = self.filters(doc, params)
         if filters:
             entry["filters"] = filters
@@ -289,30 +324,8 @@ class Builder:
         if schema is None:
             return {}
         schema = merged(doc.inline(schema))
-        result: dict[str, Any] = {}
-        if type_of(schema) == "array":
-            schema = merged(schema.get("items", {}))
-            if type_of(schema) not in (None, "object"):
-                result["items"] = type_of(schema)  # a list of IDs, say
-        # A required name the schema never declares (a flaw in a few files) is not enforced.
-        declared = schema.get("properties")
-        required = sorted(n for n in schema.get("required", []) if not declared or n in declared)
-        if required:
-            result["required"] = required
-        types, enums = {}, {}
-        for name, prop in sorted(schema.get("properties", {}).items()):
-            prop = merged(prop)
-            kind = type_of(prop)
-            if kind in JSON_TYPES and not any(k in prop for k in ("oneOf", "anyOf")):
-                types[name] = [kind, "null"] if prop.get("nullable") else [kind]
-            if kind == "string" and prop.get("enum"):
-                enums[name] = [v for v in prop["enum"] if v is not None]
-        if types:
-            result["types"] = types
-        if enums:
-            result["enums"] = enums
-        result["example"] = sample(schema, required_only=True)
-        return result
+        item = merged(schema.get("items", {})) if type_of(schema) == "array" else schema
+        return {"rule": rule(schema), "example": sample(item, required_only=True)}
 
     def filters(self, doc: Document, params: list[Any]) -> dict[str, str]:
         found: dict[str, str] = {}

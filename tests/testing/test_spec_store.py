@@ -135,6 +135,20 @@ def test_a_value_outside_the_enum_is_a_422(api: Caller) -> None:
     assert answer.status == 422 and "permission_set" in answer.body["errors"]
 
 
+def test_nested_fields_are_checked_and_named_by_their_place(api: Caller) -> None:
+    option = {"display_name": "Size", "type": "dropdown", "option_values": [{"label": "S"}]}
+    answer = api.post("/v3/catalog/products/1/options", option)
+    assert answer.status == 422
+    assert answer.body["errors"] == {
+        "option_values.0.sort_order": "option_values.0.sort_order is required"
+    }
+    option["option_values"] = [{"label": 5, "sort_order": 0}]
+    wrong = api.post("/v3/catalog/products/1/options", option)
+    assert wrong.body["errors"] == {"option_values.0.label": "expected string, got integer"}
+    option["option_values"] = [{"label": "S", "sort_order": 0}]
+    assert api.post("/v3/catalog/products/1/options", option).status == 200
+
+
 def test_v2_refuses_with_400_and_a_bare_list(api: Caller) -> None:
     answer = api.post("/v2/coupons", {"name": "Ten off"})
     assert answer.status == 400

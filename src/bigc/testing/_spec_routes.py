@@ -56,18 +56,31 @@ class Operation:
     sample: Any = None
     meta: Mapping[str, Any] | None = None
     paging: str = "none"
-    required: tuple[str, ...] = ()
-    types: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    enums: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+    rule: Mapping[str, Any] = field(default_factory=dict)  # what the body must be
     filters: Mapping[str, str] = field(default_factory=dict)
     example: Any = None
-    items: str = "object"  # what a list body holds
     media: str = "application/json"
     declared: str = ""  # "object": the file declares one object for what is a list
 
     @property
-    def key(self) -> str:
-        return f"{self.method} {self.path}"
+    def item_rule(self) -> Mapping[str, Any]:
+        """The rule of the body's object: the body itself, or an item of a list body."""
+        return self.rule.get("items", {}) if self.body == "list" else self.rule
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(self.item_rule.get("required", ()))
+
+    @property
+    def types(self) -> dict[str, tuple[str, ...]]:
+        """The JSON types of the body object's fields, where the spec says."""
+        props = self.item_rule.get("properties", {})
+        return {name: tuple(r["type"]) for name, r in props.items() if "type" in r}
+
+    @property
+    def enums(self) -> dict[str, tuple[Any, ...]]:
+        props = self.item_rule.get("properties", {})
+        return {name: tuple(r["enum"]) for name, r in props.items() if "enum" in r}
 
 
 Template = tuple[str | None, ...]  # None marks a parameter
@@ -245,12 +258,9 @@ def _operation(entry: Mapping[str, Any], role: str, routes: SpecRoutes) -> Opera
         sample=sample,
         meta=entry.get("meta"),
         paging=entry.get("paging", "none"),
-        required=tuple(entry.get("required", ())),
-        types={k: tuple(v) for k, v in entry.get("types", {}).items()},
-        enums={k: tuple(v) for k, v in entry.get("enums", {}).items()},
+        rule=entry.get("rule", {}),
         filters={k: v for k, v in entry.get("filters", {}).items() if k in collection.sample},
         example=entry.get("example"),
-        items=entry.get("items", "object"),
         media=entry.get("media", "application/json"),
         declared=entry.get("declared", ""),
     )

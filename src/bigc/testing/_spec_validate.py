@@ -1,14 +1,15 @@
 """Request checks for the spec-driven operations, the way BigCommerce refuses a body.
 
 A missing required field, a value of the wrong JSON type or one outside the
-field's ``enum`` is refused with 422 (v3) or 400 (v2), naming the field, in
-BigCommerce's error body (built by ``_http.error_reply``). Items of a batch
-body are named by position: ``0.name``.
+field's ``enum``, at any depth the table keeps, is refused with 422 (v3) or
+400 (v2), naming the field by its place in the body (``line_items.0.quantity``;
+items of a batch by position: ``0.name``), in BigCommerce's error body (built
+by ``_http.error_reply``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bigc.testing._crud import check_required
@@ -45,40 +46,43 @@ def checked_body(call: Call, op: Operation) -> list[Any]:
         return []
     if op.body == "list":
         items = call.json_list() if call.body is not None or op.required else []
-        for n, item in enumerate(items):
-            if not _fits(item, (op.items,)):
-                raise call.invalid(
-                    f"Item {n} of the request body must be of type {op.items}.",
-                    {str(n): f"expected {op.items}, got {json_type(item)}"},
-                )
-            if isinstance(item, dict):
-                _check(call, op, item, f"{n}.")
+        _check(call, op.rule, items, "")
         return items
     if call.body is None and not op.required:
         return [{}]
     body = call.json_object()
-    _check(call, op, body, "")
+    _check(call, op.rule, body, "")
     return [body]
 
 
-def _check(call: Call, op: Operation, body: Mapping[str, Any], prefix: str) -> None:
-    named = {f"{prefix}{k}": v for k, v in body.items()}
-    check_required(call, named, tuple(f"{prefix}{name}" for name in op.required))
-    for name, value in body.items():
-        allowed = op.types.get(name)
-        if allowed is not None and not _fits(value, allowed):
-            raise call.invalid(
-                f"The field '{prefix}{name}' must be of type {' or '.join(allowed)}.",
-                {f"{prefix}{name}": f"expected {' or '.join(allowed)}, got {json_type(value)}"},
-            )
-        choices = op.enums.get(name)
-        if choices is not None and value is not None and value not in choices:
-            raise call.invalid(
-                f"The field '{prefix}{name}' must be one of {', '.join(map(str, choices))}.",
-                {f"{prefix}{name}": f"{value!r} is not an allowed value"},
-            )
+def _check(call: Call, rule: Mapping[str, Any], value: Any, name: str) -> None:
+    """Refuse ``value`` unless it fits ``rule``; ``name`` is its dotted place in the body."""
+    allowed = rule.get("type")
+    if allowed and not _fits(value, allowed):
+        what = f"The field '{name}'" if name else "The request body"
+        raise call.invalid(
+            f"{what} must be of type {' or '.join(allowed)}.",
+            {name or "body": f"expected {' or '.join(allowed)}, got {json_type(value)}"},
+        )
+    choices = rule.get("enum")
+    if choices and value is not None and value not in choices:
+        raise call.invalid(
+            f"The field '{name}' must be one of {', '.join(map(str, choices))}.",
+            {name: f"{value!r} is not an allowed value"},
+        )
+    prefix = f"{name}." if name else ""
+    if isinstance(value, dict):
+        named = {f"{prefix}{k}": v for k, v in value.items()}
+        check_required(call, named, tuple(f"{prefix}{r}" for r in rule.get("required", ())))
+        fields = rule.get("properties", {})
+        for key, item in value.items():
+            if key in fields:
+                _check(call, fields[key], item, f"{prefix}{key}")
+    elif isinstance(value, list) and "items" in rule:
+        for n, item in enumerate(value):
+            _check(call, rule["items"], item, f"{prefix}{n}")
 
 
-def _fits(value: Any, allowed: tuple[str, ...]) -> bool:
+def _fits(value: Any, allowed: Sequence[str]) -> bool:
     kind = json_type(value)
     return kind in allowed or (kind == "integer" and "number" in allowed)
