@@ -172,6 +172,12 @@ class Walk:
                 id_key = op.collection.id_key
                 typed = item_id if op.types.get(id_key) == ("string",) else _typed(item_id)
                 example = {**example, id_key: typed}
+        field = op.collection.parent_field
+        if field and isinstance(example, dict):  # across parents: name one that exists
+            parents = op.collection.parts.split("/{}", 1)[0].removeprefix(f"/{row.api}")
+            parent = self.item_in(row.api, parents)
+            if parent is not None:
+                example = {**example, field: _typed(parent)}
         example = self.fresh(example)
         return [example] if op.body == "list" and not isinstance(example, list) else example
 

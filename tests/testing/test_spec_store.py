@@ -85,6 +85,23 @@ def test_items_under_a_hand_written_parent_go_when_it_goes(api: Caller) -> None:
     assert api.get("/v3/catalog/brands/1/metafields").status == 404
 
 
+def test_a_list_across_parents_shows_every_parents_items(api: Caller) -> None:
+    """``/catalog/brands/metafields`` and ``/catalog/brands/{id}/metafields`` hold the
+    same items: a batch create goes under the brand its ``resource_id`` names."""
+    first = api.post("/v3/catalog/brands/1/metafields", METAFIELD).data
+    [second] = api.post("/v3/catalog/brands/metafields", [{**METAFIELD, "resource_id": 2}]).data
+    assert second["id"] == first["id"] + 1  # one ID sequence
+    across = api.get("/v3/catalog/brands/metafields").data
+    assert [m["id"] for m in across] == [first["id"], second["id"]]
+    assert [m["id"] for m in api.get("/v3/catalog/brands/2/metafields").data] == [second["id"]]
+
+    nobody = api.post("/v3/catalog/brands/metafields", [{**METAFIELD, "resource_id": 999}])
+    assert nobody.status == 422 and nobody.body["errors"] == {"resource_id": "not found"}
+
+    assert api("DELETE", "/v3/catalog/brands/metafields", [second["id"]]).status == 200
+    assert api.get("/v3/catalog/brands/2/metafields").data == []
+
+
 def test_a_collection_nothing_adds_to_holds_the_spec_example(api: Caller) -> None:
     countries = api.get("/v2/countries")
     assert countries.status == 200

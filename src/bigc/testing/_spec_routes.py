@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -38,6 +38,11 @@ class Collection:
     sample: Mapping[str, Any]
     id_key: str
     creatable: bool  # False: seeded with the sample, since nothing can add to it
+    # A collection across parents (``/catalog/brands/metafields``) shows the items of
+    # every parent (``parts``: ``/catalog/brands/{}/metafields``); an item created
+    # here goes under the parent its ``parent_field`` names.
+    parts: str = ""
+    parent_field: str = ""
 
 
 @dataclass(frozen=True)
@@ -166,6 +171,7 @@ def _collections(by_path: Mapping[str, Mapping[str, dict[str, Any]]]) -> dict[st
     samples: dict[str, list[tuple[int, Mapping[str, Any]]]] = {}
     creatable: set[str] = set()
     params: dict[str, str] = {}  # collection -> the name of its items' path parameter
+    parents: dict[str, str] = {}  # collection -> the name of its parent's path parameter
     for path, methods in by_path.items():
         template = template_of(path)
         key = collection_key(template)
@@ -182,11 +188,22 @@ def _collections(by_path: Mapping[str, Mapping[str, dict[str, Any]]]) -> dict[st
                 creatable.add(key)
             if template[-1] is None:
                 params[key] = path.rsplit("{", 1)[1].rstrip("}")
+            if None in template[:-1]:  # the last parent's parameter: "product_id"
+                last = max(n for n, part in enumerate(template[:-1]) if part is None)
+                parents[key] = path.strip("/").split("/")[last].strip("{}")
     result = {}
     for key, found in samples.items():
         sample = min(found, key=lambda item: item[0])[1]
         id_key = _id_key(sample, params.get(key), key in creatable)
         result[key] = Collection(key, sample, id_key, key in creatable)
+    for key, names in parents.items():
+        across, per_parent = result.get(key.replace("/{}/", "/", 1)), result.get(key)
+        if across is None or per_parent is None or key.count("{}") != 1:
+            continue
+        if per_parent.sample.keys() - across.sample.keys():
+            continue  # items of another shape (a tree's categories): kept apart
+        field = next((n for n in (names, "resource_id") if n in across.sample), "")
+        result[across.key] = replace(across, parts=key, parent_field=field)
     return result
 
 

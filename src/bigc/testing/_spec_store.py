@@ -96,7 +96,7 @@ class SpecStore:
         return _ROLES[op.role](self, op, call, items)
 
     def _list(self, op: Operation, call: Call, _: list[Record]) -> Reply:
-        records = list(self._collection(op, call).values())
+        records = list(self._visible(op, call).values())
         fields: dict[str, Field] = {name: by_key(kind, name) for name, kind in op.filters.items()}
         matches = select(call, records, fields)
         render = partial(_render, op)
@@ -128,7 +128,7 @@ class SpecStore:
         """Update items by the IDs in the body: through the item's own route where one is
         hand-written, else here (creating missing ones where nothing else can)."""
         id_key = op.collection.id_key
-        collection = self._collection(op, call)
+        collection = self._visible(op, call)
         changed = []
         for n, body in enumerate(items):
             item_id = str(body.get(id_key)) if isinstance(body, dict) else str(body)
@@ -155,7 +155,7 @@ class SpecStore:
         return _answer(op, _render(op, record))
 
     def _delete_many(self, op: Operation, call: Call, items: list[Record]) -> Reply:
-        collection = self._collection(op, call)
+        collection = self._visible(op, call)
         fields = {name: by_key(kind, name) for name, kind in op.filters.items()}
         if items or op.body == "list":
             wanted = {str(i.get(op.collection.id_key) if isinstance(i, dict) else i) for i in items}
@@ -206,23 +206,52 @@ class SpecStore:
                 items[str(seed.get(op.collection.id_key))] = seed
         return items
 
+    def _visible(self, op: Operation, call: Call) -> Items:
+        """The items a read sees: the collection's own, and across parents every parent's."""
+        own = self._collection(op, call)
+        if not op.collection.parts:
+            return own
+        seen = dict(own)
+        for (key, _), items in self._items.items():
+            if key == op.collection.parts:
+                seen.update(items)
+        return seen
+
     def _find(self, op: Operation, call: Call) -> Record:
-        record = self._collection(op, call).get(call.args[-1])
+        record = self._visible(op, call).get(call.args[-1])
         if record is None:
             raise ApiError(404, f"The resource with id {call.args[-1]!r} was not found.")
         return record
 
     def _insert(self, op: Operation, call: Call, body: Mapping[str, Any]) -> Record:
-        collection = op.collection
+        collection, items = self._owner(op, call, body)
         record: Record = copy.deepcopy(dict(collection.sample))
         _overlay(record, body, collection.id_key)
         record[collection.id_key] = self._new_id(collection)
-        self._collection(op, call)[str(record[collection.id_key])] = record
+        items[str(record[collection.id_key])] = record
         return record
 
+    def _owner(
+        self, op: Operation, call: Call, body: Mapping[str, Any]
+    ) -> tuple[Collection, Items]:
+        """Where a new item goes: across parents, into the collection of the parent the
+        body names (which must exist, as for a create under it); else into this one."""
+        field = op.collection.parent_field
+        parent = body.get(field) if field else None
+        under = self._routes.collections.get(op.collection.parts)
+        if parent is None or under is None:
+            return op.collection, self._collection(op, call)
+        segments = _segments(under.key.rsplit("/{}", 1)[0] + "/{}", (str(parent),))
+        if not self._exists(call, segments):
+            raise call.invalid(
+                f"The parent {parent!r} named by '{field}' does not exist.", {field: "not found"}
+            )
+        return under, self._items.setdefault((under.key, (str(parent),)), {})
+
     def _new_id(self, collection: Collection) -> Any:
-        number = self._next_ids.get(collection.key, 1)
-        self._next_ids[collection.key] = number + 1
+        counter = collection.parts or collection.key  # one sequence across parents
+        number = self._next_ids.get(counter, 1)
+        self._next_ids[counter] = number + 1
         current = collection.sample.get(collection.id_key)
         if isinstance(current, int) and not isinstance(current, bool):
             return number
@@ -235,6 +264,9 @@ class SpecStore:
         item_id = str(record.get(op.collection.id_key))
         parent = call.args[: op.collection.key.count("{}")]
         self._collection(op, call).pop(item_id, None)
+        for key, items in self._items.items():
+            if op.collection.parts and key[0] == op.collection.parts:
+                items.pop(item_id, None)
         below = op.collection.key + "/{}/"
         owned = (*parent, item_id)
         for key in [
@@ -261,16 +293,18 @@ class SpecStore:
         last_is_item = template[-1].startswith("{")
         for count, position in enumerate(params[: len(params) - last_is_item], start=1):
             segments = _segments("/".join(template[: position + 1]), call.args[:count])
-            found = self.fallback("GET", segments, self._router.match(segments))
-            if found is None or "GET" not in found[0]:
-                continue
-            parent = _call(call, "GET", segments, found, None)
-            try:
-                exists = found[0]["GET"](parent).status < 400
-            except ApiError:
-                exists = False
-            if not exists:
-                raise ApiError(404, f"The resource {parent.path} was not found.")
+            if not self._exists(call, segments):
+                raise ApiError(404, f"The resource /{'/'.join(segments)} was not found.")
+
+    def _exists(self, call: Call, segments: list[str]) -> bool:
+        """Whether GET on ``segments`` finds something (True where nothing can tell)."""
+        found = self.fallback("GET", segments, self._router.match(segments))
+        if found is None or "GET" not in found[0]:
+            return True
+        try:
+            return found[0]["GET"](_call(call, "GET", segments, found, None)).status < 400
+        except ApiError:
+            return False
 
 
 def _call(call: Call, method: str, segments: list[str], found: Found, body: Any) -> Call:
