@@ -9,6 +9,7 @@ import time
 import pytest
 
 from bigc.testing import FakeStore
+from bigc.testing._dates import parse_date, utcnow
 from bigc.testing._spec_routes import TABLE_FILE, SpecRoutes
 from tests.testing.conftest import Caller
 
@@ -51,10 +52,20 @@ def test_an_answer_has_the_shape_of_the_spec_example_with_what_was_sent(api: Cal
     assert {"id", "date_created", "resource_type"} <= created.keys()
 
 
-def test_a_field_of_another_type_than_the_answer_shows_is_not_stored(api: Caller) -> None:
-    """What is stored keeps the answer's shape, so a later answer stays valid."""
+def test_a_value_that_would_break_the_answers_shape_is_not_stored(api: Caller) -> None:
+    """Only fields the item shows, with a value of the same kind, are laid over it."""
+    body = {"name": "Wholesale", "date_created": "yesterday", "color": "red"}
+    created = api.post("/v3/pricelists", body).data
+    assert parse_date(created["date_created"]) and "color" not in created
+
+
+def test_a_created_item_has_the_dates_of_now_as_its_example_writes_them(api: Caller) -> None:
+    before = utcnow()
     created = api.post("/v3/pricelists", {"name": "Wholesale", "active": True}).data
-    assert isinstance(created["date_created"], str)
+    assert parse_date(created["date_created"]) >= before  # ISO 8601, as in the example
+    coupon = {"name": "Ten", "code": "TEN", "type": "per_item_discount", "amount": "1"}
+    v2 = api.post("/v2/coupons", {**coupon, "applies_to": {}}).body
+    assert parse_date(v2["date_created"]) >= before and v2["date_created"].endswith("+0000")
 
 
 def test_sub_resources_need_their_parent(api: Caller) -> None:

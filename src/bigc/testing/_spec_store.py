@@ -4,8 +4,8 @@ Hand-written resources (products, orders, customers, carts, …) come first;
 :meth:`SpecStore.fallback` hands the rest to stateful collections driven by
 BigCommerce's OpenAPI files (see ``_spec_routes``):
 
-- a created item gets the next ID, starts as the spec's sample item with the
-  request's fields laid over it, and can be fetched, listed (with the
+- a created item gets the next ID and today's dates, starts as the spec's
+  sample item with the request's fields laid over it, and can be fetched, listed (with the
   operation's pagination: v2 pages, v3 offset or cursor pages), filtered by
   the simple query filters the spec declares, updated and deleted;
 - items under a parent (``/brands/{id}/metafields``) exist only while the
@@ -28,6 +28,7 @@ from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
 
+from bigc.testing._dates import iso, rfc2822, utcnow
 from bigc.testing._http import ApiError, Call, json_reply
 from bigc.testing._listing import (
     Field,
@@ -89,8 +90,6 @@ class SpecStore:
     # -- one operation ----------------------------------------------------------------
 
     def _serve(self, op: Operation, call: Call) -> Reply:
-        if call.api != op.api:
-            raise ApiError(404, f"The route {call.path} was not found.")
         self._check_parent(call, op)
         items = checked_body(call, op)
         return _ROLES[op.role](self, op, call, items)
@@ -122,6 +121,7 @@ class SpecStore:
     def _update(self, op: Operation, call: Call, items: list[Record]) -> Reply:
         record = self._find(op, call)
         _overlay(record, items[0] if items else {}, op.collection.id_key)
+        _stamp(record, created=False)
         return _answer(op, _render(op, record))
 
     def _update_many(self, op: Operation, call: Call, items: list[Any]) -> Reply:
@@ -144,9 +144,12 @@ class SpecStore:
                     {f"{n}.{id_key}": "not found"},
                 )
             if record is None:  # an upsert: items named by the client (assignments, prices…)
-                record = collection[item_id] = copy.deepcopy(dict(op.collection.sample))
+                record = copy.deepcopy(dict(op.collection.sample))
+                self._collection(op, call)[item_id] = record
                 record[id_key] = body.get(id_key)
-            changed.append(_render(op, _overlay(record, body, id_key)))
+                _stamp(record, created=True)
+            _stamp(_overlay(record, body, id_key), created=False)
+            changed.append(_render(op, record))
         return _answer(op, changed)
 
     def _delete(self, op: Operation, call: Call, _: list[Record]) -> Reply:
@@ -228,6 +231,7 @@ class SpecStore:
         record: Record = copy.deepcopy(dict(collection.sample))
         _overlay(record, body, collection.id_key)
         record[collection.id_key] = self._new_id(collection)
+        _stamp(record, created=True)
         items[str(record[collection.id_key])] = record
         return record
 
@@ -382,6 +386,25 @@ _SHAPES = (
 def _shape(text: str) -> str:
     """What a string field holds (a date, a URL…), so a stored item keeps its format."""
     return next((name for name, pattern in _SHAPES if pattern.match(text)), "text")
+
+
+_CREATED = ("date_created", "created_at")
+_MODIFIED = ("date_modified", "updated_at", "date_updated")
+
+
+def _stamp(record: Record, created: bool) -> None:
+    """Set an item's creation and change dates to now, written as its example writes them
+    (ISO 8601, or RFC 2822 on v2)."""
+    now = utcnow()
+    for name in (*_CREATED, *_MODIFIED) if created else _MODIFIED:
+        current = record.get(name)
+        if isinstance(current, str) and _shape(current) == "date-time":
+            record[name] = iso(now)
+        elif isinstance(current, str) and _RFC_2822.match(current):
+            record[name] = rfc2822(now)
+
+
+_RFC_2822 = re.compile(r"[A-Z][a-z]{2}, \d{1,2} [A-Z][a-z]{2} \d{4} ")
 
 
 def _render(op: Operation, record: Record) -> Record:
