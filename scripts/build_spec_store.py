@@ -29,7 +29,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
 from openapi_schema_validator import OAS30Validator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -38,13 +37,14 @@ from bigc_source import use_source_tree
 
 use_source_tree()
 
+from build_endpoints import Spec  # noqa: E402
+
 from bigc._endpoint_table import ENDPOINTS  # noqa: E402
 from bigc._endpoints import Endpoint  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLE = ROOT / "src" / "bigc" / "testing" / "spec_operations.json"
 DEFAULT_SPECS = ROOT / "tests" / "specs"
-Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 7
 JSON_TYPES = ("object", "array", "string", "integer", "number", "boolean")
 FORMATS = {
@@ -62,24 +62,9 @@ CONTROL = {"page", "limit", "after", "before", "include", "include_fields", "exc
 CONTROL |= {"sort", "direction", "channel_id"}
 
 
-class Document:
-    """One spec file: ``$ref``s resolved, schemas inlined, samples built."""
-
-    def __init__(self, path: Path) -> None:
-        with path.open(encoding="utf-8") as handle:
-            self.data: Mapping[str, Any] = yaml.load(handle, Loader=Loader)
-
-    def resolve(self, node: Any) -> Any:
-        seen: set[str] = set()
-        while isinstance(node, Mapping) and "$ref" in node:
-            ref = node["$ref"]
-            if ref in seen:
-                return {}
-            seen.add(ref)
-            node = self.data
-            for part in ref[2:].split("/"):
-                node = node[part.replace("~1", "/").replace("~0", "~")]
-        return node
+class Document(Spec):
+    """One spec file (``$ref``s resolved as the endpoint table's builder does), and its
+    schemas with every ``$ref`` inlined."""
 
     def inline(self, node: Any, refs: tuple[str, ...] = ()) -> Any:
         """The schema with every ``$ref`` inlined; a recursive one becomes ``{}``."""
@@ -229,7 +214,7 @@ class Builder:
 
     def entry(self, row: Endpoint) -> dict[str, Any]:
         doc = self.document(row.spec_file)
-        item = doc.data["paths"][row.spec_path]
+        item = doc.document["paths"][row.spec_path]
         op = item[row.http_method.lower()]
         params = [doc.resolve(p) for p in [*item.get("parameters", []), *op.get("parameters", [])]]
         status, schema, examples = self.success(doc, op)
