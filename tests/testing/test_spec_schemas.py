@@ -1,9 +1,13 @@
-"""Every spec-driven answer of the fake store against the official OpenAPI files.
+"""Every answer of the fake store against the official OpenAPI files.
 
-One walk over the endpoint table calls each operation without hand-written
-behaviour once (create, list, get, update, then deletes, deepest first), on
-items that exist, and each answer is validated with openapi-core against the
-response schema the spec declares for its status.
+One walk over the endpoint table calls each operation once (create, list,
+get, update, then deletes, deepest first), on items that exist, and each
+answer is validated with openapi-core against the response schema the spec
+declares for its status. A spec-driven operation must succeed. A few
+hand-written ones are steps of a flow that need IDs from earlier steps (a
+checkout's consignment, an order's shipment): the walk cannot find those, so
+their refusals are not checked here; tests/testing/test_checkout.py,
+test_orders.py and test_schemas.py walk those flows.
 """
 
 from __future__ import annotations
@@ -20,23 +24,23 @@ SPEC_FLAWS = {
     "PUT /v3/catalog/products/{product_id}/images/{image_id}": "image_url: as for POST",
     "POST /v3/catalog/products/{product_id}/options": "config dates: date-time here, date in GET",
     "DELETE /v3/storefront/api-token": "declares a body for 200 with no media type",
+    # As in test_schemas.py: a oneOf of four array schemas that every array satisfies.
+    "POST /v2/customer_groups": "discount_rules: no answer can be valid",
+    "GET /v2/customer_groups": "discount_rules: no answer can be valid",
+    "GET /v2/customer_groups/{customer_group_id}": "discount_rules: no answer can be valid",
+    "PUT /v2/customer_groups/{customer_group_id}": "discount_rules: no answer can be valid",
 }
 # Items addressed by two IDs (``/records/{variant_id}/{currency_code}``) are not
 # kept apart from their one-ID collection yet.
 TWO_ID_ITEMS = "/pricelists/{price_list_id}/records/{variant_id}/{currency_code}"
 
 
-def _walk() -> list[Sent]:
-    store = FakeStore.with_sample_data(products=3, customers=3, orders=3, seed=2)
-    walk = Walk(sender(store), lambda row: hand_written(store, row))
-    return [s for s in walk.run() if s.row.path != TWO_ID_ITEMS]
+STORE = FakeStore.with_sample_data(products=3, customers=3, orders=3, seed=2)
+SENT = [s for s in Walk(sender(STORE)).run() if s.row.path != TWO_ID_ITEMS]
 
 
-SENT = _walk()
-
-
-def test_the_walk_reaches_every_spec_driven_operation() -> None:
-    assert len(SENT) > 500
+def test_the_walk_reaches_every_operation() -> None:
+    assert len(SENT) > 620
 
 
 @pytest.mark.parametrize(
@@ -48,5 +52,7 @@ def test_answer_matches_the_official_spec(sent: Sent) -> None:
         flaw = "the file declares one object for a list; the store answers a list"
     if flaw:
         pytest.xfail(flaw)
+    if hand_written(STORE, sent.row) and sent.status >= 400:
+        pytest.skip("a step of a hand-written flow: walked by its own tests")
     assert sent.status < 400, sent.body
     check_answer(sent)
