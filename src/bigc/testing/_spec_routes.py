@@ -175,6 +175,11 @@ def _collections(by_path: Mapping[str, Mapping[str, dict[str, Any]]]) -> dict[st
     for path, methods in by_path.items():
         template = template_of(path)
         key = collection_key(template)
+        if template[-1] is None:
+            params[key] = path.rsplit("{", 1)[1].rstrip("}")
+        if None in template[:-1]:  # the last parent's parameter: "product_id"
+            last = max(n for n, part in enumerate(template[:-1]) if part is None)
+            parents[key] = path.strip("/").split("/")[last].strip("{}")
         for method, entry in methods.items():
             sample = entry.get("sample")
             if not isinstance(sample, Mapping):
@@ -186,11 +191,6 @@ def _collections(by_path: Mapping[str, Mapping[str, dict[str, Any]]]) -> dict[st
             elif method == "POST" and template[-1] is not None:
                 samples.setdefault(key, []).append((2, sample))
                 creatable.add(key)
-            if template[-1] is None:
-                params[key] = path.rsplit("{", 1)[1].rstrip("}")
-            if None in template[:-1]:  # the last parent's parameter: "product_id"
-                last = max(n for n, part in enumerate(template[:-1]) if part is None)
-                parents[key] = path.strip("/").split("/")[last].strip("{}")
     result = {}
     for key, found in samples.items():
         sample = min(found, key=lambda item: item[0])[1]
