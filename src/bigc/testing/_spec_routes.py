@@ -208,13 +208,15 @@ def _collections(by_path: Mapping[str, Mapping[str, dict[str, Any]]]) -> dict[st
 
 
 def _id_key(sample: Mapping[str, Any], param: str | None, creatable: bool) -> str:
-    """The field an item's path parameter names: ``{variant_id}`` is ``variant_id``
-    where items have one, else ``id`` (or ``uuid``, ``code``). Items that are neither
+    """The field an item's path parameter names: ``id`` where items have one, else
+    the parameter's name (``{variant_id}`` is ``variant_id``), else ``uuid``/``code``. Items that are neither
     created nor have a path of their own (assignments) are told apart by the first
     ``…_id`` field they have."""
+    if "id" in sample:  # a ``product_id`` field names another thing than the item
+        return "id"
     if param is not None and param in sample and param != "name":
         return param
-    for name in ("id", "uuid", "code"):
+    for name in ("uuid", "code"):
         if name in sample:
             return name
     if param is None and not creatable:
