@@ -1,6 +1,6 @@
 """Every generated client method against the fake store, in-process and over HTTP.
 
-Derived from the endpoint table, nothing hand-listed:
+Derived from the endpoint table:
 
 - each method is called once on items that exist (parents are created first
   with the spec's example bodies), in walking order (creates first, deletes
@@ -10,6 +10,10 @@ Derived from the endpoint table, nothing hand-listed:
 - each collection with create, get, list, update and delete methods makes a
   full round trip through the client: the created item is fetched by its ID,
   is in the list, shows an update, and is gone after the delete.
+
+Hand-listed are only the steps of the hand-written checkout and order flows
+(``FLOWS``), which need IDs that earlier steps return: the two flow tests at
+the end run each of them in order.
 """
 
 from __future__ import annotations
