@@ -242,7 +242,10 @@ class Walk:
         if status != 200 or not body:
             return None
         found = _operations().get(("GET", f"/{api}{_template_of(api, collection)}"))
-        return _first_id(json.loads(body), found.collection.id_key if found else "id")
+        field = found.collection.id_key if found else "id"
+        if found and found.item_ids < len(found.collection.key_fields):  # part of a key
+            field = found.collection.key_fields[found.item_ids]  # the next part: a currency
+        return _first_id(json.loads(body), field)
 
 
 def _template_of(api: str, concrete: str) -> str | None:

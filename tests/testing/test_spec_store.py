@@ -89,6 +89,25 @@ def test_deleting_a_parent_deletes_what_is_under_it(api: Caller) -> None:
     assert api.get(f"/v3/pricelists/{again}/records").data == []
 
 
+def test_items_named_by_two_ids(api: Caller) -> None:
+    """Price records are one per variant and currency: ``/records/{variant_id}/{currency}``."""
+    records = f"/v3/pricelists/{price_list(api, 'Wholesale')}/records"
+    prices = [
+        {"variant_id": 1, "currency": "usd", "price": 5},
+        {"variant_id": 1, "currency": "eur", "price": 4},
+        {"variant_id": 2, "currency": "usd", "price": 9},
+    ]
+    assert api.put(records, prices).status == 200
+    assert api.get(f"{records}/1/eur").data["price"] == 4
+    assert sorted(r["currency"] for r in api.get(f"{records}/1").data) == ["eur", "usd"]
+    assert api.put(f"{records}/1/eur", {"price": 3.5}).data["price"] == 3.5
+    assert api.put(f"{records}/2/eur", {"price": 8}).status == 200  # a PUT sets a new one
+    assert len(api.get(records).data) == 4
+    assert api.delete(f"{records}/1/eur").status == 204
+    assert api.get(f"{records}/1/eur").status == 404
+    assert [r["currency"] for r in api.get(f"{records}/1").data] == ["usd"]
+
+
 def test_items_under_a_hand_written_parent_go_when_it_goes(api: Caller) -> None:
     api.post("/v3/catalog/brands/1/metafields", METAFIELD)
     assert len(api.get("/v3/catalog/brands/1/metafields").data) == 1

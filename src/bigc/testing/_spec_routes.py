@@ -43,6 +43,18 @@ class Collection:
     # here goes under the parent its ``parent_field`` names.
     parts: str = ""
     parent_field: str = ""
+    # Items addressed by more than one ID (``/records/{variant_id}/{currency_code}``):
+    # the fields that name one, in path order. Empty: ``id_key`` alone.
+    key_fields: tuple[str, ...] = ()
+
+    @property
+    def generates_ids(self) -> bool:
+        """Whether the store makes up new items' IDs (else the client names them)."""
+        return self.id_key in ("id", "uuid") and not self.key_fields
+
+    def key_of(self, item: Mapping[str, Any]) -> str:
+        """The key an item is kept under: its ID, or its key fields joined."""
+        return "|".join(str(item.get(f)) for f in self.key_fields or (self.id_key,))
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,11 @@ class Operation:
     example: Any = None
     media: str = "application/json"
     declared: str = ""  # "object": the file declares one object for what is a list
+
+    @property
+    def item_ids(self) -> int:
+        """How many of the path's arguments name the item (not its parents)."""
+        return trailing(template_of(self.path))
 
     @property
     def item_rule(self) -> Mapping[str, Any]:
@@ -96,10 +113,18 @@ def template_of(path: str) -> Template:
 
 
 def collection_key(template: Template) -> str:
-    """The collection a path's items live in: the item path without its last ID."""
-    if template[-1] is None:
+    """The collection a path's items live in: the item path without its IDs at the end."""
+    while template[-1] is None:
         template = template[:-1]
     return "/" + "/".join("{}" if p is None else p for p in template)
+
+
+def trailing(template: Template) -> int:
+    """How many IDs end a path: 0 for a collection, 1 for an item, 2 for ``/{a}/{b}``."""
+    count = 0
+    while count < len(template) and template[-1 - count] is None:
+        count += 1
+    return count
 
 
 class SpecRoutes:
@@ -170,16 +195,18 @@ def _collections(by_path: Mapping[str, Mapping[str, dict[str, Any]]]) -> dict[st
     """Each collection's item sample (what GET of an item shows, else what a list shows)."""
     samples: dict[str, list[tuple[int, Mapping[str, Any]]]] = {}
     creatable: set[str] = set()
-    params: dict[str, str] = {}  # collection -> the name of its items' path parameter
+    params: dict[str, list[str]] = {}  # collection -> its items' path parameters
     parents: dict[str, str] = {}  # collection -> the name of its parent's path parameter
     for path, methods in by_path.items():
         template = template_of(path)
         key = collection_key(template)
-        if template[-1] is None:
-            params[key] = path.rsplit("{", 1)[1].rstrip("}")
-        if None in template[:-1]:  # the last parent's parameter: "product_id"
-            last = max(n for n, part in enumerate(template[:-1]) if part is None)
-            parents[key] = path.strip("/").split("/")[last].strip("{}")
+        names = [p.strip("{}") for p in path.strip("/").split("/")]
+        ids = trailing(template)
+        if ids and len(names[-ids:]) >= len(params.get(key, ())):
+            params[key] = names[-ids:]
+        inside = template[: len(template) - ids]
+        if None in inside:  # the last parent's parameter: "product_id"
+            parents[key] = names[max(n for n, part in enumerate(inside) if part is None)]
         for method, entry in methods.items():
             sample = entry.get("sample")
             if not isinstance(sample, Mapping):
@@ -194,8 +221,10 @@ def _collections(by_path: Mapping[str, Mapping[str, dict[str, Any]]]) -> dict[st
     result = {}
     for key, found in samples.items():
         sample = min(found, key=lambda item: item[0])[1]
-        id_key = _id_key(sample, params.get(key), key in creatable)
-        result[key] = Collection(key, sample, id_key, key in creatable)
+        names = params.get(key, [])
+        id_key = _id_key(sample, names[0] if names else None, key in creatable)
+        fields = tuple(_field_for(sample, name) for name in names) if len(names) > 1 else ()
+        result[key] = Collection(key, sample, id_key, key in creatable, key_fields=fields)
     for key, names in parents.items():
         across, per_parent = result.get(key.replace("/{}/", "/", 1)), result.get(key)
         if across is None or per_parent is None or key.count("{}") != 1:
@@ -205,6 +234,14 @@ def _collections(by_path: Mapping[str, Mapping[str, dict[str, Any]]]) -> dict[st
         field = next((n for n in (names, "resource_id") if n in across.sample), "")
         result[across.key] = replace(across, parts=key, parent_field=field)
     return result
+
+
+def _field_for(sample: Mapping[str, Any], param: str) -> str:
+    """The item field a path parameter names: itself, or without ``_code``/``_id``."""
+    for name in (param, param.removesuffix("_code"), param.removesuffix("_id")):
+        if name in sample:
+            return name
+    return param
 
 
 def _id_key(sample: Mapping[str, Any], param: str | None, creatable: bool) -> str:

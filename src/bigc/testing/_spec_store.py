@@ -110,6 +110,8 @@ class SpecStore:
         return _answer(op, [render(r) for r in matches], call)
 
     def _get(self, op: Operation, call: Call, _: list[Record]) -> Reply:
+        if op.answer == "list":  # part of a key (a variant's prices in every currency)
+            return _answer(op, [_render(op, r) for r in self._matching(op, call)], call)
         return _answer(op, _render(op, self._find(op, call)))
 
     def _create(self, op: Operation, call: Call, items: list[Record]) -> Reply:
@@ -119,6 +121,12 @@ class SpecStore:
         return _answer(op, [_render(op, r) for r in created])
 
     def _update(self, op: Operation, call: Call, items: list[Record]) -> Reply:
+        collection = op.collection
+        if not collection.generates_ids and not self._matching(op, call):
+            named = dict(
+                zip(collection.key_fields or (collection.id_key,), call.args[-op.item_ids :])
+            )
+            self._upsert(op, call, named)  # the client names it: a PUT sets it
         record = self._find(op, call)
         _overlay(record, items[0] if items else {}, op.collection.id_key)
         _stamp(record, created=False)
@@ -131,23 +139,20 @@ class SpecStore:
         collection = self._visible(op, call)
         changed = []
         for n, body in enumerate(items):
-            item_id = str(body.get(id_key)) if isinstance(body, dict) else str(body)
+            item_id = op.collection.key_of(body) if isinstance(body, dict) else str(body)
             segments = [*call.path.strip("/").split("/"), item_id]
             found = self._router.match(segments)
             if found is not None and "PUT" in found[0]:
                 changed.append(_data_of(found[0]["PUT"](_call(call, "PUT", segments, found, body))))
                 continue
             record = collection.get(item_id)
-            if record is None and op.collection.creatable and id_key in ("id", "uuid"):
+            if record is None and op.collection.creatable and op.collection.generates_ids:
                 raise call.invalid(
                     f"Item {n} names no existing item by its '{id_key}'.",
                     {f"{n}.{id_key}": "not found"},
                 )
             if record is None:  # an upsert: items named by the client (assignments, prices…)
-                record = copy.deepcopy(dict(op.collection.sample))
-                self._collection(op, call)[item_id] = record
-                record[id_key] = body.get(id_key)
-                _stamp(record, created=True)
+                record = self._upsert(op, call, body)
             _stamp(_overlay(record, body, id_key), created=False)
             changed.append(_render(op, record))
         return _answer(op, changed)
@@ -161,7 +166,7 @@ class SpecStore:
         collection = self._visible(op, call)
         fields = {name: by_key(kind, name) for name, kind in op.filters.items()}
         if items or op.body == "list":
-            wanted = {str(i.get(op.collection.id_key) if isinstance(i, dict) else i) for i in items}
+            wanted = {op.collection.key_of(i) if isinstance(i, dict) else str(i) for i in items}
             doomed = [r for k, r in collection.items() if k in wanted]
         elif fields and not has_filters(call, fields):
             raise call.invalid("At least one filter is required to delete in bulk.")
@@ -206,7 +211,7 @@ class SpecStore:
             items = self._items[key] = {}
             if not op.collection.creatable and op.collection.sample:
                 seed = copy.deepcopy(dict(op.collection.sample))
-                items[str(seed.get(op.collection.id_key))] = seed
+                items[op.collection.key_of(seed)] = seed
         return items
 
     def _visible(self, op: Operation, call: Call) -> Items:
@@ -220,19 +225,42 @@ class SpecStore:
                 seen.update(items)
         return seen
 
+    def _matching(self, op: Operation, call: Call) -> list[Record]:
+        """The items the path's last IDs name: one, or several for part of a key."""
+        ids = call.args[len(call.args) - op.item_ids :]
+        fields = (op.collection.key_fields or (op.collection.id_key,))[: len(ids)]
+        items = self._visible(op, call)
+        if len(fields) == len(op.collection.key_fields or fields):
+            found = items.get("|".join(ids))
+            return [] if found is None else [found]
+        return [r for r in items.values() if all(str(r.get(f)) == i for f, i in zip(fields, ids))]
+
     def _find(self, op: Operation, call: Call) -> Record:
-        record = self._visible(op, call).get(call.args[-1])
-        if record is None:
-            raise ApiError(404, f"The resource with id {call.args[-1]!r} was not found.")
+        found = self._matching(op, call)
+        if not found:
+            named = "/".join(call.args[len(call.args) - op.item_ids :])
+            raise ApiError(404, f"The resource with id {named!r} was not found.")
+        return found[0]
+
+    def _upsert(self, op: Operation, call: Call, named: Mapping[str, Any]) -> Record:
+        """A new item whose key the client gave (its fields are in ``named``)."""
+        record = copy.deepcopy(dict(op.collection.sample))
+        for name in op.collection.key_fields or (op.collection.id_key,):
+            if named.get(name) is not None:  # else the example's (the default currency)
+                record[name] = named[name]
+        _stamp(record, created=True)
+        self._collection(op, call)[op.collection.key_of(record)] = record
         return record
 
     def _insert(self, op: Operation, call: Call, body: Mapping[str, Any]) -> Record:
         collection, items = self._owner(op, call, body)
         record: Record = copy.deepcopy(dict(collection.sample))
         _overlay(record, body, collection.id_key)
-        record[collection.id_key] = self._new_id(collection)
+        named = body.get(collection.id_key)
+        own = not collection.generates_ids and named not in (None, "")
+        record[collection.id_key] = named if own else self._new_id(collection)
         _stamp(record, created=True)
-        items[str(record[collection.id_key])] = record
+        items[collection.key_of(record)] = record
         return record
 
     def _owner(
@@ -265,7 +293,7 @@ class SpecStore:
 
     def _remove(self, op: Operation, call: Call, record: Record) -> None:
         """Delete an item and every collection under it."""
-        item_id = str(record.get(op.collection.id_key))
+        item_id = op.collection.key_of(record)
         parent = call.args[: op.collection.key.count("{}")]
         self._collection(op, call).pop(item_id, None)
         for key, items in self._items.items():
