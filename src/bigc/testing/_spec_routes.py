@@ -225,13 +225,13 @@ def _collections(by_path: Mapping[str, Mapping[str, dict[str, Any]]]) -> dict[st
         id_key = _id_key(sample, names[0] if names else None, key in creatable)
         fields = tuple(_field_for(sample, name) for name in names) if len(names) > 1 else ()
         result[key] = Collection(key, sample, id_key, key in creatable, key_fields=fields)
-    for key, names in parents.items():
+    for key, parent in parents.items():
         across, per_parent = result.get(key.replace("/{}/", "/", 1)), result.get(key)
         if across is None or per_parent is None or key.count("{}") != 1:
             continue
         if per_parent.sample.keys() - across.sample.keys():
             continue  # items of another shape (a tree's categories): kept apart
-        field = next((n for n in (names, "resource_id") if n in across.sample), "")
+        field = next((n for n in (parent, "resource_id") if n in across.sample), "")
         result[across.key] = replace(across, parts=key, parent_field=field)
     return result
 
@@ -245,10 +245,10 @@ def _field_for(sample: Mapping[str, Any], param: str) -> str:
 
 
 def _id_key(sample: Mapping[str, Any], param: str | None, creatable: bool) -> str:
-    """The field an item's path parameter names: ``id`` where items have one, else
-    the parameter's name (``{variant_id}`` is ``variant_id``), else ``uuid``/``code``. Items that are neither
-    created nor have a path of their own (assignments) are told apart by the first
-    ``…_id`` field they have."""
+    """The field an item's path parameter names: ``id`` where items have one, else the
+    parameter's name (``{variant_id}`` is ``variant_id``), else ``uuid``/``code``.
+    Items that are neither created nor have a path of their own (assignments) are
+    told apart by the first ``…_id`` field they have."""
     if "id" in sample:  # a ``product_id`` field names another thing than the item
         return "id"
     if param is not None and param in sample and param != "name":

@@ -123,9 +123,8 @@ class SpecStore:
     def _update(self, op: Operation, call: Call, items: list[Record]) -> Reply:
         collection = op.collection
         if not collection.generates_ids and not self._matching(op, call):
-            named = dict(
-                zip(collection.key_fields or (collection.id_key,), call.args[-op.item_ids :])
-            )
+            fields = collection.key_fields or (collection.id_key,)
+            named = dict(zip(fields, call.args[-op.item_ids :], strict=True))
             self._upsert(op, call, named)  # the client names it: a PUT sets it
         record = self._find(op, call)
         _overlay(record, items[0] if items else {}, op.collection.id_key)
@@ -233,7 +232,11 @@ class SpecStore:
         if len(fields) == len(op.collection.key_fields or fields):
             found = items.get("|".join(ids))
             return [] if found is None else [found]
-        return [r for r in items.values() if all(str(r.get(f)) == i for f, i in zip(fields, ids))]
+        return [
+            r
+            for r in items.values()
+            if all(str(r.get(f)) == i for f, i in zip(fields, ids, strict=True))
+        ]
 
     def _find(self, op: Operation, call: Call) -> Record:
         found = self._matching(op, call)
