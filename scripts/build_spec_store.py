@@ -56,6 +56,7 @@ FORMATS = {
     "url": "https://example.com/",
 }
 PATTERN_CANDIDATES = ("+15555550100", "example", "example-1", "EX1", "1", "#ffffff", "US")
+CHECKED_FORMATS = ("date-time", "date", "email")  # what the store checks in a request
 PAGING = {"offset_pages": "offset", "cursor_pages": "cursor", "v2_pages": "v2"}
 FILTER_KINDS = {"integer": "int", "number": "num", "boolean": "bool", "string": "str"}
 CONTROL = {"page", "limit", "after", "before", "include", "include_fields", "exclude_fields"}
@@ -105,7 +106,8 @@ def merged(schema: Mapping[str, Any]) -> dict[str, Any]:
 
 def rule(schema: Any, depth: int = 0) -> dict[str, Any]:
     """What a request body must be, compactly: ``type`` (JSON types), ``enum``,
-    ``required`` and ``properties`` of an object, ``items`` of an array. Parts a
+    ``format`` (dates, emails), ``required`` and ``properties`` of an object,
+    ``items`` of an array. Parts a
     client may not send (``readOnly``) and parts of a ``oneOf`` are left open."""
     schema = merged(schema)
     found: dict[str, Any] = {}
@@ -114,6 +116,8 @@ def rule(schema: Any, depth: int = 0) -> dict[str, Any]:
         found["type"] = [kind, "null"] if schema.get("nullable") else [kind]
     if schema.get("enum") and kind in ("string", "integer"):
         found["enum"] = [v for v in schema["enum"] if v is not None]
+    if kind == "string" and schema.get("format") in CHECKED_FORMATS:
+        found["format"] = schema["format"]
     if depth >= MAX_DEPTH:
         return found
     if kind == "object":

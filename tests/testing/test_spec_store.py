@@ -196,6 +196,15 @@ def test_nested_fields_are_checked_and_named_by_their_place(api: Caller) -> None
     assert api.post("/v3/catalog/products/1/options", option).status == 200
 
 
+def test_a_malformed_date_is_a_422(api: Caller) -> None:
+    review = {"title": "Good", "date_reviewed": "last week"}
+    answer = api.post("/v3/catalog/products/1/reviews", review)
+    assert answer.status == 422
+    assert answer.body["errors"] == {"date_reviewed": "'last week' is not a date-time"}
+    review["date_reviewed"] = "2024-05-01T10:00:00+00:00"
+    assert api.post("/v3/catalog/products/1/reviews", review).status == 200
+
+
 def test_v2_refuses_with_400_and_a_bare_list(api: Caller) -> None:
     answer = api.post("/v2/coupons", {"name": "Ten off"})
     assert answer.status == 400

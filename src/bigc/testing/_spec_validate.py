@@ -1,7 +1,7 @@
 """Request checks for the spec-driven operations, the way BigCommerce refuses a body.
 
-A missing required field, a value of the wrong JSON type or one outside the
-field's ``enum``, at any depth the table keeps, is refused with 422 (v3) or
+A missing required field, a value of the wrong JSON type, one outside the
+field's ``enum`` or a malformed date or email, at any depth the table keeps, is refused with 422 (v3) or
 400 (v2), naming the field by its place in the body (``line_items.0.quantity``;
 items of a batch by position: ``0.name``), in BigCommerce's error body (built
 by ``_http.error_reply``).
@@ -9,10 +9,12 @@ by ``_http.error_reply``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from bigc.testing._crud import check_required
+from bigc.testing._dates import parse_date
 from bigc.testing._http import Call
 from bigc.testing._spec_routes import Operation
 
@@ -70,6 +72,11 @@ def _check(call: Call, rule: Mapping[str, Any], value: Any, name: str) -> None:
             f"The field '{name}' must be one of {', '.join(map(str, choices))}.",
             {name: f"{value!r} is not an allowed value"},
         )
+    shape = rule.get("format")
+    if shape and isinstance(value, str) and not _FORMATS[shape](value):
+        raise call.invalid(
+            f"The field '{name}' must be a valid {shape}.", {name: f"{value!r} is not a {shape}"}
+        )
     prefix = f"{name}." if name else ""
     if isinstance(value, dict):
         named = {f"{prefix}{k}": v for k, v in value.items()}
@@ -86,3 +93,18 @@ def _check(call: Call, rule: Mapping[str, Any], value: Any, name: str) -> None:
 def _fits(value: Any, allowed: Sequence[str]) -> bool:
     kind = json_type(value)
     return kind in allowed or (kind == "integer" and "number" in allowed)
+
+
+def _is_date(text: str) -> bool:
+    try:
+        parse_date(text)
+    except ValueError:
+        return False
+    return True
+
+
+_FORMATS: dict[str, Callable[[str], bool]] = {
+    "date-time": _is_date,  # ISO 8601, RFC 2822 or a Unix timestamp, as BigCommerce reads
+    "date": _is_date,
+    "email": lambda text: re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text) is not None,
+}
