@@ -1,10 +1,10 @@
 """Request checks for the spec-driven operations, the way BigCommerce refuses a body.
 
 A missing required field, a value of the wrong JSON type, one outside the
-field's ``enum`` or a malformed date or email, at any depth the table keeps, is refused with 422 (v3) or
-400 (v2), naming the field by its place in the body (``line_items.0.quantity``;
-items of a batch by position: ``0.name``), in BigCommerce's error body (built
-by ``_http.error_reply``).
+field's ``enum`` or a malformed date or email, at any depth the table keeps,
+is refused with 422 (v3) or 400 (v2), naming the field by its place in the
+body (``line_items.0.quantity``; items of a batch by position: ``0.name``), in
+BigCommerce's error body (built by ``_http.error_reply``).
 """
 
 from __future__ import annotations
