@@ -144,7 +144,7 @@ class Spec:
         params = [p for p in self.parameters(op, item) if p.get("in") in ("body", "formData")]
         if params:
             if all(p.get("in") == "formData" for p in params):
-                return "multipart"
+                return "form"
             return "list" if "array" in self.types(params[0].get("schema", {})) else "object"
         if "requestBody" not in op:
             return "none"
@@ -153,9 +153,12 @@ class Spec:
             m.get("schema", {}) for kind, m in content.items() if kind.startswith("multipart/")
         ]
         json_too = any("json" in kind for kind in content)
-        if forms and (not json_too or any(self.has_file(form) for form in forms)):
+        if forms and not json_too:
+            return "form"
+        if forms and any(self.has_file(form) for form in forms):
             return "multipart"
-        types = set().union(*(self.types(m.get("schema", {})) for m in content.values()))
+        media = [m for kind, m in content.items() if "json" in kind] or list(content.values())
+        types = set().union(*(self.types(m.get("schema", {})) for m in media))
         return "list" if types == {"array"} else "object"
 
     def has_file(self, schema: Any) -> bool:

@@ -211,4 +211,6 @@ READ_ONLY_POSTS = frozenset({"createOrderRefundQuotes", "getPrices"})
 # group -> hand-written mixins (module in src/bigc/_async/resources, class), put
 # before the generated base: methods that are more than one table row, such as
 # ("_webhook_extras", "AsyncWebhookExtras") for webhooks_v3.
-MIXINS: dict[str, list[tuple[str, str]]] = {}
+MIXINS: dict[str, list[tuple[str, str]]] = {
+    "webhooks_v3": [("_webhook_extras", "AsyncWebhookExtras")],
+}

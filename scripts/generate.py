@@ -16,6 +16,7 @@ Hand-written mixins for a group are named in ``scripts/endpoint_names.MIXINS``.
 
 from __future__ import annotations
 
+import ast
 import importlib
 import re
 import sys
@@ -110,9 +111,12 @@ def option_type(row: Endpoint) -> str:
 def body_type(row: Endpoint) -> str:
     """The spec's body type where ``bigc.types`` has one, else a plain mapping.
 
-    Upload forms stay plain: their file fields are not in the spec's JSON body.
+    Upload forms stay plain: their file fields are not in the spec's JSON body;
+    so do PUT bodies: the spec marks fields required that a partial update
+    leaves out, and BigCommerce accepts that.
     """
-    typed = spec_type(row, 1) if row.body != "multipart" else None
+    plain = row.body in ("form", "multipart") or row.http_method != "POST"
+    typed = None if plain else spec_type(row, 1)
     if row.kind == "batch_one":
         return (list_item(typed) if typed else None) or "Body"
     if row.body == "list":
@@ -398,9 +402,14 @@ def doc_page(group: str, rows: list[Endpoint]) -> str:
         f"{title(group)}. Generated from `bigc.ENDPOINTS` by `scripts/generate.py`.",
         "",
         "Every method takes the per-call options of its kind as keywords",
-        "([options](README.md#per-call-options)); list methods return a lazy iterator.",
+        "([options](README.md#per-call-options)); list methods return a lazy, watchable",
+        "`Pages` (`AsyncPages` on the async client). Types named `module.Name` are in",
+        "`bigc.types.module`.",
         "",
     ]
+    for module, mixin in MIXINS.get(group, []):
+        helpers = ", ".join(f"`{name}`" for name in mixin_methods(module, mixin))
+        out += [f"Hand-written helpers ({module}.py): {helpers}.", ""]
     for row in rows:
         out += [
             f"## `{row.method}`",
@@ -416,6 +425,16 @@ def doc_page(group: str, rows: list[Endpoint]) -> str:
             "",
         ]
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def mixin_methods(module: str, mixin: str) -> list[str]:
+    """The public methods of a hand-written mixin, read from its source."""
+    tree = ast.parse((ROOT / RESOURCES / f"{module}.py").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == mixin:
+            functions = (ast.FunctionDef, ast.AsyncFunctionDef)
+            return [f.name for f in node.body if isinstance(f, functions) and f.name[0] != "_"]
+    raise SystemExit(f"MIXINS names {mixin}, which {module}.py does not define")
 
 
 def kind_note(row: Endpoint) -> str:
@@ -454,7 +473,8 @@ def docs_index(groups: dict[str, list[Endpoint]]) -> str:
         "|---|---|---|",
     ]
     for group, rows in groups.items():
-        out.append(f"| [`{group}`]({group}.md) | {len(rows)} | {paths_line(rows)} |")
+        paths = paths_line(rows).replace("``", "`")
+        out.append(f"| [`{group}`]({group}.md) | {len(rows)} | {paths} |")
     return "\n".join(out) + "\n"
 
 

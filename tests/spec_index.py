@@ -30,6 +30,7 @@ __all__ = [
     "SPECS_DIR",
     "Operation",
     "file_operation",
+    "spec_document",
     "spec_has",
     "spec_operation",
 ]
@@ -122,6 +123,23 @@ class Operation:
                 return bool(param.get("required"))
         return bool(self.resolve(self.spec.get("requestBody", {})).get("required"))
 
+    def json_example(self, holder: Mapping[str, Any]) -> Any:
+        """The example of a request body or a response: its JSON media's, or ``None``."""
+        examples = holder.get("examples", {})  # Swagger 2.0 responses: by media type
+        if "application/json" in examples:
+            return examples["application/json"]
+        for kind, media in holder.get("content", {}).items():
+            if "json" not in kind:
+                continue
+            if "example" in media:
+                return media["example"]
+            for example in media.get("examples", {}).values():
+                value = self.resolve(example).get("value")
+                if value is not None:
+                    return value
+            return self.resolve(media.get("schema", {})).get("example")
+        return None
+
     def check_sent(self, query: set[str], body: Any) -> None:
         """Assert that a request with these query keys and JSON body fits the operation."""
         unknown = query - self.query_names
@@ -201,6 +219,12 @@ def _load(file: str) -> tuple[_Template, ...]:
         pattern, specificity = _compile(template)
         templates.append(_Template(template, pattern, specificity, file, item, document))
     return tuple(templates)
+
+
+def spec_document(file: str) -> Mapping[str, Any]:
+    """The whole parsed spec file (read once)."""
+    templates = _load(file)
+    return templates[0].document if templates else {}
 
 
 @cache

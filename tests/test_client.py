@@ -76,7 +76,9 @@ class TestDirectAccess:
         assert response.status_code == 200
         assert response.headers["x-custom"] == "yes"
         assert response.json() == body
-        assert response.request is transport.last
+        assert response.request is not None
+        assert (response.request.method, response.request.url) == ("GET", transport.last.url)
+        assert response.request.headers["X-Auth-Token"] == "[redacted]"
 
     @pytest.mark.parametrize("path", ["/orders?page=1", "/orders#x"])
     def test_query_in_path_is_refused_before_sending(self, driver: Driver, path: str) -> None:
@@ -427,13 +429,16 @@ class TestClient:
             (("", "t"), ValueError, "store_hash"),
             (("s", ""), ValueError, "access_token"),
             ((1, "t"), TypeError, "store_hash"),
+            (("s", "my-secret\n"), ValueError, "access_token must be printable ASCII"),
+            (("s", "my-secret\r\nX-Evil: 1"), ValueError, "access_token must be printable ASCII"),
         ],
     )
     def test_bad_constructor_arguments(
         self, args: tuple[Any, Any], error: type[Exception], match: str
     ) -> None:
-        with pytest.raises(error, match=match):
+        with pytest.raises(error, match=match) as caught:
             bigc.BigCommerceAPI(*args)
+        assert "secret" not in str(caught.value)  # a token is never in the message
 
     @pytest.mark.parametrize(
         ("kwargs", "match"),

@@ -362,6 +362,8 @@ CASES: list[Case] = [
          sends="PUT /v3/hooks/15", body=HOOK),
     case("webhooks_v3.delete", 15,
          sends="DELETE /v3/hooks/15"),
+    case("webhooks_v3.reactivate", 15,
+         sends="PUT /v3/hooks/15", body={"is_active": True}),
 ]
 # fmt: on
 
@@ -479,7 +481,7 @@ async def test_sends_the_exact_request(flavor: str, row: Case) -> None:
     assert (method, path, query) == (row.http, PREFIX + row.path, row.expected_query)
     assert sent_json(request) == row.body
     assert request.headers["X-Auth-Token"] == TOKEN
-    assert ("Content-Type" in request.headers) == (row.body is not None)
+    assert request.headers["Content-Type"] == "application/json"  # bodyless too, as 1.1.0
     assert request.timeout == Timeout(connect=TIMEOUT, read=TIMEOUT)
     assert result == row.returns()
     assert (row.args, row.params) == before, "the caller's arguments were changed"
@@ -650,8 +652,6 @@ ID_CASES = [row for row in CASES if id_positions(row)]
     ("call", "args", "url"),
     [
         ("carts_v3.get", (HOSTILE,), f"/v3/carts/{ESCAPED_HOSTILE}"),
-        ("products_v3.get", ("..",), "/v3/catalog/products/%2E%2E"),
-        ("product_variants_v3.get", (77, "."), "/v3/catalog/products/77/variants/%2E"),
         ("orders_v2.get_shipment", (HOSTILE, 8), f"/v2/orders/{ESCAPED_HOSTILE}/shipments/8"),
         ("checkouts_v3.delete_coupon", ("k1", "A/B?C#D"), "/v3/checkouts/k1/coupons/A%2FB%3FC%23D"),
         ("customer_groups_v2.get", ("4 5",), "/v2/customer_groups/4%205"),

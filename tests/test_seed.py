@@ -1,4 +1,8 @@
-"""The seed README's calls, unchanged, against the fake store: in-process and over a socket.
+"""The seed README's calls against the fake store: in-process and over a socket.
+
+Unchanged but for the direct-access path: the seed's ``/products/77`` is not a
+BigCommerce path (the catalog is ``/catalog/products/77``), and the fake
+store, never more lenient than BigCommerce, answers it 404.
 
 Each test runs four ways: sync and async client, each through the store's
 in-process transport and through the loopback server.
@@ -85,7 +89,7 @@ def seed_calls_sync(extra: dict[str, Any], checkout_id: str) -> dict[str, Any]:
     customer = bigcommerce.customers_v3.get(1, retries=5)
 
     bigcommerce = BigCommerceAPI("store_hash", "access_token", **extra)
-    product = bigcommerce.api_v3.get("/products/77", params={"include": "videos"})
+    product = bigcommerce.api_v3.get("/catalog/products/77", params={"include": "videos"})
     order_messages = list(bigcommerce.api_v2.get_many("/orders/101/messages"))
     return {
         "order": order,
@@ -111,7 +115,7 @@ async def seed_calls_async(extra: dict[str, Any], checkout_id: str) -> dict[str,
         customer = await api.customers_v3.get(1, retries=5)
 
     async with AsyncBigCommerceAPI("store_hash", "access_token", **extra) as api:
-        product = await api.api_v3.get("/products/77", params={"include": "videos"})
+        product = await api.api_v3.get("/catalog/products/77", params={"include": "videos"})
         order_messages = [m async for m in api.api_v2.get_many("/orders/101/messages")]
     return {
         "order": order,

@@ -71,6 +71,17 @@ async def test_an_open_binary_file_is_sent_with_its_name(flavor: str) -> None:
 
 
 @by_flavor
+async def test_a_form_only_upload_is_multipart_even_without_a_file(flavor: str) -> None:
+    harness = Harness(flavor, json_response(200, {"data": {"id": 1}}))
+    await harness.call("themes_v3.create", {"file": ("theme.zip", b"PK"), "channel_id": 2})
+    await harness.call("settings_v3.create_logo_image", {"LogoFile": "not a file"})
+    assert [form_parts(r) for r in harness.requests] == [
+        {"file": ("theme.zip", b"PK"), "channel_id": (None, b"2")},
+        {"LogoFile": (None, b"not a file")},
+    ]
+
+
+@by_flavor
 async def test_without_a_file_the_body_is_json(flavor: str) -> None:
     harness = Harness(flavor, json_response(200, {"data": {"id": 3}}))
     await harness.call("products_v3.create_image", 77, {"image_url": "https://x.test/a.jpg"})
@@ -90,7 +101,7 @@ async def test_bad_files_are_refused_before_any_request(flavor: str, value: Any)
     assert harness.requests == []
 
 
-UPLOADS = [row for row in ENDPOINTS if row.body == "multipart"]
+UPLOADS = [row for row in ENDPOINTS if row.body in ("form", "multipart")]
 
 
 @pytest.mark.parametrize("row", UPLOADS, ids=[f"{r.group}.{r.method}" for r in UPLOADS])

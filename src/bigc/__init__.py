@@ -5,19 +5,36 @@
 >>> api.orders_v2.get(101)  # doctest: +SKIP
 """
 
+from typing import TYPE_CHECKING
+
 from bigc import data, exceptions, utils
 from bigc._async._client import AsyncBigCommerceAPI
+from bigc._async._graphql import AsyncStorefrontGraphQL
 from bigc._async._pages import AsyncPages
 from bigc._config import ClientConfig
-from bigc._endpoint_table import ENDPOINTS
 from bigc._endpoints import Endpoint
+from bigc._graphql import GraphQLResult
 from bigc._models import AsyncTransport, Headers, Request, Response, Timeout, Transport
 from bigc._options import CallOptions, ListOptions, WriteOptions
 from bigc._ratelimit import RateLimitStatus
 from bigc._retry import RetryPolicy
 from bigc._sync._client import BigCommerceAPI
+from bigc._sync._graphql import StorefrontGraphQL
 from bigc._sync._pages import Pages
 from bigc.exceptions import BigCommerceException
+
+if TYPE_CHECKING:
+    from bigc._endpoint_table import ENDPOINTS
+else:
+
+    def __getattr__(name: str) -> object:
+        """``ENDPOINTS`` is read on first use: ``import bigc`` does not pay for ~670 rows."""
+        if name == "ENDPOINTS":
+            from bigc._endpoint_table import ENDPOINTS
+
+            return ENDPOINTS
+        raise AttributeError(f"module 'bigc' has no attribute {name!r}")
+
 
 __version__ = "2.0.0.dev0"
 
@@ -25,12 +42,14 @@ __all__ = [
     "ENDPOINTS",
     "AsyncBigCommerceAPI",
     "AsyncPages",
+    "AsyncStorefrontGraphQL",
     "AsyncTransport",
     "BigCommerceAPI",
     "BigCommerceException",
     "CallOptions",
     "ClientConfig",
     "Endpoint",
+    "GraphQLResult",
     "Headers",
     "ListOptions",
     "Pages",
@@ -38,6 +57,7 @@ __all__ = [
     "Request",
     "Response",
     "RetryPolicy",
+    "StorefrontGraphQL",
     "Timeout",
     "Transport",
     "WriteOptions",

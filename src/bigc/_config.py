@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from bigc._models import Request, Response, Timeout, TimeoutTypes
 from bigc._multipart import EncodedBody
@@ -44,10 +46,65 @@ class EventHooks:
     def of(cls, hooks: Mapping[str, Sequence[Callable[[Any], Any]]] | None) -> EventHooks:
         if not hooks:
             return cls()
+        if not isinstance(hooks, Mapping):
+            raise TypeError(f"event_hooks must be a dict, not {type(hooks).__name__}")
         unknown = set(hooks) - {"request", "response"}
         if unknown:
             raise ValueError(f"event_hooks keys must be 'request' or 'response', got {unknown}")
-        return cls(tuple(hooks.get("request", ())), tuple(hooks.get("response", ())))
+        return cls(_hook_list(hooks, "request"), _hook_list(hooks, "response"))
+
+
+def _hook_list(hooks: Mapping[str, Any], key: str) -> tuple[Callable[[Any], Any], ...]:
+    """``hooks[key]`` as a tuple of callables, or a TypeError saying what is wrong."""
+    value = hooks.get(key, ())
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+        raise TypeError(
+            f"event_hooks[{key!r}] must be a list of callables, not {type(value).__name__}"
+        )
+    for hook in value:
+        if not callable(hook):
+            raise TypeError(f"event_hooks[{key!r}] holds {hook!r}, which is not callable")
+    return tuple(value)
+
+
+# What a token may be: visible ASCII, inner spaces and tabs. A token read from
+# a file with its newline, or pasted with a non-latin-1 character, would
+# otherwise fail at send time (with the token in the message) or go out mangled.
+_TOKEN_TEXT = re.compile(r"[\x21-\x7e]([\x20-\x7e\t]*[\x21-\x7e])?")
+_VISIBLE = re.compile(r"[\x21-\x7e]+")
+
+
+def check_token(value: object, name: str = "access_token") -> str:
+    """A token (access, storefront or customer), checked without ever putting it in a message."""
+    token = _non_empty_str(value, name)
+    if not _TOKEN_TEXT.fullmatch(token):
+        raise ValueError(
+            f"{name} must be printable ASCII with no whitespace at either end "
+            "(is there a newline from the file it was read from?)"
+        )
+    return token
+
+
+def _check_base_url(value: object) -> str:
+    """An http(s) origin and optional path prefix; nothing that would be misread."""
+    base_url = _non_empty_str(value, "base_url").rstrip("/")
+    if not base_url.startswith(("http://", "https://")):
+        raise ValueError(f"base_url must start with http:// or https://, got {base_url!r}")
+    if not _VISIBLE.fullmatch(base_url):
+        raise ValueError("base_url must be printable ASCII with no spaces (escape them)")
+    parts = urlsplit(base_url)
+    if "@" in parts.netloc:
+        # Never echo it: the part before the @ may be a password.
+        raise ValueError("base_url must not contain a user name or password")
+    if "?" in base_url or "#" in base_url:
+        raise ValueError(f"base_url must not contain a query or a fragment, got {base_url!r}")
+    if not parts.hostname:
+        raise ValueError(f"base_url must name a host, got {base_url!r}")
+    try:
+        parts.port  # noqa: B018 - parsing it is the check
+    except ValueError:
+        raise ValueError(f"base_url has an invalid port: {base_url!r}") from None
+    return base_url
 
 
 def _non_empty_str(value: object, name: str) -> str:
@@ -99,15 +156,13 @@ class ClientConfig:
         """Check every argument and name the one that is wrong."""
         _non_empty_str(store_hash, "store_hash")
         escape_id(store_hash, "store_hash")
-        _non_empty_str(access_token, "access_token")
-        base_url = _non_empty_str(base_url, "base_url").rstrip("/")
-        if not base_url.startswith(("http://", "https://")):
-            raise ValueError(f"base_url must start with http:// or https://, got {base_url!r}")
+        check_token(access_token)
+        base_url = _check_base_url(base_url)
         if retry_policy is not None and not isinstance(retry_policy, RetryPolicy):
             raise TypeError(f"retry_policy must be a bigc.RetryPolicy, not {retry_policy!r}")
         policy = retry_policy or RetryPolicy()
         if get_retries is not None:
-            check_retries("GET", get_retries)
+            check_retries("GET", get_retries, "get_retries")
             policy = dataclasses.replace(policy, get_retries=get_retries)
         return cls(
             store_hash=store_hash,
@@ -120,9 +175,12 @@ class ClientConfig:
             concurrency=check_concurrency(concurrency) or DEFAULT_CONCURRENCY,
             pace=bool(pace),
             event_hooks=EventHooks.of(event_hooks),
+            # Both JSON headers on every request, bodyless ones too: BigCommerce's
+            # reference marks them required, and bigc 1.1.0 always sent them.
             default_headers={
                 "X-Auth-Token": access_token,
                 "Accept": "application/json",
+                "Content-Type": "application/json",
                 "User-Agent": USER_AGENT,
             },
         )
@@ -138,7 +196,7 @@ class ClientConfig:
         """A copy with some per-client defaults changed."""
         policy = retry_policy or self.retry_policy
         if get_retries is not None:
-            check_retries("GET", get_retries)
+            check_retries("GET", get_retries, "get_retries")
             policy = dataclasses.replace(policy, get_retries=get_retries)
         return dataclasses.replace(
             self,
@@ -153,13 +211,32 @@ class ClientConfig:
         query = encode_query(params)
         return f"{url}?{query}" if query else url
 
-    def headers(self, extra: Mapping[str, str] | None, has_body: bool) -> dict[str, str]:
+    def headers(self, extra: Mapping[str, str] | None) -> dict[str, str]:
         headers = dict(self.default_headers)
-        if has_body:
-            headers["Content-Type"] = "application/json"
         if extra:
+            if not isinstance(extra, Mapping):
+                raise TypeError(f"headers must be a mapping, not {type(extra).__name__}")
+            for name, value in extra.items():
+                _check_header(name, value)
             headers.update(extra)
         return headers
+
+
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_NOT_IN_HEADER_VALUE = re.compile(r"[^\t\x20-\x7e\x80-\xff]")
+
+
+def _check_header(name: object, value: object) -> None:
+    """A header that cannot split the request or fail in one client only (never shown:
+    it may be a credential)."""
+    if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
+        raise ValueError(f"headers: {name!r} is not a valid header name")
+    if not isinstance(value, str):
+        raise TypeError(f"headers[{name!r}] must be a str, not {type(value).__name__}")
+    if _NOT_IN_HEADER_VALUE.search(value):
+        raise ValueError(
+            f"headers[{name!r}] must not hold control characters or characters beyond latin-1"
+        )
 
 
 def encode_body(data: Any) -> bytes | None:
@@ -169,6 +246,12 @@ def encode_body(data: Any) -> bytes | None:
     if isinstance(data, EncodedBody):
         return data.content
     try:
-        return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    except (TypeError, ValueError) as exc:
+        text = json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    except ValueError as exc:
+        if "Out of range float" not in str(exc):
+            raise TypeError(f"data must be JSON-serialisable: {exc}") from None
+        # Python would write NaN/Infinity, which is not JSON and BigCommerce refuses.
+        raise ValueError("data must not contain NaN or Infinity (not JSON)") from None
+    except TypeError as exc:
         raise TypeError(f"data must be JSON-serialisable: {exc}") from None
+    return text.encode("utf-8")

@@ -38,8 +38,9 @@ class Endpoint(NamedTuple):
     - ``http_method``, ``api`` (``"v2"``/``"v3"``) and ``path``: the request;
       ``path`` is a template whose slots are the method's ID arguments.
     - ``args``: the method's positional ID arguments, in order.
-    - ``body``: ``"none"``, ``"object"``, ``"list"`` or ``"multipart"`` (an
-      object that becomes a multipart form when it holds a file);
+    - ``body``: ``"none"``, ``"object"``, ``"list"``, ``"form"`` (always sent
+      as a multipart form) or ``"multipart"`` (JSON, or a multipart form when
+      it holds a file);
       ``body_required``: whether ``data`` must be given.
     - ``result``: ``"object"``, ``"list"``, ``"any"`` (whatever comes back;
       ``None`` for no body), ``"optional_object"``, or a list read lazily:

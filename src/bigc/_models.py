@@ -7,6 +7,7 @@ language.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -16,7 +17,11 @@ from bigc.exceptions import InvalidResponseError
 
 __all__ = ["AsyncTransport", "Headers", "Request", "Response", "Timeout", "Transport"]
 
-SECRET_HEADERS = frozenset({"x-auth-token", "authorization", "x-auth-client"})
+SECRET_HEADERS = frozenset(
+    {"x-auth-token", "authorization", "x-auth-client", "x-bc-customer-access-token"}
+)
+# About 31 years: socket and thread waits overflow somewhere past 9e9 seconds.
+MAX_TIMEOUT = 1e9
 
 
 @dataclass(frozen=True)
@@ -39,8 +44,13 @@ class Timeout:
                 continue
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise TypeError(f"timeout.{name} must be a number of seconds, not {value!r}")
-            if value <= 0:
-                raise ValueError(f"timeout.{name} must be greater than 0, got {value!r}")
+            if not 0 < value <= MAX_TIMEOUT:  # False for nan too
+                # nan, inf or a huge number would reach the socket layer as a raw
+                # ValueError/OverflowError, differently in each client.
+                raise ValueError(
+                    f"timeout.{name} must be above 0 and at most {MAX_TIMEOUT:.0e} seconds, "
+                    f"got {value!r}"
+                )
 
     def over(self, defaults: Timeout) -> Timeout:
         """This timeout, with the limits it leaves out taken from ``defaults``."""
@@ -115,6 +125,25 @@ class Request:
     def __repr__(self) -> str:
         return f"<Request {self.method} {self.url}>"
 
+    def __getstate__(self) -> dict[str, Any]:
+        # A pickled request (inside a pickled exception) never carries the token.
+        return {**self.__dict__, "headers": redact_headers(self.headers)}
+
+    def __copy__(self) -> Request:
+        # Copies stay whole (pickling goes through __getstate__, copying must not).
+        return dataclasses.replace(self, headers=dict(self.headers))
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Request:
+        return self.__copy__()
+
+    def redacted(self) -> Request:
+        """A copy with the secret headers masked: what responses and errors keep.
+
+        Only the transport needs the token; anything that outlives the call
+        (``exc.response.request``, a traceback's locals, a pickle) must not hold it.
+        """
+        return dataclasses.replace(self, headers=redact_headers(self.headers))
+
     def json(self) -> Any:
         """The decoded JSON body, or ``None`` when there is none."""
         return None if not self.body else json.loads(self.body)
@@ -138,6 +167,11 @@ class Response:
         self.request = request
         self.elapsed = 0.0  # seconds the exchange took, set by the client
         self._json: Any = _UNSET
+
+    @property
+    def request_id(self) -> str | None:
+        """BigCommerce's ``X-Request-ID``, the reference its support asks for."""
+        return self.headers.get("X-Request-ID")
 
     @property
     def text(self) -> str:

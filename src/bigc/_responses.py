@@ -31,7 +31,12 @@ def _message_and_errors(body: Any) -> tuple[str | None, Mapping[str, Any] | None
         return (str(message) if message else None), None
     if isinstance(body, Mapping):
         message = body.get("title") or body.get("message") or body.get("detail")
+        if not message:  # the OAuth token endpoint: {"error": …, "error_description": …}
+            message = body.get("error_description") or body.get("error")
+            message = message if isinstance(message, str) else None
         errors = body.get("errors")
+        if not message and isinstance(errors, list) and errors and isinstance(errors[0], Mapping):
+            message = errors[0].get("message")  # a GraphQL answer's error list
         return (str(message) if message else None), (
             errors if isinstance(errors, Mapping) else None
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from bigc._models import Response
+from bigc._models import MAX_TIMEOUT, Response
 from bigc._responses import retry_after_seconds
 from bigc.exceptions import BigCommerceException, ConnectError, RequestTimeoutError
 
@@ -49,8 +49,15 @@ class RetryPolicy:
                 raise ValueError(f"RetryPolicy.{name} must be an int >= 0, got {value!r}")
         for name in ("backoff_base", "backoff_cap", "max_total_wait"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise ValueError(f"RetryPolicy.{name} must be a number >= 0, got {value!r}")
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not 0 <= value <= MAX_TIMEOUT  # False for nan too
+            ):
+                raise ValueError(
+                    f"RetryPolicy.{name} must be a number from 0 to {MAX_TIMEOUT:.0e}, "
+                    f"got {value!r}"
+                )
         if not 0 <= self.jitter <= 1:
             raise ValueError(f"RetryPolicy.jitter must be between 0 and 1, got {self.jitter!r}")
 
@@ -60,14 +67,17 @@ class RetryPolicy:
         return delay * (1 - self.jitter * (rng.random() if rng else random.random()))
 
 
-def check_retries(method: str, retries: int | None) -> None:
-    """Reject a retry count that is not a count, or that would repeat a POST."""
+def check_retries(method: str, retries: int | None, name: str = "retries") -> None:
+    """Reject a retry count that is not a count, or that would repeat a POST.
+
+    ``name`` is the option the count came from, for the message.
+    """
     if retries is None:
         return
     if isinstance(retries, bool) or not isinstance(retries, int):
-        raise TypeError(f"retries must be an int, not {retries!r}")
+        raise TypeError(f"{name} must be an int, not {retries!r}")
     if retries < 0:
-        raise ValueError(f"retries must be 0 or greater, got {retries}")
+        raise ValueError(f"{name} must be 0 or greater, got {retries}")
     if method == "POST" and retries > 0:
         raise ValueError(
             "retries must be 0 for POST: BigCommerce has no idempotency keys, so a repeated "
@@ -79,7 +89,7 @@ def check_retries(method: str, retries: int | None) -> None:
 class RetryState:
     """The retry budget of one call; ``next_delay`` says whether and when to try again."""
 
-    __slots__ = ("_connects", "_failures", "_limited", "_waited", "method", "policy", "retries")
+    __slots__ = ("_failures", "_limited", "_waited", "method", "policy", "retries")
 
     def __init__(self, policy: RetryPolicy, method: str, retries: int | None) -> None:
         self.policy = policy
@@ -88,7 +98,6 @@ class RetryState:
             retries = policy.get_retries if method == "GET" else 0
         self.retries = retries
         self._failures = 0
-        self._connects = 0
         self._limited = 0
         self._waited = 0.0
 
@@ -104,14 +113,21 @@ class RetryState:
         """The delay before retrying after ``exc``, or ``None`` to give up.
 
         ``remaining`` is the time left before the call's total deadline.
+        Every failure counts once against one budget: ``retries``, raised to
+        ``connect_retries`` for a request that never reached the server (so a
+        GET that cannot connect is tried ``max(connect_retries, retries) + 1``
+        times in all, a POST ``connect_retries + 1`` times).
         """
         never_sent = isinstance(exc, ConnectError) or (
             isinstance(exc, RequestTimeoutError) and exc.phase == "connect"
         )
-        if never_sent and self._connects < max(self.policy.connect_retries, self.retries):
-            self._connects += 1
-            return self._spend(self.policy.backoff(self._connects - 1), remaining)
-        if self.method == "POST" or self._failures >= self.retries:
+        if never_sent:
+            budget = max(self.policy.connect_retries, self.retries)
+        elif self.method == "POST":
+            return None
+        else:
+            budget = self.retries
+        if self._failures >= budget:
             return None
         self._failures += 1
         return self._spend(self.policy.backoff(self._failures - 1), remaining)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import threading
 import time
+from typing import Any
 
 import urllib3
-from urllib3 import BaseHTTPResponse, HTTPConnectionPool, connection_from_url
+from urllib3 import HTTPConnectionPool, HTTPSConnectionPool, connection_from_url
+from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import (
     ConnectTimeoutError,
     HTTPError,
@@ -35,22 +39,69 @@ def _network_error(exc: BaseException) -> BigCommerceNetworkError:
     return BigCommerceNetworkError(f"the exchange failed: {exc}")
 
 
-def _read_by(raw: BaseHTTPResponse, deadline: float) -> bytes:
-    """The body, read piece by piece so that a slow trickle cannot outlast ``deadline``.
+class _Watchdog:
+    """Cuts the connection of one exchange when the call's total deadline passes.
 
-    The read timeout bounds each wait for data, not the whole body.
+    Socket timeouts bound each wait for data, so an answer that trickles in a
+    byte at a time (head or body) would outlast any deadline; shutting the
+    socket down from a timer thread wakes the blocked read at once.
     """
-    chunks = []
-    try:
-        while chunk := raw.read1(65536):
-            chunks.append(chunk)
-            if time.monotonic() > deadline:
-                raise RequestTimeoutError("the call's total timeout ran out", phase="total")
-    except BaseException:
-        raw.close()  # the connection holds an unread rest: never reuse it
-        raise
-    raw.release_conn()
-    return b"".join(chunks)
+
+    __slots__ = ("connection", "deadline", "fired", "timer")
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self.fired = False
+        self.timer: threading.Timer | None = None
+        self.connection: HTTPConnection | None = None
+
+    def arm(self, connection: HTTPConnection) -> None:
+        """Watch ``connection`` (from its TLS handshake, or from sending on it)."""
+        if self.timer is not None and self.connection is connection:
+            return
+        self.cancel()
+        self.connection = connection
+        self.timer = threading.Timer(self.deadline - time.monotonic(), self._cut, (connection,))
+        self.timer.daemon = True
+        self.timer.start()
+
+    def _cut(self, connection: HTTPConnection) -> None:
+        self.fired = True
+        sock = connection.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                # socket.socket's own shutdown, not SSLSocket's: wake the reader
+                # without touching TLS state another thread is using.
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+
+
+_current = threading.local()  # .watchdog: the _Watchdog of this thread's exchange, if any
+
+
+class _WatchedHTTPConnection(HTTPConnection):
+    """A connection that puts itself under this thread's watchdog, if any."""
+
+    def _watch(self) -> None:
+        watchdog: _Watchdog | None = getattr(_current, "watchdog", None)
+        if watchdog is not None:
+            watchdog.arm(self)
+
+    def connect(self) -> None:
+        self._watch()
+        super().connect()
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        self._watch()
+        super().request(*args, **kwargs)
+
+
+class _WatchedHTTPSConnection(_WatchedHTTPConnection, HTTPSConnection):
+    pass
 
 
 class Urllib3Transport:
@@ -67,6 +118,7 @@ class Urllib3Transport:
         self._maxsize = maxsize
         self._pools: dict[str, HTTPConnectionPool] = {}
         self._lock = threading.Lock()
+        self._closed = False
 
     def _pool_for(self, origin: str) -> HTTPConnectionPool:
         pool = self._pools.get(origin)
@@ -74,8 +126,15 @@ class Urllib3Transport:
             with self._lock:
                 pool = self._pools.get(origin)
                 if pool is None:
+                    if self._closed:
+                        raise RuntimeError("this transport is closed")
                     pool = connection_from_url(
                         origin, maxsize=self._maxsize, block=False, retries=False
+                    )
+                    pool.ConnectionCls = (
+                        _WatchedHTTPSConnection
+                        if isinstance(pool, HTTPSConnectionPool)
+                        else _WatchedHTTPConnection
                     )
                     self._pools[origin] = pool
         return pool
@@ -85,10 +144,12 @@ class Urllib3Transport:
         split = url.find("/", url.find("//") + 2)
         origin, target = (url, "/") if split < 0 else (url[:split], url[split:])
         limits = request.timeout
-        deadline = None if limits.total is None else time.monotonic() + limits.total
         timeout = urllib3.Timeout(connect=limits.connect, read=limits.read)
+        pool = self._pool_for(origin)
+        watchdog = None if limits.total is None else _Watchdog(time.monotonic() + limits.total)
+        _current.watchdog = watchdog
         try:
-            raw = self._pool_for(origin).urlopen(
+            raw = pool.urlopen(
                 request.method,
                 target,
                 body=request.body,
@@ -97,18 +158,26 @@ class Urllib3Transport:
                 retries=False,
                 redirect=False,
                 assert_same_host=False,
-                preload_content=deadline is None,
                 enforce_content_length=True,
             )
-            content = raw.data if deadline is None else _read_by(raw, deadline)
-        except HTTPError as exc:
-            raise _network_error(exc) from exc
-        except OSError as exc:
+        except (HTTPError, OSError) as exc:
+            if watchdog is not None and watchdog.fired:
+                raise RequestTimeoutError(
+                    "the call's total timeout ran out", phase="total"
+                ) from exc
+            if isinstance(exc, HTTPError):
+                raise _network_error(exc) from exc
             raise BigCommerceNetworkError(f"the exchange failed: {exc}") from exc
-        return Response(raw.status, raw.headers.items(), content, request)
+        finally:
+            _current.watchdog = None
+            if watchdog is not None:
+                watchdog.cancel()
+        return Response(raw.status, raw.headers.items(), raw.data, request)
 
     def close(self) -> None:
+        """Close every connection; a closed transport refuses to open new ones."""
         with self._lock:
+            self._closed = True
             pools, self._pools = list(self._pools.values()), {}
         for pool in pools:
             pool.close()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from string import Formatter
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote, urlencode
 
 __all__ = ["build_path", "encode_query", "escape_id", "validate_path"]
 
@@ -15,17 +16,21 @@ def escape_id(value: object, name: str = "id") -> str:
 
     ``escape_id('../../v2/orders')`` keeps the dots but encodes the slashes,
     so a hostile ID can never climb out of the resource it was meant for.
+    Only ``int`` and ``str`` are IDs: anything else (bytes, floats, dicts,
+    ``True``) would reach the path through ``str()`` as something else.
     """
-    if value is None or isinstance(value, bool):
-        raise ValueError(f"{name} must be a non-empty ID, got {value!r}")
-    text = str(value)
+    if value is None:
+        raise ValueError(f"{name} must be a non-empty ID, got None")
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise TypeError(f"{name} must be an int or a str, not {type(value).__name__}")
+    # An IntEnum or (str, Enum) member gives its value, not its name.
+    text = str(int(value)) if isinstance(value, int) else str.__str__(value)
     if not text.strip():
         raise ValueError(f"{name} must be a non-empty ID, got {value!r}")
-    escaped = quote(text, safe="")
-    if escaped in {".", ".."}:
-        # A lone dot segment would be collapsed by URL normalisation.
-        escaped = escaped.replace(".", "%2E")
-    return escaped
+    if text in {".", ".."}:
+        # Even encoded, a dot segment may be collapsed by URL normalisation.
+        raise ValueError(f"{name} must not be {text!r}")
+    return quote(text, safe="")
 
 
 def build_path(template: str, *ids: object) -> str:
@@ -47,15 +52,40 @@ def build_path(template: str, *ids: object) -> str:
     return "".join(pieces)
 
 
+# Characters a path keeps as they are (RFC 3986 pchar and "/"); "%" stays when
+# it starts an escape, so that an already-escaped path is not escaped twice.
+_PATH_SAFE = "/!$&'()*+,;=:@-._~%"
+_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _is_dot_segment(segment: str) -> bool:
+    """Whether some server could read ``segment`` as ``.`` or ``..``: also written
+    ``%2e``, followed by ``;params`` (``..;``) or next to a backslash (``..\\``)."""
+    parts = unquote(segment).split("\\")
+    return any(part.split(";", 1)[0] in {".", ".."} for part in parts)
+
+
 def validate_path(path: str) -> str:
-    """Check a path given to ``api_v2``/``api_v3`` and return it with a leading slash."""
+    """Check a path given to ``api_v2``/``api_v3`` and return it escaped, with a leading slash.
+
+    Dot segments (``..``, also as ``%2e%2e``) would climb out of the store's
+    API, and control characters would be stripped or split the request line
+    by some HTTP stack: both are refused. Everything else is percent-encoded
+    here, once, so that both clients send the same bytes.
+    """
     if not isinstance(path, str):
         raise TypeError(f"path must be a str, not {type(path).__name__}")
     if "?" in path or "#" in path:
         raise ValueError(f"path must not contain '?' or '#' (use params for the query): {path!r}")
+    if _CONTROL.search(path):
+        raise ValueError(f"path must not contain control characters: {path!r}")
     if not path.strip("/"):
         raise ValueError(f"path must name a resource, got {path!r}")
-    return path if path.startswith("/") else "/" + path
+    if any(_is_dot_segment(segment) for segment in path.split("/")):
+        raise ValueError(f"path must not contain '.' or '..' segments: {path!r}")
+    escaped = _LONE_PERCENT.sub("%25", quote(path, safe=_PATH_SAFE))
+    return escaped if escaped.startswith("/") else "/" + escaped
 
 
 def _query_value(value: Any) -> str:

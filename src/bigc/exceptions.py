@@ -8,10 +8,11 @@ classes so callers can tell a real 504 from a socket that went quiet.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
-    from bigc._models import Response
+    from bigc._models import Request, Response
 
 __all__ = [
     "STATUS_ERRORS",
@@ -27,6 +28,8 @@ __all__ = [
     "EntityTooLargeError",
     "ForbiddenError",
     "GatewayTimeoutError",
+    "GraphQLError",
+    "GraphQLErrorDetail",
     "InsufficientStorageError",
     "InternalServerError",
     "InvalidDataError",
@@ -44,26 +47,45 @@ class BigCommerceException(Exception):
 
     ``message`` is BigCommerce's own message when it sent one, ``errors`` the
     per-field errors of a v3 answer, ``response`` the whole answer (status,
-    headers, body) when there was one.
+    headers, body) when there was one, and ``request`` the request that
+    failed (its token masked), also for network errors where no answer came.
     """
 
     default_message = "The BigCommerce request failed."
+    # bigc 1.1.0's names: the status a class stands for, and its default message.
+    STATUS_CODE: ClassVar[int | None] = None
+    DEFAULT_MESSAGE: ClassVar[str] = default_message
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.DEFAULT_MESSAGE = cls.default_message
 
     def __init__(
         self,
         message: str | None = None,
-        *,
         status_code: int | None = None,
-        errors: Mapping[str, Any] | None = None,
         response: Response | None = None,
+        errors: Mapping[str, Any] | None = None,
     ) -> None:
+        # The positional order is bigc 1.1.0's, for code that builds these itself.
         self.message: str = message or self.default_message
         self.response: Response | None = response
         if status_code is None and response is not None:
             status_code = response.status_code
         self.status_code: int | None = status_code
         self.errors: dict[str, Any] = dict(errors or {})
+        self.request: Request | None = response.request if response is not None else None
         super().__init__(self.message)
+
+    @staticmethod
+    def get_exc_class_for_status_code(status_code: int) -> type[BigCommerceException]:
+        """bigc 1.1.0's name for :func:`error_class_for_status`."""
+        return error_class_for_status(status_code)
+
+    @property
+    def request_id(self) -> str | None:
+        """BigCommerce's ``X-Request-ID`` for the failed request, when an answer came."""
+        return self.response.request_id if self.response is not None else None
 
     @property
     def headers(self) -> Mapping[str, str]:
@@ -129,13 +151,13 @@ class TooManyRequestsError(BigCommerceClientError):
     def __init__(
         self,
         message: str | None = None,
-        *,
         status_code: int | None = None,
-        errors: Mapping[str, Any] | None = None,
         response: Response | None = None,
+        errors: Mapping[str, Any] | None = None,
+        *,
         retry_after: float | None = None,
     ) -> None:
-        super().__init__(message, status_code=status_code, errors=errors, response=response)
+        super().__init__(message, status_code, response, errors)
         self.retry_after = retry_after
 
 
@@ -189,6 +211,7 @@ class RequestTimeoutError(GatewayTimeoutError, BigCommerceNetworkError):
     """
 
     default_message = "The request timed out."
+    STATUS_CODE = None  # no 504 was received
 
     def __init__(self, message: str | None = None, *, phase: str = "read") -> None:
         super().__init__(message)
@@ -210,6 +233,42 @@ class InvalidResponseError(BigCommerceException):
         return body_excerpt(self.response.content) if self.response is not None else ""
 
 
+@dataclass(frozen=True)
+class GraphQLErrorDetail:
+    """One entry of a GraphQL answer's ``errors``: where it happened and why."""
+
+    message: str
+    path: tuple[str | int, ...] | None = None
+    locations: tuple[Mapping[str, Any], ...] = ()
+    extensions: Mapping[str, Any] = field(default_factory=dict)
+
+
+class GraphQLError(BigCommerceException):
+    """A GraphQL answer with ``errors``, which BigCommerce sends with HTTP 200.
+
+    ``graphql_errors`` holds every error (message, path, locations,
+    extensions), ``data`` whatever part of the answer was resolved (``None``
+    when nothing was) and ``complexity`` the score BigCommerce reported.
+    """
+
+    default_message = "The GraphQL request failed."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        graphql_errors: tuple[GraphQLErrorDetail, ...] = (),
+        data: Any = None,
+        complexity: int | None = None,
+        status_code: int | None = None,
+        response: Response | None = None,
+    ) -> None:
+        super().__init__(message, status_code=status_code, response=response)
+        self.graphql_errors = graphql_errors
+        self.data = data
+        self.complexity = complexity
+
+
 STATUS_ERRORS: dict[int, type[BigCommerceException]] = {
     400: BadRequestError,
     401: UnauthorizedError,
@@ -226,6 +285,10 @@ STATUS_ERRORS: dict[int, type[BigCommerceException]] = {
     504: GatewayTimeoutError,
     507: InsufficientStorageError,
 }
+
+
+for _status, _cls in STATUS_ERRORS.items():
+    _cls.STATUS_CODE = _status
 
 
 def error_class_for_status(status: int) -> type[BigCommerceException]:

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import AsyncIterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bigc._config import check_concurrency
 from bigc._models import Response, TimeoutTypes
+from bigc._options import CALL_KEYS, check_options
 from bigc._pagination import (
     base_params,
     cursor_items,
@@ -29,6 +30,11 @@ from ._backend import Lookahead, ordered_map
 from ._pages import AsyncPages
 from ._session import AsyncSession
 
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from bigc._options import CallOptions
+
 __all__ = ["AsyncV2API", "AsyncV3API"]
 
 
@@ -45,144 +51,34 @@ class AsyncAPIVersion:
         raise NotImplementedError
 
     async def request_raw(
-        self,
-        method: str,
-        path: str,
-        *,
-        data: Any = None,
-        params: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes = None,
-        retries: int | None = None,
-        retry_policy: RetryPolicy | None = None,
+        self, method: str, path: str, *, data: Any = None, **options: Unpack[CallOptions]
     ) -> Response:
         """Send a request and return the whole :class:`~bigc.Response`.
 
         Use it when you need the status, the headers or the v3 ``meta``;
-        error statuses still raise.
+        error statuses still raise. The options are every resource method's
+        (:class:`~bigc.CallOptions`).
         """
-        return await self._session.send(
-            method,
-            self.version,
-            path,
-            data=data,
-            params=params,
-            headers=headers,
-            timeout=timeout,
-            retries=retries,
-            retry_policy=retry_policy,
-        )
+        check_options(options, CALL_KEYS, f"api_{self.version}.request")
+        return await self._session.send(method, self.version, path, data=data, **options)
 
     async def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        data: Any = None,
-        params: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes = None,
-        retries: int | None = None,
-        retry_policy: RetryPolicy | None = None,
+        self, method: str, path: str, *, data: Any = None, **options: Unpack[CallOptions]
     ) -> Any:
         """Send a request and return its decoded body (v3: the unwrapped ``data``)."""
-        response = await self.request_raw(
-            method,
-            path,
-            data=data,
-            params=params,
-            headers=headers,
-            timeout=timeout,
-            retries=retries,
-            retry_policy=retry_policy,
-        )
-        return self._decode(response)
+        return self._decode(await self.request_raw(method, path, data=data, **options))
 
-    async def get(
-        self,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes = None,
-        retries: int | None = None,
-        retry_policy: RetryPolicy | None = None,
-    ) -> Any:
-        return await self.request(
-            "GET",
-            path,
-            params=params,
-            headers=headers,
-            timeout=timeout,
-            retries=retries,
-            retry_policy=retry_policy,
-        )
+    async def get(self, path: str, **options: Unpack[CallOptions]) -> Any:
+        return await self.request("GET", path, **options)
 
-    async def post(
-        self,
-        path: str,
-        *,
-        data: Any = None,
-        params: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes = None,
-        retries: int | None = None,
-        retry_policy: RetryPolicy | None = None,
-    ) -> Any:
-        return await self.request(
-            "POST",
-            path,
-            data=data,
-            params=params,
-            headers=headers,
-            timeout=timeout,
-            retries=retries,
-            retry_policy=retry_policy,
-        )
+    async def post(self, path: str, *, data: Any = None, **options: Unpack[CallOptions]) -> Any:
+        return await self.request("POST", path, data=data, **options)
 
-    async def put(
-        self,
-        path: str,
-        *,
-        data: Any = None,
-        params: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes = None,
-        retries: int | None = None,
-        retry_policy: RetryPolicy | None = None,
-    ) -> Any:
-        return await self.request(
-            "PUT",
-            path,
-            data=data,
-            params=params,
-            headers=headers,
-            timeout=timeout,
-            retries=retries,
-            retry_policy=retry_policy,
-        )
+    async def put(self, path: str, *, data: Any = None, **options: Unpack[CallOptions]) -> Any:
+        return await self.request("PUT", path, data=data, **options)
 
-    async def delete(
-        self,
-        path: str,
-        *,
-        data: Any = None,
-        params: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes = None,
-        retries: int | None = None,
-        retry_policy: RetryPolicy | None = None,
-    ) -> Any:
-        return await self.request(
-            "DELETE",
-            path,
-            data=data,
-            params=params,
-            headers=headers,
-            timeout=timeout,
-            retries=retries,
-            retry_policy=retry_policy,
-        )
+    async def delete(self, path: str, *, data: Any = None, **options: Unpack[CallOptions]) -> Any:
+        return await self.request("DELETE", path, data=data, **options)
 
     async def _get_page(
         self, path: str, params: Mapping[str, Any], options: _PageOptions
@@ -292,6 +188,7 @@ class AsyncV2API(AsyncAPIVersion):
         pages = ordered_map(fetch, itertools.count(2), options.concurrency)
         try:
             async for items in pages:
+                self._session.check_open()  # a list stops when its client is closed
                 for item in items:
                     yield item
                 if len(items) < options.limit:
@@ -357,6 +254,7 @@ class AsyncV3API(AsyncAPIVersion):
         pages = ordered_map(fetch, range(2, total_pages + 1), options.concurrency)
         try:
             async for items in pages:
+                self._session.check_open()
                 for item in items:
                     yield item
         finally:
@@ -378,6 +276,7 @@ class AsyncV3API(AsyncAPIVersion):
         try:
             while True:
                 response = await ahead.result()
+                self._session.check_open()
                 items, next_cursor = cursor_items(response)
                 if next_cursor is not None:
                     if next_cursor in seen:

@@ -25,7 +25,7 @@ async def sleep(seconds: float) -> None:
     await asyncio.sleep(seconds)
 
 
-def default_transport(config: ClientConfig) -> AsyncTransport:
+def default_transport(config: ClientConfig | None = None) -> AsyncTransport:
     """An aiohttp transport; aiohttp is imported only here, when first needed."""
     from bigc._aiohttp_transport import AiohttpTransport
 

@@ -15,6 +15,7 @@ from bigc._ratelimit import RateLimitStatus
 from bigc._retry import RetryPolicy
 
 from ._api import AsyncV2API, AsyncV3API
+from ._graphql import AsyncGraphQL
 from ._session import AsyncSession
 from .resources import AsyncResourceGroups
 
@@ -60,6 +61,7 @@ class AsyncBigCommerceAPI(AsyncResourceGroups):
         self._session = session
         self.api_v2 = AsyncV2API(session)
         self.api_v3 = AsyncV3API(session)
+        self.graphql = AsyncGraphQL(session)
 
     def with_options(
         self,
@@ -82,8 +84,7 @@ class AsyncBigCommerceAPI(AsyncResourceGroups):
             concurrency=concurrency,
         )
         clone = object.__new__(type(self))
-        clone._bind(AsyncSession(config, session.transport, session.limiter))
-        clone._session.owns_transport = False
+        clone._bind(AsyncSession(config, session.transport, session.limiter, parent=session))
         return clone
 
     @property
@@ -100,7 +101,12 @@ class AsyncBigCommerceAPI(AsyncResourceGroups):
         return f"<{type(self).__name__} store_hash={self.config.store_hash!r}>"
 
     async def aclose(self) -> None:
-        """Close the connections (a transport passed in stays open)."""
+        """Close the connections (a transport passed in stays open).
+
+        A closed client refuses every later request with ``RuntimeError``,
+        and a list being read stops at its next page. Closing a view made by
+        ``with_options`` closes only that view.
+        """
         await self._session.aclose()
 
     async def __aenter__(self) -> AsyncBigCommerceAPI:

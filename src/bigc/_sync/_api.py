@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bigc._config import check_concurrency
 from bigc._models import Response, TimeoutTypes
+from bigc._options import CALL_KEYS, check_options
 from bigc._pagination import (
     base_params,
     cursor_items,
@@ -30,6 +31,11 @@ from ._backend import Lookahead, ordered_map
 from ._pages import Pages
 from ._session import Session
 
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from bigc._options import CallOptions
+
 __all__ = ["V2API", "V3API"]
 
 
@@ -46,144 +52,34 @@ class APIVersion:
         raise NotImplementedError
 
     def request_raw(
-        self,
-        method: str,
-        path: str,
-        *,
-        data: Any = None,
-        params: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes = None,
-        retries: int | None = None,
-        retry_policy: RetryPolicy | None = None,
+        self, method: str, path: str, *, data: Any = None, **options: Unpack[CallOptions]
     ) -> Response:
         """Send a request and return the whole :class:`~bigc.Response`.
 
         Use it when you need the status, the headers or the v3 ``meta``;
-        error statuses still raise.
+        error statuses still raise. The options are every resource method's
+        (:class:`~bigc.CallOptions`).
         """
-        return self._session.send(
-            method,
-            self.version,
-            path,
-            data=data,
-            params=params,
-            headers=headers,
-            timeout=timeout,
-            retries=retries,
-            retry_policy=retry_policy,
-        )
+        check_options(options, CALL_KEYS, f"api_{self.version}.request")
+        return self._session.send(method, self.version, path, data=data, **options)
 
     def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        data: Any = None,
-        params: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes = None,
-        retries: int | None = None,
-        retry_policy: RetryPolicy | None = None,
+        self, method: str, path: str, *, data: Any = None, **options: Unpack[CallOptions]
     ) -> Any:
         """Send a request and return its decoded body (v3: the unwrapped ``data``)."""
-        response = self.request_raw(
-            method,
-            path,
-            data=data,
-            params=params,
-            headers=headers,
-            timeout=timeout,
-            retries=retries,
-            retry_policy=retry_policy,
-        )
-        return self._decode(response)
+        return self._decode(self.request_raw(method, path, data=data, **options))
 
-    def get(
-        self,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes = None,
-        retries: int | None = None,
-        retry_policy: RetryPolicy | None = None,
-    ) -> Any:
-        return self.request(
-            "GET",
-            path,
-            params=params,
-            headers=headers,
-            timeout=timeout,
-            retries=retries,
-            retry_policy=retry_policy,
-        )
+    def get(self, path: str, **options: Unpack[CallOptions]) -> Any:
+        return self.request("GET", path, **options)
 
-    def post(
-        self,
-        path: str,
-        *,
-        data: Any = None,
-        params: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes = None,
-        retries: int | None = None,
-        retry_policy: RetryPolicy | None = None,
-    ) -> Any:
-        return self.request(
-            "POST",
-            path,
-            data=data,
-            params=params,
-            headers=headers,
-            timeout=timeout,
-            retries=retries,
-            retry_policy=retry_policy,
-        )
+    def post(self, path: str, *, data: Any = None, **options: Unpack[CallOptions]) -> Any:
+        return self.request("POST", path, data=data, **options)
 
-    def put(
-        self,
-        path: str,
-        *,
-        data: Any = None,
-        params: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes = None,
-        retries: int | None = None,
-        retry_policy: RetryPolicy | None = None,
-    ) -> Any:
-        return self.request(
-            "PUT",
-            path,
-            data=data,
-            params=params,
-            headers=headers,
-            timeout=timeout,
-            retries=retries,
-            retry_policy=retry_policy,
-        )
+    def put(self, path: str, *, data: Any = None, **options: Unpack[CallOptions]) -> Any:
+        return self.request("PUT", path, data=data, **options)
 
-    def delete(
-        self,
-        path: str,
-        *,
-        data: Any = None,
-        params: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes = None,
-        retries: int | None = None,
-        retry_policy: RetryPolicy | None = None,
-    ) -> Any:
-        return self.request(
-            "DELETE",
-            path,
-            data=data,
-            params=params,
-            headers=headers,
-            timeout=timeout,
-            retries=retries,
-            retry_policy=retry_policy,
-        )
+    def delete(self, path: str, *, data: Any = None, **options: Unpack[CallOptions]) -> Any:
+        return self.request("DELETE", path, data=data, **options)
 
     def _get_page(self, path: str, params: Mapping[str, Any], options: _PageOptions) -> Response:
         response = self._session.send(
@@ -291,6 +187,7 @@ class V2API(APIVersion):
         pages = ordered_map(fetch, itertools.count(2), options.concurrency)
         try:
             for items in pages:
+                self._session.check_open()  # a list stops when its client is closed
                 for item in items:
                     yield item
                 if len(items) < options.limit:
@@ -356,6 +253,7 @@ class V3API(APIVersion):
         pages = ordered_map(fetch, range(2, total_pages + 1), options.concurrency)
         try:
             for items in pages:
+                self._session.check_open()
                 for item in items:
                     yield item
         finally:
@@ -377,6 +275,7 @@ class V3API(APIVersion):
         try:
             while True:
                 response = ahead.result()
+                self._session.check_open()
                 items, next_cursor = cursor_items(response)
                 if next_cursor is not None:
                     if next_cursor in seen:

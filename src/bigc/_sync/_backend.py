@@ -49,7 +49,7 @@ def _abandonable(event: threading.Event, fn: Callable[[T], R], item: T) -> R:
         _abandoned.event = None
 
 
-def default_transport(config: ClientConfig) -> Transport:
+def default_transport(config: ClientConfig | None = None) -> Transport:
     from bigc._urllib3_transport import Urllib3Transport
 
     return Urllib3Transport()

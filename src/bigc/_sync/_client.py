@@ -16,6 +16,7 @@ from bigc._ratelimit import RateLimitStatus
 from bigc._retry import RetryPolicy
 
 from ._api import V2API, V3API
+from ._graphql import GraphQL
 from ._session import Session
 from .resources import ResourceGroups
 
@@ -61,6 +62,7 @@ class BigCommerceAPI(ResourceGroups):
         self._session = session
         self.api_v2 = V2API(session)
         self.api_v3 = V3API(session)
+        self.graphql = GraphQL(session)
 
     def with_options(
         self,
@@ -83,8 +85,7 @@ class BigCommerceAPI(ResourceGroups):
             concurrency=concurrency,
         )
         clone = object.__new__(type(self))
-        clone._bind(Session(config, session.transport, session.limiter))
-        clone._session.owns_transport = False
+        clone._bind(Session(config, session.transport, session.limiter, parent=session))
         return clone
 
     @property
@@ -101,7 +102,12 @@ class BigCommerceAPI(ResourceGroups):
         return f"<{type(self).__name__} store_hash={self.config.store_hash!r}>"
 
     def close(self) -> None:
-        """Close the connections (a transport passed in stays open)."""
+        """Close the connections (a transport passed in stays open).
+
+        A closed client refuses every later request with ``RuntimeError``,
+        and a list being read stops at its next page. Closing a view made by
+        ``with_options`` closes only that view.
+        """
         self._session.close()
 
     def __enter__(self) -> BigCommerceAPI:

@@ -53,11 +53,24 @@ class Session:
         config: ClientConfig,
         transport: Transport | None = None,
         limiter: RateLimiter | None = None,
+        parent: Session | None = None,
     ) -> None:
         self.config = config
         self.owns_transport = transport is None
         self.transport: Transport = transport or default_transport(config)
         self.limiter = limiter or RateLimiter(enabled=config.pace)
+        self.parent = parent
+        self._closed = False
+
+    @property
+    def closed(self) -> bool:
+        """Whether this session, or the client it is a view of, was closed."""
+        return self._closed or (self.parent is not None and self.parent.closed)
+
+    def check_open(self) -> None:
+        """Refuse to work for a closed client, rather than quietly reopen connections."""
+        if self.closed:
+            raise RuntimeError("this bigc client is closed; create a new one to send requests")
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} store_hash={self.config.store_hash!r}>"
@@ -74,34 +87,42 @@ class Session:
         timeout: TimeoutTypes = None,
         retries: int | None = None,
         retry_policy: RetryPolicy | None = None,
-        read_only: bool = False,
+        url: str | None = None,
+        retry_as: str | None = None,
     ) -> Response:
         """Send one call, retrying as the policy allows; raise for an error status.
 
-        ``read_only`` marks a POST that changes nothing (a refund quote, a price
-        calculation): it is retried like a GET.
+        ``url`` stands for ``version`` and ``path`` outside the REST tree
+        (GraphQL); ``retry_as`` names the method whose retry rules apply: a
+        GraphQL query goes out as a POST but is as safe to repeat as a GET.
         """
-        if not isinstance(method, str) or not method.isalpha():
-            raise ValueError(f"method must be an HTTP method name, got {method!r}")
+        self.check_open()
+        if not isinstance(method, str) or not (method.isascii() and method.isalpha()):
+            raise ValueError(f"method must be an HTTP method name (ASCII letters), got {method!r}")
         method = method.upper()
-        retry_as = "GET" if read_only else method
+        retry_as = retry_as or method
         check_retries(retry_as, retries)
-        url = self.config.url(version, path, params)
-        body = encode_body(data)
-        request_headers = self.config.headers(headers, body is not None)
         limits = (
             self.config.timeout
             if timeout is None
             else Timeout.of(timeout).over(self.config.timeout)
         )
+        # The headers go straight into the Request: no local of this frame holds
+        # the token where a traceback's locals could show it.
+        request = Request(
+            method,
+            url or self.config.url(version, path, params),
+            self.config.headers(headers),
+            encode_body(data),
+            limits,
+        )
+        url = request.url
         state = RetryState(retry_policy or self.config.retry_policy, retry_as, retries)
         deadline = None if limits.total is None else time.monotonic() + limits.total
         while True:
             self._wait_for_quota(deadline)
             try:
-                response = self._exchange(
-                    Request(method, url, request_headers, body, limits), limits, deadline
-                )
+                response = self._exchange(request, limits, deadline)
             except BigCommerceNetworkError as exc:
                 delay = state.after_error(exc, _remaining(deadline))
                 if delay is None:
@@ -143,18 +164,24 @@ class Session:
         """
         response: Response | None = None
         try:
+            self.check_open()
             request.timeout = _attempt_timeout(limits, _remaining(deadline))
+            # Hooks, responses and errors get a copy with the token masked:
+            # only the transport sees the token.
+            seen = request.redacted()
             for request_hook in self.config.event_hooks.request:
-                request_hook(request)
+                request_hook(seen)
             started = time.perf_counter()
             response = self.transport.send(request)
         except BigCommerceNetworkError as exc:
             logger.debug("%s %s failed: %s", request.method, request.url, exc)
+            self.check_open()  # closed while in flight: say so rather than retry
+            exc.request = request.redacted()
             raise
         finally:
             self.limiter.release(None if response is None else response.headers)
         response.elapsed = time.perf_counter() - started
-        response.request = request
+        response.request = seen
         logger.debug(
             "%s %s -> %d in %.1f ms",
             request.method,
@@ -167,6 +194,7 @@ class Session:
         return response
 
     def close(self) -> None:
-        """Close the transport if this session created it."""
+        """Refuse further requests, and close the transport if this session created it."""
+        self._closed = True
         if self.owns_transport:
             self.transport.close()

@@ -9,6 +9,8 @@ the store unchanged.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from functools import partial
 from typing import Any
 
@@ -105,6 +107,10 @@ ADDRESS = Kind(
 _NESTED_ADDRESS_REQUIRED = ("first_name", "last_name", "address1", "city", "country_code")
 
 
+def _digest(password: str) -> str:
+    return hashlib.sha256(password.encode()).hexdigest()
+
+
 def _full_name(record: Record) -> str:
     return f"{record['first_name']} {record['last_name']}"
 
@@ -174,6 +180,7 @@ class Customers(Crud):
         self.addresses = Table()
         self.form_values = Table()
         self._address_ids: dict[int, list[int]] = {}
+        self._passwords: dict[int, str] = {}  # digests of authentication.new_password
 
     def routes(self, base: str = "/v3/customers", *, batch_delete: bool = True) -> list[Route]:
         return [
@@ -263,12 +270,20 @@ class Customers(Crud):
 
     def _insert_customer(self, call: Call, body: dict[str, Any], changes: Record) -> Record:
         record = self.seed(changes)
+        password = (body.get("authentication") or {}).get("new_password")
+        if isinstance(password, str) and password:
+            self._passwords[record["id"]] = _digest(password)
         stamp(record, "iso", created=True)
         for address in body.get("addresses") or []:
             self._insert_address(call, {**address, "customer_id": record["id"]})
         for value in body.get("form_fields") or []:
             self._upsert_form_value({**value, "customer_id": record["id"]})
         return record
+
+    def check_password(self, customer_id: int, password: str) -> bool:
+        """Whether ``password`` is the one the customer was created with (storefront login)."""
+        stored = self._passwords.get(customer_id)
+        return stored is not None and hmac.compare_digest(stored, _digest(password))
 
     # -- addresses --------------------------------------------------------------------
 

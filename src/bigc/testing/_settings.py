@@ -121,10 +121,27 @@ class Webhooks(Crud):
             raise call.invalid(
                 "The destination must be an https:// URL.", {"destination": "must use https"}
             )
+        self._check_one_per_scope_and_destination(call, changes, existing)
         now = int(time.time())
         changes["updated_at"] = now
         if existing is None:
             changes.update(created_at=now, store_hash=call.store_hash, client_id="bigc-fake-store")
+
+    def _check_one_per_scope_and_destination(
+        self, call: Call, changes: Record, existing: Record | None
+    ) -> None:
+        """BigCommerce keeps one hook per store, app, scope and destination; an app
+        that creates its hooks again on every install must fail here as it would there."""
+        old = existing or {"store_hash": call.store_hash}
+        wanted = {k: changes.get(k, old.get(k)) for k in ("scope", "destination")}
+        for hook in self.table:
+            same_store = hook is not existing and hook.get("store_hash") == old["store_hash"]
+            if same_store and all(hook.get(k) == v for k, v in wanted.items()):
+                raise call.invalid(
+                    f"A webhook for {wanted['scope']} and this destination already exists "
+                    f"(id {hook['id']}).",
+                    {"destination": "must be unique per scope"},
+                )
 
     def delete(self, call: Call) -> Reply:
         """BigCommerce answers a webhook delete with the deleted webhook."""

@@ -29,12 +29,14 @@ from urllib.parse import parse_qsl, unquote
 
 from bigc._models import SECRET_HEADERS, Headers
 from bigc.exceptions import error_class_for_status
+from bigc.testing._apps import TOKEN_PATH, FakeApp, time_routes
 from bigc.testing._carts import Carts
 from bigc.testing._catalog import Brands, Categories
 from bigc.testing._checkouts import Checkouts
 from bigc.testing._customers import CustomerGroups, Customers
 from bigc.testing._faults import FaultBook, FaultControls, FaultRule, matcher, refuse, spoil
-from bigc.testing._http import ApiError, Call, error_reply
+from bigc.testing._graphql import GraphQLService
+from bigc.testing._http import ApiError, Call, error_reply, json_reply
 from bigc.testing._log import WRITE_METHODS, RecordedRequest
 from bigc.testing._orders import Orders
 from bigc.testing._pricing import Pricing
@@ -42,12 +44,13 @@ from bigc.testing._products import Products
 from bigc.testing._quota import Quota
 from bigc.testing._refunds import Refunds
 from bigc.testing._reply import Reply
-from bigc.testing._routes import Route, Router
+from bigc.testing._routes import Router
 from bigc.testing._sample import Sample
 from bigc.testing._settings import Currencies, Webhooks
 from bigc.testing._shipments import Shipments
 from bigc.testing._spec_store import SpecStore
 from bigc.testing._transport import AsyncStoreTransport, StoreTransport
+from bigc.testing._webhooks import WebhookDispatcher
 
 __all__ = ["FakeStore"]
 
@@ -99,6 +102,19 @@ class FakeStore(FaultControls):
         self._carts = Carts(self._products, seed)
         self._checkouts = Checkouts(self._carts, self._orders)
         self._pricing = Pricing(self._products)
+        # BigCommerce's side of an app: the token endpoint, signed JWTs, webhook delivery.
+        self.app = FakeApp()
+        self.webhook_deliveries = WebhookDispatcher(
+            self._webhooks.table, self._lock, lambda: self.app.client_secret
+        )
+        self._graphql = GraphQLService(
+            self._products,
+            self._categories,
+            self._customers,
+            self._orders,
+            self.writes,
+            self.webhook_deliveries.notice,
+        )
         self._router = Router()
         self._spec = SpecStore(self._router)
         for routes in (
@@ -115,14 +131,10 @@ class FakeStore(FaultControls):
             self._carts.routes(),
             self._checkouts.routes(),
             self._pricing.routes(),
-            self._seed_alias(),
+            self._graphql.routes(),
+            time_routes(),
         ):
             self._router.add_all(routes)
-
-    def _seed_alias(self) -> list[Route]:
-        """The seed README's direct-access example reads ``/v3/products/77``:
-        answer it as the catalog product so that example runs as written."""
-        return [("GET", "/v3/products/{id}", self._products.get)]
 
     @classmethod
     def with_sample_data(
@@ -130,7 +142,7 @@ class FakeStore(FaultControls):
         *,
         products: int = 100,
         customers: int = 50,
-        orders: int = 50,
+        orders: int = 120,
         seed: int = 0,
         store_hash: str | None = None,
         access_token: str | None = None,
@@ -145,7 +157,8 @@ class FakeStore(FaultControls):
         Products, customers and orders are built lazily, the first time a
         request touches them, so 100,000 products cost next to nothing until
         they are read. There are also 6 categories and 5 brands when there
-        are products.
+        are products. The default counts hold every ID the README's examples
+        use (order 101, product 77, customer 1).
         """
         if min(products, customers, orders) < 0:
             raise ValueError("sample counts must not be negative")
@@ -178,6 +191,8 @@ class FakeStore(FaultControls):
 
     def _handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> Reply:
         incoming = _parse(method, target, body)
+        if incoming.path == TOKEN_PATH:
+            return self._token(incoming, headers)
         reply, fault, applied = self._answer(incoming, headers)
         if self.latency or self.jitter:
             reply.delay += self.latency + self.jitter * self._random.random()
@@ -203,7 +218,11 @@ class FakeStore(FaultControls):
         api = incoming.api
         token = _header(headers, "x-auth-token")
         refusal = None
-        if incoming.store_hash is None:
+        if api == "storefront":  # the storefront's own /graphql, with storefront tokens
+            door = self._graphql.storefront_refusal(headers)
+            if door is not None:
+                return self._with_quota(door, consume=False), None, False
+        elif incoming.store_hash is None:
             refusal = ApiError(404, "Not a BigCommerce API path: expected /stores/{hash}/v2|v3/….")
         elif not token or (self.access_token is not None and token != self.access_token):
             refusal = ApiError(401, "You are not authorized to access this resource.")
@@ -226,16 +245,25 @@ class FakeStore(FaultControls):
             reply.headers += [*rate_headers, ("X-Retry-After", str(retry_after))]
             return reply, None, False
 
-        reply = self._carry_out(incoming)
+        reply = self._carry_out(incoming, headers)
         reply.headers += rate_headers
         applied = 200 <= reply.status < 400
-        if applied and incoming.method in WRITE_METHODS:
+        if applied and incoming.method in WRITE_METHODS and api in ("v2", "v3"):
             self.writes[f"{incoming.method} {incoming.path}"] += 1
         if fault is not None:
             reply = spoil(api, fault, reply)
         return reply, fault, applied
 
-    def _carry_out(self, incoming: _Incoming) -> Reply:
+    def _carry_out(self, incoming: _Incoming, headers: Mapping[str, str]) -> Reply:
+        if incoming.api in ("graphql", "storefront"):  # GraphQL counts its own writes
+            return self._graphql.answer(
+                incoming.api,
+                incoming.method,
+                incoming.payload,
+                incoming.bad_json,
+                headers,
+                incoming.store_hash,
+            )
         if incoming.bad_json and incoming.method in WRITE_METHODS:
             return error_reply(incoming.api, ApiError(400, "The request body is not valid JSON."))
         call = Call(
@@ -257,9 +285,49 @@ class FakeStore(FaultControls):
             handler = handlers.get(call.method)
             if handler is None:
                 raise ApiError(405, f"{call.method} is not allowed on {call.path}.")
-            return handler(call)
+            reply = handler(call)
+            if reply.status < 400 and call.method in WRITE_METHODS:
+                self.webhook_deliveries.notice(call, reply)
+            return reply
         except ApiError as error:
             return error_reply(call.api, error)
+
+    def _token(self, incoming: _Incoming, headers: Mapping[str, str]) -> Reply:
+        """The login service's token endpoint; the log keeps the body without the secret."""
+        if incoming.method != "POST":
+            reply = json_reply(405, {"error": f"{incoming.method} is not allowed on {TOKEN_PATH}."})
+        else:
+            token = self.access_token or f"fake-token-{self._random.getrandbits(64):016x}"
+            reply = self.app.token(incoming.payload, token)
+        payload = incoming.payload
+        if isinstance(payload, dict) and "client_secret" in payload:
+            payload = {**payload, "client_secret": "[redacted]"}
+        kept = Headers((k, v) for k, v in headers.items() if k.lower() not in SECRET_HEADERS)
+        self.requests.append(
+            RecordedRequest(
+                incoming.method,
+                TOKEN_PATH,
+                incoming.query,
+                payload,
+                kept,
+                reply.status,
+                applied=reply.status == 200,
+            )
+        )
+        return reply
+
+    def register_app(self, client_id: str, client_secret: str, redirect_uri: str) -> FakeApp:
+        """Register the app whose install, callbacks and webhooks the store plays."""
+        for name, value in (
+            ("client_id", client_id),
+            ("client_secret", client_secret),
+            ("redirect_uri", redirect_uri),
+        ):
+            if not isinstance(value, str) or not value:  # an empty secret signs nothing
+                raise ValueError(f"{name} must be a non-empty str")
+        with self._lock:
+            self.app = FakeApp(client_id, client_secret, redirect_uri)
+            return self.app
 
     def _with_quota(self, reply: Reply, consume: bool) -> Reply:
         reply.headers += self._quota.take(consume)[1]
@@ -346,6 +414,11 @@ def _parse(method: str, target: str, body: bytes) -> _Incoming:
     query = dict(parse_qsl(query_string, keep_blank_values=True))
     payload, bad_json = _decode(body)
     parts = raw_path.split("/")
+    if raw_path in ("/graphql", "/graphql/"):  # the Storefront API on the store's domain
+        return _Incoming(method, "storefront", "/graphql", [], None, query, payload, bad_json)
+    if parts[1:2] == ["stores"] and parts[3:4] == ["graphql"] and parts[4:] in ([], [""]):
+        store_hash = unquote(parts[2])
+        return _Incoming(method, "graphql", "/graphql", [], store_hash, query, payload, bad_json)
     if len(parts) < 5 or parts[1] != "stores" or parts[3] not in ("v2", "v3"):
         return _Incoming(method, "v3", raw_path, [], None, query, payload, bad_json)
     segments = [unquote(p) for p in parts[3:]]
@@ -368,11 +441,16 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
     return None
 
 
+def _not_json(constant: str) -> Any:
+    """Python's json reads NaN and Infinity; JSON (and BigCommerce) does not."""
+    raise ValueError(f"{constant} is not JSON")
+
+
 def _decode(body: bytes) -> tuple[Any, bool]:
     """(decoded JSON or None, whether the body was not JSON)."""
     if not body.strip():
         return None, False
     try:
-        return json.loads(body), False
-    except ValueError:
+        return json.loads(body, parse_constant=_not_json), False
+    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         return None, True

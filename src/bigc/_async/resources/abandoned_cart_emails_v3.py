@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
 from .._pages import AsyncPages
-from ._base import ID, AsyncGroup
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -69,10 +69,7 @@ class AsyncAbandonedCartEmailsV3(AsyncGroup[AsyncV3API]):
         return await self._any("get_settings", (), None, options)
 
     async def update(
-        self,
-        abandoned_cart_email_id: ID,
-        data: abandoned_cart_emails_v3.AbandondedCartEmailPayload | None = None,
-        **options: Unpack[CallOptions],
+        self, abandoned_cart_email_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> abandoned_cart_emails_v3.AbandondedCartEmail:
         """Update an email template:
         ``PUT /v3/marketing/abandoned-cart-emails/{abandoned_cart_email_id}``.
@@ -83,9 +80,7 @@ class AsyncAbandonedCartEmailsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_settings(
-        self,
-        data: abandoned_cart_emails_v3.AbandonedCartSettings | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> Any:
         """Update email template settings: ``PUT /v3/marketing/abandoned-cart-emails/settings``."""
         return await self._any("update_settings", (), data, options)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from .._api import AsyncV3API
-from ._base import ID, AsyncGroup
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -52,9 +52,7 @@ class AsyncAbandonedCartsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_settings(
-        self,
-        data: abandoned_carts_v3.GlobalAbandonedCartSettingsRequest,
-        **options: Unpack[CallOptions],
+        self, data: Body, **options: Unpack[CallOptions]
     ) -> abandoned_carts_v3.AbandonedCartSettings:
         """Update global abandoned cart settings: ``PUT /v3/abandoned-carts/settings``."""
         return cast(
@@ -63,10 +61,7 @@ class AsyncAbandonedCartsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_settings_channel(
-        self,
-        channel_id: ID,
-        data: abandoned_carts_v3.ChannelAbandonedCartSettingsRequest,
-        **options: Unpack[CallOptions],
+        self, channel_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> abandoned_carts_v3.ChannelAbandonedCartSettings:
         """Update channel abandoned cart settings:
         ``PUT /v3/abandoned-carts/settings/channels/{channel_id}``.

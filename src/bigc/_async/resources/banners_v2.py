@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV2API
 from .._pages import AsyncPages
-from ._base import ID, AsyncGroup
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -54,7 +54,7 @@ class AsyncBannersV2(AsyncGroup[AsyncV2API]):
         )
 
     async def update(
-        self, banner_id: ID, data: marketing_v2.BannerPut, **options: Unpack[CallOptions]
+        self, banner_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> marketing_v2.BannerFull:
         """Update a Banner: ``PUT /v2/banners/{banner_id}``."""
         return cast(

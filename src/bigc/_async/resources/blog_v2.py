@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV2API
 from .._pages import AsyncPages
-from ._base import ID, AsyncGroup
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -70,7 +70,7 @@ class AsyncBlogV2(AsyncGroup[AsyncV2API]):
         )
 
     async def update_post(
-        self, post_id: ID, data: store_content_v2.BlogPostBasePost, **options: Unpack[CallOptions]
+        self, post_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> store_content_v2.BlogPostBaseRes:
         """Update a Blog Post: ``PUT /v2/blog/posts/{post_id}``."""
         return cast(

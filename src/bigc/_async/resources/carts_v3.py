@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
 from .._pages import AsyncPages
-from ._base import ID, AsyncGroup
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -86,11 +87,7 @@ class AsyncCartsV3(AsyncGroup[AsyncV3API]):
         return await self._any("delete", (cart_id,), None, options)
 
     async def delete_line_item(
-        self,
-        cart_id: ID,
-        item_id: ID,
-        data: carts_v3.CartLineItemDelete | None = None,
-        **options: Unpack[CallOptions],
+        self, cart_id: ID, item_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> Any:
         """Delete Cart Line Item: ``DELETE /v3/carts/{cart_id}/items/{item_id}``."""
         return await self._any("delete_line_item", (cart_id, item_id), data, options)
@@ -102,7 +99,7 @@ class AsyncCartsV3(AsyncGroup[AsyncV3API]):
         return await self._any("delete_metafield", (cart_id, metafield_id), None, options)
 
     async def delete_metafields(
-        self, data: carts_v3.DeleteCartsMetafieldsBody | None = None, **options: Unpack[CallOptions]
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[carts_v3.DeleteCartsMetafieldsResult]:
         """Delete multiple Metafields: ``DELETE /v3/carts/metafields``."""
         return cast(
@@ -137,17 +134,13 @@ class AsyncCartsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update(
-        self, cart_id: ID, data: carts_v3.CartUpdatePutRequestData, **options: Unpack[CallOptions]
+        self, cart_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> carts_v3.CartFull:
         """Update Customer ID: ``PUT /v3/carts/{cart_id}``."""
         return cast("carts_v3.CartFull", await self._object("update", (cart_id,), data, options))
 
     async def update_line_item(
-        self,
-        cart_id: ID,
-        item_id: ID,
-        data: carts_v3.CartLineItemUpdatePut,
-        **options: Unpack[CallOptions],
+        self, cart_id: ID, item_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> carts_v3.CartFull:
         """Update Cart Line Item: ``PUT /v3/carts/{cart_id}/items/{item_id}``."""
         return cast(
@@ -156,11 +149,7 @@ class AsyncCartsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_metafield(
-        self,
-        cart_id: ID,
-        metafield_id: ID,
-        data: carts_v3.MetafieldBasePost,
-        **options: Unpack[CallOptions],
+        self, cart_id: ID, metafield_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> carts_v3.Metafield:
         """Update a Cart Metafield: ``PUT /v3/carts/{cart_id}/metafields/{metafield_id}``."""
         return cast(
@@ -169,7 +158,7 @@ class AsyncCartsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_metafields(
-        self, data: carts_v3.UpdateCartsMetafieldsBody | None = None, **options: Unpack[CallOptions]
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[carts_v3.Metafield]:
         """Update multiple Metafields: ``PUT /v3/carts/metafields``."""
         return cast(
@@ -177,7 +166,7 @@ class AsyncCartsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_settings(
-        self, data: carts_v3.GlobalCartSettingsRequest, **options: Unpack[CallOptions]
+        self, data: Body, **options: Unpack[CallOptions]
     ) -> carts_v3.CartSettings:
         """Update Global Cart Settings: ``PUT /v3/carts/settings``."""
         return cast(
@@ -185,10 +174,7 @@ class AsyncCartsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_settings_channel(
-        self,
-        channel_id: ID,
-        data: carts_v3.ChannelCartSettingsRequest,
-        **options: Unpack[CallOptions],
+        self, channel_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> carts_v3.ChannelCartSettings:
         """Update Channel Cart Settings: ``PUT /v3/carts/settings/channels/{channel_id}``."""
         return cast(

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
@@ -117,9 +118,7 @@ class AsyncCategoriesV3(AsyncGroup[AsyncV3API]):
         return await self._any("delete_metafield", (category_id, metafield_id), None, options)
 
     async def delete_metafields(
-        self,
-        data: categories_catalog_v3.DeleteCategoriesMetafieldsBody | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[categories_catalog_v3.DeleteCategoriesMetafieldsResult]:
         """Delete Multiple Metafields: ``DELETE /v3/catalog/categories/metafields``."""
         return cast(
@@ -148,10 +147,7 @@ class AsyncCategoriesV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update(
-        self,
-        category_id: ID,
-        data: categories_catalog_v3.UpdateCategoryBody,
-        **options: Unpack[CallOptions],
+        self, category_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> categories_catalog_v3.UpdateCategoryResult:
         """Update a Category: ``PUT /v3/catalog/categories/{category_id}``."""
         return cast(
@@ -160,11 +156,7 @@ class AsyncCategoriesV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_metafield(
-        self,
-        category_id: ID,
-        metafield_id: ID,
-        data: categories_catalog_v3.MetafieldBase,
-        **options: Unpack[CallOptions],
+        self, category_id: ID, metafield_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> categories_catalog_v3.MetafieldFull:
         """Update a Category Metafield:
         ``PUT /v3/catalog/categories/{category_id}/metafields/{metafield_id}``.
@@ -175,9 +167,7 @@ class AsyncCategoriesV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_metafields(
-        self,
-        data: categories_catalog_v3.UpdateCategoriesMetafieldsBody | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[categories_catalog_v3.Metafield]:
         """Update multiple Metafields: ``PUT /v3/catalog/categories/metafields``."""
         return cast(
@@ -186,10 +176,7 @@ class AsyncCategoriesV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_product_sort_order(
-        self,
-        category_id: ID,
-        data: categories_catalog_v3.UpdateCategorySortOrdersBody | None = None,
-        **options: Unpack[CallOptions],
+        self, category_id: ID, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> Any:
         """Update Product Sort Order:
         ``PUT /v3/catalog/categories/{category_id}/products/sort-order``.

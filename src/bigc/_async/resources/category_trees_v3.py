@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
 from .._pages import AsyncPages
-from ._base import ID, AsyncGroup
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -62,16 +63,12 @@ class AsyncCategoryTreesV3(AsyncGroup[AsyncV3API]):
         """Delete category trees: ``DELETE /v3/catalog/trees``."""
         return await self._any("delete_many", (), None, options)
 
-    async def update_categories(
-        self, data: category_trees_catalog_v3.UpdateCategories, **options: Unpack[CallOptions]
-    ) -> Any:
+    async def update_categories(self, data: Sequence[Body], **options: Unpack[CallOptions]) -> Any:
         """Update Categories: ``PUT /v3/catalog/trees/categories``."""
         return await self._any("update_categories", (), data, options)
 
     async def update_many(
-        self,
-        data: category_trees_catalog_v3.CategoryTreeListRequest,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body], **options: Unpack[CallOptions]
     ) -> list[category_trees_catalog_v3.Tree]:
         """Upsert category trees: ``PUT /v3/catalog/trees``."""
         return cast(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
-from ._base import ID, AsyncGroup
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -95,7 +95,7 @@ class AsyncCheckoutsV3(AsyncGroup[AsyncV3API]):
         self,
         checkout_id: ID,
         consignment_id: ID,
-        data: checkouts_v3.DeleteConsignmentRequest | None = None,
+        data: Body | None = None,
         **options: Unpack[CallOptions],
     ) -> checkouts_v3.Checkout | None:
         """Delete Checkout Consignment:
@@ -112,7 +112,7 @@ class AsyncCheckoutsV3(AsyncGroup[AsyncV3API]):
         self,
         checkout_id: ID,
         coupon_code: ID,
-        data: checkouts_v3.DeleteCouponCodeRequest | None = None,
+        data: Body | None = None,
         **options: Unpack[CallOptions],
     ) -> checkouts_v3.Checkout | None:
         """Delete Checkout Coupon: ``DELETE /v3/checkouts/{checkout_id}/coupons/{coupon_code}``."""
@@ -122,7 +122,7 @@ class AsyncCheckoutsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def delete_fees(
-        self, checkout_id: ID, data: checkouts_v3.DeleteFeesRequest, **options: Unpack[CallOptions]
+        self, checkout_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> checkouts_v3.Checkout | None:
         """Delete order level fees from a checkout: ``DELETE /v3/checkouts/{checkout_id}/fees``."""
         return cast(
@@ -154,7 +154,7 @@ class AsyncCheckoutsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update(
-        self, checkout_id: ID, data: checkouts_v3.CheckoutPut, **options: Unpack[CallOptions]
+        self, checkout_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> checkouts_v3.Checkout:
         """Update Customer Messages: ``PUT /v3/checkouts/{checkout_id}``."""
         return cast(
@@ -162,11 +162,7 @@ class AsyncCheckoutsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_billing_address(
-        self,
-        checkout_id: ID,
-        address_id: ID,
-        data: checkouts_v3.AddressProperties,
-        **options: Unpack[CallOptions],
+        self, checkout_id: ID, address_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> checkouts_v3.Checkout:
         """Update Checkout Billing Address:
         ``PUT /v3/checkouts/{checkout_id}/billing-address/{address_id}``.
@@ -177,11 +173,7 @@ class AsyncCheckoutsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_consignment(
-        self,
-        checkout_id: ID,
-        consignment_id: ID,
-        data: checkouts_v3.UpdateConsignmentRequest,
-        **options: Unpack[CallOptions],
+        self, checkout_id: ID, consignment_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> checkouts_v3.Checkout:
         """Update Checkout Consignment:
         ``PUT /v3/checkouts/{checkout_id}/consignments/{consignment_id}``.
@@ -192,7 +184,7 @@ class AsyncCheckoutsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_fee(
-        self, checkout_id: ID, data: checkouts_v3.UpdateFeesRequest, **options: Unpack[CallOptions]
+        self, checkout_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> checkouts_v3.Checkout:
         """Update order level fees in a checkout: ``PUT /v3/checkouts/{checkout_id}/fees``."""
         return cast(
@@ -200,7 +192,7 @@ class AsyncCheckoutsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_settings(
-        self, data: checkouts_v3.CheckoutsSettingsRequest, **options: Unpack[CallOptions]
+        self, data: Body, **options: Unpack[CallOptions]
     ) -> checkouts_v3.CheckoutsSettings:
         """Update Checkout Settings: ``PUT /v3/checkouts/settings``."""
         return cast(
@@ -209,10 +201,7 @@ class AsyncCheckoutsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_settings_channel(
-        self,
-        channel_id: ID,
-        data: checkouts_v3.ChannelCheckoutsSettings | None = None,
-        **options: Unpack[CallOptions],
+        self, channel_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> checkouts_v3.ChannelCheckoutsSettings:
         """Update Channel-Specific Checkout Settings:
         ``PUT /v3/checkouts/settings/channels/{channel_id}``.

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV2API
 from .._pages import AsyncPages
-from ._base import ID, AsyncGroup
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -48,7 +48,7 @@ class AsyncCouponsV2(AsyncGroup[AsyncV2API]):
         )
 
     async def update(
-        self, coupon_id: ID, data: marketing_v2.CouponBase, **options: Unpack[CallOptions]
+        self, coupon_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> marketing_v2.CouponFull:
         """Update a Coupon: ``PUT /v2/coupons/{coupon_id}``."""
         return cast(

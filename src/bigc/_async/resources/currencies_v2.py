@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, cast
 
 from .._api import AsyncV2API
 from .._pages import AsyncPages
-from ._base import ID, JSON, AsyncGroup
+from ._base import ID, JSON, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -50,10 +50,7 @@ class AsyncCurrenciesV2(AsyncGroup[AsyncV2API]):
         )
 
     async def update(
-        self,
-        currency_id: ID,
-        data: currencies_v2.CurrencyPut | None = None,
-        **options: Unpack[CallOptions],
+        self, currency_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> currencies_v2.CurrencyFull:
         """Update a Currency: ``PUT /v2/currencies/{currency_id}``."""
         return cast(

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
 from .._pages import AsyncPages
-from ._base import AsyncGroup
+from ._base import AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -39,9 +40,7 @@ class AsyncCustomTemplateAssociationsV3(AsyncGroup[AsyncV3API]):
         return await self._any("delete_many", (), None, options)
 
     async def update_many(
-        self,
-        data: custom_template_associations_v3.UpsertCustomTemplateAssociationsBody | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> Any:
         """Upsert Custom Template Associations:
         ``PUT /v3/storefront/custom-template-associations``.

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV2API
 from .._pages import AsyncPages
-from ._base import ID, AsyncGroup
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -53,10 +53,7 @@ class AsyncCustomerGroupsV2(AsyncGroup[AsyncV2API]):
         return cast("customers_v2.CountFull", await self._object("get_count", (), None, options))
 
     async def update(
-        self,
-        customer_group_id: ID,
-        data: customers_v2.CustomerGroupPostPut | None = None,
-        **options: Unpack[CallOptions],
+        self, customer_group_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> customers_v2.CustomerGroupFull:
         """Update a Customer Group: ``PUT /v2/customer_groups/{customer_group_id}``."""
         return cast(

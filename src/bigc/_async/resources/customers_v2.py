@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV2API
 from .._pages import AsyncPages
-from ._base import ID, AsyncGroup
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -109,10 +109,7 @@ class AsyncCustomersV2(AsyncGroup[AsyncV2API]):
         return cast("customers_v2.CountFull", await self._object("get_count", (), None, options))
 
     async def update(
-        self,
-        customer_id: ID,
-        data: customers_v2.CustomerPut | None = None,
-        **options: Unpack[CallOptions],
+        self, customer_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> customers_v2.CustomerBase:
         """Update a Customer: ``PUT /v2/customers/{customer_id}``."""
         return cast(
@@ -120,11 +117,7 @@ class AsyncCustomersV2(AsyncGroup[AsyncV2API]):
         )
 
     async def update_address(
-        self,
-        customer_id: ID,
-        customer_address_id: ID,
-        data: customers_v2.UpdateCustomerAddressBody,
-        **options: Unpack[CallOptions],
+        self, customer_id: ID, customer_address_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> customers_v2.CustomerAddressFull:
         """Update a Customer Address:
         ``PUT /v2/customers/{customer_id}/addresses/{customer_address_id}``.

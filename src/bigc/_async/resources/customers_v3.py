@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
 from .._pages import AsyncPages
-from ._base import ID, AsyncGroup
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -250,7 +250,7 @@ class AsyncCustomersV3(AsyncGroup[AsyncV3API]):
         return await self._any("get_stored_instrument", (customer_id,), None, options)
 
     async def update(
-        self, customer_id: ID, data: customers_v3.CustomerPut, **options: Unpack[CallOptions]
+        self, customer_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> customers_v3.CustomerFull:
         """Update Customers: a batch of one, returning the one item: ``PUT /v3/customers``."""
         return cast(
@@ -259,7 +259,7 @@ class AsyncCustomersV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_address(
-        self, address_id: ID, data: customers_v3.AddressPut, **options: Unpack[CallOptions]
+        self, address_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> customers_v3.UpdateCustomersAddressesResult:
         """Update a Customer Address: a batch of one, returning the one item:
         ``PUT /v3/customers/addresses``.
@@ -270,7 +270,7 @@ class AsyncCustomersV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_addresses(
-        self, data: customers_v3.UpdateCustomersAddressesBody, **options: Unpack[CallOptions]
+        self, data: Sequence[Body], **options: Unpack[CallOptions]
     ) -> list[customers_v3.UpdateCustomersAddressesResult]:
         """Update a Customer Address: ``PUT /v3/customers/addresses``."""
         return cast(
@@ -279,7 +279,7 @@ class AsyncCustomersV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_attribute_values(
-        self, data: customers_v3.UpsertCustomersAttributeValuesBody, **options: Unpack[CallOptions]
+        self, data: Sequence[Body], **options: Unpack[CallOptions]
     ) -> list[customers_v3.UpsertCustomersAttributeValuesResult]:
         """Upsert Customer Attribute Values: ``PUT /v3/customers/attribute-values``."""
         return cast(
@@ -288,7 +288,7 @@ class AsyncCustomersV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_attributes(
-        self, data: customers_v3.UpdateCustomersAttributesBody, **options: Unpack[CallOptions]
+        self, data: Sequence[Body], **options: Unpack[CallOptions]
     ) -> list[customers_v3.UpdateCustomersAttributesResult]:
         """Update a Customer Attribute: ``PUT /v3/customers/attributes``."""
         return cast(
@@ -297,16 +297,13 @@ class AsyncCustomersV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_consent(
-        self,
-        customer_id: ID,
-        data: customers_v3.DeclareCustomerConsentRequest | None = None,
-        **options: Unpack[CallOptions],
+        self, customer_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> Any:
         """Update Customer Consent: ``PUT /v3/customers/{customer_id}/consent``."""
         return await self._any("update_consent", (customer_id,), data, options)
 
     async def update_form_field(
-        self, customer_id: ID, data: customers_v3.FormFieldValueFull, **options: Unpack[CallOptions]
+        self, customer_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> customers_v3.UpdateCustomerFormFieldValuesResult:
         """Upsert Customer Form Field Values (Deprecated): a batch of one, returning the one item:
         ``PUT /v3/customers/form-field-values``.
@@ -317,9 +314,7 @@ class AsyncCustomersV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_form_fields(
-        self,
-        data: customers_v3.UpdateCustomerFormFieldValuesBody | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[customers_v3.UpdateCustomerFormFieldValuesResult]:
         """Upsert Customer Form Field Values (Deprecated):
         ``PUT /v3/customers/form-field-values``.
@@ -330,7 +325,7 @@ class AsyncCustomersV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_many(
-        self, data: customers_v3.UpdateCustomersBody | None = None, **options: Unpack[CallOptions]
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[customers_v3.CustomerFull]:
         """Update Customers: ``PUT /v3/customers``."""
         return cast(
@@ -341,7 +336,7 @@ class AsyncCustomersV3(AsyncGroup[AsyncV3API]):
         self,
         customer_id: ID,
         metafield_id: ID,
-        data: customers_v3.UpdateCustomerMetafieldBody | None = None,
+        data: Body | None = None,
         **options: Unpack[CallOptions],
     ) -> list[customers_v3.Metafield]:
         """Update a Metafield: ``PUT /v3/customers/{customer_id}/metafields/{metafield_id}``."""
@@ -351,9 +346,7 @@ class AsyncCustomersV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_metafields(
-        self,
-        data: customers_v3.UpdateCustomersMetafieldsBody | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[customers_v3.Metafield]:
         """Update Multiple Metafields: ``PUT /v3/customers/metafields``."""
         return cast(
@@ -361,7 +354,7 @@ class AsyncCustomersV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_settings(
-        self, data: customers_v3.CustomerSettingsObject, **options: Unpack[CallOptions]
+        self, data: Body, **options: Unpack[CallOptions]
     ) -> customers_v3.CustomerSettingsObject:
         """Update Customer Settings: ``PUT /v3/customers/settings``."""
         return cast(
@@ -370,10 +363,7 @@ class AsyncCustomersV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_settings_channel(
-        self,
-        channel_id: ID,
-        data: customers_v3.CustomerChannelSettingsObject,
-        **options: Unpack[CallOptions],
+        self, channel_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> customers_v3.CustomerSettingsObject:
         """Update Customer Settings per Channel:
         ``PUT /v3/customers/settings/channels/{channel_id}``.

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
 from .._pages import AsyncPages
-from ._base import ID, AsyncGroup
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -43,10 +43,7 @@ class AsyncEmailTemplatesV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update(
-        self,
-        template_name: ID,
-        data: email_templates_v3.EmailTemplate | None = None,
-        **options: Unpack[CallOptions],
+        self, template_name: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> email_templates_v3.EmailTemplate:
         """Update a Template: ``PUT /v3/marketing/email-templates/{template_name}``."""
         return cast(

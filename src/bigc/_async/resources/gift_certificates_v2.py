@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV2API
 from .._pages import AsyncPages
-from ._base import ID, JSON, AsyncGroup
+from ._base import ID, JSON, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -53,10 +53,7 @@ class AsyncGiftCertificatesV2(AsyncGroup[AsyncV2API]):
         )
 
     async def update(
-        self,
-        gift_certificate_id: ID,
-        data: marketing_v2.GiftCertificatePut | None = None,
-        **options: Unpack[CallOptions],
+        self, gift_certificate_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> marketing_v2.GiftCertificateFull:
         """Update a Gift Certificate: ``PUT /v2/gift_certificates/{gift_certificate_id}``."""
         return cast(

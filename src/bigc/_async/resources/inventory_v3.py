@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
 from .._pages import AsyncPages
-from ._base import ID, AsyncGroup
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -23,9 +23,7 @@ class AsyncInventoryV3(AsyncGroup[AsyncV3API]):
 
     group = "inventory_v3"
 
-    async def adjust_absolute(
-        self, data: inventory_v3.AdjustmentsAbsoluteRequest, **options: Unpack[CallOptions]
-    ) -> Any:
+    async def adjust_absolute(self, data: Body, **options: Unpack[CallOptions]) -> Any:
         """Absolute Adjustment: ``PUT /v3/inventory/adjustments/absolute``."""
         return await self._any("adjust_absolute", (), data, options)
 
@@ -49,10 +47,7 @@ class AsyncInventoryV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_location_item(
-        self,
-        location_id: ID,
-        data: inventory_v3.LocationItemsSettingsRequest,
-        **options: Unpack[CallOptions],
+        self, location_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> Any:
         """Update Inventory Settings for a Location:
         ``PUT /v3/inventory/locations/{location_id}/items``.

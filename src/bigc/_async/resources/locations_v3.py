@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
 from .._pages import AsyncPages
-from ._base import ID, AsyncGroup
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -45,11 +46,11 @@ class AsyncLocationsV3(AsyncGroup[AsyncV3API]):
             self._items("all_metafields", (location_id,), options),
         )
 
-    async def create(
+    async def create_many(
         self, data: locations_v3.LocationsCreateRequest, **options: Unpack[WriteOptions]
     ) -> Any:
         """Create Locations: ``POST /v3/inventory/locations``."""
-        return await self._any("create", (), data, options)
+        return await self._any("create_many", (), data, options)
 
     async def create_metafield(
         self, location_id: ID, data: locations_v3.MetafieldBase, **options: Unpack[WriteOptions]
@@ -83,9 +84,7 @@ class AsyncLocationsV3(AsyncGroup[AsyncV3API]):
         return await self._any("delete_metafield", (location_id, metafield_id), None, options)
 
     async def delete_metafields(
-        self,
-        data: locations_v3.DeleteLocationsMetafieldsBody | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[locations_v3.DeleteLocationsMetafieldsResult]:
         """Delete Multiple Metafields: ``DELETE /v3/inventory/locations/metafields``."""
         return cast(
@@ -104,18 +103,12 @@ class AsyncLocationsV3(AsyncGroup[AsyncV3API]):
             await self._object("get_metafield", (location_id, metafield_id), None, options),
         )
 
-    async def update_many(
-        self, data: locations_v3.LocationsUpdateRequest, **options: Unpack[CallOptions]
-    ) -> Any:
+    async def update_many(self, data: Sequence[Body], **options: Unpack[CallOptions]) -> Any:
         """Update Locations: ``PUT /v3/inventory/locations``."""
         return await self._any("update_many", (), data, options)
 
     async def update_metafield(
-        self,
-        location_id: ID,
-        metafield_id: ID,
-        data: locations_v3.MetafieldBase,
-        **options: Unpack[CallOptions],
+        self, location_id: ID, metafield_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> locations_v3.Metafield:
         """Update a Metafield:
         ``PUT /v3/inventory/locations/{location_id}/metafields/{metafield_id}``.
@@ -126,9 +119,7 @@ class AsyncLocationsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_metafields(
-        self,
-        data: locations_v3.UpdateLocationsMetafieldsBody | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[locations_v3.Metafield]:
         """Update multiple Metafields: ``PUT /v3/inventory/locations/metafields``."""
         return cast(

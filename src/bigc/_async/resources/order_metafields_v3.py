@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
 from .._pages import AsyncPages
-from ._base import ID, AsyncGroup
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -57,9 +58,7 @@ class AsyncOrderMetafieldsV3(AsyncGroup[AsyncV3API]):
         return await self._any("delete", (order_id, metafield_id), None, options)
 
     async def delete_order_metafields(
-        self,
-        data: orders_v3.DeleteOrdersMetafieldsBody | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[orders_v3.DeleteOrdersMetafieldsResult]:
         """Delete Multiple Metafields: ``DELETE /v3/orders/metafields``."""
         return cast(
@@ -77,11 +76,7 @@ class AsyncOrderMetafieldsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update(
-        self,
-        order_id: ID,
-        metafield_id: ID,
-        data: orders_v3.MetafieldPut,
-        **options: Unpack[CallOptions],
+        self, order_id: ID, metafield_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> orders_v3.Metafield:
         """Update a Metafield: ``PUT /v3/orders/{order_id}/metafields/{metafield_id}``."""
         return cast(
@@ -90,9 +85,7 @@ class AsyncOrderMetafieldsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_order_metafields(
-        self,
-        data: orders_v3.UpdateOrdersMetafieldsBody | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[orders_v3.Metafield]:
         """Update multiple Metafields: ``PUT /v3/orders/metafields``."""
         return cast(

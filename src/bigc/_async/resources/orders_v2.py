@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV2API
 from .._pages import AsyncPages
-from ._base import ID, AsyncGroup
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -222,17 +222,13 @@ class AsyncOrdersV2(AsyncGroup[AsyncV2API]):
         )
 
     async def update(
-        self, order_id: ID, data: orders_v2.OrderPut | None = None, **options: Unpack[CallOptions]
+        self, order_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> orders_v2.OrderResp:
         """Update an Order: ``PUT /v2/orders/{order_id}``."""
         return cast("orders_v2.OrderResp", await self._object("update", (order_id,), data, options))
 
     async def update_shipment(
-        self,
-        order_id: ID,
-        shipment_id: ID,
-        data: orders_v2.OrderShipmentPut,
-        **options: Unpack[CallOptions],
+        self, order_id: ID, shipment_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> orders_v2.OrderShipment:
         """Update a Shipment: ``PUT /v2/orders/{order_id}/shipments/{shipment_id}``."""
         return cast(
@@ -241,11 +237,7 @@ class AsyncOrdersV2(AsyncGroup[AsyncV2API]):
         )
 
     async def update_shipping_address(
-        self,
-        order_id: ID,
-        address_id: ID,
-        data: orders_v2.ShippingAddressPut | None = None,
-        **options: Unpack[CallOptions],
+        self, order_id: ID, address_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> orders_v2.OrderShippingAddress:
         """Update a Shipping Address:
         ``PUT /v2/orders/{order_id}/shipping_addresses/{address_id}``.

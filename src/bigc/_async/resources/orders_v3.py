@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
 from .._pages import AsyncPages
-from ._base import ID, AsyncGroup
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -92,16 +92,13 @@ class AsyncOrdersV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_order_settings(
-        self, data: orders_v3.GlobalOrderSettings | None = None, **options: Unpack[CallOptions]
+        self, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> Any:
         """Update Global Order Settings: ``PUT /v3/orders/settings``."""
         return await self._any("update_order_settings", (), data, options)
 
     async def update_order_settings_channel(
-        self,
-        channel_id: ID,
-        data: orders_v3.ChannelOrderSettings | None = None,
-        **options: Unpack[CallOptions],
+        self, channel_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> Any:
         """Update Channel Order Settings: ``PUT /v3/orders/settings/channels/{channel_id}``."""
         return await self._any("update_order_settings_channel", (channel_id,), data, options)

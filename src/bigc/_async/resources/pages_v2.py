@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV2API
 from .._pages import AsyncPages
-from ._base import ID, AsyncGroup
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -44,10 +44,7 @@ class AsyncPagesV2(AsyncGroup[AsyncV2API]):
         )
 
     async def update(
-        self,
-        page_id: ID,
-        data: store_content_v2.PageFull | None = None,
-        **options: Unpack[CallOptions],
+        self, page_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> store_content_v2.PageFull:
         """Update a Page (Deprecated): ``PUT /v2/pages/{page_id}``."""
         return cast(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
 from .._pages import AsyncPages
-from ._base import ID, AsyncGroup
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -46,7 +46,7 @@ class AsyncPagesV3(AsyncGroup[AsyncV3API]):
         return cast("pages_v3.GetPageResult", await self._object("get", (page_id,), None, options))
 
     async def update(
-        self, page_id: ID, data: pages_v3.PagePutObj, **options: Unpack[CallOptions]
+        self, page_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> pages_v3.UpdatePageResult:
         """Update a Page: ``PUT /v3/content/pages/{page_id}``."""
         return cast(
@@ -54,7 +54,7 @@ class AsyncPagesV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_many(
-        self, data: pages_v3.UpdatePagesBody | None = None, **options: Unpack[CallOptions]
+        self, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> list[pages_v3.UpdatePagesResult]:
         """Update Pages: ``PUT /v3/content/pages``."""
         return cast(

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
 from .._pages import AsyncPages
-from ._base import AsyncGroup
+from ._base import AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -45,7 +46,7 @@ class AsyncPickupMethodsV3(AsyncGroup[AsyncV3API]):
         return await self._any("delete_many", (), None, options)
 
     async def update_many(
-        self, data: pickup_methods_v3.PutPickupMethodsBody, **options: Unpack[CallOptions]
+        self, data: Sequence[Body], **options: Unpack[CallOptions]
     ) -> list[pickup_methods_v3.PickupMethodResponse]:
         """Update Pickup Methods: ``PUT /v3/pickup/methods``."""
         return cast(

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
 from .._pages import AsyncPages
-from ._base import AsyncGroup
+from ._base import AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -38,7 +39,7 @@ class AsyncPickupsV3(AsyncGroup[AsyncV3API]):
         return await self._any("delete_many", (), None, options)
 
     async def update_many(
-        self, data: pickup_v3.PutPickupBody, **options: Unpack[CallOptions]
+        self, data: Sequence[Body], **options: Unpack[CallOptions]
     ) -> list[pickup_v3.Pickup]:
         """Update Pickups: ``PUT /v3/orders/pickups``."""
         return cast("list[pickup_v3.Pickup]", await self._list("update_many", (), data, options))

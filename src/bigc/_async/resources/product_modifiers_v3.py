@@ -128,7 +128,7 @@ class AsyncProductModifiersV3(AsyncGroup[AsyncV3API]):
         self,
         product_id: ID,
         modifier_id: ID,
-        data: product_modifiers_catalog_v3.UpdateProductModifierBody | None = None,
+        data: Body | None = None,
         **options: Unpack[CallOptions],
     ) -> product_modifiers_catalog_v3.UpdateProductModifierResult:
         """Update a product modifier:
@@ -144,7 +144,7 @@ class AsyncProductModifiersV3(AsyncGroup[AsyncV3API]):
         product_id: ID,
         modifier_id: ID,
         value_id: ID,
-        data: product_modifiers_catalog_v3.UpdateProductModifierValueBody,
+        data: Body,
         **options: Unpack[CallOptions],
     ) -> product_modifiers_catalog_v3.UpdateProductModifierValueResult:
         """Update a product modifier value:

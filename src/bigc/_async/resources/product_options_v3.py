@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
 from .._pages import AsyncPages
-from ._base import ID, AsyncGroup
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -107,11 +107,7 @@ class AsyncProductOptionsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update(
-        self,
-        product_id: ID,
-        option_id: ID,
-        data: product_variant_options_catalog_v3.UpdateProductVariantOptionBody,
-        **options: Unpack[CallOptions],
+        self, product_id: ID, option_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> product_variant_options_catalog_v3.UpdateProductVariantOptionResult:
         """Update a Product Variant Option:
         ``PUT /v3/catalog/products/{product_id}/options/{option_id}``.
@@ -126,7 +122,7 @@ class AsyncProductOptionsV3(AsyncGroup[AsyncV3API]):
         product_id: ID,
         option_id: ID,
         value_id: ID,
-        data: product_variant_options_catalog_v3.UpdateProductVariantOptionValueBody,
+        data: Body,
         **options: Unpack[CallOptions],
     ) -> product_variant_options_catalog_v3.UpdateProductVariantOptionValueResult:
         """Update a Product Variant Option Value:

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
 from .._pages import AsyncPages
-from ._base import ID, AsyncGroup
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -121,9 +122,7 @@ class AsyncProductVariantsV3(AsyncGroup[AsyncV3API]):
         return await self._any("delete", (product_id, variant_id), None, options)
 
     async def delete_catalog_variant_metafields(
-        self,
-        data: product_variants_catalog_v3.DeleteVariantsMetafieldsBody | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[product_variants_catalog_v3.DeleteVariantsMetafieldsResult]:
         """Delete multiple Metafields: ``DELETE /v3/catalog/variants/metafields``."""
         return cast(
@@ -164,11 +163,7 @@ class AsyncProductVariantsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update(
-        self,
-        product_id: ID,
-        variant_id: ID,
-        data: product_variants_catalog_v3.ProductVariantPut,
-        **options: Unpack[CallOptions],
+        self, product_id: ID, variant_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> product_variants_catalog_v3.ProductVariantFull:
         """Update a product variant:
         ``PUT /v3/catalog/products/{product_id}/variants/{variant_id}``.
@@ -179,9 +174,7 @@ class AsyncProductVariantsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_catalog_variant_metafields(
-        self,
-        data: product_variants_catalog_v3.UpdateVariantsMetafieldsBody | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[product_variants_catalog_v3.Metafield]:
         """Update multiple Metafields: ``PUT /v3/catalog/variants/metafields``."""
         return cast(
@@ -190,9 +183,7 @@ class AsyncProductVariantsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_catalog_variants(
-        self,
-        data: product_variants_catalog_v3.UpdateVariantsBatchBody,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body], **options: Unpack[CallOptions]
     ) -> list[product_variants_catalog_v3.UpdateVariantsBatchResult]:
         """Update Variants (Batch): ``PUT /v3/catalog/variants``."""
         return cast(
@@ -205,7 +196,7 @@ class AsyncProductVariantsV3(AsyncGroup[AsyncV3API]):
         product_id: ID,
         variant_id: ID,
         metafield_id: ID,
-        data: product_variants_catalog_v3.MetafieldBase,
+        data: Body,
         **options: Unpack[CallOptions],
     ) -> product_variants_catalog_v3.MetafieldFull:
         """Update Product Variant Metafields:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
@@ -290,9 +291,7 @@ class AsyncProductsV3(AsyncGroup[AsyncV3API]):
         return await self._any("delete_metafield", (product_id, metafield_id), None, options)
 
     async def delete_metafields(
-        self,
-        data: products_catalog_v3.DeleteProductsMetafieldsBody | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[products_catalog_v3.DeleteProductsMetafieldsResult]:
         """Delete Multiple Metafields: ``DELETE /v3/catalog/products/metafields``."""
         return cast(
@@ -408,7 +407,7 @@ class AsyncProductsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update(
-        self, product_id: ID, data: products_catalog_v3.ProductPut, **options: Unpack[CallOptions]
+        self, product_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> products_catalog_v3.ProductFull:
         """Update a Product: ``PUT /v3/catalog/products/{product_id}``."""
         return cast(
@@ -417,11 +416,7 @@ class AsyncProductsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_bulk_pricing_rule(
-        self,
-        product_id: ID,
-        bulk_pricing_rule_id: ID,
-        data: products_catalog_v3.UpdateBulkPricingRuleBody,
-        **options: Unpack[CallOptions],
+        self, product_id: ID, bulk_pricing_rule_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> products_catalog_v3.UpdateBulkPricingRuleResult:
         """Update a Bulk Pricing Rule:
         ``PUT /v3/catalog/products/{product_id}/bulk-pricing-rules/{bulk_pricing_rule_id}``.
@@ -434,9 +429,7 @@ class AsyncProductsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_category_assignments(
-        self,
-        data: products_catalog_v3.CreateProductsCategoryAssignmentsBody,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body], **options: Unpack[CallOptions]
     ) -> Any:
         """Create Products Category Assignments:
         ``PUT /v3/catalog/products/category-assignments``.
@@ -444,19 +437,13 @@ class AsyncProductsV3(AsyncGroup[AsyncV3API]):
         return await self._any("update_category_assignments", (), data, options)
 
     async def update_channel_assignments(
-        self,
-        data: products_catalog_v3.CreateProductsChannelAssignmentsBody,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body], **options: Unpack[CallOptions]
     ) -> Any:
         """Create Products Channel Assignments: ``PUT /v3/catalog/products/channel-assignments``."""
         return await self._any("update_channel_assignments", (), data, options)
 
     async def update_complex_rule(
-        self,
-        product_id: ID,
-        complex_rule_id: ID,
-        data: products_catalog_v3.UpdateProductComplexRuleBody,
-        **options: Unpack[CallOptions],
+        self, product_id: ID, complex_rule_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> products_catalog_v3.UpdateProductComplexRuleResult:
         """Update a Product Complex Rule:
         ``PUT /v3/catalog/products/{product_id}/complex-rules/{complex_rule_id}``.
@@ -467,11 +454,7 @@ class AsyncProductsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_custom_field(
-        self,
-        product_id: ID,
-        custom_field_id: ID,
-        data: products_catalog_v3.CustomFieldPut,
-        **options: Unpack[CallOptions],
+        self, product_id: ID, custom_field_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> products_catalog_v3.CustomFieldData:
         """Update a Product Custom Field:
         ``PUT /v3/catalog/products/{product_id}/custom-fields/{custom_field_id}``.
@@ -491,9 +474,7 @@ class AsyncProductsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_many(
-        self,
-        data: products_catalog_v3.ProductPutCollection | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[products_catalog_v3.ProductFull]:
         """Update Products (Batch): ``PUT /v3/catalog/products``."""
         return cast(
@@ -502,11 +483,7 @@ class AsyncProductsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_metafield(
-        self,
-        product_id: ID,
-        metafield_id: ID,
-        data: products_catalog_v3.MetafieldBase,
-        **options: Unpack[CallOptions],
+        self, product_id: ID, metafield_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> products_catalog_v3.MetafieldFull:
         """Update a Product Metafield:
         ``PUT /v3/catalog/products/{product_id}/metafields/{metafield_id}``.
@@ -517,9 +494,7 @@ class AsyncProductsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_metafields(
-        self,
-        data: products_catalog_v3.UpdateProductsMetafieldsBody | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[products_catalog_v3.Metafield]:
         """Update multiple Metafields: ``PUT /v3/catalog/products/metafields``."""
         return cast(
@@ -528,11 +503,7 @@ class AsyncProductsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_review(
-        self,
-        product_id: ID,
-        review_id: ID,
-        data: products_catalog_v3.UpdateProductReviewBody,
-        **options: Unpack[CallOptions],
+        self, product_id: ID, review_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> products_catalog_v3.UpdateProductReviewResult:
         """Update a Product Review:
         ``PUT /v3/catalog/products/{product_id}/reviews/{review_id}``.
@@ -543,11 +514,7 @@ class AsyncProductsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_video(
-        self,
-        product_id: ID,
-        video_id: ID,
-        data: products_catalog_v3.UpdateProductVideoBody,
-        **options: Unpack[CallOptions],
+        self, product_id: ID, video_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> products_catalog_v3.UpdateProductVideoResult:
         """Update a Product Video: ``PUT /v3/catalog/products/{product_id}/videos/{video_id}``."""
         return cast(

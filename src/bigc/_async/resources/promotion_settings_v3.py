@@ -6,13 +6,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .._api import AsyncV3API
-from ._base import AsyncGroup
+from ._base import AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions
-    from bigc.types import promotion_settings_v3
 
 __all__ = ["AsyncPromotionSettingsV3"]
 
@@ -26,8 +25,6 @@ class AsyncPromotionSettingsV3(AsyncGroup[AsyncV3API]):
         """Get Global Promotion Settings: ``GET /v3/promotions/settings``."""
         return await self._any("get", (), None, options)
 
-    async def update(
-        self, data: promotion_settings_v3.GlobalPromotionSettings, **options: Unpack[CallOptions]
-    ) -> Any:
+    async def update(self, data: Body, **options: Unpack[CallOptions]) -> Any:
         """Update Global Promotion Settings: ``PUT /v3/promotions/settings``."""
         return await self._any("update", (), data, options)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
 from .._pages import AsyncPages
-from ._base import ID, AsyncGroup
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -110,10 +110,7 @@ class AsyncPromotionsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update(
-        self,
-        promotion_id: ID,
-        data: promotions_v3.UpdatePromotionBody | None = None,
-        **options: Unpack[CallOptions],
+        self, promotion_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> promotions_v3.UpdatePromotionResult:
         """Update Promotion: ``PUT /v3/promotions/{promotion_id}``."""
         return cast(

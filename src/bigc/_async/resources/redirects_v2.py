@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV2API
 from .._pages import AsyncPages
-from ._base import ID, AsyncGroup
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -56,10 +56,7 @@ class AsyncRedirectsV2(AsyncGroup[AsyncV2API]):
         )
 
     async def update(
-        self,
-        redirect_id: ID,
-        data: store_content_v2.UpdateRedirectBody,
-        **options: Unpack[CallOptions],
+        self, redirect_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> store_content_v2.Redirect:
         """Update a Redirect: ``PUT /v2/redirects/{redirect_id}``."""
         return cast(

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
@@ -69,7 +70,7 @@ class AsyncRedirectsV3(AsyncGroup[AsyncV3API]):
         return await self._any("import_events", (import_uuid,), None, options)
 
     async def update_many(
-        self, data: redirects_v3.UpsertRedirectsBody | None = None, **options: Unpack[CallOptions]
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[redirects_v3.T301RedirectRead]:
         """Upsert Redirects: ``PUT /v3/storefront/redirects``."""
         return cast(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
 from .._pages import AsyncPages
-from ._base import ID, AsyncGroup
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -44,7 +44,7 @@ class AsyncScriptsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update(
-        self, script_uuid: ID, data: scripts_v3.ScriptPut, **options: Unpack[CallOptions]
+        self, script_uuid: ID, data: Body, **options: Unpack[CallOptions]
     ) -> scripts_v3.ScriptFull:
         """Update a Script: ``PUT /v3/content/scripts/{script_uuid}``."""
         return cast(

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
 from .._pages import AsyncPages
-from ._base import ID, AsyncGroup
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -38,11 +39,11 @@ class AsyncSegmentsV3(AsyncGroup[AsyncV3API]):
             self._items("all_shopper_profiles", (segment_id,), options),
         )
 
-    async def create(
+    async def create_many(
         self, data: segments_v3.SegmentsPostRequest, **options: Unpack[WriteOptions]
     ) -> list[segments_v3.Segment]:
         """Create Segments: ``POST /v3/segments``."""
-        return cast("list[segments_v3.Segment]", await self._list("create", (), data, options))
+        return cast("list[segments_v3.Segment]", await self._list("create_many", (), data, options))
 
     async def create_shopper_profiles(
         self,
@@ -69,7 +70,7 @@ class AsyncSegmentsV3(AsyncGroup[AsyncV3API]):
         return await self._any("delete_shopper_profiles", (segment_id,), None, options)
 
     async def update_many(
-        self, data: segments_v3.SegmentsPutRequest, **options: Unpack[CallOptions]
+        self, data: Sequence[Body], **options: Unpack[CallOptions]
     ) -> list[segments_v3.Segment]:
         """Update Segments: ``PUT /v3/segments``."""
         return cast("list[segments_v3.Segment]", await self._list("update_many", (), data, options))

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
@@ -188,16 +189,13 @@ class AsyncSettingsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_analytics(
-        self,
-        analytics_id: ID,
-        data: settings_v3.UpdateAnalyticsProviderBody | None = None,
-        **options: Unpack[CallOptions],
+        self, analytics_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> Any:
         """Update a Web Analytics Provider: ``PUT /v3/settings/analytics/{analytics_id}``."""
         return await self._any("update_analytics", (analytics_id,), data, options)
 
     async def update_catalog(
-        self, data: settings_v3.CatalogSettings | None = None, **options: Unpack[CallOptions]
+        self, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> settings_v3.CatalogSettings:
         """Update Catalog Settings: ``PUT /v3/settings/catalog``."""
         return cast(
@@ -205,9 +203,7 @@ class AsyncSettingsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_email_statuses(
-        self,
-        data: settings_v3.EnabledTransactionalEmails | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> settings_v3.EnabledTransactionalEmails:
         """Update Transactional Email Settings: ``PUT /v3/settings/email-statuses``."""
         return cast(
@@ -216,7 +212,7 @@ class AsyncSettingsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_inventory(
-        self, data: settings_v3.InventorySettings | None = None, **options: Unpack[CallOptions]
+        self, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> settings_v3.InventorySettings:
         """Update Inventory Settings: ``PUT /v3/settings/inventory``."""
         return cast(
@@ -225,15 +221,13 @@ class AsyncSettingsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_inventory_notification(
-        self,
-        data: settings_v3.InventoryNotificationsSettings | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> Any:
         """Update Inventory Notifications Settings: ``PUT /v3/settings/inventory/notifications``."""
         return await self._any("update_inventory_notification", (), data, options)
 
     async def update_logo(
-        self, data: settings_v3.LogoSettingsUpdate | None = None, **options: Unpack[CallOptions]
+        self, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> settings_v3.LogoSettings:
         """Update Store Logo Settings: ``PUT /v3/settings/logo``."""
         return cast(
@@ -241,9 +235,7 @@ class AsyncSettingsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_search_filter_contexts(
-        self,
-        data: settings_v3.UpsertSettingsFiltersContextsBody | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[settings_v3.ConfiguredFiltersOverride]:
         """Upsert Contextual Filters: ``PUT /v3/settings/search/filters/contexts``."""
         return cast(
@@ -252,7 +244,7 @@ class AsyncSettingsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_search_filters(
-        self, data: settings_v3.ConfiguredFilters | None = None, **options: Unpack[CallOptions]
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[settings_v3.ConfiguredFilter]:
         """Update Enabled Filters: ``PUT /v3/settings/search/filters``."""
         return cast(
@@ -261,7 +253,7 @@ class AsyncSettingsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_store_locale(
-        self, data: settings_v3.Locale | None = None, **options: Unpack[CallOptions]
+        self, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> settings_v3.Locale:
         """Update Locale Settings: ``PUT /v3/settings/store/locale``."""
         return cast(
@@ -269,7 +261,7 @@ class AsyncSettingsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_store_profile(
-        self, data: settings_v3.StoreProfile | None = None, **options: Unpack[CallOptions]
+        self, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> settings_v3.StoreProfile:
         """Update Store Profile Settings: ``PUT /v3/settings/store/profile``."""
         return cast(
@@ -278,9 +270,7 @@ class AsyncSettingsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_store_units_of_measurement(
-        self,
-        data: settings_v3.MeasurementUnitsSettings | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> settings_v3.MeasurementUnitsSettings:
         """Update Units of Measurement Settings: ``PUT /v3/settings/store/units-of-measurement``."""
         return cast(
@@ -289,9 +279,7 @@ class AsyncSettingsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_storefront_category(
-        self,
-        data: settings_v3.StorefrontCategorySettings | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> settings_v3.StorefrontCategorySettings:
         """Update Storefront Category Settings: ``PUT /v3/settings/storefront/category``."""
         return cast(
@@ -300,9 +288,7 @@ class AsyncSettingsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_storefront_product(
-        self,
-        data: settings_v3.StorefrontProductSettings | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> settings_v3.StorefrontProductSettings:
         """Update Storefront Product Settings: ``PUT /v3/settings/storefront/product``."""
         return cast(
@@ -311,7 +297,7 @@ class AsyncSettingsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_storefront_robotstxt(
-        self, data: settings_v3.RobotsTxtSettings | None = None, **options: Unpack[CallOptions]
+        self, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> settings_v3.RobotsTxtSettings:
         """Update Robots.txt Settings: ``PUT /v3/settings/storefront/robotstxt``."""
         return cast(
@@ -320,9 +306,7 @@ class AsyncSettingsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_storefront_search(
-        self,
-        data: settings_v3.StorefrontSearchSettings | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> settings_v3.StorefrontSearchSettings:
         """Update Storefront Search Settings: ``PUT /v3/settings/storefront/search``."""
         return cast(
@@ -331,9 +315,7 @@ class AsyncSettingsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_storefront_security(
-        self,
-        data: settings_v3.StorefrontSecuritySettings | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> settings_v3.StorefrontSecuritySettings:
         """Update Storefront Security Settings: ``PUT /v3/settings/storefront/security``."""
         return cast(
@@ -342,7 +324,7 @@ class AsyncSettingsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_storefront_seo(
-        self, data: settings_v3.SEOSettings | None = None, **options: Unpack[CallOptions]
+        self, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> settings_v3.SEOSettings:
         """Update Storefront SEO Settings: ``PUT /v3/settings/storefront/seo``."""
         return cast(
@@ -351,7 +333,7 @@ class AsyncSettingsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_storefront_status(
-        self, data: settings_v3.StorefrontStatus | None = None, **options: Unpack[CallOptions]
+        self, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> settings_v3.StorefrontStatus:
         """Update Storefront Status: ``PUT /v3/settings/storefront/status``."""
         return cast(

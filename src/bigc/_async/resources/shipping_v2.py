@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV2API
 from .._pages import AsyncPages
-from ._base import ID, AsyncGroup
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -66,9 +66,7 @@ class AsyncShippingV2(AsyncGroup[AsyncV2API]):
             await self._object("create_zone_method", (zone_id,), data, options),
         )
 
-    async def delete_carrier_connection(
-        self, data: shipping_v2.DeleteCarrierConnectionBody, **options: Unpack[CallOptions]
-    ) -> Any:
+    async def delete_carrier_connection(self, data: Body, **options: Unpack[CallOptions]) -> Any:
         """Delete a Carrier Connection: ``DELETE /v2/shipping/carrier/connection``."""
         return await self._any("delete_carrier_connection", (), data, options)
 
@@ -101,13 +99,13 @@ class AsyncShippingV2(AsyncGroup[AsyncV2API]):
         )
 
     async def update_carrier_connection(
-        self, data: shipping_v2.CarrierConnection | None = None, **options: Unpack[CallOptions]
+        self, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> Any:
         """Update a Carrier Connection: ``PUT /v2/shipping/carrier/connection``."""
         return await self._any("update_carrier_connection", (), data, options)
 
     async def update_zone(
-        self, zone_id: ID, data: shipping_v2.UpdateShippingZoneBody, **options: Unpack[CallOptions]
+        self, zone_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> shipping_v2.UpdateShippingZoneResult:
         """Update a Shipping Zone: ``PUT /v2/shipping/zones/{zone_id}``."""
         return cast(
@@ -116,11 +114,7 @@ class AsyncShippingV2(AsyncGroup[AsyncV2API]):
         )
 
     async def update_zone_method(
-        self,
-        zone_id: ID,
-        method_id: ID,
-        data: shipping_v2.ShippingMethodBase,
-        **options: Unpack[CallOptions],
+        self, zone_id: ID, method_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> shipping_v2.ShippingMethodFull:
         """Update a Shipping Method: ``PUT /v2/shipping/zones/{zone_id}/methods/{method_id}``."""
         return cast(

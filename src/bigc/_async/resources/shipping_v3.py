@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
 from .._pages import AsyncPages
-from ._base import ID, AsyncGroup
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -54,9 +55,7 @@ class AsyncShippingV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_product_customs_information(
-        self,
-        data: shipping_v3.UpdateCustomsInformationBody | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[shipping_v3.CustomsInformation]:
         """Upsert Customs Information: ``PUT /v3/shipping/products/customs-information``."""
         return cast(
@@ -65,7 +64,7 @@ class AsyncShippingV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_settings(
-        self, data: shipping_v3.ShippingSettings | None = None, **options: Unpack[CallOptions]
+        self, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> shipping_v3.ShippingSettings:
         """Update Shipping Settings: ``PUT /v3/shipping/settings``."""
         return cast(
@@ -73,10 +72,7 @@ class AsyncShippingV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_settings_channel(
-        self,
-        channel_id: ID,
-        data: shipping_v3.ChannelShippingSettings | None = None,
-        **options: Unpack[CallOptions],
+        self, channel_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> shipping_v3.ChannelShippingSettings:
         """Update Shipping Settings per Channel:
         ``PUT /v3/shipping/settings/channels/{channel_id}``.

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
 from .._pages import AsyncPages
-from ._base import ID, JSON, AsyncGroup
+from ._base import ID, JSON, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -89,16 +90,13 @@ class AsyncSitesV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update(
-        self, site_id: ID, data: sites_v3.PutSite, **options: Unpack[CallOptions]
+        self, site_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> sites_v3.Site:
         """Update a Site: ``PUT /v3/sites/{site_id}``."""
         return cast("sites_v3.Site", await self._object("update", (site_id,), data, options))
 
     async def update_certificate(
-        self,
-        site_id: ID,
-        data: sites_v3.InstallCertificateData | None = None,
-        **options: Unpack[CallOptions],
+        self, site_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> JSON:
         """Upsert a Site's SSL TLS Certificate Information:
         ``PUT /v3/sites/{site_id}/certificate``.
@@ -106,11 +104,7 @@ class AsyncSitesV3(AsyncGroup[AsyncV3API]):
         return await self._object("update_certificate", (site_id,), data, options)
 
     async def update_route(
-        self,
-        site_id: ID,
-        route_id: ID,
-        data: sites_v3.SiteRoutesRouteBase,
-        **options: Unpack[CallOptions],
+        self, site_id: ID, route_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> sites_v3.SiteRouteFull:
         """Update a Site Route: ``PUT /v3/sites/{site_id}/routes/{route_id}``."""
         return cast(
@@ -119,10 +113,7 @@ class AsyncSitesV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_routes(
-        self,
-        site_id: ID,
-        data: sites_v3.UpdateSiteRoutesBody | None = None,
-        **options: Unpack[CallOptions],
+        self, site_id: ID, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[sites_v3.SiteRouteFull]:
         """Update a Site's Routes: ``PUT /v3/sites/{site_id}/routes``."""
         return cast(

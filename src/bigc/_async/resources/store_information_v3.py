@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
 from .._pages import AsyncPages
-from ._base import ID, AsyncGroup
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -45,9 +46,7 @@ class AsyncStoreInformationV3(AsyncGroup[AsyncV3API]):
         return await self._any("delete_metafield", (metafield_id,), None, options)
 
     async def delete_metafields(
-        self,
-        data: store_information_v3.DeleteStoreMetafieldsBody | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[store_information_v3.DeleteStoreMetafieldsResult]:
         """Delete multiple metafields: ``DELETE /v3/store/metafields``."""
         return cast(
@@ -65,10 +64,7 @@ class AsyncStoreInformationV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_metafield(
-        self,
-        metafield_id: ID,
-        data: store_information_v3.MetafieldBasePostPut | None = None,
-        **options: Unpack[CallOptions],
+        self, metafield_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> store_information_v3.Metafield:
         """Update a Store Metafield: ``PUT /v3/store/metafields/{metafield_id}``."""
         return cast(
@@ -77,9 +73,7 @@ class AsyncStoreInformationV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_metafields(
-        self,
-        data: store_information_v3.UpdateStoreMetafieldsBody | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[store_information_v3.Metafield]:
         """Update multiple metafields: ``PUT /v3/store/metafields``."""
         return cast(

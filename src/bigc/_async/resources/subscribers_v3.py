@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
 from .._pages import AsyncPages
-from ._base import ID, AsyncGroup
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -53,7 +53,7 @@ class AsyncSubscribersV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update(
-        self, subscriber_id: ID, data: subscribers_v3.SubscriberPut, **options: Unpack[CallOptions]
+        self, subscriber_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> subscribers_v3.SubscriberFull:
         """Update a Subscriber: ``PUT /v3/customers/subscribers/{subscriber_id}``."""
         return cast(

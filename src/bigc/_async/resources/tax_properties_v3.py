@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
 from .._pages import AsyncPages
-from ._base import AsyncGroup
+from ._base import AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -58,7 +59,7 @@ class AsyncTaxPropertiesV3(AsyncGroup[AsyncV3API]):
         return await self._any("delete_properties", (), None, options)
 
     async def update_product_properties(
-        self, data: tax_properties_v3.UpdateProductTaxPropertiesBody, **options: Unpack[CallOptions]
+        self, data: Sequence[Body], **options: Unpack[CallOptions]
     ) -> list[tax_properties_v3.ProductTaxProperty]:
         """Update Product Tax Properties: ``PUT /v3/tax/products/properties``."""
         return cast(
@@ -67,7 +68,7 @@ class AsyncTaxPropertiesV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_properties(
-        self, data: tax_properties_v3.UpdateTaxPropertiesBody, **options: Unpack[CallOptions]
+        self, data: Sequence[Body], **options: Unpack[CallOptions]
     ) -> list[tax_properties_v3.Property]:
         """Update Tax Properties: ``PUT /v3/tax/properties``."""
         return cast(

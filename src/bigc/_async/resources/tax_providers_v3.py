@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from .._api import AsyncV3API
-from ._base import ID, AsyncGroup
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -41,10 +41,7 @@ class AsyncTaxProvidersV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_connection(
-        self,
-        provider_id: ID,
-        data: tax_v3.UpdateTaxProviderConnectionBody | None = None,
-        **options: Unpack[CallOptions],
+        self, provider_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> tax_v3.UpdateTaxProviderConnectionResult:
         """Update a Connection: ``PUT /v3/tax/providers/{provider_id}/connection``."""
         return cast(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from .._api import AsyncV3API
-from ._base import AsyncGroup
+from ._base import AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -27,7 +27,7 @@ class AsyncTaxSettingsV3(AsyncGroup[AsyncV3API]):
         return cast("tax_settings_v3.TaxSettings", await self._object("get", (), None, options))
 
     async def update(
-        self, data: tax_settings_v3.TaxSettings, **options: Unpack[CallOptions]
+        self, data: Body, **options: Unpack[CallOptions]
     ) -> tax_settings_v3.TaxSettings:
         """Update Tax Settings: ``PUT /v3/tax/settings``."""
         return cast("tax_settings_v3.TaxSettings", await self._object("update", (), data, options))

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
 from .._pages import AsyncPages
-from ._base import AsyncGroup
+from ._base import AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -40,7 +41,7 @@ class AsyncTaxZonesV3(AsyncGroup[AsyncV3API]):
         return await self._any("delete_many", (), None, options)
 
     async def update_many(
-        self, data: tax_rates_zones_v3.UpdateTaxZonesBody, **options: Unpack[CallOptions]
+        self, data: Sequence[Body], **options: Unpack[CallOptions]
     ) -> list[tax_rates_zones_v3.TaxZone]:
         """Update Tax Zones: ``PUT /v3/tax/zones``."""
         return cast(

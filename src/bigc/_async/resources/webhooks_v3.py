@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
 from .._pages import AsyncPages
-from ._base import ID, AsyncGroup
+from ._base import ID, AsyncGroup, Body
+from ._webhook_extras import AsyncWebhookExtras
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["AsyncWebhooksV3"]
 
 
-class AsyncWebhooksV3(AsyncGroup[AsyncV3API]):
+class AsyncWebhooksV3(AsyncWebhookExtras, AsyncGroup[AsyncV3API]):
     """Webhooks (v3); reference: docs/webhooks_v3.md."""
 
     group = "webhooks_v3"
@@ -57,10 +58,7 @@ class AsyncWebhooksV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update(
-        self,
-        webhook_id: ID,
-        data: webhooks_v3.WebhookPut | None = None,
-        **options: Unpack[CallOptions],
+        self, webhook_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> webhooks_v3.UpdateWebhookResult:
         """Update a Webhook: ``PUT /v3/hooks/{webhook_id}``."""
         return cast(
@@ -68,8 +66,6 @@ class AsyncWebhooksV3(AsyncGroup[AsyncV3API]):
             await self._object("update", (webhook_id,), data, options),
         )
 
-    async def update_admin(
-        self, data: webhooks_v3.UpdateHooksAdminBody, **options: Unpack[CallOptions]
-    ) -> Any:
+    async def update_admin(self, data: Body, **options: Unpack[CallOptions]) -> Any:
         """Upsert Email Notifications: ``PUT /v3/hooks/admin``."""
         return await self._any("update_admin", (), data, options)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
 from .._pages import AsyncPages
-from ._base import ID, AsyncGroup
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -130,7 +130,7 @@ class AsyncWidgetsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_placement(
-        self, placement_uuid: ID, data: widgets_v3.PlacementPut, **options: Unpack[CallOptions]
+        self, placement_uuid: ID, data: Body, **options: Unpack[CallOptions]
     ) -> widgets_v3.PlacementFull:
         """Update a Placement: ``PUT /v3/content/placements/{placement_uuid}``."""
         return cast(
@@ -139,7 +139,7 @@ class AsyncWidgetsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_widget(
-        self, widget_uuid: ID, data: widgets_v3.WidgetPut, **options: Unpack[CallOptions]
+        self, widget_uuid: ID, data: Body, **options: Unpack[CallOptions]
     ) -> widgets_v3.WidgetFull:
         """Update a Widget: ``PUT /v3/content/widgets/{widget_uuid}``."""
         return cast(
@@ -148,10 +148,7 @@ class AsyncWidgetsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update_widget_template(
-        self,
-        widget_template_uuid: ID,
-        data: widgets_v3.WidgetTemplatePut,
-        **options: Unpack[CallOptions],
+        self, widget_template_uuid: ID, data: Body, **options: Unpack[CallOptions]
     ) -> widgets_v3.WidgetTemplateFull:
         """Update a Widget Template: ``PUT /v3/content/widget-templates/{widget_template_uuid}``."""
         return cast(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import AsyncV3API
 from .._pages import AsyncPages
-from ._base import ID, AsyncGroup
+from ._base import ID, AsyncGroup, Body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -67,7 +67,7 @@ class AsyncWishlistsV3(AsyncGroup[AsyncV3API]):
         )
 
     async def update(
-        self, wishlist_id: ID, data: wishlists_v3.WishlistPut, **options: Unpack[CallOptions]
+        self, wishlist_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> wishlists_v3.WishlistFull:
         """Update a Wishlist: ``PUT /v3/wishlists/{wishlist_id}``."""
         return cast(

@@ -95,7 +95,7 @@ def body_of(row: Endpoint, data: Any) -> Any:
         return {row.detail: data}  # add_coupon("SAVE10"): the code alone
     if not isinstance(data, Mapping):
         raise TypeError(f"data must be a dict, not {type(data).__name__}")
-    if row.body == "multipart" and has_file(data):
+    if row.body == "form" or (row.body == "multipart" and has_file(data)):
         return multipart_body(data)
     return data
 
@@ -152,7 +152,7 @@ class Group(Generic[API]):
             timeout=options.get("timeout"),
             retries=options.get("retries"),
             retry_policy=options.get("retry_policy"),
-            read_only=row.http_method == "POST" and row.retryable,
+            retry_as="GET" if row.http_method == "POST" and row.retryable else None,
         )
         return decode(row, response)
 

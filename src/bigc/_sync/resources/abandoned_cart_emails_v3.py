@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
 from .._pages import Pages
-from ._base import ID, Group
+from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -70,10 +70,7 @@ class AbandonedCartEmailsV3(Group[V3API]):
         return self._any("get_settings", (), None, options)
 
     def update(
-        self,
-        abandoned_cart_email_id: ID,
-        data: abandoned_cart_emails_v3.AbandondedCartEmailPayload | None = None,
-        **options: Unpack[CallOptions],
+        self, abandoned_cart_email_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> abandoned_cart_emails_v3.AbandondedCartEmail:
         """Update an email template:
         ``PUT /v3/marketing/abandoned-cart-emails/{abandoned_cart_email_id}``.
@@ -83,10 +80,6 @@ class AbandonedCartEmailsV3(Group[V3API]):
             self._object("update", (abandoned_cart_email_id,), data, options),
         )
 
-    def update_settings(
-        self,
-        data: abandoned_cart_emails_v3.AbandonedCartSettings | None = None,
-        **options: Unpack[CallOptions],
-    ) -> Any:
+    def update_settings(self, data: Body | None = None, **options: Unpack[CallOptions]) -> Any:
         """Update email template settings: ``PUT /v3/marketing/abandoned-cart-emails/settings``."""
         return self._any("update_settings", (), data, options)

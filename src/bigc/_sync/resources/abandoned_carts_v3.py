@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from .._api import V3API
-from ._base import ID, Group
+from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -53,9 +53,7 @@ class AbandonedCartsV3(Group[V3API]):
         )
 
     def update_settings(
-        self,
-        data: abandoned_carts_v3.GlobalAbandonedCartSettingsRequest,
-        **options: Unpack[CallOptions],
+        self, data: Body, **options: Unpack[CallOptions]
     ) -> abandoned_carts_v3.AbandonedCartSettings:
         """Update global abandoned cart settings: ``PUT /v3/abandoned-carts/settings``."""
         return cast(
@@ -64,10 +62,7 @@ class AbandonedCartsV3(Group[V3API]):
         )
 
     def update_settings_channel(
-        self,
-        channel_id: ID,
-        data: abandoned_carts_v3.ChannelAbandonedCartSettingsRequest,
-        **options: Unpack[CallOptions],
+        self, channel_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> abandoned_carts_v3.ChannelAbandonedCartSettings:
         """Update channel abandoned cart settings:
         ``PUT /v3/abandoned-carts/settings/channels/{channel_id}``.

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V2API
 from .._pages import Pages
-from ._base import ID, Group
+from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -53,7 +53,7 @@ class BannersV2(Group[V2API]):
         )
 
     def update(
-        self, banner_id: ID, data: marketing_v2.BannerPut, **options: Unpack[CallOptions]
+        self, banner_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> marketing_v2.BannerFull:
         """Update a Banner: ``PUT /v2/banners/{banner_id}``."""
         return cast("marketing_v2.BannerFull", self._object("update", (banner_id,), data, options))

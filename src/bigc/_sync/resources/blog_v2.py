@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V2API
 from .._pages import Pages
-from ._base import ID, Group
+from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -65,7 +65,7 @@ class BlogV2(Group[V2API]):
         )
 
     def update_post(
-        self, post_id: ID, data: store_content_v2.BlogPostBasePost, **options: Unpack[CallOptions]
+        self, post_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> store_content_v2.BlogPostBaseRes:
         """Update a Blog Post: ``PUT /v2/blog/posts/{post_id}``."""
         return cast(

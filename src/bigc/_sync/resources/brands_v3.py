@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
@@ -104,9 +105,7 @@ class BrandsV3(Group[V3API]):
         return self._any("delete_metafield", (brand_id, metafield_id), None, options)
 
     def delete_metafields(
-        self,
-        data: brands_catalog_v3.DeleteBrandsMetafieldsBody | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[brands_catalog_v3.DeleteBrandsMetafieldsResult]:
         """Delete Multiple Metafields: ``DELETE /v3/catalog/brands/metafields``."""
         return cast(
@@ -130,7 +129,7 @@ class BrandsV3(Group[V3API]):
         )
 
     def update(
-        self, brand_id: ID, data: brands_catalog_v3.UpdateBrandBody, **options: Unpack[CallOptions]
+        self, brand_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> brands_catalog_v3.UpdateBrandResult:
         """Update a Brand: ``PUT /v3/catalog/brands/{brand_id}``."""
         return cast(
@@ -139,11 +138,7 @@ class BrandsV3(Group[V3API]):
         )
 
     def update_metafield(
-        self,
-        brand_id: ID,
-        metafield_id: ID,
-        data: brands_catalog_v3.MetafieldBasePut,
-        **options: Unpack[CallOptions],
+        self, brand_id: ID, metafield_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> brands_catalog_v3.MetafieldFull:
         """Update a Brand Metafield:
         ``PUT /v3/catalog/brands/{brand_id}/metafields/{metafield_id}``.
@@ -154,9 +149,7 @@ class BrandsV3(Group[V3API]):
         )
 
     def update_metafields(
-        self,
-        data: brands_catalog_v3.UpdateBrandsMetafieldsBody | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[brands_catalog_v3.Metafield]:
         """Update multiple metafields: ``PUT /v3/catalog/brands/metafields``."""
         return cast(

@@ -4,11 +4,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
 from .._pages import Pages
-from ._base import ID, Group
+from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -79,11 +80,7 @@ class CartsV3(Group[V3API]):
         return self._any("delete", (cart_id,), None, options)
 
     def delete_line_item(
-        self,
-        cart_id: ID,
-        item_id: ID,
-        data: carts_v3.CartLineItemDelete | None = None,
-        **options: Unpack[CallOptions],
+        self, cart_id: ID, item_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> Any:
         """Delete Cart Line Item: ``DELETE /v3/carts/{cart_id}/items/{item_id}``."""
         return self._any("delete_line_item", (cart_id, item_id), data, options)
@@ -95,7 +92,7 @@ class CartsV3(Group[V3API]):
         return self._any("delete_metafield", (cart_id, metafield_id), None, options)
 
     def delete_metafields(
-        self, data: carts_v3.DeleteCartsMetafieldsBody | None = None, **options: Unpack[CallOptions]
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[carts_v3.DeleteCartsMetafieldsResult]:
         """Delete multiple Metafields: ``DELETE /v3/carts/metafields``."""
         return cast(
@@ -129,18 +126,12 @@ class CartsV3(Group[V3API]):
             self._object("get_settings_channel", (channel_id,), None, options),
         )
 
-    def update(
-        self, cart_id: ID, data: carts_v3.CartUpdatePutRequestData, **options: Unpack[CallOptions]
-    ) -> carts_v3.CartFull:
+    def update(self, cart_id: ID, data: Body, **options: Unpack[CallOptions]) -> carts_v3.CartFull:
         """Update Customer ID: ``PUT /v3/carts/{cart_id}``."""
         return cast("carts_v3.CartFull", self._object("update", (cart_id,), data, options))
 
     def update_line_item(
-        self,
-        cart_id: ID,
-        item_id: ID,
-        data: carts_v3.CartLineItemUpdatePut,
-        **options: Unpack[CallOptions],
+        self, cart_id: ID, item_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> carts_v3.CartFull:
         """Update Cart Line Item: ``PUT /v3/carts/{cart_id}/items/{item_id}``."""
         return cast(
@@ -149,11 +140,7 @@ class CartsV3(Group[V3API]):
         )
 
     def update_metafield(
-        self,
-        cart_id: ID,
-        metafield_id: ID,
-        data: carts_v3.MetafieldBasePost,
-        **options: Unpack[CallOptions],
+        self, cart_id: ID, metafield_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> carts_v3.Metafield:
         """Update a Cart Metafield: ``PUT /v3/carts/{cart_id}/metafields/{metafield_id}``."""
         return cast(
@@ -162,22 +149,17 @@ class CartsV3(Group[V3API]):
         )
 
     def update_metafields(
-        self, data: carts_v3.UpdateCartsMetafieldsBody | None = None, **options: Unpack[CallOptions]
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[carts_v3.Metafield]:
         """Update multiple Metafields: ``PUT /v3/carts/metafields``."""
         return cast("list[carts_v3.Metafield]", self._list("update_metafields", (), data, options))
 
-    def update_settings(
-        self, data: carts_v3.GlobalCartSettingsRequest, **options: Unpack[CallOptions]
-    ) -> carts_v3.CartSettings:
+    def update_settings(self, data: Body, **options: Unpack[CallOptions]) -> carts_v3.CartSettings:
         """Update Global Cart Settings: ``PUT /v3/carts/settings``."""
         return cast("carts_v3.CartSettings", self._object("update_settings", (), data, options))
 
     def update_settings_channel(
-        self,
-        channel_id: ID,
-        data: carts_v3.ChannelCartSettingsRequest,
-        **options: Unpack[CallOptions],
+        self, channel_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> carts_v3.ChannelCartSettings:
         """Update Channel Cart Settings: ``PUT /v3/carts/settings/channels/{channel_id}``."""
         return cast(

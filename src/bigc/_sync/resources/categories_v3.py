@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
@@ -116,9 +117,7 @@ class CategoriesV3(Group[V3API]):
         return self._any("delete_metafield", (category_id, metafield_id), None, options)
 
     def delete_metafields(
-        self,
-        data: categories_catalog_v3.DeleteCategoriesMetafieldsBody | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[categories_catalog_v3.DeleteCategoriesMetafieldsResult]:
         """Delete Multiple Metafields: ``DELETE /v3/catalog/categories/metafields``."""
         return cast(
@@ -147,10 +146,7 @@ class CategoriesV3(Group[V3API]):
         )
 
     def update(
-        self,
-        category_id: ID,
-        data: categories_catalog_v3.UpdateCategoryBody,
-        **options: Unpack[CallOptions],
+        self, category_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> categories_catalog_v3.UpdateCategoryResult:
         """Update a Category: ``PUT /v3/catalog/categories/{category_id}``."""
         return cast(
@@ -159,11 +155,7 @@ class CategoriesV3(Group[V3API]):
         )
 
     def update_metafield(
-        self,
-        category_id: ID,
-        metafield_id: ID,
-        data: categories_catalog_v3.MetafieldBase,
-        **options: Unpack[CallOptions],
+        self, category_id: ID, metafield_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> categories_catalog_v3.MetafieldFull:
         """Update a Category Metafield:
         ``PUT /v3/catalog/categories/{category_id}/metafields/{metafield_id}``.
@@ -174,9 +166,7 @@ class CategoriesV3(Group[V3API]):
         )
 
     def update_metafields(
-        self,
-        data: categories_catalog_v3.UpdateCategoriesMetafieldsBody | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[categories_catalog_v3.Metafield]:
         """Update multiple Metafields: ``PUT /v3/catalog/categories/metafields``."""
         return cast(
@@ -185,10 +175,7 @@ class CategoriesV3(Group[V3API]):
         )
 
     def update_product_sort_order(
-        self,
-        category_id: ID,
-        data: categories_catalog_v3.UpdateCategorySortOrdersBody | None = None,
-        **options: Unpack[CallOptions],
+        self, category_id: ID, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> Any:
         """Update Product Sort Order:
         ``PUT /v3/catalog/categories/{category_id}/products/sort-order``.

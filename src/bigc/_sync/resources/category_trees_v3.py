@@ -4,11 +4,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
 from .._pages import Pages
-from ._base import ID, Group
+from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -63,16 +64,12 @@ class CategoryTreesV3(Group[V3API]):
         """Delete category trees: ``DELETE /v3/catalog/trees``."""
         return self._any("delete_many", (), None, options)
 
-    def update_categories(
-        self, data: category_trees_catalog_v3.UpdateCategories, **options: Unpack[CallOptions]
-    ) -> Any:
+    def update_categories(self, data: Sequence[Body], **options: Unpack[CallOptions]) -> Any:
         """Update Categories: ``PUT /v3/catalog/trees/categories``."""
         return self._any("update_categories", (), data, options)
 
     def update_many(
-        self,
-        data: category_trees_catalog_v3.CategoryTreeListRequest,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body], **options: Unpack[CallOptions]
     ) -> list[category_trees_catalog_v3.Tree]:
         """Upsert category trees: ``PUT /v3/catalog/trees``."""
         return cast(

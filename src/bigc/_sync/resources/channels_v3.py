@@ -4,11 +4,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
 from .._pages import Pages
-from ._base import ID, JSON, Group
+from ._base import ID, JSON, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -155,9 +156,7 @@ class ChannelsV3(Group[V3API]):
         return self._any("delete_metafield", (channel_id, metafield_id), None, options)
 
     def delete_metafields(
-        self,
-        data: channels_v3.DeleteChannelsMetafieldsBody | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[channels_v3.DeleteChannelsMetafieldsResult]:
         """Delete Multiple Metafields: ``DELETE /v3/channels/metafields``."""
         return cast(
@@ -237,7 +236,7 @@ class ChannelsV3(Group[V3API]):
         return cast("channels_v3.Site", self._object("get_site", (channel_id,), None, options))
 
     def update(
-        self, channel_id: ID, data: channels_v3.UpdateChannelReq, **options: Unpack[CallOptions]
+        self, channel_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> channels_v3.ChannelWithoutCurrencies:
         """Update a Channel: ``PUT /v3/channels/{channel_id}``."""
         return cast(
@@ -246,10 +245,7 @@ class ChannelsV3(Group[V3API]):
         )
 
     def update_currency_assignment(
-        self,
-        channel_id: ID,
-        data: channels_v3.CurrencyRequiredWithoutChannelId,
-        **options: Unpack[CallOptions],
+        self, channel_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> channels_v3.CurrencyNotRequiredWithChannelId:
         """Update Channel Currency Assignments:
         ``PUT /v3/channels/{channel_id}/currency-assignments``.
@@ -260,9 +256,7 @@ class ChannelsV3(Group[V3API]):
         )
 
     def update_currency_assignments(
-        self,
-        data: channels_v3.UpsertMultipleChannelsCurrencyAssignmentsReq,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body], **options: Unpack[CallOptions]
     ) -> list[channels_v3.CurrencyNotRequiredWithChannelId]:
         """Update Multiple Channels Currency Assignments:
         ``PUT /v3/channels/currency-assignments``.
@@ -273,10 +267,7 @@ class ChannelsV3(Group[V3API]):
         )
 
     def update_listings(
-        self,
-        channel_id: ID,
-        data: channels_v3.UpdateMultipleListingsReq,
-        **options: Unpack[CallOptions],
+        self, channel_id: ID, data: Sequence[Body], **options: Unpack[CallOptions]
     ) -> list[channels_v3.Listing]:
         """Update Channel Listings: ``PUT /v3/channels/{channel_id}/listings``."""
         return cast(
@@ -288,7 +279,7 @@ class ChannelsV3(Group[V3API]):
         self,
         channel_id: ID,
         metafield_id: ID,
-        data: channels_v3.MetafieldPut2 | None = None,
+        data: Body | None = None,
         **options: Unpack[CallOptions],
     ) -> Any:
         """Update a Channel Metafield:
@@ -297,9 +288,7 @@ class ChannelsV3(Group[V3API]):
         return self._any("update_metafield", (channel_id, metafield_id), data, options)
 
     def update_metafields(
-        self,
-        data: channels_v3.UpdateChannelsMetafieldsBody | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[channels_v3.Metafield]:
         """Update multiple Metafields: ``PUT /v3/channels/metafields``."""
         return cast(
@@ -307,19 +296,13 @@ class ChannelsV3(Group[V3API]):
         )
 
     def update_site(
-        self,
-        channel_id: ID,
-        data: channels_v3.SitePut | None = None,
-        **options: Unpack[CallOptions],
+        self, channel_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> channels_v3.Site:
         """Update a Channel Site: ``PUT /v3/channels/{channel_id}/site``."""
         return cast("channels_v3.Site", self._object("update_site", (channel_id,), data, options))
 
     def update_site_checkout_url(
-        self,
-        channel_id: ID,
-        data: channels_v3.PutCheckoutUrl | None = None,
-        **options: Unpack[CallOptions],
+        self, channel_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> Any:
         """Upsert a Site's Checkout URL: ``PUT /v3/channels/{channel_id}/site/checkout-url``."""
         return self._any("update_site_checkout_url", (channel_id,), data, options)

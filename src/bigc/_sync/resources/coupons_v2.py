@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V2API
 from .._pages import Pages
-from ._base import ID, Group
+from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -49,7 +49,7 @@ class CouponsV2(Group[V2API]):
         )
 
     def update(
-        self, coupon_id: ID, data: marketing_v2.CouponBase, **options: Unpack[CallOptions]
+        self, coupon_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> marketing_v2.CouponFull:
         """Update a Coupon: ``PUT /v2/coupons/{coupon_id}``."""
         return cast("marketing_v2.CouponFull", self._object("update", (coupon_id,), data, options))

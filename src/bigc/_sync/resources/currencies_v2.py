@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, cast
 
 from .._api import V2API
 from .._pages import Pages
-from ._base import ID, JSON, Group
+from ._base import ID, JSON, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -49,10 +49,7 @@ class CurrenciesV2(Group[V2API]):
         )
 
     def update(
-        self,
-        currency_id: ID,
-        data: currencies_v2.CurrencyPut | None = None,
-        **options: Unpack[CallOptions],
+        self, currency_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> currencies_v2.CurrencyFull:
         """Update a Currency: ``PUT /v2/currencies/{currency_id}``."""
         return cast(

@@ -4,11 +4,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
 from .._pages import Pages
-from ._base import Group
+from ._base import Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -40,9 +41,7 @@ class CustomTemplateAssociationsV3(Group[V3API]):
         return self._any("delete_many", (), None, options)
 
     def update_many(
-        self,
-        data: custom_template_associations_v3.UpsertCustomTemplateAssociationsBody | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> Any:
         """Upsert Custom Template Associations:
         ``PUT /v3/storefront/custom-template-associations``.

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V2API
 from .._pages import Pages
-from ._base import ID, Group
+from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -52,10 +52,7 @@ class CustomerGroupsV2(Group[V2API]):
         return cast("customers_v2.CountFull", self._object("get_count", (), None, options))
 
     def update(
-        self,
-        customer_group_id: ID,
-        data: customers_v2.CustomerGroupPostPut | None = None,
-        **options: Unpack[CallOptions],
+        self, customer_group_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> customers_v2.CustomerGroupFull:
         """Update a Customer Group: ``PUT /v2/customer_groups/{customer_group_id}``."""
         return cast(

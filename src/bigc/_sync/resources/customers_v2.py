@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V2API
 from .._pages import Pages
-from ._base import ID, Group
+from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -106,10 +106,7 @@ class CustomersV2(Group[V2API]):
         return cast("customers_v2.CountFull", self._object("get_count", (), None, options))
 
     def update(
-        self,
-        customer_id: ID,
-        data: customers_v2.CustomerPut | None = None,
-        **options: Unpack[CallOptions],
+        self, customer_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> customers_v2.CustomerBase:
         """Update a Customer: ``PUT /v2/customers/{customer_id}``."""
         return cast(
@@ -117,11 +114,7 @@ class CustomersV2(Group[V2API]):
         )
 
     def update_address(
-        self,
-        customer_id: ID,
-        customer_address_id: ID,
-        data: customers_v2.UpdateCustomerAddressBody,
-        **options: Unpack[CallOptions],
+        self, customer_id: ID, customer_address_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> customers_v2.CustomerAddressFull:
         """Update a Customer Address:
         ``PUT /v2/customers/{customer_id}/addresses/{customer_address_id}``.

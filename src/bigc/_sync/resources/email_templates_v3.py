@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
 from .._pages import Pages
-from ._base import ID, Group
+from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -44,10 +44,7 @@ class EmailTemplatesV3(Group[V3API]):
         )
 
     def update(
-        self,
-        template_name: ID,
-        data: email_templates_v3.EmailTemplate | None = None,
-        **options: Unpack[CallOptions],
+        self, template_name: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> email_templates_v3.EmailTemplate:
         """Update a Template: ``PUT /v3/marketing/email-templates/{template_name}``."""
         return cast(

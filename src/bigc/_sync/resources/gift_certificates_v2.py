@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V2API
 from .._pages import Pages
-from ._base import ID, JSON, Group
+from ._base import ID, JSON, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -52,10 +52,7 @@ class GiftCertificatesV2(Group[V2API]):
         )
 
     def update(
-        self,
-        gift_certificate_id: ID,
-        data: marketing_v2.GiftCertificatePut | None = None,
-        **options: Unpack[CallOptions],
+        self, gift_certificate_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> marketing_v2.GiftCertificateFull:
         """Update a Gift Certificate: ``PUT /v2/gift_certificates/{gift_certificate_id}``."""
         return cast(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
 from .._pages import Pages
-from ._base import ID, Group
+from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -24,9 +24,7 @@ class InventoryV3(Group[V3API]):
 
     group = "inventory_v3"
 
-    def adjust_absolute(
-        self, data: inventory_v3.AdjustmentsAbsoluteRequest, **options: Unpack[CallOptions]
-    ) -> Any:
+    def adjust_absolute(self, data: Body, **options: Unpack[CallOptions]) -> Any:
         """Absolute Adjustment: ``PUT /v3/inventory/adjustments/absolute``."""
         return self._any("adjust_absolute", (), data, options)
 
@@ -50,10 +48,7 @@ class InventoryV3(Group[V3API]):
         )
 
     def update_location_item(
-        self,
-        location_id: ID,
-        data: inventory_v3.LocationItemsSettingsRequest,
-        **options: Unpack[CallOptions],
+        self, location_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> Any:
         """Update Inventory Settings for a Location:
         ``PUT /v3/inventory/locations/{location_id}/items``.

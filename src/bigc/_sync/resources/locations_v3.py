@@ -4,11 +4,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
 from .._pages import Pages
-from ._base import ID, Group
+from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -46,11 +47,11 @@ class LocationsV3(Group[V3API]):
             self._items("all_metafields", (location_id,), options),
         )
 
-    def create(
+    def create_many(
         self, data: locations_v3.LocationsCreateRequest, **options: Unpack[WriteOptions]
     ) -> Any:
         """Create Locations: ``POST /v3/inventory/locations``."""
-        return self._any("create", (), data, options)
+        return self._any("create_many", (), data, options)
 
     def create_metafield(
         self, location_id: ID, data: locations_v3.MetafieldBase, **options: Unpack[WriteOptions]
@@ -84,9 +85,7 @@ class LocationsV3(Group[V3API]):
         return self._any("delete_metafield", (location_id, metafield_id), None, options)
 
     def delete_metafields(
-        self,
-        data: locations_v3.DeleteLocationsMetafieldsBody | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[locations_v3.DeleteLocationsMetafieldsResult]:
         """Delete Multiple Metafields: ``DELETE /v3/inventory/locations/metafields``."""
         return cast(
@@ -105,18 +104,12 @@ class LocationsV3(Group[V3API]):
             self._object("get_metafield", (location_id, metafield_id), None, options),
         )
 
-    def update_many(
-        self, data: locations_v3.LocationsUpdateRequest, **options: Unpack[CallOptions]
-    ) -> Any:
+    def update_many(self, data: Sequence[Body], **options: Unpack[CallOptions]) -> Any:
         """Update Locations: ``PUT /v3/inventory/locations``."""
         return self._any("update_many", (), data, options)
 
     def update_metafield(
-        self,
-        location_id: ID,
-        metafield_id: ID,
-        data: locations_v3.MetafieldBase,
-        **options: Unpack[CallOptions],
+        self, location_id: ID, metafield_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> locations_v3.Metafield:
         """Update a Metafield:
         ``PUT /v3/inventory/locations/{location_id}/metafields/{metafield_id}``.
@@ -127,9 +120,7 @@ class LocationsV3(Group[V3API]):
         )
 
     def update_metafields(
-        self,
-        data: locations_v3.UpdateLocationsMetafieldsBody | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[locations_v3.Metafield]:
         """Update multiple Metafields: ``PUT /v3/inventory/locations/metafields``."""
         return cast(

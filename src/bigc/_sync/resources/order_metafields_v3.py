@@ -4,11 +4,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
 from .._pages import Pages
-from ._base import ID, Group
+from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -54,9 +55,7 @@ class OrderMetafieldsV3(Group[V3API]):
         return self._any("delete", (order_id, metafield_id), None, options)
 
     def delete_order_metafields(
-        self,
-        data: orders_v3.DeleteOrdersMetafieldsBody | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[orders_v3.DeleteOrdersMetafieldsResult]:
         """Delete Multiple Metafields: ``DELETE /v3/orders/metafields``."""
         return cast(
@@ -74,11 +73,7 @@ class OrderMetafieldsV3(Group[V3API]):
         )
 
     def update(
-        self,
-        order_id: ID,
-        metafield_id: ID,
-        data: orders_v3.MetafieldPut,
-        **options: Unpack[CallOptions],
+        self, order_id: ID, metafield_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> orders_v3.Metafield:
         """Update a Metafield: ``PUT /v3/orders/{order_id}/metafields/{metafield_id}``."""
         return cast(
@@ -87,9 +82,7 @@ class OrderMetafieldsV3(Group[V3API]):
         )
 
     def update_order_metafields(
-        self,
-        data: orders_v3.UpdateOrdersMetafieldsBody | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[orders_v3.Metafield]:
         """Update multiple Metafields: ``PUT /v3/orders/metafields``."""
         return cast(

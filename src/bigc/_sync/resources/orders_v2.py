@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V2API
 from .._pages import Pages
-from ._base import ID, Group
+from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -215,17 +215,13 @@ class OrdersV2(Group[V2API]):
         )
 
     def update(
-        self, order_id: ID, data: orders_v2.OrderPut | None = None, **options: Unpack[CallOptions]
+        self, order_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> orders_v2.OrderResp:
         """Update an Order: ``PUT /v2/orders/{order_id}``."""
         return cast("orders_v2.OrderResp", self._object("update", (order_id,), data, options))
 
     def update_shipment(
-        self,
-        order_id: ID,
-        shipment_id: ID,
-        data: orders_v2.OrderShipmentPut,
-        **options: Unpack[CallOptions],
+        self, order_id: ID, shipment_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> orders_v2.OrderShipment:
         """Update a Shipment: ``PUT /v2/orders/{order_id}/shipments/{shipment_id}``."""
         return cast(
@@ -234,11 +230,7 @@ class OrdersV2(Group[V2API]):
         )
 
     def update_shipping_address(
-        self,
-        order_id: ID,
-        address_id: ID,
-        data: orders_v2.ShippingAddressPut | None = None,
-        **options: Unpack[CallOptions],
+        self, order_id: ID, address_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> orders_v2.OrderShippingAddress:
         """Update a Shipping Address:
         ``PUT /v2/orders/{order_id}/shipping_addresses/{address_id}``.

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
 from .._pages import Pages
-from ._base import ID, Group
+from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -87,16 +87,13 @@ class OrdersV3(Group[V3API]):
         )
 
     def update_order_settings(
-        self, data: orders_v3.GlobalOrderSettings | None = None, **options: Unpack[CallOptions]
+        self, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> Any:
         """Update Global Order Settings: ``PUT /v3/orders/settings``."""
         return self._any("update_order_settings", (), data, options)
 
     def update_order_settings_channel(
-        self,
-        channel_id: ID,
-        data: orders_v3.ChannelOrderSettings | None = None,
-        **options: Unpack[CallOptions],
+        self, channel_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> Any:
         """Update Channel Order Settings: ``PUT /v3/orders/settings/channels/{channel_id}``."""
         return self._any("update_order_settings_channel", (channel_id,), data, options)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V2API
 from .._pages import Pages
-from ._base import ID, Group
+from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -43,10 +43,7 @@ class PagesV2(Group[V2API]):
         return cast("store_content_v2.PageFull", self._object("get", (page_id,), None, options))
 
     def update(
-        self,
-        page_id: ID,
-        data: store_content_v2.PageFull | None = None,
-        **options: Unpack[CallOptions],
+        self, page_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> store_content_v2.PageFull:
         """Update a Page (Deprecated): ``PUT /v2/pages/{page_id}``."""
         return cast("store_content_v2.PageFull", self._object("update", (page_id,), data, options))

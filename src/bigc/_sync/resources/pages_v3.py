@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
 from .._pages import Pages
-from ._base import ID, Group
+from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -47,13 +47,13 @@ class PagesV3(Group[V3API]):
         return cast("pages_v3.GetPageResult", self._object("get", (page_id,), None, options))
 
     def update(
-        self, page_id: ID, data: pages_v3.PagePutObj, **options: Unpack[CallOptions]
+        self, page_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> pages_v3.UpdatePageResult:
         """Update a Page: ``PUT /v3/content/pages/{page_id}``."""
         return cast("pages_v3.UpdatePageResult", self._object("update", (page_id,), data, options))
 
     def update_many(
-        self, data: pages_v3.UpdatePagesBody | None = None, **options: Unpack[CallOptions]
+        self, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> list[pages_v3.UpdatePagesResult]:
         """Update Pages: ``PUT /v3/content/pages``."""
         return cast(

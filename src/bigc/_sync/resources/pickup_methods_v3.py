@@ -4,11 +4,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
 from .._pages import Pages
-from ._base import Group
+from ._base import Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -44,7 +45,7 @@ class PickupMethodsV3(Group[V3API]):
         return self._any("delete_many", (), None, options)
 
     def update_many(
-        self, data: pickup_methods_v3.PutPickupMethodsBody, **options: Unpack[CallOptions]
+        self, data: Sequence[Body], **options: Unpack[CallOptions]
     ) -> list[pickup_methods_v3.PickupMethodResponse]:
         """Update Pickup Methods: ``PUT /v3/pickup/methods``."""
         return cast(

@@ -4,11 +4,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
 from .._pages import Pages
-from ._base import Group
+from ._base import Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -39,7 +40,7 @@ class PickupsV3(Group[V3API]):
         return self._any("delete_many", (), None, options)
 
     def update_many(
-        self, data: pickup_v3.PutPickupBody, **options: Unpack[CallOptions]
+        self, data: Sequence[Body], **options: Unpack[CallOptions]
     ) -> list[pickup_v3.Pickup]:
         """Update Pickups: ``PUT /v3/orders/pickups``."""
         return cast("list[pickup_v3.Pickup]", self._list("update_many", (), data, options))

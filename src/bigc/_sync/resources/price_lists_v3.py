@@ -4,11 +4,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
 from .._pages import Pages
-from ._base import ID, JSON, Group
+from ._base import ID, JSON, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -133,10 +134,7 @@ class PriceListsV3(Group[V3API]):
         )
 
     def update(
-        self,
-        price_list_id: ID,
-        data: price_lists_v3.UpdatePriceListBody,
-        **options: Unpack[CallOptions],
+        self, price_list_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> price_lists_v3.UpdatePriceListResult:
         """Update a Price List: ``PUT /v3/pricelists/{price_list_id}``."""
         return cast(
@@ -145,10 +143,7 @@ class PriceListsV3(Group[V3API]):
         )
 
     def update_assignment(
-        self,
-        price_list_id: ID,
-        data: price_lists_v3.AssignmentForPutRequest,
-        **options: Unpack[CallOptions],
+        self, price_list_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> price_lists_v3.UpsertPriceListAssignmentResult:
         """Upsert Price List Assignment: ``PUT /v3/pricelists/{price_list_id}/assignments``."""
         return cast(
@@ -157,7 +152,7 @@ class PriceListsV3(Group[V3API]):
         )
 
     def update_pricelist_records(
-        self, data: price_lists_v3.UpsertPriceListsRecordsBody, **options: Unpack[CallOptions]
+        self, data: Sequence[Body], **options: Unpack[CallOptions]
     ) -> JSON:
         """Create or Update Batch of Price Lists Records: ``PUT /v3/pricelists/records``."""
         return self._object("update_pricelist_records", (), data, options)
@@ -167,7 +162,7 @@ class PriceListsV3(Group[V3API]):
         price_list_id: ID,
         variant_id: ID,
         currency_code: ID,
-        data: price_lists_v3.SetPriceListRecordBody,
+        data: Body,
         **options: Unpack[CallOptions],
     ) -> price_lists_v3.SetPriceListRecordResult:
         """Set Price List Record by Currency Code:
@@ -181,10 +176,7 @@ class PriceListsV3(Group[V3API]):
         )
 
     def update_records(
-        self,
-        price_list_id: ID,
-        data: price_lists_v3.UpsertPriceListRecordsBody,
-        **options: Unpack[CallOptions],
+        self, price_list_id: ID, data: Sequence[Body], **options: Unpack[CallOptions]
     ) -> JSON:
         """Upsert Price List Records: ``PUT /v3/pricelists/{price_list_id}/records``."""
         return self._object("update_records", (price_list_id,), data, options)

@@ -127,7 +127,7 @@ class ProductModifiersV3(Group[V3API]):
         self,
         product_id: ID,
         modifier_id: ID,
-        data: product_modifiers_catalog_v3.UpdateProductModifierBody | None = None,
+        data: Body | None = None,
         **options: Unpack[CallOptions],
     ) -> product_modifiers_catalog_v3.UpdateProductModifierResult:
         """Update a product modifier:
@@ -143,7 +143,7 @@ class ProductModifiersV3(Group[V3API]):
         product_id: ID,
         modifier_id: ID,
         value_id: ID,
-        data: product_modifiers_catalog_v3.UpdateProductModifierValueBody,
+        data: Body,
         **options: Unpack[CallOptions],
     ) -> product_modifiers_catalog_v3.UpdateProductModifierValueResult:
         """Update a product modifier value:

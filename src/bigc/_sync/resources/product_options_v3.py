@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
 from .._pages import Pages
-from ._base import ID, Group
+from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -108,11 +108,7 @@ class ProductOptionsV3(Group[V3API]):
         )
 
     def update(
-        self,
-        product_id: ID,
-        option_id: ID,
-        data: product_variant_options_catalog_v3.UpdateProductVariantOptionBody,
-        **options: Unpack[CallOptions],
+        self, product_id: ID, option_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> product_variant_options_catalog_v3.UpdateProductVariantOptionResult:
         """Update a Product Variant Option:
         ``PUT /v3/catalog/products/{product_id}/options/{option_id}``.
@@ -127,7 +123,7 @@ class ProductOptionsV3(Group[V3API]):
         product_id: ID,
         option_id: ID,
         value_id: ID,
-        data: product_variant_options_catalog_v3.UpdateProductVariantOptionValueBody,
+        data: Body,
         **options: Unpack[CallOptions],
     ) -> product_variant_options_catalog_v3.UpdateProductVariantOptionValueResult:
         """Update a Product Variant Option Value:

@@ -4,11 +4,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
 from .._pages import Pages
-from ._base import ID, Group
+from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -122,9 +123,7 @@ class ProductVariantsV3(Group[V3API]):
         return self._any("delete", (product_id, variant_id), None, options)
 
     def delete_catalog_variant_metafields(
-        self,
-        data: product_variants_catalog_v3.DeleteVariantsMetafieldsBody | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[product_variants_catalog_v3.DeleteVariantsMetafieldsResult]:
         """Delete multiple Metafields: ``DELETE /v3/catalog/variants/metafields``."""
         return cast(
@@ -161,11 +160,7 @@ class ProductVariantsV3(Group[V3API]):
         )
 
     def update(
-        self,
-        product_id: ID,
-        variant_id: ID,
-        data: product_variants_catalog_v3.ProductVariantPut,
-        **options: Unpack[CallOptions],
+        self, product_id: ID, variant_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> product_variants_catalog_v3.ProductVariantFull:
         """Update a product variant:
         ``PUT /v3/catalog/products/{product_id}/variants/{variant_id}``.
@@ -176,9 +171,7 @@ class ProductVariantsV3(Group[V3API]):
         )
 
     def update_catalog_variant_metafields(
-        self,
-        data: product_variants_catalog_v3.UpdateVariantsMetafieldsBody | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[product_variants_catalog_v3.Metafield]:
         """Update multiple Metafields: ``PUT /v3/catalog/variants/metafields``."""
         return cast(
@@ -187,9 +180,7 @@ class ProductVariantsV3(Group[V3API]):
         )
 
     def update_catalog_variants(
-        self,
-        data: product_variants_catalog_v3.UpdateVariantsBatchBody,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body], **options: Unpack[CallOptions]
     ) -> list[product_variants_catalog_v3.UpdateVariantsBatchResult]:
         """Update Variants (Batch): ``PUT /v3/catalog/variants``."""
         return cast(
@@ -202,7 +193,7 @@ class ProductVariantsV3(Group[V3API]):
         product_id: ID,
         variant_id: ID,
         metafield_id: ID,
-        data: product_variants_catalog_v3.MetafieldBase,
+        data: Body,
         **options: Unpack[CallOptions],
     ) -> product_variants_catalog_v3.MetafieldFull:
         """Update Product Variant Metafields:

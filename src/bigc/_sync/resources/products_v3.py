@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
@@ -283,9 +284,7 @@ class ProductsV3(Group[V3API]):
         return self._any("delete_metafield", (product_id, metafield_id), None, options)
 
     def delete_metafields(
-        self,
-        data: products_catalog_v3.DeleteProductsMetafieldsBody | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[products_catalog_v3.DeleteProductsMetafieldsResult]:
         """Delete Multiple Metafields: ``DELETE /v3/catalog/products/metafields``."""
         return cast(
@@ -397,7 +396,7 @@ class ProductsV3(Group[V3API]):
         )
 
     def update(
-        self, product_id: ID, data: products_catalog_v3.ProductPut, **options: Unpack[CallOptions]
+        self, product_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> products_catalog_v3.ProductFull:
         """Update a Product: ``PUT /v3/catalog/products/{product_id}``."""
         return cast(
@@ -406,11 +405,7 @@ class ProductsV3(Group[V3API]):
         )
 
     def update_bulk_pricing_rule(
-        self,
-        product_id: ID,
-        bulk_pricing_rule_id: ID,
-        data: products_catalog_v3.UpdateBulkPricingRuleBody,
-        **options: Unpack[CallOptions],
+        self, product_id: ID, bulk_pricing_rule_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> products_catalog_v3.UpdateBulkPricingRuleResult:
         """Update a Bulk Pricing Rule:
         ``PUT /v3/catalog/products/{product_id}/bulk-pricing-rules/{bulk_pricing_rule_id}``.
@@ -423,9 +418,7 @@ class ProductsV3(Group[V3API]):
         )
 
     def update_category_assignments(
-        self,
-        data: products_catalog_v3.CreateProductsCategoryAssignmentsBody,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body], **options: Unpack[CallOptions]
     ) -> Any:
         """Create Products Category Assignments:
         ``PUT /v3/catalog/products/category-assignments``.
@@ -433,19 +426,13 @@ class ProductsV3(Group[V3API]):
         return self._any("update_category_assignments", (), data, options)
 
     def update_channel_assignments(
-        self,
-        data: products_catalog_v3.CreateProductsChannelAssignmentsBody,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body], **options: Unpack[CallOptions]
     ) -> Any:
         """Create Products Channel Assignments: ``PUT /v3/catalog/products/channel-assignments``."""
         return self._any("update_channel_assignments", (), data, options)
 
     def update_complex_rule(
-        self,
-        product_id: ID,
-        complex_rule_id: ID,
-        data: products_catalog_v3.UpdateProductComplexRuleBody,
-        **options: Unpack[CallOptions],
+        self, product_id: ID, complex_rule_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> products_catalog_v3.UpdateProductComplexRuleResult:
         """Update a Product Complex Rule:
         ``PUT /v3/catalog/products/{product_id}/complex-rules/{complex_rule_id}``.
@@ -456,11 +443,7 @@ class ProductsV3(Group[V3API]):
         )
 
     def update_custom_field(
-        self,
-        product_id: ID,
-        custom_field_id: ID,
-        data: products_catalog_v3.CustomFieldPut,
-        **options: Unpack[CallOptions],
+        self, product_id: ID, custom_field_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> products_catalog_v3.CustomFieldData:
         """Update a Product Custom Field:
         ``PUT /v3/catalog/products/{product_id}/custom-fields/{custom_field_id}``.
@@ -480,9 +463,7 @@ class ProductsV3(Group[V3API]):
         )
 
     def update_many(
-        self,
-        data: products_catalog_v3.ProductPutCollection | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[products_catalog_v3.ProductFull]:
         """Update Products (Batch): ``PUT /v3/catalog/products``."""
         return cast(
@@ -491,11 +472,7 @@ class ProductsV3(Group[V3API]):
         )
 
     def update_metafield(
-        self,
-        product_id: ID,
-        metafield_id: ID,
-        data: products_catalog_v3.MetafieldBase,
-        **options: Unpack[CallOptions],
+        self, product_id: ID, metafield_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> products_catalog_v3.MetafieldFull:
         """Update a Product Metafield:
         ``PUT /v3/catalog/products/{product_id}/metafields/{metafield_id}``.
@@ -506,9 +483,7 @@ class ProductsV3(Group[V3API]):
         )
 
     def update_metafields(
-        self,
-        data: products_catalog_v3.UpdateProductsMetafieldsBody | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[products_catalog_v3.Metafield]:
         """Update multiple Metafields: ``PUT /v3/catalog/products/metafields``."""
         return cast(
@@ -517,11 +492,7 @@ class ProductsV3(Group[V3API]):
         )
 
     def update_review(
-        self,
-        product_id: ID,
-        review_id: ID,
-        data: products_catalog_v3.UpdateProductReviewBody,
-        **options: Unpack[CallOptions],
+        self, product_id: ID, review_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> products_catalog_v3.UpdateProductReviewResult:
         """Update a Product Review:
         ``PUT /v3/catalog/products/{product_id}/reviews/{review_id}``.
@@ -532,11 +503,7 @@ class ProductsV3(Group[V3API]):
         )
 
     def update_video(
-        self,
-        product_id: ID,
-        video_id: ID,
-        data: products_catalog_v3.UpdateProductVideoBody,
-        **options: Unpack[CallOptions],
+        self, product_id: ID, video_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> products_catalog_v3.UpdateProductVideoResult:
         """Update a Product Video: ``PUT /v3/catalog/products/{product_id}/videos/{video_id}``."""
         return cast(

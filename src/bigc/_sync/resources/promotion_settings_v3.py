@@ -7,13 +7,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .._api import V3API
-from ._base import Group
+from ._base import Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions
-    from bigc.types import promotion_settings_v3
 
 __all__ = ["PromotionSettingsV3"]
 
@@ -27,8 +26,6 @@ class PromotionSettingsV3(Group[V3API]):
         """Get Global Promotion Settings: ``GET /v3/promotions/settings``."""
         return self._any("get", (), None, options)
 
-    def update(
-        self, data: promotion_settings_v3.GlobalPromotionSettings, **options: Unpack[CallOptions]
-    ) -> Any:
+    def update(self, data: Body, **options: Unpack[CallOptions]) -> Any:
         """Update Global Promotion Settings: ``PUT /v3/promotions/settings``."""
         return self._any("update", (), data, options)

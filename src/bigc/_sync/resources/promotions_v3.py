@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
 from .._pages import Pages
-from ._base import ID, Group
+from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -107,10 +107,7 @@ class PromotionsV3(Group[V3API]):
         )
 
     def update(
-        self,
-        promotion_id: ID,
-        data: promotions_v3.UpdatePromotionBody | None = None,
-        **options: Unpack[CallOptions],
+        self, promotion_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> promotions_v3.UpdatePromotionResult:
         """Update Promotion: ``PUT /v3/promotions/{promotion_id}``."""
         return cast(

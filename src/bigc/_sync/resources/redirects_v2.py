@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V2API
 from .._pages import Pages
-from ._base import ID, Group
+from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -51,10 +51,7 @@ class RedirectsV2(Group[V2API]):
         return cast("store_content_v2.CountResponse", self._object("get_count", (), None, options))
 
     def update(
-        self,
-        redirect_id: ID,
-        data: store_content_v2.UpdateRedirectBody,
-        **options: Unpack[CallOptions],
+        self, redirect_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> store_content_v2.Redirect:
         """Update a Redirect: ``PUT /v2/redirects/{redirect_id}``."""
         return cast(

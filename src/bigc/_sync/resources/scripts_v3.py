@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
 from .._pages import Pages
-from ._base import ID, Group
+from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -43,7 +43,7 @@ class ScriptsV3(Group[V3API]):
         return cast("scripts_v3.ScriptFull", self._object("get", (script_uuid,), None, options))
 
     def update(
-        self, script_uuid: ID, data: scripts_v3.ScriptPut, **options: Unpack[CallOptions]
+        self, script_uuid: ID, data: Body, **options: Unpack[CallOptions]
     ) -> scripts_v3.ScriptFull:
         """Update a Script: ``PUT /v3/content/scripts/{script_uuid}``."""
         return cast("scripts_v3.ScriptFull", self._object("update", (script_uuid,), data, options))

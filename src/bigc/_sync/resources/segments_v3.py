@@ -4,11 +4,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
 from .._pages import Pages
-from ._base import ID, Group
+from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -39,11 +40,11 @@ class SegmentsV3(Group[V3API]):
             self._items("all_shopper_profiles", (segment_id,), options),
         )
 
-    def create(
+    def create_many(
         self, data: segments_v3.SegmentsPostRequest, **options: Unpack[WriteOptions]
     ) -> list[segments_v3.Segment]:
         """Create Segments: ``POST /v3/segments``."""
-        return cast("list[segments_v3.Segment]", self._list("create", (), data, options))
+        return cast("list[segments_v3.Segment]", self._list("create_many", (), data, options))
 
     def create_shopper_profiles(
         self,
@@ -70,7 +71,7 @@ class SegmentsV3(Group[V3API]):
         return self._any("delete_shopper_profiles", (segment_id,), None, options)
 
     def update_many(
-        self, data: segments_v3.SegmentsPutRequest, **options: Unpack[CallOptions]
+        self, data: Sequence[Body], **options: Unpack[CallOptions]
     ) -> list[segments_v3.Segment]:
         """Update Segments: ``PUT /v3/segments``."""
         return cast("list[segments_v3.Segment]", self._list("update_many", (), data, options))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V2API
 from .._pages import Pages
-from ._base import ID, Group
+from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -67,9 +67,7 @@ class ShippingV2(Group[V2API]):
             self._object("create_zone_method", (zone_id,), data, options),
         )
 
-    def delete_carrier_connection(
-        self, data: shipping_v2.DeleteCarrierConnectionBody, **options: Unpack[CallOptions]
-    ) -> Any:
+    def delete_carrier_connection(self, data: Body, **options: Unpack[CallOptions]) -> Any:
         """Delete a Carrier Connection: ``DELETE /v2/shipping/carrier/connection``."""
         return self._any("delete_carrier_connection", (), data, options)
 
@@ -100,13 +98,13 @@ class ShippingV2(Group[V2API]):
         )
 
     def update_carrier_connection(
-        self, data: shipping_v2.CarrierConnection | None = None, **options: Unpack[CallOptions]
+        self, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> Any:
         """Update a Carrier Connection: ``PUT /v2/shipping/carrier/connection``."""
         return self._any("update_carrier_connection", (), data, options)
 
     def update_zone(
-        self, zone_id: ID, data: shipping_v2.UpdateShippingZoneBody, **options: Unpack[CallOptions]
+        self, zone_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> shipping_v2.UpdateShippingZoneResult:
         """Update a Shipping Zone: ``PUT /v2/shipping/zones/{zone_id}``."""
         return cast(
@@ -115,11 +113,7 @@ class ShippingV2(Group[V2API]):
         )
 
     def update_zone_method(
-        self,
-        zone_id: ID,
-        method_id: ID,
-        data: shipping_v2.ShippingMethodBase,
-        **options: Unpack[CallOptions],
+        self, zone_id: ID, method_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> shipping_v2.ShippingMethodFull:
         """Update a Shipping Method: ``PUT /v2/shipping/zones/{zone_id}/methods/{method_id}``."""
         return cast(

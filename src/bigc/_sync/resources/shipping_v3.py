@@ -4,11 +4,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
 from .._pages import Pages
-from ._base import ID, Group
+from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -53,9 +54,7 @@ class ShippingV3(Group[V3API]):
         )
 
     def update_product_customs_information(
-        self,
-        data: shipping_v3.UpdateCustomsInformationBody | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[shipping_v3.CustomsInformation]:
         """Upsert Customs Information: ``PUT /v3/shipping/products/customs-information``."""
         return cast(
@@ -64,7 +63,7 @@ class ShippingV3(Group[V3API]):
         )
 
     def update_settings(
-        self, data: shipping_v3.ShippingSettings | None = None, **options: Unpack[CallOptions]
+        self, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> shipping_v3.ShippingSettings:
         """Update Shipping Settings: ``PUT /v3/shipping/settings``."""
         return cast(
@@ -72,10 +71,7 @@ class ShippingV3(Group[V3API]):
         )
 
     def update_settings_channel(
-        self,
-        channel_id: ID,
-        data: shipping_v3.ChannelShippingSettings | None = None,
-        **options: Unpack[CallOptions],
+        self, channel_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> shipping_v3.ChannelShippingSettings:
         """Update Shipping Settings per Channel:
         ``PUT /v3/shipping/settings/channels/{channel_id}``.

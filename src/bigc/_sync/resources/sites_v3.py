@@ -4,11 +4,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
 from .._pages import Pages
-from ._base import ID, JSON, Group
+from ._base import ID, JSON, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -85,17 +86,12 @@ class SitesV3(Group[V3API]):
             self._object("get_route", (site_id, route_id), None, options),
         )
 
-    def update(
-        self, site_id: ID, data: sites_v3.PutSite, **options: Unpack[CallOptions]
-    ) -> sites_v3.Site:
+    def update(self, site_id: ID, data: Body, **options: Unpack[CallOptions]) -> sites_v3.Site:
         """Update a Site: ``PUT /v3/sites/{site_id}``."""
         return cast("sites_v3.Site", self._object("update", (site_id,), data, options))
 
     def update_certificate(
-        self,
-        site_id: ID,
-        data: sites_v3.InstallCertificateData | None = None,
-        **options: Unpack[CallOptions],
+        self, site_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> JSON:
         """Upsert a Site's SSL TLS Certificate Information:
         ``PUT /v3/sites/{site_id}/certificate``.
@@ -103,11 +99,7 @@ class SitesV3(Group[V3API]):
         return self._object("update_certificate", (site_id,), data, options)
 
     def update_route(
-        self,
-        site_id: ID,
-        route_id: ID,
-        data: sites_v3.SiteRoutesRouteBase,
-        **options: Unpack[CallOptions],
+        self, site_id: ID, route_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> sites_v3.SiteRouteFull:
         """Update a Site Route: ``PUT /v3/sites/{site_id}/routes/{route_id}``."""
         return cast(
@@ -116,10 +108,7 @@ class SitesV3(Group[V3API]):
         )
 
     def update_routes(
-        self,
-        site_id: ID,
-        data: sites_v3.UpdateSiteRoutesBody | None = None,
-        **options: Unpack[CallOptions],
+        self, site_id: ID, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[sites_v3.SiteRouteFull]:
         """Update a Site's Routes: ``PUT /v3/sites/{site_id}/routes``."""
         return cast(

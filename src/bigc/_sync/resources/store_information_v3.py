@@ -4,11 +4,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
 from .._pages import Pages
-from ._base import ID, Group
+from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -46,9 +47,7 @@ class StoreInformationV3(Group[V3API]):
         return self._any("delete_metafield", (metafield_id,), None, options)
 
     def delete_metafields(
-        self,
-        data: store_information_v3.DeleteStoreMetafieldsBody | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[store_information_v3.DeleteStoreMetafieldsResult]:
         """Delete multiple metafields: ``DELETE /v3/store/metafields``."""
         return cast(
@@ -66,10 +65,7 @@ class StoreInformationV3(Group[V3API]):
         )
 
     def update_metafield(
-        self,
-        metafield_id: ID,
-        data: store_information_v3.MetafieldBasePostPut | None = None,
-        **options: Unpack[CallOptions],
+        self, metafield_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> store_information_v3.Metafield:
         """Update a Store Metafield: ``PUT /v3/store/metafields/{metafield_id}``."""
         return cast(
@@ -78,9 +74,7 @@ class StoreInformationV3(Group[V3API]):
         )
 
     def update_metafields(
-        self,
-        data: store_information_v3.UpdateStoreMetafieldsBody | None = None,
-        **options: Unpack[CallOptions],
+        self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]
     ) -> list[store_information_v3.Metafield]:
         """Update multiple metafields: ``PUT /v3/store/metafields``."""
         return cast(

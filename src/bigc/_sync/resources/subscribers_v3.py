@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
 from .._pages import Pages
-from ._base import ID, Group
+from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -52,7 +52,7 @@ class SubscribersV3(Group[V3API]):
         )
 
     def update(
-        self, subscriber_id: ID, data: subscribers_v3.SubscriberPut, **options: Unpack[CallOptions]
+        self, subscriber_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> subscribers_v3.SubscriberFull:
         """Update a Subscriber: ``PUT /v3/customers/subscribers/{subscriber_id}``."""
         return cast(

@@ -4,10 +4,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
-from ._base import Group
+from ._base import Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -37,7 +38,7 @@ class TaxClassesV3(Group[V3API]):
         return self._any("delete_many", (), None, options)
 
     def update_many(
-        self, data: tax_classes_v3.TaxClassUpdateBatch, **options: Unpack[CallOptions]
+        self, data: Sequence[Body], **options: Unpack[CallOptions]
     ) -> list[tax_classes_v3.TaxClassResource]:
         """Update tax classes: ``PUT /v3/tax/classes``."""
         return cast(

@@ -4,11 +4,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
 from .._pages import Pages
-from ._base import Group
+from ._base import Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -33,7 +34,7 @@ class TaxCustomersV3(Group[V3API]):
         return self._any("delete_many", (), None, options)
 
     def update_many(
-        self, data: tax_customers_v3.UpdateTaxCustomersBody, **options: Unpack[CallOptions]
+        self, data: Sequence[Body], **options: Unpack[CallOptions]
     ) -> list[tax_customers_v3.TaxCustomer]:
         """Update Tax Customers: ``PUT /v3/tax/customers``."""
         return cast(

@@ -4,11 +4,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
 from .._pages import Pages
-from ._base import Group
+from ._base import Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -55,7 +56,7 @@ class TaxPropertiesV3(Group[V3API]):
         return self._any("delete_properties", (), None, options)
 
     def update_product_properties(
-        self, data: tax_properties_v3.UpdateProductTaxPropertiesBody, **options: Unpack[CallOptions]
+        self, data: Sequence[Body], **options: Unpack[CallOptions]
     ) -> list[tax_properties_v3.ProductTaxProperty]:
         """Update Product Tax Properties: ``PUT /v3/tax/products/properties``."""
         return cast(
@@ -64,7 +65,7 @@ class TaxPropertiesV3(Group[V3API]):
         )
 
     def update_properties(
-        self, data: tax_properties_v3.UpdateTaxPropertiesBody, **options: Unpack[CallOptions]
+        self, data: Sequence[Body], **options: Unpack[CallOptions]
     ) -> list[tax_properties_v3.Property]:
         """Update Tax Properties: ``PUT /v3/tax/properties``."""
         return cast(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from .._api import V3API
-from ._base import ID, Group
+from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -42,10 +42,7 @@ class TaxProvidersV3(Group[V3API]):
         )
 
     def update_connection(
-        self,
-        provider_id: ID,
-        data: tax_v3.UpdateTaxProviderConnectionBody | None = None,
-        **options: Unpack[CallOptions],
+        self, provider_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> tax_v3.UpdateTaxProviderConnectionResult:
         """Update a Connection: ``PUT /v3/tax/providers/{provider_id}/connection``."""
         return cast(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from .._api import V3API
-from ._base import Group
+from ._base import Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -27,8 +27,6 @@ class TaxSettingsV3(Group[V3API]):
         """Get Tax Settings: ``GET /v3/tax/settings``."""
         return cast("tax_settings_v3.TaxSettings", self._object("get", (), None, options))
 
-    def update(
-        self, data: tax_settings_v3.TaxSettings, **options: Unpack[CallOptions]
-    ) -> tax_settings_v3.TaxSettings:
+    def update(self, data: Body, **options: Unpack[CallOptions]) -> tax_settings_v3.TaxSettings:
         """Update Tax Settings: ``PUT /v3/tax/settings``."""
         return cast("tax_settings_v3.TaxSettings", self._object("update", (), data, options))

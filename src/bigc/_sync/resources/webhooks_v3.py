@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
 from .._pages import Pages
-from ._base import ID, Group
+from ._base import ID, Body, Group
+from ._webhook_extras import WebhookExtras
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 __all__ = ["WebhooksV3"]
 
 
-class WebhooksV3(Group[V3API]):
+class WebhooksV3(WebhookExtras, Group[V3API]):
     """Webhooks (v3); reference: docs/webhooks_v3.md."""
 
     group = "webhooks_v3"
@@ -54,10 +55,7 @@ class WebhooksV3(Group[V3API]):
         return cast("webhooks_v3.GetHooksAdminResult", self._object("get_admin", (), None, options))
 
     def update(
-        self,
-        webhook_id: ID,
-        data: webhooks_v3.WebhookPut | None = None,
-        **options: Unpack[CallOptions],
+        self, webhook_id: ID, data: Body | None = None, **options: Unpack[CallOptions]
     ) -> webhooks_v3.UpdateWebhookResult:
         """Update a Webhook: ``PUT /v3/hooks/{webhook_id}``."""
         return cast(
@@ -65,8 +63,6 @@ class WebhooksV3(Group[V3API]):
             self._object("update", (webhook_id,), data, options),
         )
 
-    def update_admin(
-        self, data: webhooks_v3.UpdateHooksAdminBody, **options: Unpack[CallOptions]
-    ) -> Any:
+    def update_admin(self, data: Body, **options: Unpack[CallOptions]) -> Any:
         """Upsert Email Notifications: ``PUT /v3/hooks/admin``."""
         return self._any("update_admin", (), data, options)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._api import V3API
 from .._pages import Pages
-from ._base import ID, Group
+from ._base import ID, Body, Group
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -64,7 +64,7 @@ class WishlistsV3(Group[V3API]):
         return cast("wishlists_v3.WishlistFull", self._object("get", (wishlist_id,), None, options))
 
     def update(
-        self, wishlist_id: ID, data: wishlists_v3.WishlistPut, **options: Unpack[CallOptions]
+        self, wishlist_id: ID, data: Body, **options: Unpack[CallOptions]
     ) -> wishlists_v3.WishlistFull:
         """Update a Wishlist: ``PUT /v3/wishlists/{wishlist_id}``."""
         return cast(
