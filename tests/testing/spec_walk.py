@@ -36,6 +36,16 @@ BODIES = {
     "PUT /v3/carts/{cart_id}": {"customer_id": 1},
     "POST /v3/catalog/products/{product_id}/variants": {"sku": "SKU-NEW", "option_values": []},
     "POST /v3/checkouts/{checkout_id}/coupons": {"coupon_code": "SAVE10"},
+    "POST /v3/storefront/api-token": {"channel_id": 1, "expires_at": 4102444800},
+    "POST /v3/storefront/api-token-customer-impersonation": {
+        "channel_id": 1,
+        "expires_at": 4102444800,
+    },
+    "POST /v3/storefront/api-token-private": {
+        "channel_id": 1,
+        "expires_at": 4102444800,
+        "scopes": ["Unauthenticated"],
+    },
     "POST /v2/orders": {
         "billing_address": {"first_name": "Jane", "email": "jane@example.com"},
         "products": [{"product_id": 1, "quantity": 1}],

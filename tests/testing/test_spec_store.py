@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from bigc import BigCommerceAPI
 from bigc.testing import FakeStore
 from bigc.testing._dates import parse_date, utcnow
 from bigc.testing._spec_routes import TABLE_FILE, SpecRoutes
@@ -203,6 +204,18 @@ def test_a_malformed_date_is_a_422(api: Caller) -> None:
     assert answer.body["errors"] == {"date_reviewed": "'last week' is not a date-time"}
     review["date_reviewed"] = "2024-05-01T10:00:00+00:00"
     assert api.post("/v3/catalog/products/1/reviews", review).status == 200
+
+
+def test_uploads_come_as_forms(store: FakeStore) -> None:
+    """The client sends image uploads as multipart forms; the store reads their fields."""
+    api = BigCommerceAPI("abc", "t", transport=store.transport())
+    image = api.brands_v3.create_image(1, {"image_file": ("logo.png", b"\x89PNG")})
+    assert image["image_url"]
+    [upload] = store.requests_to("POST", "/v3/catalog/brands/1/image")
+    assert upload.json == {"image_file": "logo.png"} and upload.status == 200
+    form = {"Content-Type": "multipart/form-data; boundary=b", "X-Auth-Token": "t"}
+    broken = store.handle("POST", "/stores/abc/v3/catalog/brands/1/image", form, b"not a form")
+    assert broken.status == 400
 
 
 def test_v2_refuses_with_400_and_a_bare_list(api: Caller) -> None:
