@@ -6,8 +6,9 @@ schema of the file, and for every operation its body, query parameters and
 result; ``bigc.types._index`` maps each operation to those names (its
 docstring is the contract the resource generator relies on).
 
-The output is written already formatted (ruff format leaves it unchanged), so
-it does not depend on a formatter's version; ``--check`` fails when the
+This file reads the schemas and decides the types; gen_types_text.py writes
+them. The output is written already formatted (ruff format leaves it
+unchanged), so it does not depend on a formatter's version; ``--check`` fails when the
 committed files differ from what the specs give (the test command runs it).
 Annotations are never evaluated at run time (``from __future__ import
 annotations``, string values in the functional TypedDict form and in
@@ -18,18 +19,28 @@ from __future__ import annotations
 
 import argparse
 import json
-import keyword
 import os
 import re
 import sys
-import textwrap
-import unicodedata
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
+from gen_types_text import (
+    AliasDef,
+    Field,
+    OperationTypes,
+    TypedDictDef,
+    first_sentence,
+    is_field_name,
+    literal,
+    pascal,
+    render_index,
+    render_init,
+    render_module,
+    union_parts,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "src" / "bigc" / "types"
@@ -43,7 +54,6 @@ EXCLUDED = frozenset(
     {"tax_provider.yml", "shipping_provider.yml", "customer_login.yml", "current_customer.yml"}
 )
 HTTP_METHODS = ("get", "put", "post", "patch", "delete")
-LINE = 100
 LITERAL_MAX = 40  # more enum values than this read better as the plain type
 STRUCTURAL = frozenset(
     {"properties", "items", "type", "enum", "oneOf", "anyOf", "allOf", "additionalProperties"}
@@ -67,105 +77,15 @@ def management_files(specs_dir: Path) -> list[Path]:
     )
 
 
+def shape(schema: Mapping[str, Any]) -> str:
+    """A schema as text: equal texts are copies (the files repeat inline objects)."""
+    return json.dumps(schema, sort_keys=True, default=str)
+
+
 def module_name(file_name: str) -> str:
     """``products_catalog.v3.yml`` -> ``products_catalog_v3``."""
     stem = re.sub(r"\.(ya?ml)$", "", file_name).replace(".oas2", "")
     return re.sub(r"\W", "_", stem)
-
-
-def pascal(text: str) -> str:
-    """``product_Full`` -> ``ProductFull``; ``id:in`` -> ``IdIn``."""
-    parts = re.split(r"[^0-9A-Za-z]+", text)
-    name = "".join(p[:1].upper() + p[1:] for p in parts if p)
-    if not name:
-        name = "Unnamed"
-    if name[0].isdigit():
-        name = "T" + name
-    return name
-
-
-def is_field_name(key: str) -> bool:
-    """Whether ``key`` can be a field in the class form of a TypedDict."""
-    return key.isidentifier() and key.isascii() and not keyword.iskeyword(key)
-
-
-def clean_text(text: str) -> str:
-    """Plain ASCII prose for docstrings: no markdown links, quotes or escapes."""
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"<[^>]+>", "", text).replace("**", "")
-    for a, b in {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-"}.items():
-        text = text.replace(a, b)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    text = text.replace("\\", "/").replace('"""', "'''")
-    return " ".join(text.split())
-
-
-def first_sentence(text: str | None, limit: int = 240) -> str | None:
-    """The first sentence of a description (a docstring's summary)."""
-    if not isinstance(text, str):
-        return None
-    paragraph = next((p for p in re.split(r"\n\s*\n", text) if p.strip()), "")
-    if paragraph.lstrip().startswith(("#", ">", "|", "*", "-", "`")):
-        paragraph = paragraph.lstrip("#>|*-` \t")
-    cleaned = clean_text(paragraph)
-    match = re.match(r"(.+?[.!?])(\s|$)", cleaned)
-    sentence = match.group(1) if match else cleaned
-    if len(sentence) > limit:
-        sentence = sentence[: limit - 3].rsplit(" ", 1)[0] + "..."
-    sentence = sentence.strip().rstrip('"').strip()
-    return sentence or None
-
-
-def docstring(text: str, indent: str) -> list[str]:
-    """A docstring as ruff format writes it, wrapped to the line length."""
-    if len(indent) + len(text) + 6 <= LINE:
-        return [f'{indent}"""{text}"""']
-    # Narrower than the line so that a wrapped text never fits on one line.
-    lines = textwrap.wrap(text, width=LINE - len(indent) - 6, break_on_hyphens=False)
-    lines = lines or [text]
-    first, *rest = lines
-    return [f'{indent}"""{first}', *(f"{indent}{line}" for line in rest), f'{indent}"""']
-
-
-def literal(value: object) -> str:
-    """A value inside ``Literal[...]`` written in a string annotation."""
-    if isinstance(value, str):
-        return f'"{value}"'
-    return repr(value)
-
-
-@dataclass
-class Field:
-    key: str
-    annotation: str
-    required: bool
-    doc: str | None
-
-
-@dataclass
-class TypedDictDef:
-    name: str
-    doc: str
-    fields: list[Field] = field(default_factory=list)
-    open: bool = False
-
-
-@dataclass
-class AliasDef:
-    name: str
-    annotation: str
-    doc: str
-
-
-@dataclass
-class OperationTypes:
-    file: str
-    method: str
-    path: str
-    operation_id: str | None
-    body: str | None
-    params: str | None
-    result: str | None
 
 
 class SpecModule:
@@ -179,9 +99,11 @@ class SpecModule:
         self.taken: set[str] = set(RESERVED)
         self.ref_names: dict[str, str] = {}
         self.reserved: dict[str, str] = {}
-        # Inline objects by identity (the schema kept alive so that ids stay unique):
-        # an object reached twice (through two allOf merges) is one TypedDict.
-        self.inline: dict[int, tuple[Mapping[str, Any], str]] = {}
+        # Types of inline objects and unions by their text: one reached twice (two
+        # allOf merges) or written twice in the file is one type.
+        self.inline: dict[str, str] = {}
+        self.building: set[str] = set()  # schemas being defined (no base class yet)
+        self.open_names: set[str] = set()  # TypedDicts whose schema allows other keys
         self.operations: list[OperationTypes] = []
         self.swagger2 = "swagger" in document
         servers = document.get("servers") or [{}]
@@ -230,24 +152,79 @@ class SpecModule:
         self.ref_names[ref] = name
         target = self.resolve({"$ref": ref})
         origin = ref.rsplit("/", 1)[1]
+        self.building.add(ref)
         self.define(target, name, f"The ``{origin}`` schema.")
+        self.building.discard(ref)
         return name
 
     def define(self, schema: Any, name: str, origin: str) -> None:
         """Emit ``name`` as a TypedDict when ``schema`` is an object, else an alias."""
         merged = self.merge(schema) if isinstance(schema, Mapping) else schema
         doc = self.describe(merged) or origin
-        if isinstance(merged, Mapping) and self.is_record(merged):
-            self.typed_dict(merged, name, doc, reserved=True)
+        if self.record(schema, name, doc):
             return
         alias = AliasDef(name, "Any", doc)
         self.defs.append(alias)
         alias.annotation = self.annotation(schema, name)
 
+    def record(self, schema: Any, name: str, doc: str) -> bool:
+        """Emit ``name`` as the TypedDict of an object schema; False when it is none."""
+        inherited = self.inheritance(schema)
+        if inherited is not None:
+            bases, own = inherited
+            self.typed_dict(own, name, doc, bases)
+            return True
+        record = self.as_record(schema)
+        if record is None:
+            return False
+        self.typed_dict(record, name, doc)
+        return True
+
+    def inheritance(self, schema: Any) -> tuple[list[str], JSON] | None:
+        """(bases, own keys) when an allOf extends named objects: ``X(ProductFull)``.
+
+        None when the parts clash (a key in two parts, or the allOf requiring
+        a key its base leaves optional): then the keys are merged into one.
+        """
+        if not isinstance(schema, Mapping) or not schema.get("allOf"):
+            return None
+        parts = schema["allOf"]
+        refs = [
+            p["$ref"] for p in parts if isinstance(p, Mapping) and p.get("$ref") in self.reserved
+        ]
+        records = [self.as_record(self.resolve({"$ref": ref})) for ref in refs]
+        if not refs or len(set(refs)) < len(refs) or self.building & set(refs):
+            return None
+        rest = [p for p in parts if not (isinstance(p, Mapping) and p.get("$ref") in refs)]
+        own = self.merge({**schema, "allOf": rest})
+        inherited: dict[str, bool] = {}  # key -> required by its base
+        for record in records:
+            if record is None:
+                return None
+            for key in record["properties"]:
+                if key in inherited:
+                    return None
+                inherited[key] = key in (record.get("required") or [])
+        properties = own.get("properties") or {}
+        required = own.get("required") or []
+        if (
+            own.get("oneOf")
+            or own.get("anyOf")
+            or inherited.keys() & properties.keys()
+            or not all(is_field_name(str(k)) for k in properties)
+            or any(k in inherited and not inherited[k] for k in required)
+        ):
+            return None
+        bases = [self.named(ref) for ref in refs]
+        return bases, {**own, "properties": properties, "required": required}
+
     def describe(self, schema: Any) -> str | None:
         if not isinstance(schema, Mapping):
             return None
-        return first_sentence(schema.get("description")) or first_sentence(schema.get("title"))
+        title = schema.get("title")
+        if isinstance(title, str) and " " not in title.strip():
+            title = None  # a schema name such as bulkPricingRule_Full says nothing more
+        return first_sentence(schema.get("description")) or first_sentence(title)
 
     @staticmethod
     def is_record(schema: Mapping[str, Any]) -> bool:
@@ -316,12 +293,22 @@ class SpecModule:
                 merged = self.merge(schema)
                 nullable = nullable or merged.get("nullable") is True
             else:
-                text = self.plain(self.merge(schema), hint)
+                text = self.all_of(schema, hint)
         else:
             text = self.plain(schema, hint)
         if nullable and text != "Any" and not text.endswith("| None"):
             text += " | None"
         return text
+
+    def all_of(self, schema: Mapping[str, Any], hint: str) -> str:
+        """An allOf written in place: a TypedDict named ``hint`` when it is an object."""
+        merged = self.merge(schema)
+        if shape(schema) not in self.inline and not (
+            self.inheritance(schema) or self.as_record(schema)
+        ):
+            return self.plain(merged, hint)
+        doc = self.describe(merged) or f"The ``{hint}`` object."
+        return self.once(schema, hint, doc, lambda name: self.record(schema, name, doc))
 
     def plain(self, schema: Mapping[str, Any], hint: str) -> str:
         variants = schema.get("oneOf") or schema.get("anyOf")
@@ -350,13 +337,30 @@ class SpecModule:
             "boolean": "bool",
         }.get(str(kind), "Any")
 
-    def inline_record(self, schema: Mapping[str, Any], hint: str) -> str:
-        if id(schema) not in self.inline:
-            doc = self.describe(schema) or f"The ``{hint}`` object."
-            name = self.unique(hint)
-            self.inline[id(schema)] = (schema, name)
-            self.typed_dict(schema, name, doc)
-        return self.inline[id(schema)][1]
+    def inline_record(
+        self, schema: Mapping[str, Any], hint: str, record: Mapping[str, Any] | None = None
+    ) -> str:
+        """The TypedDict of an object written in place (``record``: as combined from it)."""
+        made = record or schema
+        doc = self.describe(made) or f"The ``{hint}`` object."
+        return self.once(schema, hint, doc, lambda name: self.typed_dict(made, name, doc))
+
+    def once(
+        self, schema: Mapping[str, Any], hint: str, doc: str, make: Callable[[str], Any]
+    ) -> str:
+        """``hint``, made by ``make`` the first time; an alias for a copy of the schema.
+
+        The files repeat objects in place (every webhook's ``data``); one
+        TypedDict serves them all, and each place keeps a name of its own.
+        """
+        name = self.unique(hint)
+        same = self.inline.get(shape(schema))
+        if same is not None:
+            self.defs.append(AliasDef(name, same, doc))
+            return name
+        self.inline[shape(schema)] = name
+        make(name)
+        return name
 
     def enum(self, values: list[Any]) -> str | None:
         kept = [v for v in values if v is not None]
@@ -365,10 +369,33 @@ class SpecModule:
         if not all(isinstance(v, (str, int)) and not re.search(r"[\\'\"]", str(v)) for v in kept):
             return None
         unique = list(dict.fromkeys(kept))
+        if all(isinstance(v, bool) for v in unique) and len(unique) == 2:
+            return "bool | None" if None in values else "bool"
         text = f"Literal[{', '.join(literal(v) for v in unique)}]"
         return text + " | None" if None in values else text
 
     def union(self, schema: Mapping[str, Any], variants: list[Any], hint: str) -> str:
+        """A oneOf/anyOf: one TypedDict with the keys of all parts when they are objects.
+
+        JSON schemas are open, so an object may fit several parts at once (a
+        cart line item with a variant and modifier selections, although the
+        file says oneOf); a union of closed TypedDicts would reject it. Keys
+        that no part names are still errors. Lists of objects likewise become
+        a list of the combined object; other parts make a ``Union``.
+        """
+        if len(self.distinct(variants)) == 1:
+            return self.annotation(variants[0], hint)
+        if shape(schema) in self.inline:
+            return self.inline[shape(schema)]
+        record = self.as_record(schema)
+        if record is not None:
+            return self.inline_record(schema, hint, record)
+        parts = [self.merge(p) if isinstance(p, Mapping) else p for p in self.distinct(variants)]
+        if all(isinstance(p, Mapping) and p.get("type") == "array" for p in parts):
+            items = {"anyOf": [p.get("items") for p in parts]}
+            text = f"list[{self.annotation(items, hint + 'Item')}]"
+            self.inline[shape(schema)] = text
+            return text
         base = {k: v for k, v in schema.items() if k not in ("oneOf", "anyOf", "discriminator")}
         has_base = bool(base.get("properties"))
         texts: list[str] = []
@@ -384,23 +411,68 @@ class SpecModule:
                 texts.append(text)
         if "Any" in texts:
             return "Any"
+        if "str" in texts:  # str already admits its Literal values
+            texts = [t for t in texts if not re.fullmatch(r'Literal\[("[^"]*"(, )?)+\]', t)]
+        if all(re.fullmatch(r"Literal\[[^|]*\]", t) for t in texts):
+            return f"Literal[{', '.join(t[8:-1] for t in texts)}]"
         return " | ".join(texts)
 
+    def distinct(self, variants: list[Any]) -> list[Any]:
+        """The parts of a oneOf/anyOf, resolved, each once."""
+        parts = [self.resolve(v) if isinstance(v, Mapping) else v for v in variants]
+        return [p for i, p in enumerate(parts) if all(p is not q for q in parts[:i])]
+
+    def as_record(self, schema: Any) -> Mapping[str, Any] | None:
+        """The object schema a TypedDict is made of (allOf merged, oneOf combined), if any."""
+        if not isinstance(schema, Mapping):
+            return None
+        merged = self.merge(schema)
+        if self.is_record(merged):
+            return merged
+        variants = merged.get("oneOf") or merged.get("anyOf") or []
+        parts = [self.merge(p) if isinstance(p, Mapping) else p for p in self.distinct(variants)]
+        if len(parts) > 1 and all(isinstance(p, Mapping) and self.is_record(p) for p in parts):
+            return self.combine(merged, parts)
+        return None
+
+    @staticmethod
+    def combine(schema: Mapping[str, Any], parts: list[Mapping[str, Any]]) -> JSON:
+        """One object schema for a oneOf/anyOf: every part's keys, required if all require them."""
+        base = {k: v for k, v in schema.items() if k not in ("oneOf", "anyOf", "discriminator")}
+        found: dict[str, list[Any]] = {k: [v] for k, v in (base.get("properties") or {}).items()}
+        for part in parts:
+            for key, value in part["properties"].items():
+                seen = found.setdefault(key, [])
+                if all(value != other for other in seen):
+                    seen.append(value)
+        # A key the parts type differently (a discriminator) is any of those types.
+        properties = {k: v[0] if len(v) == 1 else {"anyOf": v} for k, v in found.items()}
+        required = set.intersection(*(set(p.get("required") or []) for p in parts))
+        required |= set(base.get("required") or [])
+        return {
+            **base,
+            "type": "object",
+            "properties": properties,
+            "required": [k for k in properties if k in required],
+        }
+
     def typed_dict(
-        self, schema: Mapping[str, Any], name: str, doc: str, reserved: bool = False
+        self, schema: Mapping[str, Any], name: str, doc: str, bases: list[str] | None = None
     ) -> str:
         extra = schema.get("additionalProperties")
-        definition = TypedDictDef(name, doc, open=extra not in (None, False, {}))
+        bases = bases or []
+        # additionalProperties {} or true: any other key (so for a subclass of such)
+        is_open = extra not in (None, False) or bool(self.open_names & set(bases))
+        definition = TypedDictDef(name, doc, open=is_open, bases=bases)
+        if is_open:
+            self.open_names.add(name)
         self.defs.append(definition)
         required = set(schema.get("required") or [])
         for key, prop in (schema.get("properties") or {}).items():
             annotation = self.annotation(prop, name + pascal(str(key)))
-            text = prop.get("description") if isinstance(prop, Mapping) else None
-            if text is None and isinstance(prop, Mapping) and "$ref" not in prop:
-                text = prop.get("title")
-            definition.fields.append(
-                Field(str(key), annotation, key in required, first_sentence(text))
-            )
+            # (of a $ref: the description written next to it, if any)
+            text = self.describe(prop)
+            definition.fields.append(Field(str(key), annotation, key in required, text))
         return name
 
     # -- operations ---------------------------------------------------------
@@ -461,9 +533,10 @@ class SpecModule:
             if "$ref" in schema and self.resolve(schema).get("type") == "array":
                 schema = self.resolve(schema)  # so that a ready string passes too
             annotation = self.annotation(schema, name + pascal(key))
-            if annotation.startswith("list["):
+            listed = re.fullmatch(r"list\[(.*)\]( \| None)?", annotation)
+            if listed and len(union_parts(annotation)) == (2 if listed.group(2) else 1):
                 # bigc joins any collection with commas; a ready string passes as is.
-                annotation = f"Collection[{annotation[5:-1]}] | str"
+                annotation = f"Collection[{listed.group(1)}] | str{listed.group(2) or ''}"
             definition.fields.append(
                 Field(
                     key,
@@ -558,16 +631,11 @@ class SpecModule:
         """A name for the type of ``schema``: its own or an alias called ``hint``."""
         if not isinstance(schema, Mapping):
             return None
-        resolved = self.resolve(schema)
-        if (
-            isinstance(resolved, Mapping)
-            and "$ref" not in schema
-            and self.is_record(self.merge(resolved))
-        ):
-            doc = f"{role} ``{operation.get('operationId') or hint}``."
-            return self.typed_dict(self.merge(resolved), self.unique(hint), doc)
+        doc = f"{role} ``{operation.get('operationId') or hint}``."
+        if "$ref" not in schema and (self.inheritance(schema) or self.as_record(schema)):
+            return self.once(schema, hint, doc, lambda name: self.record(schema, name, doc))
         name = self.unique(hint)
-        alias = AliasDef(name, "Any", f"{role} ``{operation.get('operationId') or hint}``.")
+        alias = AliasDef(name, "Any", doc)
         index = len(self.defs)
         self.defs.append(alias)
         text = self.annotation(schema, hint)
@@ -581,228 +649,6 @@ class SpecModule:
             return text
         alias.annotation = text
         return name
-
-
-# -- writing ----------------------------------------------------------------
-
-
-def quoted(annotation: str) -> str:
-    """An annotation as a string literal (its Literal values in single quotes)."""
-    return '"' + annotation.replace('"', "'") + '"'
-
-
-def render_module(module: SpecModule, title: str) -> str:
-    """The source of one module, formatted as ruff format would."""
-    body: list[str] = []
-    used: list[str] = []
-    for definition in module.defs:
-        if isinstance(definition, AliasDef):
-            body += alias_block(definition.name, definition.annotation, definition.doc)
-            used.append(definition.annotation)
-        else:
-            body += typed_dict_block(module, definition, used)
-    words = set(re.findall(r"\b\w+\b", " ".join(used)))
-    has_alias = any(line.startswith(("", " ")) and ": TypeAlias = " in line for line in body)
-    lines = [
-        f'"""Types of BigCommerce\'s {clean_text(title)} API.',
-        "",
-        f"Generated by scripts/gen_types.py from ``{module.file}``: do not edit.",
-        '"""',
-        "",
-        "from __future__ import annotations",
-        "",
-        f"from typing import TYPE_CHECKING, {'TypeAlias, ' if has_alias else ''}TypedDict",
-    ]
-    checking = []
-    if "Collection" in words:
-        checking.append("    from collections.abc import Collection")
-    names = sorted(words & {"Any", "Literal"})
-    if names:
-        checking.append(f"    from typing import {', '.join(names)}")
-    extensions = sorted(words & {"NotRequired", "Required"})
-    if extensions:
-        if checking:
-            checking.append("")
-        checking.append(f"    from typing_extensions import {', '.join(extensions)}")
-    if checking:
-        lines += ["", "if TYPE_CHECKING:", *checking]
-    else:
-        lines[-1] = lines[-1].replace("TYPE_CHECKING, ", "")
-    return "\n".join(lines + body) + "\n"
-
-
-def typed_dict_block(module: SpecModule, definition: TypedDictDef, used: list[str]) -> list[str]:
-    """A TypedDict (class form, or functional when a key is no identifier).
-
-    An annotation too long for one line moves into an alias of its own (ruff
-    would otherwise split it over lines in its own way).
-    """
-    fields = definition.fields
-    total = sum(f.required for f in fields) * 2 > len(fields)
-    classy = all(is_field_name(f.key) for f in fields)
-    before: list[str] = []
-    rows: list[tuple[Field, str]] = []
-    for f in fields:
-        annotation = f.annotation
-        for attempt in range(2):
-            text = annotation
-            if f.required != total:
-                text = f"{'Required' if f.required else 'NotRequired'}[{annotation}]"
-            if classy:
-                line = f"    {f.key}: {text}"
-            else:
-                line = f"        {json.dumps(f.key)}: {quoted(text)},"
-            if len(line) <= LINE or attempt:
-                break
-            name = module.unique(definition.name + pascal(f.key))
-            before += alias_block(name, annotation, f"Type of ``{definition.name}[{f.key!r}]``.")
-            used.append(annotation)
-            annotation = name
-        used.append(text)
-        rows.append((f, text))
-    lines = list(before)
-    lines += ["", ""]
-    if classy:
-        bases = f"TypedDict{'' if total else ', total=False'}"
-        header = f"class {definition.name}({bases}):"
-        if len(header) > LINE:
-            header = f"class {definition.name}(\n    {bases}\n):"
-        lines.append(header)
-        lines += docstring(definition.doc, "    ")
-        lines.append("")
-        for f, text in rows:
-            lines += field_lines(f.key, text)
-            if f.doc:
-                lines += docstring(f.doc, "    ")
-        return lines
-    lines += [f"{definition.name} = TypedDict(", f'    "{definition.name}",', "    {"]
-    lines += [f"        {json.dumps(f.key)}: {quoted(text)}," for f, text in rows]
-    lines.append("    },")
-    if not total:
-        lines.append("    total=False,")
-    lines.append(")")
-    lines += docstring(definition.doc, "")
-    return lines
-
-
-def field_lines(key: str, text: str) -> list[str]:
-    """A class-form field; one too long is split as ruff format splits it."""
-    line = f"    {key}: {text}"
-    if len(line) <= LINE:
-        return [line]
-    wrapper, bracket, inner = text.partition("[")
-    if bracket and wrapper in ("Required", "NotRequired"):
-        return [f"    {key}: {wrapper}[", f"        {inner[:-1]}", "    ]"]
-    return [f"    {key}: (", f"        {text}", "    )"]
-
-
-def alias_block(name: str, annotation: str, doc: str) -> list[str]:
-    """``name: TypeAlias = "annotation"``; a long one as implicitly joined pieces."""
-    line = f"{name}: TypeAlias = {quoted(annotation)}"
-    if len(line) <= LINE:
-        return ["", "", line, *docstring(doc, "")]
-    pieces: list[str] = []
-    for token in re.split(r"(?<=, )|(?<= \| )", annotation):
-        if pieces and len(pieces[-1]) + len(token) + 6 <= LINE:
-            pieces[-1] += token
-        else:
-            pieces.append(token)
-    return [
-        "",
-        "",
-        f"{name}: TypeAlias = (",
-        *(f"    {quoted(piece)}" for piece in pieces),
-        ")",
-        *docstring(doc, ""),
-    ]
-
-
-def render_index(operations: list[OperationTypes], open_types: list[str]) -> str:
-    lines = [INDEX_DOC.strip("\n"), "", *INDEX_HEAD.strip("\n").splitlines()]
-    lines.append("_ROWS: tuple[_Row, ...] = (")
-    for op in operations:
-        lines.append("    (")
-        for value in (op.file, op.method, op.path, op.operation_id, op.body, op.params, op.result):
-            lines.append(f"        {'None' if value is None else json.dumps(value)},")
-        lines.append("    ),")
-    lines.append(")")
-    lines.append("")
-    lines.append("OPEN: frozenset[str] = frozenset(")
-    lines.append("    {")
-    for name in open_types:
-        lines.append(f"        {json.dumps(name)},")
-    lines.append("    }")
-    lines.append(")")
-    lines.append('"""TypedDicts whose schema allows keys it does not name."""')
-    lines += INDEX_CODE.strip("\n").splitlines()
-    return "\n".join(lines) + "\n"
-
-
-INDEX_DOC = '''
-"""Which generated types belong to which operation of the OpenAPI files.
-
-Generated by scripts/gen_types.py: do not edit.
-
-``ROUTES[(file, METHOD, path)]`` is ``(operationId, body, params, result)``
-for every operation of every management-API spec file: ``file`` is the spec
-file's name (``"products_catalog.v3.yml"``), ``METHOD`` is upper case and
-``path`` is the template exactly as the file writes it, relative to the
-file's server URL (so without the ``/stores/{store_hash}/v3`` or ``/v2``
-prefix: ``"/catalog/products/{product_id}"``).
-
-``OPERATIONS[operationId]`` is ``(body, params, result)``. An operationId
-that more than one file uses (``getCustomers`` in ``customers.v2.yml`` and
-``customers.v3.yml``) is only keyed as ``"file#operationId"``
-(``"customers.v3.yml#getCustomers"``); every other one also under that key.
-
-Each type is the fully qualified name of a TypedDict or type alias in
-``bigc.types`` (``"bigc.types.products_catalog_v3.ProductFull"``), or
-``None`` when the spec gives nothing usable:
-
-- body: the JSON request body (a multipart form for uploads); an alias of
-  ``list[...]`` for batch bodies.
-- params: the query parameters (header and path parameters are left out).
-- result: what bigc returns: a v3 answer unwrapped from its ``data``, and
-  for a list (v2 or v3) the type of one item.
-"""
-'''
-
-INDEX_HEAD = '''
-from __future__ import annotations
-
-from typing import TypeAlias
-
-_Row: TypeAlias = "tuple[str, str, str, str | None, str | None, str | None, str | None]"
-"""(file, METHOD, path, operationId, body type, query-parameters type, result type)."""
-
-'''
-
-INDEX_CODE = '''
-
-ROUTES: dict[tuple[str, str, str], tuple[str | None, str | None, str | None, str | None]] = {
-    (file, method, path): (operation_id, body, params, result)
-    for file, method, path, operation_id, body, params, result in _ROWS
-}
-"""(file, METHOD, path) -> (operationId, body, params, result)."""
-
-
-def _operations() -> dict[str, tuple[str | None, str | None, str | None]]:
-    counts: dict[str, int] = {}
-    for row in _ROWS:
-        if row[3] is not None:
-            counts[row[3]] = counts.get(row[3], 0) + 1
-    found: dict[str, tuple[str | None, str | None, str | None]] = {}
-    for file, _, _, operation_id, body, params, result in _ROWS:
-        if operation_id is not None:
-            found[f"{file}#{operation_id}"] = (body, params, result)
-            if counts[operation_id] == 1:
-                found[operation_id] = (body, params, result)
-    return found
-
-
-OPERATIONS: dict[str, tuple[str | None, str | None, str | None]] = _operations()
-"""operationId (or "file#operationId") -> (body, params, result)."""
-'''
 
 
 def generate(specs_dir: Path) -> dict[str, str]:
@@ -831,20 +677,6 @@ def generate(specs_dir: Path) -> dict[str, str]:
     out["_index.py"] = render_index(operations, open_types)
     out["__init__.py"] = render_init(names)
     return out
-
-
-def render_init(names: list[tuple[str, str]]) -> str:
-    lines = [
-        '"""TypedDicts for the bodies, query parameters and results of BigCommerce\'s REST API.',
-        "",
-        "Generated by scripts/gen_types.py from the official OpenAPI files: do not edit.",
-        "Results stay plain dicts at run time; these types are for IDEs and type checkers.",
-        "``import bigc`` does not import this package. One module per spec file:",
-        "",
-    ]
-    lines += [f"- ``{module}``: ``{file}``" for module, file in names]
-    lines.append('"""')
-    return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:

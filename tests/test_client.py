@@ -410,7 +410,7 @@ class TestClient:
         api = driver.client(transport, pace=pace)
         driver.call(api.products_v3.get(1))
         if pace:  # the window resets in 30 s, past this call's deadline: it never leaves
-            with pytest.raises(RequestTimeoutError, match="rate-limit window"):
+            with pytest.raises(TooManyRequestsError, match="rate-limit quota"):
                 driver.call(api.products_v3.get(1, timeout=Timeout(total=1)))
             assert len(transport.requests) == 1
         else:
@@ -480,7 +480,7 @@ class TestReviewFindings:
         api = driver.client(driver.transport(), event_hooks={"request": [flaky_hook]})
         with pytest.raises(RuntimeError, match="metrics"):
             driver.call(api.products_v3.get(1))
-        assert api._session.limiter._in_flight == 0
+        assert api._session.quota.limiter._in_flight == 0
         assert driver.call(api.products_v3.get(1)) == {}  # no wait for a lost slot
 
     def test_a_spent_deadline_gives_its_rate_limit_slot_back(self, driver: Driver) -> None:
@@ -490,7 +490,7 @@ class TestReviewFindings:
         for _ in range(5):
             with pytest.raises((InternalServerError, RequestTimeoutError)):
                 driver.call(api.products_v3.get(1))
-        assert api._session.limiter._in_flight == 0
+        assert api._session.quota.limiter._in_flight == 0
 
     @pytest.mark.parametrize("bad", ["1,2", "999999,3"])
     def test_an_id_with_a_comma_cannot_widen_a_filter(self, driver: Driver, bad: str) -> None:

@@ -11,7 +11,6 @@ import pytest
 from bigc import Response, RetryPolicy, Timeout
 from bigc._config import ClientConfig
 from bigc._pagination import cursor_items, page_size_of, v2_items, v3_items
-from bigc._ratelimit import PROBE_WAIT, RateLimiter
 from bigc._responses import decode_v2, decode_v3, error_from_response
 from bigc._retry import RetryState, check_retries
 from bigc._urls import build_path, encode_query, escape_id, validate_path
@@ -207,74 +206,6 @@ class TestRetryState:
             RetryPolicy(get_retries=-1)
 
 
-def quota_headers(left: int, reset_ms: int, quota: int = 10) -> dict[str, str]:
-    return {
-        "X-Rate-Limit-Requests-Left": str(left),
-        "X-Rate-Limit-Time-Reset-Ms": str(reset_ms),
-        "X-Rate-Limit-Requests-Quota": str(quota),
-        "X-Rate-Limit-Time-Window-Ms": "30000",
-    }
-
-
-class TestRateLimiter:
-    def test_waits_for_the_reset_when_the_quota_is_spent(self) -> None:
-        now = [100.0]
-        limiter = RateLimiter(clock=lambda: now[0])
-        assert limiter.acquire() == 0
-        limiter.release(quota_headers(left=2, reset_ms=3000))
-        assert limiter.acquire() == 0
-        assert limiter.acquire() == 0
-        assert limiter.acquire() == pytest.approx(3.0)  # two in flight, none left
-        limiter.release(quota_headers(left=0, reset_ms=2500))
-        limiter.release(quota_headers(left=0, reset_ms=2500))
-        assert limiter.acquire() == pytest.approx(2.5)
-        now[0] += 2.5
-        assert limiter.acquire() == 0  # a new window
-
-    def test_one_request_probes_before_the_first_answer(self) -> None:
-        limiter = RateLimiter(clock=lambda: 0.0)
-        assert limiter.acquire() == 0
-        assert limiter.acquire() == PROBE_WAIT
-        limiter.release(quota_headers(left=5, reset_ms=1000))
-        assert limiter.acquire() == 0
-        assert limiter.acquire() == 0
-
-    def test_answers_without_headers_turn_pacing_off(self) -> None:
-        limiter = RateLimiter(clock=lambda: 0.0)
-        limiter.acquire()
-        limiter.release({})
-        assert all(limiter.acquire() == 0 for _ in range(100))
-
-    def test_a_failed_probe_lets_the_next_one_go(self) -> None:
-        limiter = RateLimiter(clock=lambda: 0.0)
-        limiter.acquire()
-        limiter.release(None)
-        assert limiter.acquire() == 0
-
-    def test_status_is_readable(self) -> None:
-        limiter = RateLimiter(clock=lambda: 5.0)
-        assert limiter.status is None
-        limiter.acquire()
-        limiter.release(quota_headers(left=7, reset_ms=1000, quota=150))
-        status = limiter.status
-        assert status is not None
-        assert (status.quota, status.left, status.window, status.resets_in) == (150, 7, 30.0, 1.0)
-
-    def test_disabled_never_waits(self) -> None:
-        limiter = RateLimiter(enabled=False, clock=lambda: 0.0)
-        limiter.acquire()
-        limiter.release(quota_headers(left=0, reset_ms=9000))
-        assert limiter.acquire() == 0
-
-    def test_out_of_order_answers_keep_the_lowest_count(self) -> None:
-        limiter = RateLimiter(clock=lambda: 0.0)
-        limiter.acquire()
-        limiter.acquire()
-        limiter.release(quota_headers(left=1, reset_ms=1000))
-        limiter.release(quota_headers(left=3, reset_ms=1000))
-        assert limiter.status is not None and limiter.status.left == 1
-
-
 class TestPages:
     def test_page_size(self) -> None:
         assert page_size_of(None) == 250
@@ -337,22 +268,3 @@ class TestExtras:
         assert BigCommerceOrderStatus(11) is BigCommerceOrderStatus.AWAITING_FULFILLMENT
         assert int(BigCommerceOrderStatus.PARTIALLY_REFUNDED) == 14
         assert len(BigCommerceOrderStatus) == 15
-
-
-class TestRateLimiterEdges:
-    def test_a_missing_quota_header_never_blocks_for_good(self) -> None:
-        now = [0.0]
-        limiter = RateLimiter(clock=lambda: now[0])
-        limiter.acquire()
-        limiter.release({"X-Rate-Limit-Requests-Left": "0", "X-Rate-Limit-Time-Reset-Ms": "300"})
-        assert limiter.acquire() == pytest.approx(0.3)
-        now[0] = 0.3
-        assert limiter.acquire() == 0  # one request goes to learn the new window
-
-    @pytest.mark.parametrize("value", ["inf", "nan", "-inf", "x"])
-    def test_unreadable_headers_are_ignored(self, value: str) -> None:
-        limiter = RateLimiter(clock=lambda: 0.0)
-        limiter.acquire()
-        limiter.release({"X-Rate-Limit-Requests-Left": value, "X-Rate-Limit-Time-Reset-Ms": "5"})
-        assert limiter.status is None
-        assert limiter.acquire() == 0

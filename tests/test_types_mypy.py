@@ -33,6 +33,11 @@ SPEC: dict[str, Any] = {
                     {"$ref": "#/components/parameters/IdIn"},
                     {"name": "from", "in": "query", "required": True, "schema": {"type": "string"}},
                     {"name": "X-Trace", "in": "header", "schema": {"type": "string"}},
+                    {
+                        "name": "tags",
+                        "in": "query",
+                        "schema": {"type": "array", "items": {"type": "string"}, "nullable": True},
+                    },
                 ],
                 "responses": {"200": {"$ref": "#/components/responses/ThingList"}},
             },
@@ -118,16 +123,52 @@ SPEC: dict[str, Any] = {
                     "labels": {"type": "object", "additionalProperties": {"type": "string"}},
                     "dims": {"type": "object", "properties": {"w": {"type": "number"}}},
                     "weird": {"$ref": "#/components/schemas/weird_Keys"},
+                    "shape": {
+                        "oneOf": [
+                            {"$ref": "#/components/schemas/Circle"},
+                            {"$ref": "#/components/schemas/Square"},
+                        ]
+                    },
+                },
+            },
+            "Shadowing": {
+                "type": "object",
+                "properties": {"str": {"type": "integer"}, "name": {"type": "string"}},
+            },
+            "Circle": {
+                "type": "object",
+                "required": ["kind", "r"],
+                "properties": {
+                    "kind": {"type": "string", "enum": ["circle"]},
+                    "r": {"type": "number"},
+                },
+            },
+            "Square": {
+                "type": "object",
+                "required": ["kind", "side"],
+                "properties": {
+                    "kind": {"type": "string", "enum": ["square"]},
+                    "side": {"type": "number"},
                 },
             },
             "ThingPost": {
                 "allOf": [{"$ref": "#/components/schemas/ThingBase"}, {"required": ["name"]}]
             },
-            "ThingBase": {"type": "object", "properties": {"name": {"type": "string"}}},
+            "ThingBase": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string"},
+                    "note": {"type": "object", "properties": {"text": {"type": "string"}}},
+                },
+            },
             "weird_Keys": {
                 "type": "object",
                 "required": ["class"],
-                "properties": {"class": {"type": "string"}, "date:min": {"type": "string"}},
+                "properties": {
+                    "class": {"type": "string"},
+                    "date:min": {"type": "string"},
+                    "__private": {"type": "string"},  # a class body would mangle it
+                },
             },
         },
     },
@@ -149,9 +190,14 @@ nested_no_id: Thing = {"id": 1, "children": [{"name": "x"}]}  # E: typeddict-ite
 bad_kind: Thing = {"id": 1, "kind": "c"}  # E: typeddict-item
 bad_size: Thing = {"id": 1, "size": 1.5}  # E: typeddict-item
 bad_label: Thing = {"id": 1, "labels": {"a": 1}}  # E: dict-item
+circle: Thing = {"id": 1, "shape": {"kind": "circle", "r": 1}}
+both: Thing = {"id": 1, "shape": {"kind": "square", "r": 1, "side": 2}}
+radius: Thing = {"id": 1, "shape": {"kind": "circle", "radius": 1}}  # E: typeddict-unknown-key
+no_kind: Thing = {"id": 1, "shape": {"r": 1}}  # E: typeddict-item
+oval: Thing = {"id": 1, "shape": {"kind": "oval"}}  # E: typeddict-item
 body: CreateThingsBody = [{"name": "x"}]
 body_no_name: CreateThingsBody = [{}]  # E: typeddict-item
-weird: WeirdKeys = {"class": "x", "date:min": "2024-01-01"}
+weird: WeirdKeys = {"class": "x", "date:min": "2024-01-01", "__private": "y"}
 weird_missing: WeirdKeys = {"date:min": "2024-01-01"}  # E: typeddict-item
 params: GetThingsParams = {"from": "x", "id:in": [1, 2]}
 params_text: GetThingsParams = {"from": "x", "id:in": "1,2"}
@@ -258,14 +304,80 @@ def test_the_index_of_a_generated_module() -> None:
             {
                 "class": "Required[str]",
                 "date:min": "str",
+                "__private": "str",
             },
             total=False,
         )""")
         in source
     )
+    assert '        "tags": "Collection[str] | str | None",\n' in source
+    # A field "str" in a class body would shadow the type of "name".
+    assert 'Shadowing = TypedDict(\n    "Shadowing",\n    {\n        "str": "int",\n' in source
     assert "class Thing(TypedDict, total=False):\n" in source
     assert "    id: Required[int]\n" in source
     assert "    children: list[Thing]\n" in source
-    # An inline object reached again through an allOf merge is the same type.
-    assert source.count("class ThingDims(") == 1
-    assert source.count("    dims: ThingDims\n") == 2
+    # An allOf that adds keys to a named object subclasses it ...
+    assert "class CreateThingsResult(Thing, total=False):\n" in source
+    # ... unless it makes a key required that the object leaves optional: then
+    # the keys are merged, and an inline object they reach twice is one type.
+    post = source.split("class ThingPost(TypedDict, total=False):\n", 1)[1].split("\n\n\n")[0]
+    assert "    name: Required[str]\n" in post
+    assert source.count("class ThingPostNote(") == 1
+    assert "    note: ThingBaseNote\n" in source  # named after its own path
+    assert 'ThingBaseNote: TypeAlias = "ThingPostNote"\n' in source
+
+
+def test_a_swagger_2_file() -> None:
+    """Swagger 2.0: definitions, ``in: body`` parameters, query types on the parameter."""
+    document = {
+        "swagger": "2.0",
+        "basePath": "/stores/{store_hash}/v2",
+        "paths": {
+            "/orders": {
+                "post": {
+                    "operationId": "createOrder",
+                    "parameters": [
+                        {"name": "body", "in": "body", "schema": {"$ref": "#/definitions/Order"}},
+                        {"name": "status_id", "in": "query", "type": "integer", "required": True},
+                        {
+                            "name": "ids",
+                            "in": "query",
+                            "type": "array",
+                            "items": {"type": "integer"},
+                        },
+                    ],
+                    "responses": {"201": {"schema": {"$ref": "#/definitions/Order"}}},
+                },
+                "get": {
+                    "operationId": "getOrders",
+                    "responses": {
+                        "200": {
+                            "schema": {"type": "array", "items": {"$ref": "#/definitions/Order"}}
+                        }
+                    },
+                },
+            }
+        },
+        "definitions": {
+            "Order": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer"},
+                    "data": {"type": "string", "x-nullable": True},
+                },
+            }
+        },
+    }
+    module = gen.SpecModule("orders.v2.oas2.yml", document)
+    module.build()
+    assert module.module == "orders_v2"
+    rows = {(op.method, op.path): op for op in module.operations}
+    made = rows[("POST", "/orders")]
+    assert made.body == made.result == "bigc.types.orders_v2.Order"
+    assert made.params == "bigc.types.orders_v2.CreateOrderParams"
+    # v2: a list is its items, and a "data" key is no envelope.
+    assert rows[("GET", "/orders")].result == "bigc.types.orders_v2.Order"
+    source = gen.render_module(module, "Orders")
+    assert "    data: str | None\n" in source
+    assert "    status_id: Required[int]\n" in source
+    assert "    ids: Collection[int] | str\n" in source

@@ -51,7 +51,9 @@ class Endpoint(NamedTuple):
       that are not: ``"find"`` (an ``id:in`` lookup through a list),
       ``"batch_one"`` (a batch of one), ``"delete_ids"``/``"delete_one"``
       (a delete by ``id:in``), ``"either"`` (another row when the first ID
-      is ``None``); ``detail`` is that kind's argument.
+      is ``None``); ``detail`` is that kind's argument: the noun of a lookup,
+      the key an ID goes under in a batch of one, the other row of ``either``,
+      and for a request the key a bare string body goes under (``add_coupon``).
     - ``operation_id``, ``summary``, ``spec_file``, ``spec_path``: where the
       operation is in BigCommerce's OpenAPI files.
 

@@ -109,6 +109,16 @@ class RetryState:
         self._waited += delay
         return delay
 
+    def wait_allowance(self, remaining: float | None) -> float:
+        """How long the call may still sleep: what is left of ``max_total_wait``
+        and of the time before its deadline (``remaining``)."""
+        allowance = self.policy.max_total_wait - self._waited
+        return allowance if remaining is None else min(allowance, remaining)
+
+    def note_wait(self, seconds: float) -> None:
+        """Count a sleep for the store's quota against ``max_total_wait``."""
+        self._waited += seconds
+
     def after_error(self, exc: BigCommerceException, remaining: float | None) -> float | None:
         """The delay before retrying after ``exc``, or ``None`` to give up.
 

@@ -7,15 +7,26 @@ in ``bigc/_async`` is turned into its ``bigc/_sync`` twin by ``scripts/unasync.p
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import deque
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
+    from redis.asyncio import Redis as AsyncRedis  # the quota's redis client
+
     from bigc._config import ClientConfig
     from bigc._models import AsyncTransport
+    from bigc._ratelimit import RateLimiter
 
-__all__ = ["Lookahead", "default_transport", "ordered_map", "sleep"]
+__all__ = [
+    "AsyncRedis",
+    "Lookahead",
+    "default_transport",
+    "ordered_map",
+    "sleep",
+    "sleep_until_answered",
+]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -23,6 +34,33 @@ R = TypeVar("R")
 
 async def sleep(seconds: float) -> None:
     await asyncio.sleep(seconds)
+
+
+async def sleep_until_answered(limiter: RateLimiter, seconds: float) -> None:
+    """Sleep ``seconds``, or less when the answer that other requests wait for comes.
+
+    A future per waiter, resolved from whichever thread or loop releases the
+    slot: nothing polls, and a client reused under another loop still works.
+    """
+    loop = asyncio.get_running_loop()
+    answered: asyncio.Future[None] = loop.create_future()
+
+    def resolve() -> None:
+        if not answered.done():
+            answered.set_result(None)
+
+    def wake() -> None:
+        with contextlib.suppress(RuntimeError):  # that loop is closed: nobody waits there
+            loop.call_soon_threadsafe(resolve)
+
+    if not limiter.add_waker(wake):
+        await asyncio.sleep(seconds)
+        return
+    try:
+        await asyncio.wait((answered,), timeout=seconds)
+    finally:
+        limiter.remove_waker(wake)
+        answered.cancel()
 
 
 def default_transport(config: ClientConfig | None = None) -> AsyncTransport:

@@ -16,10 +16,23 @@ from bigc._retry import RetryPolicy
 
 from ._api import AsyncV2API, AsyncV3API
 from ._graphql import AsyncGraphQL
+from ._quota import AsyncQuota
 from ._session import AsyncSession
 from .resources import AsyncResourceGroups
 
 __all__ = ["AsyncBigCommerceAPI"]
+
+
+def _check_quota(quota: AsyncQuota | None, pace: bool, store_hash: str) -> AsyncQuota | None:
+    if quota is None:
+        return None
+    if not isinstance(quota, AsyncQuota):
+        raise TypeError(f"quota must be an AsyncQuota (such as AsyncRedisQuota), not {quota!r}")
+    if not pace:
+        raise ValueError("pace=False turns pacing off: pass no quota with it")
+    if getattr(quota, "store_hash", store_hash) != store_hash:
+        raise ValueError(f"quota is for another store ({quota!r}), not {store_hash!r}")
+    return quota
 
 
 class AsyncBigCommerceAPI(AsyncResourceGroups):
@@ -43,6 +56,7 @@ class AsyncBigCommerceAPI(AsyncResourceGroups):
         concurrency: int | None = None,
         pace: bool = True,
         event_hooks: Mapping[str, Sequence[Callable[[Any], Any]]] | None = None,
+        quota: AsyncQuota | None = None,
     ) -> None:
         config = ClientConfig.create(
             store_hash,
@@ -55,7 +69,7 @@ class AsyncBigCommerceAPI(AsyncResourceGroups):
             pace=pace,
             event_hooks=event_hooks,
         )
-        self._bind(AsyncSession(config, transport))
+        self._bind(AsyncSession(config, transport, _check_quota(quota, pace, store_hash)))
 
     def _bind(self, session: AsyncSession) -> None:
         self._session = session
@@ -84,7 +98,7 @@ class AsyncBigCommerceAPI(AsyncResourceGroups):
             concurrency=concurrency,
         )
         clone = object.__new__(type(self))
-        clone._bind(AsyncSession(config, session.transport, session.limiter, parent=session))
+        clone._bind(AsyncSession(config, session.transport, session.quota, parent=session))
         return clone
 
     @property
@@ -95,7 +109,7 @@ class AsyncBigCommerceAPI(AsyncResourceGroups):
     @property
     def rate_limit(self) -> RateLimitStatus | None:
         """The store's quota as of the latest response, ``None`` before any."""
-        return self._session.limiter.status
+        return self._session.quota.status
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} store_hash={self.config.store_hash!r}>"

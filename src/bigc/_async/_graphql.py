@@ -275,7 +275,7 @@ class AsyncStorefrontGraphQL(AsyncGraphQLEndpoint):
         config = dataclasses.replace(session.config, default_headers=headers)
         view: AsyncStorefrontGraphQL = object.__new__(type(self))
         AsyncGraphQLEndpoint.__init__(
-            view, AsyncSession(config, session.transport, session.limiter), self.url
+            view, AsyncSession(config, session.transport, session.quota), self.url
         )
         view._session.owns_transport = False
         return view

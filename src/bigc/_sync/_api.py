@@ -11,8 +11,8 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from bigc._config import check_concurrency
-from bigc._models import Response, TimeoutTypes
-from bigc._options import CALL_KEYS, check_options
+from bigc._models import Response
+from bigc._options import CALL_KEYS, LIST_KEYS, check_options
 from bigc._pagination import (
     base_params,
     cursor_items,
@@ -23,7 +23,7 @@ from bigc._pagination import (
 )
 from bigc._progress import ListProgress
 from bigc._responses import decode_v2, decode_v3
-from bigc._retry import RetryPolicy, check_retries
+from bigc._retry import check_retries
 from bigc._urls import validate_path
 from bigc.exceptions import InvalidResponseError
 
@@ -34,7 +34,7 @@ from ._session import Session
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-    from bigc._options import CallOptions
+    from bigc._options import CallOptions, ListOptions
 
 __all__ = ["V2API", "V3API"]
 
@@ -110,28 +110,20 @@ class _PageOptions:
         "timeout",
     )
 
-    def __init__(
-        self,
-        session: Session,
-        path: str,
-        page_size: int | None,
-        params: Mapping[str, Any] | None,
-        timeout: TimeoutTypes,
-        retries: int | None,
-        retry_policy: RetryPolicy | None,
-        concurrency: int | None,
-        headers: Mapping[str, str] | None = None,
-    ) -> None:
+    def __init__(self, session: Session, path: str, options: ListOptions) -> None:
+        check_options(options, LIST_KEYS, "get_many")
         validate_path(path)
+        retries = options.get("retries")
         check_retries("GET", retries)
-        self.limit = page_size_of(page_size)
+        self.limit = page_size_of(options.get("page_size"))
         self.progress = ListProgress(self.limit)
-        self.params = base_params(params)
-        self.headers = headers
-        self.timeout = timeout
+        self.params = base_params(options.get("params"))
+        self.headers = options.get("headers")
+        self.timeout = options.get("timeout")
         self.retries = retries
-        self.retry_policy = retry_policy
-        self.concurrency = check_concurrency(concurrency) or session.config.concurrency
+        self.retry_policy = options.get("retry_policy")
+        concurrency = check_concurrency(options.get("concurrency"))
+        self.concurrency = concurrency or session.config.concurrency
 
 
 class V2API(APIVersion):
@@ -142,18 +134,7 @@ class V2API(APIVersion):
     def _decode(self, response: Response) -> Any:
         return decode_v2(response)
 
-    def get_many(
-        self,
-        path: str,
-        *,
-        page_size: int | None = None,
-        params: Mapping[str, Any] | None = None,
-        timeout: TimeoutTypes = None,
-        retries: int | None = None,
-        retry_policy: RetryPolicy | None = None,
-        concurrency: int | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> Pages[Any]:
+    def get_many(self, path: str, **options: Unpack[ListOptions]) -> Pages[Any]:
         """Iterate over every item of a v2 list, page by page (``page``/``limit``).
 
         v2 answers do not say how many pages there are. The first page is read
@@ -161,18 +142,8 @@ class V2API(APIVersion):
         ahead at once, which costs at most ``concurrency - 1`` extra requests
         past the end (answered 204).
         """
-        options = _PageOptions(
-            self._session,
-            path,
-            page_size,
-            params,
-            timeout,
-            retries,
-            retry_policy,
-            concurrency,
-            headers,
-        )
-        return Pages(self._iterate(path, options), options.progress)
+        page = _PageOptions(self._session, path, options)
+        return Pages(self._iterate(path, page), page.progress)
 
     def _iterate(self, path: str, options: _PageOptions) -> Iterator[Any]:
         def fetch(page: int) -> list[Any]:
@@ -205,17 +176,7 @@ class V3API(APIVersion):
         return decode_v3(response)
 
     def get_many(
-        self,
-        path: str,
-        *,
-        page_size: int | None = None,
-        params: Mapping[str, Any] | None = None,
-        timeout: TimeoutTypes = None,
-        retries: int | None = None,
-        retry_policy: RetryPolicy | None = None,
-        concurrency: int | None = None,
-        cursor: bool = False,
-        headers: Mapping[str, str] | None = None,
+        self, path: str, *, cursor: bool = False, **options: Unpack[ListOptions]
     ) -> Pages[Any]:
         """Iterate over every item of a v3 list.
 
@@ -224,20 +185,10 @@ class V3API(APIVersion):
         yielding items in order. With ``cursor=True`` the list is read
         with ``limit``/``after`` following ``meta.cursor_pagination``.
         """
-        options = _PageOptions(
-            self._session,
-            path,
-            page_size,
-            params,
-            timeout,
-            retries,
-            retry_policy,
-            concurrency,
-            headers,
-        )
+        page = _PageOptions(self._session, path, options)
         if cursor:
-            return Pages(self._iterate_cursor(path, options), options.progress)
-        return Pages(self._iterate_offset(path, options), options.progress)
+            return Pages(self._iterate_cursor(path, page), page.progress)
+        return Pages(self._iterate_offset(path, page), page.progress)
 
     def _iterate_offset(self, path: str, options: _PageOptions) -> Iterator[Any]:
         def fetch(page: int) -> list[Any]:

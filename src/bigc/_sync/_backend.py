@@ -14,10 +14,20 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
+    from redis import Redis  # the quota's redis client
+
     from bigc._config import ClientConfig
     from bigc._models import Transport
+    from bigc._ratelimit import RateLimiter
 
-__all__ = ["Lookahead", "default_transport", "ordered_map", "sleep"]
+__all__ = [
+    "Lookahead",
+    "Redis",
+    "default_transport",
+    "ordered_map",
+    "sleep",
+    "sleep_until_answered",
+]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -38,6 +48,18 @@ def sleep(seconds: float) -> None:
         time.sleep(seconds)
     elif event.wait(seconds):
         raise Abandoned
+
+
+def sleep_until_answered(limiter: RateLimiter, seconds: float) -> None:
+    """Sleep ``seconds``, or less when the answer that other requests wait for comes."""
+    answered = threading.Event()
+    if not limiter.add_waker(answered.set):
+        sleep(seconds)
+        return
+    try:
+        answered.wait(seconds)
+    finally:
+        limiter.remove_waker(answered.set)
 
 
 def _abandonable(event: threading.Event, fn: Callable[[T], R], item: T) -> R:

@@ -17,10 +17,23 @@ from bigc._retry import RetryPolicy
 
 from ._api import V2API, V3API
 from ._graphql import GraphQL
+from ._quota import Quota
 from ._session import Session
 from .resources import ResourceGroups
 
 __all__ = ["BigCommerceAPI"]
+
+
+def _check_quota(quota: Quota | None, pace: bool, store_hash: str) -> Quota | None:
+    if quota is None:
+        return None
+    if not isinstance(quota, Quota):
+        raise TypeError(f"quota must be an Quota (such as RedisQuota), not {quota!r}")
+    if not pace:
+        raise ValueError("pace=False turns pacing off: pass no quota with it")
+    if getattr(quota, "store_hash", store_hash) != store_hash:
+        raise ValueError(f"quota is for another store ({quota!r}), not {store_hash!r}")
+    return quota
 
 
 class BigCommerceAPI(ResourceGroups):
@@ -44,6 +57,7 @@ class BigCommerceAPI(ResourceGroups):
         concurrency: int | None = None,
         pace: bool = True,
         event_hooks: Mapping[str, Sequence[Callable[[Any], Any]]] | None = None,
+        quota: Quota | None = None,
     ) -> None:
         config = ClientConfig.create(
             store_hash,
@@ -56,7 +70,7 @@ class BigCommerceAPI(ResourceGroups):
             pace=pace,
             event_hooks=event_hooks,
         )
-        self._bind(Session(config, transport))
+        self._bind(Session(config, transport, _check_quota(quota, pace, store_hash)))
 
     def _bind(self, session: Session) -> None:
         self._session = session
@@ -85,7 +99,7 @@ class BigCommerceAPI(ResourceGroups):
             concurrency=concurrency,
         )
         clone = object.__new__(type(self))
-        clone._bind(Session(config, session.transport, session.limiter, parent=session))
+        clone._bind(Session(config, session.transport, session.quota, parent=session))
         return clone
 
     @property
@@ -96,7 +110,7 @@ class BigCommerceAPI(ResourceGroups):
     @property
     def rate_limit(self) -> RateLimitStatus | None:
         """The store's quota as of the latest response, ``None`` before any."""
-        return self._session.limiter.status
+        return self._session.quota.status
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} store_hash={self.config.store_hash!r}>"

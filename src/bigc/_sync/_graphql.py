@@ -274,9 +274,7 @@ class StorefrontGraphQL(GraphQLEndpoint):
         headers.update(_session_headers(customer_access_token, customer_id))
         config = dataclasses.replace(session.config, default_headers=headers)
         view: StorefrontGraphQL = object.__new__(type(self))
-        GraphQLEndpoint.__init__(
-            view, Session(config, session.transport, session.limiter), self.url
-        )
+        GraphQLEndpoint.__init__(view, Session(config, session.transport, session.quota), self.url)
         view._session.owns_transport = False
         return view
 

@@ -15,12 +15,13 @@ from typing import Any
 
 from bigc._config import ClientConfig, encode_body
 from bigc._models import Request, Response, Timeout, TimeoutTypes, Transport
-from bigc._ratelimit import RateLimiter
+from bigc._ratelimit import SHORT_WAIT, RateLimiter
 from bigc._responses import error_from_response
 from bigc._retry import RetryPolicy, RetryState, check_retries
-from bigc.exceptions import BigCommerceNetworkError, RequestTimeoutError
+from bigc.exceptions import BigCommerceNetworkError, RequestTimeoutError, TooManyRequestsError
 
 from ._backend import default_transport, sleep
+from ._quota import LocalQuota, Quota
 
 __all__ = ["Session"]
 
@@ -52,13 +53,13 @@ class Session:
         self,
         config: ClientConfig,
         transport: Transport | None = None,
-        limiter: RateLimiter | None = None,
+        quota: Quota | None = None,
         parent: Session | None = None,
     ) -> None:
         self.config = config
         self.owns_transport = transport is None
         self.transport: Transport = transport or default_transport(config)
-        self.limiter = limiter or RateLimiter(enabled=config.pace)
+        self.quota: Quota = quota or LocalQuota(RateLimiter(enabled=config.pace))
         self.parent = parent
         self._closed = False
 
@@ -120,7 +121,7 @@ class Session:
         state = RetryState(retry_policy or self.config.retry_policy, retry_as, retries)
         deadline = None if limits.total is None else time.monotonic() + limits.total
         while True:
-            self._wait_for_quota(deadline)
+            self._wait_for_quota(deadline, state)
             try:
                 response = self._exchange(request, limits, deadline)
             except BigCommerceNetworkError as exc:
@@ -140,21 +141,28 @@ class Session:
             )
             sleep(delay)
 
-    def _wait_for_quota(self, deadline: float | None) -> None:
-        """Take a rate-limit slot, sleeping until the window resets when none is left."""
+    def _wait_for_quota(self, deadline: float | None, state: RetryState) -> None:
+        """Take a slot of the store's quota, sleeping while the quota says so.
+
+        The sleeps count against the call's limits like a 429's: a wait that
+        would pass ``max_total_wait`` or the deadline raises at once instead
+        (short re-checks are shortened to fit until nothing is left).
+        """
         while True:
-            wait = self.limiter.acquire()
+            wait = self.quota.acquire()
             if wait <= 0:
                 return
-            remaining = _remaining(deadline)
-            if remaining is not None and wait >= remaining:
-                raise RequestTimeoutError(
-                    f"the call's total timeout would run out while waiting {wait:.2f}s "
-                    "for the store's rate-limit window to reset",
-                    phase="total",
+            allowed = state.wait_allowance(_remaining(deadline))
+            if wait > allowed and (wait > SHORT_WAIT or allowed <= 0):
+                raise TooManyRequestsError(
+                    f"the store's rate-limit quota frees a slot in {wait:.2f}s, later than this "
+                    "call may wait (RetryPolicy.max_total_wait or Timeout.total)",
+                    retry_after=wait,
                 )
-            logger.debug("rate limit: waiting %.2fs for the window to reset", wait)
-            sleep(wait)
+            logger.debug("rate limit: waiting %.2fs for the store's quota", wait)
+            started = time.monotonic()
+            self.quota.wait(min(wait, allowed))
+            state.note_wait(time.monotonic() - started)
 
     def _exchange(self, request: Request, limits: Timeout, deadline: float | None) -> Response:
         """One attempt through the transport, with hooks and logging.
@@ -179,7 +187,7 @@ class Session:
             exc.request = request.redacted()
             raise
         finally:
-            self.limiter.release(None if response is None else response.headers)
+            self.quota.release(None if response is None else response.headers)
         response.elapsed = time.perf_counter() - started
         response.request = seen
         logger.debug(

@@ -23,6 +23,10 @@ Each type is the fully qualified name of a TypedDict or type alias in
 - params: the query parameters (header and path parameters are left out).
 - result: what bigc returns: a v3 answer unwrapped from its ``data``, and
   for a list (v2 or v3) the type of one item.
+
+At run time a TypedDict is a class, a type alias the text of its annotation
+(``"list[ProductPost]"``), except a long ``Literal``, which is the Literal.
+``OPEN`` names the TypedDicts whose schema allows keys it does not list.
 """
 
 from __future__ import annotations

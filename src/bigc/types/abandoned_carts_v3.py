@@ -18,7 +18,7 @@ MetaEmptyFull: TypeAlias = "dict[str, Any]"
 
 
 class ErrorFull(TypedDict, total=False):
-    """error_Full"""
+    """The ``error_Full`` schema."""
 
     status: int
     """The HTTP status code"""
@@ -28,14 +28,13 @@ class ErrorFull(TypedDict, total=False):
 
 
 class ErrorDetailedFull(TypedDict, total=False):
-    """errorDetailed_Full"""
+    """The ``errorDetailed_Full`` schema."""
 
     errors: dict[str, str]
-    """DetailedErrors"""
 
 
 class AbandonedCartInfoFull(TypedDict, total=False):
-    """abandonedCartInfo_Full"""
+    """The ``abandonedCartInfo_Full`` schema."""
 
     cart_id: str
     """The `cart_id` of the abandoned cart."""
@@ -105,37 +104,10 @@ class ChannelAbandonedCartSettings(TypedDict, total=False):
     """The number of abandoned carts to accumulate before a digest email is sent to a merchant."""
 
 
-class ChannelAbandonedCartSettingsRequest(TypedDict, total=False):
+class ChannelAbandonedCartSettingsRequest(ChannelAbandonedCartSettings):
     """Represents all settings overrides related to the abandoned cart functionality of a store
     for a channel
     """
-
-    enable_notification: bool | None
-    """Indicates whether or not abandoned cart notification is on."""
-    email_customer_until_cart_is_recovered: bool | None
-    """Indicates whether or not a customer should continue to receive abandoned cart emails until
-    their cart is recovered.
-    """
-    marketing_emails_require_customer_consent: bool | None
-    """Indicates whether or not a customer should receive abandoned cart emails based on their
-    consent.
-    """
-    email_merchant_when_cart_is_converted: bool | None
-    """Indicates whether or not a merchant should receive a notification email when a cart is
-    converted into an order.
-    """
-    email_merchant_when_cart_is_abandoned: bool | None
-    """Indicates whether or not a merchant should receive a notification email when a cart is
-    abandoned.
-    """
-    merchant_email_address: str | None
-    """The email address for receiving merchant notifications."""
-    merchant_abandoned_cart_email_frequency_type: Literal["digest", "individual"] | None
-    """Indicates whether to send an email for every abandoned cart or to send a digest email
-    after X number of abandoned carts.
-    """
-    merchant_abandoned_cart_digest_email_frequency: int | None
-    """The number of abandoned carts to accumulate before a digest email is sent to a merchant."""
 
 
 class ChannelAbandonedCartSettingsResponse(TypedDict, total=False):

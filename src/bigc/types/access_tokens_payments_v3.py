@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 
 class Order(TypedDict, total=False):
-    """Order"""
+    """The ``Order`` schema."""
 
     id: Required[int]
     """Identifier for the order"""

@@ -120,43 +120,9 @@ class CurrencyBase(TypedDict, total=False):
     """Default currency name"""
 
 
-class CurrencyFull(TypedDict, total=False):
+class CurrencyFull(CurrencyBase, total=False):
     """Currency Object"""
 
-    is_default: bool
-    """Specifies the store's default currency display format."""
-    country_iso2: str
-    """2-letter ISO Alpha-2 code for this currency's country."""
-    default_for_country_codes: list[str]
-    """Default 3-letter ISO 4217 code for this currency."""
-    currency_code: str
-    """3-letter ISO 4217 code for this currency."""
-    currency_exchange_rate: str
-    """Amount of this currency that is equivalent to one U.S."""
-    auto_update: bool
-    """Specifies whether to use the Open Exchange Rates service to update the currency
-    conversion.
-    """
-    token_location: str
-    """Specifies whether this currency's symbol appears to the "left" or "right" of the numeric
-    amount.
-    """
-    token: str
-    """Symbol for this currency."""
-    decimal_token: str
-    """Symbol used as the decimal separator in this currency."""
-    thousands_token: str
-    """Symbol used as the thousands separator in this currency."""
-    decimal_places: int
-    """Number of decimal places to show for this currency."""
-    name: str
-    """Name of the currency."""
-    enabled: bool
-    """If the currency is active on the store."""
-    is_transactional: bool
-    """Indicates if the currency is set as transactional or not."""
-    use_default_name: bool
-    """Default currency name"""
     id: int
     """ID of the currency."""
     last_updated: str

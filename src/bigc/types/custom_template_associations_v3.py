@@ -82,20 +82,14 @@ class BaseError(TypedDict, total=False):
     instance: str
 
 
-class ErrorResponse(TypedDict, total=False):
+class ErrorResponse(BaseError, total=False):
     """Error payload for the BigCommerce API."""
 
-    status: int
-    """The HTTP status code."""
-    title: str
-    """The error title describing the particular error."""
-    type: str
-    instance: str
     errors: DetailedErrors
 
 
 class CustomTemplateAssociation(TypedDict, total=False):
-    """CustomTemplateAssociation"""
+    """The ``CustomTemplateAssociation`` schema."""
 
     id: int
     channel_id: int
@@ -111,7 +105,7 @@ class CustomTemplateAssociation(TypedDict, total=False):
 
 
 class CustomTemplateAssociationUpsert(TypedDict):
-    """CustomTemplateAssociation"""
+    """The ``CustomTemplateAssociationUpsert`` schema."""
 
     channel_id: int
     entity_type: Literal["product", "category", "brand", "page"]

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 class BillingAddressFull(TypedDict, total=False):
-    """billingAddress_Full"""
+    """The ``billingAddress_Full`` schema."""
 
     first_name: str
     last_name: str
@@ -41,7 +41,7 @@ class BillingAddressFullFormFieldsItem(TypedDict, total=False):
 
 
 class CustomerFormFields(TypedDict, total=False):
-    """customerFormFields"""
+    """The ``customerFormFields`` schema."""
 
     name: str
     """Name of the form field."""
@@ -50,27 +50,17 @@ class CustomerFormFields(TypedDict, total=False):
 
 
 class ShippingAddressFull(TypedDict, total=False):
-    """shippingAddress_Full"""
+    """The ``shippingAddress_Full`` schema."""
 
     url: str
     """URL of the shipping address for API requests."""
     resource: str
 
 
-class CustomerFull(TypedDict, total=False):
-    """customer_Base"""
+class CustomerBase(TypedDict, total=False):
+    """The ``customer_Base`` schema."""
 
-    id: int
-    """Unique numeric ID of this customer."""
-    date_created: str
-    """Date on which the customer registered from the storefront or was created in the control
-    panel.
-    """
-    date_modified: str
-    """Date on which the customer updated their details in the storefront or was updated in the
-    control panel.
-    """
-    _authentication: CustomerFullAuthentication
+    _authentication: CustomerBaseAuthentication
     """Not returned in any responses, but accepts up to two fields allowing you to set the
     customer's password.
     """
@@ -96,15 +86,15 @@ class CustomerFull(TypedDict, total=False):
     """If applicable, the tax-exempt category of the shopper's customer account."""
     accepts_marketing: bool
     """Describes whether the customer accepts product review emails or abandon cart emails."""
-    addresses: CustomerFullAddresses
+    addresses: CustomerBaseAddresses
     """Address Field Resource"""
-    form_fields: list[CustomerFullFormFieldsItem] | None
+    form_fields: list[CustomerBaseFormFieldsItem] | None
     """Array of custom fields."""
     reset_pass_on_login: bool
     """Force a password change on next login."""
 
 
-class CustomerFullAuthentication(TypedDict, total=False):
+class CustomerBaseAuthentication(TypedDict, total=False):
     """Not returned in any responses, but accepts up to two fields allowing you to set the
     customer's password.
     """
@@ -114,7 +104,7 @@ class CustomerFullAuthentication(TypedDict, total=False):
     password_confirmation: str
 
 
-class CustomerFullAddresses(TypedDict, total=False):
+class CustomerBaseAddresses(TypedDict, total=False):
     """Address Field Resource"""
 
     url: str
@@ -123,7 +113,7 @@ class CustomerFullAddresses(TypedDict, total=False):
     """Resource being accessed."""
 
 
-class CustomerFullFormFieldsItem(TypedDict, total=False):
+class CustomerBaseFormFieldsItem(TypedDict, total=False):
     """Form Fields"""
 
     name: str
@@ -132,8 +122,23 @@ class CustomerFullFormFieldsItem(TypedDict, total=False):
     """Value of the form field."""
 
 
+class CustomerFull(CustomerBase, total=False):
+    """The ``customer_Full`` schema."""
+
+    id: int
+    """Unique numeric ID of this customer."""
+    date_created: str
+    """Date on which the customer registered from the storefront or was created in the control
+    panel.
+    """
+    date_modified: str
+    """Date on which the customer updated their details in the storefront or was updated in the
+    control panel.
+    """
+
+
 class CategoryAccessLevelFull(TypedDict, total=False):
-    """categoryAccessLevel_Full"""
+    """The ``categoryAccessLevel_Full`` schema."""
 
     type: Literal["all", "specific", "none"]
     """+ `all` - Customers can access all categories + `specific` - Customers can access a
@@ -145,18 +150,14 @@ class CategoryAccessLevelFull(TypedDict, total=False):
 
 
 class CountFull(TypedDict, total=False):
-    """count_Full"""
+    """The ``count_Full`` schema."""
 
     count: float
 
 
-class CustomerAddressFull(TypedDict):
-    """customerAddress_Base"""
+class CustomerAddressBase(TypedDict):
+    """The ``customerAddress_Base`` schema."""
 
-    id: NotRequired[int]
-    """ID of this customer address."""
-    country_iso2: NotRequired[str]
-    """2-letter ISO Alpha-2 code for the customer's country."""
     customer_id: NotRequired[int]
     """ID of the associated customer."""
     first_name: str
@@ -182,13 +183,13 @@ class CustomerAddressFull(TypedDict):
     address_type: NotRequired[Literal["residential", "commercial"]]
 
 
-CustomerGroupFullDiscountRules: TypeAlias = (
-    "list[CustomerGroupFullDiscountRulesVariant1Item] | "
-    "list[CustomerGroupFullDiscountRulesVariant2Item] | "
-    "list[CustomerGroupFullDiscountRulesVariant3Item] | "
-    "list[CustomerGroupFullDiscountRulesVariant4Item]"
-)
-"""Type of ``CustomerGroupFull['discount_rules']``."""
+class CustomerAddressFull(CustomerAddressBase, total=False):
+    """The ``customerAddress_Full`` schema."""
+
+    id: int
+    """ID of this customer address."""
+    country_iso2: str
+    """2-letter ISO Alpha-2 code for the customer's country."""
 
 
 class CustomerGroupFull(TypedDict, total=False):
@@ -203,7 +204,7 @@ class CustomerGroupFull(TypedDict, total=False):
     is_default: bool
     """Determines whether new customers are assigned to this group by default."""
     category_access: CategoryAccessLevelFull
-    discount_rules: CustomerGroupFullDiscountRules
+    discount_rules: list[CustomerGroupFullDiscountRulesItem]
     date_created: str
     """Date on which the customer group was created."""
     date_modified: str
@@ -212,8 +213,8 @@ class CustomerGroupFull(TypedDict, total=False):
     """Describes whether the group is for guests."""
 
 
-class CustomerGroupFullDiscountRulesVariant1Item(TypedDict, total=False):
-    """The ``CustomerGroupFullDiscountRulesVariant1Item`` object."""
+class CustomerGroupFullDiscountRulesItem(TypedDict, total=False):
+    """The ``CustomerGroupFullDiscountRulesItem`` object."""
 
     type: Literal["price_list", "all", "category", "product"]
     method: Literal["percent", "fixed", "price"]
@@ -221,41 +222,14 @@ class CustomerGroupFullDiscountRulesVariant1Item(TypedDict, total=False):
     """A float that specifies the value applied to the price modified."""
     price_list_id: int
     """If a customer group is assigned to a price list,`method` and `amount` are not shown."""
-
-
-class CustomerGroupFullDiscountRulesVariant2Item(TypedDict, total=False):
-    """The ``CustomerGroupFullDiscountRulesVariant2Item`` object."""
-
-    type: Literal["price_list", "all", "category", "product"]
-    method: Literal["percent", "fixed", "price"]
-    amount: str
-    """A float that specifies the value applied to the price modified."""
     category_id: int
     """If a customer group is assigned to a category, `method` and `amount` are not shown."""
-
-
-class CustomerGroupFullDiscountRulesVariant3Item(TypedDict, total=False):
-    """The ``CustomerGroupFullDiscountRulesVariant3Item`` object."""
-
-    type: Literal["price_list", "all", "category", "product"]
-    method: Literal["percent", "fixed", "price"]
-    amount: str
-    """A float that specifies the value applied to the price modified."""
     product_id: int
     """If a customer group is assigned to a product,`method` and `amount` are not shown."""
 
 
-class CustomerGroupFullDiscountRulesVariant4Item(TypedDict, total=False):
-    """The ``CustomerGroupFullDiscountRulesVariant4Item`` object."""
-
-    type: Literal["price_list", "all", "category", "product"]
-    method: Literal["percent", "fixed", "price"]
-    amount: str
-    """A float that specifies the value applied to the price modified."""
-
-
 class CountryFull(TypedDict, total=False):
-    """country_Full"""
+    """The ``country_Full`` schema."""
 
     id: int
     """ID of the country."""
@@ -277,14 +251,14 @@ class CountryFullStates(TypedDict, total=False):
 
 
 class StatesResourceFull(TypedDict, total=False):
-    """statesResource_Full"""
+    """The ``statesResource_Full`` schema."""
 
     url: str
     resource: str
 
 
 class StateFull(TypedDict, total=False):
-    """state_Full"""
+    """The ``state_Full`` schema."""
 
     id: int
     """Numeric ID of the state/province."""
@@ -296,12 +270,13 @@ class StateFull(TypedDict, total=False):
     """Numeric ID of the state's/province's associated country."""
 
 
-CustomerGroupPostPutDiscountRules: TypeAlias = (
-    "list[CustomerGroupPostPutDiscountRulesPriceListItem] | "
-    "list[CustomerGroupPostPutDiscountRulesCategoryProductOrSitewideItemCategory | "
-    "CustomerGroupPostPutDiscountRulesCategoryProductOrSitewideItemProduct | "
-    "CustomerGroupPostPutDiscountRulesCategoryProductOrSitewideItemAllStoreWide]"
+CustomerGroupPostPutDiscountRulesItem: TypeAlias = (
+    "CustomerGroupPostPutDiscountRulesItemVariant1 | CustomerGroupPostPutDiscountRulesItemVariant2"
 )
+"""Part of ``CustomerGroupPostPutDiscountRules``."""
+
+
+CustomerGroupPostPutDiscountRules: TypeAlias = "list[CustomerGroupPostPutDiscountRulesItem]"
 """Type of ``CustomerGroupPostPut['discount_rules']``."""
 
 
@@ -320,47 +295,25 @@ class CustomerGroupPostPut(TypedDict, total=False):
     """Describes whether the group is for guests."""
 
 
-class CustomerGroupPostPutDiscountRulesPriceListItem(TypedDict, total=False):
-    """The ``CustomerGroupPostPutDiscountRulesPriceListItem`` object."""
+class CustomerGroupPostPutDiscountRulesItemVariant1(TypedDict, total=False):
+    """The ``CustomerGroupPostPutDiscountRulesItemVariant1`` object."""
 
     type: Required[Literal["price_list"]]
     price_list_id: int
     """If a customer group is assigned to a price list,`method` and `amount` are not shown."""
 
 
-class CustomerGroupPostPutDiscountRulesCategoryProductOrSitewideItemCategory(TypedDict):
-    """category"""
+class CustomerGroupPostPutDiscountRulesItemVariant2(TypedDict, total=False):
+    """The ``CustomerGroupPostPutDiscountRulesItemVariant2`` object."""
 
-    type: Literal["category"]
+    type: Required[Literal["category", "product", "all"]]
     method: Literal["percent", "fixed", "price"]
     amount: str
     """A float that specifies the value applied to the price modified."""
     category_id: int
     """The category the customer group discount is assigned to."""
-
-
-class CustomerGroupPostPutDiscountRulesCategoryProductOrSitewideItemProduct(TypedDict):
-    """product"""
-
-    type: Literal["product"]
-    method: Literal["percent", "fixed", "price"]
-    amount: str
-    """A float that specifies the value applied to the price modified."""
     product_id: int
     """The `product_id` the customer group discount is assigned to."""
-
-
-class CustomerGroupPostPutDiscountRulesCategoryProductOrSitewideItemAllStoreWide(
-    TypedDict, total=False
-):
-    """You can only have a single `all` discount rule, but you can combine it with multiple
-    category or product discount rules.
-    """
-
-    type: Required[Literal["all"]]
-    method: Literal["percent", "fixed", "price"]
-    amount: str
-    """A float that specifies the value applied to the price modified."""
 
 
 class ValidatePassword(TypedDict, total=False):
@@ -370,45 +323,8 @@ class ValidatePassword(TypedDict, total=False):
     """Will return `true` or `false`."""
 
 
-class CustomerBase(TypedDict, total=False):
-    """customer_Base"""
-
-    _authentication: CustomerFullAuthentication
-    """Not returned in any responses, but accepts up to two fields allowing you to set the
-    customer's password.
-    """
-    company: str
-    """The name of the company for which the customer works."""
-    first_name: Required[str]
-    """First name of the customer."""
-    last_name: Required[str]
-    """Last name of the customer."""
-    email: Required[str]
-    """Email address of the customer."""
-    phone: str
-    """Phone number of the customer."""
-    store_credit: str
-    """The amount of credit the customer has."""
-    registration_ip_address: str
-    """The customer's IP address when they signed up."""
-    customer_group_id: int
-    """The group to which the customer belongs."""
-    notes: str
-    """Store-owner notes on the customer."""
-    tax_exempt_category: str
-    """If applicable, the tax-exempt category of the shopper's customer account."""
-    accepts_marketing: bool
-    """Describes whether the customer accepts product review emails or abandon cart emails."""
-    addresses: CustomerFullAddresses
-    """Address Field Resource"""
-    form_fields: list[CustomerFullFormFieldsItem] | None
-    """Array of custom fields."""
-    reset_pass_on_login: bool
-    """Force a password change on next login."""
-
-
 class CustomerPut(TypedDict, total=False):
-    """customer_Put"""
+    """The ``customer_Put`` schema."""
 
     id: int
     """Unique numeric ID of this customer."""
@@ -454,32 +370,18 @@ class CustomerPut(TypedDict, total=False):
     """Force a password change on next login."""
 
 
-class CustomerPutAuthentication(TypedDict, total=False):
-    """Not returned in any responses, but accepts up to two fields allowing you to set the
-    customer's password.
-    """
-
-    force_reset: bool
-    password: str
-    password_confirmation: str
+CustomerPutAuthentication: TypeAlias = "CustomerBaseAuthentication"
+"""Not returned in any responses, but accepts up to two fields allowing you to set the customer's
+password.
+"""
 
 
-class CustomerPutAddresses(TypedDict, total=False):
-    """Address Field Resource"""
-
-    url: str
-    """Full URL of where the resource is located."""
-    resource: str
-    """Resource being accessed."""
+CustomerPutAddresses: TypeAlias = "CustomerBaseAddresses"
+"""Address Field Resource"""
 
 
-class CustomerPutFormFieldsItem(TypedDict, total=False):
-    """Form Fields"""
-
-    name: str
-    """Name of the form field."""
-    value: str
-    """Value of the form field."""
+CustomerPutFormFieldsItem: TypeAlias = "BillingAddressFullFormFieldsItem"
+"""Form Fields"""
 
 
 class ErrorRequest(TypedDict, total=False):
@@ -496,34 +398,6 @@ class ErrorBasic(TypedDict, total=False):
     title: str
     """The error title describing the particular error."""
     type: str
-
-
-class CustomerAddressBase(TypedDict):
-    """customerAddress_Base"""
-
-    customer_id: NotRequired[int]
-    """ID of the associated customer."""
-    first_name: str
-    """The customer's first name."""
-    last_name: str
-    """The customer's last name."""
-    company: NotRequired[str]
-    """The customer's company name."""
-    street_1: str
-    """The customer's street address, line 1."""
-    street_2: NotRequired[str]
-    """The customer's street address, line 2."""
-    city: str
-    """The customer's city/town/suburb."""
-    state: str
-    """The customer's state/province."""
-    zip: str
-    """The customer's ZIP or postal code."""
-    country: str
-    """The customer's country."""
-    phone: str
-    """The customer's phone number."""
-    address_type: NotRequired[Literal["residential", "commercial"]]
 
 
 class GetCustomersParams(TypedDict, total=False):

@@ -8,17 +8,22 @@ from __future__ import annotations
 from typing import TypedDict
 
 
-class CountryFull(TypedDict, total=False):
-    """country_Base"""
+class CountryBase(TypedDict, total=False):
+    """The ``country_Base`` schema."""
 
-    id: int
-    """Id of the country."""
     country: str
     """Country name."""
     country_iso2: str
     """2-letter country code."""
     country_iso3: str
     """3-letter country code."""
+
+
+class CountryFull(CountryBase, total=False):
+    """The ``country_Full`` schema."""
+
+    id: int
+    """Id of the country."""
     states: CountriesStatesFull
 
 
@@ -40,17 +45,6 @@ class CountriesStateFull(TypedDict, total=False):
     """Abbreviation for the state/province."""
     country_id: int
     """Numeric ID of the state's/province's associated country."""
-
-
-class CountryBase(TypedDict, total=False):
-    """country_Base"""
-
-    country: str
-    """Country name."""
-    country_iso2: str
-    """2-letter country code."""
-    country_iso3: str
-    """3-letter country code."""
 
 
 class CountFull(TypedDict, total=False):

@@ -9,7 +9,7 @@ from typing import TypedDict
 
 
 class PaymentBase(TypedDict, total=False):
-    """payment_Base"""
+    """The ``payment_Base`` schema."""
 
     code: str
     """Unique platform-wide code identifying the payment method."""

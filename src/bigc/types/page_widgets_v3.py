@@ -30,22 +30,28 @@ class Region(TypedDict, total=False):
 
     name: str
     """Matches the name specified as `{{{region_name="..."}}}` in a theme template file."""
-    children: list[Layout | Widget]
+    children: list[RegionChildrenItem]
     """Consists of layout and widget objects."""
 
 
-class Layout(TypedDict, total=False):
-    """Layout object"""
+class RegionChildrenItem(TypedDict, total=False):
+    """The ``RegionChildrenItem`` object."""
 
     layout_template_uuid: str
     """Set by BigCommerce."""
     configuration: dict[str, Any]
-    """JSON object of necessary configuration to construct a layout."""
     name: str
-    """A human-readable label for the layout; displays in Page Builder."""
     dropzones: list[Dropzone]
     """Consists of dropzone objects."""
-    type: Literal["layout"]
+    type: Literal["layout", "widget"]
+    widget_template_uuid: str
+    """The unique identifier of the parent widget template; set by the store or channel where the
+    widget template originated.
+    """
+    storefront_api_query_params: dict[str, Any]
+    """A set of parameters used to query the GraphQL Storefront API."""
+    description: str
+    """A description of the widget."""
 
 
 class Dropzone(TypedDict, total=False):
@@ -73,6 +79,20 @@ class Widget(TypedDict, total=False):
     description: str
     """A description of the widget."""
     type: Literal["widget"]
+
+
+class Layout(TypedDict, total=False):
+    """Layout object"""
+
+    layout_template_uuid: str
+    """Set by BigCommerce."""
+    configuration: dict[str, Any]
+    """JSON object of necessary configuration to construct a layout."""
+    name: str
+    """A human-readable label for the layout; displays in Page Builder."""
+    dropzones: list[Dropzone]
+    """Consists of dropzone objects."""
+    type: Literal["layout"]
 
 
 class MetaCollection(TypedDict, total=False):
@@ -111,22 +131,6 @@ class PaginationLinks(TypedDict, total=False):
     """Link to the next page returned in the response."""
 
 
-class ErrorResponse(TypedDict, total=False):
-    """Error payload for the BigCommerce API."""
-
-    status: int
-    """The HTTP status code."""
-    title: str
-    """The error title describing the particular error."""
-    type: str
-    instance: str
-    errors: DetailedErrors
-
-
-DetailedErrors: TypeAlias = "dict[str, Any]"
-"""Detailed errors"""
-
-
 class BaseError(TypedDict, total=False):
     """Error payload for the BigCommerce API."""
 
@@ -136,6 +140,16 @@ class BaseError(TypedDict, total=False):
     """The error title describing the particular error."""
     type: str
     instance: str
+
+
+class ErrorResponse(BaseError, total=False):
+    """Error payload for the BigCommerce API."""
+
+    errors: DetailedErrors
+
+
+DetailedErrors: TypeAlias = "dict[str, Any]"
+"""Detailed errors"""
 
 
 class GetPageWidgetsParams(TypedDict, total=False):

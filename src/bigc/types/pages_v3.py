@@ -86,12 +86,12 @@ class ResponseMetaPaginationLinks(TypedDict, total=False):
 class PagesCollectionResponse(TypedDict, total=False):
     """Response payload for the BigCommerce API."""
 
-    data: list[TypePage | TypeBlog | TypeContactForm | TypeRaw | TypeLink]
+    data: list[PagesCollectionResponseDataItem]
     meta: ResponseMeta
 
 
-class TypePage(TypedDict, total=False):
-    """Properties of all Pages V3 pages."""
+class PagesCollectionResponseDataItem(TypedDict, total=False):
+    """The ``PagesCollectionResponseDataItem`` object."""
 
     id: int
     channel_id: int
@@ -112,75 +112,6 @@ class TypePage(TypedDict, total=False):
     is_customers_only: bool
     """When `true`, this page is visible only to logged-in customers."""
     url: str
-    """Relative URL on the storefront for this page."""
-    meta_title: str | None
-    meta_keywords: str | None
-    """Comma-separated list of SEO-relevant keywords to include in the element of this page."""
-    meta_description: str | None
-    """Description contained within the element of this page."""
-    search_keywords: str | None
-    """Comma-separated list of keywords that shoppers can use to locate this page when searching
-    the store.
-    """
-
-
-class TypeBlog(TypedDict, total=False):
-    """Properties of all Pages V3 pages."""
-
-    id: int
-    channel_id: int
-    name: Required[str]
-    """The name of the page."""
-    is_visible: bool
-    """A boolean value that controls whether the page is available to users or visible in any
-    navigation menus.
-    """
-    parent_id: int
-    """ID of the parent page, if any."""
-    sort_order: int
-    """Determines the order in which the page is displayed in the parent page's menu."""
-    type: Required[Literal["page", "raw", "contact_form", "link", "blog"]]
-    """Determines the type of page."""
-    is_homepage: bool
-    """Determines whether this page loads at the sites root route."""
-    is_customers_only: bool
-    """When `true`, this page is visible only to logged-in customers."""
-    url: str
-    """Relative URL on the storefront for this page."""
-    meta_title: str | None
-    meta_keywords: str | None
-    """Comma-separated list of SEO-relevant keywords to include in the element of this page."""
-    meta_description: str | None
-    """Description contained within the element of this page."""
-    search_keywords: str | None
-    """Comma-separated list of keywords that shoppers can use to locate this page when searching
-    the store.
-    """
-
-
-class TypeContactForm(TypedDict, total=False):
-    """Properties of all Pages V3 pages."""
-
-    id: int
-    channel_id: int
-    name: Required[str]
-    """The name of the page."""
-    is_visible: bool
-    """A boolean value that controls whether the page is available to users or visible in any
-    navigation menus.
-    """
-    parent_id: int
-    """ID of the parent page, if any."""
-    sort_order: int
-    """Determines the order in which the page is displayed in the parent page's menu."""
-    type: Required[Literal["page", "raw", "contact_form", "link", "blog"]]
-    """Determines the type of page."""
-    is_homepage: bool
-    """Determines whether this page loads at the sites root route."""
-    is_customers_only: bool
-    """When `true`, this page is visible only to logged-in customers."""
-    url: str
-    """Relative URL on the storefront for this page."""
     meta_title: str | None
     meta_keywords: str | None
     """Comma-separated list of SEO-relevant keywords to include in the element of this page."""
@@ -198,72 +129,18 @@ class TypeContactForm(TypedDict, total=False):
     """A comma-separated list of the contact field forms that are enabled in the store control
     panel for display on the subject storefront.
     """
-
-
-class TypeRaw(TypedDict, total=False):
-    """Properties of all Pages V3 pages."""
-
-    id: int
-    channel_id: int
-    name: Required[str]
-    """The name of the page."""
-    is_visible: bool
-    """A boolean value that controls whether the page is available to users or visible in any
-    navigation menus.
-    """
-    parent_id: int
-    """ID of the parent page, if any."""
-    sort_order: int
-    """Determines the order in which the page is displayed in the parent page's menu."""
-    type: Required[Literal["page", "raw", "contact_form", "link", "blog"]]
-    """Determines the type of page."""
-    is_homepage: bool
-    """Determines whether this page loads at the sites root route."""
-    is_customers_only: bool
-    """When `true`, this page is visible only to logged-in customers."""
-    url: str
-    """Relative URL on the storefront for this page."""
-    search_keywords: str | None
-    """Comma-separated list of keywords that shoppers can use to locate this page when searching
-    the store.
-    """
-    body: Required[str | None]
+    body: str | None
     """HTML or variable that populates the element of this page, in default/desktop view."""
     content_type: str
     """The MIME type of the page body."""
-
-
-class TypeLink(TypedDict, total=False):
-    """Properties of all Pages V3 pages."""
-
-    id: int
-    channel_id: int
-    name: Required[str]
-    """The name of the page."""
-    is_visible: bool
-    """A boolean value that controls whether the page is available to users or visible in any
-    navigation menus.
-    """
-    parent_id: int
-    """ID of the parent page, if any."""
-    sort_order: int
-    """Determines the order in which the page is displayed in the parent page's menu."""
-    type: Required[Literal["page", "raw", "contact_form", "link", "blog"]]
-    """Determines the type of page."""
-    is_homepage: bool
-    """Determines whether this page loads at the sites root route."""
-    is_customers_only: bool
-    """When `true`, this page is visible only to logged-in customers."""
-    url: str
-    """Relative URL on the storefront for this page."""
-    link: Required[str]
+    link: str
     """The link for the page type `link`."""
 
 
 class SinglePageResponse(TypedDict, total=False):
     """Response payload for a single content page."""
 
-    data: TypePage | TypeBlog | TypeContactForm | TypeRaw | TypeLink
+    data: PagesCollectionResponseDataItem
     meta: ResponseMeta
 
 
@@ -313,52 +190,11 @@ class PagePutObj(TypedDict, total=False):
     """Relative URL on the storefront for this page."""
 
 
-class PagePutBulk(TypedDict, total=False):
+class PagePutBulk(PagePutObj):
     """Properties of the page modification request body."""
 
-    id: Required[int]
+    id: int
     """The ID of the target page."""
-    channel_id: int
-    """The ID of the channel where this page should be shown."""
-    name: str
-    """The name of the page."""
-    is_visible: bool
-    """Boolean value that specifies the visibility of the page in the storefront's navigation
-    menu.
-    """
-    parent_id: int
-    """ID of any parent Web page."""
-    sort_order: int
-    """Specifies the order in which the page is displayed on the storefront."""
-    type: Literal["page", "raw", "contact_form", "link", "blog"]
-    """Specifies the type of page."""
-    body: str | None
-    """HTML or variable that populates the element of this page, in default/desktop view."""
-    is_homepage: bool
-    """Boolean value that specifies whether this page is the storefront's home page."""
-    is_customers_only: bool
-    """Boolean value."""
-    email: str
-    """Applicable when the page type is `contact_form`: contact email address that receives
-    messages sent via the form.
-    """
-    meta_title: str | None
-    link: str
-    """Required in a `POST` request to create a link if the page type is `link`."""
-    contact_fields: str
-    """Applicable when the page type is `contact_form`: comma-separated list of keywords
-    representing the fields enabled in the control panel for storefront display.
-    """
-    meta_keywords: str | None
-    """Comma-separated list of SEO-relevant keywords to include in the element of this page."""
-    meta_description: str | None
-    """Description contained within the element of this page."""
-    search_keywords: str | None
-    """Comma-separated list of keywords that shoppers can use to locate this page when searching
-    the store.
-    """
-    url: str
-    """Relative URL on the storefront for this page."""
 
 
 class AnyTypePage(TypedDict, total=False):
@@ -405,6 +241,73 @@ class SearchKeywords(TypedDict, total=False):
     """
 
 
+class TypePage(AnyTypePage, PageMeta, SearchKeywords):
+    """Properties of all Pages V3 pages."""
+
+
+class TypeBlog(TypedDict, total=False):
+    """Properties of all Pages V3 pages."""
+
+    id: int
+    channel_id: int
+    name: Required[str]
+    """The name of the page."""
+    is_visible: bool
+    """A boolean value that controls whether the page is available to users or visible in any
+    navigation menus.
+    """
+    parent_id: int
+    """ID of the parent page, if any."""
+    sort_order: int
+    """Determines the order in which the page is displayed in the parent page's menu."""
+    type: Required[Literal["page", "raw", "contact_form", "link", "blog"]]
+    """Determines the type of page."""
+    is_homepage: bool
+    """Determines whether this page loads at the sites root route."""
+    is_customers_only: bool
+    """When `true`, this page is visible only to logged-in customers."""
+    url: str
+    """Relative URL on the storefront for this page."""
+    meta_title: str | None
+    meta_keywords: str | None
+    """Comma-separated list of SEO-relevant keywords to include in the element of this page."""
+    meta_description: str | None
+    """Description contained within the element of this page."""
+    search_keywords: str | None
+    """Comma-separated list of keywords that shoppers can use to locate this page when searching
+    the store.
+    """
+
+
+class TypeContactForm(AnyTypePage, PageMeta, SearchKeywords, total=False):
+    """Properties of all Pages V3 pages."""
+
+    email: str
+    """Applicable when the page type is `contact_form`: contact email address that receives
+    messages sent using the form.
+    """
+    contact_fields: str
+    """A comma-separated list of the contact field forms that are enabled in the store control
+    panel for display on the subject storefront.
+    """
+
+
+class TypeRaw(AnyTypePage, SearchKeywords, total=False):
+    """Properties of all Pages V3 pages."""
+
+    body: Required[str | None]
+    """HTML or variable that populates the element of this page, in default/desktop view."""
+    content_type: str
+    """The MIME type of the page body."""
+
+
+class TypeLink(AnyTypePage):
+    """Properties of all Pages V3 pages."""
+
+    link: str
+    """The link for the page type `link`."""
+
+
 GetPagesParams = TypedDict(
     "GetPagesParams",
     {
@@ -421,7 +324,7 @@ GetPagesParams = TypedDict(
 """Query parameters of ``getPages``."""
 
 
-GetPagesResult: TypeAlias = "TypePage | TypeBlog | TypeContactForm | TypeRaw | TypeLink"
+GetPagesResult: TypeAlias = "PagesCollectionResponseDataItem"
 """Result of ``getPages``."""
 
 
@@ -436,7 +339,7 @@ UpdatePagesBody: TypeAlias = "PagePutBulk | list[PagePutBulk]"
 """Body of ``updatePages``."""
 
 
-UpdatePagesResult: TypeAlias = "TypePage | TypeBlog | TypeContactForm | TypeRaw | TypeLink"
+UpdatePagesResult: TypeAlias = "PagesCollectionResponseDataItem"
 """Result of ``updatePages``."""
 
 
@@ -448,13 +351,59 @@ class CreatePagesParams(TypedDict, total=False):
 
 
 CreatePagesBody: TypeAlias = (
-    "TypePage | TypeBlog | TypeContactForm | TypeRaw | TypeLink | list[TypePage | TypeBlog | "
-    "TypeContactForm | TypeRaw | TypeLink]"
+    "CreatePagesBodyCreateSinglePageUsingObject | list[PagesCollectionResponseDataItem]"
 )
 """Body of ``createPages``."""
 
 
-CreatePagesResult: TypeAlias = "TypePage | TypeBlog | TypeContactForm | TypeRaw | TypeLink"
+class CreatePagesBodyCreateSinglePageUsingObject(TypedDict, total=False):
+    """Create single page using object"""
+
+    id: int
+    channel_id: int
+    name: Required[str]
+    """The name of the page."""
+    is_visible: bool
+    """A boolean value that controls whether the page is available to users or visible in any
+    navigation menus.
+    """
+    parent_id: int
+    """ID of the parent page, if any."""
+    sort_order: int
+    """Determines the order in which the page is displayed in the parent page's menu."""
+    type: Required[Literal["page", "raw", "contact_form", "link", "blog"]]
+    """Determines the type of page."""
+    is_homepage: bool
+    """Determines whether this page loads at the sites root route."""
+    is_customers_only: bool
+    """When `true`, this page is visible only to logged-in customers."""
+    url: str
+    meta_title: str | None
+    meta_keywords: str | None
+    """Comma-separated list of SEO-relevant keywords to include in the element of this page."""
+    meta_description: str | None
+    """Description contained within the element of this page."""
+    search_keywords: str | None
+    """Comma-separated list of keywords that shoppers can use to locate this page when searching
+    the store.
+    """
+    email: str
+    """Applicable when the page type is `contact_form`: contact email address that receives
+    messages sent using the form.
+    """
+    contact_fields: str
+    """A comma-separated list of the contact field forms that are enabled in the store control
+    panel for display on the subject storefront.
+    """
+    body: str | None
+    """HTML or variable that populates the element of this page, in default/desktop view."""
+    content_type: str
+    """The MIME type of the page body."""
+    link: str
+    """The link for the page type `link`."""
+
+
+CreatePagesResult: TypeAlias = "PagesCollectionResponseDataItem"
 """Result of ``createPages``."""
 
 
@@ -476,7 +425,7 @@ class GetPageParams(TypedDict, total=False):
     """Include the requested property in the response."""
 
 
-GetPageResult: TypeAlias = "TypePage | TypeBlog | TypeContactForm | TypeRaw | TypeLink"
+GetPageResult: TypeAlias = "PagesCollectionResponseDataItem"
 """Result of ``getPage``."""
 
 
@@ -487,5 +436,5 @@ class UpdatePageParams(TypedDict, total=False):
     """Include the requested property in the response."""
 
 
-UpdatePageResult: TypeAlias = "TypePage | TypeBlog | TypeContactForm | TypeRaw | TypeLink"
+UpdatePageResult: TypeAlias = "PagesCollectionResponseDataItem"
 """Result of ``updatePage``."""

@@ -25,20 +25,11 @@ class BasePickupMethod(TypedDict, total=False):
     location_identity: int
 
 
-class PickupMethodResponse(TypedDict, total=False):
+class PickupMethodResponse(BasePickupMethod, total=False):
     """The ``PickupMethodResponse`` schema."""
 
     id: int
     """The ID of the pickup method."""
-    location_id: int
-    """The ID of the location."""
-    display_name: str
-    """Title of the pickup method."""
-    collection_instructions: str
-    """Instructions for picking up items."""
-    collection_time_description: str
-    """The description of collection time."""
-    location_identity: int
     date_created: str
     """Filter pickup methods by time created."""
     date_modified: str
@@ -104,20 +95,11 @@ PutPickupMethodsBody: TypeAlias = "list[PutPickupMethodsBodyItem]"
 """Body of ``put-pickup-methods``."""
 
 
-class PutPickupMethodsBodyItem(TypedDict, total=False):
+class PutPickupMethodsBodyItem(BasePickupMethod, total=False):
     """The ``PutPickupMethodsBodyItem`` object."""
 
     id: int
     """The ID of the pickup method."""
-    location_id: int
-    """The ID of the location."""
-    display_name: str
-    """Title of the pickup method."""
-    collection_instructions: str
-    """Instructions for picking up items."""
-    collection_time_description: str
-    """The description of collection time."""
-    location_identity: int
 
 
 PostPickupMethodsBody: TypeAlias = "list[BasePickupMethod]"

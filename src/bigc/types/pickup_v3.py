@@ -22,15 +22,11 @@ class BasePickup(TypedDict, total=False):
     """ID of order."""
 
 
-class Pickup(TypedDict, total=False):
+class Pickup(BasePickup, total=False):
     """The ``Pickup`` schema."""
 
     id: int
     """The ID of pickup."""
-    pickup_method_id: int
-    """ID of pickup method."""
-    order_id: int
-    """ID of order."""
     ready_at: str
     """Datetime when pickup was ready for collection."""
     created_at: str
@@ -40,21 +36,6 @@ class Pickup(TypedDict, total=False):
     pickup_items: list[PickupItem]
 
 
-class PickupItem(TypedDict, total=False):
-    """The ``PickupItem`` schema."""
-
-    id: int
-    """The ID of pickup."""
-    order_product_id: int
-    """The ID of the product."""
-    quantity: int
-    """The quantity of an item."""
-    status: Literal["AWAITING_COLLECTION", "COLLECTED"]
-    """The status of the pickup."""
-    collected_at: str | None
-    """Date and time when the pickup was collected."""
-
-
 class BasePickupItem(TypedDict, total=False):
     """The ``BasePickupItem`` schema."""
 
@@ -62,6 +43,17 @@ class BasePickupItem(TypedDict, total=False):
     """The ID of the product."""
     quantity: int
     """The quantity of an item."""
+
+
+class PickupItem(BasePickupItem, total=False):
+    """The ``PickupItem`` schema."""
+
+    id: int
+    """The ID of pickup."""
+    status: Literal["AWAITING_COLLECTION", "COLLECTED"]
+    """The status of the pickup."""
+    collected_at: str | None
+    """Date and time when the pickup was collected."""
 
 
 class PostRequestPickup(TypedDict):

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 class AssignmentsForRequest(TypedDict, total=False):
-    """Price List Assignments` object used in a batch create request."""
+    """`Price List Assignments` object used in a batch create request."""
 
     price_list_id: Required[int]
     """Price list ID for assignment."""
@@ -58,17 +58,9 @@ Meta: TypeAlias = "dict[str, Any]"
 """Response metadata."""
 
 
-class PriceRecordBatchItem(TypedDict, total=False):
+class PriceRecordBase(TypedDict, total=False):
     """Common Price Record properties."""
 
-    price_list_id: int
-    """The price list ID the price record is associated with."""
-    variant_id: int
-    """The price list with which the price record is associated."""
-    sku: str
-    """The SKU for the variant with which this price record is associated."""
-    currency: str
-    """The 3-letter country code with which this price record is associated."""
     price: float
     """The list price for the variant mapped in a Price List."""
     sale_price: float
@@ -97,18 +89,17 @@ class BulkPricingTier(TypedDict, total=False):
     """The price adjustment amount."""
 
 
-class PriceRecordBase(TypedDict, total=False):
+class PriceRecordBatchItem(PriceRecordBase, total=False):
     """Common Price Record properties."""
 
-    price: float
-    """The list price for the variant mapped in a Price List."""
-    sale_price: float
-    """The sale price for the variant mapped in a Price List."""
-    retail_price: float
-    """The retail price for the variant mapped in a Price List."""
-    map_price: float
-    """The MAP (Minimum Advertised Price) for the variant mapped in a Price List."""
-    bulk_pricing_tiers: list[BulkPricingTier]
+    price_list_id: int
+    """The price list ID the price record is associated with."""
+    variant_id: int
+    """The price list with which the price record is associated."""
+    sku: str
+    """The SKU for the variant with which this price record is associated."""
+    currency: str
+    """The 3-letter country code with which this price record is associated."""
 
 
 class SuccessBatchResponse(TypedDict, total=False):
@@ -540,41 +531,8 @@ CreatePriceListRecordsBody: TypeAlias = "list[CreatePriceListRecordsBodyItem]"
 """Body of ``createPriceListRecords``."""
 
 
-class CreatePriceListRecordsBodyItem(TypedDict, total=False):
-    """Common Price Record properties."""
-
-    variant_id: int
-    """The variant ID with which this price set is associated."""
-    sku: str
-    """The SKU code associated with this `Price Record` if requested and it exists."""
-    currency: str
-    """The 3-letter currency code with which this price set is associated."""
-    price: float
-    """The list price for the variant mapped in a Price List."""
-    sale_price: float
-    """The sale price for the variant mapped in a Price List."""
-    retail_price: float
-    """The retail price for the variant mapped in a Price List."""
-    map_price: float
-    """The MAP (Minimum Advertised Price) for the variant mapped in a Price List."""
-    bulk_pricing_tiers: list[CreatePriceListRecordsBodyItemBulkPricingTiersItem]
-
-
-class CreatePriceListRecordsBodyItemBulkPricingTiersItem(TypedDict, total=False):
-    """Bulk Pricing Tier"""
-
-    quantity_min: int
-    """The minimum quantity of associated variant in the cart needed to qualify for the pricing
-    of this tier.
-    """
-    quantity_max: int
-    """The maximum allowed quantity of associated variant in the cart to qualify for the pricing
-    of this tier.
-    """
-    type: Literal["fixed", "price", "percent"]
-    """The type of adjustment that is made."""
-    amount: float
-    """The price adjustment amount."""
+CreatePriceListRecordsBodyItem: TypeAlias = "UpsertPriceListRecordsBodyItem"
+"""Common Price Record properties."""
 
 
 CreatePriceListRecordsResult: TypeAlias = "dict[str, Any]"
@@ -703,21 +661,10 @@ class GetPriceListRecordResult(TypedDict, total=False):
     bulk_pricing_tiers: list[GetPriceListRecordResultBulkPricingTiersItem]
 
 
-class GetPriceListRecordResultBulkPricingTiersItem(TypedDict, total=False):
-    """Bulk Pricing Tier"""
-
-    quantity_min: int
-    """The minimum quantity of associated variant in the cart needed to qualify for the pricing
-    of this tier.
-    """
-    quantity_max: int
-    """The maximum allowed quantity of associated variant in the cart to qualify for the pricing
-    of this tier.
-    """
-    type: Literal["fixed", "price", "percent"]
-    """The type of adjustment that is made."""
-    amount: float
-    """The price adjustment amount."""
+GetPriceListRecordResultBulkPricingTiersItem: TypeAlias = (
+    "UpsertPriceListRecordsBodyItemBulkPricingTiersItem"
+)
+"""Bulk Pricing Tier"""
 
 
 class SetPriceListRecordBody(TypedDict, total=False):
@@ -734,21 +681,10 @@ class SetPriceListRecordBody(TypedDict, total=False):
     bulk_pricing_tiers: list[SetPriceListRecordBodyBulkPricingTiersItem]
 
 
-class SetPriceListRecordBodyBulkPricingTiersItem(TypedDict, total=False):
-    """Bulk Pricing Tier"""
-
-    quantity_min: int
-    """The minimum quantity of associated variant in the cart needed to qualify for this tiers
-    pricing.
-    """
-    quantity_max: int
-    """The maximum allowed quantity of associated variant in the cart to qualify for this tiers
-    pricing.
-    """
-    type: Literal["fixed", "price", "percent"]
-    """The type of adjustment that is made."""
-    amount: float
-    """The price adjustment amount."""
+SetPriceListRecordBodyBulkPricingTiersItem: TypeAlias = (
+    "GetPriceListRecordsByVariantIdResultBulkPricingTiersItem"
+)
+"""Bulk Pricing Tier"""
 
 
 class SetPriceListRecordResult(TypedDict, total=False):
@@ -779,21 +715,10 @@ class SetPriceListRecordResult(TypedDict, total=False):
     bulk_pricing_tiers: list[SetPriceListRecordResultBulkPricingTiersItem]
 
 
-class SetPriceListRecordResultBulkPricingTiersItem(TypedDict, total=False):
-    """Bulk Pricing Tier"""
-
-    quantity_min: int
-    """The minimum quantity of associated variant in the cart needed to qualify for the pricing
-    of this tier.
-    """
-    quantity_max: int
-    """The maximum allowed quantity of associated variant in the cart to qualify for the pricing
-    of this tier.
-    """
-    type: Literal["fixed", "price", "percent"]
-    """The type of adjustment that is made."""
-    amount: float
-    """The price adjustment amount."""
+SetPriceListRecordResultBulkPricingTiersItem: TypeAlias = (
+    "UpsertPriceListRecordsBodyItemBulkPricingTiersItem"
+)
+"""Bulk Pricing Tier"""
 
 
 GetListOfPriceListAssignmentsParams = TypedDict(
@@ -831,14 +756,5 @@ DeletePriceListAssignmentsParams = TypedDict(
 """Query parameters of ``deletePriceListAssignments``."""
 
 
-class UpsertPriceListAssignmentResult(TypedDict, total=False):
-    """Result of ``upsertPriceListAssignment``."""
-
-    id: int
-    """Unique identifier for this price list assignment."""
-    price_list_id: int
-    """Price list ID for assignment."""
-    customer_group_id: int
-    """Customer group ID for assignment."""
-    channel_id: int
-    """Channel ID for assignment."""
+UpsertPriceListAssignmentResult: TypeAlias = "AssignmentForPutResponseData"
+"""Result of ``upsertPriceListAssignment``."""

@@ -31,13 +31,18 @@ class ErrorResponse400(TypedDict, total=False):
     schema: BetaErrorResponse400
 
 
-class BetaErrorResponse400(TypedDict, total=False):
+class BaseError(TypedDict, total=False):
     """Error payload for the BigCommerce API."""
 
     status: int
     """The HTTP status code."""
     title: str
     """The error title describing the particular error."""
+
+
+class BetaErrorResponse400(BaseError, total=False):
+    """Error payload for the BigCommerce API."""
+
     error: BetaErrorResponse400Error
 
 
@@ -53,13 +58,9 @@ class ErrorResponse403(TypedDict, total=False):
     schema: BetaErrorResponse403
 
 
-class BetaErrorResponse403(TypedDict, total=False):
+class BetaErrorResponse403(BaseError, total=False):
     """Error payload for the BigCommerce API."""
 
-    status: int
-    """The HTTP status code."""
-    title: str
-    """The error title describing the particular error."""
     error: BetaErrorResponse403Error
 
 
@@ -75,13 +76,9 @@ class ErrorResponse422(TypedDict, total=False):
     schema: BetaErrorResponse422
 
 
-class BetaErrorResponse422(TypedDict, total=False):
+class BetaErrorResponse422(BaseError, total=False):
     """Error payload for the BigCommerce API."""
 
-    status: int
-    """The HTTP status code."""
-    title: str
-    """The error title describing the particular error."""
     errors: list[BetaErrorResponse422ErrorsItem]
 
 
@@ -94,27 +91,5 @@ class BetaErrorResponse422ErrorsItem(TypedDict, total=False):
     """A specific error message describing the issue."""
 
 
-class BaseError(TypedDict, total=False):
-    """Error payload for the BigCommerce API."""
-
-    status: int
-    """The HTTP status code."""
-    title: str
-    """The error title describing the particular error."""
-
-
-class UpdateGlobalPromotionSettingsResult(TypedDict):
+class UpdateGlobalPromotionSettingsResult(GlobalPromotionSettings):
     """Result of ``updateGlobalPromotionSettings``."""
-
-    promotions_apply_on_products_with_custom_product_price: bool
-    """When the property is set to "true", promotions will apply for products with custom
-    pricing.
-    """
-    promotions_triggered_by_products_with_zero_product_price: bool
-    """When the property is set to "true", promotions will be triggered by zero price products."""
-    number_of_coupons_allowed_at_checkout: int
-    """Specifies the number of coupons allowed at checkout on a single order."""
-    promotions_applied_on_original_product_price: bool
-    """When the property is set to "true", promotions in a cart are calculated independently,
-    each applied to the original price of the included products.
-    """

@@ -68,7 +68,7 @@ class PromotionBase(TypedDict, total=False):
 
 
 class Channel(TypedDict):
-    """Channel"""
+    """The ``Channel`` schema."""
 
     id: int
 
@@ -85,113 +85,50 @@ class Customer(TypedDict, total=False):
     segments: CustomerSegmentLimitation
 
 
-CustomerSegmentLimitation: TypeAlias = (
-    "CustomerSegmentIdLimitation | NotCustomerSegmentLimitation | AndCustomerSegmentLimitation | "
-    "OrCustomerSegmentLimitation"
+CustomerSegmentLimitation = TypedDict(
+    "CustomerSegmentLimitation",
+    {
+        "id": "list[str]",
+        "not": "CustomerSegmentLimitation2",
+        "and": "list[CustomerSegmentLimitation2]",
+        "or": "list[CustomerSegmentLimitation2]",
+    },
+    total=False,
 )
 """Specifies customer segment limitations for the promotion."""
 
 
+CustomerSegmentLimitation2 = TypedDict(
+    "CustomerSegmentLimitation2",
+    {
+        "id": "list[str]",
+        "not": "CustomerSegmentLimitation3",
+        "and": "list[CustomerSegmentLimitation3]",
+        "or": "list[CustomerSegmentLimitation3]",
+    },
+    total=False,
+)
+"""The ``CustomerSegmentLimitation2`` schema."""
+
+
+CustomerSegmentLimitation3 = TypedDict(
+    "CustomerSegmentLimitation3",
+    {
+        "id": "list[str]",
+        "not": "CustomerSegmentIdLimitation",
+        "and": "list[CustomerSegmentIdLimitation]",
+        "or": "list[CustomerSegmentIdLimitation]",
+    },
+    total=False,
+)
+"""The ``CustomerSegmentLimitation3`` schema."""
+
+
 class CustomerSegmentIdLimitation(TypedDict):
-    """CustomerSegmentIdLimitation"""
+    """The ``CustomerSegmentIdLimitation`` schema."""
 
     id: list[str]
     """An array of segment IDs."""
-
-
-NotCustomerSegmentLimitation = TypedDict(
-    "NotCustomerSegmentLimitation",
-    {
-        "not": "CustomerSegmentLimitation2",
-    },
-)
-"""NotCustomerSegmentLimitation"""
-
-
-CustomerSegmentLimitation2: TypeAlias = (
-    "CustomerSegmentIdLimitation | NotCustomerSegmentLimitation2 | AndCustomerSegmentLimitation2 | "
-    "OrCustomerSegmentLimitation2"
-)
-"""CustomerSegmentLimitation"""
-
-
-NotCustomerSegmentLimitation2 = TypedDict(
-    "NotCustomerSegmentLimitation2",
-    {
-        "not": "CustomerSegmentLimitation3",
-    },
-)
-"""NotCustomerSegmentLimitation"""
-
-
-CustomerSegmentLimitation3: TypeAlias = (
-    "CustomerSegmentIdLimitation | NotCustomerSegmentLimitation3 | AndCustomerSegmentLimitation3 | "
-    "OrCustomerSegmentLimitation3"
-)
-"""CustomerSegmentLimitation"""
-
-
-NotCustomerSegmentLimitation3 = TypedDict(
-    "NotCustomerSegmentLimitation3",
-    {
-        "not": "CustomerSegmentIdLimitation",
-    },
-)
-"""NotCustomerSegmentLimitation"""
-
-
-AndCustomerSegmentLimitation3 = TypedDict(
-    "AndCustomerSegmentLimitation3",
-    {
-        "and": "list[CustomerSegmentIdLimitation]",
-    },
-)
-"""AndCustomerSegmentLimitation"""
-
-
-OrCustomerSegmentLimitation3 = TypedDict(
-    "OrCustomerSegmentLimitation3",
-    {
-        "or": "list[CustomerSegmentIdLimitation]",
-    },
-)
-"""OrCustomerSegmentLimitation"""
-
-
-AndCustomerSegmentLimitation2 = TypedDict(
-    "AndCustomerSegmentLimitation2",
-    {
-        "and": "list[CustomerSegmentLimitation3]",
-    },
-)
-"""AndCustomerSegmentLimitation"""
-
-
-OrCustomerSegmentLimitation2 = TypedDict(
-    "OrCustomerSegmentLimitation2",
-    {
-        "or": "list[CustomerSegmentLimitation3]",
-    },
-)
-"""OrCustomerSegmentLimitation"""
-
-
-AndCustomerSegmentLimitation = TypedDict(
-    "AndCustomerSegmentLimitation",
-    {
-        "and": "list[CustomerSegmentLimitation2]",
-    },
-)
-"""AndCustomerSegmentLimitation"""
-
-
-OrCustomerSegmentLimitation = TypedDict(
-    "OrCustomerSegmentLimitation",
-    {
-        "or": "list[CustomerSegmentLimitation2]",
-    },
-)
-"""OrCustomerSegmentLimitation"""
 
 
 class Rule(TypedDict, total=False):
@@ -209,64 +146,47 @@ class Rule(TypedDict, total=False):
     condition: Condition
 
 
-Action: TypeAlias = (
-    "CartValueAction | CartItemsAction | GiftItemAction | FixedPriceSetAction | ShippingAction"
-)
-"""Action"""
+class Action(TypedDict, total=False):
+    """Action"""
+
+    cart_value: ActionCartValue
+    cart_items: ActionCartItems
+    gift_item: ActionGiftItem
+    fixed_price_set: ActionFixedPriceSet
+    shipping: ActionShipping
 
 
-class CartValueAction(TypedDict, total=False):
-    """Cart Value Action Applies discount on the entire cart."""
-
-    cart_value: CartValueActionCartValue
-
-
-class CartValueActionCartValue(TypedDict, total=False):
-    """The ``CartValueActionCartValue`` object."""
+class ActionCartValue(TypedDict, total=False):
+    """The ``ActionCartValue`` object."""
 
     discount: Required[Discount]
     maximum_allowed_discount_amount: MaximumAllowedDiscountAmount
 
 
-Discount: TypeAlias = "FixedDiscount | PercentageDiscount"
-"""Discount"""
-
-
-class FixedDiscount(TypedDict):
-    """Fixed Discount"""
+class Discount(TypedDict, total=False):
+    """Discount"""
 
     fixed_amount: Money
+    percentage_amount: str
+    """The amount of discount (percentage off) to apply."""
 
 
 Money: TypeAlias = "str"
 """Money Represents a monetary value in the store's default currency."""
 
 
-class PercentageDiscount(TypedDict):
-    """Percentage Discount"""
-
-    percentage_amount: str
-    """The amount of discount (percentage off) to apply."""
-
-
 MaximumAllowedDiscountAmount: TypeAlias = "str | None"
 """The maximum monetary value that can be applied as a discount."""
 
 
-class CartItemsAction(TypedDict, total=False):
-    """Cart Items Action Applies discount on matching products in the cart."""
-
-    cart_items: CartItemsActionCartItems
-
-
-CartItemsActionCartItemsStrategy: TypeAlias = (
+ActionCartItemsStrategy: TypeAlias = (
     "Literal['LEAST_EXPENSIVE', 'LEAST_EXPENSIVE_ONLY', 'MOST_EXPENSIVE', 'MOST_EXPENSIVE_ONLY']"
 )
-"""Type of ``CartItemsActionCartItems['strategy']``."""
+"""Type of ``ActionCartItems['strategy']``."""
 
 
-class CartItemsActionCartItems(TypedDict, total=False):
-    """The ``CartItemsActionCartItems`` object."""
+class ActionCartItems(TypedDict, total=False):
+    """The ``ActionCartItems`` object."""
 
     discount: Required[Discount]
     maximum_allowed_discount_amount: MaximumAllowedDiscountAmount
@@ -281,7 +201,7 @@ class CartItemsActionCartItems(TypedDict, total=False):
     """Setting this value to true enables the option to prevent items already on sale from being
     further discounted.
     """
-    strategy: CartItemsActionCartItemsStrategy
+    strategy: ActionCartItemsStrategy
     """If the shopper has multiple items in their cart that could be discounted by this action,
     strategy will determine which items are discounted, for example LEAST_EXPENSIVE will sort
     items by their price in ascending order and discount the...
@@ -298,63 +218,31 @@ ItemMatcher: TypeAlias = "SimpleItemMatcher | NotItemMatcher | AndItemMatcher | 
 """ItemMatcher Lists which items to consider in the condition or action."""
 
 
-SimpleItemMatcher: TypeAlias = (
-    "BrandsItemMatcher | CategoriesItemMatcher | ProductsItemMatcher | VariantsItemMatcher | "
-    "ProductOptionsItemMatcher | ProductCustomFieldMatcher"
-)
-"""Simple Item Matcher"""
-
-
-class BrandsItemMatcher(TypedDict, total=False):
-    """BrandsItemMatcher Brands to which the items should belong."""
+class SimpleItemMatcher(TypedDict, total=False):
+    """Simple Item Matcher"""
 
     brands: list[int]
     """List of brand IDs."""
-
-
-class CategoriesItemMatcher(TypedDict, total=False):
-    """CategoriesItemMatcher Categories to which the items should belong."""
-
     categories: list[int]
     """List of category IDs."""
-
-
-class ProductsItemMatcher(TypedDict, total=False):
-    """Products Item Matcher Specific products which items should be from."""
-
     products: list[int]
     """List of product IDs."""
-
-
-class VariantsItemMatcher(TypedDict, total=False):
-    """Variants Item Matcher Product variants which items should be from."""
-
     variants: list[int]
     """List of variant IDs."""
+    product_option: SimpleItemMatcherProductOption
+    product_custom_field: SimpleItemMatcherProductCustomField
 
 
-class ProductOptionsItemMatcher(TypedDict, total=False):
-    """Match a product by product options."""
-
-    product_option: ProductOptionsItemMatcherProductOption
-
-
-class ProductOptionsItemMatcherProductOption(TypedDict):
-    """The ``ProductOptionsItemMatcherProductOption`` object."""
+class SimpleItemMatcherProductOption(TypedDict):
+    """The ``SimpleItemMatcherProductOption`` object."""
 
     type: str
     name: str
     values: list[str]
 
 
-class ProductCustomFieldMatcher(TypedDict, total=False):
-    """Match a product with a custom field."""
-
-    product_custom_field: ProductCustomFieldMatcherProductCustomField
-
-
-class ProductCustomFieldMatcherProductCustomField(TypedDict):
-    """The ``ProductCustomFieldMatcherProductCustomField`` object."""
+class SimpleItemMatcherProductCustomField(TypedDict):
+    """The ``SimpleItemMatcherProductCustomField`` object."""
 
     name: str
     values: list[str]
@@ -458,14 +346,8 @@ OrItemMatcher = TypedDict(
 """OrItemMatcher Evaluates to true when one of its children are evaluated to true."""
 
 
-class GiftItemAction(TypedDict, total=False):
-    """Gift Item Action Give a gift item for free."""
-
-    gift_item: GiftItemActionGiftItem
-
-
-class GiftItemActionGiftItem(TypedDict, total=False):
-    """The ``GiftItemActionGiftItem`` object."""
+class ActionGiftItem(TypedDict, total=False):
+    """The ``ActionGiftItem`` object."""
 
     quantity: Required[int]
     """Quantity of gift item to give."""
@@ -475,26 +357,20 @@ class GiftItemActionGiftItem(TypedDict, total=False):
     """Variant ID of the gift item."""
 
 
-class FixedPriceSetAction(TypedDict, total=False):
-    """Fixed Price Set Action Sets a fixed price for a list of items."""
-
-    fixed_price_set: FixedPriceSetActionFixedPriceSet
-
-
-FixedPriceSetActionFixedPriceSetStrategy: TypeAlias = (
+ActionFixedPriceSetStrategy: TypeAlias = (
     "Literal['LEAST_EXPENSIVE', 'LEAST_EXPENSIVE_ONLY', 'MOST_EXPENSIVE', 'MOST_EXPENSIVE_ONLY']"
 )
-"""Type of ``FixedPriceSetActionFixedPriceSet['strategy']``."""
+"""Type of ``ActionFixedPriceSet['strategy']``."""
 
 
-class FixedPriceSetActionFixedPriceSet(TypedDict, total=False):
-    """The ``FixedPriceSetActionFixedPriceSet`` object."""
+class ActionFixedPriceSet(TypedDict, total=False):
+    """The ``ActionFixedPriceSet`` object."""
 
     quantity: Required[int]
     """Quantity of items in the set that would receive the discount."""
     fixed_price: Required[Money]
     items: ItemMatcher
-    strategy: FixedPriceSetActionFixedPriceSetStrategy
+    strategy: ActionFixedPriceSetStrategy
     """If the shopper has multiple items in their cart that could be discounted by this action,
     strategy will determine which items are discounted, for example LEAST_EXPENSIVE will sort
     items in price ascending order and discount the cheapest...
@@ -507,16 +383,8 @@ class FixedPriceSetActionFixedPriceSet(TypedDict, total=False):
     """
 
 
-class ShippingAction(TypedDict, total=False):
-    """Shipping Action Applies discount on shipping, optionally restricted to specific shipping
-    zones.
-    """
-
-    shipping: ShippingActionShipping
-
-
-class ShippingActionShipping(TypedDict, total=False):
-    """The ``ShippingActionShipping`` object."""
+class ActionShipping(TypedDict, total=False):
+    """The ``ActionShipping`` object."""
 
     free_shipping: bool
     """Set this property to true to provide a separate free shipping method."""
@@ -524,8 +392,24 @@ class ShippingActionShipping(TypedDict, total=False):
     """List of shipping zone IDs to which free shipping can apply, or '*' for all zones."""
 
 
-Condition: TypeAlias = "CartCondition | AndCondition"
+Condition = TypedDict(
+    "Condition",
+    {
+        "cart": "ConditionCart",
+        "and": "list[CartCondition]",
+    },
+    total=False,
+)
 """Condition"""
+
+
+class ConditionCart(TypedDict, total=False):
+    """The ``ConditionCart`` object."""
+
+    items: ItemMatcher
+    minimum_spend: Money
+    minimum_quantity: int
+    """Minimum required quantity of the item in the cart for the condition to match."""
 
 
 class CartCondition(TypedDict, total=False):
@@ -534,23 +418,8 @@ class CartCondition(TypedDict, total=False):
     cart: CartConditionCart
 
 
-class CartConditionCart(TypedDict, total=False):
-    """The ``CartConditionCart`` object."""
-
-    items: ItemMatcher
-    minimum_spend: Money
-    minimum_quantity: int
-    """Minimum required quantity of the item in the cart for the condition to match."""
-
-
-AndCondition = TypedDict(
-    "AndCondition",
-    {
-        "and": "list[CartCondition]",
-    },
-    total=False,
-)
-"""AndCondition Evaluates to true when all children are evaluated to true."""
+CartConditionCart: TypeAlias = "ConditionCart"
+"""The ``CartConditionCart`` object."""
 
 
 class Notification(TypedDict):
@@ -565,15 +434,15 @@ class Notification(TypedDict):
     """Specifies where the notification message will be displayed."""
 
 
-AddressMatcher: TypeAlias = "CountryAddressMatcher | NotAddressMatcher"
+AddressMatcher = TypedDict(
+    "AddressMatcher",
+    {
+        "countries": "list[CountryRuleInfo]",
+        "not": "CountryAddressMatcher",
+    },
+    total=False,
+)
 """Specifies which addresses to consider."""
-
-
-class CountryAddressMatcher(TypedDict):
-    """Specifies the countries which the promotion targets."""
-
-    countries: list[CountryRuleInfo]
-    """List of Country Rules"""
 
 
 class CountryRuleInfo(TypedDict):
@@ -583,13 +452,11 @@ class CountryRuleInfo(TypedDict):
     """Specifies the country code, in ISO 3166-1 alpha-2 format."""
 
 
-NotAddressMatcher = TypedDict(
-    "NotAddressMatcher",
-    {
-        "not": "CountryAddressMatcher",
-    },
-)
-"""Evaluates to `true` when the child is evaluated to `false`."""
+class CountryAddressMatcher(TypedDict):
+    """Specifies the countries which the promotion targets."""
+
+    countries: list[CountryRuleInfo]
+    """List of Country Rules"""
 
 
 AvailabilityByWeekDayWeekDays: TypeAlias = (
@@ -619,53 +486,12 @@ PatchCouponPromotionCouponOverridesAutomaticWhenOfferingHigherDiscounts: TypeAli
 """Type of ``PatchCouponPromotion['coupon_overrides_automatic_when_offering_higher_discounts']``."""
 
 
-class PatchCouponPromotion(TypedDict, total=False):
+class PatchCouponPromotion(PromotionBase, total=False):
     """Promotion A *promotion* is composed of a condition that a customer can satisfy (such as
     increasing their cart value above a certain amount or adding an item to their cart) and an
     action will take place (such as a discount on the...
     """
 
-    id: int
-    """An auto-generated unique identifier for the discount rule."""
-    redemption_type: Literal["AUTOMATIC", "COUPON"]
-    """A read-only field indicating the type of promotion."""
-    name: str
-    """An internal name for this rule that the merchant can refer to."""
-    display_name: str
-    """Customer-facing name for this rule, that the merchant want to display to customers."""
-    channels: list[Channel]
-    """Channels that the promotion targets."""
-    customer: Customer
-    rules: list[Rule]
-    """An ordered list of rules to be executed until the first applicable one applies a discount
-    successfully and the rest will be skipped.
-    """
-    current_uses: int
-    """A read-only count of the times this rule has been used by customers."""
-    max_uses: int
-    """The maximum number of times this discount can be used by customers."""
-    status: Literal["ENABLED", "DISABLED", "INVALID"]
-    """Controls whether or not a discount rule can be used by customers."""
-    start_date: str
-    """The date and time when this rule will become active."""
-    end_date: str
-    """The date and time when this rule will expire."""
-    stop: bool
-    """Boolean value that specifies whether to stop evaluating promotions down the priority list
-    when the promotion is applied successfully.
-    """
-    can_be_used_with_other_promotions: bool
-    """Boolean value that specifies whether this promotion can be used with other promotions."""
-    currency_code: str
-    """The ISO-4217-based transactional currency code to which the promotion applies OR * for all
-    currencies.
-    """
-    notifications: list[Notification]
-    """Notifications to display on the storefront based on the result of the evaluation for
-    promotion eligibility.
-    """
-    shipping_address: AddressMatcher
-    schedule: AvailabilityByWeekDay
     codes: CouponCode
     coupon_overrides_other_promotions: CouponOverridesOtherPromotions
     coupon_overrides_automatic_when_offering_higher_discounts: (
@@ -838,53 +664,11 @@ class SavedCouponPromotionMultipleCodes(TypedDict, total=False):
     has_multiple_codes: bool
 
 
-class PatchAutomaticPromotion(TypedDict, total=False):
+class PatchAutomaticPromotion(PromotionBase):
     """Promotion A *promotion* is composed of a condition that a customer can satisfy (such as
     increasing their cart value above a certain amount or adding an item to their cart) and an
     action will take place (such as a discount on the...
     """
-
-    id: int
-    """An auto-generated unique identifier for the discount rule."""
-    redemption_type: Literal["AUTOMATIC", "COUPON"]
-    """A read-only field indicating the type of promotion."""
-    name: str
-    """An internal name for this rule that the merchant can refer to."""
-    display_name: str
-    """Customer-facing name for this rule, that the merchant want to display to customers."""
-    channels: list[Channel]
-    """Channels that the promotion targets."""
-    customer: Customer
-    rules: list[Rule]
-    """An ordered list of rules to be executed until the first applicable one applies a discount
-    successfully and the rest will be skipped.
-    """
-    current_uses: int
-    """A read-only count of the times this rule has been used by customers."""
-    max_uses: int
-    """The maximum number of times this discount can be used by customers."""
-    status: Literal["ENABLED", "DISABLED", "INVALID"]
-    """Controls whether or not a discount rule can be used by customers."""
-    start_date: str
-    """The date and time when this rule will become active."""
-    end_date: str
-    """The date and time when this rule will expire."""
-    stop: bool
-    """Boolean value that specifies whether to stop evaluating promotions down the priority list
-    when the promotion is applied successfully.
-    """
-    can_be_used_with_other_promotions: bool
-    """Boolean value that specifies whether this promotion can be used with other promotions."""
-    currency_code: str
-    """The ISO-4217-based transactional currency code to which the promotion applies OR * for all
-    currencies.
-    """
-    notifications: list[Notification]
-    """Notifications to display on the storefront based on the result of the evaluation for
-    promotion eligibility.
-    """
-    shipping_address: AddressMatcher
-    schedule: AvailabilityByWeekDay
 
 
 class DraftAutomaticPromotion(TypedDict, total=False):
@@ -986,6 +770,109 @@ class SavedAutomaticPromotion(TypedDict):
     created_from: CreatedFrom
 
 
+AndCondition = TypedDict(
+    "AndCondition",
+    {
+        "and": "list[CartCondition]",
+    },
+    total=False,
+)
+"""AndCondition Evaluates to true when all children are evaluated to true."""
+
+
+class BrandsItemMatcher(TypedDict, total=False):
+    """BrandsItemMatcher Brands to which the items should belong."""
+
+    brands: list[int]
+    """List of brand IDs."""
+
+
+class CategoriesItemMatcher(TypedDict, total=False):
+    """CategoriesItemMatcher Categories to which the items should belong."""
+
+    categories: list[int]
+    """List of category IDs."""
+
+
+class ProductsItemMatcher(TypedDict, total=False):
+    """Products Item Matcher Specific products which items should be from."""
+
+    products: list[int]
+    """List of product IDs."""
+
+
+class VariantsItemMatcher(TypedDict, total=False):
+    """Variants Item Matcher Product variants which items should be from."""
+
+    variants: list[int]
+    """List of variant IDs."""
+
+
+class CartValueAction(TypedDict, total=False):
+    """Cart Value Action Applies discount on the entire cart."""
+
+    cart_value: CartValueActionCartValue
+
+
+CartValueActionCartValue: TypeAlias = "ActionCartValue"
+"""The ``CartValueActionCartValue`` object."""
+
+
+class GiftItemAction(TypedDict, total=False):
+    """Gift Item Action Give a gift item for free."""
+
+    gift_item: GiftItemActionGiftItem
+
+
+GiftItemActionGiftItem: TypeAlias = "ActionGiftItem"
+"""The ``GiftItemActionGiftItem`` object."""
+
+
+class FixedPriceSetAction(TypedDict, total=False):
+    """Fixed Price Set Action Sets a fixed price for a list of items."""
+
+    fixed_price_set: FixedPriceSetActionFixedPriceSet
+
+
+FixedPriceSetActionFixedPriceSet: TypeAlias = "ActionFixedPriceSet"
+"""The ``FixedPriceSetActionFixedPriceSet`` object."""
+
+
+class CartItemsAction(TypedDict, total=False):
+    """Cart Items Action Applies discount on matching products in the cart."""
+
+    cart_items: CartItemsActionCartItems
+
+
+CartItemsActionCartItems: TypeAlias = "ActionCartItems"
+"""The ``CartItemsActionCartItems`` object."""
+
+
+class ShippingAction(TypedDict, total=False):
+    """Shipping Action Applies discount on shipping, optionally restricted to specific shipping
+    zones.
+    """
+
+    shipping: ShippingActionShipping
+
+
+ShippingActionShipping: TypeAlias = "ActionShipping"
+"""The ``ShippingActionShipping`` object."""
+
+
+class PercentageDiscount(TypedDict):
+    """Percentage Discount"""
+
+    percentage_amount: str
+    """The amount of discount (percentage off) to apply."""
+
+
+class FixedDiscount(TypedDict):
+    """Fixed Discount"""
+
+    fixed_amount: Money
+
+
 class OptionalCursorCollectionMeta(TypedDict, total=False):
     """Contains data about paginating the response via cursors."""
 
@@ -1073,15 +960,8 @@ class Pagination(TypedDict):
     """Pagination links for the previous and next parts of the whole collection."""
 
 
-class PaginationLinks(TypedDict, total=False):
-    """Pagination links for the previous and next parts of the whole collection."""
-
-    previous: str
-    """Link to the previous page returned in the response."""
-    current: str
-    """Link to the current page returned in the response."""
-    next: str
-    """Link to the next page returned in the response."""
+PaginationLinks: TypeAlias = "DeprecatedPaginationLinks"
+"""Pagination links for the previous and next parts of the whole collection."""
 
 
 class ErrorResponse(TypedDict, total=False):
@@ -1091,7 +971,7 @@ class ErrorResponse(TypedDict, total=False):
 
 
 class Error(TypedDict, total=False):
-    """Error"""
+    """The ``Error`` schema."""
 
     status: int
     title: str
@@ -1134,6 +1014,26 @@ class ErrorResponse405(TypedDict, total=False):
     """Error payload for the BigCommerce API."""
 
 
+class ProductOptionsItemMatcher(TypedDict, total=False):
+    """Match a product by product options."""
+
+    product_option: ProductOptionsItemMatcherProductOption
+
+
+ProductOptionsItemMatcherProductOption: TypeAlias = "SimpleItemMatcherProductOption"
+"""The ``ProductOptionsItemMatcherProductOption`` object."""
+
+
+class ProductCustomFieldMatcher(TypedDict, total=False):
+    """Match a product with a custom field."""
+
+    product_custom_field: ProductCustomFieldMatcherProductCustomField
+
+
+ProductCustomFieldMatcherProductCustomField: TypeAlias = "SimpleItemMatcherProductCustomField"
+"""The ``ProductCustomFieldMatcherProductCustomField`` object."""
+
+
 class BulkCouponCode(TypedDict):
     """The ``BulkCouponCode`` schema."""
 
@@ -1167,6 +1067,96 @@ class BulkActionResponseError(TypedDict, total=False):
     """List all per-item errors."""
 
 
+NotAddressMatcher = TypedDict(
+    "NotAddressMatcher",
+    {
+        "not": "CountryAddressMatcher",
+    },
+)
+"""Evaluates to `true` when the child is evaluated to `false`."""
+
+
+AndCustomerSegmentLimitation = TypedDict(
+    "AndCustomerSegmentLimitation",
+    {
+        "and": "list[CustomerSegmentLimitation2]",
+    },
+)
+"""The ``AndCustomerSegmentLimitation`` schema."""
+
+
+OrCustomerSegmentLimitation = TypedDict(
+    "OrCustomerSegmentLimitation",
+    {
+        "or": "list[CustomerSegmentLimitation2]",
+    },
+)
+"""The ``OrCustomerSegmentLimitation`` schema."""
+
+
+NotCustomerSegmentLimitation = TypedDict(
+    "NotCustomerSegmentLimitation",
+    {
+        "not": "CustomerSegmentLimitation2",
+    },
+)
+"""The ``NotCustomerSegmentLimitation`` schema."""
+
+
+AndCustomerSegmentLimitation2 = TypedDict(
+    "AndCustomerSegmentLimitation2",
+    {
+        "and": "list[CustomerSegmentLimitation3]",
+    },
+)
+"""The ``AndCustomerSegmentLimitation2`` schema."""
+
+
+OrCustomerSegmentLimitation2 = TypedDict(
+    "OrCustomerSegmentLimitation2",
+    {
+        "or": "list[CustomerSegmentLimitation3]",
+    },
+)
+"""The ``OrCustomerSegmentLimitation2`` schema."""
+
+
+NotCustomerSegmentLimitation2 = TypedDict(
+    "NotCustomerSegmentLimitation2",
+    {
+        "not": "CustomerSegmentLimitation3",
+    },
+)
+"""The ``NotCustomerSegmentLimitation2`` schema."""
+
+
+AndCustomerSegmentLimitation3 = TypedDict(
+    "AndCustomerSegmentLimitation3",
+    {
+        "and": "list[CustomerSegmentIdLimitation]",
+    },
+)
+"""The ``AndCustomerSegmentLimitation3`` schema."""
+
+
+OrCustomerSegmentLimitation3 = TypedDict(
+    "OrCustomerSegmentLimitation3",
+    {
+        "or": "list[CustomerSegmentIdLimitation]",
+    },
+)
+"""The ``OrCustomerSegmentLimitation3`` schema."""
+
+
+NotCustomerSegmentLimitation3 = TypedDict(
+    "NotCustomerSegmentLimitation3",
+    {
+        "not": "CustomerSegmentIdLimitation",
+    },
+)
+"""The ``NotCustomerSegmentLimitation3`` schema."""
+
+
 class GetPromotionsParams(TypedDict, total=False):
     """Query parameters of ``getPromotions``."""
 
@@ -1198,16 +1188,194 @@ class GetPromotionsParams(TypedDict, total=False):
     """Filter items by both name or code."""
 
 
-GetPromotionsResult: TypeAlias = "SavedAutomaticPromotion | SavedCouponPromotion"
-"""Result of ``getPromotions``."""
+GetPromotionsResultCouponOverridesAutomaticWhenOfferingHigherDiscounts: TypeAlias = (
+    "CouponOverridesAutomaticWhenOfferingHigherDiscounts"
+)
+"""Type of ``GetPromotionsResult['coupon_overrides_automatic_when_offering_higher_discounts']``."""
 
 
-CreatePromotionBody: TypeAlias = "DraftCouponPromotion | DraftAutomaticPromotion"
-"""Body of ``createPromotion``."""
+class GetPromotionsResult(TypedDict):
+    """Result of ``getPromotions``."""
+
+    id: int
+    """An auto-generated unique identifier for the discount rule."""
+    redemption_type: Literal["AUTOMATIC", "COUPON"]
+    name: str
+    """An internal name for this rule that the merchant can refer to."""
+    display_name: NotRequired[str]
+    """Customer-facing name for this rule, that the merchant want to display to customers."""
+    channels: list[Channel]
+    """Channels that the promotion targets."""
+    customer: Customer
+    rules: list[Rule]
+    """An ordered list of rules to be executed until the first applicable one applies a discount
+    successfully and the rest will be skipped.
+    """
+    current_uses: int
+    """A read-only count of the times this rule has been used by customers."""
+    max_uses: NotRequired[int]
+    """The maximum number of times this discount can be used by customers."""
+    status: Literal["ENABLED", "DISABLED", "INVALID"]
+    """Controls whether or not a discount rule can be used by customers."""
+    start_date: str
+    """The date and time when this rule will become active."""
+    end_date: NotRequired[str]
+    """The date and time when this rule will expire."""
+    stop: bool
+    """Boolean value that specifies whether to stop evaluating promotions down the priority list
+    when the promotion is applied successfully.
+    """
+    can_be_used_with_other_promotions: bool
+    """Boolean value that specifies whether this promotion can be used with other promotions."""
+    currency_code: str
+    """The ISO-4217-based transactional currency code to which the promotion applies OR * for all
+    currencies.
+    """
+    notifications: list[Notification]
+    """Notifications to display on the storefront based on the result of the evaluation for
+    promotion eligibility.
+    """
+    shipping_address: NotRequired[AddressMatcher]
+    schedule: NotRequired[AvailabilityByWeekDay]
+    created_from: CreatedFrom
+    codes: NotRequired[CouponCode]
+    coupon_overrides_other_promotions: NotRequired[CouponOverridesOtherPromotions]
+    coupon_overrides_automatic_when_offering_higher_discounts: NotRequired[
+        GetPromotionsResultCouponOverridesAutomaticWhenOfferingHigherDiscounts
+    ]
+    multiple_codes: NotRequired[GetPromotionsResultMultipleCodes]
+    coupon_type: NotRequired[Literal["SINGLE", "BULK"]]
+    """The type of the coupon promotion, whether it will have single or multiple codes."""
 
 
-CreatePromotionResult: TypeAlias = "SavedCouponPromotion | SavedAutomaticPromotion"
-"""Result of ``createPromotion``."""
+GetPromotionsResultMultipleCodes: TypeAlias = "SavedCouponPromotionMultipleCodes"
+"""The ``GetPromotionsResultMultipleCodes`` object."""
+
+
+CreatePromotionBodyCouponOverridesAutomaticWhenOfferingHigherDiscounts: TypeAlias = (
+    "CouponOverridesAutomaticWhenOfferingHigherDiscounts"
+)
+"""Type of ``CreatePromotionBody['coupon_overrides_automatic_when_offering_higher_discounts']``."""
+
+
+class CreatePromotionBody(TypedDict, total=False):
+    """Body of ``createPromotion``."""
+
+    id: int
+    """An auto-generated unique identifier for the discount rule."""
+    redemption_type: Required[Literal["COUPON", "AUTOMATIC"]]
+    name: Required[str]
+    """An internal name for this rule that the merchant can refer to."""
+    display_name: str
+    """Customer-facing name for this rule, that the merchant want to display to customers."""
+    channels: list[Channel]
+    """Channels that the promotion targets."""
+    customer: Customer
+    rules: Required[list[Rule]]
+    """An ordered list of rules to be executed until the first applicable one applies a discount
+    successfully and the rest will be skipped.
+    """
+    current_uses: int
+    """A read-only count of the times this rule has been used by customers."""
+    max_uses: int
+    """The maximum number of times this discount can be used by customers."""
+    status: Literal["ENABLED", "DISABLED", "INVALID"]
+    """Controls whether or not a discount rule can be used by customers."""
+    start_date: str
+    """The date and time when this rule will become active."""
+    end_date: str
+    """The date and time when this rule will expire."""
+    stop: bool
+    """Boolean value that specifies whether to stop evaluating promotions down the priority list
+    when the promotion is applied successfully.
+    """
+    can_be_used_with_other_promotions: bool
+    """Boolean value that specifies whether this promotion can be used with other promotions."""
+    currency_code: str
+    """The ISO-4217-based transactional currency code to which the promotion applies OR * for all
+    currencies.
+    """
+    notifications: list[Notification]
+    """Notifications to display on the storefront based on the result of the evaluation for
+    promotion eligibility.
+    """
+    shipping_address: AddressMatcher
+    schedule: AvailabilityByWeekDay
+    codes: CouponCode
+    coupon_overrides_other_promotions: CouponOverridesOtherPromotions
+    coupon_overrides_automatic_when_offering_higher_discounts: (
+        CreatePromotionBodyCouponOverridesAutomaticWhenOfferingHigherDiscounts
+    )
+    coupon_type: Literal["SINGLE", "BULK"]
+    """The type of the coupon promotion, whether it will have single or multiple codes, defaults
+    to "SINGLE" if not provided.
+    """
+
+
+CreatePromotionResultCouponOverridesAutomaticWhenOfferingHigherDiscounts: TypeAlias = (
+    "CouponOverridesAutomaticWhenOfferingHigherDiscounts"
+)
+"""Type of
+``CreatePromotionResult['coupon_overrides_automatic_when_offering_higher_discounts']``.
+"""
+
+
+class CreatePromotionResult(TypedDict):
+    """Result of ``createPromotion``."""
+
+    id: int
+    """An auto-generated unique identifier for the discount rule."""
+    redemption_type: Literal["COUPON", "AUTOMATIC"]
+    name: str
+    """An internal name for this rule that the merchant can refer to."""
+    display_name: NotRequired[str]
+    """Customer-facing name for this rule, that the merchant want to display to customers."""
+    channels: list[Channel]
+    """Channels that the promotion targets."""
+    customer: Customer
+    rules: list[Rule]
+    """An ordered list of rules to be executed until the first applicable one applies a discount
+    successfully and the rest will be skipped.
+    """
+    current_uses: int
+    """A read-only count of the times this rule has been used by customers."""
+    max_uses: NotRequired[int]
+    """The maximum number of times this discount can be used by customers."""
+    status: Literal["ENABLED", "DISABLED", "INVALID"]
+    """Controls whether or not a discount rule can be used by customers."""
+    start_date: str
+    """The date and time when this rule will become active."""
+    end_date: NotRequired[str]
+    """The date and time when this rule will expire."""
+    stop: bool
+    """Boolean value that specifies whether to stop evaluating promotions down the priority list
+    when the promotion is applied successfully.
+    """
+    can_be_used_with_other_promotions: bool
+    """Boolean value that specifies whether this promotion can be used with other promotions."""
+    currency_code: str
+    """The ISO-4217-based transactional currency code to which the promotion applies OR * for all
+    currencies.
+    """
+    notifications: list[Notification]
+    """Notifications to display on the storefront based on the result of the evaluation for
+    promotion eligibility.
+    """
+    shipping_address: NotRequired[AddressMatcher]
+    schedule: NotRequired[AvailabilityByWeekDay]
+    created_from: CreatedFrom
+    codes: NotRequired[CouponCode]
+    coupon_overrides_other_promotions: NotRequired[CouponOverridesOtherPromotions]
+    coupon_overrides_automatic_when_offering_higher_discounts: NotRequired[
+        CreatePromotionResultCouponOverridesAutomaticWhenOfferingHigherDiscounts
+    ]
+    multiple_codes: NotRequired[CreatePromotionResultMultipleCodes]
+    coupon_type: NotRequired[Literal["SINGLE", "BULK"]]
+    """The type of the coupon promotion, whether it will have single or multiple codes."""
+
+
+CreatePromotionResultMultipleCodes: TypeAlias = "SavedCouponPromotionMultipleCodes"
+"""The ``CreatePromotionResultMultipleCodes`` object."""
 
 
 DeletePromotionsParams = TypedDict(
@@ -1219,15 +1387,70 @@ DeletePromotionsParams = TypedDict(
 """Query parameters of ``deletePromotions``."""
 
 
-GetPromotionResult: TypeAlias = "SavedCouponPromotion | SavedAutomaticPromotion"
+GetPromotionResult: TypeAlias = "CreatePromotionResult"
 """Result of ``getPromotion``."""
 
 
-UpdatePromotionBody: TypeAlias = "PatchCouponPromotion | PatchAutomaticPromotion"
-"""Body of ``updatePromotion``."""
+UpdatePromotionBodyCouponOverridesAutomaticWhenOfferingHigherDiscounts: TypeAlias = (
+    "CouponOverridesAutomaticWhenOfferingHigherDiscounts"
+)
+"""Type of ``UpdatePromotionBody['coupon_overrides_automatic_when_offering_higher_discounts']``."""
 
 
-UpdatePromotionResult: TypeAlias = "SavedCouponPromotion | SavedAutomaticPromotion"
+class UpdatePromotionBody(TypedDict, total=False):
+    """Body of ``updatePromotion``."""
+
+    id: int
+    """An auto-generated unique identifier for the discount rule."""
+    redemption_type: Literal["AUTOMATIC", "COUPON"]
+    """A read-only field indicating the type of promotion."""
+    name: str
+    """An internal name for this rule that the merchant can refer to."""
+    display_name: str
+    """Customer-facing name for this rule, that the merchant want to display to customers."""
+    channels: list[Channel]
+    """Channels that the promotion targets."""
+    customer: Customer
+    rules: list[Rule]
+    """An ordered list of rules to be executed until the first applicable one applies a discount
+    successfully and the rest will be skipped.
+    """
+    current_uses: int
+    """A read-only count of the times this rule has been used by customers."""
+    max_uses: int
+    """The maximum number of times this discount can be used by customers."""
+    status: Literal["ENABLED", "DISABLED", "INVALID"]
+    """Controls whether or not a discount rule can be used by customers."""
+    start_date: str
+    """The date and time when this rule will become active."""
+    end_date: str
+    """The date and time when this rule will expire."""
+    stop: bool
+    """Boolean value that specifies whether to stop evaluating promotions down the priority list
+    when the promotion is applied successfully.
+    """
+    can_be_used_with_other_promotions: bool
+    """Boolean value that specifies whether this promotion can be used with other promotions."""
+    currency_code: str
+    """The ISO-4217-based transactional currency code to which the promotion applies OR * for all
+    currencies.
+    """
+    notifications: list[Notification]
+    """Notifications to display on the storefront based on the result of the evaluation for
+    promotion eligibility.
+    """
+    shipping_address: AddressMatcher
+    schedule: AvailabilityByWeekDay
+    codes: CouponCode
+    coupon_overrides_other_promotions: CouponOverridesOtherPromotions
+    coupon_overrides_automatic_when_offering_higher_discounts: (
+        UpdatePromotionBodyCouponOverridesAutomaticWhenOfferingHigherDiscounts
+    )
+    coupon_type: Literal["SINGLE", "BULK"]
+    """The type of the coupon promotion, whether it will have single or multiple codes."""
+
+
+UpdatePromotionResult: TypeAlias = "CreatePromotionResult"
 """Result of ``updatePromotion``."""
 
 

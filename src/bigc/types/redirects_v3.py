@@ -54,7 +54,7 @@ class T301RedirectUpsert(TypedDict):
 
 
 class RedirectTo(TypedDict, total=False):
-    """RedirectTo"""
+    """The ``RedirectTo`` schema."""
 
     type: Literal["product", "brand", "category", "page", "post", "url"]
     entity_id: int
@@ -151,15 +151,9 @@ class BaseError(TypedDict, total=False):
     instance: str
 
 
-class ErrorResponse(TypedDict, total=False):
+class ErrorResponse(BaseError, total=False):
     """Error payload for the BigCommerce API."""
 
-    status: int
-    """The HTTP status code."""
-    title: str
-    """The error title describing the particular error."""
-    type: str
-    instance: str
     errors: DetailedErrors
 
 
@@ -240,7 +234,5 @@ class CreateRedirectImportJobBody(TypedDict):
     """A CSV file containing a list of Redirects to be imported."""
 
 
-class CreateRedirectImportJobResult(TypedDict, total=False):
-    """Result of ``createRedirectImportJob``."""
-
-    id: str
+CreateRedirectImportJobResult: TypeAlias = "CreateRedirectExportJobResult"
+"""Result of ``createRedirectImportJob``."""

@@ -11,8 +11,6 @@ if TYPE_CHECKING:
     from collections.abc import Collection
     from typing import Any, Literal
 
-    from typing_extensions import Required
-
 
 class CollectionMeta(TypedDict, total=False):
     """Data about the response, including pagination and collection totals."""
@@ -70,15 +68,8 @@ class Pagination(TypedDict, total=False):
     """Pagination links for the previous and next parts of the whole collection."""
 
 
-class PaginationLinks(TypedDict, total=False):
-    """Pagination links for the previous and next parts of the whole collection."""
-
-    previous: str
-    """Link to the previous page returned in the response."""
-    current: str
-    """Link to the current page returned in the response."""
-    next: str
-    """Link to the next page returned in the response."""
+PaginationLinks: TypeAlias = "CollectionMetaPaginationLinks"
+"""Pagination links for the previous and next parts of the whole collection."""
 
 
 Meta: TypeAlias = "dict[str, Any]"
@@ -95,7 +86,6 @@ class ErrorResponse(TypedDict, total=False):
     type: str
     instance: str
     errors: dict[str, Any]
-    """DetailedErrors"""
 
 
 class BaseError(TypedDict, total=False):
@@ -110,7 +100,7 @@ class BaseError(TypedDict, total=False):
 
 
 DetailedErrors: TypeAlias = "dict[str, Any]"
-"""DetailedErrors"""
+"""The ``DetailedErrors`` schema."""
 
 
 class NotFound(TypedDict, total=False):
@@ -133,140 +123,6 @@ class NoContent(TypedDict, total=False):
     """The error title describing the situation."""
     type: str
     instance: str
-
-
-class ScriptFull(TypedDict, total=False):
-    """Script properties common to `post`, `put`, and `get` requests."""
-
-    name: str
-    """The user-friendly name."""
-    uuid: str
-    """The primary identifier."""
-    date_created: str
-    """The date on which this object was initially created."""
-    date_modified: str
-    """The date on which this object was last updated."""
-    description: str
-    """The user-friendly description."""
-    html: str
-    """An HTML string containing exactly one `script` tag."""
-    src: str
-    """The `src` attribute of the script to load."""
-    auto_uninstall: bool
-    """It will enable automatic cleanup of the script when the single click app is uninstalled or
-    OAuth token is revoked.
-    """
-    load_method: Literal["default", "async", "defer"]
-    """The load method to use for the script."""
-    location: Literal["head", "footer"]
-    """Where on the page to place the script."""
-    visibility: Literal["storefront", "all_pages", "checkout", "order_confirmation"]
-    """Which set of pages the script should load on."""
-    kind: Literal["src", "script_tag"]
-    """What type of script this is."""
-    api_client_id: str
-    """The client id of the API user that created this script, or blank if created by other
-    means.
-    """
-    consent_category: Literal["essential", "functional", "analytics", "targeting"]
-    """Consent category for GDPR and CCPA compliance."""
-    enabled: bool
-    """Whether the script is enabled or disabled on the storefront."""
-    channel_id: int
-    integrity_hashes: list[str]
-    """Array of Subresource integrity (SRI) hashes for external SRC scripts that lets browsers
-    validate the contents of the script.
-    """
-
-
-class ScriptPost(TypedDict, total=False):
-    """Script properties common to `post`, `put`, and `get` requests."""
-
-    name: Required[str]
-    """The user-friendly name."""
-    description: str
-    """The user-friendly description."""
-    html: str
-    """An HTML string containing exactly one `script` tag."""
-    src: str
-    """The `src` attribute of the script to load."""
-    auto_uninstall: bool
-    """It will enable automatic cleanup of the script when the single click app is uninstalled or
-    OAuth token is revoked.
-    """
-    load_method: Literal["default", "async", "defer"]
-    """The load method to use for the script."""
-    location: Literal["head", "footer"]
-    """Where on the page to place the script."""
-    visibility: Literal["storefront", "all_pages", "checkout", "order_confirmation"]
-    """Which set of pages the script should load on."""
-    kind: Literal["src", "script_tag"]
-    """What type of script this is."""
-    api_client_id: str
-    """The client id of the API user that created this script, or blank if created by other
-    means.
-    """
-    consent_category: Literal["essential", "functional", "analytics", "targeting"]
-    """Consent category for GDPR and CCPA compliance."""
-    enabled: bool
-    """Whether the script is enabled or disabled on the storefront."""
-    channel_id: int
-    integrity_hashes: list[str]
-    """Array of Subresource integrity (SRI) hashes for external SRC scripts that lets browsers
-    validate the contents of the script.
-    """
-
-
-class ScriptPut(TypedDict, total=False):
-    """Script properties common to `post`, `put`, and `get` requests."""
-
-    name: str
-    """The user-friendly name."""
-    description: str
-    """The user-friendly description."""
-    html: str
-    """An HTML string containing exactly one `script` tag."""
-    src: str
-    """The `src` attribute of the script to load."""
-    auto_uninstall: bool
-    """It will enable automatic cleanup of the script when the single click app is uninstalled or
-    OAuth token is revoked.
-    """
-    load_method: Literal["default", "async", "defer"]
-    """The load method to use for the script."""
-    location: Literal["head", "footer"]
-    """Where on the page to place the script."""
-    visibility: Literal["storefront", "all_pages", "checkout", "order_confirmation"]
-    """Which set of pages the script should load on."""
-    kind: Literal["src", "script_tag"]
-    """What type of script this is."""
-    api_client_id: str
-    """The client id of the API user that created this script, or blank if created by other
-    means.
-    """
-    consent_category: Literal["essential", "functional", "analytics", "targeting"]
-    """Consent category for GDPR and CCPA compliance."""
-    enabled: bool
-    """Whether the script is enabled or disabled on the storefront."""
-    channel_id: int
-    integrity_hashes: list[str]
-    """Array of Subresource integrity (SRI) hashes for external SRC scripts that lets browsers
-    validate the contents of the script.
-    """
-
-
-class ScriptResponse(TypedDict, total=False):
-    """For a list of all locations visit Scripts Visibility."""
-
-    data: ScriptFull
-    meta: Meta
-
-
-class ScriptResponseCollection(TypedDict, total=False):
-    """For a list of all locations visit Scripts Visibility."""
-
-    data: list[ScriptFull]
-    meta: CollectionMeta
 
 
 class ScriptBase(TypedDict, total=False):
@@ -303,6 +159,47 @@ class ScriptBase(TypedDict, total=False):
     """Array of Subresource integrity (SRI) hashes for external SRC scripts that lets browsers
     validate the contents of the script.
     """
+
+
+class ScriptFull(ScriptBase, total=False):
+    """Script properties common to `post`, `put`, and `get` requests."""
+
+    name: str
+    """The user-friendly name."""
+    uuid: str
+    """The primary identifier."""
+    date_created: str
+    """The date on which this object was initially created."""
+    date_modified: str
+    """The date on which this object was last updated."""
+
+
+class ScriptPost(ScriptBase):
+    """Script properties common to `post`, `put`, and `get` requests."""
+
+    name: str
+    """The user-friendly name."""
+
+
+class ScriptPut(ScriptBase, total=False):
+    """Script properties common to `post`, `put`, and `get` requests."""
+
+    name: str
+    """The user-friendly name."""
+
+
+class ScriptResponse(TypedDict, total=False):
+    """For a list of all locations visit Scripts Visibility."""
+
+    data: ScriptFull
+    meta: Meta
+
+
+class ScriptResponseCollection(TypedDict, total=False):
+    """For a list of all locations visit Scripts Visibility."""
+
+    data: list[ScriptFull]
+    meta: CollectionMeta
 
 
 GetScriptsParams = TypedDict(

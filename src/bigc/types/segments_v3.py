@@ -87,22 +87,6 @@ class CollectionMeta(TypedDict, total=False):
     pagination: Pagination
 
 
-class ErrorResponse(TypedDict, total=False):
-    """Error payload for the BigCommerce API."""
-
-    status: int
-    """The HTTP status code."""
-    title: str
-    """The error title describing the particular error."""
-    type: str
-    instance: str
-    errors: DetailedErrors
-
-
-DetailedErrors: TypeAlias = "dict[str, str]"
-"""The ``DetailedErrors`` schema."""
-
-
 class BaseError(TypedDict, total=False):
     """Error payload for the BigCommerce API."""
 
@@ -112,6 +96,16 @@ class BaseError(TypedDict, total=False):
     """The error title describing the particular error."""
     type: str
     instance: str
+
+
+class ErrorResponse(BaseError, total=False):
+    """Error payload for the BigCommerce API."""
+
+    errors: DetailedErrors
+
+
+DetailedErrors: TypeAlias = "dict[str, str]"
+"""The ``DetailedErrors`` schema."""
 
 
 class SegmentCollectionResponse(TypedDict, total=False):

@@ -25,7 +25,7 @@ class CustomsInformationRequest(TypedDict):
     """Description that provides information for customs to identify and verify the shapes,
     physical characteristics, and packaging of each shipment.
     """
-    international_shipping: Literal[True, False]
+    international_shipping: bool
     """Flag to determine whether this product will be shipped internationally."""
     hs_codes: HarmonizedSystemCodes
 
@@ -79,7 +79,7 @@ class CustomsInformation(TypedDict, total=False):
     """Description that provides information for customs to identify and verify shapes physical
     characteristics and packaging of each shipment.
     """
-    international_shipping: Literal[True, False]
+    international_shipping: bool
     """Flag to determine whether this product will be shipped internationally."""
     hs_codes: HarmonizedSystemCodes
     created_at: str
@@ -122,7 +122,7 @@ class MetaCollectionPaginationLinks(TypedDict, total=False):
 
 
 ErrorFull: TypeAlias = "dict[str, Any]"
-"""Error"""
+"""The ``error_Full`` schema."""
 
 
 GetCustomsInformationParams = TypedDict(

@@ -13,11 +13,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
 
-class BlogPostFull(TypedDict, total=False):
+class BlogPostBaseRes(TypedDict, total=False):
     """blog post base response"""
 
-    id: int
-    """ID of this blog post."""
     title: str
     """Title of this blog post."""
     url: str
@@ -53,8 +51,15 @@ class PublishedDate(TypedDict, total=False):
     timezone: str
 
 
+class BlogPostFull(BlogPostBaseRes, total=False):
+    """blog post base response"""
+
+    id: int
+    """ID of this blog post."""
+
+
 class Addresses(TypedDict, total=False):
-    """addresses"""
+    """The ``addresses`` schema."""
 
     url: str
     """Full URL of where the resource is located."""
@@ -63,7 +68,7 @@ class Addresses(TypedDict, total=False):
 
 
 class FormField(TypedDict, total=False):
-    """formField"""
+    """The ``formField`` schema."""
 
     name: str
     """Name of the form field"""
@@ -71,11 +76,9 @@ class FormField(TypedDict, total=False):
     """Value of the form field"""
 
 
-class PageFull(TypedDict, total=False):
-    """page_Base_Res"""
+class PageBaseRes(TypedDict, total=False):
+    """The ``page_Base_Res`` schema."""
 
-    id: int
-    """ID of the page."""
     channel_id: float
     """Channel ID."""
     name: str
@@ -97,8 +100,8 @@ class PageFull(TypedDict, total=False):
     meta_keywords: str
     """Comma-separated list of SEO-relevant keywords to include in the page's `` element."""
     type: Literal["page", "contact_form", "raw", "link"]
-    """page`: free-text page `link`: link to another web address `contact_form`: When the store's
-    contact form is used
+    """`page`: free-text page `link`: link to another web address `contact_form`: When the
+    store's contact form is used
     """
     contact_fields: str
     """Where the page's type is a contact form - object whose members are the fields enabled (in
@@ -129,8 +132,15 @@ class PageFull(TypedDict, total=False):
     """If page type is `link`, this field is returned."""
 
 
+class PageFull(PageBaseRes, total=False):
+    """The ``page_Full`` schema."""
+
+    id: int
+    """ID of the page."""
+
+
 class Redirect(TypedDict, total=False):
-    """redirect"""
+    """The ``redirect`` schema."""
 
     id: int
     """Numeric ID of the redirect."""
@@ -142,7 +152,7 @@ class Redirect(TypedDict, total=False):
 
 
 class Forward(TypedDict, total=False):
-    """forward"""
+    """The ``forward`` schema."""
 
     type: str
     """The type of redirect."""
@@ -151,7 +161,7 @@ class Forward(TypedDict, total=False):
 
 
 class CustomerFull(TypedDict, total=False):
-    """customer_Full"""
+    """The ``customer_Full`` schema."""
 
     id: int
     """Unique numeric ID of this customer."""
@@ -207,7 +217,7 @@ class CustomerFullAuthentication(TypedDict, total=False):
 
 
 class CategoryAccessLevel(TypedDict, total=False):
-    """categoryAccessLevel"""
+    """The ``categoryAccessLevel`` schema."""
 
     type: Literal["all", "specific", "none"]
     """+ `all` - Customers can access all categories + `specific` - Customers can access a
@@ -219,7 +229,7 @@ class CategoryAccessLevel(TypedDict, total=False):
 
 
 class TimeZone(TypedDict, total=False):
-    """timeZone"""
+    """The ``timeZone`` schema."""
 
     name: str
     """A string identifying the time zone, in the format: `/`."""
@@ -237,7 +247,7 @@ class TimeZone(TypedDict, total=False):
 
 
 class DateFormat(TypedDict, total=False):
-    """dateFormat"""
+    """The ``dateFormat`` schema."""
 
     display: str
     """A string that defines dates' display formats, in the pattern: M jS Y"""
@@ -250,13 +260,13 @@ class DateFormat(TypedDict, total=False):
 
 
 class CountResponse(TypedDict, total=False):
-    """count_Response"""
+    """The ``count_Response`` schema."""
 
     count: float
 
 
 BlogTags: TypeAlias = "list[BlogTagsItem]"
-"""blogTags"""
+"""The ``blogTags`` schema."""
 
 
 class BlogTagsItem(TypedDict, total=False):
@@ -291,7 +301,7 @@ class BlogPostBasePost(TypedDict, total=False):
 
 
 class BlogPostBase(TypedDict, total=False):
-    """blogPost_Base"""
+    """The ``blogPost_Base`` schema."""
 
     title: Required[str]
     """Title of this blog post."""
@@ -320,36 +330,6 @@ class BlogPostBase(TypedDict, total=False):
     """Local path to a thumbnail uploaded to `/product_images/` using WebDAV."""
 
 
-class BlogPostBaseRes(TypedDict, total=False):
-    """blog post base response"""
-
-    title: str
-    """Title of this blog post."""
-    url: str
-    """URL for the public blog post."""
-    preview_url: str
-    """URL to preview the blog post."""
-    body: str
-    """Text body of the blog post."""
-    tags: list[str]
-    """Tags to characterize the blog post."""
-    summary: str
-    """Summary of the blog post."""
-    is_published: bool
-    """Whether the blog post is published."""
-    published_date: PublishedDate
-    published_date_iso8601: str
-    """Published date in `ISO 8601` format."""
-    meta_description: str | None
-    """Description text for this blog post's `` element."""
-    meta_keywords: str | None
-    """Keywords for this blog post's `` element."""
-    author: str | None
-    """Name of the blog post's author."""
-    thumbnail_path: str | None
-    """Local path to a thumbnail uploaded to `/product_images/` using WebDAV."""
-
-
 class Authentication(TypedDict, total=False):
     """Not returned in any responses, but accepts up to two fields allowing you to set the
     customer's password.
@@ -361,7 +341,7 @@ class Authentication(TypedDict, total=False):
 
 
 class PageBase(TypedDict, total=False):
-    """page_Base"""
+    """The ``page_Base`` schema."""
 
     channel_id: float
     """channel ID"""
@@ -380,8 +360,8 @@ class PageBase(TypedDict, total=False):
     meta_keywords: str
     """Comma-separated list of SEO-relevant keywords to include in the page's `` element."""
     type: Required[Literal["page", "contact_form", "raw", "link"]]
-    """page`: free-text page `link`: link to another web address `contact_form`: When the store's
-    contact form is used
+    """`page`: free-text page `link`: link to another web address `contact_form`: When the
+    store's contact form is used
     """
     meta_description: str
     """Description contained within this page's `` element."""
@@ -414,62 +394,6 @@ class PageBase(TypedDict, total=False):
     link: str
     """If page type is `link` this field is returned."""
     content_type: Literal["application/json", "text/javascript", "text/html"]
-
-
-class PageBaseRes(TypedDict, total=False):
-    """page_Base_Res"""
-
-    channel_id: float
-    """Channel ID."""
-    name: str
-    """Page name, as displayed on the storefront."""
-    meta_title: str
-    """Text specified for this page's `` element."""
-    email: str
-    """Where the page's type is a contact form, the email address that receives messages sent
-    using the form.
-    """
-    body: str
-    """HTML or variable that populates this page's `` element, in default/desktop view."""
-    is_visible: bool
-    """If true, this page appears in the storefront navigation menu."""
-    parent_id: int
-    """ID of any parent Web page."""
-    sort_order: int
-    """Order in which this page should display on the storefront."""
-    meta_keywords: str
-    """Comma-separated list of SEO-relevant keywords to include in the page's `` element."""
-    type: Literal["page", "contact_form", "raw", "link"]
-    """page`: free-text page `link`: link to another web address `contact_form`: When the store's
-    contact form is used
-    """
-    contact_fields: str
-    """Where the page's type is a contact form - object whose members are the fields enabled (in
-    the control panel) for storefront display.
-    """
-    meta_description: str
-    """Description contained within this page's `` element."""
-    is_homepage: bool
-    """If true, this page is the storefront's home page."""
-    layout_file: str
-    """Layout template for this page."""
-    is_customers_only: bool
-    """If true, this page is for customers only."""
-    search_keywords: str
-    """Comma-separated list of keywords that shoppers can use to locate this page when searching
-    the store.
-    """
-    has_mobile_version: bool
-    """If true, this page has a mobile version."""
-    mobile_body: str
-    """HTML to use for this page's body when viewed in the mobile template (deprecated -
-    Blueprint only).
-    """
-    content_type: Literal["application/json", "text/javascript", "text/html"]
-    url: str
-    """Relative URL on the storefront for this page."""
-    link: str
-    """If page type is `link`, this field is returned."""
 
 
 class GetBlogPostsParams(TypedDict, total=False):

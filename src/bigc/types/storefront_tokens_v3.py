@@ -10,30 +10,32 @@ from typing import TYPE_CHECKING, TypeAlias, TypedDict
 if TYPE_CHECKING:
     from typing import Any, Literal
 
-    from typing_extensions import Required
 
+class Channels(TypedDict, total=False):
+    """The ``Channels`` schema."""
 
-class TokenPostImpersonation(TypedDict, total=False):
-    """channel_ids"""
-
-    expires_at: Required[int]
-    """Unix timestamp (UTC time) defining when the token should expire."""
     channel_ids: list[int]
     """A list of channel IDs that are valid for the requested token."""
+
+
+class Channel(TypedDict, total=False):
+    """The ``Channel`` schema."""
+
     channel_id: int
     """Channel ID that is valid for the requested token."""
 
 
-class TokenPostPrivate(TypedDict, total=False):
-    """channel_ids"""
+class TokenPostImpersonation(Channels, Channel):
+    """The ``TokenPostImpersonation`` schema."""
 
-    expires_at: Required[int]
+    expires_at: int
     """Unix timestamp (UTC time) defining when the token should expire."""
-    channel_ids: list[int]
-    """A list of channel IDs that are valid for the requested token."""
-    channel_id: int
-    """Channel ID that is valid for the requested token."""
-    scopes: Required[list[Literal["Unauthenticated", "Customer", "B2B"]]]
+
+
+class TokenPostPrivate(TokenPostImpersonation):
+    """The ``TokenPostPrivate`` schema."""
+
+    scopes: list[Literal["Unauthenticated", "Customer", "B2B"]]
     """Access scope identifiers."""
 
 
@@ -59,35 +61,6 @@ class TokenBase(TypedDict, total=False):
     """JWT Token for accessing the Storefront API"""
 
 
-class Channel(TypedDict, total=False):
-    """channel_id"""
-
-    channel_id: int
-    """Channel ID that is valid for the requested token."""
-
-
-class Channels(TypedDict, total=False):
-    """channel_ids"""
-
-    channel_ids: list[int]
-    """A list of channel IDs that are valid for the requested token."""
-
-
-class ErrorResponse(TypedDict, total=False):
-    """Error payload for the BigCommerce API."""
-
-    status: int
-    """The HTTP status code."""
-    title: str
-    """The error title describing the particular error."""
-    type: str
-    errors: DetailedErrors
-
-
-DetailedErrors: TypeAlias = "dict[str, str]"
-"""The ``DetailedErrors`` schema."""
-
-
 class BaseError(TypedDict, total=False):
     """Error payload for the BigCommerce API."""
 
@@ -98,14 +71,15 @@ class BaseError(TypedDict, total=False):
     type: str
 
 
-class CreateTokenBody(TypedDict, total=False):
-    """Body of ``createToken``."""
+class ErrorResponse(BaseError, total=False):
+    """Error payload for the BigCommerce API."""
 
-    allowed_cors_origins: list[str]
-    """List of allowed domains for Cross-Origin Request Sharing."""
-    expires_at: Required[int]
-    """Unix timestamp (UTC time) defining when the token should expire."""
-    channel_ids: list[int]
-    """A list of channel IDs that are valid for the requested token."""
-    channel_id: int
-    """Channel ID that is valid for the requested token."""
+    errors: DetailedErrors
+
+
+DetailedErrors: TypeAlias = "dict[str, str]"
+"""The ``DetailedErrors`` schema."""
+
+
+class CreateTokenBody(TokenPostSimple, TokenPostImpersonation):
+    """Body of ``createToken``."""

@@ -79,42 +79,12 @@ class Subscriber(TypedDict, total=False):
     """The date of which the subscriber was created."""
 
 
-class SubscriberPost(TypedDict, total=False):
+class SubscriberPost(SubscriberBase):
     """Common Subscriber properties."""
 
-    email: str
-    """The email of the subscriber."""
-    first_name: str
-    """The first name of the subscriber."""
-    last_name: str
-    """The last name of the subscriber."""
-    source: str
-    """The source of the subscriber."""
-    order_id: int | None
-    """The ID of the source order, if source was an order."""
-    channel_id: int
-    """The channel ID where the subscriber was created."""
-    consents: list[Literal["marketing_newsletter", "abandoned_cart"]]
-    """Shows the active subscriptions a shopper may have."""
 
-
-class SubscriberPut(TypedDict, total=False):
+class SubscriberPut(SubscriberBase):
     """Common Subscriber properties."""
-
-    email: str
-    """The email of the subscriber."""
-    first_name: str
-    """The first name of the subscriber."""
-    last_name: str
-    """The last name of the subscriber."""
-    source: str
-    """The source of the subscriber."""
-    order_id: int | None
-    """The ID of the source order, if source was an order."""
-    channel_id: int
-    """The channel ID where the subscriber was created."""
-    consents: list[Literal["marketing_newsletter", "abandoned_cart"]]
-    """Shows the active subscriptions a shopper may have."""
 
 
 class CollectionMeta(TypedDict, total=False):
@@ -173,15 +143,8 @@ class Pagination(TypedDict, total=False):
     """Pagination links for the previous and next parts of the whole collection."""
 
 
-class PaginationLinks(TypedDict, total=False):
-    """Pagination links for the previous and next parts of the whole collection."""
-
-    previous: str
-    """Link to the previous page returned in the response."""
-    current: str
-    """Link to the current page returned in the response."""
-    next: str
-    """Link to the next page returned in the response."""
+PaginationLinks: TypeAlias = "CollectionMetaPaginationLinks"
+"""Pagination links for the previous and next parts of the whole collection."""
 
 
 OpenMeta: TypeAlias = "dict[str, Any]"

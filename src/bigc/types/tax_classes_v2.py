@@ -9,7 +9,7 @@ from typing import TypedDict
 
 
 class TaxClassFull(TypedDict, total=False):
-    """taxClass_Full"""
+    """The ``taxClass_Full`` schema."""
 
     id: str
     """The unique numerical ID of the tax class."""

@@ -86,42 +86,14 @@ class TaxZonePUT(TypedDict, total=False):
     """
 
 
-class TaxZonePUTPriceDisplaySettings(TypedDict, total=False):
-    """Settings that describe how a store displays prices to shoppers matched with this tax zone."""
-
-    show_inclusive: bool
-    """Indicates whether to show prices as tax inclusive or tax exclusive to shoppers matched
-    with this tax zone.
-    """
-    show_both_on_detail_view: bool
-    """Indicates whether to show both tax inclusive and tax exclusive prices when viewing product
-    detail; for example, on product pages.
-    """
-    show_both_on_list_view: bool
-    """Indicates whether to show both tax inclusive and tax exclusive prices when viewing a list
-    of products; for example, on category and brand pages.
-    """
+TaxZonePUTPriceDisplaySettings: TypeAlias = "TaxZonePriceDisplaySettings"
+"""Settings that describe how a store displays prices to shoppers matched with this tax zone."""
 
 
-class TaxZonePUTShopperTargetSettings(TypedDict, total=False):
-    """Settings that describe which shoppers match this tax zone and help determine the most
-    appropriate target for a shopper.
-    """
-
-    locations: list[TaxZonePUTShopperTargetSettingsLocationsItem]
-    """A tax zone may target shoppers in one or more locations."""
-    customer_groups: list[int]
-    """One or more customer groups that a tax zone targets."""
-
-
-class TaxZonePUTShopperTargetSettingsLocationsItem(TypedDict, total=False):
-    """The ``TaxZonePUTShopperTargetSettingsLocationsItem`` object."""
-
-    country_code: str
-    """Two-letter ISO 3166-1 country code"""
-    subdivision_codes: list[str]
-    """Three-letter ISO 3166-2 subdivision code"""
-    postal_codes: list[str]
+TaxZonePUTShopperTargetSettings: TypeAlias = "TaxZoneShopperTargetSettings"
+"""Settings that describe which shoppers match this tax zone and help determine the most
+appropriate target for a shopper.
+"""
 
 
 class TaxZonePOST(TypedDict, total=False):
@@ -167,14 +139,10 @@ class TaxZonePOSTShopperTargetSettings(TypedDict, total=False):
     """One or more customer groups that a tax zone targets."""
 
 
-class TaxZonePOSTShopperTargetSettingsLocationsItem(TypedDict, total=False):
-    """The ``TaxZonePOSTShopperTargetSettingsLocationsItem`` object."""
-
-    country_code: str
-    """Two-letter ISO 3166-1 country code"""
-    subdivision_codes: list[str]
-    """Three-letter ISO 3166-2 subdivision code"""
-    postal_codes: list[str]
+TaxZonePOSTShopperTargetSettingsLocationsItem: TypeAlias = (
+    "TaxZoneShopperTargetSettingsLocationsItem"
+)
+"""The ``TaxZonePOSTShopperTargetSettingsLocationsItem`` object."""
 
 
 class TaxRate(TypedDict, total=False):
@@ -220,13 +188,8 @@ class TaxRatePUT(TypedDict, total=False):
     """ID of an associated tax zone."""
 
 
-class TaxRatePUTClassRatesItem(TypedDict, total=False):
-    """The ``TaxRatePUTClassRatesItem`` object."""
-
-    rate: float
-    """The tax rate that you apply to the items in a tax class."""
-    tax_class_id: int
-    """ID of a tax class."""
+TaxRatePUTClassRatesItem: TypeAlias = "TaxRateClassRatesItem"
+"""The ``TaxRatePUTClassRatesItem`` object."""
 
 
 class TaxRatePOST(TypedDict):
@@ -254,7 +217,7 @@ class TaxRatePOSTClassRatesItem(TypedDict):
 
 
 class Meta(TypedDict, total=False):
-    """Meta"""
+    """The ``Meta`` schema."""
 
     pagination: MetaPagination
 

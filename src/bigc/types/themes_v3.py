@@ -197,17 +197,8 @@ class ThemesCollectionResponseDataItem(TypedDict, total=False):
     """The date-time of the last theme update."""
 
 
-class ThemesCollectionResponseDataItemVariationsItem(TypedDict, total=False):
-    """A variation."""
-
-    description: str
-    """The description."""
-    external_id: str
-    """The external identifier."""
-    name: str
-    """The name."""
-    uuid: str
-    """The identifier."""
+ThemesCollectionResponseDataItemVariationsItem: TypeAlias = "ThemeVariationsItem"
+"""A variation."""
 
 
 class ThemeResponse(TypedDict, total=False):
@@ -244,22 +235,12 @@ class JobResponseData(TypedDict, total=False):
     """The warnings."""
 
 
-class JobResponseDataErrorsItem(TypedDict, total=False):
-    """The ``JobResponseDataErrorsItem`` object."""
-
-    error: str
-    """The error."""
-    message: str
-    """The message."""
+JobResponseDataErrorsItem: TypeAlias = "JobErrorsItem"
+"""The ``JobResponseDataErrorsItem`` object."""
 
 
-class JobResponseDataWarningsItem(TypedDict, total=False):
-    """The ``JobResponseDataWarningsItem`` object."""
-
-    message: str
-    """The message."""
-    warning: str
-    """The warning."""
+JobResponseDataWarningsItem: TypeAlias = "JobWarningsItem"
+"""The ``JobResponseDataWarningsItem`` object."""
 
 
 OpenMeta: TypeAlias = "dict[str, Any]"
@@ -307,21 +288,8 @@ class ThemeConfigurationWrite(TypedDict, total=False):
     """
 
 
-class GetStoreThemesResult(TypedDict, total=False):
-    """Result of ``getStoreThemes``."""
-
-    variations: list[ThemesCollectionResponseDataItemVariationsItem]
-    """The variations."""
-    uuid: str
-    """The identifier."""
-    name: str
-    """The theme name identifier."""
-    is_private: bool
-    """Flag to identify private themes."""
-    is_active: bool
-    """Indicates whether this theme is active on the storefront."""
-    updated_at: str
-    """The date-time of the last theme update."""
+GetStoreThemesResult: TypeAlias = "ThemesCollectionResponseDataItem"
+"""Result of ``getStoreThemes``."""
 
 
 class UploadStoreThemeBody(TypedDict):
@@ -338,23 +306,8 @@ class ActivateStoreThemeParams(TypedDict, total=False):
     """The ID for the channel where you want to activate the theme."""
 
 
-class GetStoreThemeJobResult(TypedDict, total=False):
-    """Result of ``getStoreThemeJob``."""
-
-    errors: list[JobResponseDataErrorsItem]
-    """The errors."""
-    id: str
-    """The identifier."""
-    percent_complete: float
-    """The percent complete."""
-    result: dict[str, Any]
-    """The result."""
-    status: Literal["COMPLETED", "QUEUED", "WORKING", "FAILED"]
-    """The status."""
-    time: str
-    """The time."""
-    warnings: list[JobResponseDataWarningsItem]
-    """The warnings."""
+GetStoreThemeJobResult: TypeAlias = "JobResponseData"
+"""Result of ``getStoreThemeJob``."""
 
 
 GetThemeConfigurationParams = TypedDict(

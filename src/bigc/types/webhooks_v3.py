@@ -20,8 +20,8 @@ StoreCartWildcard: TypeAlias = "Any"
 """
 
 
-class StoreCartCreated(TypedDict, total=False):
-    """The ``store_cart_created`` schema."""
+class WebhookCallbackBase(TypedDict, total=False):
+    """The ``webhook_callback_base`` schema."""
 
     created_at: int
     """The time the webhook was created, represented in UNIX epoch time."""
@@ -33,6 +33,11 @@ class StoreCartCreated(TypedDict, total=False):
     """The event registered when the webhook was created."""
     hash: str
     """The payload data encoded in JSON format and then passed through SH1 encryption."""
+
+
+class StoreCartCreated(WebhookCallbackBase, total=False):
+    """The ``store_cart_created`` schema."""
+
     data: StoreCartCreatedData
     """A lightweight description of the event that triggered the webhook."""
 
@@ -46,19 +51,9 @@ class StoreCartCreatedData(TypedDict, total=False):
     """ID of the cart"""
 
 
-class StoreCartUpdated(TypedDict, total=False):
+class StoreCartUpdated(WebhookCallbackBase, total=False):
     """The ``store_cart_updated`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreCartUpdatedData
     """A lightweight description of the event that triggered the webhook."""
 
@@ -72,45 +67,20 @@ class StoreCartUpdatedData(TypedDict, total=False):
     """ID of the cart"""
 
 
-class StoreCartDeleted(TypedDict, total=False):
+class StoreCartDeleted(WebhookCallbackBase, total=False):
     """The ``store_cart_deleted`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreCartDeletedData
     """A lightweight description of the event that triggered the webhook."""
 
 
-class StoreCartDeletedData(TypedDict, total=False):
-    """A lightweight description of the event that triggered the webhook."""
-
-    type: str
-    """can be `cart` or `cart_line_item`"""
-    id: str
-    """ID of the cart"""
+StoreCartDeletedData: TypeAlias = "StoreCartUpdatedData"
+"""A lightweight description of the event that triggered the webhook."""
 
 
-class StoreCartCouponApplied(TypedDict, total=False):
+class StoreCartCouponApplied(WebhookCallbackBase, total=False):
     """The ``store_cart_couponApplied`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreCartCouponAppliedData
     """A lightweight description of the event that triggered the webhook."""
 
@@ -126,19 +96,9 @@ class StoreCartCouponAppliedData(TypedDict, total=False):
     """ID of the coupon"""
 
 
-class StoreCartAbandoned(TypedDict, total=False):
+class StoreCartAbandoned(WebhookCallbackBase, total=False):
     """The ``store_cart_abandoned`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreCartAbandonedData
     """A lightweight description of the event that triggered the webhook."""
 
@@ -154,19 +114,9 @@ class StoreCartAbandonedData(TypedDict, total=False):
     """Use this token to obtain cart data."""
 
 
-class StoreCartConverted(TypedDict, total=False):
+class StoreCartConverted(WebhookCallbackBase, total=False):
     """The ``store_cart_converted`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreCartConvertedData
     """A lightweight description of the event that triggered the webhook."""
 
@@ -182,19 +132,9 @@ class StoreCartConvertedData(TypedDict, total=False):
     """ID of the order created."""
 
 
-class StoreCartLineItemWildcard(TypedDict, total=False):
+class StoreCartLineItemWildcard(WebhookCallbackBase, total=False):
     """The ``store_cart_lineItem_wildcard`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreCartLineItemWildcardData
     """A lightweight description of the event that triggered the webhook."""
 
@@ -210,19 +150,9 @@ class StoreCartLineItemWildcardData(TypedDict, total=False):
     """ID of the cart."""
 
 
-class StoreCartLineItemCreated(TypedDict, total=False):
+class StoreCartLineItemCreated(WebhookCallbackBase, total=False):
     """The ``store_cart_lineItem_created`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreCartLineItemCreatedData
     """A lightweight description of the event that triggered the webhook."""
 
@@ -238,47 +168,20 @@ class StoreCartLineItemCreatedData(TypedDict, total=False):
     """ID of the cart"""
 
 
-class StoreCartLineItemUpdated(TypedDict, total=False):
+class StoreCartLineItemUpdated(WebhookCallbackBase, total=False):
     """The ``store_cart_lineItem_updated`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreCartLineItemUpdatedData
     """A lightweight description of the event that triggered the webhook."""
 
 
-class StoreCartLineItemUpdatedData(TypedDict, total=False):
-    """A lightweight description of the event that triggered the webhook."""
-
-    type: str
-    """can be `cart` or `cart_line_item`"""
-    id: str
-    """ID of the line item"""
-    cartId: str
-    """ID of the cart"""
+StoreCartLineItemUpdatedData: TypeAlias = "StoreCartLineItemCreatedData"
+"""A lightweight description of the event that triggered the webhook."""
 
 
-class StoreCartLineItemDeleted(TypedDict, total=False):
+class StoreCartLineItemDeleted(WebhookCallbackBase, total=False):
     """The ``store_cart_lineItem_deleted`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreCartLineItemDeletedData
     """A lightweight description of the event that triggered the webhook."""
 
@@ -298,24 +201,14 @@ StoreCategoryWildcard: TypeAlias = "Any"
 """Fires for all `store/category` events."""
 
 
-class StoreCategoryCreated(TypedDict, total=False):
-    """The ``store_category_created`` schema."""
+class CallbackCategoryData(TypedDict, total=False):
+    """A lightweight description of the event that triggered the webhook."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
-    data: StoreCategoryCreatedData
+    data: CallbackCategoryDataData
     """A lightweight description of the event that triggered the webhook."""
 
 
-class StoreCategoryCreatedData(TypedDict, total=False):
+class CallbackCategoryDataData(TypedDict, total=False):
     """A lightweight description of the event that triggered the webhook."""
 
     type: str
@@ -324,19 +217,13 @@ class StoreCategoryCreatedData(TypedDict, total=False):
     """ID of the category."""
 
 
-class StoreCategoryUpdated(TypedDict, total=False):
+class StoreCategoryCreated(WebhookCallbackBase, CallbackCategoryData):
+    """The ``store_category_created`` schema."""
+
+
+class StoreCategoryUpdated(WebhookCallbackBase, total=False):
     """The ``store_category_updated`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreCategoryUpdatedData
     """A lightweight description of the event that triggered the webhook."""
 
@@ -350,19 +237,9 @@ class StoreCategoryUpdatedData(TypedDict, total=False):
     """ID of the category"""
 
 
-class StoreCategoryDeleted(TypedDict, total=False):
+class StoreCategoryDeleted(WebhookCallbackBase, total=False):
     """The ``store_category_deleted`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreCategoryDeletedData
     """A lightweight description of the event that triggered the webhook."""
 
@@ -380,19 +257,9 @@ StoreChannelWildcard: TypeAlias = "Any"
 """Fires for all `store/channel` events."""
 
 
-class StoreChannelCreated(TypedDict, total=False):
+class StoreChannelCreated(WebhookCallbackBase, total=False):
     """The ``store_channel_created`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreChannelCreatedData
     """A lightweight description of the event that triggered the webhook."""
 
@@ -406,49 +273,24 @@ class StoreChannelCreatedData(TypedDict, total=False):
     """ID of the channel"""
 
 
-class StoreChannelUpdated(TypedDict, total=False):
+class StoreChannelUpdated(WebhookCallbackBase, total=False):
     """The ``store_channel_updated`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreChannelUpdatedData
     """A lightweight description of the event that triggered the webhook."""
 
 
-class StoreChannelUpdatedData(TypedDict, total=False):
-    """A lightweight description of the event that triggered the webhook."""
-
-    type: str
-    """The type will always be `channel`."""
-    id: int
-    """ID of the channel"""
+StoreChannelUpdatedData: TypeAlias = "StoreChannelCreatedData"
+"""A lightweight description of the event that triggered the webhook."""
 
 
 StoreCustomerWildcard: TypeAlias = "Any"
 """Fires for all `store/customer` events."""
 
 
-class StoreCustomerCreated(TypedDict, total=False):
+class StoreCustomerCreated(WebhookCallbackBase, total=False):
     """The ``store_customer_created`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreCustomerCreatedData
     """A lightweight description of the event that triggered the webhook."""
 
@@ -462,45 +304,20 @@ class StoreCustomerCreatedData(TypedDict, total=False):
     """ID of the customer"""
 
 
-class StoreCustomerUpdated(TypedDict, total=False):
+class StoreCustomerUpdated(WebhookCallbackBase, total=False):
     """The ``store_customer_updated`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreCustomerUpdatedData
     """A lightweight description of the event that triggered the webhook."""
 
 
-class StoreCustomerUpdatedData(TypedDict, total=False):
-    """A lightweight description of the event that triggered the webhook."""
-
-    type: str
-    """The type will always be `customer`."""
-    id: int
-    """ID of the customer"""
+StoreCustomerUpdatedData: TypeAlias = "StoreCustomerCreatedData"
+"""A lightweight description of the event that triggered the webhook."""
 
 
-class StoreCustomerDeleted(TypedDict, total=False):
+class StoreCustomerDeleted(WebhookCallbackBase, total=False):
     """The ``store_customer_deleted`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreCustomerDeletedData
     """A lightweight description of the event that triggered the webhook."""
 
@@ -514,19 +331,9 @@ class StoreCustomerDeletedData(TypedDict, total=False):
     """ID of the customer."""
 
 
-class StoreCustomerAddressUpdated(TypedDict, total=False):
+class StoreCustomerAddressUpdated(WebhookCallbackBase, total=False):
     """The ``store_customer_address_updated`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreCustomerAddressUpdatedData
     """A lightweight description of the event that triggered the webhook."""
 
@@ -548,87 +355,31 @@ class StoreCustomerAddressUpdatedDataAddress(TypedDict, total=False):
     """ID of the customer."""
 
 
-class StoreCustomerAddressCreated(TypedDict, total=False):
+class StoreCustomerAddressCreated(WebhookCallbackBase, total=False):
     """The ``store_customer_address_created`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreCustomerAddressCreatedData
     """A lightweight description of the event that triggered the webhook."""
 
 
-class StoreCustomerAddressCreatedData(TypedDict, total=False):
-    """A lightweight description of the event that triggered the webhook."""
-
-    type: str
-    """The type will always be `customer`."""
-    id: int
-    """ID of the customer address."""
-    address: StoreCustomerAddressCreatedDataAddress
+StoreCustomerAddressCreatedData: TypeAlias = "StoreCustomerAddressUpdatedData"
+"""A lightweight description of the event that triggered the webhook."""
 
 
-class StoreCustomerAddressCreatedDataAddress(TypedDict, total=False):
-    """The ``StoreCustomerAddressCreatedDataAddress`` object."""
-
-    customer_id: int
-    """ID of the customer."""
-
-
-class StoreCustomerAddressDeleted(TypedDict, total=False):
+class StoreCustomerAddressDeleted(WebhookCallbackBase, total=False):
     """The ``store_customer_address_deleted`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreCustomerAddressDeletedData
     """A lightweight description of the event that triggered the webhook."""
 
 
-class StoreCustomerAddressDeletedData(TypedDict, total=False):
-    """A lightweight description of the event that triggered the webhook."""
-
-    type: str
-    """The type will always be `customer`."""
-    id: int
-    """ID of the customer address."""
-    address: StoreCustomerAddressDeletedDataAddress
+StoreCustomerAddressDeletedData: TypeAlias = "StoreCustomerAddressUpdatedData"
+"""A lightweight description of the event that triggered the webhook."""
 
 
-class StoreCustomerAddressDeletedDataAddress(TypedDict, total=False):
-    """The ``StoreCustomerAddressDeletedDataAddress`` object."""
-
-    customer_id: int
-    """ID of the customer."""
-
-
-class StoreCustomerPaymentInstrumentDefaultUpdated(TypedDict, total=False):
+class StoreCustomerPaymentInstrumentDefaultUpdated(WebhookCallbackBase, total=False):
     """The ``store_customer_payment_instrument_default_updated`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreCustomerPaymentInstrumentDefaultUpdatedData
     """A lightweight description of the event that triggered the webhook."""
 
@@ -646,19 +397,9 @@ StoreOrderWildcard: TypeAlias = "Any"
 """Fires for all `store/order` events."""
 
 
-class StoreOrderCreated(TypedDict, total=False):
+class StoreOrderCreated(WebhookCallbackBase, total=False):
     """The ``store_order_created`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreOrderCreatedData
     """A lightweight description of the event that triggered the webhook."""
 
@@ -672,71 +413,31 @@ class StoreOrderCreatedData(TypedDict, total=False):
     """ID of the order."""
 
 
-class StoreOrderUpdated(TypedDict, total=False):
+class StoreOrderUpdated(WebhookCallbackBase, total=False):
     """The ``store_order_updated`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreOrderUpdatedData
     """A lightweight description of the event that triggered the webhook."""
 
 
-class StoreOrderUpdatedData(TypedDict, total=False):
-    """A lightweight description of the event that triggered the webhook."""
-
-    type: str
-    """The type will always be `order`."""
-    id: int
-    """ID of the order."""
+StoreOrderUpdatedData: TypeAlias = "StoreOrderCreatedData"
+"""A lightweight description of the event that triggered the webhook."""
 
 
-class StoreOrderArchived(TypedDict, total=False):
+class StoreOrderArchived(WebhookCallbackBase, total=False):
     """The ``store_order_archived`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreOrderArchivedData
     """A lightweight description of the event that triggered the webhook."""
 
 
-class StoreOrderArchivedData(TypedDict, total=False):
-    """A lightweight description of the event that triggered the webhook."""
-
-    type: str
-    """The type will always be `order`."""
-    id: int
-    """ID of the order."""
+StoreOrderArchivedData: TypeAlias = "StoreOrderCreatedData"
+"""A lightweight description of the event that triggered the webhook."""
 
 
-class StoreOrderStatusUpdated(TypedDict, total=False):
+class StoreOrderStatusUpdated(WebhookCallbackBase, total=False):
     """The ``store_order_statusUpdated`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreOrderStatusUpdatedData
     """A lightweight description of the event that triggered the webhook."""
 
@@ -760,19 +461,9 @@ class StoreOrderStatusUpdatedDataStatus(TypedDict, total=False):
     """ID of the updated status."""
 
 
-class StoreOrderMessageCreated(TypedDict, total=False):
+class StoreOrderMessageCreated(WebhookCallbackBase, total=False):
     """The ``store_order_message_created`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreOrderMessageCreatedData
     """A lightweight description of the event that triggered the webhook."""
 
@@ -794,19 +485,9 @@ class StoreOrderMessageCreatedDataMessage(TypedDict, total=False):
     """ID of the message on the order."""
 
 
-class StoreOrderRefundCreated(TypedDict, total=False):
+class StoreOrderRefundCreated(WebhookCallbackBase, total=False):
     """The ``store_order_refund_created`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreOrderRefundCreatedData
     """A lightweight description of the event that triggered the webhook."""
 
@@ -832,19 +513,9 @@ StoreProductWildcard: TypeAlias = "Any"
 """Fires for all `store/product` events."""
 
 
-class StoreProductDeleted(TypedDict, total=False):
+class StoreProductDeleted(WebhookCallbackBase, total=False):
     """The ``store_product_deleted`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreProductDeletedData
     """A lightweight description of the event that triggered the webhook."""
 
@@ -858,19 +529,9 @@ class StoreProductDeletedData(TypedDict, total=False):
     """ID of the product."""
 
 
-class StoreProductCreated(TypedDict, total=False):
+class StoreProductCreated(WebhookCallbackBase, total=False):
     """The ``store_product_created`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreProductCreatedData
     """A lightweight description of the event that triggered the webhook."""
 
@@ -884,45 +545,20 @@ class StoreProductCreatedData(TypedDict, total=False):
     """ID of the product."""
 
 
-class StoreProductUpdated(TypedDict, total=False):
+class StoreProductUpdated(WebhookCallbackBase, total=False):
     """The ``store_product_updated`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreProductUpdatedData
     """A lightweight description of the event that triggered the webhook."""
 
 
-class StoreProductUpdatedData(TypedDict, total=False):
-    """A lightweight description of the event that triggered the webhook."""
-
-    type: str
-    """The type ill always be `product`."""
-    id: int
-    """ID of the product."""
+StoreProductUpdatedData: TypeAlias = "StoreProductDeletedData"
+"""A lightweight description of the event that triggered the webhook."""
 
 
-class StoreProductInventoryUpdated(TypedDict, total=False):
+class StoreProductInventoryUpdated(WebhookCallbackBase, total=False):
     """The ``store_product_inventory_updated`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreProductInventoryUpdatedData
     """A lightweight description of the event that triggered the webhook."""
 
@@ -950,19 +586,9 @@ class StoreProductInventoryUpdatedDataInventory(TypedDict, total=False):
     """
 
 
-class StoreProductInventoryOrderUpdated(TypedDict, total=False):
+class StoreProductInventoryOrderUpdated(WebhookCallbackBase, total=False):
     """The ``store_product_inventory_order_updated`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreProductInventoryOrderUpdatedData
     """A lightweight description of the event that triggered the webhook."""
 
@@ -994,19 +620,9 @@ StoreShipmentWildcard: TypeAlias = "Any"
 """Fires for all `store/shipment` events."""
 
 
-class StoreShipmentCreated(TypedDict, total=False):
+class StoreShipmentCreated(WebhookCallbackBase, total=False):
     """The ``store_shipment_created`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreShipmentCreatedData
     """A lightweight description of the event that triggered the webhook."""
 
@@ -1022,79 +638,35 @@ class StoreShipmentCreatedData(TypedDict, total=False):
     """ID of the order."""
 
 
-class StoreShipmentUpdated(TypedDict, total=False):
+class StoreShipmentUpdated(WebhookCallbackBase, total=False):
     """The ``store_shipment_updated`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreShipmentUpdatedData
     """A lightweight description of the event that triggered the webhook."""
 
 
-class StoreShipmentUpdatedData(TypedDict, total=False):
-    """A lightweight description of the event that triggered the webhook."""
-
-    type: str
-    """The type will always be `shipment`."""
-    id: int
-    """ID of the shipment."""
-    orderId: int
-    """ID of the order."""
+StoreShipmentUpdatedData: TypeAlias = "StoreShipmentCreatedData"
+"""A lightweight description of the event that triggered the webhook."""
 
 
-class StoreShipmentDeleted(TypedDict, total=False):
+class StoreShipmentDeleted(WebhookCallbackBase, total=False):
     """The ``store_shipment_deleted`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreShipmentDeletedData
     """A lightweight description of the event that triggered the webhook."""
 
 
-class StoreShipmentDeletedData(TypedDict, total=False):
-    """A lightweight description of the event that triggered the webhook."""
-
-    type: str
-    """The type will always be `shipment`."""
-    id: int
-    """ID of the shipment."""
-    orderId: int
-    """ID of the order."""
+StoreShipmentDeletedData: TypeAlias = "StoreShipmentCreatedData"
+"""A lightweight description of the event that triggered the webhook."""
 
 
 StoreSkuWildcard: TypeAlias = "Any"
 """Fires for all `store/sku` events."""
 
 
-class StoreSkuCreated(TypedDict, total=False):
+class StoreSkuCreated(WebhookCallbackBase, total=False):
     """The ``store_sku_created`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreSkuCreatedData
     """A lightweight description of the event that triggered the webhook."""
 
@@ -1118,91 +690,31 @@ class StoreSkuCreatedDataSku(TypedDict, total=False):
     """ID of the variant."""
 
 
-class StoreSkuUpdated(TypedDict, total=False):
+class StoreSkuUpdated(WebhookCallbackBase, total=False):
     """The ``store_sku_updated`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreSkuUpdatedData
     """A lightweight description of the event that triggered the webhook."""
 
 
-class StoreSkuUpdatedData(TypedDict, total=False):
-    """A lightweight description of the event that triggered the webhook."""
-
-    type: str
-    """The type will always be `"sku"`."""
-    id: int
-    """ID of the SKU."""
-    sku: StoreSkuUpdatedDataSku
+StoreSkuUpdatedData: TypeAlias = "StoreSkuCreatedData"
+"""A lightweight description of the event that triggered the webhook."""
 
 
-class StoreSkuUpdatedDataSku(TypedDict, total=False):
-    """The ``StoreSkuUpdatedDataSku`` object."""
-
-    product_id: int
-    """ID of the product."""
-    variant_id: int
-    """ID of the variant."""
-
-
-class StoreSkuDeleted(TypedDict, total=False):
+class StoreSkuDeleted(WebhookCallbackBase, total=False):
     """The ``store_sku_deleted`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreSkuDeletedData
     """A lightweight description of the event that triggered the webhook."""
 
 
-class StoreSkuDeletedData(TypedDict, total=False):
-    """A lightweight description of the event that triggered the webhook."""
-
-    type: str
-    """The type will always be `"sku"`."""
-    id: int
-    """ID of the SKU."""
-    sku: StoreSkuDeletedDataSku
+StoreSkuDeletedData: TypeAlias = "StoreSkuCreatedData"
+"""A lightweight description of the event that triggered the webhook."""
 
 
-class StoreSkuDeletedDataSku(TypedDict, total=False):
-    """The ``StoreSkuDeletedDataSku`` object."""
-
-    product_id: int
-    """ID of the product."""
-    variant_id: int
-    """ID of the variant."""
-
-
-class StoreSkuInventoryUpdated(TypedDict, total=False):
+class StoreSkuInventoryUpdated(WebhookCallbackBase, total=False):
     """The ``store_sku_inventory_updated`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreSkuInventoryUpdatedData
     """A lightweight description of the event that triggered the webhook."""
 
@@ -1230,59 +742,20 @@ class StoreSkuInventoryUpdatedDataInventory(TypedDict, total=False):
     """ID of the variant."""
 
 
-class StoreSkuInventoryOrderUpdated(TypedDict, total=False):
+class StoreSkuInventoryOrderUpdated(WebhookCallbackBase, total=False):
     """The ``store_sku_inventory_order_updated`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreSkuInventoryOrderUpdatedData
     """A lightweight description of the event that triggered the webhook."""
 
 
-class StoreSkuInventoryOrderUpdatedData(TypedDict, total=False):
-    """A lightweight description of the event that triggered the webhook."""
-
-    type: str
-    """The type will always be `sku`."""
-    id: int
-    """ID of the SKU."""
-    inventory: StoreSkuInventoryOrderUpdatedDataInventory
+StoreSkuInventoryOrderUpdatedData: TypeAlias = "StoreSkuInventoryUpdatedData"
+"""A lightweight description of the event that triggered the webhook."""
 
 
-class StoreSkuInventoryOrderUpdatedDataInventory(TypedDict, total=False):
-    """The ``StoreSkuInventoryOrderUpdatedDataInventory`` object."""
-
-    product_id: int
-    """ID of the product."""
-    method: Literal["absolute", "relative"]
-    """How the inventory was adjusted."""
-    value: int
-    """The number of items that the inventory changed by."""
-    variant_id: int
-    """ID of the variant."""
-
-
-class StoreAppUninstalled(TypedDict, total=False):
+class StoreAppUninstalled(WebhookCallbackBase, total=False):
     """The ``store_app_uninstalled`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreAppUninstalledData
     """A lightweight description of the event that triggered the webhook."""
 
@@ -1294,19 +767,9 @@ class StoreAppUninstalledData(TypedDict, total=False):
     """The type will always be `store`."""
 
 
-class StoreInformationUpdated(TypedDict, total=False):
+class StoreInformationUpdated(WebhookCallbackBase, total=False):
     """The ``store_information_updated`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreInformationUpdatedData
     """A lightweight description of the event that triggered the webhook."""
 
@@ -1321,19 +784,9 @@ StoreSubscriberWildcard: TypeAlias = "Any"
 """Fires for all `store/subscriber` events."""
 
 
-class StoreSubscriberCreated(TypedDict, total=False):
+class StoreSubscriberCreated(WebhookCallbackBase, total=False):
     """The ``store_subscriber_created`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreSubscriberCreatedData
     """A lightweight description of the event that triggered the webhook."""
 
@@ -1347,19 +800,9 @@ class StoreSubscriberCreatedData(TypedDict, total=False):
     """ID of the subscriber"""
 
 
-class StoreSubscriberUpdated(TypedDict, total=False):
+class StoreSubscriberUpdated(WebhookCallbackBase, total=False):
     """The ``store_subscriber_updated`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreSubscriberUpdatedData
     """A lightweight description of the event that triggered the webhook."""
 
@@ -1373,34 +816,19 @@ class StoreSubscriberUpdatedData(TypedDict, total=False):
     """ID of the subscriber."""
 
 
-class StoreSubscriberDeleted(TypedDict, total=False):
+class StoreSubscriberDeleted(WebhookCallbackBase, total=False):
     """The ``store_subscriber_deleted`` schema."""
 
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
     data: StoreSubscriberDeletedData
     """A lightweight description of the event that triggered the webhook."""
 
 
-class StoreSubscriberDeletedData(TypedDict, total=False):
-    """A lightweight description of the event that triggered the webhook."""
-
-    type: str
-    """The type will always be `subscriber`."""
-    id: int
-    """ID of the subscriber."""
+StoreSubscriberDeletedData: TypeAlias = "StoreSubscriberUpdatedData"
+"""A lightweight description of the event that triggered the webhook."""
 
 
 class ErrorFull(TypedDict, total=False):
-    """error_Full"""
+    """The ``error_Full`` schema."""
 
     status: int
     """The HTTP status code."""
@@ -1411,7 +839,7 @@ class ErrorFull(TypedDict, total=False):
 
 
 class ErrorDetailedFull(TypedDict, total=False):
-    """errorDetailed_Full"""
+    """The ``errorDetailed_Full`` schema."""
 
     status: int
     """The HTTP status code."""
@@ -1423,7 +851,7 @@ class ErrorDetailedFull(TypedDict, total=False):
 
 
 class WebhookPut(TypedDict, total=False):
-    """webhook_Put"""
+    """The ``webhook_Put`` schema."""
 
     scope: str
     """Event you subscribe to."""
@@ -1436,7 +864,7 @@ class WebhookPut(TypedDict, total=False):
 
 
 class WebhookBase(TypedDict, total=False):
-    """webhook_Base"""
+    """The ``webhook_Base`` schema."""
 
     scope: Required[str]
     """Event you subscribe to."""
@@ -1448,8 +876,8 @@ class WebhookBase(TypedDict, total=False):
     """Headers used to validate that webhooks are active."""
 
 
-class WebhookFull(TypedDict, total=False):
-    """webhook_Full"""
+class WebhookFull(WebhookBase, total=False):
+    """The ``webhook_Full`` schema."""
 
     id: int
     """ID of the webhook."""
@@ -1461,14 +889,6 @@ class WebhookFull(TypedDict, total=False):
     """The time the webhook was created, represented in UNIX epoch time."""
     updated_at: int
     """The time the webhook was most recently updated, represented in UNIX epoch time."""
-    scope: Required[str]
-    """Event you subscribe to."""
-    destination: Required[str]
-    """URL must be active, return a 200 response, and be served on port 443."""
-    is_active: bool
-    """Boolean value that indicates whether the webhook is active or not."""
-    headers: dict[str, str] | None
-    """Headers used to validate that webhooks are active."""
 
 
 class Pagination(TypedDict, total=False):
@@ -1496,28 +916,6 @@ class PaginationLinks(TypedDict, total=False):
     """Link to the current page returned in the response."""
     next: str
     """Link to the next page returned in the response."""
-
-
-class WebhookCallbackBase(TypedDict, total=False):
-    """The ``webhook_callback_base`` schema."""
-
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    store_id: str
-    """A numerical identifier that is unique to each store."""
-    producer: str
-    """Will always follow the pattern `stores/store_hash`."""
-    scope: str
-    """The event registered when the webhook was created."""
-    hash: str
-    """The payload data encoded in JSON format and then passed through SH1 encryption."""
-
-
-class CallbackCategoryData(TypedDict, total=False):
-    """A lightweight description of the event that triggered the webhook."""
-
-    data: StoreCategoryCreatedData
-    """A lightweight description of the event that triggered the webhook."""
 
 
 class GetWebhooksParams(TypedDict, total=False):
@@ -1551,52 +949,16 @@ class GetWebhooksResult(TypedDict, total=False):
     """The time the webhook was most recently updated, represented in UNIX epoch time."""
 
 
-class GetWebhookResult(TypedDict, total=False):
-    """Result of ``getWebhook``."""
-
-    id: int
-    client_id: str
-    store_hash: str
-    scope: str
-    destination: str
-    headers: dict[str, str] | None
-    is_active: bool
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    updated_at: int
-    """The time the webhook was most recently updated, represented in UNIX epoch time."""
+GetWebhookResult: TypeAlias = "GetWebhooksResult"
+"""Result of ``getWebhook``."""
 
 
-class UpdateWebhookResult(TypedDict, total=False):
-    """Result of ``updateWebhook``."""
-
-    id: int
-    client_id: str
-    store_hash: str
-    scope: str
-    destination: str
-    headers: dict[str, str] | None
-    is_active: bool
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    updated_at: int
-    """The time the webhook was most recently updated, represented in UNIX epoch time."""
+UpdateWebhookResult: TypeAlias = "GetWebhooksResult"
+"""Result of ``updateWebhook``."""
 
 
-class DeleteWebhookResult(TypedDict, total=False):
-    """Result of ``deleteWebhook``."""
-
-    id: int
-    client_id: str
-    store_hash: str
-    scope: str
-    destination: str
-    headers: dict[str, str] | None
-    is_active: bool
-    created_at: int
-    """The time the webhook was created, represented in UNIX epoch time."""
-    updated_at: int
-    """The time the webhook was most recently updated, represented in UNIX epoch time."""
+DeleteWebhookResult: TypeAlias = "GetWebhooksResult"
+"""Result of ``deleteWebhook``."""
 
 
 class GetHooksAdminParams(TypedDict, total=False):

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 
 class WishlistPost(TypedDict, total=False):
-    """wishlist_Post"""
+    """The ``wishlist_Post`` schema."""
 
     customer_id: Required[int]
     """The customer id."""
@@ -34,7 +34,7 @@ class WishlistPostItemsItem(TypedDict, total=False):
 
 
 class WishlistPut(TypedDict, total=False):
-    """wishlist_Put"""
+    """The ``wishlist_Put`` schema."""
 
     customer_id: Required[int]
     """The customer ID."""
@@ -58,7 +58,7 @@ class WishlistPutItemsItem(TypedDict, total=False):
 
 
 class WishlistFull(TypedDict, total=False):
-    """wishlist_Full"""
+    """The ``wishlist_Full`` schema."""
 
     id: int
     """Wishlist ID, provided after creating a wishlist with a POST."""
@@ -75,7 +75,7 @@ class WishlistFull(TypedDict, total=False):
 
 
 class WishlistItemFull(TypedDict, total=False):
-    """wishlistItem_Full"""
+    """The ``wishlistItem_Full`` schema."""
 
     id: int
     """The ID of the item."""
@@ -86,7 +86,7 @@ class WishlistItemFull(TypedDict, total=False):
 
 
 class WishlistItemPost(TypedDict, total=False):
-    """wishlistItem_Post"""
+    """The ``wishlistItem_Post`` schema."""
 
     items: list[WishlistItemPostItemsItem]
 
@@ -116,7 +116,7 @@ class Pagination(TypedDict, total=False):
 
 
 class MetaCollection(TypedDict, total=False):
-    """metaCollection"""
+    """The ``metaCollection`` schema."""
 
     pagination: Pagination
 

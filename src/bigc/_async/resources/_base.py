@@ -189,13 +189,9 @@ class AsyncGroup(Generic[API]):
         if row.result == "unpaged":
             progress = ListProgress()
             return AsyncPages(self._unpaged(row, path, options, progress), progress)
-        paging = {k: options.get(k) for k in ("page_size", "concurrency")}
-        keys = ("params", "headers", "timeout", "retries", "retry_policy")
-        call = {k: options.get(k) for k in keys}
         if isinstance(self._api, AsyncV3API):
-            cursor = row.result == "cursor_pages"
-            return self._api.get_many(path, **paging, **call, cursor=cursor)
-        return self._api.get_many(path, **paging, **call)
+            return self._api.get_many(path, cursor=row.result == "cursor_pages", **options)
+        return self._api.get_many(path, **options)
 
     async def _unpaged(
         self, row: Endpoint, path: str, options: Options, progress: ListProgress
