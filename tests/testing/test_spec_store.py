@@ -151,6 +151,16 @@ def test_a_singleton_answers_its_example_and_keeps_what_is_written(api: Caller) 
     assert api.get(locale).data == {**before, "default_shopper_language": "fr"}
 
 
+def test_a_post_sets_what_a_get_on_the_same_path_shows(api: Caller) -> None:
+    """``/channels/{id}/site`` is one object per channel: a POST sets it."""
+    channel = api.post("/v3/channels", {"name": "POS", "platform": "custom", "type": "pos"})
+    site = f"/v3/channels/{channel.data['id']}/site"
+    set_site = api.post(site, {"url": "https://shop.example.com", "channel_id": 1})
+    assert set_site.status == 200
+    assert api.get(site).data["url"] == "https://shop.example.com"
+    assert api.get("/v3/channels/999/site").status == 404
+
+
 def test_stores_do_not_share_state(store: FakeStore) -> None:
     price_list(Caller(store), "Mine")
     assert Caller(FakeStore()).get("/v3/pricelists").data == []

@@ -143,9 +143,9 @@ class SpecRoutes:
         self._static: dict[Template, dict[str, Operation]] = {}
         for path, methods in by_path.items():
             template = templates[path]
-            listed = methods.get("GET", {}).get("answer") == "list"
+            read = methods.get("GET", {}).get("answer")  # "list", "object" (a singleton)…
             ops = {
-                method: _operation(entry, _role(method, template, entry, listed, parents), self)
+                method: _operation(entry, _role(method, template, entry, read, parents), self)
                 for method, entry in methods.items()
             }
             self.operations.extend(ops.values())
@@ -265,9 +265,12 @@ def _role(
     method: str,
     template: Template,
     entry: Mapping[str, Any],
-    listed: bool,
+    read: str | None,
     parents: set[Template],
 ) -> str:
+    """What an operation does to the store, from its method, path and neighbours
+    (``read``: what a GET on the same path answers)."""
+    listed = read == "list"
     if template[-1] is None:
         return {"GET": "get", "PUT": "update", "PATCH": "update", "DELETE": "delete"}.get(
             method, "action"
@@ -279,7 +282,9 @@ def _role(
     if method == "POST":
         if many and entry.get("answer") == "list":
             return "create_many"
-        return "create" if listed or has_items else "action"
+        if listed or has_items:
+            return "create"
+        return "write" if read == "object" else "action"  # sets what the GET shows
     if method in ("PUT", "PATCH"):
         collection = listed or has_items
         return "update_many" if collection and (many or entry.get("answer") == "list") else "write"
