@@ -161,6 +161,15 @@ def test_a_post_sets_what_a_get_on_the_same_path_shows(api: Caller) -> None:
     assert api.get("/v3/channels/999/site").status == 404
 
 
+def test_an_action_that_answers_its_parent_answers_the_real_one(api: Caller) -> None:
+    """``POST /checkouts/{id}/fees`` answers the checkout: the hand-written one."""
+    cart = api.post("/v3/carts", {"line_items": [{"product_id": 1, "quantity": 1}]}).data
+    fee = {"type": "custom_fee", "name": "Gift wrap", "display_name": "Wrap", "cost": 2}
+    answer = api.post(f"/v3/checkouts/{cart['id']}/fees", {"fees": [{**fee, "source": "app"}]})
+    assert answer.status == 200
+    assert answer.data["id"] == cart["id"] == answer.data["cart"]["id"]
+
+
 def test_stores_do_not_share_state(store: FakeStore) -> None:
     price_list(Caller(store), "Mine")
     assert Caller(FakeStore()).get("/v3/pricelists").data == []

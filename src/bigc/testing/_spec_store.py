@@ -192,9 +192,14 @@ class SpecStore:
         return _answer(op, copy.deepcopy(op.sample))
 
     def _action(self, op: Operation, call: Call, items: list[Record]) -> Reply:
-        """A POST that creates nothing listable: its sample answer, with what was sent."""
+        """A POST that creates nothing listable: its sample answer, with what was sent;
+        where the answer is the parent itself (a checkout's fees answer the checkout),
+        the parent as the store has it."""
         if op.answer == "list":
             return _answer(op, [_overlay(copy.deepcopy(op.sample), i, "") for i in items])
+        parent = self._parent_like(op, call)
+        if parent is not None:
+            return _answer(op, parent)
         value = copy.deepcopy(op.sample)
         if isinstance(value, dict):
             _overlay(value, items[0] if items else {}, "")
@@ -330,6 +335,20 @@ class SpecStore:
             segments = _segments("/".join(template[: position + 1]), call.args[:count])
             if not self._exists(call, segments):
                 raise ApiError(404, f"The resource /{'/'.join(segments)} was not found.")
+
+    def _parent_like(self, op: Operation, call: Call) -> Any:
+        """The item the path is under, as GET shows it, if the answer has its shape."""
+        template = op.path.strip("/").split("/")
+        last = max((n for n, p in enumerate(template) if p.startswith("{")), default=-1)
+        if last < 0 or not isinstance(op.sample, dict):
+            return None
+        segments = _segments("/".join(template[: last + 1]), call.args)
+        found = self.fallback("GET", segments, self._router.match(segments))
+        if found is None or "GET" not in found[0]:
+            return None
+        answer = _data_of(found[0]["GET"](_call(call, "GET", segments, found, None)))
+        shared = len(answer.keys() & op.sample.keys()) if isinstance(answer, dict) else 0
+        return answer if shared >= 3 and shared * 2 >= len(op.sample) else None
 
     def _exists(self, call: Call, segments: list[str]) -> bool:
         """Whether GET on ``segments`` finds something (True where nothing can tell)."""
