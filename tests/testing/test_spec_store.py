@@ -8,11 +8,12 @@ import time
 
 import pytest
 
-from bigc import BigCommerceAPI
+from bigc import ENDPOINTS, BigCommerceAPI
 from bigc.testing import FakeStore
 from bigc.testing._dates import parse_date, utcnow
 from bigc.testing._spec_routes import TABLE_FILE, SpecRoutes
 from tests.testing.conftest import Caller
+from tests.testing.spec_walk import Walk, sender
 
 METAFIELD = {"key": "k", "value": "v", "namespace": "ns", "permission_set": "app_only"}
 
@@ -373,3 +374,29 @@ def test_the_table_ships_in_the_package_and_loads_quickly() -> None:
     # Not a timing assertion on the test machine: a bound far above the ~50 ms it
     # costs, so that an accidental quadratic build shows.
     assert time.perf_counter() - started < 5
+
+
+# -- robustness ---------------------------------------------------------------------------
+
+BAD_BODIES = [None, [], {}, "x", 5, [1], [None], [{"id": None}], {"id": [1]}, {"name": {"x": 1}}]
+BAD_QUERIES = ["", "?id:in=abc", "?limit=0", "?page=-1", "?after=zzz", "?is_visible=maybe"]
+
+
+def test_no_malformed_request_breaks_a_spec_driven_operation(store: FakeStore) -> None:
+    """Every spec-driven operation answers bad bodies and queries with a 4xx, never a 5xx
+    or an exception (the store is a server people run)."""
+    walk = Walk(sender(store))
+    headers = {"X-Auth-Token": "t", "Content-Type": "application/json"}
+    tried = 0
+    for row in ENDPOINTS:
+        path = walk.concrete(row.api, row.path)
+        if path is None or not store._spec.serves(row.http_method, f"/{row.api}{row.path}"):
+            continue
+        for body in BAD_BODIES:
+            for query in BAD_QUERIES:
+                raw = b"" if body is None else json.dumps(body).encode()
+                target = f"/stores/abc/{row.api}{path}{query}"
+                reply = store.handle(row.http_method, target, headers, raw)
+                assert reply.status < 500, (row.http_method, target, body, reply.body)
+                tried += 1
+    assert tried > 30_000

@@ -115,6 +115,8 @@ class SpecStore:
         return _answer(op, _render(op, self._find(op, call)))
 
     def _create(self, op: Operation, call: Call, items: list[Record]) -> Reply:
+        if not items:
+            raise call.invalid("The request body must name at least one item to create.")
         created = [self._insert(op, call, body if isinstance(body, dict) else {}) for body in items]
         if op.role == "create" and op.answer != "list":
             return _answer(op, _render(op, created[0]))
@@ -138,7 +140,9 @@ class SpecStore:
         collection = self._visible(op, call)
         changed = []
         for n, body in enumerate(items):
-            item_id = op.collection.key_of(body) if isinstance(body, dict) else str(body)
+            if not isinstance(body, dict):
+                raise call.invalid(f"Item {n} of the request body must be an object.")
+            item_id = op.collection.key_of(body)
             segments = [*call.path.strip("/").split("/"), item_id]
             found = self._router.match(segments)
             if found is not None and "PUT" in found[0]:
