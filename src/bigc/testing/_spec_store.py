@@ -181,7 +181,7 @@ class SpecStore:
             return _answer(op, [_render(op, r) for r in doomed])
         ids = [r.get(op.collection.id_key) for r in doomed]  # the IDs deleted, as declared
         numbers = isinstance(op.sample, int)
-        return _answer(op, [int(i) if numbers and str(i).isdigit() else i for i in ids])
+        return _answer(op, [int(str(i)) if numbers and str(i).isdigit() else i for i in ids])
 
     def _read(self, op: Operation, call: Call, _: list[Record]) -> Reply:
         return _answer(op, self._singleton(op, call))
