@@ -14,7 +14,7 @@ import resource
 import statistics
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 STORE_HASH = "benchstore"
@@ -54,6 +54,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--page-size", type=int, help="quota scenario only")
     parser.add_argument("--requests", type=int, default=2000, help="get scenario")
     parser.add_argument("--items", type=int, default=0, help="memory scenario: stop after")
+    parser.add_argument(
+        "--drop",
+        action="store_true",
+        help="export: count the items and drop them, rather than keep them all in a list",
+    )
+    parser.add_argument(
+        "--json", default="msgspec", choices=["msgspec", "stdlib"], help="bigc 2 only: decoder"
+    )
     return parser.parse_args(argv)
 
 
@@ -78,11 +86,26 @@ class Recorder:
         self.elapsed.clear()
 
 
-def timed(fn: Callable[[], int]) -> tuple[float, int]:
-    """Wall seconds of ``fn()`` and what it returned (an item count)."""
-    started = time.perf_counter()
-    count = fn()
-    return time.perf_counter() - started, count
+def consume(items: Iterable[Any], drop: bool) -> int:
+    """How many items an export gave: kept in a list, as ``list(...)`` does, or dropped."""
+    if drop:
+        return sum(1 for _ in items)
+    return len(list(items))
+
+
+class Clock:
+    """Wall and CPU time (``time.process_time()``: all threads, user + system) of runs."""
+
+    def __init__(self) -> None:
+        self.times: list[float] = []
+        self.cpu: list[float] = []
+
+    def start(self) -> None:
+        self._wall, self._cpu = time.perf_counter(), time.process_time()
+
+    def stop(self) -> None:
+        self.times.append(time.perf_counter() - self._wall)
+        self.cpu.append(time.process_time() - self._cpu)
 
 
 def error_name(exc: BaseException) -> str:
@@ -121,10 +144,11 @@ def record_requests_responses(recorder: Recorder) -> None:
     requests.Session.request = request
 
 
-def export_result(times: list[float], items: int, recorder: Recorder) -> dict[str, Any]:
+def export_result(clock: Clock, items: int, recorder: Recorder) -> dict[str, Any]:
     """What a driver reports for an export: run times, items, requests, median request time."""
     return {
-        "times": times,
+        "times": clock.times,
+        "cpu": clock.cpu,
         "items": items,
         "requests": len(recorder.attempts),
         "request_ms": statistics.median(recorder.elapsed) * 1000,

@@ -18,7 +18,7 @@ from typing import Any
 import benchlib
 from benchlib import ACCESS_TOKEN, STORE_HASH, Recorder
 
-from bigc import AsyncBigCommerceAPI, BigCommerceAPI, Request, Response
+from bigc import AsyncBigCommerceAPI, BigCommerceAPI, Request, Response, _json
 from bigc.exceptions import BigCommerceException
 
 
@@ -73,16 +73,16 @@ def sync_list(api: BigCommerceAPI, resource: str) -> Iterator[Any]:
 
 
 def sync_export(args: Any) -> dict[str, Any]:
-    times: list[float] = []
+    clock = benchlib.Clock()
     items = 0
     counter = Counter()
     for _ in range(args.repeat):
         counter = Counter()
         with sync_client(args.url, counter.hooks()) as api:
-            started = time.perf_counter()
-            items = len(list(sync_list(api, args.resource)))
-            times.append(time.perf_counter() - started)
-    return {"times": times, "items": items, **counter.summary()}
+            clock.start()
+            items = benchlib.consume(sync_list(api, args.resource), args.drop)
+            clock.stop()
+    return {"times": clock.times, "cpu": clock.cpu, "items": items, **counter.summary()}
 
 
 def sync_quota(args: Any) -> dict[str, Any]:
@@ -131,17 +131,22 @@ def sync_memory(args: Any) -> dict[str, Any]:
 
 
 async def async_export(args: Any) -> dict[str, Any]:
-    times: list[float] = []
+    clock = benchlib.Clock()
     items = 0
     counter = Counter()
     for _ in range(args.repeat):
         counter = Counter()
         async with async_client(args.url, counter.hooks()) as api:
-            started = time.perf_counter()
+            clock.start()
             listing = api.products_v3.all() if args.resource == "products" else api.orders_v2.all()
-            items = len([item async for item in listing])
-            times.append(time.perf_counter() - started)
-    return {"times": times, "items": items, **counter.summary()}
+            kept: list[Any] = []
+            items = 0
+            async for item in listing:
+                items += 1
+                if not args.drop:
+                    kept.append(item)
+            clock.stop()
+    return {"times": clock.times, "cpu": clock.cpu, "items": items, **counter.summary()}
 
 
 async def async_quota(args: Any) -> dict[str, Any]:
@@ -211,6 +216,8 @@ ASYNC = {"export": async_export, "quota": async_quota, "get": async_get, "memory
 
 def main() -> int:
     args = benchlib.parse_args()
+    if _json.use_speedups(args.json == "msgspec") != (args.json == "msgspec"):
+        raise SystemExit("--json msgspec: msgspec is not installed (pip install 'bigc[speedups]')")
     if args.client == "sync":
         result = SYNC[args.scenario](args)
     else:

@@ -41,15 +41,15 @@ def listing(api: Any, resource: str) -> Any:
 def export(args: Any) -> dict[str, Any]:
     recorder = Recorder()
     benchlib.record_requests_responses(recorder)
-    times: list[float] = []
+    clock = benchlib.Clock()
     items = 0
     for _ in range(args.repeat):
         recorder.clear()
         api = client()
-        started = time.perf_counter()
-        items = len(list(listing(api, args.resource)))
-        times.append(time.perf_counter() - started)
-    return benchlib.export_result(times, items, recorder)
+        clock.start()
+        items = benchlib.consume(listing(api, args.resource), args.drop)
+        clock.stop()
+    return benchlib.export_result(clock, items, recorder)
 
 
 def quota(args: Any) -> dict[str, Any]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import importlib
 import itertools
 import sys
-import time
 from typing import Any
 
 import benchlib
@@ -41,21 +40,21 @@ def resource(api: Any, name: str) -> Any:
 def export(args: Any) -> dict[str, Any]:
     recorder = Recorder()
     benchlib.record_requests_responses(recorder)
-    times: list[float] = []
+    clock = benchlib.Clock()
     items = 0
     for _ in range(args.repeat):
         recorder.clear()
         api = client()
-        started = time.perf_counter()
+        clock.start()
         try:
-            items = len(list(resource(api, args.resource).iterall()))
+            items = benchlib.consume(resource(api, args.resource).iterall(), args.drop)
         except Exception as exc:
             return {
                 "error": f"{benchlib.error_name(exc)}: {str(exc)[:120]}",
                 "requests": len(recorder.attempts),
             }
-        times.append(time.perf_counter() - started)
-    return benchlib.export_result(times, items, recorder)
+        clock.stop()
+    return benchlib.export_result(clock, items, recorder)
 
 
 def get(args: Any) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/fleet.py            # 8 workers, quota 50 per 2 s, three ways
     .venv/bin/python bench/fleet.py --sweep    # also 2, 4, 8 independent workers, sync and async
+    .venv/bin/python bench/fleet.py --alone    # only the single-process export below
 
 Each worker process exports the fake store's catalog over and over
 (``bench/fleet_worker.py``) for ``--duration`` seconds, all starting at once.
@@ -16,6 +17,11 @@ Three ways:
 Reported: 429s the store sent, 429s that reached a caller, utilisation (200
 answers / (quota x windows in the run)) and Jain's fairness index of the 200
 answers per worker (1.0: all equal; 1/N: one worker got everything).
+
+Then one process alone on a Standard store (150 requests per 30 s, 100 ms
+per answer) exports 40 pages, 12 at a time, paced three ways: always spread
+(``spread=True``, the default before adaptive pacing), adaptive (the
+default) and never spread; it prints each time and the ratio to the first.
 """
 
 from __future__ import annotations
@@ -132,6 +138,61 @@ def run_fleet(args: argparse.Namespace, mode: str, kind: str, workers: int, src:
     )
 
 
+ALONE_QUOTA = 150
+ALONE_WINDOW_MS = 30_000
+ALONE_LATENCY = 0.1
+ALONE_PAGES = 40
+ALONE_PAGE_SIZE = 25
+ALONE_CONCURRENCY = 12
+
+
+def export_alone(spread: bool | None) -> tuple[float, int]:
+    """Seconds to export the catalog alone on a fresh store, and requests sent."""
+    from bigc import BigCommerceAPI
+    from bigc.quota import LocalQuota
+
+    store = FakeStore.with_sample_data(
+        products=ALONE_PAGES * ALONE_PAGE_SIZE,
+        quota=ALONE_QUOTA,
+        window_ms=ALONE_WINDOW_MS,
+        latency=ALONE_LATENCY,
+    )
+    with FakeServer(store) as server:
+        api = BigCommerceAPI(
+            "alone",
+            "token",
+            base_url=server.base_url,
+            concurrency=ALONE_CONCURRENCY,
+            quota=LocalQuota(spread=spread),
+        )
+        with api:
+            started = time.perf_counter()
+            read = sum(
+                1 for _ in api.api_v3.get_many("/catalog/products", page_size=ALONE_PAGE_SIZE)
+            )
+            elapsed = time.perf_counter() - started
+    assert read == ALONE_PAGES * ALONE_PAGE_SIZE, read
+    return elapsed, len(store.requests)
+
+
+def run_alone() -> None:
+    print(
+        f"\none process alone: {ALONE_PAGES} pages of {ALONE_PAGE_SIZE}, concurrency "
+        f"{ALONE_CONCURRENCY}, quota {ALONE_QUOTA} per {ALONE_WINDOW_MS} ms, "
+        f"{ALONE_LATENCY * 1000:.0f} ms per answer\n"
+    )
+    print("| pacing | requests | seconds | speed-up |\n|---|---|---|---|")
+    baseline = 0.0
+    for name, spread in (
+        ("always spread (`spread=True`, the old default)", True),
+        ("adaptive (the default)", None),
+        ("never spread (`spread=False`)", False),
+    ):
+        elapsed, requests = export_alone(spread)
+        baseline = baseline or elapsed
+        print(f"| {name} | {requests} | {elapsed:.2f} | {baseline / elapsed:.1f}x |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workers", type=int, default=8)
@@ -140,7 +201,11 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per run")
     parser.add_argument("--page-size", type=int, default=10)
     parser.add_argument("--sweep", action="store_true", help="also 2, 4, 8 workers, sync+async")
+    parser.add_argument("--alone", action="store_true", help="only the single-process export")
     args = parser.parse_args()
+    if args.alone:
+        run_alone()
+        return
     from bigc.testing._redis_server import RedisServer
 
     redis_server = RedisServer()
@@ -172,6 +237,7 @@ def main() -> None:
                 print(run.row(), flush=True)
     finally:
         redis_server.close()
+    run_alone()
 
 
 if __name__ == "__main__":

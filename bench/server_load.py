@@ -7,14 +7,19 @@ bounded time. Rows:
 - ``asyncio floor``: a bare asyncio protocol that answers every request head
   with a canned response and parses nothing: the ceiling for any asyncio
   server on this machine, and the baseline for the ratio column.
+- ``aiohttp, canned reply``: aiohttp's low-level server with a handler that
+  returns the same reply: what the HTTP library costs on its own.
 - ``FakeServer + trivial store``: our server in front of a store that returns
   a fixed 2 KB JSON reply. The requirement is >= 2,000 req/s.
 - ``FakeServer + FakeStore``: the real fake store with sample data, if
   ``bigc.testing._store`` exists.
 
-Usage: ``python bench/server_load.py [--seconds 3] [--connections 64] [--wrk]``.
-``--wrk`` drives with ``wrk`` (if installed) instead of the built-in asyncio
-client; wrk is C, so it leaves more of the CPU to the server.
+Usage: ``python bench/server_load.py [--seconds 3] [--connections 64] [--wrk]
+[--before REV]``. ``--wrk`` drives with ``wrk`` (if installed) instead of the
+built-in asyncio client; wrk is C, so it leaves more of the CPU to the server.
+``--before REV`` adds rows for ``FakeServer`` as it was at git revision REV
+(e.g. the hand-written parser before the server moved to aiohttp), measured
+in the same run.
 """
 
 from __future__ import annotations
@@ -27,13 +32,26 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from bigc.testing._reply import Reply
+    from bigc.testing._server import Store
+
+
+class FakeServerLike(Protocol):
+    """What the bench needs of a ``FakeServer``, whichever version."""
+
+    port: int
+
+    def __init__(self, store: Store) -> None: ...
+
+    async def start(self) -> None: ...
+
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 REQUIRED_RPS = 2000
@@ -79,15 +97,44 @@ class _TrivialStore:
         return self.reply
 
 
-async def _serve(kind: str) -> None:
+def _server_class(server_file: str | None) -> type[FakeServerLike]:
+    """``FakeServer`` from this checkout, or from an older copy of ``_server.py``."""
+    if server_file is None:
+        from bigc.testing._server import FakeServer
+
+        return FakeServer
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bigc_server_before", server_file)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while it loads
+    spec.loader.exec_module(module)
+    server_class: type[FakeServerLike] = module.FakeServer
+    return server_class
+
+
+def _bare_aiohttp() -> Any:
+    """aiohttp's low-level server answering the canned reply: what the library costs."""
+    from aiohttp import web
+
+    async def handler(request: web.BaseRequest) -> web.StreamResponse:
+        return web.Response(body=BODY, content_type="application/json")
+
+    return web.Server(handler, access_log=None)
+
+
+async def _serve(kind: str, server_file: str | None) -> None:
     """Run one kind of server until stdin closes, printing its port first."""
     loop = asyncio.get_running_loop()
     if kind == "floor":
         server = await loop.create_server(_FloorProtocol, "127.0.0.1", 0)
         port = server.sockets[0].getsockname()[1]
+    elif kind == "aiohttp":
+        server = await loop.create_server(_bare_aiohttp(), "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
     else:
         from bigc.testing._reply import Reply
-        from bigc.testing._server import FakeServer, Store
 
         store: Store
         if kind == "trivial":
@@ -96,17 +143,18 @@ async def _serve(kind: str) -> None:
             from bigc.testing._store import FakeStore
 
             store = FakeStore.with_sample_data(products=100, customers=100, orders=100)
-        fake = FakeServer(store)
+        fake = _server_class(server_file)(store)
         await fake.start()
         port = fake.port
     print(port, flush=True)
     await loop.run_in_executor(None, sys.stdin.read)  # parent closes stdin to stop us
 
 
-def _start_child(kind: str) -> tuple[subprocess.Popen[bytes], int]:
+def _start_child(kind: str, server_file: str | None) -> tuple[subprocess.Popen[bytes], int]:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]))
+    extra = ["--server-file", server_file] if server_file else []
     proc = subprocess.Popen(
-        [sys.executable, __file__, "--serve", kind],
+        [sys.executable, __file__, "--serve", kind, *extra],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         env=env,
@@ -198,14 +246,51 @@ def _drive_wrk(port: int, connections: int, seconds: float) -> float:
     return float(match.group(1))
 
 
-def _measure(kind: str, args: argparse.Namespace) -> float:
-    proc, port = _start_child(kind)
+def _cpu_seconds(pid: int) -> float | None:
+    """CPU time a process has used so far (Linux ``/proc``; None elsewhere)."""
     try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _measure(
+    kind: str, server_file: str | None, args: argparse.Namespace
+) -> tuple[float, float | None]:
+    """(requests per second, the server's CPU microseconds per request).
+
+    CPU per request is the steadier number on a machine shared with other
+    work: waiting for a core does not count.
+    """
+    proc, port = _start_child(kind, server_file)
+    try:
+        cpu_before = _cpu_seconds(proc.pid)
+        started = time.monotonic()
         if args.wrk:
-            return _drive_wrk(port, args.connections, args.seconds)
-        return asyncio.run(_drive(port, args.connections, args.seconds))
+            rps = _drive_wrk(port, args.connections, args.seconds)
+        else:
+            rps = asyncio.run(_drive(port, args.connections, args.seconds))
+        requests = rps * (time.monotonic() - started)
+        cpu_after = _cpu_seconds(proc.pid)
     finally:
         _stop_child(proc)
+    if cpu_before is None or cpu_after is None or not requests:
+        return rps, None
+    return rps, (cpu_after - cpu_before) / requests * 1e6
+
+
+def _old_server_file(rev: str) -> str:
+    """``src/bigc/testing/_server.py`` at git ``rev``, written to a temporary file."""
+    source = subprocess.run(
+        ["git", "show", f"{rev}:src/bigc/testing/_server.py"],
+        cwd=SRC.parent,
+        capture_output=True,
+        check=True,
+    ).stdout
+    with tempfile.NamedTemporaryFile("wb", suffix="_server_before.py", delete=False) as out:
+        out.write(source)
+    return out.name
 
 
 def _has_fake_store() -> bool:
@@ -217,27 +302,39 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=3.0, help="per row (max 10)")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--wrk", action="store_true", help="drive with wrk instead of asyncio")
+    parser.add_argument("--before", metavar="REV", help="also measure _server.py at git REV")
     parser.add_argument("--serve", help=argparse.SUPPRESS)
+    parser.add_argument("--server-file", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        asyncio.run(_serve(args.serve))
+        asyncio.run(_serve(args.serve, args.server_file))
         return 0
     args.seconds = min(args.seconds, 10.0)
     if args.wrk and shutil.which("wrk") is None:
         parser.error("wrk is not installed (apt-get install -y wrk)")
-    rows = [("asyncio floor (baseline)", "floor"), ("FakeServer + trivial store", "trivial")]
+    before = _old_server_file(args.before) if args.before else None
+    rows: list[tuple[str, str, str | None]] = [
+        ("asyncio floor (baseline)", "floor", None),
+        ("aiohttp, canned reply", "aiohttp", None),
+    ]
+    if before:
+        rows.append((f"{args.before} + trivial store", "trivial", before))
+    rows.append(("FakeServer + trivial store", "trivial", None))
     if _has_fake_store():
-        rows.append(("FakeServer + FakeStore", "fake"))
+        if before:
+            rows.append((f"{args.before} + FakeStore", "fake", before))
+        rows.append(("FakeServer + FakeStore", "fake", None))
     driver = "wrk -t2" if args.wrk else "asyncio client"
     print(f"{args.connections} keep-alive connections, {args.seconds:g} s per row, {driver}")
-    print(f"{'server':<30} {'req/s':>10} {'ratio':>7}")
+    print(f"{'server':<30} {'req/s':>10} {'ratio':>7} {'CPU us/req':>11}")
     baseline = 0.0
     ok = True
-    for label, kind in rows:
-        rps = _measure(kind, args)
+    for label, kind, server_file in rows:
+        rps, cpu = _measure(kind, server_file, args)
         baseline = baseline or rps
-        print(f"{label:<30} {rps:>10,.0f} {rps / baseline:>7.2f}", flush=True)
-        if kind == "trivial":
+        cpu_text = "n/a" if cpu is None else f"{cpu:,.0f}"
+        print(f"{label:<30} {rps:>10,.0f} {rps / baseline:>7.2f} {cpu_text:>11}", flush=True)
+        if kind == "trivial" and server_file is None:
             ok = rps >= REQUIRED_RPS
     print(f"requirement: FakeServer >= {REQUIRED_RPS:,} req/s: {'met' if ok else 'NOT MET'}")
     return 0 if ok else 1

@@ -29,3 +29,13 @@ def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     monkeypatch.setattr("bigc._sync._session.sleep", fake_sleep)
     monkeypatch.setattr("bigc._async._session.sleep", fake_async_sleep)
     return slept
+
+
+@pytest.fixture(params=["msgspec", "stdlib"])
+def json_decoder(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The test once with msgspec decoding bodies (the speedups extra) and once with json."""
+    from bigc import _json
+
+    assert _json.use_speedups(request.param == "msgspec") == (request.param == "msgspec")
+    yield str(request.param)
+    _json.use_speedups(True)

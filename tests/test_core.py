@@ -121,6 +121,7 @@ class TestErrors:
         assert exc.status_code is None and exc.phase == "connect"
 
 
+@pytest.mark.usefixtures("json_decoder")
 class TestDecoding:
     def test_v3_is_unwrapped(self) -> None:
         assert decode_v3(json_response(200, {"data": {"id": 1}, "meta": {}})) == {"id": 1}

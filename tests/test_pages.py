@@ -80,11 +80,29 @@ def test_progress_learns_from_the_first_answer_only() -> None:
     first = {"data": [], "meta": {"pagination": {"total": 9, "per_page": 5}}}
     progress.seen(json_response(200, first))
     progress.seen(json_response(200, {"data": [], "meta": {"pagination": {"total": 1}}}))
+    assert (progress.total, progress.per_page) == (None, None)  # read in the caller's thread
+    progress.learn()
+    progress.seen(json_response(200, {"data": [], "meta": {"pagination": {"total": 2}}}))
+    progress.learn()
     assert (progress.total, progress.per_page) == (9, 5)
     odd = ListProgress(limit=50)
     odd.seen(json_response(200, {"data": [], "meta": {"pagination": {"total": -1}}}))
-    odd.seen(json_response(500, {"status": 500}))
+    odd.learn()
     assert (odd.total, odd.per_page) == (None, 50)
+    failed = ListProgress(limit=50)
+    failed.seen(json_response(500, {"status": 500}))
+    failed.learn()
+    assert (failed.total, failed.per_page) == (None, 50)
     v2 = ListProgress(limit=250)
     v2.seen(json_response(200, [{"id": 1}]))
+    v2.learn()
     assert (v2.total, v2.per_page) == (None, 250)
+
+
+@by_flavor
+async def test_an_empty_list_has_a_total_of_nothing(flavor: str) -> None:
+    empty = {"data": [], "meta": {"pagination": {"total": 0, "per_page": 250, "total_pages": 0}}}
+    harness = Harness(flavor, json_response(200, empty))
+    listing = harness.method("products_v3.all")()
+    assert await harness.resolve(listing) == []
+    assert listing.total == 0

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bigc import Request, Response, RetryPolicy, Timeout
-from bigc._ratelimit import SHORT_WAIT, RateLimiter
+from bigc._ratelimit import CONTENTION_SLACK, SHORT_WAIT, RateLimiter, reset_grace
 from bigc.exceptions import TooManyRequestsError
 from bigc.quota import AsyncLocalQuota, LocalQuota
 from tests.support import Driver, json_response
@@ -51,7 +51,7 @@ class TestRateLimiter:
 
     def test_spreads_what_is_left_evenly_until_the_reset(self) -> None:
         clock = Clock(0.0)
-        limiter = RateLimiter(clock=clock)
+        limiter = RateLimiter(spread=True, clock=clock)
         limiter.acquire()
         limiter.release(quota_headers(left=10, reset_ms=10000))
         sent: list[float] = []
@@ -75,7 +75,7 @@ class TestRateLimiter:
 
     def test_the_new_window_is_spread_too(self) -> None:
         clock = Clock()
-        limiter = RateLimiter(clock=clock)
+        limiter = RateLimiter(spread=True, clock=clock)
         limiter.acquire()
         limiter.release(quota_headers(left=0, reset_ms=1000, quota=4, window_ms=2000))
         clock.now += 1.0
@@ -157,7 +157,7 @@ class TestRateLimiter:
 
     def test_a_late_answer_of_a_window_that_ended_is_ignored(self) -> None:
         clock = Clock()
-        limiter = RateLimiter(clock=clock)
+        limiter = RateLimiter(spread=True, clock=clock)
         limiter.acquire()
         limiter.release(quota_headers(left=3, reset_ms=1000, window_ms=2000))
         limiter.acquire()
@@ -183,6 +183,201 @@ class TestRateLimiter:
         limiter.release({"X-Rate-Limit-Requests-Left": value, "X-Rate-Limit-Time-Reset-Ms": "5"})
         assert limiter.status is None
         assert limiter.acquire() == 0
+
+
+QUOTA = 150
+WINDOW_MS = 30_000
+
+
+def used_headers(used: int, reset_ms: int = 20_000) -> dict[str, str]:
+    """A Standard store's answer after ``used`` requests in the window."""
+    return quota_headers(left=QUOTA - used, reset_ms=reset_ms, quota=QUOTA, window_ms=WINDOW_MS)
+
+
+def probed(clock: Clock, **options: Any) -> RateLimiter:
+    """A limiter whose first request was the window's first (the store counts 1)."""
+    limiter = RateLimiter(clock=clock, **options)
+    assert limiter.acquire() == 0
+    limiter.release(used_headers(1))
+    return limiter
+
+
+class TestAdaptivePacing:
+    """Issue 14 follow-up: spread only while others spend the store's quota."""
+
+    def test_alone_what_is_left_goes_at_once(self) -> None:
+        clock = Clock()
+        limiter = probed(clock)
+        used = 1
+        for _ in range(12):  # a page export: twelve requests at a time
+            assert [limiter.acquire() for _ in range(12)] == [0] * 12
+            for _ in range(12):
+                used += 1
+                limiter.release(used_headers(used))
+        assert not limiter.contended
+        # 145 sent; 5 left: five more go, the sixth waits for the reset.
+        assert [limiter.acquire() for _ in range(5)] == [0] * 5
+        assert limiter.acquire() == pytest.approx(20.0)
+
+    def test_other_spenders_turn_spreading_on(self) -> None:
+        clock = Clock()
+        limiter = probed(clock)
+        limiter.acquire()
+        limiter.release(used_headers(2 + CONTENTION_SLACK))  # at most the slack more: ours
+        assert not limiter.contended
+        limiter.acquire()
+        limiter.release(used_headers(3 + CONTENTION_SLACK + 1))  # one more than the slack
+        assert limiter.contended
+        # What is left over 20 s: one request now, the next 20/left s later.
+        left = QUOTA - (4 + CONTENTION_SLACK)
+        assert limiter.acquire() == 0
+        assert limiter.acquire() == pytest.approx(20.0 / left)
+
+    def test_a_429_turns_spreading_on(self) -> None:
+        clock = Clock()
+        limiter = probed(clock)
+        limiter.acquire()
+        refused = used_headers(QUOTA, reset_ms=19_900) | {"X-Retry-After": "20"}
+        limiter.release(refused)
+        assert limiter.contended
+        assert limiter.acquire() == pytest.approx(19.9)
+        clock.now += 19.9  # the new window is spread from its first request
+        assert limiter.acquire() == 0
+        assert limiter.acquire() == pytest.approx(30.0 / 150)
+
+    def test_a_429_our_own_count_explains_still_turns_spreading_on(self) -> None:
+        limiter = RateLimiter(clock=Clock())
+        limiter.acquire()
+        limiter.release(quota_headers(left=0, reset_ms=500, quota=1) | {"X-Retry-After": "1"})
+        assert limiter.contended
+
+    def test_spreading_ends_a_window_after_the_last_evidence(self) -> None:
+        clock = Clock()
+        limiter = probed(clock)
+        limiter.acquire()
+        limiter.release(used_headers(40))  # others sent 38 of them
+        assert limiter.contended
+        clock.now += 20.0  # the window resets; one request spread over the new one
+        assert limiter.acquire() == 0
+        limiter.release(quota_headers(left=QUOTA - 1, reset_ms=29_900, quota=QUOTA))
+        clock.now += 10.0  # a window after the evidence, and no new evidence
+        assert not limiter.contended
+        assert [limiter.acquire() for _ in range(12)] == [0] * 12
+
+    def test_evidence_keeps_spreading_on(self) -> None:
+        clock = Clock()
+        limiter = probed(clock)
+        for used in (10, 20, 30):
+            limiter.acquire()
+            limiter.release(used_headers(used, reset_ms=20_000 - int(used * 500)))
+            clock.now += 15.0 if used == 10 else 0.0
+        clock.now += 20.0  # 35 s after the first evidence, 20 s after the last
+        assert limiter.contended
+
+    def test_answers_out_of_order_do_not_fake_contention(self) -> None:
+        limiter = probed(Clock())
+        assert [limiter.acquire() for _ in range(12)] == [0] * 12
+        for used in range(13, 1, -1):  # the last one counted is answered first
+            limiter.release(used_headers(used))
+            assert not limiter.contended, used
+
+    def test_answers_from_both_sides_of_a_reset_do_not_fake_contention(self) -> None:
+        clock = Clock()
+        limiter = probed(clock)
+        for used in range(2, 141):  # this process spent 140 of the window's 150
+            limiter.acquire()
+            limiter.release(used_headers(used))
+        clock.now += 19.95  # 50 ms before the reset: twelve go, 3 counted before it
+        assert [limiter.acquire() for _ in range(10)] == [0] * 10
+        clock.now += 0.1
+        # The store counted 8 in the new window first; then the old window's late answers.
+        for used in range(8, 0, -1):
+            limiter.release(used_headers(used, reset_ms=29_950 + used))
+        for used in (141, 142):
+            limiter.release(used_headers(used, reset_ms=1))
+        assert not limiter.contended
+        assert limiter.status is not None and limiter.status.left == QUOTA - 8
+
+    def test_a_lost_answer_counts_as_ours(self) -> None:
+        limiter = probed(Clock())
+        limiter.acquire()
+        limiter.acquire()
+        limiter.release(None)  # a read timeout: the store may have counted it
+        limiter.release({"Content-Type": "application/json"})  # no report either
+        limiter.acquire()
+        limiter.release(used_headers(4 + CONTENTION_SLACK))
+        assert not limiter.contended
+
+    def test_a_late_answer_of_an_earlier_window_is_not_counted_as_this_ones(self) -> None:
+        clock = Clock()
+        limiter = probed(clock)
+        limiter.acquire()
+        limiter.acquire()
+        limiter.release(used_headers(1, reset_ms=29_000))  # the next window's first
+        limiter.release(used_headers(2, reset_ms=100))  # the last window's, late
+        limiter.acquire()
+        limiter.release(used_headers(3 + CONTENTION_SLACK + 1, reset_ms=28_900))
+        assert limiter.contended
+
+    def test_one_probe_at_a_reset_until_the_new_window_answers(self) -> None:
+        clock = Clock()
+        limiter = probed(clock)
+        clock.now += 20.0  # the window resets by our clock
+        assert limiter.acquire() == 0
+        assert limiter.acquire() == SHORT_WAIT
+        woken: list[int] = []
+        assert limiter.add_waker(lambda: woken.append(1))
+        limiter.release(quota_headers(left=QUOTA - 1, reset_ms=29_900, quota=QUOTA))
+        assert woken == [1]
+        # The rest waits a little: others' 429 retries come just after the reset,
+        # and a burst before them would keep them out (and out of our sight).
+        assert limiter.acquire() == pytest.approx(reset_grace(30.0)) == 1.55
+        clock.now += 1.55
+        assert [limiter.acquire() for _ in range(12)] == [0] * 12
+
+    def test_a_process_others_could_not_reach_shows_up_within_the_grace(self) -> None:
+        clock = Clock()
+        limiter = probed(clock)
+        clock.now += 20.0
+        limiter.acquire()
+        limiter.release(quota_headers(left=QUOTA - 1, reset_ms=29_900, quota=QUOTA))
+        clock.now += 1.55
+        limiter.acquire()  # the others' retry came in before
+        limiter.release(quota_headers(left=QUOTA - 3, reset_ms=28_300, quota=QUOTA))
+        assert limiter.contended
+
+    def test_a_lost_probe_lets_the_next_one_go(self) -> None:
+        clock = Clock()
+        limiter = probed(clock)
+        clock.now += 20.0
+        assert limiter.acquire() == 0
+        limiter.release(None)
+        assert limiter.acquire() == 0
+        assert limiter.acquire() == SHORT_WAIT
+
+    def test_spread_true_spreads_when_alone(self) -> None:
+        limiter = probed(Clock(), spread=True)
+        assert limiter.acquire() == 0
+        assert limiter.acquire() == pytest.approx(20.0 / 149)
+        assert not limiter.contended
+
+    def test_spread_false_never_spreads(self) -> None:
+        limiter = probed(Clock(), spread=False)
+        limiter.acquire()
+        limiter.release(used_headers(100))
+        assert limiter.contended
+        assert [limiter.acquire() for _ in range(50)] == [0] * 50
+
+    @pytest.mark.parametrize("spread", ["auto", 1, "yes"])
+    def test_spread_must_be_a_bool_or_none(self, spread: Any) -> None:
+        with pytest.raises(TypeError, match="spread"):
+            RateLimiter(spread=spread)
+        with pytest.raises(TypeError, match="spread"):
+            LocalQuota(spread=spread)
+
+    def test_the_default_quota_adapts(self) -> None:
+        assert LocalQuota().limiter.spread is None
+        assert AsyncLocalQuota(spread=True).limiter.spread is True
 
 
 SPENT_FOR_AN_HOUR = quota_headers(left=0, reset_ms=3_600_000)

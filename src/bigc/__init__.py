@@ -5,12 +5,12 @@
 >>> api.orders_v2.get(101)  # doctest: +SKIP
 """
 
-from typing import TYPE_CHECKING
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from bigc import data, exceptions, utils
-from bigc._async._client import AsyncBigCommerceAPI
-from bigc._async._graphql import AsyncStorefrontGraphQL
-from bigc._async._pages import AsyncPages
 from bigc._config import ClientConfig
 from bigc._endpoints import Endpoint
 from bigc._graphql import GraphQLResult
@@ -24,19 +24,32 @@ from bigc._sync._pages import Pages
 from bigc.exceptions import BigCommerceException
 
 if TYPE_CHECKING:
+    from bigc._async._client import AsyncBigCommerceAPI
+    from bigc._async._graphql import AsyncStorefrontGraphQL
+    from bigc._async._pages import AsyncPages
     from bigc._endpoint_table import ENDPOINTS
-else:
-
-    def __getattr__(name: str) -> object:
-        """``ENDPOINTS`` is read on first use: ``import bigc`` does not pay for ~670 rows."""
-        if name == "ENDPOINTS":
-            from bigc._endpoint_table import ENDPOINTS
-
-            return ENDPOINTS
-        raise AttributeError(f"module 'bigc' has no attribute {name!r}")
-
 
 __version__ = "2.0.0.dev0"
+
+
+# The async names, imported on first use: a sync user never pays for asyncio;
+# and the endpoint table (~670 rows), read when it is first asked for.
+_ASYNC_NAMES = {
+    "AsyncBigCommerceAPI": "bigc._async._client",
+    "AsyncPages": "bigc._async._pages",
+    "AsyncStorefrontGraphQL": "bigc._async._graphql",
+    "ENDPOINTS": "bigc._endpoint_table",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _ASYNC_NAMES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'bigc' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ENDPOINTS",

@@ -15,7 +15,8 @@ try:
 except ImportError as exc:  # pragma: no cover - depends on the install
     raise ImportError("the async client needs aiohttp: pip install 'bigc[async]'") from exc
 
-from bigc._models import Request, Response
+from bigc._compression import decoded_response, with_accept_encoding
+from bigc._models import Headers, Request, Response
 from bigc.exceptions import BigCommerceNetworkError, ConnectError, RequestTimeoutError
 
 __all__ = ["AiohttpTransport"]
@@ -58,6 +59,10 @@ class AiohttpTransport:
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._limit),
                 skip_auto_headers=("User-Agent",),
+                auto_decompress=False,  # bigc._compression decodes, strictly
+                # A list page is up to ~860 KB: reading it in 1 MiB rather than
+                # 64 KiB pieces made list exports ~8 % faster (bench/, scenario 1).
+                read_bufsize=2**20,
             )
             # aiohttp sends a GET, PUT or DELETE a second time by itself when a
             # kept-alive connection drops. Only bigc's retry policy may repeat a
@@ -80,12 +85,12 @@ class AiohttpTransport:
                 request.method,
                 URL(request.url, encoded=True),
                 data=request.body,
-                headers=request.headers,
+                headers=with_accept_encoding(request.headers),
                 timeout=timeout,
                 allow_redirects=False,
             ) as raw:
                 content = await raw.read()
-                return Response(raw.status, raw.headers.items(), content, request)
+                status, headers = raw.status, Headers(raw.headers.items())
         except aiohttp.ConnectionTimeoutError as exc:
             raise RequestTimeoutError(f"timed out connecting: {exc}", phase="connect") from exc
         except aiohttp.ServerTimeoutError as exc:
@@ -103,6 +108,8 @@ class AiohttpTransport:
             raise BigCommerceNetworkError(
                 f"the exchange failed: {type(exc).__name__}: {exc}"
             ) from exc
+        else:
+            return decoded_response(status, headers, content, request)
         raise BigCommerceNetworkError(failure)
 
     async def aclose(self) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+from bigc import _json
 from bigc.exceptions import InvalidResponseError
 
 __all__ = ["AsyncTransport", "Headers", "Request", "Response", "Timeout", "Transport"]
@@ -199,7 +200,7 @@ def decode_json(response: Response) -> Any:
     if not content.strip():
         return None
     try:
-        return json.loads(content)
+        return _json.loads(content)
     except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         kind = "an HTML page" if content.lstrip()[:1] == b"<" else "invalid JSON"
         raise InvalidResponseError(

@@ -24,22 +24,31 @@ class ListProgress:
 
     v3 offset lists say both in ``meta.pagination``; cursor lists say
     ``per_page``; v2 lists say neither (``per_page`` is then the page size
-    asked for). The first answer decides; later pages change nothing.
+    asked for). The first answer decides. It is only kept when it arrives
+    (page requests may run in other threads) and read by :meth:`learn` in
+    the caller's, once the list has decoded it: no page is decoded twice.
     """
 
-    __slots__ = ("limit", "per_page", "total")
+    __slots__ = ("_first", "limit", "per_page", "total")
 
     def __init__(self, limit: int | None = None) -> None:
         self.limit = limit
         self.total: int | None = None
         self.per_page: int | None = None
+        self._first: Response | None = None
 
     def __repr__(self) -> str:
         return f"<ListProgress total={self.total} per_page={self.per_page}>"
 
     def seen(self, response: Response) -> None:
-        """Learn the list's size from a page's answer, if nothing was learnt yet."""
-        if self.per_page is not None:
+        """Keep a page's answer if it is the list's first."""
+        if self._first is None and self.per_page is None:
+            self._first = response
+
+    def learn(self) -> None:
+        """Read the list's size from the first answer, then let it go."""
+        response, self._first = self._first, None
+        if response is None or self.per_page is not None:
             return
         meta = _meta(response)
         pagination = meta.get("pagination")

@@ -20,7 +20,8 @@ from urllib3.exceptions import (
     ReadTimeoutError,
 )
 
-from bigc._models import Request, Response
+from bigc._compression import decoded_response, with_accept_encoding
+from bigc._models import Headers, Request, Response
 from bigc.exceptions import BigCommerceNetworkError, ConnectError, RequestTimeoutError
 
 __all__ = ["Urllib3Transport"]
@@ -153,11 +154,12 @@ class Urllib3Transport:
                 request.method,
                 target,
                 body=request.body,
-                headers=request.headers,
+                headers=with_accept_encoding(request.headers),
                 timeout=timeout,
                 retries=False,
                 redirect=False,
                 assert_same_host=False,
+                decode_content=False,  # bigc._compression decodes, strictly
                 enforce_content_length=True,
             )
         except (HTTPError, OSError) as exc:
@@ -172,7 +174,7 @@ class Urllib3Transport:
             _current.watchdog = None
             if watchdog is not None:
                 watchdog.cancel()
-        return Response(raw.status, raw.headers.items(), raw.data, request)
+        return decoded_response(raw.status, Headers(raw.headers.items()), raw.data, request)
 
     def close(self) -> None:
         """Close every connection; a closed transport refuses to open new ones."""

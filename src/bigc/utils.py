@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 
 __all__ = ["parse_rfc2822_date"]
 
@@ -16,6 +15,8 @@ def parse_rfc2822_date(value: str) -> datetime:
     """
     if not isinstance(value, str):
         raise TypeError(f"value must be a str, not {type(value).__name__}")
+    from email.utils import parsedate_to_datetime  # here: `import bigc` need not load email
+
     try:
         parsed = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import select
 import signal
 import socket
@@ -17,16 +16,16 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator, Mapping
-from pathlib import Path
-from typing import BinaryIO, cast
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, BinaryIO, cast
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import urllib3
 
-import bigc.testing._server as server_module
 from bigc.testing._reply import Fault, Reply
-from bigc.testing._server import FakeServer, RequestHeaders
+from bigc.testing._server import FakeServer, Limits
+from tests.testing.served import cli_env, start_cli, stop_cli
 
 # Generous bound so a broken server fails a test instead of hanging it.
 SOCKET_TIMEOUT = 10.0
@@ -126,14 +125,6 @@ def get(path: str, extra: str = "") -> bytes:
     return f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}\r\n".encode()
 
 
-def test_request_headers_are_case_insensitive_and_joined() -> None:
-    headers = RequestHeaders([("Accept", "a"), ("X-Auth-Token", "t"), ("accept", "b")])
-    assert headers["ACCEPT"] == "a, b"
-    assert headers.get("x-auth-token") == "t"
-    assert "X-AUTH-TOKEN" in headers
-    assert list(headers) == ["accept", "x-auth-token"]
-
-
 def test_base_url_names_the_loopback_port(server: FakeServer) -> None:
     assert server.port > 0
     assert server.base_url == f"http://127.0.0.1:{server.port}"
@@ -143,15 +134,15 @@ def test_exact_status_headers_and_body(server: FakeServer) -> None:
     with connect(server) as sock:
         sock.sendall(get("/hello", "Connection: close\r\n"))
         raw = recv_all(sock)
-    assert raw == (
-        b"HTTP/1.1 200 OK\r\n"
-        b"Content-Type: text/plain\r\n"
-        b"X-Thing: 1\r\n"
-        b"Content-Length: 5\r\n"
-        b"Connection: close\r\n"
-        b"\r\n"
-        b"hello"
-    )
+    head, _, body = raw.partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    assert lines[0] == b"HTTP/1.1 200 OK"
+    fields = {n.lower(): v for n, _, v in (line.partition(b": ") for line in lines[1:])}
+    assert fields[b"content-type"] == b"text/plain"
+    assert fields[b"x-thing"] == b"1"
+    assert fields[b"content-length"] == b"5"
+    assert fields[b"connection"] == b"close"
+    assert body == b"hello"
 
 
 def test_keep_alive_reuses_one_connection(pool: urllib3.HTTPConnectionPool) -> None:
@@ -184,7 +175,7 @@ def test_store_gets_method_raw_target_headers_and_body(
 def test_chunked_request_body_is_decoded(server: FakeServer, store: StandInStore) -> None:
     chunked = b"4;ext=1\r\nWiki\r\n5\r\npedia\r\n0\r\nTrailer: x\r\n\r\n"
     with connect(server) as sock, sock.makefile("rb") as stream:
-        sock.sendall(b"POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n")
+        sock.sendall(b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
         sock.sendall(chunked[:7])  # split mid-chunk: the server must wait for the rest
         sock.sendall(chunked[7:] + get("/after"))
         status, _, body = read_response(stream)
@@ -279,7 +270,7 @@ def test_no_content_has_no_length_and_keeps_the_connection(server: FakeServer) -
 
 def test_head_announces_length_without_a_body(server: FakeServer) -> None:
     with connect(server) as sock, sock.makefile("rb") as stream:
-        sock.sendall(b"HEAD /hello HTTP/1.1\r\n\r\n" + get("/next"))
+        sock.sendall(b"HEAD /hello HTTP/1.1\r\nHost: x\r\n\r\n" + get("/next"))
         status, headers, body = read_response(stream, head_only=True)
         assert (status, headers["content-length"], body) == (200, "5", b"")
         assert read_response(stream)[2] == b"next"
@@ -288,24 +279,18 @@ def test_head_announces_length_without_a_body(server: FakeServer) -> None:
 def test_http_1_0_closes_unless_asked_to_keep_alive(server: FakeServer) -> None:
     with connect(server) as sock:
         sock.sendall(b"GET /old HTTP/1.0\r\n\r\n")
-        assert recv_all(sock).endswith(b"Connection: close\r\n\r\nold")
-
-
-def test_half_closed_client_still_gets_its_answers(server: FakeServer) -> None:
-    with connect(server) as sock:
-        sock.sendall(get("/one") + get("/two"))
-        sock.shutdown(socket.SHUT_WR)
-        raw = recv_all(sock)
-    assert raw.count(b"HTTP/1.1 200 OK") == 2
-    assert raw.endswith(b"two")
+        raw = recv_all(sock)  # returns only once the server has closed
+    assert raw.startswith(b"HTTP/1.0 200 OK\r\n")
+    assert raw.endswith(b"\r\n\r\nold")
 
 
 def test_malformed_request_gets_400_and_close(server: FakeServer) -> None:
     with connect(server) as sock:
         sock.sendall(b"NONSENSE\r\n\r\n")
         raw = recv_all(sock)
-    assert raw.startswith(b"HTTP/1.1 400 Bad Request\r\n")
-    assert b"Connection: close\r\n" in raw
+    assert raw.split(b" ", 2)[1] == b"400"
+    error = json.loads(raw.partition(b"\r\n\r\n")[2])
+    assert error["status"] == 400 and error["title"]
 
 
 def test_store_exception_becomes_500_and_is_kept(
@@ -314,7 +299,7 @@ def test_store_exception_becomes_500_and_is_kept(
     with caplog.at_level(logging.ERROR, logger="bigc.testing"):
         response = pool.request("GET", "/boom")
     assert response.status == 500
-    assert b"RuntimeError: kaput" in response.data
+    assert json.loads(response.data)["title"] == "fake store raised RuntimeError: kaput"
     assert [str(e) for e in server.errors] == ["kaput"]
     assert pool.request("GET", "/fine").data == b"fine"  # the connection survives
 
@@ -340,7 +325,7 @@ def test_backpressure_from_a_client_that_does_not_read(server: FakeServer) -> No
     # Many large answers to a client that sends everything before reading any:
     # the server must pause and resume, losing nothing.
     big = "x" * 200_000
-    count = server_module.MAX_QUEUED_REQUESTS * 2
+    count = 128
     with connect(server) as sock, sock.makefile("rb") as stream:
         writer = threading.Thread(target=sock.sendall, args=(get("/b?size=200000") * count,))
         writer.start()
@@ -351,7 +336,9 @@ def test_backpressure_from_a_client_that_does_not_read(server: FakeServer) -> No
 
 def test_expect_100_continue(server: FakeServer) -> None:
     with connect(server) as sock, sock.makefile("rb") as stream:
-        sock.sendall(b"POST /echo HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n")
+        sock.sendall(
+            b"POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n"
+        )
         assert stream.readline() == b"HTTP/1.1 100 Continue\r\n"
         assert stream.readline() == b"\r\n"
         sock.sendall(b"hi")
@@ -391,33 +378,193 @@ async def test_start_and_stop_inside_a_running_loop(store: StandInStore) -> None
     assert server.errors == []
 
 
-def _src_dir() -> str:
-    """Where the ``bigc`` package under test lives, for the child's PYTHONPATH."""
-    return str(Path(server_module.__file__).resolve().parents[2])
-
-
 def test_cli_prints_base_url_first_and_serves() -> None:
-    pytest.importorskip("bigc.testing._store")
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [_src_dir(), env.get("PYTHONPATH")]))
-    command = [sys.executable, "-m", "bigc.testing", "serve", "--port", "0"]
-    with subprocess.Popen(command, stdout=subprocess.PIPE, env=env) as proc:
-        try:
-            assert proc.stdout is not None
-            readable, _, _ = select.select([proc.stdout], [], [], 60)
-            assert readable, "the CLI printed nothing"
-            base_url = proc.stdout.readline().decode().strip()
-            assert base_url.startswith("http://127.0.0.1:")
-            response = urllib3.request(
+    proc, base_url = start_cli()
+    try:
+        assert base_url.startswith("http://127.0.0.1:")
+        response = urllib3.request(
+            "GET",
+            f"{base_url}/stores/abc123/v3/catalog/products",
+            headers={"X-Auth-Token": "any-token", "Accept": "application/json"},
+            retries=False,
+            timeout=SOCKET_TIMEOUT,
+        )
+        assert response.status == 200
+        assert "data" in response.json()
+    finally:
+        assert stop_cli(proc) == 0
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "http"])
+def test_cli_refuses_a_port_that_is_not_one(port: str) -> None:
+    command = [sys.executable, "-m", "bigc.testing", "serve", "--port", port]
+    done = subprocess.run(command, capture_output=True, env=cli_env(), timeout=60)
+    assert done.returncode == 2
+    assert b"--port" in done.stderr
+    assert b"Traceback" not in done.stderr
+
+
+def test_cli_fits_max_connections_to_the_open_files_limit() -> None:
+    pytest.importorskip("resource")
+    # The child lowers its own limit first (no preexec_fn: this process has threads).
+    code = (
+        "import resource, runpy, sys; "
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (200, 200)); "
+        "sys.argv = ['bigc.testing', 'serve', '--max-connections', '1000']; "
+        "runpy.run_module('bigc.testing', run_name='__main__', alter_sys=True)"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=cli_env()
+    )
+    try:
+        assert proc.stdout is not None and proc.stderr is not None
+        base_url = proc.stdout.readline().decode().strip()
+        assert urllib3.request("GET", f"{base_url}/__bigc/health").status == 200
+    finally:
+        assert stop_cli(proc) == 0
+        stderr = proc.stderr.read().decode() if proc.stderr else ""
+        if proc.stderr is not None:
+            proc.stderr.close()
+    assert stderr.splitlines() == [
+        "bigc.testing: --max-connections lowered to 136 (open-files limit 200)"
+    ]
+
+
+def test_cli_port_in_use_is_one_line_and_exit_status_1() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        command = [sys.executable, "-m", "bigc.testing", "serve", "--port", str(port)]
+        done = subprocess.run(command, capture_output=True, env=cli_env(), timeout=60)
+    assert done.returncode == 1
+    assert done.stdout == b""
+    lines = done.stderr.decode().splitlines()
+    assert lines == [f"bigc.testing: cannot serve on 127.0.0.1:{port}: Address already in use"]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_cli_stop_signals_let_a_request_in_progress_finish(signum: int) -> None:
+    proc, base_url = start_cli("--products", "3")
+    try:
+        fault = {"kind": "delay", "method": "GET", "path": "/v3/catalog/products", "seconds": 1.0}
+        scripted = urllib3.request("POST", f"{base_url}/__bigc/faults", json=fault, retries=False)
+        assert scripted.status == 201
+        with ThreadPoolExecutor(1) as pool:
+            answer = pool.submit(
+                urllib3.request,
                 "GET",
                 f"{base_url}/stores/abc123/v3/catalog/products",
-                headers={"X-Auth-Token": "any-token", "Accept": "application/json"},
+                headers={"X-Auth-Token": "t"},
                 retries=False,
                 timeout=SOCKET_TIMEOUT,
             )
-            assert response.status == 200
-            assert "data" in response.json()
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            returncode = proc.wait(60)
-    assert returncode == 0
+            # The store logs a request when it takes it, before the delay.
+            while not urllib3.request("GET", f"{base_url}/__bigc/requests").json()["requests"]:
+                assert not answer.done()
+            returncode = stop_cli(proc, signum)
+            assert answer.result().status == 200
+        assert returncode == 0
+    finally:
+        stop_cli(proc)
+
+
+def test_a_full_server_closes_the_longest_idle_connection_for_a_newcomer(
+    store: StandInStore,
+) -> None:
+    with (
+        FakeServer(store, limits=Limits(max_connections=2)) as running,
+        connect(running) as oldest,
+        connect(running) as newer,
+    ):
+        for sock in (oldest, newer):  # both served once, then idle
+            sock.sendall(get("/x"))
+            assert read_response(sock.makefile("rb"))[0] == 200
+        with connect(running) as newcomer, newcomer.makefile("rb") as stream:
+            newcomer.sendall(get("/new"))
+            assert read_response(stream)[2] == b"new"
+        assert recv_all(oldest) == b"", "the longest-idle connection was closed"
+        newer.sendall(get("/still"))
+        assert read_response(newer.makefile("rb"))[2] == b"still"
+
+
+def test_a_full_server_with_no_idle_connection_answers_503(store: StandInStore) -> None:
+    with (
+        FakeServer(store, limits=Limits(max_connections=1)) as running,
+        connect(running) as busy,
+    ):
+        busy.sendall(get("/slow?delay=60"))
+        assert store.seen("/slow").wait(SOCKET_TIMEOUT)
+        with connect(running) as refused:
+            raw = recv_all(refused)
+    status_line, _, rest = raw.partition(b"\r\n")
+    assert status_line == b"HTTP/1.1 503 Service Unavailable"
+    assert json.loads(rest.partition(b"\r\n\r\n")[2])["status"] == 503
+
+
+async def test_a_graceful_stop_lets_a_request_in_progress_finish(store: StandInStore) -> None:
+    server = FakeServer(store)
+    await server.start()
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    writer.write(get("/late?delay=0.2"))
+    await writer.drain()
+    while not store.seen("/late").is_set():
+        await asyncio.sleep(0.01)
+    await server.stop(grace=30)
+    answer = await reader.read()
+    writer.close()
+    assert answer.startswith(b"HTTP/1.1 200 OK")
+    assert answer.endswith(b"late")
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "max_body_bytes",
+        "max_header_bytes",
+        "max_connections",
+        "idle_timeout",
+        "head_timeout",
+        "body_timeout",
+        "send_timeout",
+        "shutdown_timeout",
+    ],
+)
+def test_limits_must_be_positive_numbers(field: str) -> None:
+    bad_values: tuple[Any, ...] = (0, -1, True, "5", float("nan"), float("inf"))
+    for bad in bad_values:
+        with pytest.raises(ValueError, match=f"Limits.{field}"):
+            Limits(**{field: bad})
+
+
+def test_a_trickling_head_is_cut_off_while_an_idle_connection_stays(store: StandInStore) -> None:
+    limits = Limits(idle_timeout=600, head_timeout=0.2)
+    with (
+        FakeServer(store, limits=limits) as running,
+        connect(running) as idle,
+        connect(running) as slow,
+    ):
+        slow.sendall(b"GET /never HTTP/1.1\r\nHost: x\r\n")
+        closed = False
+        for _ in range(int(SOCKET_TIMEOUT / 0.05)):
+            try:
+                slow.sendall(b"X")
+            except OSError:
+                closed = True
+                break
+            readable, _, _ = select.select([slow], [], [], 0.05)
+            if readable:
+                closed = True
+                break
+        assert closed, "the trickling head was not cut off"
+        assert select.select([idle], [], [], 0)[0] == [], "the idle connection was closed"
+        idle.sendall(get("/alive"))
+        assert read_response(idle.makefile("rb"))[2] == b"alive"
+
+
+def test_stopping_is_not_held_up_by_a_client_that_does_not_read(store: StandInStore) -> None:
+    with FakeServer(store) as running, connect(running) as sock:
+        sock.sendall(get("/big?size=5000000"))  # far more than the socket buffers hold
+        assert store.seen("/big").wait(SOCKET_TIMEOUT)
+        running.__exit__(None, None, None)  # must return although nothing was read
+        assert running.open_connections == 0

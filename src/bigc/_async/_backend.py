@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 from collections import deque
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis as AsyncRedis  # the quota's redis client
@@ -30,6 +30,7 @@ __all__ = [
 
 T = TypeVar("T")
 R = TypeVar("R")
+_END: Any = object()
 
 
 async def sleep(seconds: float) -> None:
@@ -75,24 +76,27 @@ async def ordered_map(
 ) -> AsyncGenerator[R, None]:
     """``fn`` over ``items`` with up to ``concurrency`` calls in flight, results in order.
 
+    The next call starts as soon as a result is taken, before it is handed
+    out, so ``concurrency`` calls stay in flight while the consumer works.
     Items are drawn lazily, so ``items`` may be endless; closing the generator
     cancels what is still in flight. The first failure is raised in its turn.
     """
     pending: deque[asyncio.Task[R]] = deque()
     source = iter(items)
-    exhausted = False
-    try:
-        while True:
-            while not exhausted and len(pending) < concurrency:
-                try:
-                    item = next(source)
-                except StopIteration:
-                    exhausted = True
-                    break
-                pending.append(asyncio.ensure_future(fn(item)))
-            if not pending:
+
+    def refill() -> None:
+        while len(pending) < concurrency:
+            item = next(source, _END)
+            if item is _END:
                 return
-            yield await pending.popleft()
+            pending.append(asyncio.ensure_future(fn(item)))
+
+    try:
+        refill()
+        while pending:
+            result = await pending.popleft()
+            refill()
+            yield result
     finally:
         for task in pending:
             task.cancel()

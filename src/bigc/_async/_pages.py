@@ -38,13 +38,18 @@ class AsyncPages(AsyncIterator[T]):
 
     @property
     def total(self) -> int | None:
+        self._progress.learn()
         return self._progress.total
 
     def __aiter__(self) -> AsyncPages[T]:
         return self
 
     async def __anext__(self) -> T:
-        item = await self._items.__anext__()
+        try:
+            item = await self._items.__anext__()
+        finally:
+            if self.count == 0:  # the first page is in (or the list ended)
+                self._progress.learn()
         self.count += 1
         return item
 

@@ -146,19 +146,22 @@ class V2API(APIVersion):
         return Pages(self._iterate(path, page), page.progress)
 
     def _iterate(self, path: str, options: _PageOptions) -> Iterator[Any]:
-        def fetch(page: int) -> list[Any]:
+        # Page requests only fetch; each page is decoded here, as its items are
+        # wanted, so a sync list's threads never compete to decode (bench/).
+        def fetch(page: int) -> Response:
             params = page_params(options.params, options.limit, page)
-            return v2_items(self._get_page(path, params, options))
+            return self._get_page(path, params, options)
 
-        items = fetch(1)
+        items = v2_items(fetch(1))
         for item in items:
             yield item
         if len(items) < options.limit:
             return
         pages = ordered_map(fetch, itertools.count(2), options.concurrency)
         try:
-            for items in pages:
+            for response in pages:
                 self._session.check_open()  # a list stops when its client is closed
+                items = v2_items(response)
                 for item in items:
                     yield item
                 if len(items) < options.limit:
@@ -191,21 +194,20 @@ class V3API(APIVersion):
         return Pages(self._iterate_offset(path, page), page.progress)
 
     def _iterate_offset(self, path: str, options: _PageOptions) -> Iterator[Any]:
-        def fetch(page: int) -> list[Any]:
+        def fetch(page: int) -> Response:  # decoded by the consumer, as in v2
             params = page_params(options.params, options.limit, page)
-            return v3_items(self._get_page(path, params, options))[0]
+            return self._get_page(path, params, options)
 
-        first = self._get_page(path, page_params(options.params, options.limit, 1), options)
-        items, total_pages = v3_items(first)
+        items, total_pages = v3_items(fetch(1))
         for item in items:
             yield item
         if total_pages <= 1:
             return
         pages = ordered_map(fetch, range(2, total_pages + 1), options.concurrency)
         try:
-            for items in pages:
+            for response in pages:
                 self._session.check_open()
-                for item in items:
+                for item in v3_items(response)[0]:
                     yield item
         finally:
             pages.close()

@@ -10,14 +10,15 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
+
     from redis import Redis  # the quota's redis client
 
     from bigc._config import ClientConfig
-    from bigc._models import Transport
+    from bigc._models import Request, Response, Transport
     from bigc._ratelimit import RateLimiter
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
 
 T = TypeVar("T")
 R = TypeVar("R")
+_END: Any = object()
 
 
 # The page threads of a list that has been closed: their waits end at once.
@@ -72,9 +74,45 @@ def _abandonable(event: threading.Event, fn: Callable[[T], R], item: T) -> R:
 
 
 def default_transport(config: ClientConfig | None = None) -> Transport:
-    from bigc._urllib3_transport import Urllib3Transport
+    return FirstUseTransport()
 
-    return Urllib3Transport()
+
+class FirstUseTransport:
+    """The default urllib3 transport, made at the client's first request.
+
+    Importing urllib3 (and with it ssl and http.client) is most of what a
+    sync client costs before it sends anything; a program that creates a
+    client and may never use it, or a command line tool starting up, should
+    not pay for it. Thread-safe: the first requests of several threads make
+    one transport.
+    """
+
+    def __init__(self) -> None:
+        self._transport: Transport | None = None
+        self._closed = False
+        self._lock = threading.Lock()
+
+    def _made(self) -> Transport:
+        with self._lock:
+            if self._transport is None:
+                from bigc._urllib3_transport import Urllib3Transport
+
+                self._transport = Urllib3Transport()
+                if self._closed:  # closed before its first request: it stays closed
+                    self._transport.close()
+            return self._transport
+
+    def send(self, request: Request) -> Response:
+        return (self._transport or self._made()).send(request)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            if self._transport is not None:
+                self._transport.close()
+
+    def __repr__(self) -> str:
+        return "<Urllib3Transport>"
 
 
 def ordered_map(
@@ -82,6 +120,8 @@ def ordered_map(
 ) -> Generator[R, None, None]:
     """``fn`` over ``items`` on up to ``concurrency`` threads, results in order.
 
+    The next call starts as soon as a result is taken, before it is handed
+    out, so ``concurrency`` calls stay in flight while the consumer works.
     Items are drawn lazily, so ``items`` may be endless; closing the generator
     cancels what has not started and waits for what is running.
     The first failure is raised in its turn.
@@ -90,23 +130,26 @@ def ordered_map(
         for item in items:
             yield fn(item)
         return
+    from concurrent.futures import ThreadPoolExecutor  # here: a sync user without lists
+
     pending: deque[Future[R]] = deque()
     source = iter(items)
-    exhausted = False
     closed = threading.Event()
     pool = ThreadPoolExecutor(concurrency, thread_name_prefix="bigc-pages")
-    try:
-        while True:
-            while not exhausted and len(pending) < concurrency:
-                try:
-                    item = next(source)
-                except StopIteration:
-                    exhausted = True
-                    break
-                pending.append(pool.submit(_abandonable, closed, fn, item))
-            if not pending:
+
+    def refill() -> None:
+        while len(pending) < concurrency:
+            item = next(source, _END)
+            if item is _END:
                 return
-            yield pending.popleft().result()
+            pending.append(pool.submit(_abandonable, closed, fn, item))
+
+    try:
+        refill()
+        while pending:
+            result = pending.popleft().result()
+            refill()
+            yield result
     finally:
         # Requests not yet started are dropped, retries and rate-limit waits are
         # cut short, and a request already on the wire (a v2 list's read-ahead
@@ -126,6 +169,8 @@ class Lookahead(Generic[T, R]):
 
     def start(self, key: T) -> None:
         if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
             self._pool = ThreadPoolExecutor(1, thread_name_prefix="bigc-lookahead")
         self._future = self._pool.submit(_abandonable, self._closed, self._fetch, key)
 

@@ -39,13 +39,18 @@ class Pages(Iterator[T]):
 
     @property
     def total(self) -> int | None:
+        self._progress.learn()
         return self._progress.total
 
     def __iter__(self) -> Pages[T]:
         return self
 
     def __next__(self) -> T:
-        item = self._items.__next__()
+        try:
+            item = self._items.__next__()
+        finally:
+            if self.count == 0:  # the first page is in (or the list ended)
+                self._progress.learn()
         self.count += 1
         return item
 

@@ -43,12 +43,13 @@ class Quota(Protocol):
 class LocalQuota:
     """One process's pacing (the default): a :class:`RateLimiter` per client.
 
-    ``spread=False`` spends what is left without spreading it over the window:
-    faster for a short job when no other process uses the store, unfair when
-    others do.
+    ``spread=None`` (the default) sends what is left at once while this
+    process is alone on the store and spreads it over the window once the
+    headers show others spending the same quota; ``True`` always spreads,
+    ``False`` never does (fast, and unfair to others on the store).
     """
 
-    def __init__(self, limiter: RateLimiter | None = None, *, spread: bool = True) -> None:
+    def __init__(self, limiter: RateLimiter | None = None, *, spread: bool | None = None) -> None:
         self.limiter = limiter or RateLimiter(spread=spread)
 
     def __repr__(self) -> str:

@@ -15,7 +15,7 @@ from functools import partial
 from typing import Any
 
 from bigc.testing._crud import Crud, Kind, accept, check_required, stamp
-from bigc.testing._http import ApiError, Call, json_reply, no_content
+from bigc.testing._http import ApiError, Call, is_ascii_int, json_reply, no_content
 from bigc.testing._listing import Field, by_key, fields_of, select, v3_cursor_list, v3_list
 from bigc.testing._order_records import country_name
 from bigc.testing._reply import Reply
@@ -167,7 +167,7 @@ def required_ids(call: Call) -> list[int]:
     """The ``id:in`` list a batch delete needs."""
     raw = call.query.get("id:in", "")
     ids = [part for part in raw.split(",") if part]
-    if not ids or not all(part.isdigit() for part in ids):
+    if not ids or not all(is_ascii_int(part) for part in ids):
         raise call.invalid("The id:in query parameter is required.", {"id:in": "required"})
     return [int(part) for part in ids]
 

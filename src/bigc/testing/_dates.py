@@ -26,8 +26,11 @@ def parse_date(text: str) -> datetime:
     Raises ValueError when ``text`` is none of them.
     """
     text = text.strip()
-    if text.isdigit():
-        return datetime.fromtimestamp(int(text), timezone.utc)
+    if text.isascii() and text.isdigit():
+        try:
+            return datetime.fromtimestamp(int(text), timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            raise ValueError(f"not a date: {text!r}") from None
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:

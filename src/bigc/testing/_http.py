@@ -64,7 +64,7 @@ class Call:
     def int_arg(self, index: int = 0) -> int:
         """Path parameter ``index`` as an id; a non-number names nothing, hence 404."""
         value = self.args[index]
-        if not value.isdigit():
+        if not is_ascii_int(value):
             raise ApiError(404, f"The resource {value!r} was not found.")
         return int(value)
 
@@ -90,6 +90,12 @@ class Call:
     def invalid(self, message: str, errors: Mapping[str, str] | None = None) -> ApiError:
         """A validation error: 422 on v3, 400 on v2 (BigCommerce's v2 'missing data')."""
         return ApiError(422 if self.api == "v3" else 400, message, errors)
+
+
+def is_ascii_int(text: str) -> bool:
+    """Whether ``int(text)`` reads a plain non-negative number: ASCII digits only
+    (``str.isdigit`` also accepts "²" and "٣") and short enough to convert."""
+    return 0 < len(text) <= 100 and text.isascii() and text.isdigit()
 
 
 def dumps(payload: Any) -> bytes:

@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from bigc.testing._dates import parse_date
-from bigc.testing._http import ApiError, Call, json_reply, no_content
+from bigc.testing._http import ApiError, Call, is_ascii_int, json_reply, no_content
 from bigc.testing._reply import Reply
 from bigc.testing._table import Record, Table
 
@@ -257,7 +257,7 @@ def _decode_cursor(call: Call, cursor: str) -> int:
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         prefix, _, number = text.partition(":")
-        if prefix == "id" and number.isdigit():
+        if prefix == "id" and is_ascii_int(number):
             return int(number)
     except (binascii.Error, UnicodeDecodeError):
         pass
@@ -284,6 +284,8 @@ def _ids(matches: Matches) -> list[int]:
 
 
 def _window(matches: Matches, start: int, stop: int) -> list[Record]:
+    stop = min(stop, len(matches))  # a page far past the end is simply empty
+    start = min(start, stop)
     if isinstance(matches, Table):
         return matches.window(start, stop)
     return matches[start:stop]
@@ -298,7 +300,7 @@ def _positive(call: Call, name: str, default: int) -> int:
     raw = call.query.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or int(raw) < 1:
+    if not is_ascii_int(raw) or int(raw) < 1:
         raise call.invalid(f"The {name} parameter must be a positive integer.", {name: raw})
     return int(raw)
 
@@ -358,6 +360,8 @@ def _safe(compare: Callable[[Any, Any], bool], a: Any, b: Any) -> bool:
 def _coerce(call: Call, kind: str, raw: str, name: str) -> Any:
     """A query value as the field's type; a value that is not one is a bad request."""
     try:
+        if kind in ("int", "num") and not raw.isascii():
+            raise ValueError(raw)  # int() and float() also read "٣" and "²"
         if kind == "int":
             return int(raw)
         if kind == "num":

@@ -1,13 +1,26 @@
-"""What the store saw: every request, and how many writes it carried out."""
+"""What the store saw: the last requests (a bounded ring), and how many writes it carried out.
+
+A served store runs for days, so its log must not grow with its traffic:
+``RequestLog`` keeps the last ``size`` requests, and a body larger than
+``body_limit`` bytes is recorded by its size only. Bodies are kept as the raw
+bytes and decoded when read, so memory is bounded by bytes, never by how
+many objects a small JSON document can expand into.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+import json as _json
+from collections import deque
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, overload
 
 from bigc._models import Headers
 
-__all__ = ["RecordedRequest"]
+__all__ = ["DEFAULT_BODY_LIMIT", "DEFAULT_LOG_SIZE", "RecordedRequest", "RequestLog"]
+
+DEFAULT_LOG_SIZE = 10_000
+DEFAULT_BODY_LIMIT = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -18,21 +31,132 @@ class RecordedRequest:
     ``headers`` leave out the access token. ``status`` is what was answered
     (``None`` when the connection was dropped instead), ``fault`` the kind of
     scripted fault that hit it, and ``applied`` whether the store carried the
-    request out: for a write, whether it changed the store.
+    request out: for a write, whether it changed the store. ``body_size`` is
+    the body's length in bytes; ``body_kept`` is False when it was larger
+    than the log's body limit and only its size was recorded.
     """
 
     method: str
     path: str
     query: dict[str, str]
-    json: Any
+    body: bytes
     headers: Headers
     status: int | None
     fault: str | None = None
     applied: bool = False
+    body_size: int = 0
+    body_kept: bool = True
+
+    @property
+    def json(self) -> Any:
+        """The body decoded as JSON; None when empty, not JSON, or not kept."""
+        if not self.body.strip():
+            return None
+        try:
+            return _json.loads(self.body)
+        except (ValueError, RecursionError):
+            return None
 
     @property
     def is_write(self) -> bool:
         return self.method in WRITE_METHODS
 
+    def summary(self) -> dict[str, Any]:
+        """A JSON-ready view (for the served store's ``/__bigc/requests``)."""
+        return {
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "json": self.json,
+            "headers": dict(self.headers.items()),
+            "status": self.status,
+            "fault": self.fault,
+            "applied": self.applied,
+            "body_size": self.body_size,
+            "body_kept": self.body_kept,
+        }
+
 
 WRITE_METHODS = frozenset({"POST", "PUT", "DELETE", "PATCH"})
+
+
+class RequestLog(Sequence[RecordedRequest]):
+    """The last ``size`` requests, oldest first; ``dropped`` counts those that fell off.
+
+    It reads like a list (index, slice, ``len``, ``== []``) so
+    ``store.requests`` keeps its meaning for tests.
+    """
+
+    def __init__(self, size: int = DEFAULT_LOG_SIZE, body_limit: int = DEFAULT_BODY_LIMIT) -> None:
+        if size < 1:
+            raise ValueError(f"log size must be at least 1, got {size}")
+        if body_limit < 0:
+            raise ValueError(f"body_limit must not be negative, got {body_limit}")
+        self.size = size
+        self.body_limit = body_limit
+        self.dropped = 0
+        self._items: deque[RecordedRequest] = deque(maxlen=size)
+
+    def record(
+        self,
+        method: str,
+        path: str,
+        query: dict[str, str],
+        body: bytes,
+        headers: Headers,
+        status: int | None,
+        fault: str | None,
+        applied: bool,
+    ) -> None:
+        kept = len(body) <= self.body_limit
+        self.append(
+            RecordedRequest(
+                method,
+                path,
+                query,
+                bytes(body) if kept else b"",
+                headers,
+                status,
+                fault,
+                applied,
+                len(body),
+                kept,
+            )
+        )
+
+    def append(self, request: RecordedRequest) -> None:
+        """Add ``request``, forgetting the oldest when full (as a list would, bounded)."""
+        if request.body_kept and len(request.body) > self.body_limit:
+            request = replace(request, body=b"", body_kept=False)
+        if len(self._items) == self.size:
+            self.dropped += 1
+        self._items.append(request)
+
+    def clear(self) -> None:
+        self._items.clear()
+        self.dropped = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[RecordedRequest]:
+        return iter(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> RecordedRequest: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[RecordedRequest]: ...
+    def __getitem__(self, index: int | slice) -> RecordedRequest | list[RecordedRequest]:
+        if isinstance(index, slice):
+            return list(self._items)[index]
+        return self._items[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, RequestLog | list | tuple):
+            return list(self._items) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"RequestLog({list(self._items)!r})"

@@ -26,6 +26,7 @@ from bigc.testing._order_records import (
     shipping_address,
 )
 from bigc.testing._products import product_template, slug, variant_template
+from bigc.testing._sample_text import customer_details, order_details, product_details
 from bigc.testing._table import Record
 
 __all__ = ["Sample"]
@@ -91,6 +92,7 @@ class Sample:
         name = self.product_name(product_id)
         return {
             **product_template(),
+            **product_details(self.rng("details", product_id), product_id, name, price),
             "id": product_id,
             "name": name,
             "type": "digital" if product_id % 10 == 0 else "physical",
@@ -108,6 +110,7 @@ class Sample:
             "total_sold": rng.randrange(0, 1000),
             "date_created": iso(created),
             "date_modified": iso(created + timedelta(days=rng.randrange(0, 90))),
+            "date_last_imported": iso(created) if product_id % 4 == 1 else "",
             "custom_url": {"url": slug(name), "is_customized": False},
             "base_variant_id": product_id,
         }
@@ -142,11 +145,11 @@ class Sample:
         created = EPOCH + timedelta(hours=customer_id)
         return {
             **customer_template(),
+            **customer_details(self.rng("customer-details", customer_id), customer_id),
             "id": customer_id,
             "email": email,
             "first_name": first,
             "last_name": last,
-            "phone": f"555-{customer_id % 10000:04d}",
             "date_created": iso(created),
             "date_modified": iso(created + timedelta(days=customer_id % 30)),
         }
@@ -184,6 +187,7 @@ class Sample:
         parts.addresses[0]["items_total"] = items
         order = {
             **order_template(),
+            **order_details(self.rng("order-details", order_id)),
             "id": order_id,
             "customer_id": customer_id,
             "date_created": rfc2822(created),

@@ -1,14 +1,17 @@
-"""A loopback HTTP/1.1 server in front of the fake store.
+"""The fake store served over HTTP/1.1, on aiohttp's low-level server.
 
-The store decides everything (status, headers, body, delay, fault); this
-module only speaks HTTP so that the real urllib3 and aiohttp transports can be
-tested end to end. It uses asyncio and the standard library only, so it works
-with the core install.
+aiohttp parses HTTP (its C parser, llhttp), keeps connections alive and
+times out idle ones; ``_connections`` adds the per-connection limits (slow
+heads, slow readers, open connections). This module serves one request:
+limits on head and body size and body time, BigCommerce-shaped 4xx answers
+for a client's mistakes, compressed answers for clients that ask, a
+per-connection bandwidth model, the store's scripted
+``delay``/``drop``/``truncate`` faults enacted on the real socket, and the
+``/__bigc/`` admin endpoints. The store decides everything else; every
+other path goes to ``store.handle`` as it came.
 
-Each connection answers its requests strictly in order (pipelining) and calls
-``store.handle`` on the event loop thread when a request's turn comes. A
-``Reply.delay`` is waited with a loop timer, so a slow answer on one
-connection never holds back another connection.
+Importing this module imports aiohttp (the ``testing`` extra);
+``bigc.testing`` imports it only when ``FakeServer`` is first used.
 """
 
 from __future__ import annotations
@@ -16,29 +19,34 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from concurrent.futures import Future
-from dataclasses import dataclass
-from http import HTTPStatus
 from types import TracebackType
 from typing import Protocol
 
+from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
+from aiohttp.web_protocol import RequestPayloadError
+from multidict import CIMultiDict
+
+from bigc.testing._admin import ADMIN_PREFIX, admin_reply
+from bigc.testing._connections import Connection, WebServer, api_of, refusal
+from bigc.testing._encoding import choose_coding, encode
+from bigc.testing._http import ApiError, error_reply
+from bigc.testing._limits import Limits
 from bigc.testing._reply import Reply
 
-__all__ = ["FakeServer", "RequestHeaders", "Store"]
+__all__ = ["FakeServer", "Limits", "Store"]
 
 log = logging.getLogger("bigc.testing")
 
-MAX_HEAD_BYTES = 64 * 1024
-MAX_BODY_BYTES = 64 * 1024 * 1024
-# Stop reading from a client that pipelines faster than we answer.
-MAX_QUEUED_REQUESTS = 64
-
-_REASONS = {status.value: status.phrase for status in HTTPStatus}
 # Framing is the server's business: the store cannot set these.
 _FRAMING_HEADERS = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive"})
 _NO_BODY_STATUSES = frozenset({204, 304})
+# Bodies at least this large are compressed in a worker thread.
+_COMPRESS_INLINE_BYTES = 64 * 1024
+# Keep this many store exceptions for a test to inspect; older ones are forgotten.
+_MAX_ERRORS = 100
 
 
 class Store(Protocol):
@@ -49,403 +57,12 @@ class Store(Protocol):
     ) -> Reply: ...
 
 
-class RequestHeaders(Mapping[str, str]):
-    """Request headers with case-insensitive lookup.
-
-    Names are kept lower-case (as in HTTP/2); repeated headers are joined with
-    ``", "`` as RFC 9110 allows, so the store sees one value per name.
-    """
-
-    __slots__ = ("_items",)
-
-    def __init__(self, pairs: list[tuple[str, str]]) -> None:
-        items: dict[str, str] = {}
-        for name, value in pairs:
-            key = name.lower()
-            items[key] = f"{items[key]}, {value}" if key in items else value
-        self._items = items
-
-    def __getitem__(self, name: str) -> str:
-        return self._items[name.lower()]
-
-    def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and name.lower() in self._items
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._items)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __repr__(self) -> str:
-        return f"RequestHeaders({self._items!r})"
-
-
-class _BadRequest(Exception):
-    """A request we cannot frame; answered with ``status`` and a closed connection."""
+class _Refused(Exception):
+    """A request the server answers itself, with BigCommerce's error body, then hangs up."""
 
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
-
-
-@dataclass(slots=True)
-class _Head:
-    method: str
-    target: str
-    headers: RequestHeaders
-    keep_alive: bool
-    chunked: bool
-    length: int
-    expects_continue: bool
-
-
-@dataclass(slots=True)
-class _Job:
-    """One request waiting for its turn, or a canned error answer."""
-
-    head: _Head | None
-    body: bytes
-    keep_alive: bool
-    canned: Reply | None = None
-
-
-# Marks the end of a half-closed client's input: close once the jobs before it are answered.
-_END = _Job(None, b"", keep_alive=False)
-
-
-def _parse_head(raw: bytes) -> _Head:
-    """Parse a request line and header block (without the final blank line)."""
-    lines = raw.decode("latin-1").split("\r\n")
-    parts = lines[0].split(" ")
-    if len(parts) != 3 or not parts[0] or not parts[1]:
-        raise _BadRequest(400, f"malformed request line: {lines[0]!r}")
-    method, target, version = parts
-    if version not in ("HTTP/1.1", "HTTP/1.0"):
-        raise _BadRequest(505, f"unsupported HTTP version: {version!r}")
-    pairs: list[tuple[str, str]] = []
-    for line in lines[1:]:
-        name, sep, value = line.partition(":")
-        if not sep or not name or name != name.strip():
-            raise _BadRequest(400, f"malformed header line: {line!r}")
-        pairs.append((name, value.strip()))
-    headers = RequestHeaders(pairs)
-    return _Head(
-        method=method,
-        target=target,
-        headers=headers,
-        keep_alive=_wants_keep_alive(version, headers),
-        chunked=_is_chunked(headers),
-        length=_content_length(headers),
-        expects_continue=headers.get("expect", "").lower() == "100-continue",
-    )
-
-
-def _wants_keep_alive(version: str, headers: RequestHeaders) -> bool:
-    tokens = {t.strip().lower() for t in headers.get("connection", "").split(",")}
-    if version == "HTTP/1.0":
-        return "keep-alive" in tokens
-    return "close" not in tokens
-
-
-def _is_chunked(headers: RequestHeaders) -> bool:
-    coding = headers.get("transfer-encoding")
-    if coding is None:
-        return False
-    if coding.strip().lower() != "chunked":
-        raise _BadRequest(501, f"unsupported transfer-encoding: {coding!r}")
-    return True
-
-
-def _content_length(headers: RequestHeaders) -> int:
-    value = headers.get("content-length", "0").strip()
-    if not value.isdigit():
-        raise _BadRequest(400, f"bad content-length: {value!r}")
-    length = int(value)
-    if length > MAX_BODY_BYTES:
-        raise _BadRequest(413, f"body of {length} bytes is too large")
-    return length
-
-
-def _parse_chunked(buf: bytearray) -> tuple[bytes, int] | None:
-    """Decode a whole chunked body from the start of ``buf``.
-
-    Returns the body and how many bytes it used, or None if it is not all
-    here yet. Re-parsing from the start on every read is quadratic, which is
-    fine for a test server's request sizes.
-    """
-    pos = 0
-    chunks: list[bytes] = []
-    size_total = 0
-    while True:
-        eol = buf.find(b"\r\n", pos)
-        if eol < 0:
-            return None
-        size_text = bytes(buf[pos:eol]).split(b";", 1)[0].strip()
-        try:
-            size = int(size_text, 16)
-        except ValueError:
-            raise _BadRequest(400, f"bad chunk size: {size_text!r}") from None
-        pos = eol + 2
-        if size == 0:
-            return _skip_trailers(buf, pos, b"".join(chunks))
-        size_total += size
-        if size_total > MAX_BODY_BYTES:
-            raise _BadRequest(413, "chunked body is too large")
-        if len(buf) < pos + size + 2:
-            return None
-        chunks.append(bytes(buf[pos : pos + size]))
-        pos += size + 2
-
-
-def _skip_trailers(buf: bytearray, pos: int, body: bytes) -> tuple[bytes, int] | None:
-    """Step over (and ignore) trailer fields after the last chunk."""
-    while True:
-        eol = buf.find(b"\r\n", pos)
-        if eol < 0:
-            return None
-        if eol == pos:
-            return body, pos + 2
-        pos = eol + 2
-
-
-def _encode_head(
-    status: int, headers: list[tuple[str, str]], length: int | None, close: bool
-) -> bytes:
-    """Serialise the status line and headers; the server owns framing headers."""
-    lines = [f"HTTP/1.1 {status} {_REASONS.get(status, 'Unknown')}"]
-    lines.extend(f"{n}: {v}" for n, v in headers if n.lower() not in _FRAMING_HEADERS)
-    if length is not None:
-        lines.append(f"Content-Length: {length}")
-    if close:
-        lines.append("Connection: close")
-    lines.append("\r\n")
-    return "\r\n".join(lines).encode("latin-1", "replace")
-
-
-def _encode_reply(reply: Reply, head_only: bool, close: bool) -> bytes:
-    """The whole response; 204/304 carry no length and no body, HEAD a length only."""
-    if reply.status in _NO_BODY_STATUSES:
-        return _encode_head(reply.status, reply.headers, None, close)
-    head = _encode_head(reply.status, reply.headers, len(reply.body), close)
-    return head if head_only else head + reply.body
-
-
-def _encode_truncated(reply: Reply) -> bytes:
-    """The full length announced but only half the body (never all of it, even if empty)."""
-    announced = max(len(reply.body), 1)
-    head = _encode_head(reply.status, reply.headers, announced, close=False)
-    return head + reply.body[: len(reply.body) // 2]
-
-
-def _error_reply(status: int, message: str) -> Reply:
-    return Reply(status, [("Content-Type", "text/plain; charset=utf-8")], message.encode())
-
-
-class _Connection(asyncio.Protocol):
-    """One client connection: parse requests, answer them one at a time, in order."""
-
-    def __init__(self, server: FakeServer) -> None:
-        self._server = server
-        self._loop = asyncio.get_running_loop()
-        self._transport: asyncio.Transport | None = None
-        self._buf = bytearray()
-        self._head: _Head | None = None
-        self._jobs: deque[_Job] = deque()
-        self._timer: asyncio.TimerHandle | None = None
-        self._sent_continue = False
-        self._reading = True
-        self._write_paused = False
-        self._done = False  # no more requests will be read or answered
-
-    # -- asyncio callbacks ---------------------------------------------------
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self._transport = transport
-        self._server._connections.add(self)
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        # A client hanging up (even mid-delay) is normal: forget its work quietly.
-        self._done = True
-        self._jobs.clear()
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        self._server._connections.discard(self)
-
-    def data_received(self, data: bytes) -> None:
-        if self._done:
-            return
-        self._buf += data
-        self._read_requests()
-        self._pump()
-
-    def eof_received(self) -> bool:
-        # A half-closed client still gets answers to what it asked; a partial
-        # request at the end is dropped. Returning True keeps our side open.
-        if not self._done:
-            self._jobs.append(_END)
-            self._done_reading()
-            self._pump()
-        return True
-
-    def pause_writing(self) -> None:
-        self._write_paused = True
-
-    def resume_writing(self) -> None:
-        self._write_paused = False
-        self._pump()
-
-    # -- reading -------------------------------------------------------------
-
-    def _read_requests(self) -> None:
-        """Turn buffered bytes into queued jobs; queue an error answer on bad framing."""
-        try:
-            while self._read_one():
-                pass
-        except _BadRequest as exc:
-            self._jobs.append(_Job(None, b"", False, _error_reply(exc.status, str(exc))))
-            self._done_reading()
-            return
-        if len(self._jobs) >= MAX_QUEUED_REQUESTS and self._reading:
-            self._set_reading(False)
-
-    def _read_one(self) -> bool:
-        """Queue the next complete request from the buffer; False if it is not all here."""
-        if self._head is None and not self._read_head():
-            return False
-        head = self._head
-        assert head is not None
-        body = self._read_body(head)
-        if body is None:
-            self._maybe_continue(head)
-            return False
-        self._head = None
-        self._sent_continue = False
-        self._jobs.append(_Job(head, body, head.keep_alive))
-        if not head.keep_alive:
-            self._done_reading()
-            return False
-        return True
-
-    def _read_head(self) -> bool:
-        buf = self._buf
-        while buf.startswith(b"\r\n"):  # tolerated between requests (RFC 9112 2.2)
-            del buf[:2]
-        end = buf.find(b"\r\n\r\n")
-        if end < 0:
-            if len(buf) > MAX_HEAD_BYTES:
-                raise _BadRequest(431, "request head is too large")
-            return False
-        if end > MAX_HEAD_BYTES:
-            raise _BadRequest(431, "request head is too large")
-        self._head = _parse_head(bytes(buf[:end]))
-        del buf[: end + 4]
-        return True
-
-    def _read_body(self, head: _Head) -> bytes | None:
-        buf = self._buf
-        if head.chunked:
-            parsed = _parse_chunked(buf)
-            if parsed is None:
-                return None
-            body, used = parsed
-            del buf[:used]
-            return body
-        if len(buf) < head.length:
-            return None
-        body = bytes(buf[: head.length])
-        del buf[: head.length]
-        return body
-
-    def _maybe_continue(self, head: _Head) -> None:
-        """Send ``100 Continue`` if the client waits for it and no answer is ahead of it."""
-        idle = not self._jobs and self._timer is None
-        if head.expects_continue and not self._sent_continue and idle and self._transport:
-            self._sent_continue = True
-            self._transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
-
-    def _done_reading(self) -> None:
-        self._buf.clear()
-        self._head = None
-        self._done = True
-
-    def _set_reading(self, on: bool) -> None:
-        transport = self._transport
-        if transport is None or transport.is_closing():
-            return
-        self._reading = on
-        if on:
-            transport.resume_reading()
-        else:
-            transport.pause_reading()
-
-    # -- answering -----------------------------------------------------------
-
-    def _pump(self) -> None:
-        """Answer queued requests in order until one must wait (delay or backpressure)."""
-        while self._jobs and self._timer is None and not self._write_paused:
-            job = self._jobs.popleft()
-            if job is _END:
-                self._close()
-                return
-            reply = job.canned if job.canned is not None else self._ask_store(job)
-            if reply.delay > 0:
-                self._timer = self._loop.call_later(reply.delay, self._after_delay, job, reply)
-                return
-            self._answer(job, reply)
-        if not self._reading and len(self._jobs) < MAX_QUEUED_REQUESTS // 2 and not self._done:
-            self._set_reading(True)
-
-    def _after_delay(self, job: _Job, reply: Reply) -> None:
-        self._timer = None
-        self._answer(job, reply)
-        self._pump()
-
-    def _ask_store(self, job: _Job) -> Reply:
-        head = job.head
-        assert head is not None
-        try:
-            return self._server.store.handle(head.method, head.target, head.headers, job.body)
-        except Exception as exc:
-            # Answer 500 so the test sees it, and keep it for the test to inspect.
-            log.exception("fake store failed on %s %s", head.method, head.target)
-            self._server.errors.append(exc)
-            return _error_reply(500, f"fake store raised {type(exc).__name__}: {exc}")
-
-    def _answer(self, job: _Job, reply: Reply) -> None:
-        transport = self._transport
-        if transport is None or transport.is_closing():
-            return
-        if reply.fault == "drop":
-            self._close()
-            return
-        if reply.fault == "truncate":
-            transport.write(_encode_truncated(reply))
-            self._close()
-            return
-        head_only = job.head is not None and job.head.method == "HEAD"
-        transport.write(_encode_reply(reply, head_only, close=not job.keep_alive))
-        if not job.keep_alive:
-            self._close()
-
-    def _close(self) -> None:
-        """Close after flushing what was already written; drop everything still queued."""
-        self._done = True
-        self._jobs.clear()
-        if self._transport is not None:
-            self._transport.close()
-
-    def abort(self) -> None:
-        """Hang up at once (server shutdown)."""
-        self._done = True
-        self._jobs.clear()
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        if self._transport is not None:
-            self._transport.abort()
 
 
 class FakeServer:
@@ -454,16 +71,32 @@ class FakeServer:
     Use it either as ``with FakeServer(store) as server:`` (its own event loop
     in a background thread) or with ``await server.start()`` /
     ``await server.stop()`` inside a running loop. ``port=0`` picks a free port;
-    ``base_url`` tells which.
+    ``base_url`` tells which. ``limits`` bound what clients may use;
+    ``bandwidth_mbps`` paces each connection's answers to that many megabits
+    per second; ``compress`` answers gzip (br, zstd) to clients that ask.
     """
 
-    def __init__(self, store: Store, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        store: Store,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        limits: Limits | None = None,
+        bandwidth_mbps: float | None = None,
+        compress: bool = True,
+    ) -> None:
+        if bandwidth_mbps is not None and not 0 < bandwidth_mbps < float("inf"):
+            raise ValueError(f"bandwidth_mbps must be a positive number, got {bandwidth_mbps}")
         self.store = store
         self.host = host
         self.port = port
-        # Exceptions raised by store.handle; each was answered with a 500.
+        self.limits = limits or Limits()
+        self.bandwidth_mbps = bandwidth_mbps
+        self.compress = compress
+        # Exceptions raised by store.handle (the last 100); each was answered with a 500.
         self.errors: list[Exception] = []
-        self._connections: set[_Connection] = set()
+        self._web: WebServer | None = None
         self._server: asyncio.Server | None = None
         self._thread: threading.Thread | None = None
         self._thread_loop: asyncio.AbstractEventLoop | None = None
@@ -471,7 +104,7 @@ class FakeServer:
     @property
     def open_connections(self) -> int:
         """How many client connections are open now (to check for leaks)."""
-        return len(self._connections)
+        return 0 if self._web is None else len(self._web.connections)
 
     @property
     def base_url(self) -> str:
@@ -480,26 +113,161 @@ class FakeServer:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
 
+    # -- one request -----------------------------------------------------------
+
+    async def _serve(self, request: web.BaseRequest) -> web.StreamResponse:
+        connection = request.protocol
+        assert isinstance(connection, Connection)
+        connection.request_started()
+        try:
+            return await self._answer(request)
+        except _Refused as refused:
+            return refusal(request.raw_path, refused.status, str(refused))
+        finally:
+            connection.request_finished()
+
+    async def _answer(self, request: web.BaseRequest) -> web.StreamResponse:
+        target = request.raw_path
+        self._check_head(request)
+        body = await self._read_body(request)
+        if target.startswith(ADMIN_PREFIX):
+            health = {"status": "ok", "connections": self.open_connections}
+            reply = admin_reply(self.store, request.method, target, body, health)
+        else:
+            reply = self._ask_store(request.method, target, request.headers, body)
+        if reply.delay > 0:
+            await asyncio.sleep(reply.delay)
+        if reply.fault == "drop":
+            request.protocol.force_close()
+            return web.Response(status=200)  # never sent: the connection is gone
+        return await self._respond(request, reply)
+
+    def _check_head(self, request: web.BaseRequest) -> None:
+        limit = self.limits.max_header_bytes
+        size = len(request.raw_path) + sum(len(k) + len(v) + 4 for k, v in request.raw_headers)
+        if size > limit:
+            raise _Refused(431, f"The request headers are larger than {limit} bytes.")
+
+    async def _read_body(self, request: web.BaseRequest) -> bytes:
+        limit = self.limits.max_body_bytes
+        length = request.content_length
+        if length is not None and length > limit:
+            raise _Refused(413, f"The request body is larger than {limit} bytes.")
+        if not request.body_exists:
+            return b""
+        if request.headers.get("Expect", "").lower() == "100-continue":
+            await request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        try:
+            return await asyncio.wait_for(_read_at_most(request, limit), self.limits.body_timeout)
+        except asyncio.TimeoutError:
+            raise _Refused(408, "The request body did not arrive in time.") from None
+        except (HttpProcessingError, RequestPayloadError) as exc:
+            raise _Refused(400, f"The request body could not be read: {exc}") from None
+
+    def _ask_store(
+        self, method: str, target: str, headers: Mapping[str, str], body: bytes
+    ) -> Reply:
+        try:
+            return self.store.handle(method, target, headers, body)
+        except Exception as exc:
+            # Answer 500 so the test sees it, and keep it for the test to inspect.
+            log.exception("fake store failed on %s %s", method, target)
+            self.errors.append(exc)
+            del self.errors[:-_MAX_ERRORS]
+            return error_reply(
+                api_of(target), ApiError(500, f"fake store raised {type(exc).__name__}: {exc}")
+            )
+
+    async def _respond(self, request: web.BaseRequest, reply: Reply) -> web.StreamResponse:
+        headers = CIMultiDict((n, v) for n, v in reply.headers if n.lower() not in _FRAMING_HEADERS)
+        body = reply.body
+        # A reply that names its own coding (a scripted broken gzip body) goes out as it is.
+        if reply.status in _NO_BODY_STATUSES:
+            body = b""
+        elif self.compress and body and "Content-Encoding" not in headers:
+            coding = choose_coding(request.headers.get("Accept-Encoding"))
+            if coding is not None:
+                body = await _compressed(coding, body)
+                headers["Content-Encoding"] = coding
+                headers["Vary"] = "Accept-Encoding"
+        if reply.fault is None and self.bandwidth_mbps is None:
+            return web.Response(status=reply.status, headers=headers, body=body or None)
+        response = web.StreamResponse(status=reply.status, headers=headers)
+        if reply.status not in _NO_BODY_STATUSES:
+            # A truncated answer announces at least one byte, so even an empty
+            # body comes up short.
+            response.content_length = max(len(body), 1) if reply.fault else len(body)
+        connection = request.protocol
+        assert isinstance(connection, Connection)
+        with connection.sending():
+            await response.prepare(request)
+        if request.method == "HEAD":
+            return response
+        if reply.fault == "truncate":
+            with connection.sending():
+                await response.write(body[: len(body) // 2])
+            connection.force_close()  # flushes what was written, then hangs up
+        else:
+            await self._write_paced(connection, response, body)
+        return response
+
+    async def _write_paced(
+        self, connection: Connection, response: web.StreamResponse, body: bytes
+    ) -> None:
+        """Send ``body`` no faster than ``bandwidth_mbps`` (sleeping between slices)."""
+        assert self.bandwidth_mbps is not None
+        rate = self.bandwidth_mbps * 125_000  # bytes per second
+        step = max(1024, int(rate / 200))  # about 5 ms of link time per slice
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        for sent in range(0, len(body), step):
+            with connection.sending():
+                await response.write(body[sent : sent + step])
+            due = started + (sent + step) / rate
+            wait = due - loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+
     # -- inside a running loop -----------------------------------------------
 
     async def start(self) -> None:
         """Listen on the running loop; sets ``port`` when 0 was asked for."""
         if self._server is not None:
             raise RuntimeError("FakeServer is already running")
+        limits = self.limits
+        self._web = WebServer(
+            self._serve,
+            limits,
+            keepalive_timeout=limits.idle_timeout,
+            max_line_size=limits.max_header_bytes,
+            max_field_size=limits.max_header_bytes,
+            lingering_time=1.0,
+            auto_decompress=False,  # a compressed request body could be a zip bomb
+            access_log=None,
+        )
         loop = asyncio.get_running_loop()
-        self._server = await loop.create_server(lambda: _Connection(self), self.host, self.port)
+        self._server = await loop.create_server(self._web, self.host, self.port)
         self.port = self._server.sockets[0].getsockname()[1]
 
-    async def stop(self) -> None:
-        """Stop listening and hang up every open connection."""
-        server, self._server = self._server, None
-        if server is None:
+    async def stop(self, grace: float = 0.0) -> None:
+        """Stop listening, let requests in progress finish for up to ``grace``
+        seconds, then hang up every open connection."""
+        server, web_server = self._server, self._web
+        self._server = None
+        if server is None or web_server is None:
             return
         server.close()
-        for conn in list(self._connections):
-            conn.abort()
-        # abort() closes each socket on the next loop turn; let that happen
-        # before a caller closes the loop.
+        connections = web_server.connections
+        if grace > 0:
+            web_server.pre_shutdown()
+            await web_server.shutdown(grace)
+        for connection in connections:
+            # A reset for a client that is not reading: wait_closed() (3.12+)
+            # would otherwise wait for its unsent answers forever.
+            if isinstance(connection, Connection):
+                connection.hang_up()
+        # force_close() closes each socket on the next loop turn; let that
+        # happen before a caller closes the loop.
         await asyncio.sleep(0)
         await server.wait_closed()
 
@@ -552,6 +320,37 @@ class FakeServer:
             started.set_result(None)
             loop.run_forever()
             loop.run_until_complete(self.stop())
+            _cancel_leftover_tasks(loop)
+            loop.run_until_complete(loop.shutdown_default_executor())  # compression threads
         finally:
             self._thread_loop = None
             loop.close()
+
+
+async def _compressed(coding: str, body: bytes) -> bytes:
+    """``body`` compressed; a large one in a worker thread (zlib, brotli and zstd
+    release the GIL), so other connections are served meanwhile."""
+    if len(body) < _COMPRESS_INLINE_BYTES:
+        return encode(coding, body)
+    return await asyncio.get_running_loop().run_in_executor(None, encode, coding, body)
+
+
+async def _read_at_most(request: web.BaseRequest, limit: int) -> bytes:
+    """The whole request body; refused as soon as it passes ``limit`` bytes."""
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := await request.content.readany():
+        size += len(chunk)
+        if size > limit:
+            raise _Refused(413, f"The request body is larger than {limit} bytes.")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _cancel_leftover_tasks(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel what is still running (handlers of hung-up connections), as asyncio.run does."""
+    tasks = asyncio.all_tasks(loop)
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))

@@ -37,8 +37,14 @@ from bigc.testing._customers import CustomerGroups, Customers
 from bigc.testing._faults import FaultBook, FaultControls, FaultRule, matcher, refuse, spoil
 from bigc.testing._forms import is_form, read_form
 from bigc.testing._graphql import GraphQLService
-from bigc.testing._http import ApiError, Call, error_reply, json_reply
-from bigc.testing._log import WRITE_METHODS, RecordedRequest
+from bigc.testing._http import ApiError, Call, dumps, error_reply, json_reply
+from bigc.testing._log import (
+    DEFAULT_BODY_LIMIT,
+    DEFAULT_LOG_SIZE,
+    WRITE_METHODS,
+    RecordedRequest,
+    RequestLog,
+)
 from bigc.testing._orders import Orders
 from bigc.testing._pricing import Pricing
 from bigc.testing._products import Products
@@ -63,6 +69,8 @@ class FakeStore(FaultControls):
     non-empty token. ``quota`` requests per ``window_ms`` (``None``: no
     limit). ``latency`` plus up to ``jitter`` seconds (drawn from ``seed``) are
     added to every answer's ``Reply.delay``. ``clock`` drives the quota window.
+    ``requests`` keeps the last ``log_size`` requests; bodies over
+    ``log_body_limit`` bytes are logged by size only (``writes`` counts stay exact).
     """
 
     def __init__(
@@ -76,6 +84,8 @@ class FakeStore(FaultControls):
         jitter: float = 0.0,
         seed: int = 0,
         clock: Callable[[], float] = time.monotonic,
+        log_size: int = DEFAULT_LOG_SIZE,
+        log_body_limit: int = DEFAULT_BODY_LIMIT,
     ) -> None:
         if latency < 0 or jitter < 0:
             raise ValueError("latency and jitter must not be negative")
@@ -83,7 +93,7 @@ class FakeStore(FaultControls):
         self.access_token = access_token
         self.latency = latency
         self.jitter = jitter
-        self.requests: list[RecordedRequest] = []
+        self.requests = RequestLog(log_size, log_body_limit)
         self.writes: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._random = random.Random(seed)
@@ -152,6 +162,8 @@ class FakeStore(FaultControls):
         latency: float = 0.0,
         jitter: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
+        log_size: int = DEFAULT_LOG_SIZE,
+        log_body_limit: int = DEFAULT_BODY_LIMIT,
     ) -> FakeStore:
         """A store filled with deterministic sample data (same ``seed``, same data).
 
@@ -172,6 +184,8 @@ class FakeStore(FaultControls):
             jitter=jitter,
             seed=seed,
             clock=clock,
+            log_size=log_size,
+            log_body_limit=log_body_limit,
         )
         sample = Sample(seed, products, customers, orders)
         for n in range(1, sample.categories + 1):
@@ -198,17 +212,15 @@ class FakeStore(FaultControls):
         if self.latency or self.jitter:
             reply.delay += self.latency + self.jitter * self._random.random()
         kept = Headers((k, v) for k, v in headers.items() if k.lower() not in SECRET_HEADERS)
-        self.requests.append(
-            RecordedRequest(
-                method,
-                incoming.path,
-                incoming.query,
-                incoming.payload,
-                kept,
-                None if reply.fault == "drop" else reply.status,
-                fault.kind if fault is not None else None,
-                applied,
-            )
+        self.requests.record(
+            method,
+            incoming.path,
+            incoming.query,
+            body,
+            kept,
+            None if reply.fault == "drop" else reply.status,
+            fault.kind if fault is not None else None,
+            applied,
         )
         return reply
 
@@ -304,16 +316,17 @@ class FakeStore(FaultControls):
         if isinstance(payload, dict) and "client_secret" in payload:
             payload = {**payload, "client_secret": "[redacted]"}
         kept = Headers((k, v) for k, v in headers.items() if k.lower() not in SECRET_HEADERS)
-        self.requests.append(
-            RecordedRequest(
-                incoming.method,
-                TOKEN_PATH,
-                incoming.query,
-                payload,
-                kept,
-                reply.status,
-                applied=reply.status == 200,
-            )
+        # Only the redacted JSON is logged: a body that is not JSON may hold the secret.
+        logged = dumps(payload) if payload is not None else b""
+        self.requests.record(
+            incoming.method,
+            TOKEN_PATH,
+            incoming.query,
+            logged,
+            kept,
+            reply.status,
+            None,
+            reply.status == 200,
         )
         return reply
 
@@ -454,5 +467,5 @@ def _decode(body: bytes) -> tuple[Any, bool]:
         return None, False
     try:
         return json.loads(body, parse_constant=_not_json), False
-    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
+    except (ValueError, RecursionError):  # RecursionError: nested too deep to decode
         return None, True

@@ -2,10 +2,12 @@
 
 - ``bigc_store``: a fresh, empty :class:`~bigc.testing.FakeStore` per test;
 - ``bigc_client``: a ``BigCommerceAPI`` wired to that store in-process;
-- ``bigc_async_client``: the ``AsyncBigCommerceAPI`` twin (needs pytest-asyncio).
+- ``bigc_async_client``: the ``AsyncBigCommerceAPI`` twin (needs pytest-asyncio,
+  which ``bigc[testing]`` installs; works in its strict and auto modes).
 
-The clients are imported inside the fixtures so that loading the plugin,
-which pytest does for every project that has bigc installed, stays cheap.
+The store and the clients are imported inside the fixtures so that loading
+the plugin, which pytest does for every project that has bigc installed,
+stays cheap (no aiohttp, no client, no store until a test asks for one).
 """
 
 from __future__ import annotations
@@ -15,15 +17,14 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from bigc.testing._store import FakeStore
-
 if TYPE_CHECKING:
     from bigc import AsyncBigCommerceAPI, BigCommerceAPI
+    from bigc.testing._store import FakeStore
 
 try:
     from pytest_asyncio import fixture as _async_fixture
-except ImportError:  # pragma: no cover - without pytest-asyncio the async fixture cannot run
-    _async_fixture = pytest.fixture  # type: ignore[assignment]
+except ImportError:  # without pytest-asyncio the async fixture cannot run: say so
+    _async_fixture = None  # type: ignore[assignment]
 
 __all__ = ["bigc_async_client", "bigc_client", "bigc_store"]
 
@@ -31,6 +32,8 @@ __all__ = ["bigc_async_client", "bigc_client", "bigc_store"]
 @pytest.fixture
 def bigc_store() -> FakeStore:
     """An empty fake store; fill it with ``bigc_store.api("POST", ...)`` or the client."""
+    from bigc.testing._store import FakeStore
+
     return FakeStore()
 
 
@@ -46,9 +49,12 @@ def bigc_client(bigc_store: FakeStore) -> Iterator[BigCommerceAPI]:
         client.close()
 
 
-@_async_fixture
-async def bigc_async_client(bigc_store: FakeStore) -> AsyncIterator[AsyncBigCommerceAPI]:
-    """An async client whose requests go straight to ``bigc_store``."""
+async def _async_client(bigc_store: FakeStore) -> AsyncIterator[AsyncBigCommerceAPI]:
+    """An async client whose requests go straight to ``bigc_store``.
+
+    pytest-asyncio runs it in the test's event loop. In its strict mode (the
+    default) mark the test ``@pytest.mark.asyncio``, as every async test there.
+    """
     from bigc import AsyncBigCommerceAPI
 
     client = AsyncBigCommerceAPI("store", "token", transport=bigc_store.async_transport())
@@ -56,3 +62,12 @@ async def bigc_async_client(bigc_store: FakeStore) -> AsyncIterator[AsyncBigComm
         yield client
     finally:
         await client.aclose()
+
+
+if _async_fixture is not None:
+    bigc_async_client = _async_fixture(_async_client, name="bigc_async_client")
+else:
+
+    @pytest.fixture(name="bigc_async_client")
+    def _needs_pytest_asyncio() -> None:
+        pytest.fail("bigc_async_client needs pytest-asyncio: pip install 'bigc[testing]'")

@@ -1,0 +1,177 @@
+"""Lists keep ``concurrency`` page requests in flight while the caller works on a page,
+never run further ahead than that, decode each page where its items are taken
+(a sync list's page threads only fetch), and give every item once, in order."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from typing import Any
+
+import pytest
+
+from bigc import AsyncBigCommerceAPI, BigCommerceAPI, Request, Response
+from tests.support import settled, split
+
+PAGES = 12
+CONCURRENCY = 4
+
+
+class TracedResponse(Response):
+    """A response that notes the thread its body is decoded in.
+
+    ``json()`` decodes once and keeps the result; a later call (a list's
+    ``total`` reads the first page's ``meta``) decodes nothing, so only the
+    first call is noted.
+    """
+
+    decoded_in: list[str]
+    decoded = False
+
+    def json(self) -> Any:
+        if not self.decoded:
+            self.decoded = True
+            self.decoded_in.append(threading.current_thread().name)
+        return super().json()
+
+
+class PagedStore:
+    """Answers a v2 or v3 list of one item per page; pages from 3 on wait for ``open``."""
+
+    def __init__(self, version: str) -> None:
+        self.version = version
+        self.sent: list[int] = []
+        self.in_flight = 0
+        self.decoded_in: list[str] = []
+        self.lock = threading.Lock()
+
+    def page(self, request: Request) -> Response:
+        page = int(split(request)[2]["page"])
+        if self.version == "v2":
+            body: Any = [{"id": page}] if page <= PAGES else None
+        else:
+            body = {"data": [{"id": page}], "meta": {"pagination": {"total_pages": PAGES}}}
+        response = TracedResponse(
+            200 if body else 204, {}, json.dumps(body).encode() if body else b""
+        )
+        response.decoded_in = self.decoded_in
+        return response
+
+    def start(self, request: Request) -> int:
+        page = int(split(request)[2]["page"])
+        with self.lock:
+            self.sent.append(page)
+            self.in_flight += 1
+        return page
+
+    def done(self) -> None:
+        with self.lock:
+            self.in_flight -= 1
+
+
+class SyncPagedStore(PagedStore):
+    def __init__(self, version: str) -> None:
+        super().__init__(version)
+        self.open = threading.Event()
+
+    def send(self, request: Request) -> Response:
+        try:
+            if self.start(request) >= 3:
+                self.open.wait(5)
+            return self.page(request)
+        finally:
+            self.done()
+
+    def close(self) -> None:
+        pass
+
+
+class AsyncPagedStore(PagedStore):
+    def __init__(self, version: str) -> None:
+        super().__init__(version)
+        self.open = asyncio.Event()
+
+    async def send(self, request: Request) -> Response:
+        try:
+            if self.start(request) >= 3:
+                await asyncio.wait_for(self.open.wait(), 5)
+            return self.page(request)
+        finally:
+            self.done()
+
+    async def aclose(self) -> None:
+        pass
+
+
+def api_of(version: str, client: Any) -> Any:
+    return client.api_v2 if version == "v2" else client.api_v3
+
+
+@pytest.mark.parametrize("version", ["v2", "v3"])
+def test_sync_list_keeps_the_pipe_full(version: str) -> None:
+    store = SyncPagedStore(version)
+    api = BigCommerceAPI("s", "t", transport=store, concurrency=CONCURRENCY)
+    items = api_of(version, api).get_many("/things", page_size=1)
+    assert [next(items), next(items)] == [{"id": 1}, {"id": 2}]
+    # The caller holds page 2: pages 3 to 6 are all on their way, and no more.
+    assert settled(lambda: store.in_flight == CONCURRENCY)
+    assert sorted(store.sent) == [1, 2, 3, 4, 5, 6]
+    store.open.set()
+    rest = list(items)
+    assert [item["id"] for item in rest] == list(range(3, PAGES + 1))
+    # Every page was decoded by the caller's thread, none by a page thread.
+    assert set(store.decoded_in) == {threading.current_thread().name}
+    assert len(store.decoded_in) == PAGES
+
+
+@pytest.mark.parametrize("version", ["v2", "v3"])
+def test_async_list_keeps_the_pipe_full(version: str) -> None:
+    async def run() -> None:
+        store = AsyncPagedStore(version)
+        async with AsyncBigCommerceAPI("s", "t", transport=store, concurrency=CONCURRENCY) as api:
+            items = api_of(version, api).get_many("/things", page_size=1)
+            assert [await anext(items), await anext(items)] == [{"id": 1}, {"id": 2}]
+            for _ in range(20):
+                await asyncio.sleep(0)
+            assert store.in_flight == CONCURRENCY
+            assert sorted(store.sent) == [1, 2, 3, 4, 5, 6]
+            store.open.set()
+            rest = [item["id"] async for item in items]
+            assert rest == list(range(3, PAGES + 1))
+
+    asyncio.run(run())
+
+
+class CursorStore:
+    """Answers a cursor list of one item per page; notes which pages were asked for."""
+
+    def __init__(self) -> None:
+        self.asked: list[str | None] = []
+        self.decoded_in: list[str] = []
+
+    def send(self, request: Request) -> Response:
+        after = split(request)[2].get("after")
+        self.asked.append(after)
+        page = 1 if after is None else int(after) + 1
+        last = page == PAGES
+        cursor = {"end_cursor": str(page), "links": {} if last else {"next": f"?after={page}"}}
+        body = {"data": [{"id": page}], "meta": {"cursor_pagination": cursor}}
+        response = TracedResponse(200, {}, json.dumps(body).encode())
+        response.decoded_in = self.decoded_in
+        return response
+
+    def close(self) -> None:
+        pass
+
+
+def test_sync_cursor_list_asks_for_the_next_page_first_and_decodes_in_the_caller() -> None:
+    store = CursorStore()
+    api = BigCommerceAPI("s", "t", transport=store)
+    items = api.api_v3.get_many("/customers", page_size=1, cursor=True)
+    assert next(items) == {"id": 1}
+    # Page 2 was asked for before page 1's item was handed out.
+    assert settled(lambda: store.asked[:2] == [None, "1"])
+    assert [item["id"] for item in items] == list(range(2, PAGES + 1))
+    assert store.asked == [None, *map(str, range(1, PAGES))]
+    assert set(store.decoded_in) == {threading.current_thread().name}
