@@ -9,6 +9,7 @@ import time
 import pytest
 
 from bigc import ENDPOINTS, BigCommerceAPI
+from bigc.exceptions import InvalidDataError
 from bigc.testing import FakeStore
 from bigc.testing._dates import parse_date, utcnow
 from bigc.testing._spec_routes import TABLE_FILE, SpecRoutes
@@ -227,12 +228,16 @@ def test_a_malformed_date_is_a_422(api: Caller) -> None:
 
 
 def test_uploads_come_as_forms(store: FakeStore) -> None:
-    """The client sends image uploads as multipart forms; the store reads their fields."""
+    """The client sends uploads as multipart forms; the store reads their fields (a
+    theme's ``file`` is required) and refuses a body that is no form."""
     api = BigCommerceAPI("abc", "t", transport=store.transport())
     image = api.brands_v3.create_image(1, {"image_file": ("logo.png", b"\x89PNG")})
     assert image["image_url"]
-    [upload] = store.requests_to("POST", "/v3/catalog/brands/1/image")
-    assert upload.json == {"image_file": "logo.png"} and upload.status == 200
+    theme = api.themes_v3.create({"file": ("theme.zip", b"PK")})
+    assert theme is not None
+    with pytest.raises(InvalidDataError) as refused:
+        api.themes_v3.create({"name": "no file"})
+    assert refused.value.errors == {"file": "file is required"}
     form = {"Content-Type": "multipart/form-data; boundary=b", "X-Auth-Token": "t"}
     broken = store.handle("POST", "/stores/abc/v3/catalog/brands/1/image", form, b"not a form")
     assert broken.status == 400
