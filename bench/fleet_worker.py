@@ -53,10 +53,12 @@ def client_options(config: dict[str, Any], tally: Tally) -> dict[str, Any]:
         from bigc.quota import AsyncRedisQuota, RedisQuota
 
         if config["kind"] == "async":
-            client = redis.asyncio.Redis.from_url(config["redis_url"])
+            client = redis.asyncio.Redis.from_url(config["redis_url"], socket_timeout=2)
             options["quota"] = AsyncRedisQuota(client, STORE_HASH)
         else:
-            options["quota"] = RedisQuota(redis.Redis.from_url(config["redis_url"]), STORE_HASH)
+            options["quota"] = RedisQuota(
+                redis.Redis.from_url(config["redis_url"], socket_timeout=2), STORE_HASH
+            )
     return options
 
 

@@ -38,6 +38,10 @@ TEXT_WORDS = re.compile(r"\b(aclose|_async|async with|async for|await )")
 DROPPED = {"async", "await"}
 
 
+# The text parts of an f-string: their own token type from Python 3.12 on.
+FSTRING_MIDDLE = getattr(tokenize, "FSTRING_MIDDLE", -1)
+
+
 def _rename(name: str) -> str:
     return NAMES.get(name) or ASYNC_NAME.sub(r"\1", name)
 
@@ -74,6 +78,8 @@ def unasync_source(source: str) -> str:
             out.append(_rename(token.string))
         elif token.type in (tokenize.STRING, tokenize.COMMENT):
             out.append(_retext(token.string))
+        elif token.type == FSTRING_MIDDLE:  # Python 3.12+ splits f-strings into parts
+            out.append(_retext(source[begin:end]))
         else:
             out.append(source[begin:end])
     out.append(source[cursor:])

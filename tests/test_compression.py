@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import gzip
 import json
 import sys
 import threading
+import tracemalloc
+import types
 import zlib
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from bigc import AsyncBigCommerceAPI, BigCommerceAPI, Request, Response, Timeout, _compression
+from bigc import (
+    AsyncBigCommerceAPI,
+    BigCommerceAPI,
+    Headers,
+    Request,
+    Response,
+    Timeout,
+    _compression,
+)
 from bigc._compression import ACCEPT_ENCODING, _decoders
 from bigc._urllib3_transport import Urllib3Transport
 from bigc.exceptions import InvalidResponseError
@@ -35,6 +46,7 @@ ANSWERS: dict[str, tuple[str, bytes]] = {
     "/zstd": ("zstd", zstd.compress(RAW)),
     "/identity": ("identity", RAW),
     "/gzip-then-br": ("gzip, br", brotli.compress(GZIP)),
+    "/gzip-in-two-header-lines": ("gzip|gzip", gzip.compress(GZIP)),  # | : one more line
     "/not-gzip": ("gzip", b"<html>502 Bad Gateway</html>"),
     "/gzip-cut-in-half": ("gzip", GZIP[: len(GZIP) // 2]),
     "/gzip-without-trailer": ("gzip", GZIP[:-8]),
@@ -57,7 +69,8 @@ class Handler(BaseHTTPRequestHandler):
         encoding, body = ANSWERS[path]
         self.send_response(404 if path.startswith("/error") else 200)
         self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Encoding", encoding)
+        for line in encoding.split("|"):
+            self.send_header("Content-Encoding", line)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -95,14 +108,21 @@ def gzip_decoder(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
     """Every test once with zlib-ng inflating gzip (bigc[speedups]) and once with the stdlib."""
     if request.param == "stdlib gzip":
         with monkeypatch.context() as blocked:
-            blocked.setitem(sys.modules, "zlib_ng.gzip_ng", None)
+            blocked.setitem(sys.modules, "zlib_ng.zlib_ng", None)
             decoders, errors = _decoders()
-        assert decoders["gzip"] is gzip.decompress
+        assert gzip_inflater(decoders) is zlib
         monkeypatch.setattr(_compression, "DECODERS", decoders)
         monkeypatch.setattr(_compression, "DECODE_ERRORS", errors)
     else:
-        assert _compression.DECODERS["gzip"] is not gzip.decompress
+        assert gzip_inflater(_compression.DECODERS) is not zlib
     return str(request.param)
+
+
+def gzip_inflater(decoders: dict[str, _compression.Decoder]) -> object:
+    """The zlib module (the stdlib's or zlib-ng's) that ``decoders`` inflate gzip with."""
+    decoder = decoders["gzip"]
+    assert isinstance(decoder, functools.partial)
+    return decoder.args[0]
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -118,7 +138,16 @@ def test_asks_for_every_encoding_it_decodes(
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize(
     "path",
-    ["/gzip", "/two-gzip-members", "/deflate", "/br", "/zstd", "/identity", "/gzip-then-br"],
+    [
+        "/gzip",
+        "/two-gzip-members",
+        "/deflate",
+        "/br",
+        "/zstd",
+        "/identity",
+        "/gzip-then-br",
+        "/gzip-in-two-header-lines",
+    ],
 )
 def test_decodes(kind: str, path: str, server: tuple[str, list[str | None]]) -> None:
     response = send(kind, server[0] + path)
@@ -180,8 +209,128 @@ def test_the_caller_may_choose_the_encodings(server: tuple[str, list[str | None]
 
 
 def test_without_brotli_and_zstd_only_gzip_and_deflate(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("brotli", "compression.zstd", "backports.zstd", "zlib_ng.gzip_ng"):
+    for name in ("brotli", "compression.zstd", "backports.zstd", "zlib_ng.zlib_ng"):
         monkeypatch.setitem(sys.modules, name, None)  # an import of it now fails
     decoders, _ = _decoders()
     assert list(decoders) == ["gzip", "deflate"]
-    assert decoders["gzip"] is gzip.decompress
+    assert gzip_inflater(decoders) is zlib
+
+
+def compressed(encoding: str, raw: bytes) -> bytes:
+    """``raw`` compressed as ``encoding`` says (several: applied left to right)."""
+    compressors = {
+        "gzip": lambda data: gzip.compress(data, 6),
+        "deflate": zlib.compress,
+        "br": lambda data: brotli.compress(data, quality=1),
+        "zstd": zstd.compress,
+    }
+    for name in encoding.split(", "):
+        raw = compressors[name](raw)
+    return raw
+
+
+BOMB_ENCODINGS = ["gzip", "gzip, gzip", "deflate", "br", "zstd", "gzip, br"]
+
+
+@functools.cache
+def bomb_of(encoding: str) -> bytes:
+    """A small body that inflates to one byte more than a body may."""
+    return compressed(encoding, b"\0" * (_compression.MAX_DECODED_SIZE + 1))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("encoding", BOMB_ENCODINGS)
+def test_a_decompression_bomb_is_refused(
+    kind: str, encoding: str, server: tuple[str, list[str | None]]
+) -> None:
+    """A small body that inflates past the limit (64 MiB) is refused, not inflated."""
+    bomb = bomb_of(encoding)
+    assert len(bomb) < 200_000
+    ANSWERS["/bomb"] = (encoding, bomb)
+    try:
+        with pytest.raises(InvalidResponseError, match="inflates past 64 MiB") as info:
+            send(kind, server[0] + "/bomb")
+    finally:
+        del ANSWERS["/bomb"]
+    assert info.value.status_code == 200
+    assert info.value.response is not None and info.value.response.content == bomb
+
+
+@pytest.mark.parametrize("encoding", BOMB_ENCODINGS)
+def test_a_body_may_inflate_up_to_the_limit_and_not_past_it(
+    encoding: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_compression, "MAX_DECODED_SIZE", 10_000)
+    headers = Headers({"Content-Encoding": encoding})
+    whole = _compression.decoded_response(
+        200, headers, compressed(encoding, (RAW * 3)[:10_000]), None
+    )
+    assert whole.content == (RAW * 3)[:10_000]
+    with pytest.raises(InvalidResponseError, match="inflates past"):
+        _compression.decoded_response(200, headers, compressed(encoding, (RAW * 3)[:10_001]), None)
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "zstd", "br"])
+def test_refusing_a_bomb_takes_memory_of_the_limit_not_of_the_bomb(
+    encoding: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    limit = 2**20
+    monkeypatch.setattr(_compression, "MAX_DECODED_SIZE", limit)
+    bomb = compressed(encoding, b"\0" * (64 * limit))
+    headers = Headers({"Content-Encoding": encoding})
+    tracemalloc.start()
+    try:
+        with pytest.raises(InvalidResponseError, match="inflates past"):
+            _compression.decoded_response(200, headers, bomb, None)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * limit
+
+
+@pytest.mark.parametrize(
+    ("encoding", "body"),
+    [
+        ("gzip", GZIP + b"\0" * 16),  # zero padding after the member, as gzip allows
+        ("gzip", gzip.compress(RAW[:5]) + gzip.compress(RAW[5:]) + gzip.compress(b"")),
+        ("zstd", zstd.compress(RAW[:5]) + zstd.compress(RAW[5:])),  # two frames
+        ("GZIP , Identity", GZIP),
+        ("x-gzip", GZIP),  # gzip's old name, which RFC 9110 says to accept
+    ],
+    ids=["zero-padding", "three-members", "two-frames", "case-and-spaces", "x-gzip"],
+)
+def test_members_frames_and_padding(encoding: str, body: bytes) -> None:
+    response = _compression.decoded_response(
+        200, Headers({"Content-Encoding": encoding}), body, None
+    )
+    assert response.content == RAW
+
+
+@pytest.mark.parametrize(
+    ("encoding", "body"),
+    [
+        ("gzip", GZIP + b"garbage"),
+        ("zstd", zstd.compress(RAW) + b"garbage"),
+        ("br", brotli.compress(RAW) + b"garbage"),
+        ("gzip, gzip", GZIP),  # said twice, applied once
+    ],
+    ids=["gzip", "zstd", "br", "gzip-said-twice"],
+)
+def test_trailing_garbage_is_a_broken_body(encoding: str, body: bytes) -> None:
+    with pytest.raises(InvalidResponseError, match="broken"):
+        _compression.decoded_response(200, Headers({"Content-Encoding": encoding}), body, None)
+
+
+def test_a_brotli_that_cannot_stop_at_a_size_is_not_asked_for(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class OldDecompressor:  # brotli before 1.2: process() takes no output limit
+        def process(self, data: bytes) -> bytes:
+            return b""
+
+    old_brotli = types.ModuleType("brotli")
+    old_brotli.Decompressor = OldDecompressor  # type: ignore[attr-defined]
+    old_brotli.error = Exception  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "brotli", old_brotli)
+    decoders, _ = _decoders()
+    assert "br" not in decoders and "zstd" in decoders

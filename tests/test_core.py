@@ -75,6 +75,12 @@ class TestQuery:
     def test_reserved_characters_are_escaped(self) -> None:
         assert encode_query({"name": "a&b=c d"}) == "name=a%26b%3Dc+d"
 
+    @pytest.mark.parametrize("value", [b"SKU-1", [1, b"2"], {"a": 1}, [1, None]])
+    def test_values_str_would_garble_are_refused(self, value: object) -> None:
+        # bytes (a value read from Redis) went out as b'SKU-1': a filter matching nothing.
+        with pytest.raises(TypeError, match=r"params\['sku'\]"):
+            encode_query({"sku": value})
+
     def test_not_a_mapping(self) -> None:
         with pytest.raises(TypeError, match="params"):
             encode_query([("a", 1)])  # type: ignore[arg-type]

@@ -499,6 +499,11 @@ def test_non_finite_retry_numbers_are_refused(name: str) -> None:
         ("https://api.example.com/a b", False),
         ("https:///path", True),
         ("http://127.0.0.1:99999", True),
+        # A typo before the password, a query after one: it was echoed.
+        ("htps://user:hunter2@api.example.com", False),
+        ("https:/user:hunter2@api.example.com", False),
+        ("https://api.example.com:1?x=hunter2@y", False),
+        ("https://user:hunter2@[::1", False),  # and "Invalid IPv6 URL" named no argument
     ],
 )
 def test_a_base_url_that_would_be_misread_is_refused(
@@ -508,6 +513,14 @@ def test_a_base_url_that_would_be_misread_is_refused(
         driver.client(driver.transport(), base_url=base_url)
     if not shown:
         assert "hunter2" not in str(info.value)
+
+
+@pytest.mark.parametrize("base_url", ["HTTPS://api.example.com", "Https://api.example.com/"])
+def test_a_base_url_scheme_in_capitals_is_taken(driver: Driver, base_url: str) -> None:
+    transport = driver.transport(default=json_response(200, {"data": {}}))
+    api = driver.client(transport, base_url=base_url)
+    driver.call(api.api_v3.get("/x"))
+    assert transport.last.url == "https://api.example.com/stores/STORE/v3/x"
 
 
 @pytest.mark.parametrize("bad", [b"1", 1.0, math.nan, {"id": 1}, [1], True, False])

@@ -7,6 +7,7 @@ where they fail: CI must run them (``.ci/run`` installs Debian's package).
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import multiprocessing
 import os
@@ -141,6 +142,12 @@ class TestScripts:
         quota.release(headers(left=0, reset_ms=1500))  # other apps spent it
         assert 1.3 < quota.acquire() <= 1.5
 
+    def test_a_garbled_reset_blocks_the_fleet_no_longer_than_a_window(self, r: Any) -> None:
+        quota = RedisQuota(r, STORE)
+        quota.acquire()
+        quota.release(headers(left=0, reset_ms=10**20, window_ms=2000))
+        assert 1.9 < again(quota) <= 2.0  # was the whole day the state is kept
+
     def test_processes_take_turns_in_the_order_they_asked(self, r: Any) -> None:
         first, second, third = (RedisQuota(r, STORE) for _ in range(3))
         first.acquire()
@@ -194,10 +201,26 @@ class TestScripts:
         monkeypatch.setattr(os, "getpid", lambda: -1)  # in the forked child
         assert quota._process_id() not in ("", parent)
 
+    def test_a_forked_worker_gives_back_its_own_lease(
+        self, r: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        quota = RedisQuota(r, STORE)
+        quota.acquire()
+        quota.release(headers(left=1000, reset_ms=2000))
+        assert again(quota) == 0  # the parent's request, in flight at the fork
+        (parents,) = r.zrange(f"bigc:quota:{{{STORE}}}:leases", 0, -1)
+        quota._asking = True  # and another of its threads was asking Redis
+        monkeypatch.setattr(os, "getpid", lambda: -1)  # in the forked child
+        time.sleep(0.01)
+        assert again(quota) == 0
+        quota.release(headers(left=998, reset_ms=1990))
+        # The child's lease is gone, not the parent's (which was still running).
+        assert r.zrange(f"bigc:quota:{{{STORE}}}:leases", 0, -1) == [parents]
+
     def test_two_stores_are_kept_apart(self, r: Any) -> None:
         spent, other = RedisQuota(r, "store-a"), RedisQuota(r, "store-b")
         spent.acquire()
-        spent.release(headers(left=0, reset_ms=5000))
+        spent.release(headers(left=0, reset_ms=5000, window_ms=5000))
         assert spent.acquire() > 4
         assert other.acquire() == 0
         assert state(r, "store-a")["left"] == "0"
@@ -250,11 +273,77 @@ class TestClients:
             finally:
                 driver.close()
 
+    @pytest.mark.parametrize("kind", ["sync", "async"])
+    def test_a_redis_client_that_could_wait_forever_is_refused(
+        self, kind: str, redis_server: RedisServer
+    ) -> None:
+        # Without a socket_timeout, a Redis that accepts but never answers holds
+        # every call past its Timeout: refused when the quota is made.
+        if kind == "sync":
+            with pytest.raises(ValueError, match="socket_timeout"):
+                RedisQuota(redis.Redis.from_url(redis_server.url), STORE)
+        else:
+            with pytest.raises(ValueError, match="socket_timeout"):
+                AsyncRedisQuota(redis.asyncio.Redis.from_url(redis_server.url), STORE)
+
+    @pytest.mark.parametrize(
+        ("prefix", "error"), [(b"app", TypeError), (None, TypeError), ("", ValueError)]
+    )
+    def test_a_prefix_that_is_not_text_is_refused(
+        self, r: Any, prefix: Any, error: type[Exception]
+    ) -> None:
+        with pytest.raises(error, match="prefix"):
+            RedisQuota(r, STORE, prefix=prefix)  # b"app" keyed "b'app':{abc123}:state"
+
+    def test_a_redis_url_instead_of_a_client_is_refused(self) -> None:
+        url: Any = "redis://:hunter2@127.0.0.1:6379/0"
+        for cls in (RedisQuota, AsyncRedisQuota):
+            with pytest.raises(TypeError, match="redis must be a redis-py client, not str") as info:
+                cls(url, STORE)  # was AttributeError: 'str' has no attribute 'register_script'
+            assert "hunter2" not in str(info.value)
+
+    def test_a_quota_of_the_other_kind_is_refused(self, r: Any, redis_server: RedisServer) -> None:
+        # Both have the protocol's names; the mix failed at the first call instead
+        # ("'<=' not supported between 'coroutine' and 'int'", "can't await float").
+        # (mypy sees it; untyped code did not.)
+        async_quota: Any = AsyncRedisQuota(redis_server.async_client(), "STORE")
+        sync_quota: Any = RedisQuota(r, "STORE")
+        with pytest.raises(TypeError, match="quota must be a"):
+            BigCommerceAPI("STORE", "t", quota=async_quota)
+        with pytest.raises(TypeError, match="quota must be an AsyncQuota"):
+            AsyncBigCommerceAPI("STORE", "t", quota=sync_quota)
+
     def test_a_quota_for_another_store_is_refused(self, r: Any) -> None:
         with pytest.raises(ValueError, match="another store"):
             BigCommerceAPI("STORE", "t", quota=RedisQuota(r, "OTHER"))
         with pytest.raises(ValueError, match="pace=False"):
             BigCommerceAPI("STORE", "t", quota=RedisQuota(r, "STORE"), pace=False)
+
+    # redis-py drops the connection of the closed loop without closing it.
+    @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+    @pytest.mark.filterwarnings("ignore::ResourceWarning")
+    def test_an_async_client_outlives_its_event_loop(
+        self, r: Any, redis_server: RedisServer, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """A client and its quota reused by a second ``asyncio.run`` (a Celery task each):
+        redis.asyncio fails under the new loop, the calls do not."""
+        caplog.set_level(logging.ERROR, logger="bigc")  # a kept record would keep the error
+        ok = headers(left=9, reset_ms=1000)
+        transport: Any = Driver("async").transport(default=json_response(200, {"data": {}}, ok))
+        quota = AsyncRedisQuota(redis_server.async_client(), "STORE")
+        api = AsyncBigCommerceAPI("STORE", "t", transport=transport, quota=quota)
+
+        async def task(api: Any, redis_to_close: Any) -> None:
+            await api.products_v3.get(1)
+            if redis_to_close is not None:
+                await redis_to_close.aclose()
+
+        for n in range(3):
+            # The second raised RuntimeError: Event loop is closed.
+            asyncio.run(task(api, quota.redis if n == 2 else None))
+        assert len(transport.requests) == 3
+        del api, quota
+        gc.collect()  # the connections of the closed loops warn here, not in another test
 
     @pytest.mark.parametrize("kind", ["sync", "async"])
     def test_redis_restarted_mid_run(
@@ -309,7 +398,7 @@ def _fleet_worker(kind: str, redis_url: str, base_url: str, results: Any) -> Non
     """Reads the whole catalog a product per page: 1 page, then 7 at once."""
 
     async def read_async() -> int:
-        client = redis.asyncio.Redis.from_url(redis_url)
+        client = redis.asyncio.Redis.from_url(redis_url, socket_timeout=2)
         quota = AsyncRedisQuota(client, STORE)
         async with AsyncBigCommerceAPI(STORE, "token", base_url=base_url, quota=quota) as api:
             pages = api.api_v3.get_many("/catalog/products", page_size=1)
@@ -321,7 +410,7 @@ def _fleet_worker(kind: str, redis_url: str, base_url: str, results: Any) -> Non
         if kind == "async":
             results.put(asyncio.run(read_async()))
         else:
-            quota = RedisQuota(redis.Redis.from_url(redis_url), STORE)
+            quota = RedisQuota(redis.Redis.from_url(redis_url, socket_timeout=2), STORE)
             with BigCommerceAPI(STORE, "token", base_url=base_url, quota=quota) as api:
                 results.put(len(list(api.api_v3.get_many("/catalog/products", page_size=1))))
     except Exception as exc:
@@ -368,7 +457,7 @@ def _hang_forever(sock: socket.socket, stop: threading.Event) -> None:
 
 
 def _doomed_worker(redis_url: str, base_url: str) -> None:
-    quota = RedisQuota(redis.Redis.from_url(redis_url), STORE, lease=0.5)
+    quota = RedisQuota(redis.Redis.from_url(redis_url, socket_timeout=2), STORE, lease=0.5)
     api = BigCommerceAPI(STORE, "token", base_url=base_url, quota=quota)
     api.products_v3.get(1)  # never answered: the process is killed meanwhile
 
@@ -412,7 +501,7 @@ def test_async_quota_is_shared_with_sync_processes(redis_server: RedisServer, r:
         client = redis_server.async_client()
         quota = AsyncRedisQuota(client, STORE)
         assert await quota.acquire() == 0
-        await quota.release(headers(left=0, reset_ms=3000))
+        await quota.release(headers(left=0, reset_ms=3000, window_ms=3000))
         await client.aclose()
 
     asyncio.run(spend())

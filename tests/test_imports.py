@@ -58,3 +58,14 @@ def test_an_unknown_name_is_an_attribute_error() -> None:
         "try:\n    bigc.NoSuchThing\nexcept AttributeError as exc:\n"
         "    assert 'NoSuchThing' in str(exc)\nelse:\n    raise SystemExit('no error')"
     )
+
+
+def test_dir_lists_the_async_names_before_their_first_use() -> None:
+    loaded = loaded_after(
+        "import bigc\n"
+        "names = dir(bigc)\n"
+        "assert {'AsyncBigCommerceAPI', 'AsyncStorefrontGraphQL'} <= set(names), names\n"
+        "assert set(bigc.__all__) <= set(names)\n"
+        "assert names == sorted(names)"
+    )
+    assert "asyncio" not in loaded  # listing a name does not import it

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -175,3 +176,39 @@ def test_sync_cursor_list_asks_for_the_next_page_first_and_decodes_in_the_caller
     assert [item["id"] for item in items] == list(range(2, PAGES + 1))
     assert store.asked == [None, *map(str, range(1, PAGES))]
     assert set(store.decoded_in) == {threading.current_thread().name}
+
+
+class ShortEndStore:
+    """A v2 list of two items per page whose page ``PAGES`` is short; notes every page sent."""
+
+    def __init__(self) -> None:
+        self.sent: list[int] = []
+
+    def page(self, request: Request) -> Response:
+        page = int(split(request)[2]["page"])
+        self.sent.append(page)
+        if page > PAGES:
+            return Response(204, {}, b"")
+        return Response(200, {}, json.dumps([{"id": page}] * (1 if page == PAGES else 2)).encode())
+
+    def send(self, request: Request) -> Response:
+        return self.page(request)
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("concurrency", [1, 4])
+def test_a_v2_list_costs_at_most_concurrency_requests_past_its_end(concurrency: int) -> None:
+    """The README's bound, with a consumer slower than the network (the worst case)."""
+    store = ShortEndStore()
+    api = BigCommerceAPI("s", "t", transport=store, concurrency=concurrency)
+    items = api.api_v2.get_many("/things", page_size=2)
+    taken = []
+    for item in items:
+        time.sleep(0.005)  # the page threads get ahead as far as they may
+        taken.append(item["id"])
+    assert len(taken) == 2 * PAGES - 1 and sorted(set(taken)) == list(range(1, PAGES + 1))
+    assert sorted(store.sent)[:PAGES] == list(range(1, PAGES + 1))
+    past_end = [page for page in store.sent if page > PAGES]
+    assert len(past_end) <= (0 if concurrency == 1 else concurrency)

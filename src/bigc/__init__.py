@@ -51,6 +51,11 @@ def __getattr__(name: str) -> Any:
     return value
 
 
+def __dir__() -> list[str]:
+    """Every name, the async ones too before their first use (completion, ``help``)."""
+    return sorted({*globals(), *_ASYNC_NAMES})
+
+
 __all__ = [
     "ENDPOINTS",
     "AsyncBigCommerceAPI",

@@ -91,6 +91,7 @@ class AiohttpTransport:
             ) as raw:
                 content = await raw.read()
                 status, headers = raw.status, Headers(raw.headers.items())
+                encoding = ",".join(raw.headers.getall("Content-Encoding", ()))
         except aiohttp.ConnectionTimeoutError as exc:
             raise RequestTimeoutError(f"timed out connecting: {exc}", phase="connect") from exc
         except aiohttp.ServerTimeoutError as exc:
@@ -109,7 +110,7 @@ class AiohttpTransport:
                 f"the exchange failed: {type(exc).__name__}: {exc}"
             ) from exc
         else:
-            return decoded_response(status, headers, content, request)
+            return decoded_response(status, headers, content, request, encoding)
         raise BigCommerceNetworkError(failure)
 
     async def aclose(self) -> None:

@@ -85,25 +85,34 @@ def check_token(value: object, name: str = "access_token") -> str:
     return token
 
 
+def _shown(base_url: str) -> str:
+    """``base_url`` for a message; never one with an @ (``user:password@``, a typo's too)."""
+    return "(not shown: it contains an @)" if "@" in base_url else repr(base_url)
+
+
 def _check_base_url(value: object) -> str:
     """An http(s) origin and optional path prefix; nothing that would be misread."""
     base_url = _non_empty_str(value, "base_url").rstrip("/")
+    scheme, sep, rest = base_url.partition("://")
+    base_url = scheme.lower() + sep + rest  # schemes are case-insensitive: HTTPS:// is fine
     if not base_url.startswith(("http://", "https://")):
-        raise ValueError(f"base_url must start with http:// or https://, got {base_url!r}")
+        raise ValueError(f"base_url must start with http:// or https://, got {_shown(base_url)}")
     if not _VISIBLE.fullmatch(base_url):
         raise ValueError("base_url must be printable ASCII with no spaces (escape them)")
-    parts = urlsplit(base_url)
+    try:
+        parts = urlsplit(base_url)
+    except ValueError as exc:  # a bracket left open: "Invalid IPv6 URL"
+        raise ValueError(f"base_url is not a valid URL ({exc}): {_shown(base_url)}") from None
     if "@" in parts.netloc:
-        # Never echo it: the part before the @ may be a password.
         raise ValueError("base_url must not contain a user name or password")
     if "?" in base_url or "#" in base_url:
-        raise ValueError(f"base_url must not contain a query or a fragment, got {base_url!r}")
+        raise ValueError(f"base_url must not contain a query or a fragment, got {_shown(base_url)}")
     if not parts.hostname:
-        raise ValueError(f"base_url must name a host, got {base_url!r}")
+        raise ValueError(f"base_url must name a host, got {_shown(base_url)}")
     try:
         parts.port  # noqa: B018 - parsing it is the check
     except ValueError:
-        raise ValueError(f"base_url has an invalid port: {base_url!r}") from None
+        raise ValueError(f"base_url has an invalid port: {_shown(base_url)}") from None
     return base_url
 
 

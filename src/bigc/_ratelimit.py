@@ -36,6 +36,8 @@ __all__ = [
 # Waits up to this long are re-checks (for the first answer, for the pace between
 # requests): the clients shorten them to fit a call's limits instead of refusing.
 SHORT_WAIT = 0.25
+# The longest reset believed when an answer does not say its window (BigCommerce's is 30 s).
+LONGEST_RESET_MS = 300_000
 
 
 @dataclass(frozen=True)
@@ -79,11 +81,16 @@ def parse_report(headers: Mapping[str, str]) -> QuotaReport | None:
     reset_ms = _int_header(headers, "X-Rate-Limit-Time-Reset-Ms")
     if left is None or reset_ms is None:
         return None
+    window_ms = _int_header(headers, "X-Rate-Limit-Time-Window-Ms")
+    # A window resets within a window: a garbled reset (a day, 1e20 ms) with
+    # nothing left would stop every process sharing the quota until then,
+    # since no request would go out to bring a better answer.
+    longest = window_ms if window_ms is not None and window_ms > 0 else LONGEST_RESET_MS
     return QuotaReport(
         left=max(left, 0),
-        reset_ms=max(reset_ms, 0),
+        reset_ms=min(max(reset_ms, 0), longest),
         quota=_int_header(headers, "X-Rate-Limit-Requests-Quota"),
-        window_ms=_int_header(headers, "X-Rate-Limit-Time-Window-Ms"),
+        window_ms=window_ms,
     )
 
 

@@ -173,7 +173,12 @@ def release_args(lease: str, headers: Mapping[str, str] | None) -> list[str | in
 
 
 def redis_errors() -> tuple[type[Exception], ...]:
-    """What a Redis that is down or unreachable raises (redis-py imported lazily)."""
+    """What a Redis that is down or unreachable raises (redis-py imported lazily).
+
+    RuntimeError: redis.asyncio's connections belong to the event loop they
+    were made in; a client that outlives an ``asyncio.run`` (a Celery task per
+    ``asyncio.run``) fails its commands under the next loop with one.
+    """
     from redis.exceptions import RedisError
 
-    return (RedisError, OSError)
+    return (RedisError, OSError, RuntimeError)

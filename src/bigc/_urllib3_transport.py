@@ -174,7 +174,10 @@ class Urllib3Transport:
             _current.watchdog = None
             if watchdog is not None:
                 watchdog.cancel()
-        return decoded_response(raw.status, Headers(raw.headers.items()), raw.data, request)
+        headers = Headers(raw.headers.items())
+        # urllib3 joins a repeated header's lines with commas.
+        encoding = raw.headers.get("Content-Encoding")
+        return decoded_response(raw.status, headers, raw.data, request, encoding)
 
     def close(self) -> None:
         """Close every connection; a closed transport refuses to open new ones."""

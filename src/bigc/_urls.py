@@ -88,13 +88,19 @@ def validate_path(path: str) -> str:
     return escaped if escaped.startswith("/") else "/" + escaped
 
 
-def _query_value(value: Any) -> str:
+def _query_value(value: Any, name: str) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (set, frozenset)):
-        return ",".join(sorted(_query_value(v) for v in value))
+        return ",".join(sorted(_query_value(v, name) for v in value))
     if isinstance(value, (list, tuple)):
-        return ",".join(_query_value(v) for v in value)
+        return ",".join(_query_value(v, name) for v in value)
+    if value is None or isinstance(value, (bytes, bytearray, memoryview, Mapping)):
+        # str() would send "None", "b'SKU-1'" or "{...}": a filter matching nothing.
+        raise TypeError(
+            f"params[{name!r}] must be a str, number, bool or a list of them, "
+            f"not {type(value).__name__}"
+        )
     return str(value)
 
 
@@ -102,11 +108,12 @@ def encode_query(params: Mapping[str, Any] | None) -> str:
     """Encode query parameters the way BigCommerce expects.
 
     Lists, tuples and sets are comma-joined, booleans are ``true``/``false``,
-    ``None`` values are left out and anything else goes through ``str()``.
+    ``None`` values are left out and anything else but bytes and mappings
+    goes through ``str()``.
     """
     if not params:
         return ""
     if not isinstance(params, Mapping):
         raise TypeError(f"params must be a mapping, not {type(params).__name__}")
-    pairs = [(str(k), _query_value(v)) for k, v in params.items() if v is not None]
+    pairs = [(str(k), _query_value(v, str(k))) for k, v in params.items() if v is not None]
     return urlencode(pairs, safe=",:[]")

@@ -84,3 +84,19 @@ def test_sample_records_can_be_changed_and_deleted() -> None:
     assert api.get("/v3/catalog/products").body["meta"]["pagination"]["total"] == 9
     assert api.get("/v3/catalog/products/3/variants").status == 404
     assert api.put("/v2/orders/2", {"status_id": 10}).body["status"] == "Completed"
+
+
+def test_a_value_ending_in_a_huge_number_is_nobody_s() -> None:
+    """A name, SKU or email whose last number has thousands of digits (past what
+    ``int()`` converts) is simply not a sample record's, not a crash."""
+    api = Caller(FakeStore.with_sample_data(products=20, customers=5, orders=0))
+    digits = "1" * 5000
+    assert api.get("/v3/catalog/products", name=f"Lamp {digits}").data == []
+    # Created, or refused as too long, as BigCommerce may: either way an answer.
+    product = api.post("/v3/catalog/products", new_product("Lamp", sku=f"SKU-{digits}"))
+    assert product.status in (200, 422)
+    customer = api.post("/v3/customers", [new_customer(f"ada.{digits}@example.com")])
+    assert customer.status in (200, 422)
+    # Leading zeros still find the owner when they are the sample's own.
+    assert api.post("/v3/catalog/products", new_product("Fresh", sku="SKU-000012")).status == 409
+    assert api.post("/v3/catalog/products", new_product("Fresh", sku="SKU-0000012")).status == 200

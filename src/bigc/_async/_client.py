@@ -5,6 +5,7 @@ Written once for async; ``scripts/unasync.py`` generates ``BigCommerceAPI``.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any
@@ -26,7 +27,11 @@ __all__ = ["AsyncBigCommerceAPI"]
 def _check_quota(quota: AsyncQuota | None, pace: bool, store_hash: str) -> AsyncQuota | None:
     if quota is None:
         return None
-    if not isinstance(quota, AsyncQuota):
+    # The protocol checks names only: the sync and async quotas share them.
+    same_kind = inspect.iscoroutinefunction(
+        getattr(quota, "acquire", None)
+    ) == inspect.iscoroutinefunction(AsyncQuota.acquire)
+    if not isinstance(quota, AsyncQuota) or not same_kind:
         raise TypeError(f"quota must be an AsyncQuota (such as AsyncRedisQuota), not {quota!r}")
     if not pace:
         raise ValueError("pace=False turns pacing off: pass no quota with it")

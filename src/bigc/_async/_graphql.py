@@ -179,9 +179,12 @@ class AsyncGraphQL(AsyncGraphQLEndpoint):
 def _storefront_url(store_url: str) -> str:
     if not isinstance(store_url, str):
         raise TypeError(f"store_url must be a str, not {type(store_url).__name__}")
-    parts = urlsplit(store_url.strip())
-    if "@" in parts.netloc:  # user:password@ would show in repr() and logs
+    if "@" in store_url:  # user:password@ would show in repr(), logs and this error
         raise ValueError("store_url must not hold credentials (user:password@)")
+    try:
+        parts = urlsplit(store_url.strip())
+    except ValueError:  # "Invalid IPv6 URL", which names no argument
+        parts = urlsplit("")
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise ValueError(
             f"store_url must be the storefront's address, like https://shop.example.com, "

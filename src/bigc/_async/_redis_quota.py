@@ -54,14 +54,35 @@ def _positive(value: float, name: str) -> float:
     return float(value)
 
 
+def _check_redis(redis: object) -> None:
+    """Refuse what is not a Redis client, or one that could wait forever for an answer.
+
+    A Redis that accepts connections but never answers (overloaded, or cut
+    off without a reset) would hold every call past its ``Timeout``: the
+    quota has no other way to give up on a blocking read. Clients we cannot
+    look into (clusters, stand-ins) are taken as they are.
+    """
+    if not callable(getattr(redis, "register_script", None)):
+        # Only the type: a URL passed by mistake would show its password.
+        raise TypeError(f"redis must be a redis-py client, not {type(redis).__name__}")
+    pool = getattr(redis, "connection_pool", None)
+    kwargs = getattr(pool, "connection_kwargs", None)
+    if isinstance(kwargs, dict) and kwargs.get("socket_timeout") is None:
+        raise ValueError(
+            "redis must be made with a socket_timeout (e.g. redis.Redis(..., socket_timeout=1)):"
+            " without one, a Redis that stops answering holds calls past their Timeout"
+        )
+
+
 class AsyncRedisQuota:
     """Pace every client of ``store_hash`` through one Redis (``redis.asyncio.Redis``).
 
     Pass it as ``quota=`` to the client of that store. ``lease`` is how long a
     request in flight counts if its process dies before answering: keep it
     longer than your read timeout. Keys are ``{prefix}:{{store_hash}}:*``.
-    Give the Redis client a ``socket_timeout``: a Redis that hangs delays
-    calls until it times out (one that is down fails fast and is skipped).
+    The Redis client must have a ``socket_timeout`` (``ValueError`` otherwise):
+    a Redis that hangs delays calls until it times out (one that is down fails
+    fast and is skipped).
     """
 
     def __init__(
@@ -75,6 +96,12 @@ class AsyncRedisQuota:
     ) -> None:
         if not isinstance(store_hash, str) or not store_hash:
             raise ValueError(f"store_hash must be a non-empty str, got {store_hash!r}")
+        if not isinstance(prefix, str):
+            # b"app" would make keys "b'app':..." that a str prefix never meets.
+            raise TypeError(f"prefix must be a str, not {type(prefix).__name__}")
+        if not prefix:
+            raise ValueError("prefix must not be empty")
+        _check_redis(redis)
         self.store_hash = store_hash
         self.redis = redis
         self._lease_ms = int(_positive(lease, "lease") * 1000)
@@ -115,6 +142,10 @@ class AsyncRedisQuota:
         """This process's name in the queue of waiting processes."""
         if self._pid != os.getpid():
             self._pid, self._id = os.getpid(), uuid.uuid4().hex
+            # A forked worker: the leases in flight at the fork are its parent's
+            # to give back, and so is a question to Redis the parent was asking.
+            self._leases.clear()
+            self._asking = False
         return self._id
 
     def _may_use_redis(self) -> bool:
@@ -137,6 +168,7 @@ class AsyncRedisQuota:
             self._redis_down = False
 
     async def acquire(self) -> float:
+        self._process_id()
         if self._may_use_redis():
             now = time.monotonic()
             with self._gate:

@@ -139,7 +139,7 @@ class V2API(APIVersion):
 
         v2 answers do not say how many pages there are. The first page is read
         alone; when it is full, up to ``concurrency`` following pages are read
-        ahead at once, which costs at most ``concurrency - 1`` extra requests
+        ahead at once, which costs at most ``concurrency`` extra requests
         past the end (answered 204).
         """
         page = _PageOptions(self._session, path, options)

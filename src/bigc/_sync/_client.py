@@ -6,6 +6,7 @@ Written once for async; ``scripts/unasync.py`` generates ``BigCommerceAPI``.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any
@@ -27,7 +28,11 @@ __all__ = ["BigCommerceAPI"]
 def _check_quota(quota: Quota | None, pace: bool, store_hash: str) -> Quota | None:
     if quota is None:
         return None
-    if not isinstance(quota, Quota):
+    # The protocol checks names only: the sync and async quotas share them.
+    same_kind = inspect.iscoroutinefunction(
+        getattr(quota, "acquire", None)
+    ) == inspect.iscoroutinefunction(Quota.acquire)
+    if not isinstance(quota, Quota) or not same_kind:
         raise TypeError(f"quota must be an Quota (such as RedisQuota), not {quota!r}")
     if not pace:
         raise ValueError("pace=False turns pacing off: pass no quota with it")

@@ -244,7 +244,10 @@ def _owner(value: str, count: int, build: Callable[[int], str]) -> int | None:
     match = _LAST_NUMBER.search(value)
     if match is None:
         return None
-    record_id = int(match.group(1))
+    digits = match.group(1).lstrip("0")
+    if len(digits) > len(str(count)):  # no such id; and int() refuses 4,300 digits and more
+        return None
+    record_id = int(digits or "0")
     if 1 <= record_id <= count and str(build(record_id)).casefold() == value.casefold():
         return record_id
     return None
