@@ -12,7 +12,7 @@ import itertools
 import statistics
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import benchlib
@@ -105,7 +105,7 @@ def sync_get(args: Any) -> dict[str, Any]:
     with sync_client(args.url) as api:
         if args.resource == "products":
             ids = [p["id"] for p in itertools.islice(api.products_v3.all(), 100)]
-            get = api.products_v3.get
+            get: Callable[..., Any] = api.products_v3.get
         else:
             ids = [o["id"] for o in itertools.islice(api.orders_v2.all(), 100)]
             get = api.orders_v2.get
@@ -168,8 +168,8 @@ async def async_quota(args: Any) -> dict[str, Any]:
 async def async_get(args: Any) -> dict[str, Any]:
     async with async_client(args.url) as api:
         if args.resource == "products":
-            listing = api.products_v3.all()
-            get = api.products_v3.get
+            listing: AsyncIterator[Any] = api.products_v3.all()
+            get: Callable[..., Any] = api.products_v3.get
         else:
             listing = api.orders_v2.all()
             get = api.orders_v2.get
@@ -204,7 +204,7 @@ async def async_memory(args: Any) -> dict[str, Any]:
             count += 1
             if count == args.items:
                 break
-        await products.aclose()  # type: ignore[attr-defined]
+        await products.aclose()
         elapsed = time.perf_counter() - started
         peak = benchlib.max_rss_kib()
     return {"base_kib": base, "peak_kib": peak, "items": count, "elapsed": elapsed}

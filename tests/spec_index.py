@@ -25,7 +25,15 @@ from urllib.parse import urlsplit
 
 import yaml
 
-__all__ = ["GROUP_FILES", "SPECS_DIR", "Operation", "spec_has", "spec_operation"]
+__all__ = [
+    "GROUP_FILES",
+    "SPECS_DIR",
+    "Operation",
+    "file_operation",
+    "spec_document",
+    "spec_has",
+    "spec_operation",
+]
 
 SPECS_DIR = Path(
     os.environ.get(
@@ -115,6 +123,35 @@ class Operation:
                 return bool(param.get("required"))
         return bool(self.resolve(self.spec.get("requestBody", {})).get("required"))
 
+    def json_example(self, holder: Mapping[str, Any]) -> Any:
+        """The example of a request body or a response: its JSON media's, or ``None``."""
+        examples = holder.get("examples", {})  # Swagger 2.0 responses: by media type
+        if "application/json" in examples:
+            return examples["application/json"]
+        for kind, media in holder.get("content", {}).items():
+            if "json" not in kind:
+                continue
+            if "example" in media:
+                return media["example"]
+            for example in media.get("examples", {}).values():
+                value = self.resolve(example).get("value")
+                if value is not None:
+                    return value
+            return self.resolve(media.get("schema", {})).get("example")
+        return None
+
+    def check_sent(self, query: set[str], body: Any) -> None:
+        """Assert that a request with these query keys and JSON body fits the operation."""
+        unknown = query - self.query_names
+        assert not unknown, f"query {sorted(unknown)} not documented for {self.template}"
+        body_types = self.body_types
+        if body is None:
+            assert not self.body_required, f"{self.template} requires a body"
+            return
+        assert body_types is not None, f"{self.template} takes no body"
+        sent = "array" if isinstance(body, list) else "object"
+        assert not body_types or sent in body_types, (sent, body_types)
+
     def _json_types(self, schema: Any) -> Iterator[str]:
         schema = self.resolve(schema)
         if isinstance(schema.get("type"), str):
@@ -184,6 +221,12 @@ def _load(file: str) -> tuple[_Template, ...]:
     return tuple(templates)
 
 
+def spec_document(file: str) -> Mapping[str, Any]:
+    """The whole parsed spec file (read once)."""
+    templates = _load(file)
+    return templates[0].document if templates else {}
+
+
 @cache
 def _group_templates(group: str) -> tuple[_Template, ...]:
     try:
@@ -199,7 +242,16 @@ def spec_operation(group: str, method: str, path: str) -> Operation | None:
     ``path`` is the concrete request path from the version on, as sent
     (percent-escapes kept): ``/v3/catalog/products/5/variants/7``.
     """
-    matches = [t for t in _group_templates(group) if t.pattern.fullmatch(path)]
+    return _match(_group_templates(group), method, path)
+
+
+def file_operation(file: str, method: str, path: str) -> Operation | None:
+    """The operation ``METHOD path`` hits in one spec file, or ``None``."""
+    return _match(_load(file), method, path)
+
+
+def _match(templates: tuple[_Template, ...], method: str, path: str) -> Operation | None:
+    matches = [t for t in templates if t.pattern.fullmatch(path)]
     if not matches:
         return None
     best = min(matches, key=lambda t: t.specificity)

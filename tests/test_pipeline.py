@@ -20,12 +20,20 @@ CONCURRENCY = 4
 
 
 class TracedResponse(Response):
-    """A response that notes the thread its body is decoded in."""
+    """A response that notes the thread its body is decoded in.
+
+    ``json()`` decodes once and keeps the result; a later call (a list's
+    ``total`` reads the first page's ``meta``) decodes nothing, so only the
+    first call is noted.
+    """
 
     decoded_in: list[str]
+    decoded = False
 
     def json(self) -> Any:
-        self.decoded_in.append(threading.current_thread().name)
+        if not self.decoded:
+            self.decoded = True
+            self.decoded_in.append(threading.current_thread().name)
         return super().json()
 
 

@@ -26,6 +26,7 @@ import pytest
 import bigc
 from bigc import AsyncBigCommerceAPI, BigCommerceAPI, Request, Response, Timeout
 from bigc.exceptions import DoesNotExistError, InternalServerError
+from tests.seed_110 import SEED_METHODS
 from tests.spec_index import GROUP_FILES, spec_operation
 from tests.support import AsyncTransport, Recorder, SyncTransport, json_response, split
 
@@ -493,53 +494,36 @@ def test_request_is_in_the_official_spec(row: Case) -> None:
     operation = spec_operation(row.group, row.http, row.path)
     files = ", ".join(GROUP_FILES[row.group])
     assert operation is not None, f"{row.http} {row.path} is not in {files}"
-    body_types = operation.body_types
-    if row.body is None:
-        assert not operation.body_required, f"{operation.template} requires a body"
-    else:
-        assert body_types is not None, f"{operation.template} takes no body"
-        sent_type = "array" if isinstance(row.body, list) else "object"
-        assert not body_types or sent_type in body_types, (sent_type, body_types)
-    unknown = set(row.expected_query) - operation.query_names
-    assert not unknown, f"query {sorted(unknown)} not documented for {operation.template}"
-
-
-# Methods that send several requests; tests/testing/test_webhook_delivery.py covers them.
-COMPOSITE = {"webhooks_v3": {"create_or_update"}}
+    operation.check_sent(set(row.expected_query), row.body)
 
 
 @pytest.mark.parametrize("client_cls", [BigCommerceAPI, AsyncBigCommerceAPI])
-def test_table_covers_every_method(client_cls: type[Any]) -> None:
+def test_table_covers_every_seed_method(client_cls: type[Any]) -> None:
+    """Every method of the seed's 12 groups (bigc 1.1.0's) has an exact request row here."""
     api = client_cls(STORE, TOKEN, transport=SyncTransport())
-    groups = {
-        name
-        for name, value in vars(api).items()
-        if not name.startswith(("_", "api_"))
-        and name != "graphql"  # not a REST resource group (tests/test_graphql.py)
-        and type(value).__module__.startswith("bigc.")
-    }
-    assert groups == set(GROUP_FILES)
-    for group in groups:
+    for group in GROUP_FILES:
         cls = type(getattr(api, group))
         public = {name for name, _ in inspect.getmembers(cls, callable) if not name.startswith("_")}
-        tested = {row.name for row in CASES if row.group == group} | COMPOSITE.get(group, set())
-        assert public == tested, f"{group}: untested {public - tested}, unknown {tested - public}"
+        seed = {name for g, name in SEED_METHODS if g == group}
+        tested = {row.name for row in CASES if row.group == group}
+        assert seed <= public, f"{group}: missing {seed - public}"
+        assert seed <= tested <= public, f"{group}: untested {seed - tested}"
 
 
 @by_case
 def test_signature_options(row: Case) -> None:
-    """``timeout`` and ``params`` everywhere; ``retries`` on all but POST; sync == async."""
+    """Sync == async; ``retries`` everywhere but on POSTs that write; options are keywords."""
     api = AsyncBigCommerceAPI(STORE, TOKEN, transport=AsyncTransport())
     sync_sig = inspect.signature(getattr(getattr(_PROBE, row.group), row.name))
     async_sig = inspect.signature(getattr(getattr(api, row.group), row.name))
     shape = [(p.name, p.kind, p.default) for p in sync_sig.parameters.values()]
     assert shape == [(p.name, p.kind, p.default) for p in async_sig.parameters.values()]
-    params = sync_sig.parameters
-    for option in ("timeout", "params"):
-        assert params[option].kind is inspect.Parameter.KEYWORD_ONLY
-    assert ("retries" in params) == (row.http != "POST")
-    if "retries" in params:
-        assert params["retries"].kind is inspect.Parameter.KEYWORD_ONLY
+    options = list(sync_sig.parameters.values())[-1]
+    assert (options.name, options.kind) == ("options", inspect.Parameter.VAR_KEYWORD)
+    read_only = row.call in ("orders_v3.get_refund_quote", "pricing_v3.get_pricing")
+    expected = "WriteOptions" if row.http == "POST" and not read_only else "CallOptions"
+    expected = "ListOptions" if row.is_list else expected
+    assert str(options.annotation) == f"Unpack[{expected}]"
 
 
 # ---------------------------------------------------------------------------
@@ -768,22 +752,6 @@ async def test_direct_paths_must_not_carry_a_query(flavor: str, version: str, pa
 
 # ---------------------------------------------------------------------------
 # 4. The seed README, as written (plus transport=), sync and async
-
-
-@pytest.fixture
-def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Retries back off with real sleeps; record them instead."""
-    slept: list[float] = []
-
-    def fake_sleep(seconds: float) -> None:
-        slept.append(seconds)
-
-    async def fake_async_sleep(seconds: float) -> None:
-        slept.append(seconds)
-
-    monkeypatch.setattr("bigc._sync._session.sleep", fake_sleep)
-    monkeypatch.setattr("bigc._async._session.sleep", fake_async_sleep)
-    return slept
 
 
 ORDER_101 = {"id": 101, "customer_id": 1, "status_id": 11}

@@ -12,25 +12,33 @@ from typing import TYPE_CHECKING, Any
 
 from bigc import data, exceptions, utils
 from bigc._config import ClientConfig
+from bigc._endpoints import Endpoint
 from bigc._graphql import GraphQLResult
 from bigc._models import AsyncTransport, Headers, Request, Response, Timeout, Transport
+from bigc._options import CallOptions, ListOptions, WriteOptions
 from bigc._ratelimit import RateLimitStatus
 from bigc._retry import RetryPolicy
 from bigc._sync._client import BigCommerceAPI
 from bigc._sync._graphql import StorefrontGraphQL
+from bigc._sync._pages import Pages
 from bigc.exceptions import BigCommerceException
 
 if TYPE_CHECKING:
     from bigc._async._client import AsyncBigCommerceAPI
     from bigc._async._graphql import AsyncStorefrontGraphQL
+    from bigc._async._pages import AsyncPages
+    from bigc._endpoint_table import ENDPOINTS
 
 __version__ = "2.0.0.dev0"
 
 
-# The async names, imported on first use: a sync user never pays for asyncio.
+# The async names, imported on first use: a sync user never pays for asyncio;
+# and the endpoint table (~670 rows), read when it is first asked for.
 _ASYNC_NAMES = {
     "AsyncBigCommerceAPI": "bigc._async._client",
+    "AsyncPages": "bigc._async._pages",
     "AsyncStorefrontGraphQL": "bigc._async._graphql",
+    "ENDPOINTS": "bigc._endpoint_table",
 }
 
 
@@ -49,14 +57,20 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "ENDPOINTS",
     "AsyncBigCommerceAPI",
+    "AsyncPages",
     "AsyncStorefrontGraphQL",
     "AsyncTransport",
     "BigCommerceAPI",
     "BigCommerceException",
+    "CallOptions",
     "ClientConfig",
+    "Endpoint",
     "GraphQLResult",
     "Headers",
+    "ListOptions",
+    "Pages",
     "RateLimitStatus",
     "Request",
     "Response",
@@ -64,6 +78,7 @@ __all__ = [
     "StorefrontGraphQL",
     "Timeout",
     "Transport",
+    "WriteOptions",
     "__version__",
     "data",
     "exceptions",

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bigc._models import Request, Response, Timeout, TimeoutTypes
+from bigc._multipart import EncodedBody
 from bigc._retry import RetryPolicy, check_retries
 from bigc._urls import encode_query, escape_id, validate_path
 
@@ -248,9 +249,11 @@ def _check_header(name: object, value: object) -> None:
 
 
 def encode_body(data: Any) -> bytes | None:
-    """JSON-encode a request body (``None`` sends no body)."""
+    """JSON-encode a request body (``None`` sends no body; an upload is already encoded)."""
     if data is None:
         return None
+    if isinstance(data, EncodedBody):
+        return data.content
     try:
         text = json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     except ValueError as exc:

@@ -117,7 +117,12 @@ def test_customers_orders_and_carts_cause_their_events() -> None:
     api.customers_v3.delete_many([first["id"], second["id"]])
     order = api.orders_v2.create(
         {
-            "billing_address": {"first_name": "A", "last_name": "B", "email": "a@example.com"},
+            "billing_address": {
+                "first_name": "A",
+                "last_name": "B",
+                "email": "a@example.com",
+                "zip": "78701",
+            },
             "products": [{"name": "Custom", "quantity": 1, "price_inc_tax": 5, "price_ex_tax": 5}],
         }
     )

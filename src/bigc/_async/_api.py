@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import AsyncIterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bigc._config import check_concurrency
-from bigc._models import Response, TimeoutTypes
+from bigc._models import Response
+from bigc._options import CALL_KEYS, LIST_KEYS, check_options
 from bigc._pagination import (
     base_params,
     cursor_items,
@@ -19,13 +20,20 @@ from bigc._pagination import (
     v2_items,
     v3_items,
 )
+from bigc._progress import ListProgress
 from bigc._responses import decode_v2, decode_v3
-from bigc._retry import RetryPolicy, check_retries
+from bigc._retry import check_retries
 from bigc._urls import validate_path
 from bigc.exceptions import InvalidResponseError
 
 from ._backend import Lookahead, ordered_map
+from ._pages import AsyncPages
 from ._session import AsyncSession
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from bigc._options import CallOptions, ListOptions
 
 __all__ = ["AsyncV2API", "AsyncV3API"]
 
@@ -43,183 +51,80 @@ class AsyncAPIVersion:
         raise NotImplementedError
 
     async def request_raw(
-        self,
-        method: str,
-        path: str,
-        *,
-        data: Any = None,
-        params: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes = None,
-        retries: int | None = None,
-        retry_policy: RetryPolicy | None = None,
+        self, method: str, path: str, *, data: Any = None, **options: Unpack[CallOptions]
     ) -> Response:
         """Send a request and return the whole :class:`~bigc.Response`.
 
         Use it when you need the status, the headers or the v3 ``meta``;
-        error statuses still raise.
+        error statuses still raise. The options are every resource method's
+        (:class:`~bigc.CallOptions`).
         """
-        return await self._session.send(
-            method,
-            self.version,
-            path,
-            data=data,
-            params=params,
-            headers=headers,
-            timeout=timeout,
-            retries=retries,
-            retry_policy=retry_policy,
-        )
+        check_options(options, CALL_KEYS, f"api_{self.version}.request")
+        return await self._session.send(method, self.version, path, data=data, **options)
 
     async def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        data: Any = None,
-        params: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes = None,
-        retries: int | None = None,
-        retry_policy: RetryPolicy | None = None,
+        self, method: str, path: str, *, data: Any = None, **options: Unpack[CallOptions]
     ) -> Any:
         """Send a request and return its decoded body (v3: the unwrapped ``data``)."""
-        response = await self.request_raw(
-            method,
-            path,
-            data=data,
-            params=params,
-            headers=headers,
-            timeout=timeout,
-            retries=retries,
-            retry_policy=retry_policy,
-        )
-        return self._decode(response)
+        return self._decode(await self.request_raw(method, path, data=data, **options))
 
-    async def get(
-        self,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes = None,
-        retries: int | None = None,
-        retry_policy: RetryPolicy | None = None,
-    ) -> Any:
-        return await self.request(
-            "GET",
-            path,
-            params=params,
-            headers=headers,
-            timeout=timeout,
-            retries=retries,
-            retry_policy=retry_policy,
-        )
+    async def get(self, path: str, **options: Unpack[CallOptions]) -> Any:
+        return await self.request("GET", path, **options)
 
-    async def post(
-        self,
-        path: str,
-        *,
-        data: Any = None,
-        params: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes = None,
-        retries: int | None = None,
-        retry_policy: RetryPolicy | None = None,
-    ) -> Any:
-        return await self.request(
-            "POST",
-            path,
-            data=data,
-            params=params,
-            headers=headers,
-            timeout=timeout,
-            retries=retries,
-            retry_policy=retry_policy,
-        )
+    async def post(self, path: str, *, data: Any = None, **options: Unpack[CallOptions]) -> Any:
+        return await self.request("POST", path, data=data, **options)
 
-    async def put(
-        self,
-        path: str,
-        *,
-        data: Any = None,
-        params: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes = None,
-        retries: int | None = None,
-        retry_policy: RetryPolicy | None = None,
-    ) -> Any:
-        return await self.request(
-            "PUT",
-            path,
-            data=data,
-            params=params,
-            headers=headers,
-            timeout=timeout,
-            retries=retries,
-            retry_policy=retry_policy,
-        )
+    async def put(self, path: str, *, data: Any = None, **options: Unpack[CallOptions]) -> Any:
+        return await self.request("PUT", path, data=data, **options)
 
-    async def delete(
-        self,
-        path: str,
-        *,
-        data: Any = None,
-        params: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes = None,
-        retries: int | None = None,
-        retry_policy: RetryPolicy | None = None,
-    ) -> Any:
-        return await self.request(
-            "DELETE",
-            path,
-            data=data,
-            params=params,
-            headers=headers,
-            timeout=timeout,
-            retries=retries,
-            retry_policy=retry_policy,
-        )
+    async def delete(self, path: str, *, data: Any = None, **options: Unpack[CallOptions]) -> Any:
+        return await self.request("DELETE", path, data=data, **options)
 
     async def _get_page(
         self, path: str, params: Mapping[str, Any], options: _PageOptions
     ) -> Response:
-        return await self._session.send(
+        response = await self._session.send(
             "GET",
             self.version,
             path,
             params=params,
+            headers=options.headers,
             timeout=options.timeout,
             retries=options.retries,
             retry_policy=options.retry_policy,
         )
+        options.progress.seen(response)
+        return response
 
 
 class _PageOptions:
     """The per-call options of one ``get_many``, checked before the first request."""
 
-    __slots__ = ("concurrency", "limit", "params", "retries", "retry_policy", "timeout")
+    __slots__ = (
+        "concurrency",
+        "headers",
+        "limit",
+        "params",
+        "progress",
+        "retries",
+        "retry_policy",
+        "timeout",
+    )
 
-    def __init__(
-        self,
-        session: AsyncSession,
-        path: str,
-        page_size: int | None,
-        params: Mapping[str, Any] | None,
-        timeout: TimeoutTypes,
-        retries: int | None,
-        retry_policy: RetryPolicy | None,
-        concurrency: int | None,
-    ) -> None:
+    def __init__(self, session: AsyncSession, path: str, options: ListOptions) -> None:
+        check_options(options, LIST_KEYS, "get_many")
         validate_path(path)
+        retries = options.get("retries")
         check_retries("GET", retries)
-        self.limit = page_size_of(page_size)
-        self.params = base_params(params)
-        self.timeout = timeout
+        self.limit = page_size_of(options.get("page_size"))
+        self.progress = ListProgress(self.limit)
+        self.params = base_params(options.get("params"))
+        self.headers = options.get("headers")
+        self.timeout = options.get("timeout")
         self.retries = retries
-        self.retry_policy = retry_policy
-        self.concurrency = check_concurrency(concurrency) or session.config.concurrency
+        self.retry_policy = options.get("retry_policy")
+        concurrency = check_concurrency(options.get("concurrency"))
+        self.concurrency = concurrency or session.config.concurrency
 
 
 class AsyncV2API(AsyncAPIVersion):
@@ -230,17 +135,7 @@ class AsyncV2API(AsyncAPIVersion):
     def _decode(self, response: Response) -> Any:
         return decode_v2(response)
 
-    def get_many(
-        self,
-        path: str,
-        *,
-        page_size: int | None = None,
-        params: Mapping[str, Any] | None = None,
-        timeout: TimeoutTypes = None,
-        retries: int | None = None,
-        retry_policy: RetryPolicy | None = None,
-        concurrency: int | None = None,
-    ) -> AsyncIterator[Any]:
+    def get_many(self, path: str, **options: Unpack[ListOptions]) -> AsyncPages[Any]:
         """Iterate over every item of a v2 list, page by page (``page``/``limit``).
 
         v2 answers do not say how many pages there are. The first page is read
@@ -248,10 +143,8 @@ class AsyncV2API(AsyncAPIVersion):
         ahead at once, which costs at most ``concurrency`` extra requests
         past the end (answered 204).
         """
-        options = _PageOptions(
-            self._session, path, page_size, params, timeout, retries, retry_policy, concurrency
-        )
-        return self._iterate(path, options)
+        page = _PageOptions(self._session, path, options)
+        return AsyncPages(self._iterate(path, page), page.progress)
 
     async def _iterate(self, path: str, options: _PageOptions) -> AsyncIterator[Any]:
         # Page requests only fetch; each page is decoded here, as its items are
@@ -287,17 +180,8 @@ class AsyncV3API(AsyncAPIVersion):
         return decode_v3(response)
 
     def get_many(
-        self,
-        path: str,
-        *,
-        page_size: int | None = None,
-        params: Mapping[str, Any] | None = None,
-        timeout: TimeoutTypes = None,
-        retries: int | None = None,
-        retry_policy: RetryPolicy | None = None,
-        concurrency: int | None = None,
-        cursor: bool = False,
-    ) -> AsyncIterator[Any]:
+        self, path: str, *, cursor: bool = False, **options: Unpack[ListOptions]
+    ) -> AsyncPages[Any]:
         """Iterate over every item of a v3 list.
 
         Offset lists read the first page, learn ``total_pages`` from
@@ -305,12 +189,10 @@ class AsyncV3API(AsyncAPIVersion):
         yielding items in order. With ``cursor=True`` the list is read
         with ``limit``/``after`` following ``meta.cursor_pagination``.
         """
-        options = _PageOptions(
-            self._session, path, page_size, params, timeout, retries, retry_policy, concurrency
-        )
+        page = _PageOptions(self._session, path, options)
         if cursor:
-            return self._iterate_cursor(path, options)
-        return self._iterate_offset(path, options)
+            return AsyncPages(self._iterate_cursor(path, page), page.progress)
+        return AsyncPages(self._iterate_offset(path, page), page.progress)
 
     async def _iterate_offset(self, path: str, options: _PageOptions) -> AsyncIterator[Any]:
         async def fetch(page: int) -> Response:  # decoded by the consumer, as in v2

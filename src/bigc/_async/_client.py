@@ -19,16 +19,7 @@ from ._api import AsyncV2API, AsyncV3API
 from ._graphql import AsyncGraphQL
 from ._quota import AsyncQuota
 from ._session import AsyncSession
-from .resources.carts import AsyncCartsV3, AsyncCheckoutsV3
-from .resources.catalog import AsyncCategoriesV3, AsyncProductsV3, AsyncProductVariantsV3
-from .resources.customers import AsyncCustomersV3
-from .resources.orders import AsyncOrdersV2, AsyncOrdersV3
-from .resources.store import (
-    AsyncCurrenciesV2,
-    AsyncCustomerGroupsV2,
-    AsyncPricingV3,
-    AsyncWebhooksV3,
-)
+from .resources import AsyncResourceGroups
 
 __all__ = ["AsyncBigCommerceAPI"]
 
@@ -49,7 +40,7 @@ def _check_quota(quota: AsyncQuota | None, pace: bool, store_hash: str) -> Async
     return quota
 
 
-class AsyncBigCommerceAPI:
+class AsyncBigCommerceAPI(AsyncResourceGroups):
     """A client for one BigCommerce store.
 
     Safe to share between tasks; requests share one connection pool and one
@@ -90,19 +81,6 @@ class AsyncBigCommerceAPI:
         self.api_v2 = AsyncV2API(session)
         self.api_v3 = AsyncV3API(session)
         self.graphql = AsyncGraphQL(session)
-        v2, v3 = self.api_v2, self.api_v3
-        self.carts_v3 = AsyncCartsV3(v3)
-        self.categories_v3 = AsyncCategoriesV3(v3)
-        self.checkouts_v3 = AsyncCheckoutsV3(v3)
-        self.currencies_v2 = AsyncCurrenciesV2(v2)
-        self.customer_groups_v2 = AsyncCustomerGroupsV2(v2)
-        self.customers_v3 = AsyncCustomersV3(v3)
-        self.orders_v2 = AsyncOrdersV2(v2)
-        self.orders_v3 = AsyncOrdersV3(v3)
-        self.pricing_v3 = AsyncPricingV3(v3)
-        self.product_variants_v3 = AsyncProductVariantsV3(v3)
-        self.products_v3 = AsyncProductsV3(v3)
-        self.webhooks_v3 = AsyncWebhooksV3(v3)
 
     def with_options(
         self,

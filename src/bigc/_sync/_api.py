@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bigc._config import check_concurrency
-from bigc._models import Response, TimeoutTypes
+from bigc._models import Response
+from bigc._options import CALL_KEYS, LIST_KEYS, check_options
 from bigc._pagination import (
     base_params,
     cursor_items,
@@ -20,13 +21,20 @@ from bigc._pagination import (
     v2_items,
     v3_items,
 )
+from bigc._progress import ListProgress
 from bigc._responses import decode_v2, decode_v3
-from bigc._retry import RetryPolicy, check_retries
+from bigc._retry import check_retries
 from bigc._urls import validate_path
 from bigc.exceptions import InvalidResponseError
 
 from ._backend import Lookahead, ordered_map
+from ._pages import Pages
 from ._session import Session
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from bigc._options import CallOptions, ListOptions
 
 __all__ = ["V2API", "V3API"]
 
@@ -44,181 +52,78 @@ class APIVersion:
         raise NotImplementedError
 
     def request_raw(
-        self,
-        method: str,
-        path: str,
-        *,
-        data: Any = None,
-        params: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes = None,
-        retries: int | None = None,
-        retry_policy: RetryPolicy | None = None,
+        self, method: str, path: str, *, data: Any = None, **options: Unpack[CallOptions]
     ) -> Response:
         """Send a request and return the whole :class:`~bigc.Response`.
 
         Use it when you need the status, the headers or the v3 ``meta``;
-        error statuses still raise.
+        error statuses still raise. The options are every resource method's
+        (:class:`~bigc.CallOptions`).
         """
-        return self._session.send(
-            method,
-            self.version,
-            path,
-            data=data,
-            params=params,
-            headers=headers,
-            timeout=timeout,
-            retries=retries,
-            retry_policy=retry_policy,
-        )
+        check_options(options, CALL_KEYS, f"api_{self.version}.request")
+        return self._session.send(method, self.version, path, data=data, **options)
 
     def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        data: Any = None,
-        params: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes = None,
-        retries: int | None = None,
-        retry_policy: RetryPolicy | None = None,
+        self, method: str, path: str, *, data: Any = None, **options: Unpack[CallOptions]
     ) -> Any:
         """Send a request and return its decoded body (v3: the unwrapped ``data``)."""
-        response = self.request_raw(
-            method,
-            path,
-            data=data,
-            params=params,
-            headers=headers,
-            timeout=timeout,
-            retries=retries,
-            retry_policy=retry_policy,
-        )
-        return self._decode(response)
+        return self._decode(self.request_raw(method, path, data=data, **options))
 
-    def get(
-        self,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes = None,
-        retries: int | None = None,
-        retry_policy: RetryPolicy | None = None,
-    ) -> Any:
-        return self.request(
-            "GET",
-            path,
-            params=params,
-            headers=headers,
-            timeout=timeout,
-            retries=retries,
-            retry_policy=retry_policy,
-        )
+    def get(self, path: str, **options: Unpack[CallOptions]) -> Any:
+        return self.request("GET", path, **options)
 
-    def post(
-        self,
-        path: str,
-        *,
-        data: Any = None,
-        params: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes = None,
-        retries: int | None = None,
-        retry_policy: RetryPolicy | None = None,
-    ) -> Any:
-        return self.request(
-            "POST",
-            path,
-            data=data,
-            params=params,
-            headers=headers,
-            timeout=timeout,
-            retries=retries,
-            retry_policy=retry_policy,
-        )
+    def post(self, path: str, *, data: Any = None, **options: Unpack[CallOptions]) -> Any:
+        return self.request("POST", path, data=data, **options)
 
-    def put(
-        self,
-        path: str,
-        *,
-        data: Any = None,
-        params: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes = None,
-        retries: int | None = None,
-        retry_policy: RetryPolicy | None = None,
-    ) -> Any:
-        return self.request(
-            "PUT",
-            path,
-            data=data,
-            params=params,
-            headers=headers,
-            timeout=timeout,
-            retries=retries,
-            retry_policy=retry_policy,
-        )
+    def put(self, path: str, *, data: Any = None, **options: Unpack[CallOptions]) -> Any:
+        return self.request("PUT", path, data=data, **options)
 
-    def delete(
-        self,
-        path: str,
-        *,
-        data: Any = None,
-        params: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes = None,
-        retries: int | None = None,
-        retry_policy: RetryPolicy | None = None,
-    ) -> Any:
-        return self.request(
-            "DELETE",
-            path,
-            data=data,
-            params=params,
-            headers=headers,
-            timeout=timeout,
-            retries=retries,
-            retry_policy=retry_policy,
-        )
+    def delete(self, path: str, *, data: Any = None, **options: Unpack[CallOptions]) -> Any:
+        return self.request("DELETE", path, data=data, **options)
 
     def _get_page(self, path: str, params: Mapping[str, Any], options: _PageOptions) -> Response:
-        return self._session.send(
+        response = self._session.send(
             "GET",
             self.version,
             path,
             params=params,
+            headers=options.headers,
             timeout=options.timeout,
             retries=options.retries,
             retry_policy=options.retry_policy,
         )
+        options.progress.seen(response)
+        return response
 
 
 class _PageOptions:
     """The per-call options of one ``get_many``, checked before the first request."""
 
-    __slots__ = ("concurrency", "limit", "params", "retries", "retry_policy", "timeout")
+    __slots__ = (
+        "concurrency",
+        "headers",
+        "limit",
+        "params",
+        "progress",
+        "retries",
+        "retry_policy",
+        "timeout",
+    )
 
-    def __init__(
-        self,
-        session: Session,
-        path: str,
-        page_size: int | None,
-        params: Mapping[str, Any] | None,
-        timeout: TimeoutTypes,
-        retries: int | None,
-        retry_policy: RetryPolicy | None,
-        concurrency: int | None,
-    ) -> None:
+    def __init__(self, session: Session, path: str, options: ListOptions) -> None:
+        check_options(options, LIST_KEYS, "get_many")
         validate_path(path)
+        retries = options.get("retries")
         check_retries("GET", retries)
-        self.limit = page_size_of(page_size)
-        self.params = base_params(params)
-        self.timeout = timeout
+        self.limit = page_size_of(options.get("page_size"))
+        self.progress = ListProgress(self.limit)
+        self.params = base_params(options.get("params"))
+        self.headers = options.get("headers")
+        self.timeout = options.get("timeout")
         self.retries = retries
-        self.retry_policy = retry_policy
-        self.concurrency = check_concurrency(concurrency) or session.config.concurrency
+        self.retry_policy = options.get("retry_policy")
+        concurrency = check_concurrency(options.get("concurrency"))
+        self.concurrency = concurrency or session.config.concurrency
 
 
 class V2API(APIVersion):
@@ -229,17 +134,7 @@ class V2API(APIVersion):
     def _decode(self, response: Response) -> Any:
         return decode_v2(response)
 
-    def get_many(
-        self,
-        path: str,
-        *,
-        page_size: int | None = None,
-        params: Mapping[str, Any] | None = None,
-        timeout: TimeoutTypes = None,
-        retries: int | None = None,
-        retry_policy: RetryPolicy | None = None,
-        concurrency: int | None = None,
-    ) -> Iterator[Any]:
+    def get_many(self, path: str, **options: Unpack[ListOptions]) -> Pages[Any]:
         """Iterate over every item of a v2 list, page by page (``page``/``limit``).
 
         v2 answers do not say how many pages there are. The first page is read
@@ -247,10 +142,8 @@ class V2API(APIVersion):
         ahead at once, which costs at most ``concurrency`` extra requests
         past the end (answered 204).
         """
-        options = _PageOptions(
-            self._session, path, page_size, params, timeout, retries, retry_policy, concurrency
-        )
-        return self._iterate(path, options)
+        page = _PageOptions(self._session, path, options)
+        return Pages(self._iterate(path, page), page.progress)
 
     def _iterate(self, path: str, options: _PageOptions) -> Iterator[Any]:
         # Page requests only fetch; each page is decoded here, as its items are
@@ -286,17 +179,8 @@ class V3API(APIVersion):
         return decode_v3(response)
 
     def get_many(
-        self,
-        path: str,
-        *,
-        page_size: int | None = None,
-        params: Mapping[str, Any] | None = None,
-        timeout: TimeoutTypes = None,
-        retries: int | None = None,
-        retry_policy: RetryPolicy | None = None,
-        concurrency: int | None = None,
-        cursor: bool = False,
-    ) -> Iterator[Any]:
+        self, path: str, *, cursor: bool = False, **options: Unpack[ListOptions]
+    ) -> Pages[Any]:
         """Iterate over every item of a v3 list.
 
         Offset lists read the first page, learn ``total_pages`` from
@@ -304,12 +188,10 @@ class V3API(APIVersion):
         yielding items in order. With ``cursor=True`` the list is read
         with ``limit``/``after`` following ``meta.cursor_pagination``.
         """
-        options = _PageOptions(
-            self._session, path, page_size, params, timeout, retries, retry_policy, concurrency
-        )
+        page = _PageOptions(self._session, path, options)
         if cursor:
-            return self._iterate_cursor(path, options)
-        return self._iterate_offset(path, options)
+            return Pages(self._iterate_cursor(path, page), page.progress)
+        return Pages(self._iterate_offset(path, page), page.progress)
 
     def _iterate_offset(self, path: str, options: _PageOptions) -> Iterator[Any]:
         def fetch(page: int) -> Response:  # decoded by the consumer, as in v2

@@ -20,16 +20,7 @@ from ._api import V2API, V3API
 from ._graphql import GraphQL
 from ._quota import Quota
 from ._session import Session
-from .resources.carts import CartsV3, CheckoutsV3
-from .resources.catalog import CategoriesV3, ProductsV3, ProductVariantsV3
-from .resources.customers import CustomersV3
-from .resources.orders import OrdersV2, OrdersV3
-from .resources.store import (
-    CurrenciesV2,
-    CustomerGroupsV2,
-    PricingV3,
-    WebhooksV3,
-)
+from .resources import ResourceGroups
 
 __all__ = ["BigCommerceAPI"]
 
@@ -50,7 +41,7 @@ def _check_quota(quota: Quota | None, pace: bool, store_hash: str) -> Quota | No
     return quota
 
 
-class BigCommerceAPI:
+class BigCommerceAPI(ResourceGroups):
     """A client for one BigCommerce store.
 
     Safe to share between tasks; requests share one connection pool and one
@@ -91,19 +82,6 @@ class BigCommerceAPI:
         self.api_v2 = V2API(session)
         self.api_v3 = V3API(session)
         self.graphql = GraphQL(session)
-        v2, v3 = self.api_v2, self.api_v3
-        self.carts_v3 = CartsV3(v3)
-        self.categories_v3 = CategoriesV3(v3)
-        self.checkouts_v3 = CheckoutsV3(v3)
-        self.currencies_v2 = CurrenciesV2(v2)
-        self.customer_groups_v2 = CustomerGroupsV2(v2)
-        self.customers_v3 = CustomersV3(v3)
-        self.orders_v2 = OrdersV2(v2)
-        self.orders_v3 = OrdersV3(v3)
-        self.pricing_v3 = PricingV3(v3)
-        self.product_variants_v3 = ProductVariantsV3(v3)
-        self.products_v3 = ProductsV3(v3)
-        self.webhooks_v3 = WebhooksV3(v3)
 
     def with_options(
         self,

@@ -8,39 +8,28 @@ A mixin for the webhooks group that uses only its ``all``, ``create`` and
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bigc._models import TimeoutTypes
 
-from ._base import ID, JSON, Params
+from ._base import ID, JSON
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from bigc._options import CallOptions
 
 __all__ = ["AsyncWebhookExtras"]
 
 
 class AsyncHookMethods(Protocol):
-    """The webhooks group methods the mixin builds on."""
+    """The webhooks group methods the mixin builds on (generated from the endpoint table)."""
 
-    def all(
-        self,
-        *,
-        params: Params | None = ...,
-        timeout: TimeoutTypes = ...,
-        retries: int | None = ...,
-    ) -> AsyncIterator[JSON]: ...
+    def all(self, **options: Any) -> AsyncIterator[Any]: ...
 
-    async def create(
-        self, data: JSON, *, params: Params | None = ..., timeout: TimeoutTypes = ...
-    ) -> JSON: ...
+    async def create(self, data: Any, **options: Any) -> Any: ...
 
-    async def update(
-        self,
-        item_id: ID,
-        data: JSON,
-        *,
-        params: Params | None = ...,
-        timeout: TimeoutTypes = ...,
-        retries: int | None = ...,
-    ) -> JSON: ...
+    async def update(self, webhook_id: ID, data: Any, **options: Any) -> Any: ...
 
 
 class AsyncWebhookExtras:
@@ -65,25 +54,21 @@ class AsyncWebhookExtras:
         if headers is not None:
             body["headers"] = dict(headers)
         if existing is None:
-            return await self.create(body, timeout=timeout)
+            created: JSON = await self.create(body, timeout=timeout)
+            return created
         changed = {k: v for k, v in body.items() if existing.get(k) != v}
         if not changed:
             return existing
-        return await self.update(existing["id"], changed, timeout=timeout)
+        updated: JSON = await self.update(existing["id"], changed, timeout=timeout)
+        return updated
 
     async def reactivate(
-        self: AsyncHookMethods,
-        item_id: ID,
-        *,
-        params: Params | None = None,
-        timeout: TimeoutTypes = None,
-        retries: int | None = None,
+        self: AsyncHookMethods, webhook_id: ID, **options: Unpack[CallOptions]
     ) -> JSON:
         """Set ``is_active`` back to true: BigCommerce deactivates a hook whose
         deliveries failed for 48 hours."""
-        return await self.update(
-            item_id, {"is_active": True}, params=params, timeout=timeout, retries=retries
-        )
+        hook: JSON = await self.update(webhook_id, {"is_active": True}, **options)
+        return hook
 
 
 async def _existing(
@@ -94,7 +79,8 @@ async def _existing(
     async for hook in hooks.all(params=params, timeout=timeout):
         # Match exactly: the filter is the server's, the promise is ours.
         if hook.get("scope") == scope and hook.get("destination") == destination:
-            return hook
+            found: JSON = hook
+            return found
     return None
 
 

@@ -9,39 +9,28 @@ A mixin for the webhooks group that uses only its ``all``, ``create`` and
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bigc._models import TimeoutTypes
 
-from ._base import ID, JSON, Params
+from ._base import ID, JSON
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from bigc._options import CallOptions
 
 __all__ = ["WebhookExtras"]
 
 
 class HookMethods(Protocol):
-    """The webhooks group methods the mixin builds on."""
+    """The webhooks group methods the mixin builds on (generated from the endpoint table)."""
 
-    def all(
-        self,
-        *,
-        params: Params | None = ...,
-        timeout: TimeoutTypes = ...,
-        retries: int | None = ...,
-    ) -> Iterator[JSON]: ...
+    def all(self, **options: Any) -> Iterator[Any]: ...
 
-    def create(
-        self, data: JSON, *, params: Params | None = ..., timeout: TimeoutTypes = ...
-    ) -> JSON: ...
+    def create(self, data: Any, **options: Any) -> Any: ...
 
-    def update(
-        self,
-        item_id: ID,
-        data: JSON,
-        *,
-        params: Params | None = ...,
-        timeout: TimeoutTypes = ...,
-        retries: int | None = ...,
-    ) -> JSON: ...
+    def update(self, webhook_id: ID, data: Any, **options: Any) -> Any: ...
 
 
 class WebhookExtras:
@@ -66,25 +55,19 @@ class WebhookExtras:
         if headers is not None:
             body["headers"] = dict(headers)
         if existing is None:
-            return self.create(body, timeout=timeout)
+            created: JSON = self.create(body, timeout=timeout)
+            return created
         changed = {k: v for k, v in body.items() if existing.get(k) != v}
         if not changed:
             return existing
-        return self.update(existing["id"], changed, timeout=timeout)
+        updated: JSON = self.update(existing["id"], changed, timeout=timeout)
+        return updated
 
-    def reactivate(
-        self: HookMethods,
-        item_id: ID,
-        *,
-        params: Params | None = None,
-        timeout: TimeoutTypes = None,
-        retries: int | None = None,
-    ) -> JSON:
+    def reactivate(self: HookMethods, webhook_id: ID, **options: Unpack[CallOptions]) -> JSON:
         """Set ``is_active`` back to true: BigCommerce deactivates a hook whose
         deliveries failed for 48 hours."""
-        return self.update(
-            item_id, {"is_active": True}, params=params, timeout=timeout, retries=retries
-        )
+        hook: JSON = self.update(webhook_id, {"is_active": True}, **options)
+        return hook
 
 
 def _existing(
@@ -95,7 +78,8 @@ def _existing(
     for hook in hooks.all(params=params, timeout=timeout):
         # Match exactly: the filter is the server's, the promise is ours.
         if hook.get("scope") == scope and hook.get("destination") == destination:
-            return hook
+            found: JSON = hook
+            return found
     return None
 
 

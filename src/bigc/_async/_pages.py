@@ -1,0 +1,70 @@
+"""``AsyncPages``: the lazy iterator every list returns, which also tells its size.
+
+Written once for async; ``scripts/unasync.py`` generates ``Pages``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import TypeVar
+
+from bigc._progress import ListProgress
+
+__all__ = ["AsyncPages"]
+
+T = TypeVar("T")
+
+
+class AsyncPages(AsyncIterator[T]):
+    """Every item of a list, lazily; ``total`` and ``pages()`` for progress bars.
+
+    - ``total``: the number of items in the whole list once the first page is
+      read, when the store says it (v3 offset lists, and lists read in one
+      request); ``None`` before that and for v2 and cursor lists.
+    - ``pages()``: the items page by page, as lists, for one update of a
+      progress bar per request.
+    - ``count``: how many items were handed out so far.
+
+    Closing it, or dropping it, stops the page requests.
+    """
+
+    def __init__(self, items: AsyncIterator[T], progress: ListProgress) -> None:
+        self._items = items
+        self._progress = progress
+        self.count = 0
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} total={self.total} count={self.count}>"
+
+    @property
+    def total(self) -> int | None:
+        self._progress.learn()
+        return self._progress.total
+
+    def __aiter__(self) -> AsyncPages[T]:
+        return self
+
+    async def __anext__(self) -> T:
+        try:
+            item = await self._items.__anext__()
+        finally:
+            if self.count == 0:  # the first page is in (or the list ended)
+                self._progress.learn()
+        self.count += 1
+        return item
+
+    async def pages(self) -> AsyncIterator[list[T]]:
+        """The remaining items in lists of one page each (the store's page size)."""
+        page: list[T] = []
+        async for item in self:
+            page.append(item)
+            if len(page) == self._progress.per_page:
+                yield page
+                page = []
+        if page:
+            yield page
+
+    async def aclose(self) -> None:
+        close = getattr(self._items, "aclose", None)  # a generator's; other iterators hold nothing
+        if close is not None:
+            await close()
