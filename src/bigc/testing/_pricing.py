@@ -39,6 +39,14 @@ class Pricing:
         items = body["items"]
         if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
             raise call.invalid("The field 'items' must be a list of objects.", {"items": "invalid"})
+        for n, item in enumerate(items):
+            for field in ("product_id", "variant_id"):
+                value = item.get(field)
+                if field in item and (isinstance(value, bool) or not isinstance(value, int)):
+                    name = f"items.{n}.{field}"
+                    raise call.invalid(
+                        f"The field '{name}' must be of type integer.", {name: "expected integer"}
+                    )
         data = [price for item in items if (price := self._price(item)) is not None]
         return json_reply(200, {"data": data, "meta": {}})
 
