@@ -47,6 +47,11 @@ def _field(name: str, value: Any) -> Any:
             raise TypeError(
                 f"data[{name!r}] must be (filename, bytes) or (filename, bytes, content_type)"
             )
+        if not all(isinstance(v, str) for v in value[::2]):
+            raise TypeError(f"data[{name!r}]: the filename and content type must be str")
+        if len(value) == 3 and not value[2].isprintable():
+            # urllib3 writes the content type into the part's header as given.
+            raise ValueError(f"data[{name!r}]: the content type must be one printable line")
         return tuple(bytes(v) if isinstance(v, bytearray) else v for v in value)
     if isinstance(value, bool):
         return "true" if value else "false"
