@@ -17,13 +17,33 @@ def store() -> FakeStore:
     return FakeStore.with_sample_data(products=2, customers=1, orders=1)
 
 
-@pytest.mark.parametrize("field", ["product_id", "variant_id"])
-@pytest.mark.parametrize("value", [1.0, True, "1", [1]])
-def test_pricing_refuses_ids_that_are_not_integers(api: Caller, field: str, value: Any) -> None:
+@pytest.mark.parametrize(
+    ("field", "value", "kind"),
+    [
+        ("product_id", 1.0, "integer"),
+        ("product_id", True, "integer"),
+        ("product_id", "1", "integer"),
+        ("variant_id", True, "number"),
+        ("variant_id", "1", "number"),
+        ("variant_id", [1], "number"),
+    ],
+)
+def test_pricing_refuses_ids_of_the_wrong_type(
+    api: Caller, field: str, value: Any, kind: str
+) -> None:
     item = {"product_id": 1, field: value}
     answer = api.post(PRICES, {"channel_id": 1, "currency_code": "USD", "items": [item]})
     assert answer.status == 422, answer.body
-    assert answer.body["errors"] == {f"items.0.{field}": "expected integer"}
+    assert answer.body["errors"] == {f"items.0.{field}": f"expected {kind}"}
+
+
+def test_pricing_takes_a_variant_id_written_as_a_number(api: Caller) -> None:
+    """The spec types variant_id as a number: 1.0 names variant 1, 1.5 no variant."""
+    body: dict[str, Any] = {"channel_id": 1, "currency_code": "USD"}
+    body["items"] = [{"product_id": 1, "variant_id": 1.0}, {"product_id": 1, "variant_id": 1.5}]
+    answer = api.post(PRICES, body)
+    assert answer.status == 200, answer.body
+    assert [(p["product_id"], p["variant_id"]) for p in answer.data] == [(1, 1)]
 
 
 @pytest.mark.parametrize("value", ["abc", "nan", "1e999", ""])
@@ -37,3 +57,12 @@ def test_v2_orders_refuse_money_that_is_not_a_number(api: Caller, field: str, va
     ]
     assert api.get("/v2/orders/1").body == before
     assert api.put("/v2/orders/1", {field: "2.5"}).body[field] == "2.5000"
+
+
+def test_an_item_created_under_a_parent_names_that_parent(api: Caller) -> None:
+    path = "/v3/catalog/products/2/images"
+    created = api.post(path, {"image_url": "https://x.test/a.png"})
+    assert created.status == 200, created.body
+    assert created.data["product_id"] == 2
+    assert [image["product_id"] for image in api.get(path).data] == [2]
+    assert api.get(f"{path}/{created.data['id']}").data["product_id"] == 2
