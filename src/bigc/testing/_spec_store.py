@@ -269,6 +269,8 @@ class SpecStore:
         collection, items = self._owner(op, call, body)
         record: Record = copy.deepcopy(dict(collection.sample))
         _overlay(record, body, collection.id_key)
+        if collection is op.collection:
+            _name_parents(record, op, call.args)
         named = body.get(collection.id_key)
         own = not collection.generates_ids and named not in (None, "")
         record[collection.id_key] = named if own else self._new_id(collection)
@@ -380,6 +382,20 @@ def _data_of(reply: Reply) -> Any:
             reply.status, error.get("title") or error.get("message"), error.get("errors")
         )
     return answer.get("data", answer) if isinstance(answer, dict) else answer
+
+
+def _name_parents(record: Record, op: Operation, args: tuple[str, ...]) -> None:
+    """Set the fields named like the path's parameters (``product_id``) to the parents
+    the item is created under, not the sample's."""
+    keys = {op.collection.id_key, *op.collection.key_fields}
+    for name, value in zip(re.findall(r"\{(\w+)\}", op.path), args, strict=False):
+        current = record.get(name)
+        if name in keys or current is None:
+            continue
+        if isinstance(current, str):
+            record[name] = value
+        elif json_type(current) == "integer" and value.isascii() and value.isdigit():
+            record[name] = int(value)
 
 
 def _segments(template: str, args: tuple[str, ...]) -> list[str]:
