@@ -66,3 +66,16 @@ def test_an_item_created_under_a_parent_names_that_parent(api: Caller) -> None:
     assert created.data["product_id"] == 2
     assert [image["product_id"] for image in api.get(path).data] == [2]
     assert api.get(f"{path}/{created.data['id']}").data["product_id"] == 2
+
+
+def test_a_list_across_parents_forgets_a_deleted_parents_items(api: Caller) -> None:
+    """Products are hand-written: deleting one must drop its metafields from
+    ``GET /v3/catalog/products/metafields`` too."""
+    field = {"key": "k", "value": "v", "namespace": "ns", "permission_set": "app_only"}
+    for product_id in (1, 2):
+        created = api.post(f"/v3/catalog/products/{product_id}/metafields", field)
+        assert created.status == 200, created.body
+    assert api.delete("/v3/catalog/products/1").status == 204
+    listed = api.get("/v3/catalog/products/metafields")
+    assert listed.status == 200, listed.body
+    assert [item["resource_id"] for item in listed.data] == [2]

@@ -65,6 +65,10 @@ class SpecStore:
         self._items: dict[tuple[str, tuple[str, ...]], Items] = {}
         self._singletons: dict[tuple[str, tuple[str, ...]], Any] = {}
         self._next_ids: dict[str, int] = {}
+        # The field naming an item's parent (a metafield's ``resource_id``), by collection.
+        self._parent_fields = {
+            c.parts: c.parent_field for c in self._routes.collections.values() if c.parent_field
+        }
 
     def fallback(self, method: str, segments: list[str], found: Found | None) -> Found | None:
         """The hand-written route if it serves ``method`` here at least as specifically,
@@ -229,9 +233,9 @@ class SpecStore:
         if not op.collection.parts:
             return own
         seen = dict(own)
-        for (key, _), items in self._items.items():
-            if key == op.collection.parts:
-                seen.update(items)
+        for (key, parent), items in list(self._items.items()):
+            if key == op.collection.parts and self._exists(call, _parent_of(key, parent)):
+                seen.update(items)  # a parent deleted by a hand-written route leaves them
         return seen
 
     def _matching(self, op: Operation, call: Call) -> list[Record]:
@@ -270,7 +274,7 @@ class SpecStore:
         record: Record = copy.deepcopy(dict(collection.sample))
         _overlay(record, body, collection.id_key)
         if collection is op.collection:
-            _name_parents(record, op, call.args)
+            _name_parents(record, op, call.args, self._parent_fields.get(collection.key))
         named = body.get(collection.id_key)
         own = not collection.generates_ids and named not in (None, "")
         record[collection.id_key] = named if own else self._new_id(collection)
@@ -288,8 +292,7 @@ class SpecStore:
         under = self._routes.collections.get(op.collection.parts)
         if parent is None or under is None:
             return op.collection, self._collection(op, call)
-        segments = _segments(under.key.rsplit("/{}", 1)[0] + "/{}", (str(parent),))
-        if not self._exists(call, segments):
+        if not self._exists(call, _parent_of(under.key, (str(parent),))):
             raise call.invalid(
                 f"The parent {parent!r} named by '{field}' does not exist.", {field: "not found"}
             )
@@ -384,11 +387,17 @@ def _data_of(reply: Reply) -> Any:
     return answer.get("data", answer) if isinstance(answer, dict) else answer
 
 
-def _name_parents(record: Record, op: Operation, args: tuple[str, ...]) -> None:
-    """Set the fields named like the path's parameters (``product_id``) to the parents
-    the item is created under, not the sample's."""
+def _name_parents(
+    record: Record, op: Operation, args: tuple[str, ...], parent_field: str | None
+) -> None:
+    """Set the fields named like the path's parameters (``product_id``), and the one
+    naming the parent (``resource_id``), to the parents the item is created under,
+    not the sample's."""
     keys = {op.collection.id_key, *op.collection.key_fields}
-    for name, value in zip(re.findall(r"\{(\w+)\}", op.path), args, strict=False):
+    names = re.findall(r"\{(\w+)\}", op.path)
+    if parent_field and names:
+        names[len(args) - 1] = parent_field
+    for name, value in zip(names, args, strict=False):
         current = record.get(name)
         if name in keys or current is None:
             continue
@@ -396,6 +405,11 @@ def _name_parents(record: Record, op: Operation, args: tuple[str, ...]) -> None:
             record[name] = value
         elif json_type(current) == "integer" and value.isascii() and value.isdigit():
             record[name] = int(value)
+
+
+def _parent_of(key: str, args: tuple[str, ...]) -> list[str]:
+    """The path of the item a collection (``/v3/catalog/brands/{}/metafields``) is under."""
+    return _segments(key.rsplit("/{}", 1)[0] + "/{}", args)
 
 
 def _segments(template: str, args: tuple[str, ...]) -> list[str]:
