@@ -79,3 +79,11 @@ def test_a_list_across_parents_forgets_a_deleted_parents_items(api: Caller) -> N
     listed = api.get("/v3/catalog/products/metafields")
     assert listed.status == 200, listed.body
     assert [item["resource_id"] for item in listed.data] == [2]
+
+
+def test_a_created_item_keeps_a_field_only_the_create_answer_shows(api: Caller) -> None:
+    """The list schema of product images has no image_url; the create answer has."""
+    url = "https://x.test/a.png"
+    created = api.post("/v3/catalog/products/2/images", {"image_url": url})
+    assert created.status == 200, created.body
+    assert created.data["image_url"] == url

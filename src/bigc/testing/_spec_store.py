@@ -272,6 +272,8 @@ class SpecStore:
     def _insert(self, op: Operation, call: Call, body: Mapping[str, Any]) -> Record:
         collection, items = self._owner(op, call, body)
         record: Record = copy.deepcopy(dict(collection.sample))
+        if isinstance(op.sample, dict):  # fields only the create answer shows (image_url)
+            record.update(copy.deepcopy({k: v for k, v in op.sample.items() if k not in record}))
         _overlay(record, body, collection.id_key)
         if collection is op.collection:
             _name_parents(record, op, call.args, self._parent_fields.get(collection.key))
