@@ -87,3 +87,13 @@ def test_a_created_item_keeps_a_field_only_the_create_answer_shows(api: Caller) 
     created = api.post("/v3/catalog/products/2/images", {"image_url": url})
     assert created.status == 200, created.body
     assert created.data["image_url"] == url
+
+
+def test_a_count_counts_the_items_of_its_list(api: Caller) -> None:
+    """``GET /v2/blog/posts/count`` answered the spec's example (27) whatever the store held."""
+    assert api.get("/v2/blog/posts/count").body == {"count": 0}
+    for title in ("One", "Two"):
+        assert api.post("/v2/blog/posts", {"title": title, "body": "b"}).status in (200, 201)
+    assert api.get("/v2/blog/posts/count").body == {"count": 2}
+    assert api.delete("/v2/blog/posts/1").status == 204
+    assert api.get("/v2/blog/posts/count").body == {"count": 1}

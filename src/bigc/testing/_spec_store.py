@@ -32,6 +32,7 @@ from bigc.testing._dates import iso, rfc2822, utcnow
 from bigc.testing._http import ApiError, Call, json_reply
 from bigc.testing._listing import (
     Field,
+    Matches,
     by_key,
     has_filters,
     page_and_limit,
@@ -87,9 +88,16 @@ class SpecStore:
         """Whether this layer (not a hand-written route) answers ``method`` on a path
         template such as ``/v3/catalog/brands/{brand_id}/metafields``."""
         segments = ["1" if p.startswith("{") else p for p in template.strip("/").split("/")]
+        return self._spec_operation(method, segments) is not None
+
+    def _spec_operation(self, method: str, segments: list[str]) -> Operation | None:
+        """The operation of this layer that answers ``method`` on ``segments``, if any."""
         found = self.fallback(method, segments, self._router.match(segments))
         handler = found[0].get(method) if found else None
-        return isinstance(handler, partial) and handler.func == self._serve
+        if isinstance(handler, partial) and handler.func == self._serve:
+            op: Operation = handler.args[0]
+            return op
+        return None
 
     # -- one operation ----------------------------------------------------------------
 
@@ -100,8 +108,7 @@ class SpecStore:
 
     def _list(self, op: Operation, call: Call, _: list[Record]) -> Reply:
         records = list(self._visible(op, call).values())
-        fields: dict[str, Field] = {name: by_key(kind, name) for name, kind in op.filters.items()}
-        matches = select(call, records, fields)
+        matches = _filtered(op, call, records)
         render = partial(_render, op)
         if op.paging == "v2":
             return v2_list(call, matches, render)
@@ -188,7 +195,19 @@ class SpecStore:
         return _answer(op, [int(str(i)) if numbers and str(i).isdigit() else i for i in ids])
 
     def _read(self, op: Operation, call: Call, _: list[Record]) -> Reply:
-        return _answer(op, self._singleton(op, call))
+        value = self._singleton(op, call)
+        listing = self._counted_list(op, call)
+        if listing is not None:
+            records = list(self._visible(listing, call).values())
+            value = {**value, "count": len(_filtered(listing, call, records))}
+        return _answer(op, value)
+
+    def _counted_list(self, op: Operation, call: Call) -> Operation | None:
+        """For ``GET …/count``, the spec-driven list it counts (else the sample answers)."""
+        if not op.path.endswith("/count") or "count" not in (op.sample or {}):
+            return None
+        listing = self._spec_operation("GET", _segments(op.path, call.args)[:-1])
+        return listing if listing is not None and listing.role == "list" else None
 
     def _write(self, op: Operation, call: Call, items: list[Record]) -> Reply:
         value = self._singleton(op, call)
@@ -407,6 +426,12 @@ def _name_parents(
             record[name] = value
         elif json_type(current) == "integer" and value.isascii() and value.isdigit():
             record[name] = int(value)
+
+
+def _filtered(op: Operation, call: Call, records: list[Record]) -> Matches:
+    """The items of a list operation that the query's filters keep."""
+    fields: dict[str, Field] = {name: by_key(kind, name) for name, kind in op.filters.items()}
+    return select(call, records, fields)
 
 
 def _parent_of(key: str, args: tuple[str, ...]) -> list[str]:
