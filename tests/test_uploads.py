@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.parser
 import email.policy
 import io
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -146,3 +147,11 @@ async def test_quotes_and_line_breaks_in_a_filename_stay_in_its_parameter(flavor
     [request] = harness.requests
     assert b"\r\nX-Injected" not in (request.body or b"")
     assert list(form_parts(request)) == ["image_file"]
+
+
+@by_flavor
+async def test_a_path_is_refused_by_name(flavor: str) -> None:
+    harness = Harness(flavor)
+    with pytest.raises(TypeError, match=r"^data\['image_file'\] is a path"):
+        await harness.call("products_v3.create_image", 77, {"image_file": Path("mug.jpg")})
+    assert harness.requests == []

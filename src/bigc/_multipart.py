@@ -30,7 +30,12 @@ def _is_file(value: Any) -> bool:
 
 def has_file(data: Any) -> bool:
     """Whether a body holds a file, and so must go as a multipart form."""
-    return isinstance(data, Mapping) and any(_is_file(v) for v in data.values())
+    if not isinstance(data, Mapping):
+        return False
+    for name, value in data.items():
+        if isinstance(value, os.PathLike):  # would reach the JSON encoder, unnamed
+            raise TypeError(f"data[{name!r}] is a path: pass open(path, 'rb') or its bytes")
+    return any(_is_file(v) for v in data.values())
 
 
 def _field(name: str, value: Any) -> Any:
