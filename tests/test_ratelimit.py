@@ -498,5 +498,7 @@ def test_requests_wait_for_the_first_answer_without_polling(driver: Driver) -> N
         with ThreadPoolExecutor(WAITERS) as pool:
             list(pool.map(lambda _: api.products_v3.get(1), range(WAITERS)))
     assert transport.sent == WAITERS
-    # Each waiter asks once, sleeps until the answer, and asks once more (a few twice).
-    assert limiter.asked <= 3 * WAITERS
+    # Each waiter asks once, sleeps until the answer, and asks once more (a few
+    # twice or three times, as threads interleave under load). Polling every 5 ms
+    # asked ~3,500 times; the bound leaves room for scheduling, not for polling.
+    assert limiter.asked <= 5 * WAITERS
