@@ -8,6 +8,12 @@ from bigc._endpoint_table import ENDPOINTS
 from bigc._endpoints import Endpoint, endpoints_of
 
 
+@pytest.fixture(autouse=True)
+def look_up_afresh() -> None:
+    """Each test looks its groups up itself, not an earlier test's cached rows."""
+    endpoints_of.cache_clear()
+
+
 def test_a_group_has_every_row_of_its_own_and_no_other() -> None:
     rows = endpoints_of("products_v3")
     expected = {row.method: row for row in ENDPOINTS if row.group == "products_v3"}

@@ -10,6 +10,7 @@ import pytest
 from bigc import Response
 from bigc._graphql import (
     GraphQLResult,
+    _operations,
     connection_page,
     declares_variable,
     operation_kind,
@@ -18,6 +19,12 @@ from bigc._graphql import (
     request_body,
 )
 from bigc.exceptions import GraphQLError, InvalidResponseError
+
+
+@pytest.fixture(autouse=True)
+def read_afresh() -> None:
+    """Each test reads its documents itself, not an earlier test's cached reading."""
+    _operations.cache_clear()
 
 
 def answer(body: object, headers: dict[str, str] | None = None, status: int = 200) -> Response:
@@ -48,6 +55,8 @@ def answer(body: object, headers: dict[str, str] | None = None, status: int = 20
         ("mutation { a } query Q { b }", None, None),
         ("query Q { a }", "Q", "query"),
         ("query Q { a }", "R", None),
+        ("query { a }\nquery B { b }", "{", None),  # "{" is no operation's name
+        ("type T { a: Int }\nquery Q { a }", None, None),  # not only executable definitions
     ],
 )
 def test_operation_kind(document: str, name: str | None, kind: str | None) -> None:
