@@ -35,6 +35,7 @@ from bigc.testing._catalog import Brands, Categories
 from bigc.testing._checkouts import Checkouts
 from bigc.testing._customers import CustomerGroups, Customers
 from bigc.testing._faults import FaultBook, FaultControls, FaultRule, matcher, refuse, spoil
+from bigc.testing._forms import is_form, read_form
 from bigc.testing._graphql import GraphQLService
 from bigc.testing._http import ApiError, Call, dumps, error_reply, json_reply
 from bigc.testing._log import (
@@ -54,6 +55,7 @@ from bigc.testing._routes import Router
 from bigc.testing._sample import Sample
 from bigc.testing._settings import Currencies, Webhooks
 from bigc.testing._shipments import Shipments
+from bigc.testing._spec_store import SpecStore
 from bigc.testing._transport import AsyncStoreTransport, StoreTransport
 from bigc.testing._webhooks import WebhookDispatcher
 
@@ -125,6 +127,7 @@ class FakeStore(FaultControls):
             self.webhook_deliveries.notice,
         )
         self._router = Router()
+        self._spec = SpecStore(self._router)
         for routes in (
             self._products.routes(),
             self._categories.routes("/v3/catalog/categories", batch_delete=True),
@@ -202,7 +205,7 @@ class FakeStore(FaultControls):
             return self._handle(method.upper(), target, headers, body)
 
     def _handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> Reply:
-        incoming = _parse(method, target, body)
+        incoming = _parse(method, target, body, _header(headers, "content-type"))
         if incoming.path == TOKEN_PATH:
             return self._token(incoming, headers)
         reply, fault, applied = self._answer(incoming, headers)
@@ -287,7 +290,7 @@ class FakeStore(FaultControls):
         return self._dispatch(call, incoming.segments)
 
     def _dispatch(self, call: Call, segments: list[str]) -> Reply:
-        found = self._router.match(segments)
+        found = self._spec.fallback(call.method, segments, self._router.match(segments))
         try:
             if found is None:
                 raise ApiError(404, f"The route {call.path} was not found.")
@@ -419,11 +422,12 @@ class _Incoming:
     bad_json: bool
 
 
-def _parse(method: str, target: str, body: bytes) -> _Incoming:
+def _parse(method: str, target: str, body: bytes, content_type: str | None = None) -> _Incoming:
     """Split the target on "/" first, then decode each segment (so %2F stays inside one)."""
     raw_path, _, query_string = target.partition("?")
     query = dict(parse_qsl(query_string, keep_blank_values=True))
-    payload, bad_json = _decode(body)
+    form = is_form(content_type) and body.strip()
+    payload, bad_json = read_form(body, str(content_type)) if form else _decode(body)
     parts = raw_path.split("/")
     if raw_path in ("/graphql", "/graphql/"):  # the Storefront API on the store's domain
         return _Incoming(method, "storefront", "/graphql", [], None, query, payload, bad_json)
