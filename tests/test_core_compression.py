@@ -15,6 +15,7 @@ from bigc._compression import (
     ACCEPT_ENCODING,
     DECODERS,
     TooLarge,
+    _brotli_decoder,
     _decoders,
     decoded_response,
     first_module,
@@ -100,19 +101,29 @@ def test_a_body_that_ends_early_says_so() -> None:
     assert caught.value.message == f"BigCommerce sent a broken gzip body (status 200): {EARLY_END}"
 
 
+def brotli_decoder() -> Callable[[bytes, int], bytes]:
+    """A decoder made afresh (DECODERS' own was made on import)."""
+    decode = _brotli_decoder(pytest.importorskip("brotli"))
+    assert decode is not None
+    return decode
+
+
 def test_a_brotli_body_that_ends_early_says_so() -> None:
     brotli = pytest.importorskip("brotli")
     with pytest.raises(InvalidResponseError) as caught:
         answer("br", brotli.compress(BODY * 20)[:-2])
     assert caught.value.message == f"BigCommerce sent a broken br body (status 200): {EARLY_END}"
+    with pytest.raises(EOFError) as ended:
+        brotli_decoder()(brotli.compress(BODY * 20)[:-2], 1000)
+    assert str(ended.value) == EARLY_END
 
 
 def test_a_brotli_body_may_fill_the_limit_exactly() -> None:
     brotli = pytest.importorskip("brotli")
-    decode = DECODERS["br"]
-    assert decode(brotli.compress(BODY), len(BODY)) == BODY
-    with pytest.raises(TooLarge):
-        decode(brotli.compress(BODY), len(BODY) - 1)
+    for decode in (DECODERS["br"], brotli_decoder()):
+        assert decode(brotli.compress(BODY), len(BODY)) == BODY
+        with pytest.raises(TooLarge):
+            decode(brotli.compress(BODY), len(BODY) - 1)
 
 
 def test_a_zlib_stream_labelled_gzip_is_broken() -> None:
