@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.parser
 import email.policy
 import io
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -117,3 +118,40 @@ def test_upload_rows_are_multipart_in_the_spec(row: Any) -> None:
         params = [operation.resolve(p) for p in operation.spec.get("parameters", [])]
         assert any(p.get("in") == "formData" for p in params)
     assert len(UPLOADS) >= 8
+
+
+@by_flavor
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [
+        (("a.jpg", IMAGE, "image/jpeg\r\nX-Injected: 1"), ValueError),
+        (("a.jpg", IMAGE, "image/jpeg\nX-Injected: 1"), ValueError),
+        ((None, IMAGE), TypeError),
+        (("a.jpg", IMAGE, b"image/jpeg"), TypeError),
+    ],
+)
+async def test_a_content_type_cannot_add_headers_to_its_part(
+    flavor: str, value: Any, error: type[Exception]
+) -> None:
+    harness = Harness(flavor)
+    with pytest.raises(error, match="image_file"):
+        await harness.call("products_v3.create_image", 77, {"image_file": value})
+    assert harness.requests == []
+
+
+@by_flavor
+async def test_quotes_and_line_breaks_in_a_filename_stay_in_its_parameter(flavor: str) -> None:
+    harness = Harness(flavor, json_response(200, {"data": {"id": 3}}))
+    name = 'a"b\r\nX-Injected: 1.jpg'
+    await harness.call("products_v3.create_image", 77, {"image_file": (name, IMAGE)})
+    [request] = harness.requests
+    assert b"\r\nX-Injected" not in (request.body or b"")
+    assert list(form_parts(request)) == ["image_file"]
+
+
+@by_flavor
+async def test_a_path_is_refused_by_name(flavor: str) -> None:
+    harness = Harness(flavor)
+    with pytest.raises(TypeError, match=r"^data\['image_file'\] is a path"):
+        await harness.call("products_v3.create_image", 77, {"image_file": Path("mug.jpg")})
+    assert harness.requests == []

@@ -116,9 +116,14 @@ class AiohttpTransport:
     async def aclose(self) -> None:
         """Close the connections; a closed transport refuses to open new ones."""
         self._closed = True
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        session, self._session = self._session, None
+        loop_end, self._loop_end = self._loop_end, None
+        if loop_end is not None and self._loop is asyncio.get_running_loop():
+            # Its ``finally`` closes the session now; left suspended, it would be
+            # finalised when collected, possibly by a loop already closing.
+            await loop_end.aclose()
+        if session is not None:
+            await session.close()
 
     def __repr__(self) -> str:
         return "<AiohttpTransport>"

@@ -30,7 +30,12 @@ def _is_file(value: Any) -> bool:
 
 def has_file(data: Any) -> bool:
     """Whether a body holds a file, and so must go as a multipart form."""
-    return isinstance(data, Mapping) and any(_is_file(v) for v in data.values())
+    if not isinstance(data, Mapping):
+        return False
+    for name, value in data.items():
+        if isinstance(value, os.PathLike):  # would reach the JSON encoder, unnamed
+            raise TypeError(f"data[{name!r}] is a path: pass open(path, 'rb') or its bytes")
+    return any(_is_file(v) for v in data.values())
 
 
 def _field(name: str, value: Any) -> Any:
@@ -47,6 +52,11 @@ def _field(name: str, value: Any) -> Any:
             raise TypeError(
                 f"data[{name!r}] must be (filename, bytes) or (filename, bytes, content_type)"
             )
+        if not all(isinstance(v, str) for v in value[::2]):
+            raise TypeError(f"data[{name!r}]: the filename and content type must be str")
+        if len(value) == 3 and not value[2].isprintable():
+            # urllib3 writes the content type into the part's header as given.
+            raise ValueError(f"data[{name!r}]: the content type must be one printable line")
         return tuple(bytes(v) if isinstance(v, bytearray) else v for v in value)
     if isinstance(value, bool):
         return "true" if value else "false"

@@ -12,6 +12,7 @@ from typing import Any
 
 from bigc._models import Response
 from bigc._responses import decode_v2
+from bigc._urls import params_dict
 from bigc.exceptions import InvalidResponseError, body_excerpt
 
 __all__ = [
@@ -40,7 +41,7 @@ def page_size_of(page_size: int | None) -> int:
 
 def base_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
     """A copy of the caller's params, refusing the keys pagination owns."""
-    params = dict(params or {})
+    params = params_dict(params)
     clash = sorted(PAGINATION_KEYS.intersection(params))
     if clash:
         raise ValueError(

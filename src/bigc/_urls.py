@@ -8,7 +8,7 @@ from string import Formatter
 from typing import Any
 from urllib.parse import quote, unquote, urlencode
 
-__all__ = ["build_path", "encode_query", "escape_id", "validate_path"]
+__all__ = ["build_path", "encode_query", "escape_id", "params_dict", "validate_path"]
 
 
 def escape_id(value: object, name: str = "id") -> str:
@@ -102,6 +102,16 @@ def _query_value(value: Any, name: str) -> str:
             f"not {type(value).__name__}"
         )
     return str(value)
+
+
+def params_dict(params: object) -> dict[str, Any]:
+    """A copy of a caller's ``params`` to add to; a TypeError naming it if it is no mapping
+    (a query string given as ``'a=b'`` must not fail somewhere deeper)."""
+    if params is None:
+        return {}
+    if not isinstance(params, Mapping):
+        raise TypeError(f"params must be a mapping, not {type(params).__name__}")
+    return dict(params)
 
 
 def encode_query(params: Mapping[str, Any] | None) -> str:

@@ -8,6 +8,7 @@ are in ``_shipments``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from itertools import count as counter
@@ -57,6 +58,13 @@ ORDER_FIELDS: dict[str, Field] = {
 _MONEY_FIELDS = frozenset(k for k, v in order_template().items() if v == money(0))
 
 
+def _is_amount(value: str) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except ValueError:
+        return False
+
+
 class Orders(Crud):
     """``/v2/orders`` and its sub-resources."""
 
@@ -98,6 +106,15 @@ class Orders(Crud):
     def normalize(self, body: Mapping[str, Any]) -> Mapping[str, Any]:
         return money_strings(body, _MONEY_FIELDS, money)
 
+    def prepare(self, call: Call, changes: Record, existing: Record | None) -> None:
+        """Money is a decimal string on v2; one that is not a finite number is refused
+        (the totals are computed from it)."""
+        for name in _MONEY_FIELDS.intersection(changes):
+            if not _is_amount(changes[name]):
+                raise call.invalid(
+                    f"The field '{name}' must be a decimal amount.", {name: "invalid amount"}
+                )
+
     def render(self, call: Call, record: Record) -> Record:
         root = API.format(hash=call.store_hash)
         links = {}
@@ -114,6 +131,7 @@ class Orders(Crud):
         lines = [self._line(call, item) for item in call.objects(body, "products")]
         shipping = call.objects(body, "shipping_addresses") or [body["billing_address"]]
         extra = accept(call, self.normalize(body), self.kind)
+        self.prepare(call, extra, None)
         status_id = extra.pop("status_id", 1)
         self._check_status(call, status_id)
         extra["billing_address"] = address_v2(**body["billing_address"])

@@ -12,6 +12,7 @@ from bigc.testing._http import Call, json_reply
 from bigc.testing._products import Products
 from bigc.testing._reply import Reply
 from bigc.testing._routes import Route
+from bigc.testing._spec_validate import json_type
 from bigc.testing._table import Record
 
 __all__ = ["Pricing"]
@@ -24,6 +25,10 @@ def amount(value: float) -> Record:
         "tax_exclusive": value,
         "tax_inclusive": value,
     }
+
+
+# The JSON types the spec allows for each item's IDs (a variant ID is a "number").
+_ID_TYPES = {"product_id": ("integer",), "variant_id": ("number", "integer", "null")}
 
 
 class Pricing:
@@ -39,6 +44,14 @@ class Pricing:
         items = body["items"]
         if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
             raise call.invalid("The field 'items' must be a list of objects.", {"items": "invalid"})
+        for n, item in enumerate(items):
+            for field, kinds in _ID_TYPES.items():
+                if field in item and json_type(item[field]) not in kinds:
+                    name = f"items.{n}.{field}"
+                    raise call.invalid(
+                        f"The field '{name}' must be of type {kinds[0]}.",
+                        {name: f"expected {kinds[0]}"},
+                    )
         data = [price for item in items if (price := self._price(item)) is not None]
         return json_reply(200, {"data": data, "meta": {}})
 
@@ -48,6 +61,10 @@ class Pricing:
         if product is None:
             return None
         variant_id = item.get("variant_id") or product["base_variant_id"]
+        if isinstance(variant_id, float):  # the spec's type is number
+            if not variant_id.is_integer():
+                return None
+            variant_id = int(variant_id)
         variant = self.products.variants.get(variant_id)
         if variant is None or variant["product_id"] != product["id"]:
             return None

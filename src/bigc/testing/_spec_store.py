@@ -32,6 +32,7 @@ from bigc.testing._dates import iso, rfc2822, utcnow
 from bigc.testing._http import ApiError, Call, json_reply
 from bigc.testing._listing import (
     Field,
+    Matches,
     by_key,
     has_filters,
     page_and_limit,
@@ -65,6 +66,10 @@ class SpecStore:
         self._items: dict[tuple[str, tuple[str, ...]], Items] = {}
         self._singletons: dict[tuple[str, tuple[str, ...]], Any] = {}
         self._next_ids: dict[str, int] = {}
+        # The field naming an item's parent (a metafield's ``resource_id``), by collection.
+        self._parent_fields = {
+            c.parts: c.parent_field for c in self._routes.collections.values() if c.parent_field
+        }
 
     def fallback(self, method: str, segments: list[str], found: Found | None) -> Found | None:
         """The hand-written route if it serves ``method`` here at least as specifically,
@@ -83,9 +88,16 @@ class SpecStore:
         """Whether this layer (not a hand-written route) answers ``method`` on a path
         template such as ``/v3/catalog/brands/{brand_id}/metafields``."""
         segments = ["1" if p.startswith("{") else p for p in template.strip("/").split("/")]
+        return self._spec_operation(method, segments) is not None
+
+    def _spec_operation(self, method: str, segments: list[str]) -> Operation | None:
+        """The operation of this layer that answers ``method`` on ``segments``, if any."""
         found = self.fallback(method, segments, self._router.match(segments))
         handler = found[0].get(method) if found else None
-        return isinstance(handler, partial) and handler.func == self._serve
+        if isinstance(handler, partial) and handler.func == self._serve:
+            op: Operation = handler.args[0]
+            return op
+        return None
 
     # -- one operation ----------------------------------------------------------------
 
@@ -96,8 +108,7 @@ class SpecStore:
 
     def _list(self, op: Operation, call: Call, _: list[Record]) -> Reply:
         records = list(self._visible(op, call).values())
-        fields: dict[str, Field] = {name: by_key(kind, name) for name, kind in op.filters.items()}
-        matches = select(call, records, fields)
+        matches = _filtered(op, call, records)
         render = partial(_render, op)
         if op.paging == "v2":
             return v2_list(call, matches, render)
@@ -184,7 +195,19 @@ class SpecStore:
         return _answer(op, [int(str(i)) if numbers and str(i).isdigit() else i for i in ids])
 
     def _read(self, op: Operation, call: Call, _: list[Record]) -> Reply:
-        return _answer(op, self._singleton(op, call))
+        value = self._singleton(op, call)
+        listing = self._counted_list(op, call)
+        if listing is not None:
+            records = list(self._visible(listing, call).values())
+            value = {**value, "count": len(_filtered(listing, call, records))}
+        return _answer(op, value)
+
+    def _counted_list(self, op: Operation, call: Call) -> Operation | None:
+        """For ``GET …/count``, the spec-driven list it counts (else the sample answers)."""
+        if not op.path.endswith("/count") or "count" not in (op.sample or {}):
+            return None
+        listing = self._spec_operation("GET", _segments(op.path, call.args)[:-1])
+        return listing if listing is not None and listing.role == "list" else None
 
     def _write(self, op: Operation, call: Call, items: list[Record]) -> Reply:
         value = self._singleton(op, call)
@@ -229,9 +252,9 @@ class SpecStore:
         if not op.collection.parts:
             return own
         seen = dict(own)
-        for (key, _), items in self._items.items():
-            if key == op.collection.parts:
-                seen.update(items)
+        for (key, parent), items in list(self._items.items()):
+            if key == op.collection.parts and self._exists(call, _parent_of(key, parent)):
+                seen.update(items)  # a parent deleted by a hand-written route leaves them
         return seen
 
     def _matching(self, op: Operation, call: Call) -> list[Record]:
@@ -268,7 +291,11 @@ class SpecStore:
     def _insert(self, op: Operation, call: Call, body: Mapping[str, Any]) -> Record:
         collection, items = self._owner(op, call, body)
         record: Record = copy.deepcopy(dict(collection.sample))
+        if isinstance(op.sample, dict):  # fields only the create answer shows (image_url)
+            record.update(copy.deepcopy({k: v for k, v in op.sample.items() if k not in record}))
         _overlay(record, body, collection.id_key)
+        if collection is op.collection:
+            _name_parents(record, op, call.args, self._parent_fields.get(collection.key))
         named = body.get(collection.id_key)
         own = not collection.generates_ids and named not in (None, "")
         record[collection.id_key] = named if own else self._new_id(collection)
@@ -286,8 +313,7 @@ class SpecStore:
         under = self._routes.collections.get(op.collection.parts)
         if parent is None or under is None:
             return op.collection, self._collection(op, call)
-        segments = _segments(under.key.rsplit("/{}", 1)[0] + "/{}", (str(parent),))
-        if not self._exists(call, segments):
+        if not self._exists(call, _parent_of(under.key, (str(parent),))):
             raise call.invalid(
                 f"The parent {parent!r} named by '{field}' does not exist.", {field: "not found"}
             )
@@ -380,6 +406,37 @@ def _data_of(reply: Reply) -> Any:
             reply.status, error.get("title") or error.get("message"), error.get("errors")
         )
     return answer.get("data", answer) if isinstance(answer, dict) else answer
+
+
+def _name_parents(
+    record: Record, op: Operation, args: tuple[str, ...], parent_field: str | None
+) -> None:
+    """Set the fields named like the path's parameters (``product_id``), and the one
+    naming the parent (``resource_id``), to the parents the item is created under,
+    not the sample's."""
+    keys = {op.collection.id_key, *op.collection.key_fields}
+    names = re.findall(r"\{(\w+)\}", op.path)
+    if parent_field and names:
+        names[len(args) - 1] = parent_field
+    for name, value in zip(names, args, strict=False):
+        current = record.get(name)
+        if name in keys or current is None:
+            continue
+        if isinstance(current, str):
+            record[name] = value
+        elif json_type(current) == "integer" and value.isascii() and value.isdigit():
+            record[name] = int(value)
+
+
+def _filtered(op: Operation, call: Call, records: list[Record]) -> Matches:
+    """The items of a list operation that the query's filters keep."""
+    fields: dict[str, Field] = {name: by_key(kind, name) for name, kind in op.filters.items()}
+    return select(call, records, fields)
+
+
+def _parent_of(key: str, args: tuple[str, ...]) -> list[str]:
+    """The path of the item a collection (``/v3/catalog/brands/{}/metafields``) is under."""
+    return _segments(key.rsplit("/{}", 1)[0] + "/{}", args)
 
 
 def _segments(template: str, args: tuple[str, ...]) -> list[str]:

@@ -17,7 +17,7 @@ from bigc._multipart import EncodedBody, has_file, multipart_body
 from bigc._options import CALL_KEYS, LIST_KEYS, WRITE_KEYS, check_options
 from bigc._progress import ListProgress
 from bigc._responses import decode_v2, decode_v3, expect_dict, expect_list
-from bigc._urls import build_path, escape_id
+from bigc._urls import build_path, escape_id, params_dict
 from bigc.exceptions import DoesNotExistError
 
 from .._api import AsyncV2API, AsyncV3API
@@ -206,7 +206,7 @@ class AsyncGroup(Generic[API]):
         """Look one item up through a list endpoint's ``id:in`` filter."""
         row, path = self._start(name, (), options)
         [wanted] = ids_param([item_id], row.args[0])
-        query = {**(options.get("params") or {}), "id:in": wanted}
+        query = {**params_dict(options.get("params")), "id:in": wanted}
         items = await self._send(row, path, None, options, query)
         found = [i for i in expect_list(items, f"GET {path}") if same_id(i.get("id"), wanted)]
         return one_of(found, row.detail, item_id)
@@ -228,7 +228,7 @@ class AsyncGroup(Generic[API]):
         One of them is required: BigCommerce would delete every item otherwise.
         """
         row, path = self._start(name, (), options)
-        params = dict(options.get("params") or {})
+        params = params_dict(options.get("params"))
         if ids is not None:
             if "id:in" in params:
                 raise ValueError(f"pass the IDs once: {row.args[0]} or params['id:in'], not both")
@@ -248,5 +248,5 @@ class AsyncGroup(Generic[API]):
 
     async def _delete_one(self, name: str, item_id: ID, options: Options) -> None:
         row, path = self._start(name, (), options)
-        query = {**(options.get("params") or {}), "id:in": ids_param([item_id], row.args[0])}
+        query = {**params_dict(options.get("params")), "id:in": ids_param([item_id], row.args[0])}
         await self._send(row, path, None, options, query)
