@@ -56,6 +56,11 @@ MODULES: dict[str, list[str]] = {
     "_compression": [*CORE_TESTS, "tests/test_core_compression.py", "tests/test_compression.py"],
     "apps/_jwt": ["tests/test_apps_jwt.py", "tests/test_core_jwt.py"],
     "apps/_webhooks": ["tests/test_apps_webhooks.py", "tests/test_core_webhooks.py"],
+    "_endpoints": ["tests/test_core_endpoints.py", "tests/test_resources.py"],
+    "_options": ["tests/test_core_options.py", "tests/test_resources.py"],
+    "_graphql": ["tests/test_core_graphql.py", "tests/test_graphql_documents.py"],
+    "_multipart": ["tests/test_core_multipart.py", "tests/test_uploads.py"],
+    "_progress": ["tests/test_core_progress.py", "tests/test_pages.py"],
 }
 
 KILLED = {"killed", "timeout", "caught by type check"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bigc._urls import build_path, encode_query, escape_id, validate_path
+from bigc._urls import build_path, encode_query, escape_id, params_dict, validate_path
 
 
 @pytest.mark.parametrize("value", [None, "", " "])
@@ -65,3 +65,24 @@ def test_a_path_of_another_type_is_named_by_its_type() -> None:
 def test_params_of_another_type_are_named_by_their_type() -> None:
     with pytest.raises(TypeError, match=r"^params must be a mapping, not list$"):
         encode_query([("a", 1)])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [([None], "NoneType"), (b"SKU-1", "bytes"), ({"a": 1}, "dict"), ({b"SKU-1"}, "bytes")],
+)
+def test_a_query_value_that_str_would_garble_names_its_param_and_type(
+    value: object, kind: str
+) -> None:
+    with pytest.raises(TypeError) as caught:
+        encode_query({"sku:in": value})
+    assert str(caught.value) == (
+        f"params['sku:in'] must be a str, number, bool or a list of them, not {kind}"
+    )
+
+
+def test_params_that_are_no_mapping_are_refused_naming_their_type() -> None:
+    assert params_dict(None) == {}
+    with pytest.raises(TypeError) as caught:
+        params_dict("a=b")
+    assert str(caught.value) == "params must be a mapping, not str"

@@ -91,8 +91,7 @@ class Endpoint(NamedTuple):
 LIST_RESULTS = frozenset({"v2_pages", "offset_pages", "cursor_pages", "unpaged"})
 
 
-@cache
-def endpoints_of(group: str) -> Mapping[str, Endpoint]:
+def _rows_of(group: str) -> Mapping[str, Endpoint]:
     """The rows of one group by method name (read-only)."""
     from bigc._endpoint_table import ENDPOINTS
 
@@ -100,3 +99,8 @@ def endpoints_of(group: str) -> Mapping[str, Endpoint]:
     if not rows:
         raise KeyError(f"no endpoints for group {group!r}")
     return MappingProxyType(rows)
+
+
+# Cached by wrapping rather than with a decorator, so that scripts/mutation
+# also mutates the lookup.
+endpoints_of = cache(_rows_of)

@@ -66,8 +66,7 @@ def _tokens(document: str) -> list[tuple[str, str]] | None:
     return tokens
 
 
-@functools.lru_cache(maxsize=256)  # the same documents are sent again and again
-def _operations(document: str) -> tuple[tuple[str, str | None], ...] | None:
+def _read_operations(document: str) -> tuple[tuple[str, str | None], ...] | None:
     """(kind, name) of each operation in the document; ``None`` when it cannot tell.
 
     Definitions start only at nesting depth 0; a field called ``mutation``
@@ -99,6 +98,11 @@ def _operations(document: str) -> tuple[tuple[str, str | None], ...] | None:
     if depth != 0 or not expecting:
         return None
     return tuple(operations)
+
+
+# The same documents are sent again and again. (Cached by wrapping rather than
+# with a decorator, so that scripts/mutation also mutates the reader.)
+_operations = functools.lru_cache(maxsize=256)(_read_operations)
 
 
 def operation_kind(document: str, operation_name: str | None = None) -> str | None:
