@@ -122,3 +122,11 @@ def test_repr_shows_what_is_known() -> None:
     progress.seen(offset_page(9, 3))
     progress.learn()
     assert repr(progress) == "<ListProgress total=9 per_page=3>"
+
+
+def test_a_first_page_that_is_not_json_leaves_the_size_unknown() -> None:
+    # The list's own decoding reports the bad page; asking for its size must not.
+    assert learnt(Response(200, {"Content-Type": "application/json"}, b"<html>oops")) == (
+        None,
+        50,
+    )

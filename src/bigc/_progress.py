@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bigc._models import Response
+from bigc.exceptions import InvalidResponseError
 
 __all__ = ["ListProgress"]
 
@@ -71,7 +72,7 @@ def _meta(response: Response) -> Mapping[str, Any]:
         return {}
     try:
         body = response.json()
-    except ValueError:
+    except InvalidResponseError:
         return {}  # the page's own decoding raises the error that says what is wrong
     meta = body.get("meta") if isinstance(body, Mapping) else None
     return meta if isinstance(meta, Mapping) else {}
