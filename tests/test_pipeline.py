@@ -1,6 +1,8 @@
 """Lists keep ``concurrency`` page requests in flight while the caller works on a page,
-never run further ahead than that, decode each page where its items are taken
-(a sync list's page threads only fetch), and give every item once, in order."""
+never run further ahead than that (a v3 offset list, whose end is known, lets
+``concurrency`` answered pages more wait for the caller), decode each page where
+its items are taken (a sync list's page threads only fetch), and give every
+item once, in order."""
 
 from __future__ import annotations
 
@@ -44,6 +46,7 @@ class PagedStore:
         self.version = version
         self.sent: list[int] = []
         self.in_flight = 0
+        self.most_in_flight = 0
         self.decoded_in: list[str] = []
         self.lock = threading.Lock()
 
@@ -64,6 +67,7 @@ class PagedStore:
         with self.lock:
             self.sent.append(page)
             self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
         return page
 
     def done(self) -> None:
@@ -80,6 +84,7 @@ class SyncPagedStore(PagedStore):
         try:
             if self.start(request) >= 3:
                 self.open.wait(5)
+                time.sleep(0.01)  # requests overlap, so the in-flight count means something
             return self.page(request)
         finally:
             self.done()
@@ -97,6 +102,7 @@ class AsyncPagedStore(PagedStore):
         try:
             if self.start(request) >= 3:
                 await asyncio.wait_for(self.open.wait(), 5)
+                await asyncio.sleep(0.01)
             return self.page(request)
         finally:
             self.done()
@@ -140,6 +146,67 @@ def test_async_list_keeps_the_pipe_full(version: str) -> None:
             store.open.set()
             rest = [item["id"] async for item in items]
             assert rest == list(range(3, PAGES + 1))
+
+    asyncio.run(run())
+
+
+# While the caller holds page 2 and the store answers at once: a v3 list fetches
+# pages 3-10 (4 in flight, then 4 more waiting), a v2 list pages 3-6 only.
+HELD_AHEAD = {"v2": list(range(1, 3 + CONCURRENCY)), "v3": list(range(1, 3 + 2 * CONCURRENCY))}
+
+
+@pytest.mark.parametrize("version", ["v2", "v3"])
+def test_sync_list_starts_a_request_as_soon_as_one_is_answered(version: str) -> None:
+    store = SyncPagedStore(version)
+    store.open.set()
+    api = BigCommerceAPI("s", "t", transport=store, concurrency=CONCURRENCY)
+    items = api_of(version, api).get_many("/things", page_size=1)
+    assert [next(items), next(items)] == [{"id": 1}, {"id": 2}]
+    assert settled(lambda: sorted(store.sent) == HELD_AHEAD[version] and not store.in_flight)
+    time.sleep(0.05)
+    assert sorted(store.sent) == HELD_AHEAD[version]  # and no further
+    assert store.most_in_flight == CONCURRENCY
+    assert [item["id"] for item in items] == list(range(3, PAGES + 1))
+    assert sorted(store.sent)[:PAGES] == list(range(1, PAGES + 1))
+    assert store.most_in_flight == CONCURRENCY
+
+
+@pytest.mark.parametrize("version", ["v2", "v3"])
+def test_async_list_starts_a_request_as_soon_as_one_is_answered(version: str) -> None:
+    async def run() -> None:
+        store = AsyncPagedStore(version)
+        store.open.set()
+        async with AsyncBigCommerceAPI("s", "t", transport=store, concurrency=CONCURRENCY) as api:
+            items = api_of(version, api).get_many("/things", page_size=1)
+            assert [await anext(items), await anext(items)] == [{"id": 1}, {"id": 2}]
+            await asyncio.sleep(0.1)
+            assert sorted(store.sent) == HELD_AHEAD[version] and not store.in_flight
+            assert store.most_in_flight == CONCURRENCY
+            assert [item["id"] async for item in items] == list(range(3, PAGES + 1))
+            assert sorted(store.sent)[:PAGES] == list(range(1, PAGES + 1))
+            assert store.most_in_flight == CONCURRENCY
+
+    asyncio.run(run())
+
+
+def test_async_list_sends_the_next_requests_before_handing_out_ready_pages() -> None:
+    """Awaiting a finished page gives the event loop no turn: the list gives it one,
+    so requests started while the caller works through ready pages go out at once."""
+
+    async def run() -> None:
+        store = AsyncPagedStore("v3")
+        store.open.set()
+        async with AsyncBigCommerceAPI("s", "t", transport=store, concurrency=CONCURRENCY) as api:
+            items = api.api_v3.get_many("/things", page_size=1)
+            assert [await anext(items), await anext(items)] == [{"id": 1}, {"id": 2}]
+            await asyncio.sleep(0.1)  # pages 3-10 are answered and wait
+            assert len(store.sent) == 10
+            # Taken without the caller awaiting anything else: each take lets
+            # a request go out, the one that frees its place.
+            for expected in (3, 4):  # pages 11 and 12
+                assert await anext(items) == {"id": expected}
+                assert len(store.sent) == 8 + expected
+            await items.aclose()
 
     asyncio.run(run())
 

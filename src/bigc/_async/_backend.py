@@ -72,30 +72,47 @@ def default_transport(config: ClientConfig | None = None) -> AsyncTransport:
 
 
 async def ordered_map(
-    fn: Callable[[T], Awaitable[R]], items: Iterable[T], concurrency: int
+    fn: Callable[[T], Awaitable[R]], items: Iterable[T], concurrency: int, ahead: int = 0
 ) -> AsyncGenerator[R, None]:
     """``fn`` over ``items`` with up to ``concurrency`` calls in flight, results in order.
 
-    The next call starts as soon as a result is taken, before it is handed
-    out, so ``concurrency`` calls stay in flight while the consumer works.
+    Up to ``ahead`` finished results may wait for the consumer beyond the
+    calls in flight, so a call starts as soon as another finishes, not when
+    the consumer takes its result: answers that arrive together do not hold
+    the next requests back while the consumer works through them. With
+    ``ahead=0`` the next call starts when a result is taken; with
+    ``concurrency`` 1, one call at a time, when its result is asked for.
     Items are drawn lazily, so ``items`` may be endless; closing the generator
     cancels what is still in flight. The first failure is raised in its turn.
     """
+    if concurrency <= 1:  # as the sync twin: nothing runs while the consumer works
+        for item in items:
+            yield await fn(item)
+        return
     pending: deque[asyncio.Task[R]] = deque()
     source = iter(items)
+    running = asyncio.Semaphore(concurrency)
+
+    async def call(item: T) -> R:
+        async with running:  # tasks wait here in the order they were made
+            return await fn(item)
 
     def refill() -> None:
-        while len(pending) < concurrency:
+        while len(pending) < concurrency + ahead:
             item = next(source, _END)
             if item is _END:
                 return
-            pending.append(asyncio.ensure_future(fn(item)))
+            pending.append(asyncio.ensure_future(call(item)))
 
     try:
         refill()
         while pending:
             result = await pending.popleft()
             refill()
+            # Awaiting a finished task does not give the loop a turn: without
+            # one, the calls just started (or woken) would not send their
+            # requests until the consumer had worked through every page ready.
+            await asyncio.sleep(0)
             yield result
     finally:
         for task in pending:

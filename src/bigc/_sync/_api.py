@@ -203,7 +203,13 @@ class V3API(APIVersion):
             yield item
         if total_pages <= 1:
             return
-        pages = ordered_map(fetch, range(2, total_pages + 1), options.concurrency)
+        # The last page is known, so nothing is fetched in vain: up to
+        # ``concurrency`` fetched pages may wait for the consumer beyond the
+        # requests in flight, and a request starts as soon as one is answered.
+        # (v2 lists do not know their end: each page fetched ahead may be past it.)
+        pages = ordered_map(
+            fetch, range(2, total_pages + 1), options.concurrency, ahead=options.concurrency
+        )
         try:
             for response in pages:
                 self._session.check_open()

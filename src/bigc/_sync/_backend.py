@@ -116,12 +116,16 @@ class FirstUseTransport:
 
 
 def ordered_map(
-    fn: Callable[[T], R], items: Iterable[T], concurrency: int
+    fn: Callable[[T], R], items: Iterable[T], concurrency: int, ahead: int = 0
 ) -> Generator[R, None, None]:
     """``fn`` over ``items`` on up to ``concurrency`` threads, results in order.
 
-    The next call starts as soon as a result is taken, before it is handed
-    out, so ``concurrency`` calls stay in flight while the consumer works.
+    Up to ``ahead`` finished results may wait for the consumer beyond the
+    calls in flight, so a thread starts its next call as soon as it is free,
+    not when the consumer takes a result: answers that arrive together do
+    not hold the next requests back while the consumer works through them.
+    With ``ahead=0`` the next call starts when a result is taken; with
+    ``concurrency`` 1, one call at a time, when its result is asked for.
     Items are drawn lazily, so ``items`` may be endless; closing the generator
     cancels what has not started and waits for what is running.
     The first failure is raised in its turn.
@@ -135,10 +139,11 @@ def ordered_map(
     pending: deque[Future[R]] = deque()
     source = iter(items)
     closed = threading.Event()
+    # ``concurrency`` threads: calls queued beyond them wait their turn, in order.
     pool = ThreadPoolExecutor(concurrency, thread_name_prefix="bigc-pages")
 
     def refill() -> None:
-        while len(pending) < concurrency:
+        while len(pending) < concurrency + ahead:
             item = next(source, _END)
             if item is _END:
                 return
