@@ -14,6 +14,7 @@ from bigc._pagination import (
     cursor_items,
     page_params,
     page_size_of,
+    pages_ahead,
     v2_items,
     v3_items,
 )
@@ -22,6 +23,13 @@ from bigc.exceptions import InvalidResponseError
 
 def page(body: Any, status: int = 200) -> Response:
     return Response(status, {}, b"" if body is None else json.dumps(body).encode())
+
+
+@pytest.mark.parametrize(
+    ("concurrency", "ahead"), [(1, 0), (3, 0), (4, 1), (7, 1), (8, 2), (12, 3), (100, 25)]
+)
+def test_a_quarter_of_concurrency_may_wait_answered(concurrency: int, ahead: int) -> None:
+    assert pages_ahead(concurrency) == ahead
 
 
 class TestPageSize:

@@ -1,6 +1,6 @@
 """Lists keep ``concurrency`` page requests in flight while the caller works on a page,
 never run further ahead than that (a v3 offset list, whose end is known, lets
-``concurrency`` answered pages more wait for the caller), decode each page where
+a few answered pages more wait for the caller), decode each page where
 its items are taken (a sync list's page threads only fetch), and give every
 item once, in order."""
 
@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from bigc import AsyncBigCommerceAPI, BigCommerceAPI, Request, Response
+from bigc._pagination import pages_ahead
 from tests.support import settled, split
 
 PAGES = 12
@@ -151,8 +152,12 @@ def test_async_list_keeps_the_pipe_full(version: str) -> None:
 
 
 # While the caller holds page 2 and the store answers at once: a v3 list fetches
-# pages 3-10 (4 in flight, then 4 more waiting), a v2 list pages 3-6 only.
-HELD_AHEAD = {"v2": list(range(1, 3 + CONCURRENCY)), "v3": list(range(1, 3 + 2 * CONCURRENCY))}
+# pages 3-7 (4 in flight, then one more waiting), a v2 list pages 3-6 only.
+AHEAD = pages_ahead(CONCURRENCY)
+HELD_AHEAD = {
+    "v2": list(range(1, 3 + CONCURRENCY)),
+    "v3": list(range(1, 3 + CONCURRENCY + AHEAD)),
+}
 
 
 @pytest.mark.parametrize("version", ["v2", "v3"])
@@ -199,13 +204,13 @@ def test_async_list_sends_the_next_requests_before_handing_out_ready_pages() -> 
         async with AsyncBigCommerceAPI("s", "t", transport=store, concurrency=CONCURRENCY) as api:
             items = api.api_v3.get_many("/things", page_size=1)
             assert [await anext(items), await anext(items)] == [{"id": 1}, {"id": 2}]
-            await asyncio.sleep(0.1)  # pages 3-10 are answered and wait
-            assert len(store.sent) == 10
+            await asyncio.sleep(0.1)  # pages 3-7 are answered and wait
+            assert len(store.sent) == 2 + CONCURRENCY + AHEAD
             # Taken without the caller awaiting anything else: each take lets
             # a request go out, the one that frees its place.
-            for expected in (3, 4):  # pages 11 and 12
-                assert await anext(items) == {"id": expected}
-                assert len(store.sent) == 8 + expected
+            for taken in range(1, 1 + CONCURRENCY):  # pages 3-6; pages 8-11 go out
+                assert await anext(items) == {"id": 2 + taken}
+                assert len(store.sent) == 2 + CONCURRENCY + AHEAD + taken
             await items.aclose()
 
     asyncio.run(run())

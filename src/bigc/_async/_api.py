@@ -17,6 +17,7 @@ from bigc._pagination import (
     cursor_items,
     page_params,
     page_size_of,
+    pages_ahead,
     v2_items,
     v3_items,
 )
@@ -204,13 +205,11 @@ class AsyncV3API(AsyncAPIVersion):
             yield item
         if total_pages <= 1:
             return
-        # The last page is known, so nothing is fetched in vain: up to
-        # ``concurrency`` fetched pages may wait for the consumer beyond the
-        # requests in flight, and a request starts as soon as one is answered.
+        # The last page is known, so nothing is fetched in vain: a few answered
+        # pages may wait for the consumer beyond the requests in flight.
         # (v2 lists do not know their end: each page fetched ahead may be past it.)
-        pages = ordered_map(
-            fetch, range(2, total_pages + 1), options.concurrency, ahead=options.concurrency
-        )
+        ahead = pages_ahead(options.concurrency)
+        pages = ordered_map(fetch, range(2, total_pages + 1), options.concurrency, ahead)
         try:
             async for response in pages:
                 self._session.check_open()
