@@ -60,7 +60,7 @@ def pages_ahead(concurrency: int) -> int:
     while the caller works through them. A quarter of ``concurrency``
     absorbs that (bench/, scenario 6: a fifth off the sync client's time
     above the floor) and keeps memory near ``concurrency`` bodies (a half or
-    a whole was no faster and cost 2-8 MiB more in scenario 4).
+    a whole was no faster and cost 2-7 MiB more in scenario 4).
     """
     return concurrency // 4
 
