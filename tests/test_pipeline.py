@@ -16,7 +16,9 @@ import pytest
 
 from bigc import AsyncBigCommerceAPI, BigCommerceAPI, Request, Response
 from bigc._pagination import pages_ahead
-from tests.support import settled, split
+from bigc._ratelimit import RateLimiter
+from bigc.quota import LocalQuota
+from tests.support import SyncTransport, settled, split
 
 PAGES = 12
 CONCURRENCY = 4
@@ -284,3 +286,63 @@ def test_a_v2_list_costs_at_most_concurrency_requests_past_its_end(concurrency: 
     assert sorted(store.sent)[:PAGES] == list(range(1, PAGES + 1))
     past_end = [page for page in store.sent if page > PAGES]
     assert len(past_end) <= (0 if concurrency == 1 else concurrency)
+
+
+QUOTA_HEADERS = {
+    "X-Rate-Limit-Requests-Left": "100",
+    "X-Rate-Limit-Requests-Quota": "100",
+    "X-Rate-Limit-Time-Reset-Ms": "1000",
+    "X-Rate-Limit-Time-Window-Ms": "1000",
+}
+
+
+def test_closing_a_sync_list_ends_a_page_waiting_for_a_rate_limit_probe() -> None:
+    """A page thread waiting for the answer to a new window's probe (another
+    request of the client) stops when its list is closed, and sends nothing:
+    the README promises rate-limit waits are dropped at once."""
+    now = [0.0]
+    limiter = RateLimiter(clock=lambda: now[0])
+    sent: list[int] = []
+    page_3_seen = threading.Event()
+
+    def send(request: Request) -> Response:
+        page = int(split(request)[2]["page"])
+        sent.append(page)
+        body = {"data": [{"id": page}], "meta": {"pagination": {"total_pages": 4}}}
+        return Response(200, QUOTA_HEADERS, json.dumps(body).encode())
+
+    def answered(response: Response) -> None:
+        page = split(response.request)[2]["page"] if response.request else ""
+        if page == "3":
+            page_3_seen.set()
+        elif page == "2":  # pages 2 and 3 are in: the window resets, a probe goes out
+            assert page_3_seen.wait(5)
+            now[0] = 5.0
+            assert limiter.acquire() == 0  # the probe, in flight until released below
+
+    transport = SyncTransport(default=send)
+    api = BigCommerceAPI(
+        "s",
+        "t",
+        transport=transport,
+        quota=LocalQuota(limiter),
+        concurrency=2,
+        event_hooks={"response": [answered]},
+    )
+    items = api.api_v3.get_many("/things", page_size=1)
+    assert [next(items), next(items)] == [{"id": 1}, {"id": 2}]
+    assert settled(lambda: bool(limiter._wakers))  # page 4 waits for the probe's answer
+    closing = threading.Event()
+
+    def answer_the_probe_once_nobody_waits() -> None:
+        closing.wait(5)
+        settled(lambda: not limiter._wakers)
+        now[0] = 5.5  # past the new window's grace: a request may go at once
+        limiter.release(QUOTA_HEADERS)
+
+    prober = threading.Thread(target=answer_the_probe_once_nobody_waits)
+    prober.start()
+    closing.set()
+    items.close()
+    prober.join()
+    assert sent == [1, 2, 3]  # page 4 was dropped with the list, not sent after it
