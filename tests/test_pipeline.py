@@ -252,6 +252,49 @@ def test_sync_cursor_list_asks_for_the_next_page_first_and_decodes_in_the_caller
     assert set(store.decoded_in) == {threading.current_thread().name}
 
 
+def test_a_cursor_list_with_concurrency_1_asks_for_each_page_when_its_items_are_wanted() -> None:
+    """As every list with ``concurrency`` 1: one page after the other, nothing ahead."""
+    asked_in: list[str] = []
+
+    class ThreadNotingStore(CursorStore):
+        def send(self, request: Request) -> Response:
+            asked_in.append(threading.current_thread().name)
+            return super().send(request)
+
+    store = ThreadNotingStore()
+    api = BigCommerceAPI("s", "t", transport=store, concurrency=1)
+    items = api.api_v3.get_many("/customers", page_size=1, cursor=True)
+    for page in range(1, PAGES + 1):
+        assert next(items) == {"id": page}
+        assert len(store.asked) == page  # the next page is asked for with its first item
+    assert list(items) == []
+    # In the caller's thread, when it asked: no thread read a page ahead.
+    assert asked_in == [threading.current_thread().name] * PAGES
+
+
+def test_an_async_cursor_list_with_concurrency_1_asks_for_each_page_when_wanted() -> None:
+    class AsyncCursorStore(CursorStore):
+        async def send(self, request: Request) -> Response:  # type: ignore[override]
+            await asyncio.sleep(0)
+            return super().send(request)
+
+        async def aclose(self) -> None:
+            pass
+
+    async def run() -> None:
+        store = AsyncCursorStore()
+        async with AsyncBigCommerceAPI("s", "t", transport=store) as api:
+            items = api.api_v3.get_many("/customers", page_size=1, cursor=True, concurrency=1)
+            for page in range(1, PAGES + 1):
+                assert await anext(items) == {"id": page}
+                for _ in range(5):
+                    await asyncio.sleep(0)
+                assert len(store.asked) == page
+            assert [item async for item in items] == []
+
+    asyncio.run(run())
+
+
 class ShortEndStore:
     """A v2 list of two items per page whose page ``PAGES`` is short; notes every page sent."""
 

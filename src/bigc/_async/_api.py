@@ -221,14 +221,15 @@ class AsyncV3API(AsyncAPIVersion):
     async def _iterate_cursor(self, path: str, options: _PageOptions) -> AsyncIterator[Any]:
         """Follow the cursors. Each page names the next, so pages come one at a
         time, but the next page is requested before this one's items are handed
-        out: the caller's work on them overlaps the round trip."""
+        out (unless ``concurrency`` is 1): the caller's work on them overlaps
+        the round trip."""
 
         async def fetch(cursor: str | None) -> Response:
             after = {} if cursor is None else {"after": cursor}
             params = {**options.params, "limit": options.limit, **after}
             return await self._get_page(path, params, options)
 
-        ahead = Lookahead(fetch)
+        ahead = Lookahead(fetch, ahead=options.concurrency > 1)
         ahead.start(None)
         seen: set[str] = set()
         try:

@@ -205,15 +205,25 @@ def ordered_map(
 
 
 class Lookahead(Generic[T, R]):
-    """Runs ``fetch`` for the next key while the consumer works on the last result."""
+    """Runs ``fetch`` for the next key while the consumer works on the last result.
 
-    def __init__(self, fetch: Callable[[T], R]) -> None:
+    With ``ahead=False`` (a list read with ``concurrency`` 1) the fetch runs
+    only when its result is asked for, in the caller's thread, as every other
+    list does then.
+    """
+
+    def __init__(self, fetch: Callable[[T], R], ahead: bool = True) -> None:
         self._fetch = fetch
+        self._ahead = ahead
         self._pool: ThreadPoolExecutor | None = None
         self._future: Future[R] | None = None
+        self._keys: list[T] = []
         self._closed = _Closing()
 
     def start(self, key: T) -> None:
+        if not self._ahead:
+            self._keys = [key]
+            return
         if self._pool is None:
             from concurrent.futures import ThreadPoolExecutor
 
@@ -221,6 +231,8 @@ class Lookahead(Generic[T, R]):
         self._future = self._pool.submit(_abandonable, self._closed, self._fetch, key)
 
     def result(self) -> R:
+        if self._keys:
+            return self._fetch(self._keys.pop())
         future, self._future = self._future, None
         if future is None:
             raise RuntimeError("Lookahead.result() before start()")
@@ -228,6 +240,7 @@ class Lookahead(Generic[T, R]):
 
     def close(self) -> None:
         """Drop the fetch the consumer no longer needs, waiting for it if it runs."""
+        self._keys = []
         self._future = None
         self._closed.set()
         if self._pool is not None:
