@@ -196,6 +196,26 @@ def test_async_list_starts_a_request_as_soon_as_one_is_answered(version: str) ->
     asyncio.run(run())
 
 
+@pytest.mark.parametrize(("concurrency", "waiting"), [(2, 0), (3, 0), (4, 1), (5, 1), (8, 2)])
+def test_how_many_answered_pages_of_a_v3_list_wait(concurrency: int, waiting: int) -> None:
+    """The README's numbers: a quarter of ``concurrency`` answered pages wait for
+    the caller, none below 4 (a request then goes out when a page is taken)."""
+
+    async def run() -> None:
+        store = AsyncPagedStore("v3")
+        store.open.set()
+        async with AsyncBigCommerceAPI("s", "t", transport=store, concurrency=concurrency) as api:
+            items = api.api_v3.get_many("/things", page_size=1)
+            assert [await anext(items), await anext(items)] == [{"id": 1}, {"id": 2}]
+            await asyncio.sleep(0.1)
+            assert sorted(store.sent) == list(range(1, 3 + concurrency + waiting))
+            assert store.most_in_flight == concurrency
+            await items.aclose()
+
+    assert pages_ahead(concurrency) == waiting
+    asyncio.run(run())
+
+
 def test_async_list_sends_the_next_requests_before_handing_out_ready_pages() -> None:
     """Awaiting a finished page gives the event loop no turn: the list gives it one,
     so requests started while the caller works through ready pages go out at once."""
