@@ -18,7 +18,7 @@ from bigc import AsyncBigCommerceAPI, BigCommerceAPI, Request, Response
 from bigc._pagination import pages_ahead
 from bigc._ratelimit import RateLimiter
 from bigc.quota import LocalQuota
-from tests.support import SyncTransport, settled, split
+from tests.support import Driver, SyncTransport, json_response, settled, split
 
 PAGES = 12
 CONCURRENCY = 4
@@ -349,6 +349,29 @@ def test_a_v2_list_costs_at_most_concurrency_requests_past_its_end(concurrency: 
     assert sorted(store.sent)[:PAGES] == list(range(1, PAGES + 1))
     past_end = [page for page in store.sent if page > PAGES]
     assert len(past_end) <= (0 if concurrency == 1 else concurrency)
+
+
+@pytest.mark.parametrize("driver", ["sync", "async"], indirect=True)
+@pytest.mark.parametrize("concurrency", [1, 2, 4])
+def test_a_v2_list_ending_on_a_full_page_gets_at_most_concurrency_204s(
+    driver: Driver, concurrency: int
+) -> None:
+    """A list whose last page is full learns its end from a 204: once one has
+    come, no further page is asked for (the async list gives its new requests
+    a turn before handing out a page, so it asked for one more)."""
+
+    def answer(request: Request) -> Response:
+        page = int(split(request)[2]["page"])
+        if page > PAGES:
+            return Response(204, {}, b"")
+        return json_response(200, [{"id": page}])
+
+    transport = driver.transport(default=answer)
+    api = driver.client(transport, concurrency=concurrency)
+    taken = driver.collect(api.api_v2.get_many("/things", page_size=1))
+    assert [item["id"] for item in taken] == list(range(1, PAGES + 1))
+    past_end = [page for _, _, query in transport.calls() if (page := int(query["page"])) > PAGES]
+    assert PAGES + 1 in past_end and len(past_end) <= concurrency
 
 
 QUOTA_HEADERS = {
