@@ -7,6 +7,8 @@ item once, in order."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 import json
 import threading
 import time
@@ -17,6 +19,7 @@ import pytest
 from bigc import AsyncBigCommerceAPI, BigCommerceAPI, Request, Response
 from bigc._pagination import pages_ahead
 from bigc._ratelimit import RateLimiter
+from bigc.exceptions import DoesNotExistError
 from bigc.quota import LocalQuota
 from tests.support import Driver, SyncTransport, json_response, settled, split
 
@@ -432,3 +435,127 @@ def test_closing_a_sync_list_ends_a_page_waiting_for_a_rate_limit_probe() -> Non
     items.close()
     prober.join()
     assert sent == [1, 2, 3]  # page 4 was dropped with the list, not sent after it
+
+
+class SlowPages:
+    """A v3 list of ``PAGES`` one-item pages answered after a short wait; page 6 is
+    missing when ``failing``. Notes the requests sent and those still in flight."""
+
+    def __init__(self, failing: bool) -> None:
+        self.failing = failing
+        self.sent: list[int] = []
+        self.in_flight = 0
+
+    def answer(self, page: int) -> Response:
+        if self.failing and page == 6:
+            return json_response(404, {"status": 404, "title": "gone"})
+        return json_response(
+            200, {"data": [{"id": page}], "meta": {"pagination": {"total_pages": PAGES}}}
+        )
+
+
+class SyncSlowPages(SlowPages):
+    def send(self, request: Request) -> Response:
+        page = int(split(request)[2]["page"])
+        self.sent.append(page)
+        self.in_flight += 1
+        try:
+            time.sleep(0.002)
+            return self.answer(page)
+        finally:
+            self.in_flight -= 1
+
+    def close(self) -> None:
+        pass
+
+
+class AsyncSlowPages(SlowPages):
+    """Pages from 7 on are answered only after 5 s: they are still on the wire
+    when the list stops, and must be cancelled rather than waited for."""
+
+    def __init__(self, failing: bool) -> None:
+        super().__init__(failing)
+        self.cancelled = 0
+
+    async def send(self, request: Request) -> Response:
+        page = int(split(request)[2]["page"])
+        self.sent.append(page)
+        self.in_flight += 1
+        try:
+            await asyncio.sleep(0.002 if page < 7 else 5)
+            return self.answer(page)
+        except asyncio.CancelledError:
+            self.cancelled += 1
+            raise
+        finally:
+            self.in_flight -= 1
+
+    async def aclose(self) -> None:
+        pass
+
+
+STOPS = ["break", "error", "dropped"]
+
+
+@pytest.mark.parametrize("stop", STOPS)
+def test_a_sync_list_that_stops_leaves_no_request_or_thread_behind(stop: str) -> None:
+    store = SyncSlowPages(failing=stop == "error")
+    api = BigCommerceAPI("s", "t", transport=store, concurrency=5)  # a page may wait
+    items = api.api_v3.get_many("/things", page_size=1)
+    taken: list[int] = []
+    with contextlib.suppress(DoesNotExistError):
+        for item in items:
+            taken.append(item["id"])
+            if stop != "error" and len(taken) == 4:
+                break
+    if stop == "dropped":
+        del items
+        gc.collect()
+    else:
+        items.close()
+    assert taken == [1, 2, 3, 4] if stop != "error" else [1, 2, 3, 4, 5]
+    sent = list(store.sent)
+    assert store.in_flight == 0
+    assert [t for t in threading.enumerate() if t.name.startswith("bigc")] == []
+    assert store.sent == sent  # nothing goes out afterwards
+
+
+@pytest.mark.parametrize("stop", [*STOPS, "cancelled"])
+def test_an_async_list_that_stops_leaves_no_request_or_task_behind(stop: str) -> None:
+    async def run() -> None:
+        store = AsyncSlowPages(failing=stop == "error")
+        async with AsyncBigCommerceAPI("s", "t", transport=store, concurrency=5) as api:
+            items = api.api_v3.get_many("/things", page_size=1)
+            taken: list[int] = []
+
+            async def consume() -> None:
+                with contextlib.suppress(DoesNotExistError):
+                    async for item in items:
+                        taken.append(item["id"])
+                        if stop in ("break", "dropped") and len(taken) == 4:
+                            break
+
+            consumer = asyncio.ensure_future(consume())
+            if stop == "cancelled":  # while it waits for page 7
+                while len(taken) < 6:
+                    await asyncio.sleep(0.001)
+                consumer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await consumer
+            if stop == "dropped":
+                del items
+                gc.collect()
+            else:
+                await items.aclose()
+            for _ in range(10):  # a dropped generator is closed by a task of the loop
+                await asyncio.sleep(0)
+            assert taken == {"error": [1, 2, 3, 4, 5], "cancelled": [1, 2, 3, 4, 5, 6]}.get(
+                stop, [1, 2, 3, 4]
+            )
+            sent = list(store.sent)
+            assert store.in_flight == 0 and store.cancelled == len([p for p in sent if p >= 7])
+            assert asyncio.all_tasks() == {asyncio.current_task()}
+            await asyncio.sleep(0.01)
+            assert store.sent == sent
+
+    asyncio.run(run())
