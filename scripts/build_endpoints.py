@@ -177,6 +177,18 @@ class Spec:
             return True
         return bool(self.resolve(op.get("requestBody", {})).get("required"))
 
+    def text_media(self, op: Mapping[str, Any]) -> str | None:
+        """The media type of the first success answer when it is text, not JSON."""
+        responses = op.get("responses", {})
+        for status in sorted(str(s) for s in responses):
+            if status.startswith("2"):
+                response = self.resolve(responses.get(status) or responses.get(int(status)))
+                kinds = list(response.get("content") or {})
+                if kinds and not any("json" in kind for kind in kinds):
+                    return str(kinds[0])
+                return None
+        return None
+
     def success(self, op: Mapping[str, Any]) -> tuple[str, Any] | None:
         """The first success status and its JSON schema (``None``: no body)."""
         responses = op.get("responses", {})
@@ -271,6 +283,9 @@ def result_of(draft: Draft) -> tuple[str, bool]:
     """
     override = RESULTS.get((draft.group, draft.operation_id))
     spec, http = draft.spec, draft.http
+    media = spec.text_media(draft.op)
+    if media is not None and override is None:  # a CSV file, an event stream
+        return ("events" if media == "text/event-stream" else "text", False)
     success = spec.success(draft.op)
     if success is None or success[1] is None:
         return (override or "any", True)

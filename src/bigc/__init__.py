@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from bigc._async._graphql import AsyncStorefrontGraphQL
     from bigc._async._pages import AsyncPages
     from bigc._endpoint_table import ENDPOINTS
+    from bigc._text import ServerSentEvent
 
 __version__ = "2.0.0.dev0"
 
@@ -39,6 +40,7 @@ _ASYNC_NAMES = {
     "AsyncPages": "bigc._async._pages",
     "AsyncStorefrontGraphQL": "bigc._async._graphql",
     "ENDPOINTS": "bigc._endpoint_table",
+    "ServerSentEvent": "bigc._text",
 }
 
 
@@ -75,6 +77,7 @@ __all__ = [
     "Request",
     "Response",
     "RetryPolicy",
+    "ServerSentEvent",
     "StorefrontGraphQL",
     "Timeout",
     "Transport",

@@ -221,12 +221,16 @@ class ClientConfig:
         return f"{url}?{query}" if query else url
 
     def headers(self, extra: Mapping[str, str] | None) -> dict[str, str]:
+        """The defaults, each replaced by the caller's header of that name in any case
+        (``accept`` too: two ``Accept`` lines would be sent otherwise)."""
         headers = dict(self.default_headers)
         if extra:
             if not isinstance(extra, Mapping):
                 raise TypeError(f"headers must be a mapping, not {type(extra).__name__}")
             for name, value in extra.items():
                 _check_header(name, value)
+            replaced = {name.lower() for name in extra}
+            headers = {k: v for k, v in headers.items() if k.lower() not in replaced}
             headers.update(extra)
         return headers
 
