@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -31,7 +30,7 @@ from bigc._urls import escape_id
 from bigc.exceptions import InvalidResponseError
 
 from ._backend import Lookahead
-from ._session import AsyncSession
+from ._session import AsyncClosable, AsyncSession
 
 __all__ = ["AsyncGraphQL", "AsyncStorefrontGraphQL"]
 
@@ -222,7 +221,7 @@ def _customer_id(value: object) -> str:
     return str(value)
 
 
-class AsyncStorefrontGraphQL(AsyncGraphQLEndpoint):
+class AsyncStorefrontGraphQL(AsyncClosable, AsyncGraphQLEndpoint):
     """The Storefront GraphQL API of one storefront, ``https://{store domain}/graphql``.
 
     ``token`` is a storefront token (``Authorization: Bearer``). A guest
@@ -290,18 +289,3 @@ class AsyncStorefrontGraphQL(AsyncGraphQLEndpoint):
     def impersonating(self, customer_id: int) -> AsyncStorefrontGraphQL:
         """This storefront acting as customer ``customer_id`` (needs an impersonation token)."""
         return self._view(None, customer_id)
-
-    async def aclose(self) -> None:
-        """Close the connections (a transport passed in stays open)."""
-        await self._session.aclose()
-
-    async def __aenter__(self) -> AsyncStorefrontGraphQL:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,7 +31,7 @@ from bigc._urls import escape_id
 from bigc.exceptions import InvalidResponseError
 
 from ._backend import Lookahead
-from ._session import Session
+from ._session import Closable, Session
 
 __all__ = ["GraphQL", "StorefrontGraphQL"]
 
@@ -222,7 +221,7 @@ def _customer_id(value: object) -> str:
     return str(value)
 
 
-class StorefrontGraphQL(GraphQLEndpoint):
+class StorefrontGraphQL(Closable, GraphQLEndpoint):
     """The Storefront GraphQL API of one storefront, ``https://{store domain}/graphql``.
 
     ``token`` is a storefront token (``Authorization: Bearer``). A guest
@@ -288,18 +287,3 @@ class StorefrontGraphQL(GraphQLEndpoint):
     def impersonating(self, customer_id: int) -> StorefrontGraphQL:
         """This storefront acting as customer ``customer_id`` (needs an impersonation token)."""
         return self._view(None, customer_id)
-
-    def close(self) -> None:
-        """Close the connections (a transport passed in stays open)."""
-        self._session.close()
-
-    def __enter__(self) -> StorefrontGraphQL:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
