@@ -24,12 +24,12 @@ from bigc._graphql import (
     request_body,
     retry_method,
 )
-from bigc._models import AsyncTransport, TimeoutTypes
+from bigc._models import AsyncTransport, Response, TimeoutTypes
 from bigc._retry import RetryPolicy, check_retries
 from bigc._urls import escape_id
-from bigc.exceptions import InvalidResponseError
 
 from ._backend import Lookahead
+from ._pages import follow_cursors
 from ._session import AsyncClosable, AsyncSession
 
 __all__ = ["AsyncGraphQL", "AsyncStorefrontGraphQL"]
@@ -127,42 +127,21 @@ class AsyncGraphQLEndpoint:
         }
         return self._pages(query, keys, dict(variables or {}), options)
 
-    async def _pages(
+    def _pages(
         self,
         query: str,
         path: tuple[str, ...],
         variables: dict[str, Any],
         options: dict[str, Any],
     ) -> AsyncIterator[Any]:
-        """Each page names the next, so pages come one at a time, but the next is
-        requested before this one's nodes are handed out (a query is safe to send
-        ahead): the caller's work on them overlaps the round trip."""
-
         async def fetch(cursor: str | None) -> GraphQLResult:
             page = variables if cursor is None else {**variables, "after": cursor}
             return await self.query(query, page, **options)
 
-        ahead = Lookahead(fetch)
-        ahead.start(variables.get("after"))
-        seen: set[str] = set()
-        try:
-            while True:
-                result = await ahead.result()
-                nodes, cursor = connection_page(result, path)
-                if cursor is not None:
-                    if cursor in seen:
-                        raise InvalidResponseError(
-                            f"BigCommerce repeated the cursor {cursor!r}; stopping to avoid a loop",
-                            response=result.response,
-                        )
-                    seen.add(cursor)
-                    ahead.start(cursor)
-                for node in nodes:
-                    yield node
-                if cursor is None:
-                    return
-        finally:
-            await ahead.aclose()
+        def read(result: GraphQLResult) -> tuple[list[Any], str | None, Response | None]:
+            return (*connection_page(result, path), result.response)
+
+        return follow_cursors(Lookahead(fetch), variables.get("after"), read)
 
 
 class AsyncGraphQL(AsyncGraphQLEndpoint):

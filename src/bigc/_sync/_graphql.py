@@ -25,12 +25,12 @@ from bigc._graphql import (
     request_body,
     retry_method,
 )
-from bigc._models import TimeoutTypes, Transport
+from bigc._models import Response, TimeoutTypes, Transport
 from bigc._retry import RetryPolicy, check_retries
 from bigc._urls import escape_id
-from bigc.exceptions import InvalidResponseError
 
 from ._backend import Lookahead
+from ._pages import follow_cursors
 from ._session import Closable, Session
 
 __all__ = ["GraphQL", "StorefrontGraphQL"]
@@ -135,34 +135,14 @@ class GraphQLEndpoint:
         variables: dict[str, Any],
         options: dict[str, Any],
     ) -> Iterator[Any]:
-        """Each page names the next, so pages come one at a time, but the next is
-        requested before this one's nodes are handed out (a query is safe to send
-        ahead): the caller's work on them overlaps the round trip."""
-
         def fetch(cursor: str | None) -> GraphQLResult:
             page = variables if cursor is None else {**variables, "after": cursor}
             return self.query(query, page, **options)
 
-        ahead = Lookahead(fetch)
-        ahead.start(variables.get("after"))
-        seen: set[str] = set()
-        try:
-            while True:
-                result = ahead.result()
-                nodes, cursor = connection_page(result, path)
-                if cursor is not None:
-                    if cursor in seen:
-                        raise InvalidResponseError(
-                            f"BigCommerce repeated the cursor {cursor!r}; stopping to avoid a loop",
-                            response=result.response,
-                        )
-                    seen.add(cursor)
-                    ahead.start(cursor)
-                yield from nodes
-                if cursor is None:
-                    return
-        finally:
-            ahead.close()
+        def read(result: GraphQLResult) -> tuple[list[Any], str | None, Response | None]:
+            return (*connection_page(result, path), result.response)
+
+        return follow_cursors(Lookahead(fetch), variables.get("after"), read)
 
 
 class GraphQL(GraphQLEndpoint):
