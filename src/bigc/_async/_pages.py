@@ -31,7 +31,7 @@ class AsyncPages(AsyncIterator[T]):
       progress bar per request.
     - ``count``: how many items were handed out so far.
 
-    Closing it, or dropping it, stops the page requests.
+    Closing it (``aclose()``), or dropping it, stops the page requests.
     """
 
     def __init__(self, items: AsyncIterator[T], progress: ListProgress) -> None:
@@ -71,6 +71,11 @@ class AsyncPages(AsyncIterator[T]):
             yield page
 
     async def aclose(self) -> None:
+        """Stop the list here, with the requests it reads ahead.
+
+        Leaving a loop early does not stop them: they go on until the list
+        is garbage-collected. Closing a list read to the end does nothing.
+        """
         close = getattr(self._items, "aclose", None)  # a generator's; other iterators hold nothing
         if close is not None:
             await close()

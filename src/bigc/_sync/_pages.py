@@ -32,7 +32,7 @@ class Pages(Iterator[T]):
       progress bar per request.
     - ``count``: how many items were handed out so far.
 
-    Closing it, or dropping it, stops the page requests.
+    Closing it (``close()``), or dropping it, stops the page requests.
     """
 
     def __init__(self, items: Iterator[T], progress: ListProgress) -> None:
@@ -72,6 +72,11 @@ class Pages(Iterator[T]):
             yield page
 
     def close(self) -> None:
+        """Stop the list here, with the requests it reads ahead.
+
+        Leaving a loop early does not stop them: they go on until the list
+        is garbage-collected. Closing a list read to the end does nothing.
+        """
         close = getattr(self._items, "close", None)  # a generator's; other iterators hold nothing
         if close is not None:
             close()
