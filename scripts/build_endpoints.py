@@ -43,6 +43,7 @@ from endpoint_names import (  # noqa: E402
     RESULTS,
 )
 from endpoint_specials import SPECIALS  # noqa: E402
+from spec_refs import resolve_ref  # noqa: E402
 
 from bigc._endpoints import LEFT_OUT, Endpoint  # noqa: E402
 
@@ -93,16 +94,7 @@ class Spec:
         self.api = "v2" if base.rstrip("/").endswith("/v2") else "v3"
 
     def resolve(self, node: Any) -> Any:
-        seen: set[str] = set()
-        while isinstance(node, Mapping) and "$ref" in node:
-            ref = node["$ref"]
-            if not ref.startswith("#/") or ref in seen:
-                return {}
-            seen.add(ref)
-            node = self.document
-            for part in ref[2:].split("/"):
-                node = node[part.replace("~1", "/").replace("~0", "~")]
-        return node
+        return resolve_ref(self.document, node, self.name)
 
     def operations(self) -> Iterator[tuple[str, str, Mapping[str, Any], Mapping[str, Any]]]:
         for spec_path, item in self.document.get("paths", {}).items():

@@ -124,14 +124,17 @@ def _non_empty_str(value: object, name: str) -> str:
     return value
 
 
-def check_concurrency(value: int | None, name: str = "concurrency") -> int | None:
-    if value is None:
-        return None
+def check_count(value: object, name: str) -> int:
+    """``value``, if it is an int of at least 1 (``True`` is not a count)."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{name} must be an int, not {value!r}")
     if value < 1:
         raise ValueError(f"{name} must be at least 1, got {value}")
     return value
+
+
+def check_concurrency(value: int | None, name: str = "concurrency") -> int | None:
+    return None if value is None else check_count(value, name)
 
 
 @dataclass(frozen=True)
