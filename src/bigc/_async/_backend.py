@@ -132,7 +132,7 @@ class Lookahead(Generic[T, R]):
         self._fetch = fetch
         self._ahead = ahead
         self._task: asyncio.Task[R] | None = None
-        self._keys: list[T] = []
+        self._keys: list[T] = []  # without ahead: the key to fetch when asked (None is one)
 
     def start(self, key: T) -> None:
         if self._ahead:

@@ -217,7 +217,7 @@ class Lookahead(Generic[T, R]):
         self._ahead = ahead
         self._pool: ThreadPoolExecutor | None = None
         self._future: Future[R] | None = None
-        self._keys: list[T] = []
+        self._keys: list[T] = []  # without ahead: the key to fetch when asked (None is one)
         self._closed = _Closing()
 
     def start(self, key: T) -> None:
