@@ -255,10 +255,9 @@ class AsyncStorefrontGraphQL(AsyncClosable, AsyncGraphQLEndpoint):
         headers.update(_session_headers(customer_access_token, customer_id))
         config = dataclasses.replace(session.config, default_headers=headers)
         view: AsyncStorefrontGraphQL = object.__new__(type(self))
-        AsyncGraphQLEndpoint.__init__(
-            view, AsyncSession(config, session.transport, session.quota), self.url
-        )
-        view._session.owns_transport = False
+        # A view of this session: closed with it, and never closing its connections.
+        view_session = AsyncSession(config, session.transport, session.quota, parent=session)
+        AsyncGraphQLEndpoint.__init__(view, view_session, self.url)
         return view
 
     def as_customer(self, customer_access_token: str) -> AsyncStorefrontGraphQL:

@@ -256,8 +256,9 @@ class StorefrontGraphQL(Closable, GraphQLEndpoint):
         headers.update(_session_headers(customer_access_token, customer_id))
         config = dataclasses.replace(session.config, default_headers=headers)
         view: StorefrontGraphQL = object.__new__(type(self))
-        GraphQLEndpoint.__init__(view, Session(config, session.transport, session.quota), self.url)
-        view._session.owns_transport = False
+        # A view of this session: closed with it, and never closing its connections.
+        view_session = Session(config, session.transport, session.quota, parent=session)
+        GraphQLEndpoint.__init__(view, view_session, self.url)
         return view
 
     def as_customer(self, customer_access_token: str) -> StorefrontGraphQL:
