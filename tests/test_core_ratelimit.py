@@ -211,6 +211,32 @@ class TestOutOfOrder:
         assert limiter.status is not None and limiter.status.left == 3
 
 
+class TestProbe:
+    """At a guessed reset one request asks the store; the others wait for its answer."""
+
+    def limiter(self, clock: Clock) -> RateLimiter:
+        limiter = answered(clock, report(5, 1000, 5, 1000))
+        assert limiter.acquire() == 0  # a request of the old window, still on its way
+        clock.now = 1.05  # the old window is over by our clock
+        assert limiter.acquire() == 0  # the new window's probe
+        assert limiter.acquire() == SHORT_WAIT
+        return limiter
+
+    def test_an_old_windows_late_answer_does_not_end_the_wait(self) -> None:
+        clock = Clock(0.0)
+        limiter = self.limiter(clock)
+        limiter.release(report(4, 0, 5, 1000))  # the old request's answer (its window)
+        assert limiter.acquire() == SHORT_WAIT  # no second probe
+        limiter.release(report(4, 1000, 5, 1000))  # the probe's: the new window
+        assert slots(limiter) == 4
+
+    def test_an_answer_without_a_report_ends_it(self) -> None:
+        clock = Clock(0.0)
+        limiter = self.limiter(clock)
+        limiter.release(None)  # perhaps the probe's, lost: another may ask
+        assert limiter.acquire() == 0
+
+
 class TestSpreading:
     def test_what_is_left_is_spread_evenly_until_the_reset(self) -> None:
         clock = Clock(0.0)

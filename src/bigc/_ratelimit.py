@@ -228,12 +228,16 @@ class RateLimiter:
         """Return a slot; ``headers`` are the response's (``None`` when none came)."""
         with self._lock:
             self._in_flight = max(0, self._in_flight - 1)
-            self._probing = False
             wakers, self._wakers = self._wakers, []
             if headers is not None:
                 self._answered = True
-            if headers is None or not self._observe(headers):
+            reported = headers is not None and self._observe(headers)
+            if not reported:
                 self._lost_in_window += 1  # the store may have counted it all the same
+            # A report that leaves the new window guessed is an earlier window's, so
+            # not the probe's answer: the others go on waiting for that one.
+            if not (reported and self._guessed):
+                self._probing = False
         for wake in wakers:
             wake()
 
