@@ -559,3 +559,22 @@ def test_an_async_list_that_stops_leaves_no_request_or_task_behind(stop: str) ->
             assert store.sent == sent
 
     asyncio.run(run())
+
+
+def test_a_page_taken_from_the_queue_after_its_list_closed_is_not_fetched() -> None:
+    """The moment between a list's close and its pool's shutdown: a thread that
+    picks up a queued page then gives it up instead of sending it."""
+    from bigc._sync._backend import Abandoned, _abandonable, _Closing
+
+    fetched: list[int] = []
+
+    def fetch(page: int) -> int:
+        fetched.append(page)
+        return page
+
+    closing = _Closing()
+    assert _abandonable(closing, fetch, 1) == 1
+    closing.set()
+    with pytest.raises(Abandoned):
+        _abandonable(closing, fetch, 2)
+    assert fetched == [1]

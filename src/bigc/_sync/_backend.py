@@ -56,6 +56,10 @@ class _Closing:
         self._changed = threading.Condition()
         self._set = False
 
+    @property
+    def is_set(self) -> bool:
+        return self._set
+
     def set(self) -> None:
         with self._changed:
             self._set = True
@@ -107,6 +111,8 @@ def sleep_until_answered(limiter: RateLimiter, seconds: float) -> None:
 
 def _abandonable(closing: _Closing, fn: Callable[[T], R], item: T) -> R:
     """Run ``fn(item)`` in a page thread whose waits ``closing`` can cut short."""
+    if closing.is_set:  # taken from the queue as the list closed: nobody wants it
+        raise Abandoned
     _abandoned.closing = closing
     try:
         return fn(item)
