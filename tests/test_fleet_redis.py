@@ -248,6 +248,42 @@ class TestScripts:
         assert quota.using_redis and leases(r) == 1
 
 
+def test_an_async_acquire_cancelled_after_redis_granted_gives_the_lease_back(
+    r: Any, redis_server: RedisServer
+) -> None:
+    """A list's read-ahead task cancelled while Redis's answer is on its way:
+    the lease Redis granted would be held by nobody until it expired."""
+
+    async def run() -> None:
+        client = redis_server.async_client()
+        quota = AsyncRedisQuota(client, STORE)
+        granted = asyncio.Event()
+        real = quota._acquire
+
+        async def slow_answer(**kwargs: Any) -> Any:
+            answer = await real(**kwargs)  # Redis has run the script: the lease is taken
+            granted.set()
+            await asyncio.sleep(0.2)  # the answer still on its way back
+            return answer
+
+        quota._acquire = slow_answer  # type: ignore[assignment]
+        asking = asyncio.ensure_future(quota.acquire())
+        await granted.wait()
+        assert leases(r) == 1
+        asking.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await asking
+        for _ in range(100):
+            if leases(r) == 0:
+                break
+            await asyncio.sleep(0.01)
+        assert leases(r) == 0
+        assert not quota._leases  # and this process does not count it as its own
+        await client.aclose()
+
+    asyncio.run(run())
+
+
 class TestClients:
     def test_a_client_paces_through_redis(self, r: Any, redis_server: RedisServer) -> None:
         spent = headers(left=0, reset_ms=4000)

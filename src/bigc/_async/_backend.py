@@ -26,6 +26,7 @@ __all__ = [
     "ordered_map",
     "sleep",
     "sleep_until_answered",
+    "undone_if_cancelled",
 ]
 
 T = TypeVar("T")
@@ -62,6 +63,33 @@ async def sleep_until_answered(limiter: RateLimiter, seconds: float) -> None:
     finally:
         limiter.remove_waker(wake)
         answered.cancel()
+
+
+# Clean-up tasks started for cancelled callers, kept here until done (a task
+# nothing refers to may be garbage-collected before it runs).
+_cleanups: set[asyncio.Task[None]] = set()
+
+
+async def undone_if_cancelled(call: Awaitable[T], undo: Callable[[T], Awaitable[None]]) -> T:
+    """``await call``; if the caller is cancelled meanwhile, ``call`` still runs to
+    its end and ``undo`` is then called on what it returned.
+
+    For a call that takes something on a server (a Redis lease): cancelled
+    while waiting for the answer, the caller would never learn what it took.
+    """
+    task = asyncio.ensure_future(call)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+
+        def finished(done: asyncio.Future[T]) -> None:
+            if not done.cancelled() and done.exception() is None:
+                cleanup = asyncio.ensure_future(undo(done.result()))
+                _cleanups.add(cleanup)
+                cleanup.add_done_callback(_cleanups.discard)
+
+        task.add_done_callback(finished)
+        raise
 
 
 def default_transport(config: ClientConfig | None = None) -> AsyncTransport:

@@ -28,6 +28,7 @@ __all__ = [
     "ordered_map",
     "sleep",
     "sleep_until_answered",
+    "undone_if_cancelled",
 ]
 
 T = TypeVar("T")
@@ -118,6 +119,11 @@ def _abandonable(closing: _Closing, fn: Callable[[T], R], item: T) -> R:
         return fn(item)
     finally:
         _abandoned.closing = None
+
+
+def undone_if_cancelled(call: T, undo: Callable[[T], None]) -> T:
+    """The call's result: a sync call cannot be cancelled halfway (see the async twin)."""
+    return call
 
 
 def default_transport(config: ClientConfig | None = None) -> Transport:

@@ -14,6 +14,7 @@ once, and tries Redis again every ``retry_redis_after`` seconds.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -21,7 +22,7 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bigc._ratelimit import SHORT_WAIT, RateLimiter, RateLimitStatus
 from bigc._redis_scripts import (
@@ -34,7 +35,7 @@ from bigc._redis_scripts import (
     release_args,
 )
 
-from ._backend import sleep_until_answered
+from ._backend import sleep_until_answered, undone_if_cancelled
 
 if TYPE_CHECKING:
     from ._backend import Redis
@@ -200,8 +201,16 @@ class RedisQuota:
             TURN_WAIT_MS,
             GRACE_MS,
         ]
+
+        def give_back(granted: Any) -> None:
+            """A lease Redis granted to a caller cancelled before it heard: returned."""
+            if int(granted) <= 0:
+                with contextlib.suppress(*self._errors):
+                    self._release(keys=self._keys[:2], args=release_args(lease, None))
+
         try:
-            wait_ms = int(self._acquire(keys=self._keys, args=args))
+            answer = undone_if_cancelled(self._acquire(keys=self._keys, args=args), give_back)
+            wait_ms = int(answer)
         except self._errors as exc:
             self._redis_failed(exc)
             return None
