@@ -111,6 +111,19 @@ def _digest(password: str) -> str:
     return hashlib.sha256(password.encode()).hexdigest()
 
 
+def _authentication(item: dict[str, Any], existing: Record | None) -> Record:
+    """What a customer record shows of ``authentication``: BigCommerce takes a
+    ``new_password`` but never answers with it."""
+    sent = _dict(item.get("authentication"))
+    before = _dict((existing or {}).get("authentication"))
+    reset = sent.get("force_password_reset", before.get("force_password_reset", False))
+    return {"force_password_reset": bool(reset)}
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _full_name(record: Record) -> str:
     return f"{record['first_name']} {record['last_name']}"
 
@@ -229,15 +242,19 @@ class Customers(Crud):
         for record, item in targets(call, self.table, items, "Customer"):
             changes = accept(call, item, self.kind)
             self.check_unique(call, changes, record["id"])
-            plans.append((record, changes))
-        for record, changes in plans:
+            if "authentication" in item:
+                changes["authentication"] = _authentication(item, record)
+            plans.append((record, changes, item))
+        for record, changes, item in plans:
             self.table.update(record, changes)
+            self._set_password(record["id"], item)
             stamp(record, "iso", created=False)
-        return self._many(call, [record for record, _ in plans])
+        return self._many(call, [record for record, _, _ in plans])
 
     def delete_ids(self, call: Call) -> Reply:
         for customer_id in required_ids(call):
             if self.table.delete(customer_id) is not None:
+                self._passwords.pop(customer_id, None)
                 for address_id in self._address_ids.pop(customer_id, []):
                     self.addresses.delete(address_id)
         return no_content()
@@ -261,24 +278,24 @@ class Customers(Crud):
         for address in call.objects(item, "addresses"):
             check_required(call, address, _NESTED_ADDRESS_REQUIRED)
         call.objects(item, "form_fields")
-        changes["authentication"] = {
-            "force_password_reset": bool(
-                (item.get("authentication") or {}).get("force_password_reset")
-            )
-        }
+        changes["authentication"] = _authentication(item, None)
         return item, changes
 
     def _insert_customer(self, call: Call, body: dict[str, Any], changes: Record) -> Record:
         record = self.seed(changes)
-        password = (body.get("authentication") or {}).get("new_password")
-        if isinstance(password, str) and password:
-            self._passwords[record["id"]] = _digest(password)
+        self._set_password(record["id"], body)
         stamp(record, "iso", created=True)
         for address in body.get("addresses") or []:
             self._insert_address(call, {**address, "customer_id": record["id"]})
         for value in body.get("form_fields") or []:
             self._upsert_form_value({**value, "customer_id": record["id"]})
         return record
+
+    def _set_password(self, customer_id: int, item: dict[str, Any]) -> None:
+        """Keep a digest of ``authentication.new_password``, never the password."""
+        password = _dict(item.get("authentication")).get("new_password")
+        if isinstance(password, str) and password:
+            self._passwords[customer_id] = _digest(password)
 
     def check_password(self, customer_id: int, password: str) -> bool:
         """Whether ``password`` is the one the customer was created with (storefront login)."""

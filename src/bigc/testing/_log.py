@@ -27,8 +27,10 @@ DEFAULT_BODY_LIMIT = 64 * 1024
 class RecordedRequest:
     """One request as the store received it, and what became of it.
 
-    ``path`` is the part after ``/stores/{hash}`` (``/v3/catalog/products/5``),
-    ``headers`` leave out the access token. ``status`` is what was answered
+    ``path`` is the part after ``/stores/{hash}`` (``/v3/catalog/products/5``).
+    Secrets are logged as ``"[redacted]"`` (see ``_redact``): the values of
+    token headers, and of password, secret and token fields in ``query`` and
+    ``body``. ``status`` is what was answered
     (``None`` when the connection was dropped instead), ``fault`` the kind of
     scripted fault that hit it, and ``applied`` whether the store carried the
     request out: for a write, whether it changed the store. ``body_size`` is
@@ -107,7 +109,9 @@ class RequestLog(Sequence[RecordedRequest]):
         status: int | None,
         fault: str | None,
         applied: bool,
+        size: int | None = None,
     ) -> None:
+        """``size``: the body's size as received, when ``body`` is what is left of it."""
         kept = len(body) <= self.body_limit
         self.append(
             RecordedRequest(
@@ -119,7 +123,7 @@ class RequestLog(Sequence[RecordedRequest]):
                 status,
                 fault,
                 applied,
-                len(body),
+                len(body) if size is None else size,
                 kept,
             )
         )

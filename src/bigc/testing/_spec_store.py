@@ -41,6 +41,7 @@ from bigc.testing._listing import (
     v3_cursor_list,
     v3_list,
 )
+from bigc.testing._redact import drop_secrets, is_secret
 from bigc.testing._reply import Reply
 from bigc.testing._routes import Handler, Router
 from bigc.testing._spec_routes import Collection, Operation, spec_routes
@@ -459,8 +460,8 @@ def _overlay(record: Record, body: Mapping[str, Any], id_key: str) -> Record:
     record's first item, so what is stored keeps the shape the spec answers with.
     """
     for name, value in body.items():
-        if name == id_key or name not in record:
-            continue
+        if name == id_key or name not in record or is_secret(name):
+            continue  # a password is taken, never kept (nor answered with)
         merged = _merge(record[name], value)
         if merged is not _SKIP:
             record[name] = merged
@@ -523,8 +524,9 @@ def _render(op: Operation, record: Record) -> Record:
     """An item as this operation shows it: its sample's fields, then the item's."""
     sample = op.sample if op.answer in ("object", "list") else None
     if isinstance(sample, dict) and sample.keys() - record.keys():
-        return {**sample, **record}
-    return record
+        record = {**sample, **record}
+    shown: Record = drop_secrets(record)  # samples show passwords; BigCommerce's answers do not
+    return shown
 
 
 def _answer(op: Operation, data: Any, call: Call | None = None) -> Reply:

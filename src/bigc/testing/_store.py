@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from bigc._models import SECRET_HEADERS, Headers
+from bigc._models import REDACTED, SECRET_HEADERS, Headers
 from bigc.exceptions import error_class_for_status
 from bigc.testing._apps import TOKEN_PATH, FakeApp, time_routes
 from bigc.testing._carts import Carts
@@ -37,7 +37,7 @@ from bigc.testing._customers import CustomerGroups, Customers
 from bigc.testing._faults import FaultBook, FaultControls, FaultRule, matcher, refuse, spoil
 from bigc.testing._forms import is_form, read_form
 from bigc.testing._graphql import GraphQLService
-from bigc.testing._http import ApiError, Call, dumps, error_reply, json_reply
+from bigc.testing._http import ApiError, Call, error_reply, json_reply
 from bigc.testing._log import (
     DEFAULT_BODY_LIMIT,
     DEFAULT_LOG_SIZE,
@@ -49,6 +49,7 @@ from bigc.testing._orders import Orders
 from bigc.testing._pricing import Pricing
 from bigc.testing._products import Products
 from bigc.testing._quota import Quota
+from bigc.testing._redact import LOGIN_SECRETS, redact_body, redact_query
 from bigc.testing._refunds import Refunds
 from bigc.testing._reply import Reply
 from bigc.testing._routes import Router
@@ -207,22 +208,43 @@ class FakeStore(FaultControls):
     def _handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> Reply:
         incoming = _parse(method, target, body, _header(headers, "content-type"))
         if incoming.path == TOKEN_PATH:
-            return self._token(incoming, headers)
+            return self._token(incoming, headers, body)
         reply, fault, applied = self._answer(incoming, headers)
         if self.latency or self.jitter:
             reply.delay += self.latency + self.jitter * self._random.random()
-        kept = Headers((k, v) for k, v in headers.items() if k.lower() not in SECRET_HEADERS)
-        self.requests.record(
-            method,
-            incoming.path,
-            incoming.query,
-            body,
-            kept,
-            None if reply.fault == "drop" else reply.status,
-            fault.kind if fault is not None else None,
-            applied,
-        )
+        status = None if reply.fault == "drop" else reply.status
+        self._log(incoming, headers, body, status, fault.kind if fault else None, applied)
         return reply
+
+    def _log(
+        self,
+        incoming: _Incoming,
+        headers: Mapping[str, str],
+        body: bytes,
+        status: int | None,
+        fault: str | None,
+        applied: bool,
+        secrets: frozenset[str] = frozenset(),
+    ) -> None:
+        """Log a request with every secret value replaced (``_redact``): a served store's
+        log is readable over HTTP and lives for days. ``secrets``: names secret here only."""
+        size = len(body)
+        if size <= self.requests.body_limit:  # a larger one is logged by its size only
+            graphql = incoming.api in ("graphql", "storefront")
+            body = redact_body(body, incoming.payload, not incoming.bad_json, graphql, secrets)
+        self.requests.record(
+            incoming.method,
+            incoming.path,
+            redact_query(incoming.query, secrets),
+            body,
+            Headers(
+                (k, REDACTED if k.lower() in SECRET_HEADERS else v) for k, v in headers.items()
+            ),
+            status,
+            fault,
+            applied,
+            size,
+        )
 
     def _answer(
         self, incoming: _Incoming, headers: Mapping[str, str]
@@ -305,29 +327,14 @@ class FakeStore(FaultControls):
         except ApiError as error:
             return error_reply(call.api, error)
 
-    def _token(self, incoming: _Incoming, headers: Mapping[str, str]) -> Reply:
-        """The login service's token endpoint; the log keeps the body without the secret."""
+    def _token(self, incoming: _Incoming, headers: Mapping[str, str], body: bytes) -> Reply:
+        """The login service's token endpoint; its one-time ``code`` is logged redacted too."""
         if incoming.method != "POST":
             reply = json_reply(405, {"error": f"{incoming.method} is not allowed on {TOKEN_PATH}."})
         else:
             token = self.access_token or f"fake-token-{self._random.getrandbits(64):016x}"
             reply = self.app.token(incoming.payload, token)
-        payload = incoming.payload
-        if isinstance(payload, dict) and "client_secret" in payload:
-            payload = {**payload, "client_secret": "[redacted]"}
-        kept = Headers((k, v) for k, v in headers.items() if k.lower() not in SECRET_HEADERS)
-        # Only the redacted JSON is logged: a body that is not JSON may hold the secret.
-        logged = dumps(payload) if payload is not None else b""
-        self.requests.record(
-            incoming.method,
-            TOKEN_PATH,
-            incoming.query,
-            logged,
-            kept,
-            reply.status,
-            None,
-            reply.status == 200,
-        )
+        self._log(incoming, headers, body, reply.status, None, reply.status == 200, LOGIN_SECRETS)
         return reply
 
     def register_app(self, client_id: str, client_secret: str, redirect_uri: str) -> FakeApp:
