@@ -21,7 +21,6 @@ import math
 import random
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +33,7 @@ from bigc.testing._carts import Carts
 from bigc.testing._catalog import Brands, Categories
 from bigc.testing._checkouts import Checkouts
 from bigc.testing._customers import CustomerGroups, Customers
+from bigc.testing._expiring import DEFAULT_MAX_TOKENS
 from bigc.testing._faults import FaultBook, FaultControls, FaultRule, matcher, refuse, spoil
 from bigc.testing._forms import is_form, read_form
 from bigc.testing._graphql import GraphQLService
@@ -41,9 +41,11 @@ from bigc.testing._http import ApiError, Call, error_reply, json_reply
 from bigc.testing._log import (
     DEFAULT_BODY_LIMIT,
     DEFAULT_LOG_SIZE,
+    DEFAULT_WRITE_PATHS,
     WRITE_METHODS,
     RecordedRequest,
     RequestLog,
+    WriteCounts,
 )
 from bigc.testing._orders import Orders
 from bigc.testing._pricing import Pricing
@@ -71,7 +73,10 @@ class FakeStore(FaultControls):
     limit). ``latency`` plus up to ``jitter`` seconds (drawn from ``seed``) are
     added to every answer's ``Reply.delay``. ``clock`` drives the quota window.
     ``requests`` keeps the last ``log_size`` requests; bodies over
-    ``log_body_limit`` bytes are logged by size only (``writes`` counts stay exact).
+    ``log_body_limit`` bytes are logged by size only; ``writes`` counts exactly
+    the last ``write_paths`` paths written. ``webhook_log_size`` bounds the
+    webhook delivery log (and deliveries waiting), ``max_tokens`` the storefront
+    tokens and customer sessions alive at once (the oldest goes first).
     """
 
     def __init__(
@@ -87,6 +92,9 @@ class FakeStore(FaultControls):
         clock: Callable[[], float] = time.monotonic,
         log_size: int = DEFAULT_LOG_SIZE,
         log_body_limit: int = DEFAULT_BODY_LIMIT,
+        write_paths: int = DEFAULT_WRITE_PATHS,
+        webhook_log_size: int = DEFAULT_LOG_SIZE,
+        max_tokens: int = DEFAULT_MAX_TOKENS,
     ) -> None:
         if latency < 0 or jitter < 0:
             raise ValueError("latency and jitter must not be negative")
@@ -95,7 +103,7 @@ class FakeStore(FaultControls):
         self.latency = latency
         self.jitter = jitter
         self.requests = RequestLog(log_size, log_body_limit)
-        self.writes: Counter[str] = Counter()
+        self.writes = WriteCounts(write_paths)
         self._lock = threading.Lock()
         self._random = random.Random(seed)
         self._quota = Quota(quota, window_ms, clock)
@@ -117,7 +125,7 @@ class FakeStore(FaultControls):
         # BigCommerce's side of an app: the token endpoint, signed JWTs, webhook delivery.
         self.app = FakeApp()
         self.webhook_deliveries = WebhookDispatcher(
-            self._webhooks.table, self._lock, lambda: self.app.client_secret
+            self._webhooks.table, self._lock, lambda: self.app.client_secret, webhook_log_size
         )
         self._graphql = GraphQLService(
             self._products,
@@ -126,6 +134,7 @@ class FakeStore(FaultControls):
             self._orders,
             self.writes,
             self.webhook_deliveries.notice,
+            max_tokens=max_tokens,
         )
         self._router = Router()
         self._spec = SpecStore(self._router)
@@ -165,6 +174,9 @@ class FakeStore(FaultControls):
         clock: Callable[[], float] = time.monotonic,
         log_size: int = DEFAULT_LOG_SIZE,
         log_body_limit: int = DEFAULT_BODY_LIMIT,
+        write_paths: int = DEFAULT_WRITE_PATHS,
+        webhook_log_size: int = DEFAULT_LOG_SIZE,
+        max_tokens: int = DEFAULT_MAX_TOKENS,
     ) -> FakeStore:
         """A store filled with deterministic sample data (same ``seed``, same data).
 
@@ -187,6 +199,9 @@ class FakeStore(FaultControls):
             clock=clock,
             log_size=log_size,
             log_body_limit=log_body_limit,
+            write_paths=write_paths,
+            webhook_log_size=webhook_log_size,
+            max_tokens=max_tokens,
         )
         sample = Sample(seed, products, customers, orders)
         for n in range(1, sample.categories + 1):

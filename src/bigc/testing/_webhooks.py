@@ -7,7 +7,9 @@ as ``store/product/*``) gets BigCommerce's thin payload (``scope``,
 signed the Standard Webhooks way with the app's client secret. A delivery
 that fails (no answer, or a status outside 2xx) is retried on BigCommerce's
 schedule, 60 s … 86400 s (48 h in all), multiplied by ``time_scale``; after
-the last retry fails the hook is deactivated. Every attempt is logged.
+the last retry fails the hook is deactivated. Every attempt is logged, in a
+ring of the last ``log_size`` (``FakeStore(webhook_log_size=…)``); as many
+deliveries may wait at once, and an event past that is logged as skipped.
 
 Deliveries go only to destinations a test routed with :meth:`route`: to a
 callable (in process) or to an ``http://`` URL (a POST over loopback with
@@ -30,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bigc.testing._http import Call
+from bigc.testing._log import DEFAULT_LOG_SIZE, Ring
 from bigc.testing._reply import Reply
 from bigc.testing._table import Record, Table
 
@@ -54,7 +57,7 @@ class Delivery:
     """One attempt to deliver one event to one hook.
 
     ``outcome`` is ``"delivered"``, ``"failed"`` (with ``status`` or
-    ``error``), ``"skipped"`` (no route, or the hook went inactive) or
+    ``error``), ``"skipped"`` (no route, too many waiting, or the hook went inactive) or
     ``"deactivated"`` (the last retry failed).
     """
 
@@ -159,10 +162,17 @@ class WebhookDispatcher:
     there are none, so an idle store holds no thread.
     """
 
-    def __init__(self, hooks: Table, lock: threading.Lock, secret: Callable[[], str]) -> None:
+    def __init__(
+        self,
+        hooks: Table,
+        lock: threading.Lock,
+        secret: Callable[[], str],
+        log_size: int = DEFAULT_LOG_SIZE,
+    ) -> None:
         self.time_scale = 1.0
         self.timeout = 10.0  # seconds a receiver (callable or HTTP) has to answer
-        self.log: list[Delivery] = []
+        # The last ``log_size`` attempts; at most as many deliveries wait at once.
+        self.log = Ring[Delivery](log_size)
         self._hooks = hooks
         self._store_lock = lock
         self._secret = secret
@@ -222,11 +232,16 @@ class WebhookDispatcher:
     def _enqueue(self, hook: Record, scope: str, body: bytes) -> None:
         delivery_id = f"msg_{uuid.uuid4().hex}"
         with self._cond:
+            skipped = None
             if hook["destination"] not in self._routes:
+                skipped = "no route"
+            elif len(self._queue) >= self.log.size:
+                skipped = "too many deliveries waiting"
+            if skipped is not None:
                 destination = str(hook["destination"])
                 self.log.append(
                     Delivery(
-                        delivery_id, hook["id"], scope, destination, 0, "skipped", error="no route"
+                        delivery_id, hook["id"], scope, destination, 0, "skipped", error=skipped
                     )
                 )
                 return

@@ -1,0 +1,156 @@
+"""A served store runs for days: nothing it keeps per request grows without bound."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+
+from bigc.testing import FakeStore
+from bigc.testing.__main__ import _build_store, _parser
+from bigc.testing._expiring import Expiring
+from tests.testing.conftest import Caller, new_customer, new_product
+
+DEST = "https://app.example.com/webhooks"
+
+
+def add_hook(api: Caller) -> None:
+    answer = api.post("/v3/hooks", {"scope": "store/product/*", "destination": DEST})
+    assert answer.status == 200, answer.body
+
+
+def test_the_webhook_log_keeps_the_last_attempts() -> None:
+    store = FakeStore(webhook_log_size=3)
+    api = Caller(store)
+    add_hook(api)  # not routed: each event is logged as skipped
+    for n in range(5):
+        api.post("/v3/catalog/products", new_product(f"P{n}"))
+    log = store.webhook_deliveries.log
+    assert [d.outcome for d in log] == ["skipped"] * 3
+    assert log.dropped == 2
+    assert log == store.webhook_deliveries.deliveries()
+
+
+def test_deliveries_waiting_are_bounded_and_the_rest_skipped() -> None:
+    store = FakeStore(webhook_log_size=2)
+    api = Caller(store)
+    add_hook(api)
+    release = threading.Event()
+
+    def slow_app(body: bytes, headers: Mapping[str, str]) -> int:
+        release.wait(10)
+        return 200
+
+    store.webhook_deliveries.route(DEST, slow_app)
+    for n in range(5):
+        api.post("/v3/catalog/products", new_product(f"P{n}"))
+    skipped = store.webhook_deliveries.deliveries("skipped")
+    release.set()
+    assert store.webhook_deliveries.wait()
+    # One in the app's hands and two waiting at most: the other events were skipped.
+    assert skipped and {d.error for d in skipped} == {"too many deliveries waiting"}
+    log = store.webhook_deliveries.log
+    assert len(log) + log.dropped == 5
+
+
+def storefront_token(api: Caller, path: str = "/v3/storefront/api-token") -> str:
+    answer = api.post(path, {"channel_id": 1, "expires_at": int(time.time()) + 600})
+    assert answer.status == 200, answer.body
+    return str(answer.data["token"])
+
+
+def storefront(store: FakeStore, query: str, headers: dict[str, str]) -> tuple[int, Any]:
+    body = json.dumps({"query": query}).encode()
+    reply = store.handle("POST", "/graphql", headers, body)
+    return reply.status, json.loads(reply.body)
+
+
+def test_past_max_tokens_the_oldest_storefront_token_fails_as_an_expired_one() -> None:
+    store = FakeStore(max_tokens=2)
+    api = Caller(store)
+    first, second, third = (storefront_token(api) for _ in range(3))
+    query = "{ site { products(first: 1) { edges { cursor } } } }"
+    status, body = storefront(store, query, {"Authorization": f"Bearer {first}"})
+    assert (status, body) == (
+        401,
+        {"errors": [{"message": "The storefront token is missing, invalid or expired."}]},
+    )
+    for token in (second, third):
+        assert storefront(store, query, {"Authorization": f"Bearer {token}"})[0] == 200
+
+
+def test_past_max_tokens_the_oldest_customer_session_ends() -> None:
+    store = FakeStore(max_tokens=2)
+    api = Caller(store)
+    api.post(
+        "/v3/customers",
+        [new_customer("s@example.com", authentication={"new_password": "pw-1234567"})],
+    )
+    bearer = {"Authorization": f"Bearer {storefront_token(api)}"}
+    login = (
+        'mutation { login(email: "s@example.com", password: "pw-1234567") '
+        "{ customerAccessToken { value } } }"
+    )
+    sessions = [
+        storefront(store, login, bearer)[1]["data"]["login"]["customerAccessToken"]["value"]
+        for _ in range(3)
+    ]
+    me = "{ customer { email } }"
+    status, body = storefront(store, me, {**bearer, "X-Bc-Customer-Access-Token": sessions[0]})
+    assert status == 401 and "invalid or expired" in body["errors"][0]["message"]
+    status, body = storefront(store, me, {**bearer, "X-Bc-Customer-Access-Token": sessions[2]})
+    assert (status, body["data"]) == (200, {"customer": {"email": "s@example.com"}})
+
+
+def test_expired_entries_are_forgotten_and_the_heap_stays_bounded() -> None:
+    now = [1000.0]
+    tokens = Expiring[int](limit=3, clock=lambda: now[0])
+    tokens.put("a", 1, expires_at=1010)
+    tokens.put("b", 2, expires_at=1005)
+    assert (tokens.get("a"), tokens.get("b"), len(tokens)) == (1, 2, 2)
+    now[0] = 1005  # b expires at 1005: not valid at that instant
+    assert (tokens.get("a"), tokens.get("b"), len(tokens)) == (1, None, 1)
+    for n in range(100):  # replaced and revoked entries do not pile up
+        tokens.put(f"t{n}", n, expires_at=5000)
+        tokens.pop(f"t{n}")
+    assert len(tokens._expiries) <= 2 * tokens.limit + 1
+    assert tokens.get("a") == 1 and tokens.evicted == 0
+    for n in range(4):
+        tokens.put(f"u{n}", n, expires_at=5000)
+    assert tokens.get("a") is None and tokens.evicted == 2
+    with pytest.raises(ValueError, match="at least 1"):
+        Expiring[int](0, time.time)
+
+
+def test_write_counts_keep_the_paths_written_last() -> None:
+    store = FakeStore(write_paths=2)
+    api = Caller(store)
+    ids = [api.post("/v3/catalog/products", new_product(f"P{n}")).data["id"] for n in range(2)]
+    for product_id in ids:
+        api.put(f"/v3/catalog/products/{product_id}", {"price": 3})
+    assert dict(store.writes) == {f"PUT /v3/catalog/products/{i}": 1 for i in ids}
+    api.put(f"/v3/catalog/products/{ids[0]}", {"price": 4})  # written again: the newest
+    api.post("/v3/catalog/products", new_product("P2"))
+    assert dict(store.writes) == {
+        f"PUT /v3/catalog/products/{ids[0]}": 2,
+        "POST /v3/catalog/products": 1,  # forgotten once, counted afresh
+    }
+    assert store.writes.dropped == 2
+    store.clear_log()
+    assert (dict(store.writes), store.writes.dropped) == ({}, 0)
+
+
+def test_serve_flags_set_the_bounds() -> None:
+    flags = ["serve", "--write-paths", "9", "--webhook-log-size", "5", "--max-tokens", "7"]
+    store = _build_store(_parser().parse_args(flags))
+    assert isinstance(store, FakeStore)
+    assert store.writes.limit == 9
+    assert store.webhook_deliveries.log.size == 5
+    assert store._graphql._tokens.limit == store._graphql._customer_tokens.limit == 7
+    defaults = _build_store(_parser().parse_args(["serve"]))
+    assert isinstance(defaults, FakeStore)
+    assert (defaults.requests.size, defaults.webhook_deliveries.log.size) == (1000, 1000)
