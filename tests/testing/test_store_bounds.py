@@ -12,7 +12,9 @@ import pytest
 
 from bigc.testing import FakeStore
 from bigc.testing.__main__ import _build_store, _parser
+from bigc.testing._apps import MAX_PENDING_CODES
 from bigc.testing._expiring import Expiring
+from bigc.testing._faults import MAX_RULES
 from tests.testing.conftest import Caller, new_customer, new_product
 
 DEST = "https://app.example.com/webhooks"
@@ -154,3 +156,59 @@ def test_serve_flags_set_the_bounds() -> None:
     defaults = _build_store(_parser().parse_args(["serve"]))
     assert isinstance(defaults, FakeStore)
     assert (defaults.requests.size, defaults.webhook_deliveries.log.size) == (1000, 1000)
+
+
+def test_spent_fault_rules_are_forgotten_and_live_ones_capped(api: Caller) -> None:
+    store = api.store
+    rule = store.fail("GET", "/v3/catalog/products", times=2)
+    for _ in range(3):
+        api.get("/v3/catalog/products")
+    assert rule.hits == 2 and store._faults.rules == []
+    for _ in range(MAX_RULES):
+        store.fail("GET", "/nowhere", times=None)
+    with pytest.raises(ValueError, match=f"at most {MAX_RULES} fault rules"):
+        store.fail("GET", "/nowhere")
+    store.clear_faults()
+    store.fail("GET", "/nowhere")
+
+
+def test_reading_spec_driven_resources_adds_no_state() -> None:
+    store = FakeStore.with_sample_data(products=5, customers=5, orders=50)
+    api = Caller(store)
+    for order_id in range(1, 51):
+        assert api.get(f"/v2/orders/{order_id}/fees").status == 200
+        assert api.get(f"/v2/orders/{order_id}/taxes").status == 200
+    assert (store._spec._items, store._spec._singletons) == ({}, {})
+    # A write still keeps what it wrote.
+    created = api.post("/v2/blog/posts", {"title": "Hello", "body": "Hi"})
+    assert created.status == 200, created.body
+    assert api.get(f"/v2/blog/posts/{created.body['id']}").body["title"] == "Hello"
+
+
+def test_a_checkout_goes_with_its_cart(api: Caller) -> None:
+    product_id = api.post("/v3/catalog/products", new_product()).data["id"]
+    for ending in ("delete the cart", "remove its last item"):
+        line = {"product_id": product_id, "quantity": 1}
+        cart = api.post("/v3/carts", {"line_items": [line]}).data
+        billing = api.post(
+            f"/v3/checkouts/{cart['id']}/billing-address",
+            {"email": "a@example.com", "country_code": "US"},
+        )
+        assert billing.status == 200, billing.body
+        assert cart["id"] in api.store._checkouts.states
+        if ending == "delete the cart":
+            api.delete(f"/v3/carts/{cart['id']}")
+        else:
+            item_id = cart["line_items"]["physical_items"][0]["id"]
+            api.delete(f"/v3/carts/{cart['id']}/items/{item_id}")
+        assert api.get(f"/v3/checkouts/{cart['id']}").status == 404
+        assert api.store._checkouts.states == {}
+
+
+def test_codes_never_exchanged_are_capped() -> None:
+    store = FakeStore()
+    first = store.app.install("abc123")["code"]
+    for _ in range(MAX_PENDING_CODES):
+        store.app.install("abc123")
+    assert len(store.app._grants) == MAX_PENDING_CODES
+    assert first not in store.app._grants

@@ -51,6 +51,7 @@ from bigc.testing._table import Record
 __all__ = ["SpecStore"]
 
 Found = tuple[dict[str, Handler], tuple[str, ...]]
+_READS = frozenset({"GET", "HEAD"})
 Items = dict[str, Record]  # by str(ID), in insertion (= ID) order
 
 
@@ -241,10 +242,12 @@ class SpecStore:
         key = (op.collection.key, parent)
         items = self._items.get(key)
         if items is None:
-            items = self._items[key] = {}
+            items = {}
             if not op.collection.creatable and op.collection.sample:
                 seed = copy.deepcopy(dict(op.collection.sample))
                 items[op.collection.key_of(seed)] = seed
+            if call.method not in _READS:  # a read adds nothing to a store served for days
+                self._items[key] = items
         return items
 
     def _visible(self, op: Operation, call: Call) -> Items:
@@ -354,8 +357,10 @@ class SpecStore:
         key = (op.collection.key, call.args)
         if key not in self._singletons:
             read = self._routes.match(_segments(op.path, call.args))
-            start = read[0]["GET"].sample if read and "GET" in read[0] else op.sample
-            self._singletons[key] = copy.deepcopy(start)
+            start = copy.deepcopy(read[0]["GET"].sample if read and "GET" in read[0] else op.sample)
+            if call.method in _READS:
+                return start
+            self._singletons[key] = start
         return self._singletons[key]
 
     def _check_parent(self, call: Call, op: Operation) -> None:
