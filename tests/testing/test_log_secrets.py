@@ -186,3 +186,14 @@ def test_a_v2_customer_password_is_taken_but_never_answered(api: Caller) -> None
     for answer in (created, fetched):
         assert answer.status == 200 and PASSWORD not in json.dumps(answer.body)
         assert "password" not in answer.body["_authentication"]
+
+
+def test_a_webhooks_own_auth_headers_are_redacted_and_still_sent(api: Caller) -> None:
+    hook = {
+        "scope": "store/product/*",
+        "destination": "https://app.example.com/hooks",
+        "headers": {"Authorization": "Basic dXNlcjpwdw==", "X-Team": "catalog"},
+    }
+    created = api.post("/v3/hooks", hook)
+    assert logged(api.store)["headers"] == {"Authorization": R, "X-Team": "catalog"}
+    assert created.data["headers"] == hook["headers"]  # the store keeps what it was sent

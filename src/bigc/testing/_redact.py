@@ -10,8 +10,9 @@ OpenAPI files: ``password``, ``new_password``, ``password_confirmation``,
 ``prelaunch_password`` (anything with *password*, *passphrase* or *secret* in
 it: ``client_secret``, ``api_secret``, a carrier's ``pass_phrase``), and
 names ending in *access_token*, *refresh_token*, *api_key*, *auth_key* or
-*jwt* (``loginWithCustomerLoginJwt(jwt: …)``). On the login service's token
-endpoint the one-time ``code`` is a secret too. True, false and null values
+*jwt* (``loginWithCustomerLoginJwt(jwt: …)``), and fields named like a
+token header (``Authorization`` in a webhook's own ``headers``). On the login
+service's token endpoint the one-time ``code`` is a secret too. True, false and null values
 are kept: ``force_password_reset: true`` and a form field's ``secret: false``
 tell nothing.
 
@@ -20,6 +21,7 @@ Only what is logged changes: the store carries the request out as it came.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -28,7 +30,7 @@ from typing import Any
 from graphql import GraphQLSyntaxError
 from graphql.language import Lexer, Source, TokenKind
 
-from bigc._models import REDACTED
+from bigc._models import REDACTED, SECRET_HEADERS
 
 __all__ = ["LOGIN_SECRETS", "REDACTED", "drop_secrets", "is_secret", "redact_body", "redact_query"]
 
@@ -38,14 +40,27 @@ _ENDINGS = ("accesstoken", "refreshtoken", "apikey", "authkey", "jwt")
 LOGIN_SECRETS = frozenset({"code"})
 # A body holding none of these (lower-cased) cannot name a secret; "\\u" may spell one.
 _NAMED = (b"pass", b"secret")  # password, pass_phrase, client_secret …
-_HINTS = (*_NAMED, b"token", b"key", b"jwt", b"\\u")
+_HINTS = (*_NAMED, b"token", b"key", b"jwt", b"auth", b"cookie", b"\\u")
 _SEPARATORS = re.compile(r"[-_\s]")
 
 
 def is_secret(name: str, extra: frozenset[str] = frozenset()) -> bool:
     """Whether a field, parameter or argument of this name holds a secret."""
-    plain = _SEPARATORS.sub("", name.lower())
-    return plain in extra or any(w in plain for w in _WORDS) or plain.endswith(_ENDINGS)
+    return _plain(name) in extra or _is_secret(name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_secret(name: str) -> bool:
+    plain = _plain(name)
+    return any(w in plain for w in _WORDS) or plain.endswith(_ENDINGS) or plain in _HEADERS
+
+
+def _plain(name: str) -> str:
+    return _SEPARATORS.sub("", name.lower())
+
+
+# A field named like a secret header (a webhook's own ``headers``) holds one too.
+_HEADERS = frozenset(_plain(name) for name in SECRET_HEADERS)
 
 
 def redact_query(query: Mapping[str, str], extra: frozenset[str] = frozenset()) -> dict[str, str]:
@@ -70,12 +85,31 @@ def redact_body(
     if not readable:
         named = any(word in lowered for word in (*_NAMED, *(name.encode() for name in extra)))
         return REDACTED.encode() if named else body
+    if not (graphql or extra) and not _has_secret(payload):
+        return body  # most bodies: a product's meta_keywords only looked like one
     redacted = _redact_json(payload, extra)
     if graphql and isinstance(redacted, dict):
         redacted = _redact_graphql(redacted, extra)
     if redacted is payload:
         return body
     return json.dumps(redacted, ensure_ascii=False).encode()
+
+
+def _has_secret(value: Any) -> bool:
+    """Whether a decoded body has a secret field (quick: most bodies have none)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, field in item.items():
+                if field is not None and field is not True and field is not False:
+                    if _is_secret(key):
+                        return True
+                    if isinstance(field, dict | list):
+                        stack.append(field)
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def _redact_json(value: Any, extra: frozenset[str]) -> Any:
