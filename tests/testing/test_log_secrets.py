@@ -197,3 +197,20 @@ def test_a_webhooks_own_auth_headers_are_redacted_and_still_sent(api: Caller) ->
     created = api.post("/v3/hooks", hook)
     assert logged(api.store)["headers"] == {"Authorization": R, "X-Team": "catalog"}
     assert created.data["headers"] == hook["headers"]  # the store keeps what it was sent
+
+
+def test_validate_credentials_takes_only_the_customers_password(api: Caller) -> None:
+    auth = {"new_password": PASSWORD}
+    customer_id = api.post(
+        "/v3/customers", [new_customer("v@example.com", authentication=auth)]
+    ).data[0]["id"]
+    path = "/v3/customers/validate-credentials"
+    right = api.post(path, {"email": "V@example.com", "password": PASSWORD})
+    assert (right.status, right.body) == (200, {"is_valid": True, "customer_id": customer_id})
+    for wrong in (
+        {"email": "v@example.com", "password": "guess"},
+        {"email": "x@y.z", "password": PASSWORD},
+    ):
+        answer = api.post(path, wrong)
+        assert (answer.status, answer.body) == (200, {"is_valid": False, "customer_id": None})
+    assert api.post(path, {"email": "v@example.com"}).status == 422

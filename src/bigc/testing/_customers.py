@@ -205,6 +205,7 @@ class Customers(Crud):
             ("POST", base + "/addresses", self.create_addresses),
             ("PUT", base + "/addresses", self.update_addresses),
             ("DELETE", base + "/addresses", self.delete_addresses),
+            ("POST", base + "/validate-credentials", self.validate_credentials),
             ("GET", base + "/form-field-values", self.list_form_values),
             ("PUT", base + "/form-field-values", self.upsert_form_values),
         ]
@@ -296,6 +297,20 @@ class Customers(Crud):
         password = _dict(item.get("authentication")).get("new_password")
         if isinstance(password, str) and password:
             self._passwords[customer_id] = _digest(password)
+
+    def validate_credentials(self, call: Call) -> Reply:
+        """``POST /v3/customers/validate-credentials``: valid only for the password the
+        customer was given (a sample customer has none)."""
+        body = call.json_object()
+        check_required(call, body, ("email", "password"))
+        customer_id = self.table.owner_of(body["email"])
+        password = body["password"]
+        valid = (
+            customer_id is not None
+            and isinstance(password, str)
+            and self.check_password(customer_id, password)
+        )
+        return json_reply(200, {"is_valid": valid, "customer_id": customer_id if valid else None})
 
     def check_password(self, customer_id: int, password: str) -> bool:
         """Whether ``password`` is the one the customer was created with (storefront login)."""
