@@ -15,7 +15,7 @@ from bigc.testing.__main__ import _build_store, _parser
 from bigc.testing._apps import MAX_PENDING_CODES
 from bigc.testing._expiring import Expiring
 from bigc.testing._faults import MAX_RULES
-from tests.testing.conftest import Caller, new_customer, new_product
+from tests.testing.conftest import TOKEN, Caller, new_customer, new_product
 
 DEST = "https://app.example.com/webhooks"
 
@@ -212,3 +212,21 @@ def test_codes_never_exchanged_are_capped() -> None:
         store.app.install("abc123")
     assert len(store.app._grants) == MAX_PENDING_CODES
     assert first not in store.app._grants
+
+
+def test_a_revoked_storefront_token_fails_and_is_forgotten() -> None:
+    store = FakeStore()
+    api = Caller(store)
+    token, other = storefront_token(api), storefront_token(api)
+    revoke = {**TOKEN, "Sf-Api-Token": token}
+    assert api("DELETE", "/v3/storefront/api-token", headers=revoke).status == 200
+    query = "{ site { products(first: 1) { edges { cursor } } } }"
+    assert storefront(store, query, {"Authorization": f"Bearer {token}"})[0] == 401
+    assert storefront(store, query, {"Authorization": f"Bearer {other}"})[0] == 200
+    assert len(store._graphql._tokens) == 1
+    again = api("DELETE", "/v3/storefront/api-token", headers=revoke)
+    assert (again.status, again.body["title"]) == (
+        422,
+        "Sf-Api-Token must name a storefront or private token.",
+    )
+    assert api("DELETE", "/v3/storefront/api-token").status == 422

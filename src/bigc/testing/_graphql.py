@@ -201,7 +201,20 @@ class GraphQLService:
     # -- storefront tokens (v3 REST) ----------------------------------------------
 
     def routes(self) -> list[Route]:
-        return [("POST", path, self.create_token) for path in TOKEN_PATHS]
+        return [
+            *[("POST", path, self.create_token) for path in TOKEN_PATHS],
+            ("DELETE", "/v3/storefront/api-token", self.revoke_token),
+        ]
+
+    def revoke_token(self, call: Call) -> Reply:
+        """``DELETE /v3/storefront/api-token`` with the token in ``Sf-Api-Token``: from
+        now on it fails as an expired one does (impersonation tokens only expire)."""
+        sent = (call.headers.get("sf-api-token") or "").strip()
+        token = self._tokens.get(sent)
+        if token is None or token.kind == "impersonation":
+            raise ApiError(422, "Sf-Api-Token must name a storefront or private token.")
+        self._tokens.pop(sent)
+        return Reply(200)
 
     def create_token(self, call: Call) -> Reply:
         """``POST /v3/storefront/api-token[-private|-customer-impersonation]``."""

@@ -323,6 +323,7 @@ class FakeStore(FaultControls):
             incoming.query,
             incoming.payload,
             store_hash=incoming.store_hash or "",
+            headers=Headers(headers.items()),
         )
         return self._dispatch(call, incoming.segments)
 
