@@ -85,22 +85,28 @@ def test_past_max_tokens_the_oldest_storefront_token_fails_as_an_expired_one() -
         assert storefront(store, query, {"Authorization": f"Bearer {token}"})[0] == 200
 
 
+def signed_up(api: Caller, email: str) -> tuple[int, dict[str, str]]:
+    """A customer with a password, and the headers of a storefront token."""
+    customer = new_customer(email, authentication={"new_password": "pw-1234567"})
+    customer_id = api.post("/v3/customers", [customer]).data[0]["id"]
+    return customer_id, {"Authorization": f"Bearer {storefront_token(api)}"}
+
+
+def log_in(store: FakeStore, email: str, bearer: dict[str, str]) -> str:
+    login = (
+        f'mutation {{ login(email: "{email}", password: "pw-1234567") '
+        "{ customerAccessToken { value } } }"
+    )
+    status, body = storefront(store, login, bearer)
+    assert status == 200, body
+    return str(body["data"]["login"]["customerAccessToken"]["value"])
+
+
 def test_past_max_tokens_the_oldest_customer_session_ends() -> None:
     store = FakeStore(max_tokens=2)
     api = Caller(store)
-    api.post(
-        "/v3/customers",
-        [new_customer("s@example.com", authentication={"new_password": "pw-1234567"})],
-    )
-    bearer = {"Authorization": f"Bearer {storefront_token(api)}"}
-    login = (
-        'mutation { login(email: "s@example.com", password: "pw-1234567") '
-        "{ customerAccessToken { value } } }"
-    )
-    sessions = [
-        storefront(store, login, bearer)[1]["data"]["login"]["customerAccessToken"]["value"]
-        for _ in range(3)
-    ]
+    _, bearer = signed_up(api, "s@example.com")
+    sessions = [log_in(store, "s@example.com", bearer) for _ in range(3)]
     me = "{ customer { email } }"
     status, body = storefront(store, me, {**bearer, "X-Bc-Customer-Access-Token": sessions[0]})
     assert status == 401 and "invalid or expired" in body["errors"][0]["message"]
@@ -230,3 +236,14 @@ def test_a_revoked_storefront_token_fails_and_is_forgotten() -> None:
         "Sf-Api-Token must name a storefront or private token.",
     )
     assert api("DELETE", "/v3/storefront/api-token").status == 422
+
+
+def test_a_deleted_customers_session_ends() -> None:
+    store = FakeStore()
+    api = Caller(store)
+    customer_id, bearer = signed_up(api, "d@example.com")
+    signed_in = {**bearer, "X-Bc-Customer-Access-Token": log_in(store, "d@example.com", bearer)}
+    assert storefront(store, "{ customer { email } }", signed_in)[0] == 200
+    api.delete("/v3/customers", **{"id:in": str(customer_id)})
+    assert storefront(store, "{ customer { email } }", signed_in)[0] == 401
+    assert len(store._graphql._customer_tokens) == 0

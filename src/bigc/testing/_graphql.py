@@ -350,6 +350,9 @@ class GraphQLService:
             if token.kind == "private" and "Customer" not in token.scopes:
                 return _errors_reply(403, "This private token lacks the Customer scope.")
             found = self._customer_tokens.get(customer_token)
+            if found is not None and found not in self._customers.table:
+                self._customer_tokens.pop(customer_token)  # the customer was deleted
+                found = None
             if found is None:
                 return _errors_reply(401, "The customer access token is invalid or expired.")
             return _Session(customer_id=found, customer_token=customer_token)
