@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import threading
 import time
+import tracemalloc
 from collections.abc import Mapping
 from typing import Any
 
@@ -247,3 +249,40 @@ def test_a_deleted_customers_session_ends() -> None:
     api.delete("/v3/customers", **{"id:in": str(customer_id)})
     assert storefront(store, "{ customer { email } }", signed_in)[0] == 401
     assert len(store._graphql._customer_tokens) == 0
+
+
+def churn(store: FakeStore, rounds: int) -> None:
+    """What a served store sees for days, with nothing left behind as data: carts
+    and checkouts that come and go, tokens and sessions, faults, reads of any ID,
+    webhook events."""
+    api = Caller(store)
+    for n in range(rounds):
+        line = {"product_id": 1, "quantity": 1}
+        cart_id = api.post("/v3/carts", {"line_items": [line]}).data["id"]
+        address = {"email": "a@example.com", "country_code": "US"}
+        api.post(f"/v3/checkouts/{cart_id}/billing-address", address)
+        api.delete(f"/v3/carts/{cart_id}")
+        bearer = {"Authorization": f"Bearer {storefront_token(api)}"}
+        log_in(store, "churn@example.com", bearer)
+        store.fail("GET", "/v2/time")
+        api.get("/v2/time")
+        api.get(f"/v2/orders/{n % 20 + 1}/fees")
+        api.put("/v3/catalog/products/1", {"price": n})  # a webhook event
+
+
+def test_a_store_under_churn_stops_growing() -> None:
+    bounds = {"log_size": 50, "write_paths": 50, "webhook_log_size": 50, "max_tokens": 50}
+    store = FakeStore.with_sample_data(products=2, customers=1, orders=20, **bounds)
+    signed_up(Caller(store), "churn@example.com")
+    add_hook(Caller(store))
+    tracemalloc.start()
+    try:
+        churn(store, 100)  # every bound reached, graphql-core's caches filled
+        gc.collect()
+        before = tracemalloc.get_traced_memory()[0]
+        churn(store, 200)
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 100_000, f"{grown} bytes more after 200 rounds"
