@@ -271,8 +271,15 @@ def churn(store: FakeStore, rounds: int) -> None:
 
 
 def test_a_store_under_churn_stops_growing() -> None:
-    bounds = {"log_size": 50, "write_paths": 50, "webhook_log_size": 50, "max_tokens": 50}
-    store = FakeStore.with_sample_data(products=2, customers=1, orders=20, **bounds)
+    store = FakeStore.with_sample_data(
+        products=2,
+        customers=1,
+        orders=20,
+        log_size=50,
+        write_paths=50,
+        webhook_log_size=50,
+        max_tokens=50,
+    )
     signed_up(Caller(store), "churn@example.com")
     add_hook(Caller(store))
     tracemalloc.start()
