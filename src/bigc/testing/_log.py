@@ -122,7 +122,9 @@ class Ring(Sequence[T]):
         return len(self._items)
 
     def __iter__(self) -> Iterator[T]:
-        return iter(self._items)
+        # Over a copy (one C call, so atomic): a deque iterated while another thread
+        # appends (the webhook worker) raises, where the list this replaced did not.
+        return iter(list(self._items))
 
     @overload
     def __getitem__(self, index: int) -> T: ...
