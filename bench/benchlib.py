@@ -7,6 +7,7 @@ module from their own virtual environments, where bigc 2 is not installed.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import itertools
 import json
@@ -14,7 +15,7 @@ import resource
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 STORE_HASH = "benchstore"
@@ -153,3 +154,42 @@ def export_result(clock: Clock, items: int, recorder: Recorder) -> dict[str, Any
         "requests": len(recorder.attempts),
         "request_ms": statistics.median(recorder.elapsed) * 1000,
     }
+
+
+def export_through_requests(
+    client: Callable[[], Any], listing: Callable[[Any], Iterable[Any]], args: argparse.Namespace
+) -> dict[str, Any]:
+    """The export scenario of a ``requests``-based baseline: ``args.repeat`` timed
+    reads of ``listing(client())``, each on a new client, every request counted."""
+    recorder = Recorder()
+    record_requests_responses(recorder)
+    clock = Clock()
+    items = 0
+    for _ in range(args.repeat):
+        recorder.clear()
+        api = client()
+        clock.start()
+        try:
+            items = consume(listing(api), args.drop)
+        except Exception as exc:  # e.g. a v2-only package asked for v3 products
+            return {
+                "error": f"{error_name(exc)}: {str(exc)[:120]}",
+                "requests": len(recorder.attempts),
+            }
+        clock.stop()
+    return export_result(clock, items, recorder)
+
+
+@contextlib.contextmanager
+def quota_run(errors: type[BaseException]) -> Iterator[dict[str, Any]]:
+    """The quota scenario's report, filled while the ``with`` body reads a list
+    and counts its ``items``: the error of type ``errors`` that stopped the
+    list, if any, and the time the read took."""
+    result: dict[str, Any] = {"error": None, "items": 0}
+    started = time.perf_counter()
+    try:
+        yield result
+    except errors as exc:
+        result["error"] = error_name(exc)
+        result["error_status"] = getattr(exc, "status_code", None)
+    result["elapsed"] = time.perf_counter() - started

@@ -87,16 +87,12 @@ def sync_export(args: Any) -> dict[str, Any]:
 
 def sync_quota(args: Any) -> dict[str, Any]:
     recorder = Recorder()
-    result: dict[str, Any] = {"error": None, "items": 0}
-    with sync_client(args.url, recorder_hooks(recorder)) as api:
-        started = time.perf_counter()
-        try:
-            for _ in api.api_v3.get_many("/catalog/products", page_size=args.page_size):
-                result["items"] += 1
-        except BigCommerceException as exc:
-            result["error"] = benchlib.error_name(exc)
-            result["error_status"] = exc.status_code
-        result["elapsed"] = time.perf_counter() - started
+    with (
+        sync_client(args.url, recorder_hooks(recorder)) as api,
+        benchlib.quota_run(BigCommerceException) as result,
+    ):
+        for _ in api.api_v3.get_many("/catalog/products", page_size=args.page_size):
+            result["items"] += 1
     result["attempts"] = recorder.attempts
     return result
 
@@ -151,16 +147,10 @@ async def async_export(args: Any) -> dict[str, Any]:
 
 async def async_quota(args: Any) -> dict[str, Any]:
     recorder = Recorder()
-    result: dict[str, Any] = {"error": None, "items": 0}
     async with async_client(args.url, recorder_hooks(recorder)) as api:
-        started = time.perf_counter()
-        try:
+        with benchlib.quota_run(BigCommerceException) as result:
             async for _ in api.api_v3.get_many("/catalog/products", page_size=args.page_size):
                 result["items"] += 1
-        except BigCommerceException as exc:
-            result["error"] = benchlib.error_name(exc)
-            result["error_status"] = exc.status_code
-        result["elapsed"] = time.perf_counter() - started
     result["attempts"] = recorder.attempts
     return result
 

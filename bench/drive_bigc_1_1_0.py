@@ -39,33 +39,17 @@ def listing(api: Any, resource: str) -> Any:
 
 
 def export(args: Any) -> dict[str, Any]:
-    recorder = Recorder()
-    benchlib.record_requests_responses(recorder)
-    clock = benchlib.Clock()
-    items = 0
-    for _ in range(args.repeat):
-        recorder.clear()
-        api = client()
-        clock.start()
-        items = benchlib.consume(listing(api, args.resource), args.drop)
-        clock.stop()
-    return benchlib.export_result(clock, items, recorder)
+    return benchlib.export_through_requests(client, lambda api: listing(api, args.resource), args)
 
 
 def quota(args: Any) -> dict[str, Any]:
     recorder = Recorder()
     benchlib.record_requests_responses(recorder)
-    result: dict[str, Any] = {"error": None, "items": 0}
     exceptions = importlib.import_module("bigc.exceptions")
     api = client()
-    started = time.perf_counter()
-    try:
+    with benchlib.quota_run(exceptions.BigCommerceException) as result:
         for _ in api.api_v3.get_many("/catalog/products", page_size=args.page_size):
             result["items"] += 1
-    except exceptions.BigCommerceException as exc:
-        result["error"] = benchlib.error_name(exc)
-        result["error_status"] = exc.status_code
-    result["elapsed"] = time.perf_counter() - started
     result["attempts"] = recorder.attempts
     return result
 

@@ -14,7 +14,7 @@ import sys
 from typing import Any
 
 import benchlib
-from benchlib import ACCESS_TOKEN, STORE_HASH, Recorder
+from benchlib import ACCESS_TOKEN, STORE_HASH
 
 
 def redirect_package(base_url: str) -> None:
@@ -38,23 +38,9 @@ def resource(api: Any, name: str) -> Any:
 
 
 def export(args: Any) -> dict[str, Any]:
-    recorder = Recorder()
-    benchlib.record_requests_responses(recorder)
-    clock = benchlib.Clock()
-    items = 0
-    for _ in range(args.repeat):
-        recorder.clear()
-        api = client()
-        clock.start()
-        try:
-            items = benchlib.consume(resource(api, args.resource).iterall(), args.drop)
-        except Exception as exc:
-            return {
-                "error": f"{benchlib.error_name(exc)}: {str(exc)[:120]}",
-                "requests": len(recorder.attempts),
-            }
-        clock.stop()
-    return benchlib.export_result(clock, items, recorder)
+    return benchlib.export_through_requests(
+        client, lambda api: resource(api, args.resource).iterall(), args
+    )
 
 
 def get(args: Any) -> dict[str, Any]:

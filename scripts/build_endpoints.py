@@ -43,6 +43,7 @@ from endpoint_names import (  # noqa: E402
     RESULTS,
 )
 from endpoint_specials import SPECIALS  # noqa: E402
+from spec_refs import resolve_ref  # noqa: E402
 
 from bigc._endpoints import LEFT_OUT, Endpoint  # noqa: E402
 
@@ -93,16 +94,7 @@ class Spec:
         self.api = "v2" if base.rstrip("/").endswith("/v2") else "v3"
 
     def resolve(self, node: Any) -> Any:
-        seen: set[str] = set()
-        while isinstance(node, Mapping) and "$ref" in node:
-            ref = node["$ref"]
-            if not ref.startswith("#/") or ref in seen:
-                return {}
-            seen.add(ref)
-            node = self.document
-            for part in ref[2:].split("/"):
-                node = node[part.replace("~1", "/").replace("~0", "~")]
-        return node
+        return resolve_ref(self.document, node, self.name)
 
     def operations(self) -> Iterator[tuple[str, str, Mapping[str, Any], Mapping[str, Any]]]:
         for spec_path, item in self.document.get("paths", {}).items():
@@ -176,6 +168,18 @@ class Spec:
         if any(p.get("in") == "formData" and p.get("required") for p in self.parameters(op, item)):
             return True
         return bool(self.resolve(op.get("requestBody", {})).get("required"))
+
+    def text_media(self, op: Mapping[str, Any]) -> str | None:
+        """The media type of the first success answer when it is text, not JSON."""
+        responses = op.get("responses", {})
+        for status in sorted(str(s) for s in responses):
+            if status.startswith("2"):
+                response = self.resolve(responses.get(status) or responses.get(int(status)))
+                kinds = list(response.get("content") or {})
+                if kinds and not any("json" in kind for kind in kinds):
+                    return str(kinds[0])
+                return None
+        return None
 
     def success(self, op: Mapping[str, Any]) -> tuple[str, Any] | None:
         """The first success status and its JSON schema (``None``: no body)."""
@@ -271,6 +275,9 @@ def result_of(draft: Draft) -> tuple[str, bool]:
     """
     override = RESULTS.get((draft.group, draft.operation_id))
     spec, http = draft.spec, draft.http
+    media = spec.text_media(draft.op)
+    if media is not None and override is None:  # a CSV file, an event stream
+        return ("events" if media == "text/event-stream" else "text", False)
     success = spec.success(draft.op)
     if success is None or success[1] is None:
         return (override or "any", True)

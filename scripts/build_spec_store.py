@@ -41,6 +41,7 @@ from build_endpoints import Spec  # noqa: E402
 
 from bigc._endpoint_table import ENDPOINTS  # noqa: E402
 from bigc._endpoints import Endpoint  # noqa: E402
+from bigc._text import parse_events  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLE = ROOT / "src" / "bigc" / "testing" / "spec_operations.json"
@@ -61,6 +62,41 @@ PAGING = {"offset_pages": "offset", "cursor_pages": "cursor", "v2_pages": "v2"}
 FILTER_KINDS = {"integer": "int", "number": "num", "boolean": "bool", "string": "str"}
 CONTROL = {"page", "limit", "after", "before", "include", "include_fields", "exclude_fields"}
 CONTROL |= {"sort", "direction", "channel_id"}
+
+
+def text_examples(doc: Document, media: Mapping[str, Any]) -> list[str]:
+    """A text answer's examples, wherever the file puts them."""
+    found = [media.get("example"), (media.get("schema") or {}).get("example")]
+    found += [doc.resolve(named).get("value") for named in (media.get("examples") or {}).values()]
+    return [example for example in found if isinstance(example, str)]
+
+
+def text_sample(media: str, examples: list[str]) -> str:
+    """What the fake store answers for a text operation: the file's examples.
+
+    An event stream answers every example whose events all carry JSON, one
+    after the other (a deployment's queued, in progress, complete): the files
+    write some newlines as a literal backslash-n, and one example's data as
+    ``{{...}``, which no client could read. None left: one empty JSON event.
+    """
+    if media != "text/event-stream":
+        return examples[0] if examples else ""
+    streams = []
+    for example in examples:
+        if "\n" not in example:
+            example = example.replace("\\n", "\n")
+        events = parse_events(example)
+        if events and all(is_json(event.data) for event in events):
+            streams.append(example)
+    return "".join(streams) or "event: message\ndata: {}\n\n"
+
+
+def is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
 
 
 class Document(Spec):
@@ -256,15 +292,16 @@ class Builder:
                     if "value" in named:
                         examples.append(named["value"])
                 return int(code), media["schema"], examples
-        for media_type in response.get("content") or {}:  # text: a CSV file, an event stream
-            return int(code), {"type": "string", "x-media": media_type}, []
+        for media_type, media in (response.get("content") or {}).items():  # a CSV file, events
+            return int(code), {"type": "string", "x-media": media_type}, text_examples(doc, media)
         return int(code), None, []
 
     def answer(self, row: Endpoint, schema: Any, examples: list[Any]) -> dict[str, Any]:
         if schema is None:
             return {"answer": "none"}
         if "x-media" in schema:
-            return {"answer": "text", "media": schema["x-media"], "sample": "example"}
+            media = schema["x-media"]
+            return {"answer": "text", "media": media, "sample": text_sample(media, examples)}
         schema = merged(schema)
         props = schema.get("properties", {})
         envelope = row.api == "v3" and "data" in props and type_of(schema) == "object"

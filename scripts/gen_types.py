@@ -41,6 +41,7 @@ from gen_types_text import (
     render_module,
     union_parts,
 )
+from spec_refs import resolve_ref
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "src" / "bigc" / "types"
@@ -125,16 +126,7 @@ class SpecModule:
     # -- schemas ------------------------------------------------------------
 
     def resolve(self, node: Any) -> Any:
-        seen: set[str] = set()
-        while isinstance(node, Mapping) and "$ref" in node:
-            ref = node["$ref"]
-            if not ref.startswith("#/") or ref in seen:
-                raise ValueError(f"{self.file}: cannot follow $ref {ref!r}")
-            seen.add(ref)
-            node = self.document
-            for part in ref[2:].split("/"):
-                node = node[part.replace("~1", "/").replace("~0", "~")]
-        return node
+        return resolve_ref(self.document, node, self.file)
 
     def schema_refs(self) -> Iterator[tuple[str, str]]:
         if self.swagger2:

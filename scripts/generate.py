@@ -46,12 +46,16 @@ RESULT_HELPERS = {
     "list": "_list",
     "any": "_any",
     "optional_object": "_optional",
+    "text": "_text",
+    "events": "_events",
 }
 RESULT_TYPES = {
     "object": "JSON",
     "list": "list[JSON]",
     "any": "Any",
     "optional_object": "JSON | None",
+    "text": "str",
+    "events": "list[ServerSentEvent]",
 }
 
 
@@ -145,7 +149,7 @@ def parameters(row: Endpoint) -> list[str]:
 
 def result_type(row: Endpoint) -> str | None:
     """The spec's type of the result (of one item, for a list), if any."""
-    return None if row.result == "any" else spec_type(row, 3)
+    return None if row.result in ("any", "text", "events") else spec_type(row, 3)
 
 
 def returns(row: Endpoint) -> str:
@@ -304,6 +308,8 @@ def group_module(group: str, rows: list[Endpoint]) -> str:
         "",
         f"    from bigc._options import {', '.join(options)}",
     ]
+    if any(r.result == "events" for r in rows):
+        out.append("    from bigc._text import ServerSentEvent")
     if modules:
         out.append(f"    from bigc.types import {', '.join(modules)}")
     out += [

@@ -61,6 +61,7 @@ MODULES: dict[str, list[str]] = {
     "_graphql": ["tests/test_core_graphql.py", "tests/test_graphql_documents.py"],
     "_multipart": ["tests/test_core_multipart.py", "tests/test_uploads.py"],
     "_progress": ["tests/test_core_progress.py", "tests/test_pages.py"],
+    "_text": ["tests/test_core_text.py", "tests/test_text_answers.py"],
 }
 
 KILLED = {"killed", "timeout", "caught by type check"}

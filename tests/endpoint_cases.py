@@ -12,13 +12,14 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from bigc import ENDPOINTS, Response
+from bigc import ENDPOINTS, Response, ServerSentEvent
 from bigc._endpoints import Endpoint
 from bigc._urls import build_path
 from tests.support import json_response
 
 PAGE_SIZE = 250
 ITEM = {"id": 7, "name": "thing"}
+CSV = "Domain,Old Path\nstore.example.com,/old,\n"  # what a text answer holds
 OBJECT_BODY = {"name": "thing", "is_visible": True}
 LIST_BODY = [{"id": 1, "name": "thing"}, {"id": 2, "name": "other"}]
 BATCH_IDS = [11, 12]
@@ -74,6 +75,11 @@ class RowCase:
         row = self.row
         if row.kind in ("delete_ids", "delete_one"):
             return Response(204, {}, b"")
+        if row.result == "text":
+            return Response(200, {"Content-Type": "text/csv; charset=utf-8"}, CSV.encode())
+        if row.result == "events":
+            stream = f": keep-alive\n\nevent: message\ndata: {json.dumps(ITEM)}\n\n"
+            return Response(200, {"Content-Type": "text/event-stream"}, stream.encode())
         item = {**ITEM, "id": int(self.args[0])} if row.kind == "find" else ITEM
         many = row.is_list or row.result == "list" or row.kind in ("find", "batch_one")
         value: Any = [item] if many else item
@@ -93,6 +99,10 @@ class RowCase:
         row = self.row
         if row.kind in ("delete_ids", "delete_one"):
             return None
+        if row.result == "text":
+            return CSV
+        if row.result == "events":
+            return [ServerSentEvent(json.dumps(ITEM))]
         if row.kind == "find":
             return {**ITEM, "id": int(self.args[0])}
         if row.kind == "batch_one" or not (row.is_list or row.result == "list"):

@@ -1,12 +1,16 @@
-"""In-process transports for tests: record every request, answer from a script."""
+"""Test helpers: in-process transports that record every request and answer from a
+script, and ``RawServer``, a socket server on 127.0.0.1 that answers as a test says."""
 
 from __future__ import annotations
 
 import asyncio
 import inspect
 import json
+import socket
+import threading
 import time
 from collections.abc import Callable
+from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -119,3 +123,51 @@ class Driver:
     def close(self) -> None:
         if self._loop is not None:
             self._loop.close()
+
+
+class RawServer:
+    """Accepts connections on 127.0.0.1 and answers each with ``answer(conn, head)``."""
+
+    def __init__(self, answer: Callable[[socket.socket, bytes], None]) -> None:
+        self.answer = answer
+        self.heads: list[bytes] = []
+        self.stop = threading.Event()
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen()
+        self.sock.settimeout(0.1)
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.base_url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+
+    def _serve(self) -> None:
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            threading.Thread(target=self._one, args=(conn,), daemon=True).start()
+
+    def _one(self, conn: socket.socket) -> None:
+        with conn:
+            try:
+                head = b""
+                while b"\r\n\r\n" not in head:
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        return
+                    head += chunk
+                self.heads.append(head)
+                self.answer(conn, head)
+            except OSError:
+                return
+
+    def __enter__(self) -> RawServer:
+        self.thread.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType
+    ) -> None:
+        self.stop.set()
+        self.thread.join()
+        self.sock.close()

@@ -287,6 +287,34 @@ class TestPagination:
             {"limit": "250", "after": "c1"},
         ]
 
+    def test_a_repeated_cursor_stops_the_list_after_the_items_before_it(
+        self, driver: Driver
+    ) -> None:
+        def cursor_page(ids: list[int], end_cursor: str) -> Response:
+            meta = {"cursor_pagination": {"end_cursor": end_cursor, "links": {"next": "?"}}}
+            return json_response(200, {"data": [{"id": i} for i in ids], "meta": meta})
+
+        transport = driver.transport(
+            cursor_page([1], "c1"), cursor_page([2], "c2"), cursor_page([3], "c1")
+        )
+        api = driver.client(transport)
+        seen: list[int] = []
+
+        async def read_all() -> None:
+            async for item in api.customers_v3.all():
+                seen.append(item["id"])
+
+        with pytest.raises(InvalidResponseError, match="repeated the cursor 'c1'") as caught:
+            if driver.kind == "async":
+                driver.call(read_all())
+            else:
+                for item in api.customers_v3.all():
+                    seen.append(item["id"])
+        assert seen == [1, 2]  # the looping page's items are not handed out
+        assert caught.value.response is not None
+        assert caught.value.response.json()["data"] == [{"id": 3}]
+        assert len(transport.requests) == 3  # and no fourth request goes out
+
     def test_cursor_requests_the_next_page_before_handing_out_items(self, driver: Driver) -> None:
         def answer(request: bigc.Request) -> Response:
             after = int(split(request)[2].get("after", "0"))

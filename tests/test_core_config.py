@@ -156,6 +156,8 @@ class TestBaseUrl:
             ("https://h.example//", "https://h.example"),
             ("http://[::1]:8080/api", "http://[::1]:8080/api"),
             ("https://h.example/X/", "https://h.example/X"),
+            # Only the scheme is lowered, even with "://" later in the path.
+            ("HTTPS://H.example/P://Q", "https://H.example/P://Q"),
         ],
     )
     def test_good_ones_lose_their_trailing_slashes(self, given: str, kept: str) -> None:
@@ -173,6 +175,11 @@ class TestBaseUrl:
             ("https://user:pw@h", r"^base_url must not contain a user name or password$"),
             ("https://h/?a=1", r"^base_url must not contain a query or a fragment, got "),
             ("https://h/#top", r"^base_url must not contain a query or a fragment, got "),
+            (
+                "https://h/?u=a@b",
+                r"^base_url must not contain a query or a fragment, got "
+                r"\(not shown: it contains an @\)$",
+            ),
             ("https:///x", r"^base_url must name a host, got 'https:///x'$"),
             ("https://:80", r"^base_url must name a host"),
             ("https://h:port", r"^base_url has an invalid port: 'https://h:port'$"),
@@ -315,6 +322,15 @@ class TestHeaders:
         assert headers == {**made.default_headers, "X-Tag": "a\tb é", "Accept": "text/csv"}
         assert made.headers(None) == made.headers({}) == made.default_headers
         assert made.headers(None) is not made.default_headers
+
+    def test_a_header_in_another_case_replaces_the_default(self) -> None:
+        made = config()
+        headers = made.headers({"accept": "text/csv", "CONTENT-TYPE": "text/plain"})
+        assert [k for k in headers if k.lower() == "accept"] == ["accept"]
+        assert headers["accept"] == "text/csv" and headers["CONTENT-TYPE"] == "text/plain"
+        assert "Accept" not in headers and "Content-Type" not in headers
+        assert headers["X-Auth-Token"] == made.default_headers["X-Auth-Token"]
+        assert list(headers) == ["X-Auth-Token", "User-Agent", "accept", "CONTENT-TYPE"]
 
     @pytest.mark.parametrize(
         ("extra", "error", "message"),

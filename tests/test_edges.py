@@ -13,7 +13,7 @@ import pickle
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from types import TracebackType
 from typing import Any
 
@@ -29,7 +29,7 @@ from bigc.exceptions import (
     RequestTimeoutError,
 )
 from bigc.testing import FakeServer, FakeStore
-from tests.support import Driver, json_response
+from tests.support import Driver, RawServer, json_response
 
 FAST = RetryPolicy(backoff_base=0.001, backoff_cap=0.002)
 TOKEN = "SECRET-TOKEN"
@@ -121,54 +121,6 @@ def test_a_dropped_keep_alive_connection_is_not_re_sent(kind: str, method: str) 
 # ---------------------------------------------------------------------------
 # A raw server for what the fake store cannot do: trickle an answer's head,
 # show the exact request line that arrived.
-
-
-class RawServer:
-    """Accepts connections on 127.0.0.1 and answers each with ``answer(conn, head)``."""
-
-    def __init__(self, answer: Callable[[socket.socket, bytes], None]) -> None:
-        self.answer = answer
-        self.heads: list[bytes] = []
-        self.stop = threading.Event()
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen()
-        self.sock.settimeout(0.1)
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.base_url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-
-    def _serve(self) -> None:
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            threading.Thread(target=self._one, args=(conn,), daemon=True).start()
-
-    def _one(self, conn: socket.socket) -> None:
-        with conn:
-            try:
-                head = b""
-                while b"\r\n\r\n" not in head:
-                    chunk = conn.recv(65536)
-                    if not chunk:
-                        return
-                    head += chunk
-                self.heads.append(head)
-                self.answer(conn, head)
-            except OSError:
-                return
-
-    def __enter__(self) -> RawServer:
-        self.thread.start()
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType
-    ) -> None:
-        self.stop.set()
-        self.thread.join()
-        self.sock.close()
 
 
 ANSWER = b'HTTP/1.1 200 OK\r\nContent-Length: 12\r\nConnection: close\r\n\r\n{"data": {}}'

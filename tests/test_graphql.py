@@ -527,6 +527,22 @@ def test_storefront_sends_each_session_s_headers(
     )
 
 
+def test_a_customer_view_closes_with_its_storefront_and_never_closes_it(driver: Driver) -> None:
+    transport = driver.transport(default=json_response(200, {"data": {"a": 1}}))
+    cls: Any = AsyncStorefrontGraphQL if driver.kind == "async" else StorefrontGraphQL
+    storefront = cls("https://shop.example.com/", "SF-TOKEN", transport=transport)
+    view = storefront.as_customer("CAT")
+    other = storefront.impersonating(12)
+    driver.call(view.aclose() if driver.kind == "async" else view.close())
+    driver.call(storefront.query("{ a }"))  # closing a view leaves the storefront open
+    assert len(transport.requests) == 1
+    driver.call(storefront.aclose() if driver.kind == "async" else storefront.close())
+    for closed in (view, other):
+        with pytest.raises(RuntimeError, match="client is closed"):
+            driver.call(closed.query("{ a }"))
+    assert len(transport.requests) == 1
+
+
 @pytest.mark.parametrize(
     ("args", "options", "error"),
     [

@@ -56,7 +56,8 @@ def test_an_unknown_name_is_an_attribute_error() -> None:
     loaded_after(
         "import bigc\n"
         "try:\n    bigc.NoSuchThing\nexcept AttributeError as exc:\n"
-        "    assert 'NoSuchThing' in str(exc)\nelse:\n    raise SystemExit('no error')"
+        "    assert str(exc) == \"module 'bigc' has no attribute 'NoSuchThing'\"\n"
+        "else:\n    raise SystemExit('no error')"
     )
 
 
@@ -69,3 +70,19 @@ def test_dir_lists_the_async_names_before_their_first_use() -> None:
         "assert names == sorted(names)"
     )
     assert "asyncio" not in loaded  # listing a name does not import it
+
+
+def test_bigc_testing_lists_each_name_once_before_and_after_its_first_use() -> None:
+    loaded = loaded_after(
+        "import bigc.testing as t\n"
+        "before = dir(t)\n"
+        "assert set(t.__all__) <= set(before), before\n"
+        "t.FakeStore, t.RequestLog\n"
+        "after = dir(t)\n"
+        "assert after == sorted(set(after)), after  # a loaded name is not listed twice\n"
+        "assert set(before) <= set(after)\n"
+        "try:\n    t.NoSuchThing\nexcept AttributeError as exc:\n"
+        "    assert str(exc) == \"module 'bigc.testing' has no attribute 'NoSuchThing'\"\n"
+        "else:\n    raise SystemExit('no error')"
+    )
+    assert "aiohttp" not in loaded  # listing FakeServer does not import it

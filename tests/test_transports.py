@@ -6,7 +6,6 @@ import asyncio
 import gc
 import logging
 import socket
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,6 +16,7 @@ from bigc._aiohttp_transport import AiohttpTransport
 from bigc._urllib3_transport import Urllib3Transport
 from bigc.exceptions import BigCommerceException, ConnectError, RequestTimeoutError
 from bigc.testing import FakeServer, FakeStore
+from tests.support import RawServer
 
 
 def closed_port() -> int:
@@ -113,28 +113,12 @@ def test_async_client_works_under_a_second_event_loop(
 @pytest.fixture
 def malformed_server() -> Iterator[str]:
     """A server that answers every request with an unparseable Content-Length."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen()
-    sock.settimeout(0.2)
-    stop = threading.Event()
 
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = sock.accept()
-            except OSError:
-                continue
-            with conn:
-                conn.recv(65536)
-                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\n{}")
+    def answer(conn: socket.socket, head: bytes) -> None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\n{}")
 
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    stop.set()
-    thread.join()
-    sock.close()
+    with RawServer(answer) as server:
+        yield server.base_url
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])
@@ -158,39 +142,16 @@ def test_a_malformed_answer_never_shows_the_token(
 def trickle_server() -> Iterator[str]:
     """A server that sends its answer's body one byte every 50 ms."""
     body = b'{"data": {"id": 1, "name": "a slow answer"}}'
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen()
-    sock.settimeout(0.2)
-    stop = threading.Event()
 
-    def answer(conn: socket.socket) -> None:
-        with conn:
-            try:
-                conn.recv(65536)
-                head = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body)
-                conn.sendall(head)
-                for byte in body:
-                    if stop.wait(0.05):
-                        return
-                    conn.sendall(bytes([byte]))
-            except OSError:
+    def answer(conn: socket.socket, head: bytes) -> None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body))
+        for byte in body:
+            if slow.stop.wait(0.05):  # the test is over
                 return
+            conn.sendall(bytes([byte]))
 
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = sock.accept()
-            except OSError:
-                continue
-            threading.Thread(target=answer, args=(conn,), daemon=True).start()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    stop.set()
-    thread.join()
-    sock.close()
+    with RawServer(answer) as slow:
+        yield slow.base_url
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])

@@ -410,12 +410,7 @@ class Names:
         self.defs: list[Any] = []
         self.taken: set[str] = set()
 
-    def unique(self, name: str) -> str:
-        candidate, n = name, 2
-        while candidate in self.taken:
-            candidate, n = f"{name}{n}", n + 1
-        self.taken.add(candidate)
-        return candidate
+    unique = gen.SpecModule.unique  # the generator's own naming, on this stand-in
 
 
 @pytest.mark.parametrize(

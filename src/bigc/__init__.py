@@ -7,13 +7,13 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bigc import data, exceptions, utils
 from bigc._config import ClientConfig
 from bigc._endpoints import Endpoint
 from bigc._graphql import GraphQLResult
+from bigc._lazy import lazy_names
 from bigc._models import AsyncTransport, Headers, Request, Response, Timeout, Transport
 from bigc._options import CallOptions, ListOptions, WriteOptions
 from bigc._ratelimit import RateLimitStatus
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from bigc._async._graphql import AsyncStorefrontGraphQL
     from bigc._async._pages import AsyncPages
     from bigc._endpoint_table import ENDPOINTS
+    from bigc._text import ServerSentEvent
 
 __version__ = "2.0.0.dev0"
 
@@ -39,22 +40,11 @@ _ASYNC_NAMES = {
     "AsyncPages": "bigc._async._pages",
     "AsyncStorefrontGraphQL": "bigc._async._graphql",
     "ENDPOINTS": "bigc._endpoint_table",
+    "ServerSentEvent": "bigc._text",
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _ASYNC_NAMES.get(name)
-    if module is None:
-        raise AttributeError(f"module 'bigc' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    """Every name, the async ones too before their first use (completion, ``help``)."""
-    return sorted({*globals(), *_ASYNC_NAMES})
-
+__getattr__, __dir__ = lazy_names(globals(), _ASYNC_NAMES)
 
 __all__ = [
     "ENDPOINTS",
@@ -75,6 +65,7 @@ __all__ = [
     "Request",
     "Response",
     "RetryPolicy",
+    "ServerSentEvent",
     "StorefrontGraphQL",
     "Timeout",
     "Transport",

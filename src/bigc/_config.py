@@ -124,14 +124,17 @@ def _non_empty_str(value: object, name: str) -> str:
     return value
 
 
-def check_concurrency(value: int | None, name: str = "concurrency") -> int | None:
-    if value is None:
-        return None
+def check_count(value: object, name: str) -> int:
+    """``value``, if it is an int of at least 1 (``True`` is not a count)."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{name} must be an int, not {value!r}")
     if value < 1:
         raise ValueError(f"{name} must be at least 1, got {value}")
     return value
+
+
+def check_concurrency(value: int | None, name: str = "concurrency") -> int | None:
+    return None if value is None else check_count(value, name)
 
 
 @dataclass(frozen=True)
@@ -221,12 +224,16 @@ class ClientConfig:
         return f"{url}?{query}" if query else url
 
     def headers(self, extra: Mapping[str, str] | None) -> dict[str, str]:
+        """The defaults, each replaced by the caller's header of that name in any case
+        (``accept`` too: two ``Accept`` lines would be sent otherwise)."""
         headers = dict(self.default_headers)
         if extra:
             if not isinstance(extra, Mapping):
                 raise TypeError(f"headers must be a mapping, not {type(extra).__name__}")
             for name, value in extra.items():
                 _check_header(name, value)
+            replaced = {name.lower() for name in extra}
+            headers = {k: v for k, v in headers.items() if k.lower() not in replaced}
             headers.update(extra)
         return headers
 

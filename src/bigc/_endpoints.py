@@ -43,7 +43,9 @@ class Endpoint(NamedTuple):
       it holds a file);
       ``body_required``: whether ``data`` must be given.
     - ``result``: ``"object"``, ``"list"``, ``"any"`` (whatever comes back;
-      ``None`` for no body), ``"optional_object"``, or a list read lazily:
+      ``None`` for no body), ``"optional_object"``, ``"text"`` (a text file,
+      as ``str``), ``"events"`` (an event stream, as a list of
+      :class:`~bigc.ServerSentEvent`), or a list read lazily:
       ``"v2_pages"``, ``"offset_pages"``, ``"cursor_pages"``, ``"unpaged"``.
     - ``retryable``: whether ``retries=`` is allowed (never for a POST that
       writes); ``envelope``: whether a v3 answer's ``data`` is unwrapped.

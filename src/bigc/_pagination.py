@@ -10,6 +10,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from bigc._config import check_count
 from bigc._models import Response
 from bigc._responses import decode_v2
 from bigc._urls import params_dict
@@ -33,11 +34,7 @@ def page_size_of(page_size: int | None) -> int:
     """Check ``page_size``: default and cap 250 (BigCommerce's maximum)."""
     if page_size is None:
         return MAX_PAGE_SIZE
-    if isinstance(page_size, bool) or not isinstance(page_size, int):
-        raise TypeError(f"page_size must be an int, not {page_size!r}")
-    if page_size < 1:
-        raise ValueError(f"page_size must be at least 1, got {page_size}")
-    return min(page_size, MAX_PAGE_SIZE)
+    return min(check_count(page_size, "page_size"), MAX_PAGE_SIZE)
 
 
 def base_params(params: Mapping[str, Any] | None) -> dict[str, Any]:

@@ -124,6 +124,10 @@ def _returns(row: Endpoint, result: Any) -> bool:
         return isinstance(result, dict)
     if row.result == "optional_object":
         return result is None or isinstance(result, dict)
+    if row.result == "text":
+        return isinstance(result, str) and result != ""
+    if row.result == "events":  # BigCommerce's events carry JSON objects
+        return bool(result) and all(isinstance(e.json(), dict) for e in result)
     return True
 
 
@@ -162,8 +166,6 @@ def _in_flow(row: Endpoint) -> bool:
 
 @pytest.mark.parametrize("row", ROWS, ids=[f"{r.group}.{r.method}" for r in ROWS])
 async def test_every_method_answers(client: Client, row: Endpoint) -> None:
-    if operation(row).answer == "text":
-        pytest.xfail("the answer is not JSON (a CSV file, an event stream); the client reads JSON")
     if operation(row).body == "list" and row.body != "list":
         pytest.xfail("the spec's JSON body is a list; the endpoint table sends an object")
     arguments = client.arguments(row)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Mapping, Sequence
-from types import TracebackType
 from typing import Any
 
 from bigc._config import DEFAULT_BASE_URL, ClientConfig
@@ -18,7 +17,7 @@ from bigc._retry import RetryPolicy
 from ._api import AsyncV2API, AsyncV3API
 from ._graphql import AsyncGraphQL
 from ._quota import AsyncQuota
-from ._session import AsyncSession
+from ._session import AsyncClosable, AsyncSession
 from .resources import AsyncResourceGroups
 
 __all__ = ["AsyncBigCommerceAPI"]
@@ -40,7 +39,7 @@ def _check_quota(quota: AsyncQuota | None, pace: bool, store_hash: str) -> Async
     return quota
 
 
-class AsyncBigCommerceAPI(AsyncResourceGroups):
+class AsyncBigCommerceAPI(AsyncClosable, AsyncResourceGroups):
     """A client for one BigCommerce store.
 
     Safe to share between tasks; requests share one connection pool and one
@@ -118,23 +117,3 @@ class AsyncBigCommerceAPI(AsyncResourceGroups):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} store_hash={self.config.store_hash!r}>"
-
-    async def aclose(self) -> None:
-        """Close the connections (a transport passed in stays open).
-
-        A closed client refuses every later request with ``RuntimeError``,
-        and a list being read stops at its next page. Closing a view made by
-        ``with_options`` closes only that view.
-        """
-        await self._session.aclose()
-
-    async def __aenter__(self) -> AsyncBigCommerceAPI:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,13 +24,13 @@ from bigc._graphql import (
     request_body,
     retry_method,
 )
-from bigc._models import AsyncTransport, TimeoutTypes
+from bigc._models import AsyncTransport, Response, TimeoutTypes
 from bigc._retry import RetryPolicy, check_retries
 from bigc._urls import escape_id
-from bigc.exceptions import InvalidResponseError
 
 from ._backend import Lookahead
-from ._session import AsyncSession
+from ._pages import follow_cursors
+from ._session import AsyncClosable, AsyncSession
 
 __all__ = ["AsyncGraphQL", "AsyncStorefrontGraphQL"]
 
@@ -128,42 +127,21 @@ class AsyncGraphQLEndpoint:
         }
         return self._pages(query, keys, dict(variables or {}), options)
 
-    async def _pages(
+    def _pages(
         self,
         query: str,
         path: tuple[str, ...],
         variables: dict[str, Any],
         options: dict[str, Any],
     ) -> AsyncIterator[Any]:
-        """Each page names the next, so pages come one at a time, but the next is
-        requested before this one's nodes are handed out (a query is safe to send
-        ahead): the caller's work on them overlaps the round trip."""
-
         async def fetch(cursor: str | None) -> GraphQLResult:
             page = variables if cursor is None else {**variables, "after": cursor}
             return await self.query(query, page, **options)
 
-        ahead = Lookahead(fetch)
-        ahead.start(variables.get("after"))
-        seen: set[str] = set()
-        try:
-            while True:
-                result = await ahead.result()
-                nodes, cursor = connection_page(result, path)
-                if cursor is not None:
-                    if cursor in seen:
-                        raise InvalidResponseError(
-                            f"BigCommerce repeated the cursor {cursor!r}; stopping to avoid a loop",
-                            response=result.response,
-                        )
-                    seen.add(cursor)
-                    ahead.start(cursor)
-                for node in nodes:
-                    yield node
-                if cursor is None:
-                    return
-        finally:
-            await ahead.aclose()
+        def read(result: GraphQLResult) -> tuple[list[Any], str | None, Response | None]:
+            return (*connection_page(result, path), result.response)
+
+        return follow_cursors(Lookahead(fetch), variables.get("after"), read)
 
 
 class AsyncGraphQL(AsyncGraphQLEndpoint):
@@ -222,7 +200,7 @@ def _customer_id(value: object) -> str:
     return str(value)
 
 
-class AsyncStorefrontGraphQL(AsyncGraphQLEndpoint):
+class AsyncStorefrontGraphQL(AsyncClosable, AsyncGraphQLEndpoint):
     """The Storefront GraphQL API of one storefront, ``https://{store domain}/graphql``.
 
     ``token`` is a storefront token (``Authorization: Bearer``). A guest
@@ -277,10 +255,9 @@ class AsyncStorefrontGraphQL(AsyncGraphQLEndpoint):
         headers.update(_session_headers(customer_access_token, customer_id))
         config = dataclasses.replace(session.config, default_headers=headers)
         view: AsyncStorefrontGraphQL = object.__new__(type(self))
-        AsyncGraphQLEndpoint.__init__(
-            view, AsyncSession(config, session.transport, session.quota), self.url
-        )
-        view._session.owns_transport = False
+        # A view of this session: closed with it, and never closing its connections.
+        view_session = AsyncSession(config, session.transport, session.quota, parent=session)
+        AsyncGraphQLEndpoint.__init__(view, view_session, self.url)
         return view
 
     def as_customer(self, customer_access_token: str) -> AsyncStorefrontGraphQL:
@@ -290,18 +267,3 @@ class AsyncStorefrontGraphQL(AsyncGraphQLEndpoint):
     def impersonating(self, customer_id: int) -> AsyncStorefrontGraphQL:
         """This storefront acting as customer ``customer_id`` (needs an impersonation token)."""
         return self._view(None, customer_id)
-
-    async def aclose(self) -> None:
-        """Close the connections (a transport passed in stays open)."""
-        await self._session.aclose()
-
-    async def __aenter__(self) -> AsyncStorefrontGraphQL:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()

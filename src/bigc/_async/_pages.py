@@ -1,18 +1,24 @@
-"""``AsyncPages``: the lazy iterator every list returns, which also tells its size.
+"""``AsyncPages``: the lazy iterator every list returns, which also tells its size;
+and ``follow_cursors``, the reading of lists whose pages each name the next.
 
 Written once for async; ``scripts/unasync.py`` generates ``Pages``.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import TypeVar
 
+from bigc._models import Response
 from bigc._progress import ListProgress
+from bigc.exceptions import InvalidResponseError
 
-__all__ = ["AsyncPages"]
+from ._backend import Lookahead
+
+__all__ = ["AsyncPages", "follow_cursors"]
 
 T = TypeVar("T")
+P = TypeVar("P")
 
 
 class AsyncPages(AsyncIterator[T]):
@@ -25,7 +31,7 @@ class AsyncPages(AsyncIterator[T]):
       progress bar per request.
     - ``count``: how many items were handed out so far.
 
-    Closing it, or dropping it, stops the page requests.
+    Closing it (``aclose()``), or dropping it, stops the page requests.
     """
 
     def __init__(self, items: AsyncIterator[T], progress: ListProgress) -> None:
@@ -65,6 +71,48 @@ class AsyncPages(AsyncIterator[T]):
             yield page
 
     async def aclose(self) -> None:
+        """Stop the list here, with the requests it reads ahead.
+
+        Leaving a loop early does not stop them: they go on until the list
+        is garbage-collected. Closing a list read to the end does nothing.
+        """
         close = getattr(self._items, "aclose", None)  # a generator's; other iterators hold nothing
         if close is not None:
             await close()
+
+
+async def follow_cursors(
+    ahead: Lookahead[str | None, P],
+    first: str | None,
+    read: Callable[[P], tuple[list[T], str | None, Response | None]],
+) -> AsyncIterator[T]:
+    """The items of the pages from cursor ``first`` on, fetched by ``ahead``;
+    ``read`` gives a page's items, the next page's cursor (``None`` at the end)
+    and its response.
+
+    REST cursor lists and GraphQL connections both read this way. Each page
+    names the next, so pages come one at a time, but the next is requested
+    before this one's items are handed out (a read is safe to send ahead):
+    the caller's work on them overlaps the round trip. A cursor that comes
+    back twice raises :class:`~bigc.exceptions.InvalidResponseError` rather
+    than loop or hand out an item twice.
+    """
+    ahead.start(first)
+    seen: set[str] = set()
+    try:
+        while True:
+            items, cursor, response = read(await ahead.result())
+            if cursor is not None:
+                if cursor in seen:
+                    raise InvalidResponseError(
+                        f"BigCommerce repeated the cursor {cursor!r}; stopping to avoid a loop",
+                        response=response,
+                    )
+                seen.add(cursor)
+                ahead.start(cursor)
+            for item in items:
+                yield item
+            if cursor is None:
+                return
+    finally:
+        await ahead.aclose()

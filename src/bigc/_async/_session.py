@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
-from typing import Any
+from types import TracebackType
+from typing import Any, TypeVar
 
 from bigc._config import ClientConfig, encode_body
 from bigc._models import AsyncTransport, Request, Response, Timeout, TimeoutTypes
@@ -22,7 +23,7 @@ from bigc.exceptions import BigCommerceNetworkError, RequestTimeoutError, TooMan
 from ._backend import default_transport, sleep
 from ._quota import AsyncLocalQuota, AsyncQuota
 
-__all__ = ["AsyncSession"]
+__all__ = ["AsyncClosable", "AsyncSession"]
 
 logger = logging.getLogger("bigc")
 
@@ -207,3 +208,33 @@ class AsyncSession:
         self._closed = True
         if self.owns_transport:
             await self.transport.aclose()
+
+
+_Closable = TypeVar("_Closable", bound="AsyncClosable")
+
+
+class AsyncClosable:
+    """``aclose()`` and ``async with`` for a client over a session: the REST client
+    and the Storefront GraphQL client close the same way."""
+
+    _session: AsyncSession
+
+    async def aclose(self) -> None:
+        """Close the connections (a transport passed in stays open).
+
+        A closed client refuses every later request with ``RuntimeError``,
+        and a list being read stops at its next page. Closing a view (made by
+        ``with_options``, ``as_customer`` or ``impersonating``) closes only that view.
+        """
+        await self._session.aclose()
+
+    async def __aenter__(self: _Closable) -> _Closable:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()

@@ -26,10 +26,9 @@ from bigc._progress import ListProgress
 from bigc._responses import decode_v2, decode_v3
 from bigc._retry import check_retries
 from bigc._urls import validate_path
-from bigc.exceptions import InvalidResponseError
 
 from ._backend import Lookahead, ordered_map
-from ._pages import Pages
+from ._pages import Pages, follow_cursors
 from ._session import Session
 
 if TYPE_CHECKING:
@@ -218,34 +217,13 @@ class V3API(APIVersion):
             pages.close()
 
     def _iterate_cursor(self, path: str, options: _PageOptions) -> Iterator[Any]:
-        """Follow the cursors. Each page names the next, so pages come one at a
-        time, but the next page is requested before this one's items are handed
-        out: the caller's work on them overlaps the round trip."""
-
         def fetch(cursor: str | None) -> Response:
             after = {} if cursor is None else {"after": cursor}
             params = {**options.params, "limit": options.limit, **after}
             return self._get_page(path, params, options)
 
-        ahead = Lookahead(fetch)
-        ahead.start(None)
-        seen: set[str] = set()
-        try:
-            while True:
-                response = ahead.result()
-                self._session.check_open()
-                items, next_cursor = cursor_items(response)
-                if next_cursor is not None:
-                    if next_cursor in seen:
-                        raise InvalidResponseError(
-                            f"BigCommerce repeated the cursor {next_cursor!r}; "
-                            "stopping to avoid a loop",
-                            response=response,
-                        )
-                    seen.add(next_cursor)
-                    ahead.start(next_cursor)
-                yield from items
-                if next_cursor is None:
-                    return
-        finally:
-            ahead.close()
+        def read(response: Response) -> tuple[list[Any], str | None, Response]:
+            self._session.check_open()  # a list stops when its client is closed
+            return (*cursor_items(response), response)
+
+        return follow_cursors(Lookahead(fetch), None, read)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Mapping, Sequence
-from types import TracebackType
 from typing import Any
 
 from bigc._config import DEFAULT_BASE_URL, ClientConfig
@@ -19,7 +18,7 @@ from bigc._retry import RetryPolicy
 from ._api import V2API, V3API
 from ._graphql import GraphQL
 from ._quota import Quota
-from ._session import Session
+from ._session import Closable, Session
 from .resources import ResourceGroups
 
 __all__ = ["BigCommerceAPI"]
@@ -41,7 +40,7 @@ def _check_quota(quota: Quota | None, pace: bool, store_hash: str) -> Quota | No
     return quota
 
 
-class BigCommerceAPI(ResourceGroups):
+class BigCommerceAPI(Closable, ResourceGroups):
     """A client for one BigCommerce store.
 
     Safe to share between tasks; requests share one connection pool and one
@@ -119,23 +118,3 @@ class BigCommerceAPI(ResourceGroups):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} store_hash={self.config.store_hash!r}>"
-
-    def close(self) -> None:
-        """Close the connections (a transport passed in stays open).
-
-        A closed client refuses every later request with ``RuntimeError``,
-        and a list being read stops at its next page. Closing a view made by
-        ``with_options`` closes only that view.
-        """
-        self._session.close()
-
-    def __enter__(self) -> BigCommerceAPI:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

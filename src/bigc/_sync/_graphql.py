@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,13 +25,13 @@ from bigc._graphql import (
     request_body,
     retry_method,
 )
-from bigc._models import TimeoutTypes, Transport
+from bigc._models import Response, TimeoutTypes, Transport
 from bigc._retry import RetryPolicy, check_retries
 from bigc._urls import escape_id
-from bigc.exceptions import InvalidResponseError
 
 from ._backend import Lookahead
-from ._session import Session
+from ._pages import follow_cursors
+from ._session import Closable, Session
 
 __all__ = ["GraphQL", "StorefrontGraphQL"]
 
@@ -136,34 +135,14 @@ class GraphQLEndpoint:
         variables: dict[str, Any],
         options: dict[str, Any],
     ) -> Iterator[Any]:
-        """Each page names the next, so pages come one at a time, but the next is
-        requested before this one's nodes are handed out (a query is safe to send
-        ahead): the caller's work on them overlaps the round trip."""
-
         def fetch(cursor: str | None) -> GraphQLResult:
             page = variables if cursor is None else {**variables, "after": cursor}
             return self.query(query, page, **options)
 
-        ahead = Lookahead(fetch)
-        ahead.start(variables.get("after"))
-        seen: set[str] = set()
-        try:
-            while True:
-                result = ahead.result()
-                nodes, cursor = connection_page(result, path)
-                if cursor is not None:
-                    if cursor in seen:
-                        raise InvalidResponseError(
-                            f"BigCommerce repeated the cursor {cursor!r}; stopping to avoid a loop",
-                            response=result.response,
-                        )
-                    seen.add(cursor)
-                    ahead.start(cursor)
-                yield from nodes
-                if cursor is None:
-                    return
-        finally:
-            ahead.close()
+        def read(result: GraphQLResult) -> tuple[list[Any], str | None, Response | None]:
+            return (*connection_page(result, path), result.response)
+
+        return follow_cursors(Lookahead(fetch), variables.get("after"), read)
 
 
 class GraphQL(GraphQLEndpoint):
@@ -222,7 +201,7 @@ def _customer_id(value: object) -> str:
     return str(value)
 
 
-class StorefrontGraphQL(GraphQLEndpoint):
+class StorefrontGraphQL(Closable, GraphQLEndpoint):
     """The Storefront GraphQL API of one storefront, ``https://{store domain}/graphql``.
 
     ``token`` is a storefront token (``Authorization: Bearer``). A guest
@@ -277,8 +256,9 @@ class StorefrontGraphQL(GraphQLEndpoint):
         headers.update(_session_headers(customer_access_token, customer_id))
         config = dataclasses.replace(session.config, default_headers=headers)
         view: StorefrontGraphQL = object.__new__(type(self))
-        GraphQLEndpoint.__init__(view, Session(config, session.transport, session.quota), self.url)
-        view._session.owns_transport = False
+        # A view of this session: closed with it, and never closing its connections.
+        view_session = Session(config, session.transport, session.quota, parent=session)
+        GraphQLEndpoint.__init__(view, view_session, self.url)
         return view
 
     def as_customer(self, customer_access_token: str) -> StorefrontGraphQL:
@@ -288,18 +268,3 @@ class StorefrontGraphQL(GraphQLEndpoint):
     def impersonating(self, customer_id: int) -> StorefrontGraphQL:
         """This storefront acting as customer ``customer_id`` (needs an impersonation token)."""
         return self._view(None, customer_id)
-
-    def close(self) -> None:
-        """Close the connections (a transport passed in stays open)."""
-        self._session.close()
-
-    def __enter__(self) -> StorefrontGraphQL:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

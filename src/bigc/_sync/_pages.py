@@ -1,19 +1,25 @@
 # Generated from bigc/_async/_pages.py by scripts/unasync.py: edit that file instead.
-"""``Pages``: the lazy iterator every list returns, which also tells its size.
+"""``Pages``: the lazy iterator every list returns, which also tells its size;
+and ``follow_cursors``, the reading of lists whose pages each name the next.
 
 Written once for async; ``scripts/unasync.py`` generates ``Pages``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TypeVar
 
+from bigc._models import Response
 from bigc._progress import ListProgress
+from bigc.exceptions import InvalidResponseError
 
-__all__ = ["Pages"]
+from ._backend import Lookahead
+
+__all__ = ["Pages", "follow_cursors"]
 
 T = TypeVar("T")
+P = TypeVar("P")
 
 
 class Pages(Iterator[T]):
@@ -26,7 +32,7 @@ class Pages(Iterator[T]):
       progress bar per request.
     - ``count``: how many items were handed out so far.
 
-    Closing it, or dropping it, stops the page requests.
+    Closing it (``close()``), or dropping it, stops the page requests.
     """
 
     def __init__(self, items: Iterator[T], progress: ListProgress) -> None:
@@ -66,6 +72,47 @@ class Pages(Iterator[T]):
             yield page
 
     def close(self) -> None:
+        """Stop the list here, with the requests it reads ahead.
+
+        Leaving a loop early does not stop them: they go on until the list
+        is garbage-collected. Closing a list read to the end does nothing.
+        """
         close = getattr(self._items, "close", None)  # a generator's; other iterators hold nothing
         if close is not None:
             close()
+
+
+def follow_cursors(
+    ahead: Lookahead[str | None, P],
+    first: str | None,
+    read: Callable[[P], tuple[list[T], str | None, Response | None]],
+) -> Iterator[T]:
+    """The items of the pages from cursor ``first`` on, fetched by ``ahead``;
+    ``read`` gives a page's items, the next page's cursor (``None`` at the end)
+    and its response.
+
+    REST cursor lists and GraphQL connections both read this way. Each page
+    names the next, so pages come one at a time, but the next is requested
+    before this one's items are handed out (a read is safe to send ahead):
+    the caller's work on them overlaps the round trip. A cursor that comes
+    back twice raises :class:`~bigc.exceptions.InvalidResponseError` rather
+    than loop or hand out an item twice.
+    """
+    ahead.start(first)
+    seen: set[str] = set()
+    try:
+        while True:
+            items, cursor, response = read(ahead.result())
+            if cursor is not None:
+                if cursor in seen:
+                    raise InvalidResponseError(
+                        f"BigCommerce repeated the cursor {cursor!r}; stopping to avoid a loop",
+                        response=response,
+                    )
+                seen.add(cursor)
+                ahead.start(cursor)
+            yield from items
+            if cursor is None:
+                return
+    finally:
+        ahead.close()

@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
-from typing import Any
+from types import TracebackType
+from typing import Any, TypeVar
 
 from bigc._config import ClientConfig, encode_body
 from bigc._models import Request, Response, Timeout, TimeoutTypes, Transport
@@ -23,7 +24,7 @@ from bigc.exceptions import BigCommerceNetworkError, RequestTimeoutError, TooMan
 from ._backend import default_transport, sleep
 from ._quota import LocalQuota, Quota
 
-__all__ = ["Session"]
+__all__ = ["Closable", "Session"]
 
 logger = logging.getLogger("bigc")
 
@@ -206,3 +207,33 @@ class Session:
         self._closed = True
         if self.owns_transport:
             self.transport.close()
+
+
+_Closable = TypeVar("_Closable", bound="Closable")
+
+
+class Closable:
+    """``close()`` and ``with`` for a client over a session: the REST client
+    and the Storefront GraphQL client close the same way."""
+
+    _session: Session
+
+    def close(self) -> None:
+        """Close the connections (a transport passed in stays open).
+
+        A closed client refuses every later request with ``RuntimeError``,
+        and a list being read stops at its next page. Closing a view (made by
+        ``with_options``, ``as_customer`` or ``impersonating``) closes only that view.
+        """
+        self._session.close()
+
+    def __enter__(self: _Closable) -> _Closable:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

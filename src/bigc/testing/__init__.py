@@ -18,8 +18,9 @@ needs aiohttp, which in-process use never does.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from bigc._lazy import lazy_names
 
 if TYPE_CHECKING:
     from bigc.testing._faults import FaultRule
@@ -42,27 +43,17 @@ __all__ = [
     "StoreTransport",
 ]
 
-_HOMES = {
-    "AsyncStoreTransport": "_transport",
-    "FakeServer": "_server",
-    "FakeStore": "_store",
-    "FaultRule": "_faults",
-    "Limits": "_limits",
-    "RecordedRequest": "_log",
-    "Reply": "_reply",
-    "RequestLog": "_log",
-    "StoreTransport": "_transport",
-}
-
-
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'bigc.testing' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"bigc.testing.{home}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
+__getattr__, __dir__ = lazy_names(
+    globals(),
+    {
+        "AsyncStoreTransport": "bigc.testing._transport",
+        "FakeServer": "bigc.testing._server",
+        "FakeStore": "bigc.testing._store",
+        "FaultRule": "bigc.testing._faults",
+        "Limits": "bigc.testing._limits",
+        "RecordedRequest": "bigc.testing._log",
+        "Reply": "bigc.testing._reply",
+        "RequestLog": "bigc.testing._log",
+        "StoreTransport": "bigc.testing._transport",
+    },
+)

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc._text import ServerSentEvent
     from bigc.types import infrastructure_hosting_v3
 
 __all__ = ["AsyncHostingV3"]
@@ -71,12 +72,14 @@ class AsyncHostingV3(AsyncGroup[AsyncV3API]):
 
     async def get_deployment_event(
         self, deployment_uuid: ID, **options: Unpack[CallOptions]
-    ) -> Any:
+    ) -> list[ServerSentEvent]:
         """Get Deployment Event Stream:
         ``GET /v3/infrastructure/deployments/{deployment_uuid}/events``.
         """
-        return await self._any("get_deployment_event", (deployment_uuid,), None, options)
+        return await self._events("get_deployment_event", (deployment_uuid,), None, options)
 
-    async def get_log_tail(self, project_uuid: ID, **options: Unpack[CallOptions]) -> Any:
+    async def get_log_tail(
+        self, project_uuid: ID, **options: Unpack[CallOptions]
+    ) -> list[ServerSentEvent]:
         """Tail Worker Logs: ``GET /v3/infrastructure/logs/{project_uuid}/tail``."""
-        return await self._any("get_log_tail", (project_uuid,), None, options)
+        return await self._events("get_log_tail", (project_uuid,), None, options)

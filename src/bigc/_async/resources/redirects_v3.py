@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc._text import ServerSentEvent
     from bigc.types import redirects_v3
 
 __all__ = ["AsyncRedirectsV3"]
@@ -51,23 +52,27 @@ class AsyncRedirectsV3(AsyncGroup[AsyncV3API]):
         """Delete Redirects: ``DELETE /v3/storefront/redirects``."""
         return await self._any("delete_many", (), None, options)
 
-    async def download_export(self, export_uuid: ID, **options: Unpack[CallOptions]) -> Any:
+    async def download_export(self, export_uuid: ID, **options: Unpack[CallOptions]) -> str:
         """Download Redirect Export:
         ``GET /v3/storefront/redirects/imex/export/{export_uuid}/download``.
         """
-        return await self._any("download_export", (export_uuid,), None, options)
+        return await self._text("download_export", (export_uuid,), None, options)
 
-    async def export_events(self, export_uuid: ID, **options: Unpack[CallOptions]) -> Any:
+    async def export_events(
+        self, export_uuid: ID, **options: Unpack[CallOptions]
+    ) -> list[ServerSentEvent]:
         """Open Redirect Export Event Stream:
         ``GET /v3/storefront/redirects/imex/export/{export_uuid}/events``.
         """
-        return await self._any("export_events", (export_uuid,), None, options)
+        return await self._events("export_events", (export_uuid,), None, options)
 
-    async def import_events(self, import_uuid: ID, **options: Unpack[CallOptions]) -> Any:
+    async def import_events(
+        self, import_uuid: ID, **options: Unpack[CallOptions]
+    ) -> list[ServerSentEvent]:
         """Open Redirect Import Event Stream:
         ``GET /v3/storefront/redirects/imex/import/{import_uuid}/events``.
         """
-        return await self._any("import_events", (import_uuid,), None, options)
+        return await self._events("import_events", (import_uuid,), None, options)
 
     async def update_many(
         self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc._text import ServerSentEvent
     from bigc.types import infrastructure_hosting_v3
 
 __all__ = ["HostingV3"]
@@ -70,12 +71,16 @@ class HostingV3(Group[V3API]):
         """Delete Projects: ``DELETE /v3/infrastructure/projects``."""
         return self._any("delete_projects", (), None, options)
 
-    def get_deployment_event(self, deployment_uuid: ID, **options: Unpack[CallOptions]) -> Any:
+    def get_deployment_event(
+        self, deployment_uuid: ID, **options: Unpack[CallOptions]
+    ) -> list[ServerSentEvent]:
         """Get Deployment Event Stream:
         ``GET /v3/infrastructure/deployments/{deployment_uuid}/events``.
         """
-        return self._any("get_deployment_event", (deployment_uuid,), None, options)
+        return self._events("get_deployment_event", (deployment_uuid,), None, options)
 
-    def get_log_tail(self, project_uuid: ID, **options: Unpack[CallOptions]) -> Any:
+    def get_log_tail(
+        self, project_uuid: ID, **options: Unpack[CallOptions]
+    ) -> list[ServerSentEvent]:
         """Tail Worker Logs: ``GET /v3/infrastructure/logs/{project_uuid}/tail``."""
-        return self._any("get_log_tail", (project_uuid,), None, options)
+        return self._events("get_log_tail", (project_uuid,), None, options)

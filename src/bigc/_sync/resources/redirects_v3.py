@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from bigc._options import CallOptions, ListOptions, WriteOptions
+    from bigc._text import ServerSentEvent
     from bigc.types import redirects_v3
 
 __all__ = ["RedirectsV3"]
@@ -52,23 +53,27 @@ class RedirectsV3(Group[V3API]):
         """Delete Redirects: ``DELETE /v3/storefront/redirects``."""
         return self._any("delete_many", (), None, options)
 
-    def download_export(self, export_uuid: ID, **options: Unpack[CallOptions]) -> Any:
+    def download_export(self, export_uuid: ID, **options: Unpack[CallOptions]) -> str:
         """Download Redirect Export:
         ``GET /v3/storefront/redirects/imex/export/{export_uuid}/download``.
         """
-        return self._any("download_export", (export_uuid,), None, options)
+        return self._text("download_export", (export_uuid,), None, options)
 
-    def export_events(self, export_uuid: ID, **options: Unpack[CallOptions]) -> Any:
+    def export_events(
+        self, export_uuid: ID, **options: Unpack[CallOptions]
+    ) -> list[ServerSentEvent]:
         """Open Redirect Export Event Stream:
         ``GET /v3/storefront/redirects/imex/export/{export_uuid}/events``.
         """
-        return self._any("export_events", (export_uuid,), None, options)
+        return self._events("export_events", (export_uuid,), None, options)
 
-    def import_events(self, import_uuid: ID, **options: Unpack[CallOptions]) -> Any:
+    def import_events(
+        self, import_uuid: ID, **options: Unpack[CallOptions]
+    ) -> list[ServerSentEvent]:
         """Open Redirect Import Event Stream:
         ``GET /v3/storefront/redirects/imex/import/{import_uuid}/events``.
         """
-        return self._any("import_events", (import_uuid,), None, options)
+        return self._events("import_events", (import_uuid,), None, options)
 
     def update_many(
         self, data: Sequence[Body] | None = None, **options: Unpack[CallOptions]

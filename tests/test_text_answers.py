@@ -1,0 +1,86 @@
+"""The operations that answer text, through both clients against the fake store:
+a redirect export downloads as CSV text, and job progress comes as events."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from bigc import AsyncBigCommerceAPI, BigCommerceAPI, Request, ServerSentEvent
+from bigc.exceptions import InvalidResponseError
+from bigc.testing import FakeStore
+
+DEPLOYMENT = "019500e2-933d-7057-8e81-090dd7240795"
+EXPORT = "cfccdd6e-956e-4484-8cc2-a610db26bad9"
+
+
+def call(flavor: str, store: FakeStore, method: str, *args: Any, **options: Any) -> Any:
+    """``api.<method>(*args)`` through the sync or the async client; the result and the request."""
+    sent: list[Request] = []
+    hooks = {"request": [sent.append]}
+    group, name = method.split(".")
+    if flavor == "sync":
+        api = BigCommerceAPI("s", "t", transport=store.transport(), event_hooks=hooks)
+        return getattr(getattr(api, group), name)(*args, **options), sent[-1]
+
+    async def run() -> Any:
+        transport = store.async_transport()
+        async with AsyncBigCommerceAPI("s", "t", transport=transport, event_hooks=hooks) as api:
+            return await getattr(getattr(api, group), name)(*args, **options)
+
+    return asyncio.run(run()), sent[-1]
+
+
+by_flavor = pytest.mark.parametrize("flavor", ["sync", "async"])
+
+
+@by_flavor
+def test_a_redirect_export_downloads_as_csv_text(flavor: str) -> None:
+    text, request = call(flavor, FakeStore(), "redirects_v3.download_export", EXPORT)
+    assert (
+        text.splitlines()[0]
+        == "Domain,Old Path,Manual URL/Path,Dynamic Target Type,Dynamic Target ID"
+    )
+    assert request.headers["Accept"] == "*/*"
+    assert request.url.endswith(f"/v3/storefront/redirects/imex/export/{EXPORT}/download")
+
+
+@by_flavor
+def test_a_deployment_streams_its_progress_as_events(flavor: str) -> None:
+    events, request = call(flavor, FakeStore(), "hosting_v3.get_deployment_event", DEPLOYMENT)
+    assert all(isinstance(e, ServerSentEvent) and e.event == "message" for e in events)
+    statuses = [e.json()["deployment_status"] for e in events]
+    assert statuses[0] == "queued" and len(statuses) >= 2
+    assert {e.json()["deployment_uuid"] for e in events} == {DEPLOYMENT}
+    assert request.headers["Accept"] == "text/event-stream"
+
+
+@by_flavor
+def test_the_callers_accept_header_wins(flavor: str) -> None:
+    _, request = call(
+        flavor,
+        FakeStore(),
+        "redirects_v3.export_events",
+        EXPORT,
+        headers={"accept": "text/event-stream; q=1"},
+    )
+    assert [v for k, v in request.headers.items() if k.lower() == "accept"] == [
+        "text/event-stream; q=1"
+    ]
+
+
+@by_flavor
+def test_a_csv_that_is_not_utf8_is_an_invalid_response(flavor: str) -> None:
+    store = FakeStore()
+    store.fail(
+        "GET",
+        "*/download",
+        status=200,
+        body=b"Domain\n\xff\n",
+        headers={"Content-Type": "text/csv"},
+    )
+    with pytest.raises(InvalidResponseError, match="not valid utf-8") as caught:
+        call(flavor, store, "redirects_v3.download_export", EXPORT)
+    assert caught.value.status_code == 200
