@@ -38,9 +38,10 @@ _WORDS = ("password", "passphrase", "secret")
 _ENDINGS = ("accesstoken", "refreshtoken", "apikey", "authkey", "jwt")
 # Names that are secret on the login service's token endpoint only (a coupon has a code).
 LOGIN_SECRETS = frozenset({"code"})
-# A body holding none of these (lower-cased) cannot name a secret; "\\u" may spell one.
-_NAMED = (b"pass", b"secret")  # password, pass_phrase, client_secret …
-_HINTS = (*_NAMED, b"token", b"key", b"jwt", b"auth", b"cookie", b"\\u")
+# What a body that could not be decoded must not hold (password, pass_phrase, client_secret).
+_NAMED = (b"pass", b"secret")
+# A GraphQL request holding none of these names no secret ("\\u" may spell one).
+_HINTS = (*_NAMED, b"token", b"jwt", b"auth", b"cookie", b"key", b"\\u")
 _SEPARATORS = re.compile(r"[-_\s]")
 
 
@@ -78,15 +79,19 @@ def redact_body(
     fields), ``readable`` whether it could be decoded at all. A body with a secret is
     logged as the JSON of its payload with each secret value replaced; one that could
     not be decoded but names a secret is logged as ``REDACTED`` alone."""
-    lowered = body.lower()
-    hints = (*_HINTS, *(name.encode() for name in extra))
-    if not body.strip() or not any(hint in lowered for hint in hints):
+    if not body.strip():
         return body
-    if not readable:
-        named = any(word in lowered for word in (*_NAMED, *(name.encode() for name in extra)))
+    extras = [name.encode() for name in extra]
+    if not readable:  # a body that is not JSON may still carry a password
+        lowered = body.lower()
+        named = any(word in lowered for word in (*_NAMED, *extras))
         return REDACTED.encode() if named else body
-    if not (graphql or extra) and not _has_secret(payload):
-        return body  # most bodies: a product's meta_keywords only looked like one
+    if graphql:  # a secret may be an argument in the query's text
+        lowered = body.lower()
+        if not any(hint in lowered for hint in (*_HINTS, *extras)):
+            return body
+    elif not extra and not _has_secret(payload):
+        return body  # most bodies: their keys, already decoded, name no secret
     redacted = _redact_json(payload, extra)
     if graphql and isinstance(redacted, dict):
         redacted = _redact_graphql(redacted, extra)
