@@ -17,6 +17,7 @@ from bigc.testing.__main__ import _build_store, _parser
 from bigc.testing._apps import MAX_PENDING_CODES
 from bigc.testing._expiring import Expiring
 from bigc.testing._faults import MAX_RULES
+from bigc.testing._webhooks import MAX_HUNG_HANDLERS
 from tests.testing.conftest import TOKEN, Caller, new_customer, new_product
 
 DEST = "https://app.example.com/webhooks"
@@ -293,3 +294,28 @@ def test_a_store_under_churn_stops_growing() -> None:
     finally:
         tracemalloc.stop()
     assert grown < 100_000, f"{grown} bytes more after 200 rounds"
+
+
+def test_webhook_handlers_that_never_return_are_capped() -> None:
+    store = FakeStore()
+    api = Caller(store)
+    add_hook(api)
+    release = threading.Event()
+
+    def hung_app(body: bytes, headers: Mapping[str, str]) -> int:
+        release.wait(30)
+        return 200
+
+    dispatcher = store.webhook_deliveries
+    dispatcher.route(DEST, hung_app)
+    dispatcher.timeout = 0.01
+    dispatcher.time_scale = 0.0
+    try:
+        for n in range(MAX_HUNG_HANDLERS + 4):
+            api.post("/v3/catalog/products", new_product(f"P{n}"))
+        assert dispatcher.wait(30)
+        assert sum(t.is_alive() for t in dispatcher._handlers) == MAX_HUNG_HANDLERS
+        refused = f"RuntimeError: {MAX_HUNG_HANDLERS} earlier handler calls have not returned"
+        assert refused in {d.error for d in dispatcher.deliveries("failed")}
+    finally:
+        release.set()

@@ -50,6 +50,9 @@ _KINDS = {
     ("v3", "carts"): "cart",
 }
 _ACTIONS = {"POST": "created", "PUT": "updated", "DELETE": "deleted"}
+# Handler calls still running after their timeout (threads cannot be stopped) that are
+# waited for; past this many a delivery to a callable fails at once.
+MAX_HUNG_HANDLERS = 16
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,7 @@ class WebhookDispatcher:
         self._cond = threading.Condition()
         self._busy = 0
         self._worker: threading.Thread | None = None
+        self._handlers: list[threading.Thread] = []  # handler calls that may not have ended
         self._http: Any = None
 
     # -- set-up and inspection -------------------------------------------------------
@@ -345,7 +349,11 @@ class WebhookDispatcher:
     def _call(self, target: Receiver, body: bytes, headers: dict[str, str]) -> int:
         """Run the app's handler on a thread of its own, so one that hangs times out
         after ``timeout`` as an HTTP receiver does, instead of holding every later
-        delivery back."""
+        delivery back. A thread that never ends cannot be stopped: past
+        ``MAX_HUNG_HANDLERS`` of them, a delivery fails at once instead of adding one."""
+        self._handlers = [t for t in self._handlers if t.is_alive()]
+        if len(self._handlers) >= MAX_HUNG_HANDLERS:
+            raise RuntimeError(f"{len(self._handlers)} earlier handler calls have not returned")
         outcome: list[int | Exception] = []
 
         def run() -> None:
@@ -355,6 +363,7 @@ class WebhookDispatcher:
                 outcome.append(exc)
 
         thread = threading.Thread(target=run, name="bigc-fake-webhook-handler", daemon=True)
+        self._handlers.append(thread)
         thread.start()
         thread.join(self.timeout)
         if not outcome:
