@@ -214,3 +214,16 @@ def test_validate_credentials_takes_only_the_customers_password(api: Caller) -> 
         answer = api.post(path, wrong)
         assert (answer.status, answer.body) == (200, {"is_valid": False, "customer_id": None})
     assert api.post(path, {"email": "v@example.com"}).status == 422
+
+
+def test_a_batch_of_graphql_requests_is_redacted_too(api: Caller) -> None:
+    login = 'mutation { login(email: "x@example.com", password: "PW") { result } }'
+    batch = [
+        {"query": login.replace("PW", PASSWORD)},
+        {"query": "{ site { products { edges { cursor } } } }"},
+    ]
+    reply = api.store.handle(
+        "POST", "/graphql", storefront_headers(api), json.dumps(batch).encode()
+    )
+    assert reply.status == 400
+    assert logged(api.store) == [{"query": login.replace("PW", R)}, batch[1]]

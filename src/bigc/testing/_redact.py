@@ -95,6 +95,11 @@ def redact_body(
     redacted = _redact_json(payload, extra)
     if graphql and isinstance(redacted, dict):
         redacted = _redact_graphql(redacted, extra)
+    elif graphql and isinstance(redacted, list):  # a batch (refused, but logged)
+        items = [_redact_graphql(i, extra) if isinstance(i, dict) else i for i in redacted]
+        redacted = (
+            items if any(a is not b for a, b in zip(items, redacted, strict=True)) else redacted
+        )
     if redacted is payload:
         return body
     return json.dumps(redacted, ensure_ascii=False).encode()
@@ -167,7 +172,10 @@ def _redact_graphql(payload: dict[str, Any], extra: frozenset[str]) -> dict[str,
         }
     if text is query and variables is payload.get("variables"):
         return payload
-    return {**payload, "query": text, "variables": variables}
+    redacted = {**payload, "query": text}
+    if "variables" in payload:
+        redacted["variables"] = variables
+    return redacted
 
 
 _LITERALS = (TokenKind.STRING, TokenKind.BLOCK_STRING, TokenKind.INT, TokenKind.FLOAT)
