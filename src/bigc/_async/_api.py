@@ -6,7 +6,7 @@ Written once for async; ``scripts/unasync.py`` generates the sync twin.
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from bigc._config import check_concurrency
@@ -149,16 +149,27 @@ class AsyncV2API(AsyncAPIVersion):
     async def _iterate(self, path: str, options: _PageOptions) -> AsyncIterator[Any]:
         # Page requests only fetch; each page is decoded here, as its items are
         # wanted, so a sync list's threads never compete to decode (bench/).
+        past_end = False  # a page answered 204: no page after it is asked for
+
         async def fetch(page: int) -> Response:
+            nonlocal past_end
             params = page_params(options.params, options.limit, page)
-            return await self._get_page(path, params, options)
+            response = await self._get_page(path, params, options)
+            past_end = past_end or response.status_code == 204  # checked without decoding
+            return response
+
+        def page_numbers() -> Iterator[int]:
+            for page in itertools.count(2):
+                if past_end:
+                    return
+                yield page
 
         items = v2_items(await fetch(1))
         for item in items:
             yield item
         if len(items) < options.limit:
             return
-        pages = ordered_map(fetch, itertools.count(2), options.concurrency)
+        pages = ordered_map(fetch, page_numbers(), options.concurrency)
         try:
             async for response in pages:
                 self._session.check_open()  # a list stops when its client is closed
@@ -218,6 +229,9 @@ class AsyncV3API(AsyncAPIVersion):
             await pages.aclose()
 
     def _iterate_cursor(self, path: str, options: _PageOptions) -> AsyncIterator[Any]:
+        """The next page is requested before this one's items are handed out
+        (with ``concurrency`` 1, when they are all taken, as in every list)."""
+
         async def fetch(cursor: str | None) -> Response:
             after = {} if cursor is None else {"after": cursor}
             params = {**options.params, "limit": options.limit, **after}
@@ -227,4 +241,5 @@ class AsyncV3API(AsyncAPIVersion):
             self._session.check_open()  # a list stops when its client is closed
             return (*cursor_items(response), response)
 
-        return follow_cursors(Lookahead(fetch), None, read)
+        ahead = Lookahead(fetch, ahead=options.concurrency > 1)
+        return follow_cursors(ahead, None, read)

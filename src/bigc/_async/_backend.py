@@ -122,16 +122,27 @@ async def ordered_map(
 
 
 class Lookahead(Generic[T, R]):
-    """Runs ``fetch`` for the next key while the consumer works on the last result."""
+    """Runs ``fetch`` for the next key while the consumer works on the last result.
 
-    def __init__(self, fetch: Callable[[T], Awaitable[R]]) -> None:
+    With ``ahead=False`` (a list read with ``concurrency`` 1) the fetch runs
+    only when its result is asked for, as every other list does then.
+    """
+
+    def __init__(self, fetch: Callable[[T], Awaitable[R]], ahead: bool = True) -> None:
         self._fetch = fetch
+        self._ahead = ahead
         self._task: asyncio.Task[R] | None = None
+        self._keys: list[T] = []  # without ahead: the key to fetch when asked (None is one)
 
     def start(self, key: T) -> None:
-        self._task = asyncio.ensure_future(self._fetch(key))
+        if self._ahead:
+            self._task = asyncio.ensure_future(self._fetch(key))
+        else:
+            self._keys = [key]
 
     async def result(self) -> R:
+        if self._keys:
+            return await self._fetch(self._keys.pop())
         task, self._task = self._task, None
         if task is None:
             raise RuntimeError("Lookahead.result() before start()")
@@ -139,6 +150,7 @@ class Lookahead(Generic[T, R]):
 
     async def aclose(self) -> None:
         """Cancel a fetch still running (the consumer stopped early)."""
+        self._keys = []
         task, self._task = self._task, None
         if task is not None:
             task.cancel()

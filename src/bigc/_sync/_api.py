@@ -148,16 +148,27 @@ class V2API(APIVersion):
     def _iterate(self, path: str, options: _PageOptions) -> Iterator[Any]:
         # Page requests only fetch; each page is decoded here, as its items are
         # wanted, so a sync list's threads never compete to decode (bench/).
+        past_end = False  # a page answered 204: no page after it is asked for
+
         def fetch(page: int) -> Response:
+            nonlocal past_end
             params = page_params(options.params, options.limit, page)
-            return self._get_page(path, params, options)
+            response = self._get_page(path, params, options)
+            past_end = past_end or response.status_code == 204  # checked without decoding
+            return response
+
+        def page_numbers() -> Iterator[int]:
+            for page in itertools.count(2):
+                if past_end:
+                    return
+                yield page
 
         items = v2_items(fetch(1))
         for item in items:
             yield item
         if len(items) < options.limit:
             return
-        pages = ordered_map(fetch, itertools.count(2), options.concurrency)
+        pages = ordered_map(fetch, page_numbers(), options.concurrency)
         try:
             for response in pages:
                 self._session.check_open()  # a list stops when its client is closed
@@ -217,6 +228,9 @@ class V3API(APIVersion):
             pages.close()
 
     def _iterate_cursor(self, path: str, options: _PageOptions) -> Iterator[Any]:
+        """The next page is requested before this one's items are handed out
+        (with ``concurrency`` 1, when they are all taken, as in every list)."""
+
         def fetch(cursor: str | None) -> Response:
             after = {} if cursor is None else {"after": cursor}
             params = {**options.params, "limit": options.limit, **after}
@@ -226,4 +240,5 @@ class V3API(APIVersion):
             self._session.check_open()  # a list stops when its client is closed
             return (*cursor_items(response), response)
 
-        return follow_cursors(Lookahead(fetch), None, read)
+        ahead = Lookahead(fetch, ahead=options.concurrency > 1)
+        return follow_cursors(ahead, None, read)

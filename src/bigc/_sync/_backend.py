@@ -35,7 +35,7 @@ R = TypeVar("R")
 _END: Any = object()
 
 
-# The page threads of a list that has been closed: their waits end at once.
+# The page threads of a list, and the list's ``_Closing``: their waits end when it closes.
 _abandoned = threading.local()
 
 
@@ -43,34 +43,75 @@ class Abandoned(Exception):
     """Raised in a page thread that would wait for a list nobody reads any more."""
 
 
+class _Closing:
+    """Set when nobody reads a list any more; ends its page threads' waits at once.
+
+    One condition serves both waits of a page thread, so that closing ends
+    either: a plain sleep (a retry's backoff, the pace) and the wait for the
+    answer other requests wait for (a new window's probe), which ``notify``
+    ends early too.
+    """
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._set = False
+
+    def set(self) -> None:
+        with self._changed:
+            self._set = True
+            self._changed.notify_all()
+
+    def notify(self) -> None:
+        with self._changed:
+            self._changed.notify_all()
+
+    def wait(self, seconds: float, until: Callable[[], bool] = lambda: False) -> None:
+        """Wait ``seconds``, or until ``until()``; raise :class:`Abandoned` once set."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._set or until(), seconds)
+            if self._set:
+                raise Abandoned
+
+
 def sleep(seconds: float) -> None:
     """``time.sleep``, except in a page thread whose list was closed: it stops at once."""
-    event: threading.Event | None = getattr(_abandoned, "event", None)
-    if event is None:
+    closing: _Closing | None = getattr(_abandoned, "closing", None)
+    if closing is None:
         time.sleep(seconds)
-    elif event.wait(seconds):
-        raise Abandoned
+    else:
+        closing.wait(seconds)
 
 
 def sleep_until_answered(limiter: RateLimiter, seconds: float) -> None:
-    """Sleep ``seconds``, or less when the answer that other requests wait for comes."""
+    """Sleep ``seconds``, or less when the answer that other requests wait for comes
+    (or, in a page thread, when its list is closed)."""
+    closing: _Closing | None = getattr(_abandoned, "closing", None)
     answered = threading.Event()
-    if not limiter.add_waker(answered.set):
+
+    def wake() -> None:
+        answered.set()
+        if closing is not None:
+            closing.notify()
+
+    if not limiter.add_waker(wake):
         sleep(seconds)
         return
     try:
-        answered.wait(seconds)
+        if closing is None:
+            answered.wait(seconds)
+        else:
+            closing.wait(seconds, until=answered.is_set)
     finally:
-        limiter.remove_waker(answered.set)
+        limiter.remove_waker(wake)
 
 
-def _abandonable(event: threading.Event, fn: Callable[[T], R], item: T) -> R:
-    """Run ``fn(item)`` in a page thread whose waits ``event`` can cut short."""
-    _abandoned.event = event
+def _abandonable(closing: _Closing, fn: Callable[[T], R], item: T) -> R:
+    """Run ``fn(item)`` in a page thread whose waits ``closing`` can cut short."""
+    _abandoned.closing = closing
     try:
         return fn(item)
     finally:
-        _abandoned.event = None
+        _abandoned.closing = None
 
 
 def default_transport(config: ClientConfig | None = None) -> Transport:
@@ -138,7 +179,7 @@ def ordered_map(
 
     pending: deque[Future[R]] = deque()
     source = iter(items)
-    closed = threading.Event()
+    closed = _Closing()
     # ``concurrency`` threads: calls queued beyond them wait their turn, in order.
     pool = ThreadPoolExecutor(concurrency, thread_name_prefix="bigc-pages")
 
@@ -164,15 +205,25 @@ def ordered_map(
 
 
 class Lookahead(Generic[T, R]):
-    """Runs ``fetch`` for the next key while the consumer works on the last result."""
+    """Runs ``fetch`` for the next key while the consumer works on the last result.
 
-    def __init__(self, fetch: Callable[[T], R]) -> None:
+    With ``ahead=False`` (a list read with ``concurrency`` 1) the fetch runs
+    only when its result is asked for, in the caller's thread, as every other
+    list does then.
+    """
+
+    def __init__(self, fetch: Callable[[T], R], ahead: bool = True) -> None:
         self._fetch = fetch
+        self._ahead = ahead
         self._pool: ThreadPoolExecutor | None = None
         self._future: Future[R] | None = None
-        self._closed = threading.Event()
+        self._keys: list[T] = []  # without ahead: the key to fetch when asked (None is one)
+        self._closed = _Closing()
 
     def start(self, key: T) -> None:
+        if not self._ahead:
+            self._keys = [key]
+            return
         if self._pool is None:
             from concurrent.futures import ThreadPoolExecutor
 
@@ -180,6 +231,8 @@ class Lookahead(Generic[T, R]):
         self._future = self._pool.submit(_abandonable, self._closed, self._fetch, key)
 
     def result(self) -> R:
+        if self._keys:
+            return self._fetch(self._keys.pop())
         future, self._future = self._future, None
         if future is None:
             raise RuntimeError("Lookahead.result() before start()")
@@ -187,6 +240,7 @@ class Lookahead(Generic[T, R]):
 
     def close(self) -> None:
         """Drop the fetch the consumer no longer needs, waiting for it if it runs."""
+        self._keys = []
         self._future = None
         self._closed.set()
         if self._pool is not None:
