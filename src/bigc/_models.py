@@ -19,8 +19,18 @@ from bigc.exceptions import InvalidResponseError
 __all__ = ["AsyncTransport", "Headers", "Request", "Response", "Timeout", "Transport"]
 
 SECRET_HEADERS = frozenset(
-    {"x-auth-token", "authorization", "x-auth-client", "x-bc-customer-access-token"}
+    {
+        "x-auth-token",
+        "authorization",
+        "proxy-authorization",
+        "x-auth-client",
+        "x-bc-customer-access-token",
+        "sf-api-token",
+        "cookie",
+    }
 )
+# What stands in for a secret value in reprs and logs.
+REDACTED = "[redacted]"
 # About 31 years: socket and thread waits overflow somewhere past 9e9 seconds.
 MAX_TIMEOUT = 1e9
 
@@ -106,7 +116,7 @@ class Headers(Mapping[str, str]):
 
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
     """A copy of ``headers`` with every secret value replaced, for logs and reprs."""
-    return {k: ("[redacted]" if k.lower() in SECRET_HEADERS else v) for k, v in headers.items()}
+    return {k: (REDACTED if k.lower() in SECRET_HEADERS else v) for k, v in headers.items()}
 
 
 @dataclass

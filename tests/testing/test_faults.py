@@ -118,7 +118,8 @@ def test_the_request_log(api: Caller, store: FakeStore) -> None:
     )
     assert first.json == new_product("Lamp")
     assert first.status == 200 and first.is_write
-    assert "x-auth-token" not in first.headers and first.headers["accept"] == "application/json"
+    assert first.headers["x-auth-token"] == "[redacted]"
+    assert first.headers["accept"] == "application/json"
     assert second.query == {"id:in": "1,2"} and not second.is_write
     assert store.requests_to("GET") == [second]
     assert store.requests_to("*", "/v3/catalog/*") == [first, second]

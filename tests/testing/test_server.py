@@ -24,7 +24,7 @@ import pytest
 import urllib3
 
 from bigc.testing._reply import Fault, Reply
-from bigc.testing._server import FakeServer, Limits
+from bigc.testing._server import FakeServer, Limits, _without_tracebacks
 from tests.testing.served import cli_env, start_cli, stop_cli
 
 # Generous bound so a broken server fails a test instead of hanging it.
@@ -293,6 +293,20 @@ def test_malformed_request_gets_400_and_close(server: FakeServer) -> None:
     assert error["status"] == 400 and error["title"]
 
 
+def test_a_kept_error_holds_no_traceback_along_its_chain() -> None:
+    def fail() -> None:
+        try:
+            raise KeyError("inner")
+        except KeyError as inner:
+            raise RuntimeError("outer") from inner
+
+    with pytest.raises(RuntimeError) as caught:
+        fail()
+    kept = _without_tracebacks(caught.value)
+    assert kept is caught.value and kept.__traceback__ is None
+    assert kept.__cause__ is not None and kept.__cause__.__traceback__ is None
+
+
 def test_store_exception_becomes_500_and_is_kept(
     server: FakeServer, pool: urllib3.HTTPConnectionPool, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -302,6 +316,9 @@ def test_store_exception_becomes_500_and_is_kept(
     assert json.loads(response.data)["title"] == "fake store raised RuntimeError: kaput"
     assert [str(e) for e in server.errors] == ["kaput"]
     assert pool.request("GET", "/fine").data == b"fine"  # the connection survives
+    # Kept without the traceback, whose frames would hold the request's headers and body.
+    assert server.errors[0].__traceback__ is None
+    assert "Traceback" in caplog.text and "RuntimeError: kaput" in caplog.text
 
 
 def test_client_disconnects_are_silent(

@@ -8,6 +8,7 @@ import pytest
 
 from bigc._models import Headers
 from bigc.testing import FakeStore, RecordedRequest, RequestLog
+from bigc.testing._log import Ring
 from tests.testing.conftest import Caller, new_product
 
 
@@ -68,3 +69,14 @@ def test_a_body_that_is_not_json_reads_as_none() -> None:
 def test_bad_log_sizes_are_refused(size: int, limit: int) -> None:
     with pytest.raises(ValueError, match=r"log size|body_limit"):
         RequestLog(size, limit)
+
+
+def test_a_ring_can_be_read_while_it_is_written() -> None:
+    ring = Ring[int](5)
+    for n in range(5):
+        ring.append(n)
+    seen = []
+    for item in ring:  # the webhook worker may append meanwhile
+        ring.append(item + 10)
+        seen.append(item)
+    assert seen == [0, 1, 2, 3, 4] and list(ring) == [10, 11, 12, 13, 14]

@@ -156,6 +156,7 @@ FLOWS = {
     "orders_v3.get_refund",
     "orders_v3.get_refund_by_id",
     "orders_v3.create_refund",
+    "storefront_tokens_v3.delete_api_token",  # needs a token, sent in Sf-Api-Token
 }
 
 

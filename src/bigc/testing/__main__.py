@@ -93,6 +93,24 @@ def _parser() -> argparse.ArgumentParser:
         default=16,
         help="larger bodies are logged by size only (default: %(default)s)",
     )
+    limits.add_argument(
+        "--write-paths",
+        type=int,
+        default=10_000,
+        help="paths whose write counts are kept, the last written (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--webhook-log-size",
+        type=int,
+        default=1000,
+        help="webhook delivery attempts kept, and deliveries waiting (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--max-tokens",
+        type=int,
+        default=10_000,
+        help="storefront tokens, and customer sessions, alive at once (default: %(default)s)",
+    )
     return parser
 
 
@@ -112,6 +130,9 @@ class _Options(TypedDict):
     seed: int
     log_size: int
     log_body_limit: int
+    write_paths: int
+    webhook_log_size: int
+    max_tokens: int
 
 
 def _build_store(args: argparse.Namespace) -> Store:
@@ -128,6 +149,9 @@ def _build_store(args: argparse.Namespace) -> Store:
         seed=args.seed,
         log_size=args.log_size,
         log_body_limit=args.log_body_kib * _KIB,
+        write_paths=args.write_paths,
+        webhook_log_size=args.webhook_log_size,
+        max_tokens=args.max_tokens,
     )
     counts = _Counts()
     for name in ("products", "customers", "orders"):

@@ -28,6 +28,8 @@ TOKEN_PATH = "/oauth2/token"
 # BigCommerce: "exp: currently 24 hours after nbf"; Current Customer tokens last 15 minutes.
 SIGNED_PAYLOAD_LIFETIME = 24 * 3600
 CURRENT_CUSTOMER_LIFETIME = 15 * 60
+# Codes issued and not yet exchanged; past this many the oldest stops working.
+MAX_PENDING_CODES = 1000
 DEFAULT_USER = {"id": 9876543, "email": "owner@example.com", "username": "owner@example.com"}
 
 
@@ -63,6 +65,8 @@ class FakeApp:
         """Issue a one-time code: the query BigCommerce sends to the app's ``GET /auth``."""
         code = secrets.token_urlsafe(12)
         context = f"stores/{store_hash}"
+        if len(self._grants) >= MAX_PENDING_CODES:
+            del self._grants[next(iter(self._grants))]
         self._grants[code] = _Grant(self.scope, context, dict(user or DEFAULT_USER))
         return {
             "code": code,

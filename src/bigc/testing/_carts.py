@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from bigc.testing._dates import iso, utcnow
@@ -42,6 +43,8 @@ class Carts:
         self.products = products
         self.carts: dict[str, Record] = {}
         self._ids = random.Random(f"carts-{seed}")
+        # Called with the ID of each cart that goes, so state kept beside it goes too.
+        self.on_forget: list[Callable[[str], object]] = []
 
     def routes(self, base: str = "/v3/carts") -> list[Route]:
         one = base + "/{cart_id}"
@@ -133,7 +136,7 @@ class Carts:
         return self.reply(call, cart, 201)
 
     def delete(self, call: Call) -> Reply:
-        self.carts.pop(self.find(call)["id"])
+        self._forget(self.find(call)["id"])
         return no_content()
 
     def add_items(self, call: Call) -> Reply:
@@ -276,10 +279,15 @@ class Carts:
             if item in bucket:
                 bucket.remove(item)
         if not any(cart["line_items"].values()):
-            del self.carts[cart["id"]]
+            self._forget(cart["id"])
             return no_content()
         self._recount(cart)
         return self.reply(call, cart)
+
+    def _forget(self, cart_id: str) -> None:
+        del self.carts[cart_id]
+        for forget in self.on_forget:
+            forget(cart_id)
 
     def _recount(self, cart: Record) -> None:
         items = cart["line_items"]

@@ -46,6 +46,7 @@ class Checkouts:
         self.carts = carts
         self.orders = orders
         self.states: dict[str, CheckoutState] = {}
+        carts.on_forget.append(lambda cart_id: self.states.pop(cart_id, None))
 
     def routes(self, base: str = "/v3/checkouts/{cart_id}") -> list[Route]:
         return [

@@ -111,6 +111,19 @@ def _digest(password: str) -> str:
     return hashlib.sha256(password.encode()).hexdigest()
 
 
+def _authentication(item: dict[str, Any], existing: Record | None) -> Record:
+    """What a customer record shows of ``authentication``: BigCommerce takes a
+    ``new_password`` but never answers with it."""
+    sent = _dict(item.get("authentication"))
+    before = _dict((existing or {}).get("authentication"))
+    reset = sent.get("force_password_reset", before.get("force_password_reset", False))
+    return {"force_password_reset": bool(reset)}
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _full_name(record: Record) -> str:
     return f"{record['first_name']} {record['last_name']}"
 
@@ -192,6 +205,7 @@ class Customers(Crud):
             ("POST", base + "/addresses", self.create_addresses),
             ("PUT", base + "/addresses", self.update_addresses),
             ("DELETE", base + "/addresses", self.delete_addresses),
+            ("POST", base + "/validate-credentials", self.validate_credentials),
             ("GET", base + "/form-field-values", self.list_form_values),
             ("PUT", base + "/form-field-values", self.upsert_form_values),
         ]
@@ -229,15 +243,19 @@ class Customers(Crud):
         for record, item in targets(call, self.table, items, "Customer"):
             changes = accept(call, item, self.kind)
             self.check_unique(call, changes, record["id"])
-            plans.append((record, changes))
-        for record, changes in plans:
+            if "authentication" in item:
+                changes["authentication"] = _authentication(item, record)
+            plans.append((record, changes, item))
+        for record, changes, item in plans:
             self.table.update(record, changes)
+            self._set_password(record["id"], item)
             stamp(record, "iso", created=False)
-        return self._many(call, [record for record, _ in plans])
+        return self._many(call, [record for record, _, _ in plans])
 
     def delete_ids(self, call: Call) -> Reply:
         for customer_id in required_ids(call):
             if self.table.delete(customer_id) is not None:
+                self._passwords.pop(customer_id, None)
                 for address_id in self._address_ids.pop(customer_id, []):
                     self.addresses.delete(address_id)
         return no_content()
@@ -261,24 +279,38 @@ class Customers(Crud):
         for address in call.objects(item, "addresses"):
             check_required(call, address, _NESTED_ADDRESS_REQUIRED)
         call.objects(item, "form_fields")
-        changes["authentication"] = {
-            "force_password_reset": bool(
-                (item.get("authentication") or {}).get("force_password_reset")
-            )
-        }
+        changes["authentication"] = _authentication(item, None)
         return item, changes
 
     def _insert_customer(self, call: Call, body: dict[str, Any], changes: Record) -> Record:
         record = self.seed(changes)
-        password = (body.get("authentication") or {}).get("new_password")
-        if isinstance(password, str) and password:
-            self._passwords[record["id"]] = _digest(password)
+        self._set_password(record["id"], body)
         stamp(record, "iso", created=True)
         for address in body.get("addresses") or []:
             self._insert_address(call, {**address, "customer_id": record["id"]})
         for value in body.get("form_fields") or []:
             self._upsert_form_value({**value, "customer_id": record["id"]})
         return record
+
+    def _set_password(self, customer_id: int, item: dict[str, Any]) -> None:
+        """Keep a digest of ``authentication.new_password``, never the password."""
+        password = _dict(item.get("authentication")).get("new_password")
+        if isinstance(password, str) and password:
+            self._passwords[customer_id] = _digest(password)
+
+    def validate_credentials(self, call: Call) -> Reply:
+        """``POST /v3/customers/validate-credentials``: valid only for the password the
+        customer was given (a sample customer has none)."""
+        body = call.json_object()
+        check_required(call, body, ("email", "password"))
+        customer_id = self.table.owner_of(body["email"])
+        password = body["password"]
+        valid = (
+            customer_id is not None
+            and isinstance(password, str)
+            and self.check_password(customer_id, password)
+        )
+        return json_reply(200, {"is_valid": valid, "customer_id": customer_id if valid else None})
 
     def check_password(self, customer_id: int, password: str) -> bool:
         """Whether ``password`` is the one the customer was created with (storefront login)."""

@@ -35,6 +35,7 @@ from bigc.testing._reply import Reply
 __all__ = ["FaultBook", "FaultControls", "FaultKind", "FaultRule", "matcher", "refuse", "spoil"]
 
 FaultKind = Literal["fail", "rate_limit", "delay", "drop", "truncate"]
+MAX_RULES = 1000
 
 
 @dataclass(eq=False)
@@ -76,12 +77,19 @@ def matcher(method: str, path: str) -> Callable[[str, str], bool]:
 
 
 class FaultBook:
-    """The store's fault rules, first added first served."""
+    """The store's live fault rules, first added first served.
+
+    A rule is forgotten once spent (its caller still holds it, with its
+    ``hits``), and at most ``MAX_RULES`` are live: a served store scripted
+    over HTTP for days keeps only what can still fire.
+    """
 
     def __init__(self) -> None:
         self.rules: list[FaultRule] = []
 
     def add(self, rule: FaultRule) -> FaultRule:
+        if len(self.rules) >= MAX_RULES:
+            raise ValueError(f"at most {MAX_RULES} fault rules may be live; clear them first")
         self.rules.append(rule)
         return rule
 
@@ -90,6 +98,8 @@ class FaultBook:
         for rule in self.rules:
             if rule.matches(method, path):
                 rule.hits += 1
+                if rule.spent:
+                    self.rules.remove(rule)
                 return rule
         return None
 

@@ -44,6 +44,7 @@ from graphql import (
 from bigc._models import Headers
 from bigc.testing._catalog import Categories
 from bigc.testing._customers import Customers
+from bigc.testing._expiring import DEFAULT_MAX_TOKENS, Expiring
 from bigc.testing._http import ApiError, Call, json_reply
 from bigc.testing._orders import Orders
 from bigc.testing._products import Products
@@ -126,7 +127,6 @@ TOKEN_PATHS = {
 @dataclass(frozen=True)
 class _Token:
     kind: str  # storefront, private or impersonation
-    expires_at: float
     scopes: frozenset[str]
 
 
@@ -185,6 +185,7 @@ class GraphQLService:
         writes: Counter[str],
         on_write: Callable[[Call, Reply], None] | None = None,
         clock: Callable[[], float] = time.time,
+        max_tokens: int = DEFAULT_MAX_TOKENS,
     ) -> None:
         self._products = products
         self._categories = categories
@@ -193,13 +194,27 @@ class GraphQLService:
         self._writes = writes
         self._on_write = on_write  # what a REST write would set off (webhooks)
         self._clock = clock
-        self._tokens: dict[str, _Token] = {}
-        self._customer_tokens: dict[str, tuple[int, float]] = {}
+        # Storefront tokens and customer sessions: each at most ``max_tokens`` alive.
+        self._tokens = Expiring[_Token](max_tokens, clock)
+        self._customer_tokens = Expiring[int](max_tokens, clock)
 
     # -- storefront tokens (v3 REST) ----------------------------------------------
 
     def routes(self) -> list[Route]:
-        return [("POST", path, self.create_token) for path in TOKEN_PATHS]
+        return [
+            *[("POST", path, self.create_token) for path in TOKEN_PATHS],
+            ("DELETE", "/v3/storefront/api-token", self.revoke_token),
+        ]
+
+    def revoke_token(self, call: Call) -> Reply:
+        """``DELETE /v3/storefront/api-token`` with the token in ``Sf-Api-Token``: from
+        now on it fails as an expired one does (impersonation tokens only expire)."""
+        sent = (call.headers.get("sf-api-token") or "").strip()
+        token = self._tokens.get(sent)
+        if token is None or token.kind == "impersonation":
+            raise ApiError(422, "Sf-Api-Token must name a storefront or private token.")
+        self._tokens.pop(sent)
+        return Reply(200)
 
     def create_token(self, call: Call) -> Reply:
         """``POST /v3/storefront/api-token[-private|-customer-impersonation]``."""
@@ -232,7 +247,7 @@ class GraphQLService:
         if kind == "private" and (not isinstance(scopes, list) or not scopes):
             raise call.invalid("scopes are required for a private token.", {"scopes": "required"})
         token = "sf." + secrets.token_urlsafe(24)
-        self._tokens[token] = _Token(kind, float(expires_at), frozenset(scopes or ()))
+        self._tokens.put(token, _Token(kind, frozenset(scopes or ())), float(expires_at))
         return json_reply(200, {"data": {"token": token}, "meta": {}})
 
     # -- requests -------------------------------------------------------------------
@@ -317,7 +332,7 @@ class GraphQLService:
         auth = headers.get("authorization") or ""
         scheme, _, value = auth.partition(" ")
         token = self._tokens.get(value.strip()) if scheme.lower() == "bearer" else None
-        if token is None or token.expires_at <= self._clock():
+        if token is None:
             return _errors_reply(401, "The storefront token is missing, invalid or expired.")
         customer_token = headers.get("x-bc-customer-access-token")
         impersonated = headers.get("x-bc-customer-id")
@@ -335,9 +350,12 @@ class GraphQLService:
             if token.kind == "private" and "Customer" not in token.scopes:
                 return _errors_reply(403, "This private token lacks the Customer scope.")
             found = self._customer_tokens.get(customer_token)
-            if found is None or found[1] <= self._clock():
+            if found is not None and found not in self._customers.table:
+                self._customer_tokens.pop(customer_token)  # the customer was deleted
+                found = None
+            if found is None:
                 return _errors_reply(401, "The customer access token is invalid or expired.")
-            return _Session(customer_id=found[0], customer_token=customer_token)
+            return _Session(customer_id=found, customer_token=customer_token)
         return _Session()
 
     # -- roots ----------------------------------------------------------------------------
@@ -563,10 +581,8 @@ class GraphQLService:
         self._writes[WRITE_KEY] += 1  # a new session
         token = "cat." + secrets.token_urlsafe(24)
         expires = datetime.now(timezone.utc) + CUSTOMER_TOKEN_LIFETIME
-        self._customer_tokens[token] = (
-            customer_id,
-            self._clock() + CUSTOMER_TOKEN_LIFETIME.total_seconds(),
-        )
+        lifetime = CUSTOMER_TOKEN_LIFETIME.total_seconds()
+        self._customer_tokens.put(token, customer_id, self._clock() + lifetime)
         return {
             "result": "success",
             "customer": self._customer_node(record),
@@ -576,7 +592,7 @@ class GraphQLService:
     def _logout(self, session: _Session) -> Node:
         if session.customer_token is None:
             raise GraphQLError("No customer is signed in.", extensions={"code": "NOT_SIGNED_IN"})
-        self._customer_tokens.pop(session.customer_token, None)
+        self._customer_tokens.pop(session.customer_token)
         self._writes[WRITE_KEY] += 1
         return {"result": "success"}
 

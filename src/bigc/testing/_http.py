@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from bigc._models import Headers
 from bigc.testing._reply import Reply
 
 __all__ = [
@@ -60,6 +61,7 @@ class Call:
     body: Any
     args: tuple[str, ...] = ()
     store_hash: str = ""
+    headers: Headers = field(default_factory=Headers)  # the few routes that read one
 
     def int_arg(self, index: int = 0) -> int:
         """Path parameter ``index`` as an id; a non-number names nothing, hence 404."""

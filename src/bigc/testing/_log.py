@@ -10,25 +10,38 @@ many objects a small JSON document can expand into.
 from __future__ import annotations
 
 import json as _json
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 from bigc._models import Headers
 
-__all__ = ["DEFAULT_BODY_LIMIT", "DEFAULT_LOG_SIZE", "RecordedRequest", "RequestLog"]
+__all__ = [
+    "DEFAULT_BODY_LIMIT",
+    "DEFAULT_LOG_SIZE",
+    "DEFAULT_WRITE_PATHS",
+    "RecordedRequest",
+    "RequestLog",
+    "Ring",
+    "WriteCounts",
+]
+
+T = TypeVar("T")
 
 DEFAULT_LOG_SIZE = 10_000
 DEFAULT_BODY_LIMIT = 64 * 1024
+DEFAULT_WRITE_PATHS = 10_000
 
 
 @dataclass(frozen=True)
 class RecordedRequest:
     """One request as the store received it, and what became of it.
 
-    ``path`` is the part after ``/stores/{hash}`` (``/v3/catalog/products/5``),
-    ``headers`` leave out the access token. ``status`` is what was answered
+    ``path`` is the part after ``/stores/{hash}`` (``/v3/catalog/products/5``).
+    Secrets are logged as ``"[redacted]"`` (see ``_redact``): the values of
+    token headers, and of password, secret and token fields in ``query`` and
+    ``body``. ``status`` is what was answered
     (``None`` when the connection was dropped instead), ``fault`` the kind of
     scripted fault that hit it, and ``applied`` whether the store carried the
     request out: for a write, whether it changed the store. ``body_size`` is
@@ -80,22 +93,67 @@ class RecordedRequest:
 WRITE_METHODS = frozenset({"POST", "PUT", "DELETE", "PATCH"})
 
 
-class RequestLog(Sequence[RecordedRequest]):
-    """The last ``size`` requests, oldest first; ``dropped`` counts those that fell off.
+class Ring(Sequence[T]):
+    """The last ``size`` items, oldest first; ``dropped`` counts those that fell off.
 
-    It reads like a list (index, slice, ``len``, ``== []``) so
-    ``store.requests`` keeps its meaning for tests.
+    It reads like a list (index, slice, ``len``, ``== []``) so a log that was
+    a list (``store.requests``, ``webhook_deliveries.log``) keeps its meaning
+    for tests, and stays bounded in a store served for days.
     """
 
+    def __init__(self, size: int = DEFAULT_LOG_SIZE) -> None:
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            raise ValueError(f"log size must be an int of at least 1, got {size!r}")
+        self.size = size
+        self.dropped = 0
+        self._items: deque[T] = deque(maxlen=size)
+
+    def append(self, item: T) -> None:
+        """Add ``item``, forgetting the oldest when full (as a list would, bounded)."""
+        if len(self._items) == self.size:
+            self.dropped += 1
+        self._items.append(item)
+
+    def clear(self) -> None:
+        self._items.clear()
+        self.dropped = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[T]:
+        # Over a copy (one C call, so atomic): a deque iterated while another thread
+        # appends (the webhook worker) raises, where the list this replaced did not.
+        return iter(list(self._items))
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        if isinstance(index, slice):
+            return list(self._items)[index]
+        return self._items[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Ring | list | tuple):
+            return list(self._items) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({list(self._items)!r})"
+
+
+class RequestLog(Ring[RecordedRequest]):
+    """The last ``size`` requests; a body over ``body_limit`` bytes is kept by its size only."""
+
     def __init__(self, size: int = DEFAULT_LOG_SIZE, body_limit: int = DEFAULT_BODY_LIMIT) -> None:
-        if size < 1:
-            raise ValueError(f"log size must be at least 1, got {size}")
+        super().__init__(size)
         if body_limit < 0:
             raise ValueError(f"body_limit must not be negative, got {body_limit}")
-        self.size = size
         self.body_limit = body_limit
-        self.dropped = 0
-        self._items: deque[RecordedRequest] = deque(maxlen=size)
 
     def record(
         self,
@@ -107,7 +165,9 @@ class RequestLog(Sequence[RecordedRequest]):
         status: int | None,
         fault: str | None,
         applied: bool,
+        size: int | None = None,
     ) -> None:
+        """``size``: the body's size as received, when ``body`` is what is left of it."""
         kept = len(body) <= self.body_limit
         self.append(
             RecordedRequest(
@@ -119,44 +179,40 @@ class RequestLog(Sequence[RecordedRequest]):
                 status,
                 fault,
                 applied,
-                len(body),
+                len(body) if size is None else size,
                 kept,
             )
         )
 
     def append(self, request: RecordedRequest) -> None:
-        """Add ``request``, forgetting the oldest when full (as a list would, bounded)."""
         if request.body_kept and len(request.body) > self.body_limit:
             request = replace(request, body=b"", body_kept=False)
-        if len(self._items) == self.size:
-            self.dropped += 1
-        self._items.append(request)
+        super().append(request)
 
-    def clear(self) -> None:
-        self._items.clear()
+
+class WriteCounts(Counter[str]):
+    """Carried-out writes by ``"METHOD path"``, for the ``limit`` paths written last.
+
+    Paths carry IDs (``DELETE /v3/carts/<uuid>``), so a store served for days
+    would otherwise count each one forever. A path's count is exact while it
+    is among the last ``limit`` written; ``dropped`` counts paths forgotten.
+    """
+
+    def __init__(self, limit: int = DEFAULT_WRITE_PATHS) -> None:
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise ValueError(f"write_paths must be an int of at least 1, got {limit!r}")
+        super().__init__()
+        self.limit = limit
         self.dropped = 0
 
-    def __len__(self) -> int:
-        return len(self._items)
+    def __setitem__(self, key: str, value: int) -> None:
+        if key in self:
+            super().__delitem__(key)  # written again: now the newest
+        elif len(self) >= self.limit:
+            super().__delitem__(next(iter(self)))
+            self.dropped += 1
+        super().__setitem__(key, value)
 
-    def __iter__(self) -> Iterator[RecordedRequest]:
-        return iter(self._items)
-
-    @overload
-    def __getitem__(self, index: int) -> RecordedRequest: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[RecordedRequest]: ...
-    def __getitem__(self, index: int | slice) -> RecordedRequest | list[RecordedRequest]:
-        if isinstance(index, slice):
-            return list(self._items)[index]
-        return self._items[index]
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, RequestLog | list | tuple):
-            return list(self._items) == list(other)
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"RequestLog({list(self._items)!r})"
+    def clear(self) -> None:
+        super().clear()
+        self.dropped = 0

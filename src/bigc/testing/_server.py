@@ -94,7 +94,8 @@ class FakeServer:
         self.limits = limits or Limits()
         self.bandwidth_mbps = bandwidth_mbps
         self.compress = compress
-        # Exceptions raised by store.handle (the last 100); each was answered with a 500.
+        # Exceptions raised by store.handle (the last 100, without tracebacks: the log
+        # has them); each was answered with a 500.
         self.errors: list[Exception] = []
         self._web: WebServer | None = None
         self._server: asyncio.Server | None = None
@@ -170,9 +171,12 @@ class FakeServer:
         try:
             return self.store.handle(method, target, headers, body)
         except Exception as exc:
-            # Answer 500 so the test sees it, and keep it for the test to inspect.
-            log.exception("fake store failed on %s %s", method, target)
-            self.errors.append(exc)
+            # Answer 500 so the test sees it, and keep it for the test to inspect:
+            # without its traceback, whose frames would pin the request (its
+            # headers, its body of up to max_body_bytes) for as long as it is kept.
+            # The query is left out of the log line: it may carry a secret.
+            log.exception("fake store failed on %s %s", method, target.partition("?")[0])
+            self.errors.append(_without_tracebacks(exc))
             del self.errors[:-_MAX_ERRORS]
             return error_reply(
                 api_of(target), ApiError(500, f"fake store raised {type(exc).__name__}: {exc}")
@@ -325,6 +329,17 @@ class FakeServer:
         finally:
             self._thread_loop = None
             loop.close()
+
+
+def _without_tracebacks(exc: Exception) -> Exception:
+    """``exc`` with no traceback, nor any on the exceptions it was raised from."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        current.__traceback__ = None
+        current = current.__cause__ or current.__context__
+    return exc
 
 
 async def _compressed(coding: str, body: bytes) -> bytes:

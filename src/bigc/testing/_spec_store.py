@@ -41,6 +41,7 @@ from bigc.testing._listing import (
     v3_cursor_list,
     v3_list,
 )
+from bigc.testing._redact import drop_secrets, is_secret
 from bigc.testing._reply import Reply
 from bigc.testing._routes import Handler, Router
 from bigc.testing._spec_routes import Collection, Operation, spec_routes
@@ -50,6 +51,7 @@ from bigc.testing._table import Record
 __all__ = ["SpecStore"]
 
 Found = tuple[dict[str, Handler], tuple[str, ...]]
+_READS = frozenset({"GET", "HEAD"})
 Items = dict[str, Record]  # by str(ID), in insertion (= ID) order
 
 
@@ -240,10 +242,12 @@ class SpecStore:
         key = (op.collection.key, parent)
         items = self._items.get(key)
         if items is None:
-            items = self._items[key] = {}
+            items = {}
             if not op.collection.creatable and op.collection.sample:
                 seed = copy.deepcopy(dict(op.collection.sample))
                 items[op.collection.key_of(seed)] = seed
+            if call.method not in _READS:  # a read adds nothing to a store served for days
+                self._items[key] = items
         return items
 
     def _visible(self, op: Operation, call: Call) -> Items:
@@ -353,8 +357,10 @@ class SpecStore:
         key = (op.collection.key, call.args)
         if key not in self._singletons:
             read = self._routes.match(_segments(op.path, call.args))
-            start = read[0]["GET"].sample if read and "GET" in read[0] else op.sample
-            self._singletons[key] = copy.deepcopy(start)
+            start = copy.deepcopy(read[0]["GET"].sample if read and "GET" in read[0] else op.sample)
+            if call.method in _READS:
+                return start
+            self._singletons[key] = start
         return self._singletons[key]
 
     def _check_parent(self, call: Call, op: Operation) -> None:
@@ -459,8 +465,8 @@ def _overlay(record: Record, body: Mapping[str, Any], id_key: str) -> Record:
     record's first item, so what is stored keeps the shape the spec answers with.
     """
     for name, value in body.items():
-        if name == id_key or name not in record:
-            continue
+        if name == id_key or name not in record or is_secret(name):
+            continue  # a password is taken, never kept (nor answered with)
         merged = _merge(record[name], value)
         if merged is not _SKIP:
             record[name] = merged
@@ -523,8 +529,9 @@ def _render(op: Operation, record: Record) -> Record:
     """An item as this operation shows it: its sample's fields, then the item's."""
     sample = op.sample if op.answer in ("object", "list") else None
     if isinstance(sample, dict) and sample.keys() - record.keys():
-        return {**sample, **record}
-    return record
+        record = {**sample, **record}
+    shown: Record = drop_secrets(record)  # samples show passwords; BigCommerce's answers do not
+    return shown
 
 
 def _answer(op: Operation, data: Any, call: Call | None = None) -> Reply:

@@ -21,34 +21,37 @@ import math
 import random
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from bigc._models import SECRET_HEADERS, Headers
+from bigc._models import REDACTED, SECRET_HEADERS, Headers
 from bigc.exceptions import error_class_for_status
 from bigc.testing._apps import TOKEN_PATH, FakeApp, time_routes
 from bigc.testing._carts import Carts
 from bigc.testing._catalog import Brands, Categories
 from bigc.testing._checkouts import Checkouts
 from bigc.testing._customers import CustomerGroups, Customers
+from bigc.testing._expiring import DEFAULT_MAX_TOKENS
 from bigc.testing._faults import FaultBook, FaultControls, FaultRule, matcher, refuse, spoil
 from bigc.testing._forms import is_form, read_form
 from bigc.testing._graphql import GraphQLService
-from bigc.testing._http import ApiError, Call, dumps, error_reply, json_reply
+from bigc.testing._http import ApiError, Call, error_reply, json_reply
 from bigc.testing._log import (
     DEFAULT_BODY_LIMIT,
     DEFAULT_LOG_SIZE,
+    DEFAULT_WRITE_PATHS,
     WRITE_METHODS,
     RecordedRequest,
     RequestLog,
+    WriteCounts,
 )
 from bigc.testing._orders import Orders
 from bigc.testing._pricing import Pricing
 from bigc.testing._products import Products
 from bigc.testing._quota import Quota
+from bigc.testing._redact import LOGIN_SECRETS, redact_body, redact_query
 from bigc.testing._refunds import Refunds
 from bigc.testing._reply import Reply
 from bigc.testing._routes import Router
@@ -70,7 +73,10 @@ class FakeStore(FaultControls):
     limit). ``latency`` plus up to ``jitter`` seconds (drawn from ``seed``) are
     added to every answer's ``Reply.delay``. ``clock`` drives the quota window.
     ``requests`` keeps the last ``log_size`` requests; bodies over
-    ``log_body_limit`` bytes are logged by size only (``writes`` counts stay exact).
+    ``log_body_limit`` bytes are logged by size only; ``writes`` counts exactly
+    the last ``write_paths`` paths written. ``webhook_log_size`` bounds the
+    webhook delivery log (and deliveries waiting), ``max_tokens`` the storefront
+    tokens and customer sessions alive at once (the oldest goes first).
     """
 
     def __init__(
@@ -86,6 +92,9 @@ class FakeStore(FaultControls):
         clock: Callable[[], float] = time.monotonic,
         log_size: int = DEFAULT_LOG_SIZE,
         log_body_limit: int = DEFAULT_BODY_LIMIT,
+        write_paths: int = DEFAULT_WRITE_PATHS,
+        webhook_log_size: int = DEFAULT_LOG_SIZE,
+        max_tokens: int = DEFAULT_MAX_TOKENS,
     ) -> None:
         if latency < 0 or jitter < 0:
             raise ValueError("latency and jitter must not be negative")
@@ -94,7 +103,7 @@ class FakeStore(FaultControls):
         self.latency = latency
         self.jitter = jitter
         self.requests = RequestLog(log_size, log_body_limit)
-        self.writes: Counter[str] = Counter()
+        self.writes = WriteCounts(write_paths)
         self._lock = threading.Lock()
         self._random = random.Random(seed)
         self._quota = Quota(quota, window_ms, clock)
@@ -116,7 +125,7 @@ class FakeStore(FaultControls):
         # BigCommerce's side of an app: the token endpoint, signed JWTs, webhook delivery.
         self.app = FakeApp()
         self.webhook_deliveries = WebhookDispatcher(
-            self._webhooks.table, self._lock, lambda: self.app.client_secret
+            self._webhooks.table, self._lock, lambda: self.app.client_secret, webhook_log_size
         )
         self._graphql = GraphQLService(
             self._products,
@@ -125,6 +134,7 @@ class FakeStore(FaultControls):
             self._orders,
             self.writes,
             self.webhook_deliveries.notice,
+            max_tokens=max_tokens,
         )
         self._router = Router()
         self._spec = SpecStore(self._router)
@@ -164,6 +174,9 @@ class FakeStore(FaultControls):
         clock: Callable[[], float] = time.monotonic,
         log_size: int = DEFAULT_LOG_SIZE,
         log_body_limit: int = DEFAULT_BODY_LIMIT,
+        write_paths: int = DEFAULT_WRITE_PATHS,
+        webhook_log_size: int = DEFAULT_LOG_SIZE,
+        max_tokens: int = DEFAULT_MAX_TOKENS,
     ) -> FakeStore:
         """A store filled with deterministic sample data (same ``seed``, same data).
 
@@ -186,6 +199,9 @@ class FakeStore(FaultControls):
             clock=clock,
             log_size=log_size,
             log_body_limit=log_body_limit,
+            write_paths=write_paths,
+            webhook_log_size=webhook_log_size,
+            max_tokens=max_tokens,
         )
         sample = Sample(seed, products, customers, orders)
         for n in range(1, sample.categories + 1):
@@ -207,22 +223,43 @@ class FakeStore(FaultControls):
     def _handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> Reply:
         incoming = _parse(method, target, body, _header(headers, "content-type"))
         if incoming.path == TOKEN_PATH:
-            return self._token(incoming, headers)
+            return self._token(incoming, headers, body)
         reply, fault, applied = self._answer(incoming, headers)
         if self.latency or self.jitter:
             reply.delay += self.latency + self.jitter * self._random.random()
-        kept = Headers((k, v) for k, v in headers.items() if k.lower() not in SECRET_HEADERS)
-        self.requests.record(
-            method,
-            incoming.path,
-            incoming.query,
-            body,
-            kept,
-            None if reply.fault == "drop" else reply.status,
-            fault.kind if fault is not None else None,
-            applied,
-        )
+        status = None if reply.fault == "drop" else reply.status
+        self._log(incoming, headers, body, status, fault.kind if fault else None, applied)
         return reply
+
+    def _log(
+        self,
+        incoming: _Incoming,
+        headers: Mapping[str, str],
+        body: bytes,
+        status: int | None,
+        fault: str | None,
+        applied: bool,
+        secrets: frozenset[str] = frozenset(),
+    ) -> None:
+        """Log a request with every secret value replaced (``_redact``): a served store's
+        log is readable over HTTP and lives for days. ``secrets``: names secret here only."""
+        size = len(body)
+        if size <= self.requests.body_limit:  # a larger one is logged by its size only
+            graphql = incoming.api in ("graphql", "storefront")
+            body = redact_body(body, incoming.payload, not incoming.bad_json, graphql, secrets)
+        self.requests.record(
+            incoming.method,
+            incoming.path,
+            redact_query(incoming.query, secrets),
+            body,
+            Headers(
+                (k, REDACTED if k.lower() in SECRET_HEADERS else v) for k, v in headers.items()
+            ),
+            status,
+            fault,
+            applied,
+            size,
+        )
 
     def _answer(
         self, incoming: _Incoming, headers: Mapping[str, str]
@@ -286,6 +323,7 @@ class FakeStore(FaultControls):
             incoming.query,
             incoming.payload,
             store_hash=incoming.store_hash or "",
+            headers=Headers(headers.items()),
         )
         return self._dispatch(call, incoming.segments)
 
@@ -305,29 +343,14 @@ class FakeStore(FaultControls):
         except ApiError as error:
             return error_reply(call.api, error)
 
-    def _token(self, incoming: _Incoming, headers: Mapping[str, str]) -> Reply:
-        """The login service's token endpoint; the log keeps the body without the secret."""
+    def _token(self, incoming: _Incoming, headers: Mapping[str, str], body: bytes) -> Reply:
+        """The login service's token endpoint; its one-time ``code`` is logged redacted too."""
         if incoming.method != "POST":
             reply = json_reply(405, {"error": f"{incoming.method} is not allowed on {TOKEN_PATH}."})
         else:
             token = self.access_token or f"fake-token-{self._random.getrandbits(64):016x}"
             reply = self.app.token(incoming.payload, token)
-        payload = incoming.payload
-        if isinstance(payload, dict) and "client_secret" in payload:
-            payload = {**payload, "client_secret": "[redacted]"}
-        kept = Headers((k, v) for k, v in headers.items() if k.lower() not in SECRET_HEADERS)
-        # Only the redacted JSON is logged: a body that is not JSON may hold the secret.
-        logged = dumps(payload) if payload is not None else b""
-        self.requests.record(
-            incoming.method,
-            TOKEN_PATH,
-            incoming.query,
-            logged,
-            kept,
-            reply.status,
-            None,
-            reply.status == 200,
-        )
+        self._log(incoming, headers, body, reply.status, None, reply.status == 200, LOGIN_SECRETS)
         return reply
 
     def register_app(self, client_id: str, client_secret: str, redirect_uri: str) -> FakeApp:

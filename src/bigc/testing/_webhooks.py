@@ -7,7 +7,9 @@ as ``store/product/*``) gets BigCommerce's thin payload (``scope``,
 signed the Standard Webhooks way with the app's client secret. A delivery
 that fails (no answer, or a status outside 2xx) is retried on BigCommerce's
 schedule, 60 s … 86400 s (48 h in all), multiplied by ``time_scale``; after
-the last retry fails the hook is deactivated. Every attempt is logged.
+the last retry fails the hook is deactivated. Every attempt is logged, in a
+ring of the last ``log_size`` (``FakeStore(webhook_log_size=…)``); as many
+deliveries may wait at once, and an event past that is logged as skipped.
 
 Deliveries go only to destinations a test routed with :meth:`route`: to a
 callable (in process) or to an ``http://`` URL (a POST over loopback with
@@ -30,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bigc.testing._http import Call
+from bigc.testing._log import DEFAULT_LOG_SIZE, Ring
 from bigc.testing._reply import Reply
 from bigc.testing._table import Record, Table
 
@@ -47,6 +50,9 @@ _KINDS = {
     ("v3", "carts"): "cart",
 }
 _ACTIONS = {"POST": "created", "PUT": "updated", "DELETE": "deleted"}
+# Handler calls still running after their timeout (threads cannot be stopped) that are
+# waited for; past this many a delivery to a callable fails at once.
+MAX_HUNG_HANDLERS = 16
 
 
 @dataclass(frozen=True)
@@ -54,7 +60,7 @@ class Delivery:
     """One attempt to deliver one event to one hook.
 
     ``outcome`` is ``"delivered"``, ``"failed"`` (with ``status`` or
-    ``error``), ``"skipped"`` (no route, or the hook went inactive) or
+    ``error``), ``"skipped"`` (no route, too many waiting, or the hook went inactive) or
     ``"deactivated"`` (the last retry failed).
     """
 
@@ -159,10 +165,17 @@ class WebhookDispatcher:
     there are none, so an idle store holds no thread.
     """
 
-    def __init__(self, hooks: Table, lock: threading.Lock, secret: Callable[[], str]) -> None:
+    def __init__(
+        self,
+        hooks: Table,
+        lock: threading.Lock,
+        secret: Callable[[], str],
+        log_size: int = DEFAULT_LOG_SIZE,
+    ) -> None:
         self.time_scale = 1.0
         self.timeout = 10.0  # seconds a receiver (callable or HTTP) has to answer
-        self.log: list[Delivery] = []
+        # The last ``log_size`` attempts; at most as many deliveries wait at once.
+        self.log = Ring[Delivery](log_size)
         self._hooks = hooks
         self._store_lock = lock
         self._secret = secret
@@ -172,6 +185,7 @@ class WebhookDispatcher:
         self._cond = threading.Condition()
         self._busy = 0
         self._worker: threading.Thread | None = None
+        self._handlers: list[threading.Thread] = []  # handler calls that may not have ended
         self._http: Any = None
 
     # -- set-up and inspection -------------------------------------------------------
@@ -222,11 +236,16 @@ class WebhookDispatcher:
     def _enqueue(self, hook: Record, scope: str, body: bytes) -> None:
         delivery_id = f"msg_{uuid.uuid4().hex}"
         with self._cond:
+            skipped = None
             if hook["destination"] not in self._routes:
+                skipped = "no route"
+            elif len(self._queue) >= self.log.size:
+                skipped = "too many deliveries waiting"
+            if skipped is not None:
                 destination = str(hook["destination"])
                 self.log.append(
                     Delivery(
-                        delivery_id, hook["id"], scope, destination, 0, "skipped", error="no route"
+                        delivery_id, hook["id"], scope, destination, 0, "skipped", error=skipped
                     )
                 )
                 return
@@ -330,7 +349,11 @@ class WebhookDispatcher:
     def _call(self, target: Receiver, body: bytes, headers: dict[str, str]) -> int:
         """Run the app's handler on a thread of its own, so one that hangs times out
         after ``timeout`` as an HTTP receiver does, instead of holding every later
-        delivery back."""
+        delivery back. A thread that never ends cannot be stopped: past
+        ``MAX_HUNG_HANDLERS`` of them, a delivery fails at once instead of adding one."""
+        self._handlers = [t for t in self._handlers if t.is_alive()]
+        if len(self._handlers) >= MAX_HUNG_HANDLERS:
+            raise RuntimeError(f"{len(self._handlers)} earlier handler calls have not returned")
         outcome: list[int | Exception] = []
 
         def run() -> None:
@@ -340,6 +363,7 @@ class WebhookDispatcher:
                 outcome.append(exc)
 
         thread = threading.Thread(target=run, name="bigc-fake-webhook-handler", daemon=True)
+        self._handlers.append(thread)
         thread.start()
         thread.join(self.timeout)
         if not outcome:
