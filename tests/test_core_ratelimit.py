@@ -71,6 +71,13 @@ class TestReports:
     def test_without_left_and_reset_there_is_no_report(self, headers: dict[str, str]) -> None:
         assert parse_report(headers) is None
 
+    @pytest.mark.parametrize(
+        ("window_ms", "reset_ms"), [(None, 1500), (0, 1500), (1, 1), (1000, 1000), (2000, 1500)]
+    )
+    def test_a_reset_is_cut_to_a_window_given(self, window_ms: int | None, reset_ms: int) -> None:
+        parsed = parse_report(report(5, 1500, 10, window_ms))
+        assert parsed is not None and parsed.reset_ms == reset_ms
+
     def test_negative_counts_are_zero_and_decimals_are_cut(self) -> None:
         assert parse_report(report(-3, -10, "12.9", "nan")) == QuotaReport(0, 0, 12, None)
         assert parse_report(report("4.7", "999.9")) == QuotaReport(4, 999, None, None)
@@ -344,6 +351,19 @@ class TestContention:
         limiter.acquire()
         # Two used, both ours: only the 429 itself says others spend the quota.
         limiter.release({**report(8, 40000, 10), "X-Retry-After": "40"})
+        clock.now = 39.99
+        assert limiter.contended
+        clock.now = 40.0
+        assert not limiter.contended
+
+    def test_a_429_reset_longer_than_the_known_window_sets_how_long(self) -> None:
+        clock = Clock(0.0)
+        limiter = RateLimiter(clock=clock)
+        limiter.acquire()
+        limiter.release(report(9, 2000, 10))  # a 2 s window
+        limiter.acquire()
+        # One used in the new window, ours: only the 429 itself makes it contended.
+        limiter.release({**report(9, 40000, 10), "X-Retry-After": "40"})
         clock.now = 39.99
         assert limiter.contended
         clock.now = 40.0
