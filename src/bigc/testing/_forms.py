@@ -3,8 +3,9 @@
 BigCommerce takes uploads as forms; the client sends them so (``bigc._multipart``).
 The fake store reads a form into the same shape as a JSON object: each text
 field as a string, each file as its file name (what a handler may check or
-store; the bytes themselves are not kept). The standard library's e-mail
-parser reads the MIME parts.
+store), a :class:`FormFile` that also carries the file's bytes for the few
+handlers that read them (a redirect import's CSV). The standard library's
+e-mail parser reads the MIME parts.
 """
 
 from __future__ import annotations
@@ -14,7 +15,18 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from typing import Any
 
-__all__ = ["is_form", "read_form"]
+__all__ = ["FormFile", "is_form", "read_form"]
+
+
+class FormFile(str):
+    """A file field: its file name, as any other field's value, plus its ``content``."""
+
+    content: bytes
+
+    def __new__(cls, filename: str, content: bytes) -> FormFile:
+        made = super().__new__(cls, filename)
+        made.content = content
+        return made
 
 
 def is_form(content_type: str | None) -> bool:
@@ -40,9 +52,9 @@ def read_form(body: bytes, content_type: str) -> tuple[dict[str, Any] | None, bo
 
 def _value(part: Message) -> Any:
     filename = part.get_filename()
-    if filename is not None:
-        return filename
     payload = part.get_payload(decode=True)
+    if filename is not None:
+        return FormFile(filename, payload if isinstance(payload, bytes) else b"")
     if not isinstance(payload, bytes):
         return ""
     return payload.decode(part.get_content_charset() or "utf-8", "replace")

@@ -51,6 +51,8 @@ from bigc.testing._orders import Orders
 from bigc.testing._pricing import Pricing
 from bigc.testing._products import Products
 from bigc.testing._quota import Quota
+from bigc.testing._redirect_jobs import RedirectJobs
+from bigc.testing._redirects import Redirects
 from bigc.testing._redact import LOGIN_SECRETS, redact_body, redact_query
 from bigc.testing._refunds import Refunds
 from bigc.testing._reply import Reply
@@ -59,6 +61,7 @@ from bigc.testing._sample import Sample
 from bigc.testing._settings import Currencies, Webhooks
 from bigc.testing._shipments import Shipments
 from bigc.testing._spec_store import SpecStore
+from bigc.testing._table import Record
 from bigc.testing._transport import AsyncStoreTransport, StoreTransport
 from bigc.testing._webhooks import WebhookDispatcher
 
@@ -122,6 +125,8 @@ class FakeStore(FaultControls):
         self._carts = Carts(self._products, seed)
         self._checkouts = Checkouts(self._carts, self._orders)
         self._pricing = Pricing(self._products)
+        self._redirects = Redirects()
+        self._redirect_jobs = RedirectJobs(self._redirects, self._sites, seed)
         # BigCommerce's side of an app: the token endpoint, signed JWTs, webhook delivery.
         self.app = FakeApp()
         self.webhook_deliveries = WebhookDispatcher(
@@ -152,6 +157,8 @@ class FakeStore(FaultControls):
             self._carts.routes(),
             self._checkouts.routes(),
             self._pricing.routes(),
+            self._redirects.routes(),
+            self._redirect_jobs.routes(),
             self._graphql.routes(),
             time_routes(),
         ):
@@ -342,6 +349,17 @@ class FakeStore(FaultControls):
             return reply
         except ApiError as error:
             return error_reply(call.api, error)
+
+    def _sites(self, call: Call) -> list[Record]:
+        """The store's sites (the first 250), as ``GET /v3/sites`` answers them."""
+        path = "/v3/sites"
+        reply = self._dispatch(
+            Call("GET", "v3", path, {"limit": "250"}, None, store_hash=call.store_hash),
+            path.strip("/").split("/"),
+        )
+        data = _decode(reply.body)[0] if reply.status == 200 else None
+        sites = data.get("data") if isinstance(data, dict) else None
+        return [s for s in sites if isinstance(s, dict)] if isinstance(sites, list) else []
 
     def _token(self, incoming: _Incoming, headers: Mapping[str, str], body: bytes) -> Reply:
         """The login service's token endpoint; its one-time ``code`` is logged redacted too."""
