@@ -13,7 +13,14 @@ from bigc.exceptions import InvalidResponseError
 from bigc.testing import FakeStore
 
 DEPLOYMENT = "019500e2-933d-7057-8e81-090dd7240795"
-EXPORT = "cfccdd6e-956e-4484-8cc2-a610db26bad9"
+
+
+def an_export(store: FakeStore) -> str:
+    """The ID of an export job of one redirect (unknown job IDs are 404, as on BigCommerce)."""
+    redirect = {"site_id": 1, "from_path": "/old", "to": {"type": "url", "url": "/new"}}
+    store.api("PUT", "/v3/storefront/redirects", json=[redirect])
+    job_id: str = store.api("POST", "/v3/storefront/redirects/imex/export", json={})["id"]
+    return job_id
 
 
 def call(flavor: str, store: FakeStore, method: str, *args: Any, **options: Any) -> Any:
@@ -38,13 +45,15 @@ by_flavor = pytest.mark.parametrize("flavor", ["sync", "async"])
 
 @by_flavor
 def test_a_redirect_export_downloads_as_csv_text(flavor: str) -> None:
-    text, request = call(flavor, FakeStore(), "redirects_v3.download_export", EXPORT)
+    store = FakeStore()
+    export = an_export(store)
+    text, request = call(flavor, store, "redirects_v3.download_export", export)
     assert (
         text.splitlines()[0]
         == "Domain,Old Path,Manual URL/Path,Dynamic Target Type,Dynamic Target ID"
     )
     assert request.headers["Accept"] == "*/*"
-    assert request.url.endswith(f"/v3/storefront/redirects/imex/export/{EXPORT}/download")
+    assert request.url.endswith(f"/v3/storefront/redirects/imex/export/{export}/download")
 
 
 @by_flavor
@@ -59,11 +68,12 @@ def test_a_deployment_streams_its_progress_as_events(flavor: str) -> None:
 
 @by_flavor
 def test_the_callers_accept_header_wins(flavor: str) -> None:
+    store = FakeStore()
     _, request = call(
         flavor,
-        FakeStore(),
+        store,
         "redirects_v3.export_events",
-        EXPORT,
+        an_export(store),
         headers={"accept": "text/event-stream; q=1"},
     )
     assert [v for k, v in request.headers.items() if k.lower() == "accept"] == [
@@ -74,6 +84,7 @@ def test_the_callers_accept_header_wins(flavor: str) -> None:
 @by_flavor
 def test_a_csv_that_is_not_utf8_is_an_invalid_response(flavor: str) -> None:
     store = FakeStore()
+    export = an_export(store)
     store.fail(
         "GET",
         "*/download",
@@ -82,5 +93,5 @@ def test_a_csv_that_is_not_utf8_is_an_invalid_response(flavor: str) -> None:
         headers={"Content-Type": "text/csv"},
     )
     with pytest.raises(InvalidResponseError, match="not valid utf-8") as caught:
-        call(flavor, store, "redirects_v3.download_export", EXPORT)
+        call(flavor, store, "redirects_v3.download_export", export)
     assert caught.value.status_code == 200

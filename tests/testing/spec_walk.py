@@ -22,6 +22,7 @@ from openapi_core.testing import MockRequest, MockResponse
 
 from bigc._endpoint_table import ENDPOINTS
 from bigc._endpoints import Endpoint
+from bigc._multipart import EncodedBody, multipart_body
 from bigc.testing import FakeStore
 from bigc.testing._spec_routes import Operation, spec_routes
 from tests.spec_index import SPECS_DIR
@@ -45,6 +46,12 @@ BODIES = {
         "channel_id": 1,
         "expires_at": 4102444800,
         "scopes": ["Unauthenticated"],
+    },
+    # A redirect needs its target (the spec marks only from_path and site_id required).
+    "PUT /v3/storefront/redirects": {
+        "from_path": "/old-url/",
+        "site_id": 1,
+        "to": {"type": "url", "url": "/new-url/"},
     },
     "POST /v2/orders": {
         "billing_address": {"first_name": "Jane", "email": "jane@example.com"},
@@ -80,8 +87,13 @@ def sender(store: FakeStore) -> Send:
     """``Send`` straight to a store's ``handle()``."""
 
     def send(method: str, path: str, body: object) -> tuple[int, bytes, str]:
-        raw = b"" if body is None else json.dumps(body).encode()
-        reply = store.handle(method, f"/stores/abc{path}", HEADERS, raw)
+        headers = HEADERS
+        if isinstance(body, EncodedBody):  # a form (an upload, a redirect import)
+            headers = {**HEADERS, "Content-Type": body.content_type}
+            raw = body.content
+        else:
+            raw = b"" if body is None else json.dumps(body).encode()
+        reply = store.handle(method, f"/stores/abc{path}", headers, raw)
         media = dict(reply.headers).get("Content-Type", "application/json")
         return reply.status, reply.body, media
 
@@ -149,7 +161,7 @@ class Walk:
             path = self.concrete(row.api, row.path) if not self.skip(row) else None
             if path is None:
                 continue
-            data = self.body(row, path)
+            data = self.sent_body(row, path)
             path += self.query(row, path)
             status, body, media = self.send(row.http_method, f"/{row.api}{path}", data)
             yield Sent(row, path, status, body, media)
@@ -190,6 +202,11 @@ class Walk:
                 example = {**example, field: _typed(parent)}
         example = self.fresh(example)
         return [example] if op.body == "list" and not isinstance(example, list) else example
+
+    def sent_body(self, row: Endpoint, path: str) -> Any:
+        """The body as sent: a form where the row takes one (as the client sends it)."""
+        data = self.body(row, path)
+        return multipart_body(data) if row.body == "form" and isinstance(data, dict) else data
 
     def fresh(self, value: Any) -> Any:
         """The example with names and emails made unique (stores refuse duplicates)."""
@@ -242,7 +259,9 @@ class Walk:
         for row in rows_here:
             if row.api != api:
                 continue
-            status, body, _ = self.send("POST", f"/{api}{collection}", self.body(row, collection))
+            status, body, _ = self.send(
+                "POST", f"/{api}{collection}", self.sent_body(row, collection)
+            )
             if status < 300:
                 return _first_id(json.loads(body), operation(row).collection.id_key)
         return None

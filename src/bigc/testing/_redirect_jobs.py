@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bigc.testing._dates import iso, utcnow
-from bigc.testing._forms import FormFile
+from bigc.testing._forms import FormFile, is_form
 from bigc.testing._http import ApiError, Call, json_reply
 from bigc.testing._listing import fields_of, select, v3_list
 from bigc.testing._redirects import DYNAMIC_TYPES, Redirects, target_of
@@ -100,7 +100,8 @@ class RedirectJobs:
         return json_reply(201, {"id": job["id"]})
 
     def import_(self, call: Call) -> Reply:
-        upload = call.body.get("import_file") if isinstance(call.body, dict) else None
+        form = is_form(call.headers.get("content-type")) and isinstance(call.body, dict)
+        upload = call.body.get("import_file") if form else None
         if not isinstance(upload, str):
             raise ApiError(400, "The form data must have an 'import_file' field (a CSV file).")
         raw = upload.content if isinstance(upload, FormFile) else upload.encode()
