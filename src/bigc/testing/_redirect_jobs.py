@@ -51,7 +51,7 @@ class RedirectJobs:
 
     def routes(self) -> list[Route]:
         return [
-            ("GET", BASE + "/jobs", self.list),
+            ("GET", BASE + "/jobs", self.list_jobs),
             ("POST", BASE + "/export", self.export),
             ("GET", BASE + "/export/{uuid}/download", self.download),
             ("GET", BASE + "/export/{uuid}/events", self.export_events),
@@ -59,7 +59,7 @@ class RedirectJobs:
             ("GET", BASE + "/import/{uuid}/events", self.import_events),
         ]
 
-    def list(self, call: Call) -> Reply:
+    def list_jobs(self, call: Call) -> Reply:
         shown = [_shown(job) for job in self.jobs.values()]
         return v3_list(call, select(call, shown, JOB_FIELDS))
 
@@ -197,7 +197,7 @@ def _shown(job: Record) -> Record:
 
 def _events(job: Record) -> Reply:
     """The job's one event: it completed when it was created."""
-    keys = ("status", "completed_items", "total_items")
+    keys: tuple[str, ...] = ("status", "completed_items", "total_items")
     if job["type"] == "import":
         keys += ("failed_items", "errors")
     data = {"job_id": job["id"], **{k: job[k] for k in keys}}

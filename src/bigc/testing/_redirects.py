@@ -32,12 +32,12 @@ class Redirects:
 
     def routes(self) -> list[Route]:
         return [
-            ("GET", PATH, self.list),
+            ("GET", PATH, self.list_redirects),
             ("PUT", PATH, self.upsert),
             ("DELETE", PATH, self.delete),
         ]
 
-    def list(self, call: Call) -> Reply:
+    def list_redirects(self, call: Call) -> Reply:
         matches = list(select(call, self.table, REDIRECT_FIELDS))
         keyword = call.query.get("keyword")
         if keyword:
@@ -109,4 +109,3 @@ def target_of(to: Any) -> tuple[str, Record]:
 
 def _text_of(record: Record) -> str:
     return f"{record['from_path']} {record['to'].get('url', '')}"
-

@@ -51,9 +51,9 @@ from bigc.testing._orders import Orders
 from bigc.testing._pricing import Pricing
 from bigc.testing._products import Products
 from bigc.testing._quota import Quota
+from bigc.testing._redact import LOGIN_SECRETS, redact_body, redact_query
 from bigc.testing._redirect_jobs import RedirectJobs
 from bigc.testing._redirects import Redirects
-from bigc.testing._redact import LOGIN_SECRETS, redact_body, redact_query
 from bigc.testing._refunds import Refunds
 from bigc.testing._reply import Reply
 from bigc.testing._routes import Router
