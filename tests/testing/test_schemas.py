@@ -145,6 +145,7 @@ class Scenario:
         self.checkout()
         self.settings()
         self.storefront_tokens()
+        self.redirects()
         return iter(self.exchanges)
 
     def catalog(self) -> None:
@@ -351,6 +352,22 @@ class Scenario:
         self(currencies, "DELETE", "/v2/currencies/2")
         self("products_catalog.v3.yml", "DELETE", "/v3/catalog/products/12")
         self("customers.v3.yml", "DELETE", "/v3/customers", query={"id:in": "6"})
+
+    def redirects(self) -> None:
+        """The JSON answers; the CSV, events and the form import: test_spec_schemas.py."""
+        redirects, jobs = "redirects.v3.yml", "/v3/storefront/redirects/imex"
+        target = {"type": "url", "url": "/new-url"}
+        self(
+            redirects,
+            "PUT",
+            "/v3/storefront/redirects",
+            [{"site_id": 1, "from_path": "/old-url", "to": target}],
+        )
+        self(redirects, "GET", "/v3/storefront/redirects", query={"site_id": "1"})
+        self(redirects, "POST", f"{jobs}/export", {"site_id": 1, "redirect_ids": [1]})
+        self(redirects, "POST", f"{jobs}/export", {"site_id": 2})  # 409: nothing to export
+        self(redirects, "GET", f"{jobs}/jobs", query={"type": "export"})
+        self(redirects, "DELETE", "/v3/storefront/redirects", query={"id:in": "1"})
 
 
 EXCHANGES = list(Scenario().run())
