@@ -114,6 +114,9 @@ def prepare(module: str) -> Path:
     shutil.rmtree(work, ignore_errors=True)
     for folder in ("src", "tests"):
         shutil.copytree(ROOT / folder, work / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    # The tests read the spec files with the generators' $ref reader.
+    (work / "scripts").mkdir()
+    shutil.copy2(ROOT / "scripts" / "spec_refs.py", work / "scripts" / "spec_refs.py")
     tests = sorted(
         str(path.relative_to(ROOT)) for pattern in MODULES[module] for path in ROOT.glob(pattern)
     )
@@ -124,6 +127,7 @@ def prepare(module: str) -> Path:
         f'only_mutate = ["src/bigc/{module}.py"]\n'
         f"pytest_add_cli_args_test_selection = {tests!r}\n"
         'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q"]\n'
+        'also_copy = ["scripts"]\n'
         "use_git_change_detection = false\n"
     ).replace("'", '"')
     (work / "pyproject.toml").write_text(config)
