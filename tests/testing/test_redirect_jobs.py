@@ -211,6 +211,9 @@ def test_a_bulk_delete_takes_the_filtered_redirects() -> None:
     )
     store.api("DELETE", "/v3/storefront/redirects", site_id=2)
     assert [r["from_path"] for r in store.api("GET", "/v3/storefront/redirects")["data"]] == ["/a"]
+    again = {"site_id": 2, "from_path": "/c", "to": {"type": "url", "url": "/e"}}
+    [made] = store.api("PUT", "/v3/storefront/redirects", json=[again])["data"]
+    assert made["id"] == 3  # a new redirect: the deleted one is gone for good
 
 
 def test_a_form_file_keeps_its_bytes() -> None:
@@ -239,3 +242,39 @@ async def test_a_round_trip_over_a_served_store() -> None:
             assert text == f"{HEADER}\n{DOMAIN},/old,,Post,9\n"
             with pytest.raises(DoesNotExistError):
                 await group.download_export(job["id"])
+
+
+def test_a_list_finds_by_keyword_sorts_and_shows_target_urls() -> None:
+    store = FakeStore.with_sample_data(products=2, customers=0, orders=0)
+    product_url = store.api("GET", "/v3/catalog/products/2")["data"]["custom_url"]["url"]
+    store.api(
+        "PUT",
+        "/v3/storefront/redirects",
+        json=[
+            {"site_id": 1, "from_path": "/blue-shirt", "to": {"type": "url", "url": "/shirts"}},
+            {
+                "site_id": 1,
+                "from_path": "/royal-blue",
+                "to": {"type": "url", "url": "https://x.io/"},
+            },
+            {"site_id": 1, "from_path": "/Blue", "to": {"type": "product", "entity_id": 2}},
+            {"site_id": 1, "from_path": "/gone", "to": {"type": "brand", "entity_id": 999}},
+        ],
+    )
+
+    def listed(**query: str) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = store.api("GET", "/v3/storefront/redirects", **query)["data"]
+        return found
+
+    # From the start of the path only, as BigCommerce documents: not /royal-blue.
+    assert [r["from_path"] for r in listed(keyword="blue")] == ["/blue-shirt", "/Blue"]
+    by_type = [r["to"]["type"] for r in listed(sort="type", direction="desc")]
+    assert by_type == ["url", "url", "product", "brand"]
+    assert all("to_url" not in r for r in listed())
+    urls = {r["from_path"]: r.get("to_url") for r in listed(include="to_url")}
+    assert urls == {
+        "/blue-shirt": "https://store-store.mybigcommerce.com/shirts",
+        "/royal-blue": "https://x.io/",
+        "/Blue": f"https://store-store.mybigcommerce.com{product_url}",
+        "/gone": None,  # the brand does not exist: no URL to show
+    }

@@ -7,9 +7,7 @@ row. Each job then answers its events (one ``message`` with its counts), an
 export its download, and unknown job IDs (or an export's ID asked as an
 import's, and the reverse) answer 404, as BigCommerce does.
 
-A CSV row names its site by domain: the host of a site's ``url``
-(``/v3/sites``), or for site 1, the default storefront that every store has,
-``store-{store_hash}.mybigcommerce.com`` while no site record says otherwise.
+A CSV row names its site by domain (``Redirects.domains``).
 """
 
 from __future__ import annotations
@@ -19,9 +17,7 @@ import io
 import json
 import random
 import uuid
-from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 from bigc.testing._dates import iso, utcnow
 from bigc.testing._forms import FormFile, is_form
@@ -37,15 +33,11 @@ __all__ = ["HEADER", "RedirectJobs"]
 HEADER = ("Domain", "Old Path", "Manual URL/Path", "Dynamic Target Type", "Dynamic Target ID")
 BASE = "/v3/storefront/redirects/imex"
 JOB_FIELDS = fields_of(id="str", type="str", status="str")
-ReadSites = Callable[[Call], list[Record]]
 
 
 class RedirectJobs:
-    """``sites(call)``: the store's sites (``/v3/sites``), read through the store."""
-
-    def __init__(self, redirects: Redirects, sites: ReadSites, seed: int = 0) -> None:
+    def __init__(self, redirects: Redirects, seed: int = 0) -> None:
         self.redirects = redirects
-        self.sites = sites
         self.jobs: dict[str, Record] = {}
         self._random = random.Random(seed)
 
@@ -79,7 +71,7 @@ class RedirectJobs:
         ]
         if not chosen:
             raise ApiError(409, "No Redirects in your store meet the criteria in your request.")
-        domains = self._domains(call)
+        domains = self.redirects.domains(call)
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(HEADER)
@@ -111,7 +103,7 @@ class RedirectJobs:
             raise ApiError(400, "The file 'import_file' is not a CSV file.") from None
         if not rows or tuple(cell.strip() for cell in rows[0]) != HEADER:
             raise ApiError(400, f"The CSV's header must be: {','.join(HEADER)}.")
-        sites = {domain: site for site, domain in self._domains(call).items()}
+        sites = {domain: site for site, domain in self.redirects.domains(call).items()}
         errors: list[Record] = []
         data = [(n, row) for n, row in enumerate(rows[1:], start=2) if any(c.strip() for c in row)]
         for n, row in data:
@@ -156,15 +148,6 @@ class RedirectJobs:
             return problem
         self.redirects.save(site_id, from_path, checked)
         return ""
-
-    def _domains(self, call: Call) -> dict[int, str]:
-        """Each site's domain by site ID (lower case), site 1's default included."""
-        found = {1: f"store-{call.store_hash}.mybigcommerce.com".lower()}
-        for site in self.sites(call):
-            host = urlsplit(str(site.get("url", ""))).hostname
-            if isinstance(site.get("id"), int) and host:
-                found[site["id"]] = host.lower()
-        return found
 
     def _job(self, kind: str, total: int, done: int, errors: list[Record]) -> Record:
         now = iso(utcnow())

@@ -61,7 +61,6 @@ from bigc.testing._sample import Sample
 from bigc.testing._settings import Currencies, Webhooks
 from bigc.testing._shipments import Shipments
 from bigc.testing._spec_store import SpecStore
-from bigc.testing._table import Record
 from bigc.testing._transport import AsyncStoreTransport, StoreTransport
 from bigc.testing._webhooks import WebhookDispatcher
 
@@ -125,8 +124,8 @@ class FakeStore(FaultControls):
         self._carts = Carts(self._products, seed)
         self._checkouts = Checkouts(self._carts, self._orders)
         self._pricing = Pricing(self._products)
-        self._redirects = Redirects()
-        self._redirect_jobs = RedirectJobs(self._redirects, self._sites, seed)
+        self._redirects = Redirects(self._read)
+        self._redirect_jobs = RedirectJobs(self._redirects, seed)
         # BigCommerce's side of an app: the token endpoint, signed JWTs, webhook delivery.
         self.app = FakeApp()
         self.webhook_deliveries = WebhookDispatcher(
@@ -350,16 +349,13 @@ class FakeStore(FaultControls):
         except ApiError as error:
             return error_reply(call.api, error)
 
-    def _sites(self, call: Call) -> list[Record]:
-        """The store's sites (the first 250), as ``GET /v3/sites`` answers them."""
-        path = "/v3/sites"
-        reply = self._dispatch(
-            Call("GET", "v3", path, {"limit": "250"}, None, store_hash=call.store_hash),
-            path.strip("/").split("/"),
-        )
-        data = _decode(reply.body)[0] if reply.status == 200 else None
-        sites = data.get("data") if isinstance(data, dict) else None
-        return [s for s in sites if isinstance(s, dict)] if isinstance(sites, list) else []
+    def _read(self, call: Call, path: str, query: dict[str, str]) -> Any:
+        """What ``GET path`` answers (its ``data``) on behalf of ``call``; None if refused."""
+        segments = path.strip("/").split("/")
+        get = Call("GET", segments[0], path, query, None, store_hash=call.store_hash)
+        reply = self._dispatch(get, segments)
+        answer = _decode(reply.body)[0] if reply.status == 200 else None
+        return answer.get("data", answer) if isinstance(answer, dict) else answer
 
     def _token(self, incoming: _Incoming, headers: Mapping[str, str], body: bytes) -> Reply:
         """The login service's token endpoint; its one-time ``code`` is logged redacted too."""
