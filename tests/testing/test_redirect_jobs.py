@@ -164,6 +164,27 @@ def test_an_import_sent_as_json_is_400() -> None:
     assert json.loads(reply.body)["title"].startswith("The form data must have")
 
 
+def test_an_import_file_over_20_mb_is_413() -> None:
+    from urllib3.filepost import encode_multipart_formdata
+
+    from bigc.testing._redirect_jobs import MAX_IMPORT_BYTES
+
+    row = f"{DOMAIN},/a,/b,,\n".encode()
+    for size, status in ((MAX_IMPORT_BYTES, 201), (MAX_IMPORT_BYTES + 1, 413)):
+        content = (HEADER + "\n").encode() + row
+        blank = b" " * 99_999 + b"\n"  # padding: blank lines (skipped), each one short cell
+        content += blank * ((size - len(content)) // len(blank))
+        content += b" " * (size - len(content))
+        body, content_type = encode_multipart_formdata({"import_file": ("r.csv", content)})
+        reply = FakeStore().handle(
+            "POST",
+            "/stores/abc/v3/storefront/redirects/imex/import",
+            {"X-Auth-Token": "t", "Content-Type": content_type},
+            body,
+        )
+        assert reply.status == status, reply.body[:200]
+
+
 @pytest.mark.parametrize("method", ["download_export", "export_events", "import_events"], ids=str)
 def test_a_job_the_store_never_made_is_404(run: Run, method: str) -> None:
     with pytest.raises(DoesNotExistError) as caught:

@@ -32,6 +32,7 @@ __all__ = ["HEADER", "RedirectJobs"]
 
 HEADER = ("Domain", "Old Path", "Manual URL/Path", "Dynamic Target Type", "Dynamic Target ID")
 BASE = "/v3/storefront/redirects/imex"
+MAX_IMPORT_BYTES = 20 * 1024 * 1024  # BigCommerce's limit for an import file
 JOB_FIELDS = fields_of(id="str", type="str", status="str")
 
 
@@ -97,6 +98,8 @@ class RedirectJobs:
         if not isinstance(upload, str):
             raise ApiError(400, "The form data must have an 'import_file' field (a CSV file).")
         raw = upload.content if isinstance(upload, FormFile) else upload.encode()
+        if len(raw) > MAX_IMPORT_BYTES:
+            raise ApiError(413, "The provided file is too large. The maximum file size is 20MB.")
         try:
             rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
         except (UnicodeDecodeError, csv.Error):
