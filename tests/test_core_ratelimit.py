@@ -343,27 +343,25 @@ class TestContention:
         limiter.release(report(7, 10000, 10, 30000))  # three used, two ours
         assert limiter.contended
 
-    def test_a_429_spreads_for_the_longer_of_the_window_and_its_reset(self) -> None:
+    @pytest.mark.parametrize(
+        ("first_reset_ms", "left_after_429"),
+        [
+            # A 40 s window; two used, both ours: only the 429 says others spend it.
+            (40000, 8),
+            # A 2 s window known, then a 429 resetting in 40 s, one used in its
+            # window: the 429's own reset sets how long.
+            (2000, 9),
+        ],
+    )
+    def test_a_429_spreads_for_the_longer_of_the_window_and_its_reset(
+        self, first_reset_ms: int, left_after_429: int
+    ) -> None:
         clock = Clock(0.0)
         limiter = RateLimiter(clock=clock)
         limiter.acquire()
-        limiter.release(report(9, 40000, 10))
+        limiter.release(report(9, first_reset_ms, 10))
         limiter.acquire()
-        # Two used, both ours: only the 429 itself says others spend the quota.
-        limiter.release({**report(8, 40000, 10), "X-Retry-After": "40"})
-        clock.now = 39.99
-        assert limiter.contended
-        clock.now = 40.0
-        assert not limiter.contended
-
-    def test_a_429_reset_longer_than_the_known_window_sets_how_long(self) -> None:
-        clock = Clock(0.0)
-        limiter = RateLimiter(clock=clock)
-        limiter.acquire()
-        limiter.release(report(9, 2000, 10))  # a 2 s window
-        limiter.acquire()
-        # One used in the new window, ours: only the 429 itself makes it contended.
-        limiter.release({**report(9, 40000, 10), "X-Retry-After": "40"})
+        limiter.release({**report(left_after_429, 40000, 10), "X-Retry-After": "40"})
         clock.now = 39.99
         assert limiter.contended
         clock.now = 40.0
